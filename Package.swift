@@ -1,0 +1,45 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "dch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "FHIRModel", targets: ["FHIRModel"]),
+        .library(name: "FHIRDefinitions", targets: ["FHIRDefinitions"]),
+        .library(name: "FHIRXML", targets: ["FHIRXML"]),
+        .library(name: "FHIRJSON", targets: ["FHIRJSON"]),
+        .library(name: "FHIRConversion", targets: ["FHIRConversion"]),
+        .library(name: "FHIRDefinitionImport", targets: ["FHIRDefinitionImport"]),
+        .executable(name: "dch", targets: ["dch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .target(name: "FHIRModel"),
+        .target(name: "FHIRDefinitions", dependencies: ["FHIRModel"]),
+        .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
+        .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
+        .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
+        .target(name: "FHIRDefinitionImport", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
+        .executableTarget(
+            name: "dch",
+            dependencies: [
+                "FHIRConversion", "FHIRDefinitionImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
+        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions", "FHIRDefinitionImport"]),
+        .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions"]),
+        .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions"]),
+        .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion"]),
+        .testTarget(name: "dchTests", dependencies: ["FHIRConversion"]),
+    ]
+)

@@ -1,0 +1,210 @@
+/// The records stored in the definition pack (`Schemas/`).
+///
+/// The pack is our compact form of the official definitions: one JSON line per StructureDefinition,
+/// ValueSet or CodeSystem, holding what the codecs and validators use and nothing else (no prose
+/// beyond a constraint's human text). Keys are short because the pack is read at every start-up.
+
+/// A StructureDefinition's snapshot, compacted.
+public struct StructureRecord: Codable, Sendable, Hashable {
+    /// Canonical URL.
+    public var url: String
+    public var name: String
+    /// The type it defines or constrains (`Patient`, `Quantity`, `Extension`).
+    public var type: String
+    /// `primitive-type`, `complex-type`, `resource` or `logical`.
+    public var kind: String
+    public var abstract: Bool?
+    /// `specialization` (a base type) or `constraint` (a profile).
+    public var derivation: String?
+    public var baseDefinition: String?
+    /// For primitive types: the JSON kind of the value (`string`, `number`, `boolean`).
+    public var jsonKind: String?
+    /// For primitive types: the lexical rule (regex) the definitions give, when they give one.
+    public var regex: String?
+    /// Snapshot elements, in definition order.
+    public var elements: [ElementRecord]
+
+    public init(url: String, name: String, type: String, kind: String, abstract: Bool? = nil,
+                derivation: String? = nil, baseDefinition: String? = nil, jsonKind: String? = nil,
+                regex: String? = nil, elements: [ElementRecord]) {
+        self.url = url; self.name = name; self.type = type; self.kind = kind; self.abstract = abstract
+        self.derivation = derivation; self.baseDefinition = baseDefinition; self.jsonKind = jsonKind
+        self.regex = regex; self.elements = elements
+    }
+}
+
+/// One snapshot element, compacted. Absent optional fields mean "as the base says" or "none".
+public struct ElementRecord: Codable, Sendable, Hashable {
+    /// Path without slice names (`Patient.identifier.system`).
+    public var path: String
+    /// Element id with slice names (`Patient.identifier:nhsNumber.system`), when it differs from `path`.
+    public var id: String?
+    public var sliceName: String?
+    public var min: Int
+    /// `"*"` or a number.
+    public var max: String
+    /// The base definition's max: the JSON array rule uses this, not a profile's tightened max.
+    public var baseMax: String?
+    public var types: [TypeRecord]?
+    /// `#Bundle.link`-style reference to the element whose definition this one reuses.
+    public var contentReference: String?
+    /// `fixed[x]` as `{"<typeSuffix>": <FHIR JSON value>}` text, e.g. `{"Uri":"http://…"}`.
+    public var fixed: String?
+    /// `pattern[x]`, in the same form as ``fixed``.
+    public var pattern: String?
+    public var binding: BindingRecord?
+    public var slicing: SlicingRecord?
+    public var constraints: [ConstraintRecord]?
+    /// Constraint keys that apply here (`ElementDefinition.condition`).
+    public var conditions: [String]?
+    public var isModifier: Bool?
+    public var mustSupport: Bool?
+    /// True for `Element.id` and `Extension.url`, which XML writes as attributes.
+    public var xmlAttribute: Bool?
+    /// `maxLength`, when the definition sets one.
+    public var maxLength: Int?
+
+    public init(path: String, id: String? = nil, sliceName: String? = nil, min: Int, max: String,
+                baseMax: String? = nil, types: [TypeRecord]? = nil, contentReference: String? = nil,
+                fixed: String? = nil, pattern: String? = nil, binding: BindingRecord? = nil,
+                slicing: SlicingRecord? = nil, constraints: [ConstraintRecord]? = nil,
+                conditions: [String]? = nil, isModifier: Bool? = nil, mustSupport: Bool? = nil,
+                xmlAttribute: Bool? = nil, maxLength: Int? = nil) {
+        self.path = path; self.id = id; self.sliceName = sliceName; self.min = min; self.max = max
+        self.baseMax = baseMax; self.types = types; self.contentReference = contentReference
+        self.fixed = fixed; self.pattern = pattern; self.binding = binding; self.slicing = slicing
+        self.constraints = constraints; self.conditions = conditions; self.isModifier = isModifier
+        self.mustSupport = mustSupport; self.xmlAttribute = xmlAttribute; self.maxLength = maxLength
+    }
+
+    /// The element id, slice names included.
+    public var elementId: String { id ?? path }
+    /// True when the base definition lets the element repeat (so JSON writes an array).
+    public var repeats: Bool { (baseMax ?? max) != "1" && (baseMax ?? max) != "0" }
+}
+
+/// One allowed type of an element.
+public struct TypeRecord: Codable, Sendable, Hashable {
+    public var code: String
+    /// Profiles the value must conform to (`type.profile`).
+    public var profile: String?
+    /// For references: the profiles the target must conform to (`type.targetProfile`).
+    public var targetProfile: String?
+    /// For references: `contained`, `referenced`, `bundled` (STU3 `aggregation`).
+    public var aggregation: [String]?
+
+    public init(code: String, profile: String? = nil, targetProfile: String? = nil, aggregation: [String]? = nil) {
+        self.code = code; self.profile = profile; self.targetProfile = targetProfile; self.aggregation = aggregation
+    }
+}
+
+public struct BindingRecord: Codable, Sendable, Hashable {
+    /// `required`, `extensible`, `preferred` or `example`.
+    public var strength: String
+    /// The value set's canonical URL (`valueSetReference` or `valueSetUri`).
+    public var valueSet: String?
+
+    public init(strength: String, valueSet: String?) { self.strength = strength; self.valueSet = valueSet }
+}
+
+public struct SlicingRecord: Codable, Sendable, Hashable {
+    public var discriminators: [DiscriminatorRecord]?
+    public var ordered: Bool?
+    /// `closed`, `open` or `openAtEnd`.
+    public var rules: String
+
+    public init(discriminators: [DiscriminatorRecord]?, ordered: Bool?, rules: String) {
+        self.discriminators = discriminators; self.ordered = ordered; self.rules = rules
+    }
+}
+
+public struct DiscriminatorRecord: Codable, Sendable, Hashable {
+    /// `value`, `exists`, `pattern`, `type` or `profile`.
+    public var type: String
+    public var path: String
+
+    public init(type: String, path: String) { self.type = type; self.path = path }
+}
+
+public struct ConstraintRecord: Codable, Sendable, Hashable {
+    public var key: String
+    /// `error` or `warning`.
+    public var severity: String
+    public var human: String
+    /// FHIRPath expression; absent when the definition gives none.
+    public var expression: String?
+
+    public init(key: String, severity: String, human: String, expression: String?) {
+        self.key = key; self.severity = severity; self.human = human; self.expression = expression
+    }
+}
+
+/// A ValueSet, compacted: its composition and, when the source has one, its expansion.
+public struct ValueSetRecord: Codable, Sendable, Hashable {
+    public var url: String
+    public var name: String?
+    public var includes: [ValueSetIncludeRecord]?
+    public var excludes: [ValueSetIncludeRecord]?
+    /// Codes listed in the source's `expansion.contains` (flattened).
+    public var expansion: [CodeRecord]?
+
+    public init(url: String, name: String?, includes: [ValueSetIncludeRecord]?, excludes: [ValueSetIncludeRecord]?,
+                expansion: [CodeRecord]?) {
+        self.url = url; self.name = name; self.includes = includes; self.excludes = excludes; self.expansion = expansion
+    }
+}
+
+public struct ValueSetIncludeRecord: Codable, Sendable, Hashable {
+    public var system: String?
+    /// Explicitly listed concepts; absent means "all of the system" (subject to filters).
+    public var concepts: [CodeRecord]?
+    public var filters: [FilterRecord]?
+    /// Other value sets whose codes this include takes.
+    public var valueSets: [String]?
+
+    public init(system: String?, concepts: [CodeRecord]?, filters: [FilterRecord]?, valueSets: [String]?) {
+        self.system = system; self.concepts = concepts; self.filters = filters; self.valueSets = valueSets
+    }
+}
+
+public struct FilterRecord: Codable, Sendable, Hashable {
+    public var property: String
+    public var op: String
+    public var value: String
+
+    public init(property: String, op: String, value: String) { self.property = property; self.op = op; self.value = value }
+}
+
+/// A code with its display; in expansions also its system.
+public struct CodeRecord: Codable, Sendable, Hashable {
+    public var code: String
+    public var display: String?
+    public var system: String?
+    /// In a CodeSystem: the parent concept's code (hierarchies are flattened).
+    public var parent: String?
+
+    public init(code: String, display: String? = nil, system: String? = nil, parent: String? = nil) {
+        self.code = code; self.display = display; self.system = system; self.parent = parent
+    }
+}
+
+/// A CodeSystem, compacted.
+public struct CodeSystemRecord: Codable, Sendable, Hashable {
+    public var url: String
+    public var name: String?
+    /// `complete`, `example`, `fragment`, `not-present`.
+    public var content: String?
+    public var caseSensitive: Bool?
+    public var concepts: [CodeRecord]?
+
+    public init(url: String, name: String?, content: String?, caseSensitive: Bool?, concepts: [CodeRecord]?) {
+        self.url = url; self.name = name; self.content = content; self.caseSensitive = caseSensitive; self.concepts = concepts
+    }
+}
+
+/// What kind of record a pack entry is.
+public enum PackEntryKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case structure = "sd"
+    case valueSet = "vs"
+    case codeSystem = "cs"
+}

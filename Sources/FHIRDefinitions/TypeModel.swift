@@ -1,0 +1,134 @@
+import FHIRModel
+
+/// A compiled view of one type's definition for the codecs: for every element path that has
+/// children, the children by wire name, with what a codec needs to know of each.
+///
+/// Choice elements are expanded (`value[x]` gives `valueQuantity`, `valueString`, …), `Element.id`
+/// and `Extension.url` are left out (they are attributes: ``Element/id`` and ``Element/url``).
+public final class TypeModel: @unchecked Sendable {
+    public let record: StructureRecord
+    /// Children tables keyed by the parent's path (`Bundle`, `Bundle.entry`, …).
+    private let tables: [String: ChildTable]
+
+    public var name: String { record.type }
+    public var isPrimitive: Bool { record.kind == "primitive-type" }
+    public var isResource: Bool { record.kind == "resource" }
+
+    init(record: StructureRecord) {
+        self.record = record
+        var tables: [String: ChildTable] = [:]
+        var hasChildren = Set<String>()
+        for e in record.elements where e.sliceName == nil {
+            if let dot = e.path.lastIndex(of: ".") { hasChildren.insert(String(e.path[..<dot])) }
+        }
+        var order: [String: Int] = [:]
+        for e in record.elements where e.sliceName == nil && e.id.map({ !$0.contains(":") }) ?? true {
+            guard let dot = e.path.lastIndex(of: "."), e.xmlAttribute != true else { continue }
+            let parent = String(e.path[..<dot])
+            let stem = String(e.path[e.path.index(after: dot)...])
+            let position = order[parent, default: 0]
+            order[parent] = position + 1
+            for info in ChildInfo.expand(element: e, stem: stem, order: position, typeName: record.type,
+                                         hasChildren: hasChildren.contains(e.path)) {
+                tables[parent, default: ChildTable()].byName[info.name] = info
+            }
+        }
+        self.tables = tables
+    }
+
+    /// The children table of an element path in this type (the type's own name for its root).
+    public func children(of path: String) -> ChildTable? { tables[path] }
+}
+
+/// The children an element can have, by wire name.
+public struct ChildTable: Sendable {
+    public var byName: [String: ChildInfo] = [:]
+    public subscript(name: String) -> ChildInfo? { byName[name] }
+}
+
+/// What a codec knows of one child element (a choice element has one per type, by wire name).
+public struct ChildInfo: Sendable, Hashable {
+    /// Wire name (`valueQuantity`, `given`).
+    public var name: String
+    /// Position among its siblings in the definition: the order writers use.
+    public var order: Int
+    /// True when JSON writes an array (the base max is not 1).
+    public var repeats: Bool
+    /// The type code (`HumanName`, `string`, `BackboneElement`, `Resource`).
+    public var typeCode: String
+    /// How the codecs treat the value.
+    public var content: Content
+    /// Path of the snapshot element (`Observation.value[x]`).
+    public var definitionPath: String
+    /// True for a choice element (`…[x]`).
+    public var isChoice: Bool
+
+    public enum Content: Sendable, Hashable {
+        /// A primitive with its JSON kind.
+        case primitive(JSONKind)
+        /// Narrative XHTML (`Narrative.div`).
+        case xhtml
+        /// A complex datatype, defined by the core type `typeCode`.
+        case complex
+        /// A backbone element defined inline: children under `path` in type `typeName`.
+        case backbone(typeName: String, path: String)
+        /// A resource (`contained`, `Bundle.entry.resource`): its type comes from the data.
+        case resource
+    }
+
+    static func expand(element e: ElementRecord, stem: String, order: Int, typeName: String,
+                       hasChildren: Bool) -> [ChildInfo] {
+        let repeats = e.repeats
+        if let ref = e.contentReference, ref.hasPrefix("#") {
+            let target = String(ref.dropFirst())
+            let owner = target.split(separator: ".").first.map(String.init) ?? typeName
+            return [ChildInfo(name: stem, order: order, repeats: repeats, typeCode: "BackboneElement",
+                              content: .backbone(typeName: owner, path: target), definitionPath: e.path, isChoice: false)]
+        }
+        let types = e.types ?? []
+        if stem.hasSuffix("[x]") {
+            let base = String(stem.dropLast(3))
+            var seen = Set<String>()
+            return types.compactMap { t in
+                guard seen.insert(t.code).inserted else { return nil }
+                let suffix = t.code.prefix(1).uppercased() + t.code.dropFirst()
+                return ChildInfo(name: base + suffix, order: order, repeats: repeats, typeCode: t.code,
+                                 content: content(code: t.code, path: e.path, typeName: typeName, hasChildren: false),
+                                 definitionPath: e.path, isChoice: true)
+            }
+        }
+        let code = types.first?.code ?? "Element"
+        return [ChildInfo(name: stem, order: order, repeats: repeats, typeCode: code,
+                          content: content(code: code, path: e.path, typeName: typeName, hasChildren: hasChildren),
+                          definitionPath: e.path, isChoice: false)]
+    }
+
+    private static func content(code: String, path: String, typeName: String, hasChildren: Bool) -> Content {
+        if hasChildren && (code == "BackboneElement" || code == "Element") {
+            return .backbone(typeName: typeName, path: path)
+        }
+        switch code {
+        case "Resource", "DomainResource": return .resource
+        case "xhtml": return .xhtml
+        default:
+            if let kind = JSONKind.ofPrimitive(code) { return .primitive(kind) }
+            return .complex
+        }
+    }
+}
+
+/// The JSON representation of a primitive type (FHIR JSON: booleans and numbers are not strings).
+public enum JSONKind: String, Sendable, Hashable, Codable {
+    case string, number, boolean
+
+    /// The kind of a FHIR primitive type code, or nil when the code is not a primitive type.
+    public static func ofPrimitive(_ code: String) -> JSONKind? {
+        switch code {
+        case "boolean": return .boolean
+        case "integer", "unsignedInt", "positiveInt", "decimal": return .number
+        case "string", "code", "id", "uri", "oid", "uuid", "markdown", "base64Binary", "date", "dateTime",
+             "time", "instant": return .string
+        default: return nil
+        }
+    }
+}

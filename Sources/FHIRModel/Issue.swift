@@ -1,0 +1,96 @@
+/// How bad an ``Issue`` is (the FHIR `OperationOutcome.issue.severity` codes).
+public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
+    case fatal, error, warning, information
+
+    private var rank: Int {
+        switch self {
+        case .fatal: return 3
+        case .error: return 2
+        case .warning: return 1
+        case .information: return 0
+        }
+    }
+
+    /// Orders by badness: `.information < .warning < .error < .fatal`.
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// The kind of problem, as FHIR's `OperationOutcome.issue.code` (IssueType) codes.
+public enum IssueType: String, Sendable, Hashable, Codable {
+    case invalid, structure, required, value, invariant, security, processing
+    case notSupported = "not-supported"
+    case tooCostly = "too-costly"
+    case codeInvalid = "code-invalid"
+    case unknown
+    case informational
+}
+
+/// One finding about an input: a value with a place, a stable rule id and a message for a person.
+///
+/// Every layer (codecs, validators, the command line) reports through this one type, so every
+/// report format can show the same facts.
+public struct Issue: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public var severity: Severity
+    public var type: IssueType
+    /// A stable identifier of the rule that found it (`xml.doctype`, `json.duplicate-key`, …).
+    public var rule: String
+    public var message: String
+    /// FHIRPath-style location, e.g. `Bundle.entry[2].resource.birthDate`.
+    public var path: String?
+    /// Line and column in the source, when known.
+    public var position: SourcePosition?
+    /// The input file (or `-` for stdin), filled in by whoever knows it.
+    public var file: String?
+    /// Index (0-based) of the message within a multi-message input.
+    public var messageIndex: Int?
+
+    public init(
+        _ severity: Severity,
+        _ type: IssueType,
+        rule: String,
+        _ message: String,
+        path: String? = nil,
+        position: SourcePosition? = nil,
+        file: String? = nil,
+        messageIndex: Int? = nil
+    ) {
+        self.severity = severity
+        self.type = type
+        self.rule = rule
+        self.message = message
+        self.path = path
+        self.position = position.flatMap { $0.isKnown ? $0 : nil }
+        self.file = file
+        self.messageIndex = messageIndex
+    }
+
+    /// Compiler-style one-line form: `file:line:col: error: message (path)`.
+    public var description: String {
+        var s = file ?? "<input>"
+        if let p = position { s += ":\(p.line):\(p.column)" }
+        s += ": \(severity.rawValue): \(message)"
+        if let path { s += " (\(path))" }
+        return s
+    }
+}
+
+extension SourcePosition: Codable {
+    public init(from decoder: Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        self.init(line: try c.decode(Int.self), column: try c.decode(Int.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(Int(line))
+        try c.encode(Int(column))
+    }
+}
+
+/// An error that carries one or more issues (at least one of severity error or fatal).
+public struct IssuesError: Error, Sendable, CustomStringConvertible {
+    public var issues: [Issue]
+    public init(_ issues: [Issue]) { self.issues = issues }
+    public init(_ issue: Issue) { self.issues = [issue] }
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
