@@ -35,11 +35,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: finding ../shared, an independent JSON oracle.
+        .target(name: "DCHTestSupport", dependencies: ["FHIRModel"], path: "Tests/DCHTestSupport"),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
-        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions", "FHIRDefinitionImport"]),
-        .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions"]),
-        .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions"]),
-        .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion"]),
-        .testTarget(name: "dchTests", dependencies: ["FHIRConversion"]),
+        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
+        .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
+        .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
+        .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
     ]
 )

@@ -48,7 +48,8 @@ public struct ElementRecord: Codable, Sendable, Hashable {
     public var types: [TypeRecord]?
     /// `#Bundle.link`-style reference to the element whose definition this one reuses.
     public var contentReference: String?
-    /// `fixed[x]` as `{"<typeSuffix>": <FHIR JSON value>}` text, e.g. `{"Uri":"http://…"}`.
+    /// `fixed[x]` as a FHIR XML fragment, e.g. `<fixedUri xmlns="http://hl7.org/fhir" value="…"/>`
+    /// (XML is self-describing: no definitions are needed to read it back).
     public var fixed: String?
     /// `pattern[x]`, in the same form as ``fixed``.
     public var pattern: String?

@@ -1,1 +1,3 @@
-print("dch")
+import ArgumentParser
+
+DCH.main()

@@ -1,0 +1,55 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+import FHIRXML
+import FHIRJSON
+
+/// Reads and writes FHIR STU3 messages in XML and JSON, losslessly, typed by a definition pack.
+///
+/// ```swift
+/// let converter = try Converter()                       // the shipped pack
+/// let json = try converter.convert(xmlBytes, to: .json) // Encoded: bytes + warnings
+/// ```
+public struct Converter: Sendable {
+    public let pack: DefinitionPack
+
+    /// A converter over the shipped definition pack.
+    public init() throws {
+        self.pack = try DefinitionPack.shipped()
+    }
+
+    public init(pack: DefinitionPack) {
+        self.pack = pack
+    }
+
+    /// Parses a message; the format is detected from content when `format` is nil.
+    public func read(_ data: Data, format: MessageFormat? = nil) throws -> (Decoded, MessageFormat) {
+        guard let format = format ?? MessageFormat.detect(data) else {
+            throw IssuesError(Issue(.fatal, .structure, rule: "format.unknown",
+                "input is neither XML nor JSON (it should start with '<' or '{')",
+                position: SourcePosition(line: 1, column: 1)))
+        }
+        switch format {
+        case .xml: return (try FHIRXMLReader().read(data), .xml)
+        case .json: return (try FHIRJSONReader().read(data), .json)
+        }
+    }
+
+    /// Writes a tree in a format.
+    public func write(_ root: Element, format: MessageFormat, pretty: Bool = true) throws -> Encoded {
+        switch format {
+        case .xml: return try FHIRXMLWriter(pack: pack, options: XMLWriteOptions(pretty: pretty)).write(root)
+        case .json: return try FHIRJSONWriter(pack: pack, options: JSONWriteOptions(pretty: pretty)).write(root)
+        }
+    }
+
+    /// Converts a message. The source format is detected when `from` is nil; the target defaults to
+    /// the other format. Warnings of both steps are in the result's `issues`.
+    public func convert(_ data: Data, from: MessageFormat? = nil, to: MessageFormat? = nil,
+                        pretty: Bool = true) throws -> Encoded {
+        let (decoded, format) = try read(data, format: from)
+        var encoded = try write(decoded.root, format: to ?? format.opposite, pretty: pretty)
+        encoded.issues = decoded.issues + encoded.issues
+        return encoded
+    }
+}

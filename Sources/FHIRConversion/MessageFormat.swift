@@ -1,0 +1,33 @@
+/// A wire format of FHIR STU3 messages.
+public enum MessageFormat: String, Sendable, CaseIterable, Hashable {
+    case xml
+    case json
+
+    /// The usual file extension.
+    public var fileExtension: String { rawValue }
+
+    /// The other format: what a conversion produces when no target is named.
+    public var opposite: MessageFormat { self == .xml ? .json : .xml }
+
+    /// Detects the format from content: the first byte after a UTF-8 BOM and whitespace is `<` for
+    /// XML or `{` for JSON. Nil when it is neither.
+    public static func detect<C: Collection>(_ bytes: C) -> MessageFormat? where C.Element == UInt8 {
+        var skippedBOM = 0
+        for b in bytes {
+            if skippedBOM < 3, [0xEF, 0xBB, 0xBF][skippedBOM] == b { skippedBOM += 1; continue }
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            case UInt8(ascii: "<"): return .xml
+            case UInt8(ascii: "{"): return .json
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// The format named by a file's extension, if it names one.
+    public static func fromExtension(_ path: String) -> MessageFormat? {
+        guard let dot = path.lastIndex(of: ".") else { return nil }
+        return MessageFormat(rawValue: path[path.index(after: dot)...].lowercased())
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+import FHIRXML
+import FHIRJSON
+
+/// Builds the definition pack from the official definition files.
+///
+/// The inputs are the FHIR STU3 core package (JSON) and the NHS / CareConnect assets (XML), laid out as
+/// in the project's `shared/` folder. Both formats are read with dch's own codecs, untyped, so the
+/// importer needs no pack to build the pack.
+public struct DefinitionImporter {
+    /// One group of input files and the pack file its records go to.
+    public struct Source: Sendable {
+        public var packFile: String
+        /// Folder (all `.xml`/`.json` files in it) or single file, relative to the shared root.
+        public var path: String
+        /// When false, a missing path is an error; when true it is skipped with a note.
+        public var optional: Bool
+
+        public init(packFile: String, path: String, optional: Bool = false) {
+            self.packFile = packFile; self.path = path; self.optional = optional
+        }
+    }
+
+    /// What an import did.
+    public struct Report: Sendable {
+        public var structures = 0
+        public var valueSets = 0
+        public var codeSystems = 0
+        public var filesRead = 0
+        /// Definitions left out (with why): duplicates of an earlier source, no snapshot, other resources.
+        public var notes: [String] = []
+    }
+
+    /// The standard sources, in precedence order (an earlier source wins a duplicate URL).
+    public static let standardSources: [Source] = [
+        Source(packFile: "core-structures.ndjson", path: "fhir-stu3/hl7.fhir.core-3.0.1/StructureDefinition"),
+        Source(packFile: "core-extensions.ndjson", path: "fhir-stu3/hl7.fhir.core-3.0.1/Bundle-extensions.json"),
+        Source(packFile: "nhs-structures.ndjson", path: "corpus/nhs-stu3-assets/StructureDefinitions"),
+        Source(packFile: "nhs-terminology.ndjson", path: "corpus/nhs-stu3-assets/ValueSets"),
+        Source(packFile: "nhs-terminology.ndjson", path: "corpus/nhs-stu3-assets/CodeSystems"),
+        Source(packFile: "careconnect-structures.ndjson", path: "corpus/careconnect-stu3/StructureDefinitions", optional: true),
+        Source(packFile: "careconnect-terminology.ndjson", path: "corpus/careconnect-stu3/ValueSets", optional: true),
+        Source(packFile: "careconnect-terminology.ndjson", path: "corpus/careconnect-stu3/CodeSystems", optional: true),
+    ]
+
+    public var sharedRoot: URL
+    public var sources: [Source]
+
+    public init(sharedRoot: URL, sources: [Source] = DefinitionImporter.standardSources) {
+        self.sharedRoot = sharedRoot
+        self.sources = sources
+    }
+
+    /// Reads every source and returns the pack writer holding the records, with a report.
+    public func run() throws -> (DefinitionPackWriter, Report) {
+        var writer = DefinitionPackWriter()
+        var report = Report()
+        var seen = Set<String>()
+        let structures = StructureImporter()
+        let terminology = TerminologyImporter()
+        for source in sources {
+            for file in try files(of: source, report: &report) {
+                report.filesRead += 1
+                let relative = source.path + (file.lastPathComponent == URL(fileURLWithPath: source.path).lastPathComponent
+                                              ? "" : "/" + file.lastPathComponent)
+                for resource in try resources(in: file) {
+                    guard let url = resource.string("url") else { continue }
+                    let key = "\(resource.resourceType ?? "")|\(url)"
+                    guard seen.insert(key).inserted else {
+                        report.notes.append("\(relative): \(url) already imported from an earlier source; skipped")
+                        continue
+                    }
+                    switch resource.resourceType {
+                    case "StructureDefinition":
+                        guard resource.child("snapshot") != nil else {
+                            report.notes.append("\(relative): \(url) has no snapshot; skipped")
+                            continue
+                        }
+                        try writer.add(try structures.record(from: resource, source: relative), file: source.packFile)
+                        report.structures += 1
+                    case "ValueSet":
+                        try writer.add(try terminology.valueSet(resource, source: relative), file: source.packFile)
+                        report.valueSets += 1
+                    case "CodeSystem":
+                        try writer.add(try terminology.codeSystem(resource, source: relative), file: source.packFile)
+                        report.codeSystems += 1
+                    default:
+                        report.notes.append("\(relative): \(resource.resourceType ?? "?") is not a definition; skipped")
+                    }
+                }
+            }
+        }
+        return (writer, report)
+    }
+
+    private func files(of source: Source, report: inout Report) throws -> [URL] {
+        let url = sharedRoot.appendingPathComponent(source.path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            if source.optional {
+                report.notes.append("\(source.path): not present; skipped")
+                return []
+            }
+            throw IssuesError(Issue(.fatal, .processing, rule: "import.missing-source",
+                                    "definition source \(url.path) not found"))
+        }
+        guard isDirectory.boolValue else { return [url] }
+        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+            .filter { ["xml", "json"].contains($0.pathExtension.lowercased()) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// The resources of a file: the file's resource, or the entries of a Bundle.
+    private func resources(in file: URL) throws -> [Element] {
+        let data = try Data(contentsOf: file)
+        let root: Element
+        do {
+            let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+            root = firstByte == UInt8(ascii: "<") ? try FHIRXMLReader().read(data).root
+                                                  : try FHIRJSONReader().read(data).root
+        } catch var error as IssuesError {
+            for i in error.issues.indices { error.issues[i].file = file.path }
+            throw error
+        }
+        guard root.resourceType == "Bundle" else { return [root] }
+        return root.children(named: "entry").compactMap { $0.child("resource") }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `dch` command: one subcommand per job; the work is done by the library modules.
+struct DCH: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dch",
+        abstract: "Convert, check and build UK Digital Child Health and NEMS FHIR STU3 messages.",
+        discussion: """
+            Exit codes: 0 success; 1 an input could not be converted or validated (the others still are); \
+            2 usage or I/O error.
+            """,
+        version: "0.1.0",
+        subcommands: [Convert.self, Pack.self]
+    )
+}

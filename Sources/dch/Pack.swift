@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import FHIRDefinitionImport
+
+/// `dch pack build`: regenerates the definition pack from the official definition files.
+struct Pack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Work with the definition pack (Schemas/).",
+        subcommands: [Build.self]
+    )
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Regenerate the definition pack from the FHIR STU3 and NHS definition files.")
+
+        @Option(name: .long, help: "The shared folder holding fhir-stu3/ and corpus/.")
+        var shared: String = "../shared"
+
+        @Option(name: [.short, .long], help: "Output folder of the pack.")
+        var output: String = "Schemas"
+
+        @Flag(name: .long, help: "List every definition that was left out, and why.")
+        var verbose = false
+
+        func run() throws {
+            let importer = DefinitionImporter(sharedRoot: URL(fileURLWithPath: shared))
+            let (writer, report) = try runReportingIssues { try importer.run() }
+            try runReportingIssues { try writer.write(to: URL(fileURLWithPath: output)) }
+            if verbose { report.notes.forEach { printError($0) } }
+            printError("pack written to \(output): \(report.structures) StructureDefinitions, "
+                + "\(report.valueSets) ValueSets, \(report.codeSystems) CodeSystems from \(report.filesRead) files; "
+                + "\(report.notes.count) left out\(verbose ? "" : " (--verbose lists them)")")
+        }
+    }
+}
