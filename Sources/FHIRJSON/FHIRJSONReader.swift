@@ -1,0 +1,91 @@
+import Foundation
+import FHIRModel
+
+/// Limits and switches of ``FHIRJSONReader``.
+public struct JSONReadOptions: Sendable, Hashable {
+    /// The deepest nesting of objects and arrays accepted (the root object is depth 1); deeper input
+    /// fails with ``JSONRule/tooDeep``. FHIR messages rarely go beyond 20.
+    public var maxDepth: Int
+    /// The largest input accepted, in bytes; larger input fails with ``JSONRule/tooLarge``.
+    public var maxBytes: Int
+    /// The most errors collected before the reader gives up (syntax errors always stop it at once).
+    public var maxErrors: Int
+
+    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, maxErrors: Int = 100) {
+        self.maxDepth = maxDepth
+        self.maxBytes = maxBytes
+        self.maxErrors = maxErrors
+    }
+}
+
+/// Reads FHIR STU3 JSON into the lossless ``FHIRModel/Element`` tree.
+///
+/// The reader needs no definitions: it applies only the rules of the JSON representation itself,
+/// so the same reader also serves to read official definition files.
+///
+/// - A JSON array becomes a run of sibling elements with the same name.
+/// - Primitive values keep their exact lexeme: the number token `1.50` stays `"1.50"` with
+///   ``FHIRModel/ValueKind/number``; `true`/`false` become `"true"`/`"false"`
+///   (``FHIRModel/ValueKind/boolean``); strings are unescaped (``FHIRModel/ValueKind/string``).
+/// - An object with `resourceType` is a resource (``FHIRModel/Element/resourceType``); the root is
+///   named after its type, a nested resource after its property (`resource`, `contained`). Its `id`
+///   is a child element; in every other object `id` is ``FHIRModel/Element/id``. In the items of
+///   `extension` and `modifierExtension`, `url` is ``FHIRModel/Element/url``.
+/// - `_name` siblings (id, extensions, `fhir_comments` of primitives) merge into the primitive
+///   element `name`, also index by index for arrays aligned with `null` (F20, F21). The merged
+///   element sits where the first of the two properties stood.
+/// - `fhir_comments` become ``FHIRModel/Element/comments`` of the element whose object holds them.
+/// - Every element records the line and column (UTF-8 bytes, 1-based) of its property name, or of
+///   the value for array items and the root.
+///
+/// What FHIR forbids but the tree can hold (`""`, `{}`, a string in a number field) is kept for the
+/// validator to report. What the tree cannot hold is an error, thrown as ``FHIRModel/IssuesError``
+/// with the rule (``JSONRule``), a FHIRPath-style path and the line and column: syntax errors,
+/// invalid UTF-8, comments, trailing content, duplicate property names, a misplaced `null`, values
+/// of an impossible shape, a root without `resourceType`, input too deep or too large. Findings that
+/// do not stop reading are returned in ``FHIRModel/Decoded/issues``.
+///
+/// Complexity: one pass over the input; no allocation per token except the strings themselves.
+public struct FHIRJSONReader: Sendable {
+    public var options: JSONReadOptions
+
+    public init(options: JSONReadOptions = .init()) {
+        self.options = options
+    }
+
+    /// Reads one FHIR JSON document (a resource) from UTF-8 bytes.
+    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
+    public func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
+        if bytes.count > options.maxBytes {
+            throw IssuesError(Issue(.fatal, .tooCostly, rule: JSONRule.tooLarge,
+                "the input has \(bytes.count) bytes, more than the limit of \(options.maxBytes)"))
+        }
+        guard let start = bytes.baseAddress, bytes.count > 0 else {
+            throw IssuesError(Issue(.fatal, .structure, rule: JSONRule.syntax,
+                "the input is empty: expected a JSON object", position: SourcePosition(line: 1, column: 1)))
+        }
+        var parser = JSONTreeParser(start: start.assumingMemoryBound(to: UInt8.self), count: bytes.count,
+                                    options: options)
+        defer { parser.destroy() }
+        return try parser.parseDocument()
+    }
+
+    /// Reads one FHIR JSON document (a resource) from UTF-8 bytes.
+    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
+    public func read(_ data: Data) throws -> Decoded {
+        try data.withUnsafeBytes { try read($0) }
+    }
+
+    /// Reads one FHIR JSON document (a resource) from UTF-8 bytes.
+    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
+    public func read(_ bytes: [UInt8]) throws -> Decoded {
+        try bytes.withUnsafeBytes { try read($0) }
+    }
+
+    /// Reads one FHIR JSON document (a resource) from a string.
+    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
+    public func read(_ text: String) throws -> Decoded {
+        var text = text
+        return try text.withUTF8 { try read(UnsafeRawBufferPointer($0)) }
+    }
+}

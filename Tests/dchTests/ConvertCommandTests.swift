@@ -1,0 +1,107 @@
+import XCTest
+import Foundation
+import DCHTestSupport
+
+/// `dch convert` run as a real process on real files.
+final class ConvertCommandTests: XCTestCase {
+    let sample = "Samples/nems-vaccination-new.xml"
+    var temp: URL!
+
+    override func setUpWithError() throws {
+        temp = FileManager.default.temporaryDirectory.appendingPathComponent("dch-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: temp)
+    }
+
+    func testConvertsSampleToJSONOnStdout() throws {
+        let r = try DCHCommand.run(["convert", sample])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        let json = try JSONValue.parse(Array(r.stdout))
+        XCTAssertEqual(json["resourceType"], .string("Bundle"))
+        guard case let .array(entries)? = json["entry"] else { return XCTFail("entry is not an array") }
+        XCTAssertEqual(entries.count, 4)
+        // The decimal keeps its lexical form.
+        XCTAssertTrue(r.stdoutText.contains("\"value\": 0.50"), "decimal 0.50 must stay 0.50")
+    }
+
+    func testStdinToStdoutRoundTripIsStable() throws {
+        let xml = try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent(sample))
+        let json = try DCHCommand.run(["convert", "--to", "json", "--compact", "-"], stdin: xml)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        XCTAssertEqual(json.stdoutText.split(separator: "\n").count, 1, "compact output is one line")
+        let back = try DCHCommand.run(["convert", "--from", "json"], stdin: json.stdout)
+        XCTAssertEqual(back.status, 0, back.stderr)
+        XCTAssertTrue(back.stdoutText.hasPrefix("<?xml"))
+        let again = try DCHCommand.run(["convert", "--to", "json", "--compact"], stdin: back.stdout)
+        XCTAssertEqual(again.stdout, json.stdout, "XML->JSON->XML->JSON must be stable")
+    }
+
+    func testSeveralInputsIntoAFolderAndFailuresReported() throws {
+        let bad = temp.appendingPathComponent("bad.xml")
+        try Data("""
+            <Patient xmlns="http://hl7.org/fhir">
+              <id value="p1"/>
+              <favouriteColour value="blue"/>
+            </Patient>
+            """.utf8).write(to: bad)
+        let out = temp.appendingPathComponent("out")
+        let r = try DCHCommand.run(["convert", "-o", out.path, sample, "Samples/dch-birth-weight.xml", bad.path])
+        XCTAssertEqual(r.status, 1, "one input failed: exit 1")
+        XCTAssertTrue(r.stderr.contains("\(bad.path):3:3: error:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("favouriteColour"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("(Patient.favouriteColour)"), r.stderr)
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        XCTAssertEqual(written, ["dch-birth-weight.json", "nems-vaccination-new.json"], "no output, not even a partial one, for the bad input")
+    }
+
+    func testNDJSONOnStdoutForSeveralInputs() throws {
+        let r = try DCHCommand.run(["convert", "--to", "json", "--compact", sample, "Samples/dch-birth-weight.xml"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdoutText.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        for line in lines { XCTAssertEqual(try JSONValue.parse(Array(line.utf8))["resourceType"], .string("Bundle")) }
+    }
+
+    func testUsageAndIOErrorsExitTwo() throws {
+        let usage = try DCHCommand.run(["convert", sample, "Samples/dch-birth-weight.xml"])
+        XCTAssertEqual(usage.status, 2, "several inputs to stdout as XML is a usage error")
+        XCTAssertTrue(usage.stderr.contains("-o DIR"), usage.stderr)
+        let missing = try DCHCommand.run(["convert", "no-such-file.xml"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("no-such-file.xml"), missing.stderr)
+        let badFormat = try DCHCommand.run(["convert", "--to", "yaml", sample])
+        XCTAssertEqual(badFormat.status, 2)
+    }
+
+    func testHostileXMLIsRefused() throws {
+        let xxe = Data("""
+            <?xml version="1.0"?>
+            <!DOCTYPE Patient [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+            <Patient xmlns="http://hl7.org/fhir"><id value="&x;"/></Patient>
+            """.utf8)
+        let r = try DCHCommand.run(["convert", "-"], stdin: xxe)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("DOCTYPE"), r.stderr)
+        XCTAssertFalse(r.stdoutText.contains("root:"), "no file content may leak")
+        XCTAssertEqual(r.stdout.count, 0)
+    }
+
+    func testNeitherXMLNorJSONIsAClearError() throws {
+        let r = try DCHCommand.run(["convert", "-"], stdin: Data("hello".utf8))
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("<stdin>:1:1: error: input is neither XML nor JSON"), r.stderr)
+    }
+
+    func testCompletionScriptAndHelp() throws {
+        let bash = try DCHCommand.run(["--generate-completion-script", "bash"])
+        XCTAssertEqual(bash.status, 0)
+        XCTAssertTrue(bash.stdoutText.contains("convert"))
+        let help = try DCHCommand.run(["convert", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdoutText.contains("Exit codes"))
+    }
+}
