@@ -3,6 +3,7 @@ import FHIRModel
 import FHIRDefinitions
 import FHIRXML
 import FHIRJSON
+import ZIPFoundation
 
 /// Builds the definition pack from the official definition files.
 ///
@@ -17,9 +18,12 @@ public struct DefinitionImporter {
         public var path: String
         /// When false, a missing path is an error; when true it is skipped with a note.
         public var optional: Bool
+        /// For a `.zip` path: only members whose name starts with one of these prefixes (all when empty).
+        public var zipMemberPrefixes: [String]
 
-        public init(packFile: String, path: String, optional: Bool = false) {
+        public init(packFile: String, path: String, optional: Bool = false, zipMemberPrefixes: [String] = []) {
             self.packFile = packFile; self.path = path; self.optional = optional
+            self.zipMemberPrefixes = zipMemberPrefixes
         }
     }
 
@@ -37,7 +41,10 @@ public struct DefinitionImporter {
     public static let standardSources: [Source] = [
         Source(packFile: "core-structures.ndjson", path: "fhir-stu3/hl7.fhir.core-3.0.1/StructureDefinition"),
         Source(packFile: "core-extensions.ndjson", path: "fhir-stu3/hl7.fhir.core-3.0.1/Bundle-extensions.json"),
+        Source(packFile: "core-terminology.ndjson", path: "fhir-stu3/hl7.fhir.core-3.0.1-package-subset.zip",
+               zipMemberPrefixes: ["ValueSet-", "CodeSystem-"]),
         Source(packFile: "nhs-structures.ndjson", path: "corpus/nhs-stu3-assets/StructureDefinitions"),
+        Source(packFile: "nhs-other-structures.ndjson", path: "corpus/nhs-stu3-assets/StructureDefinitions-other-families.zip"),
         Source(packFile: "nhs-terminology.ndjson", path: "corpus/nhs-stu3-assets/ValueSets"),
         Source(packFile: "nhs-terminology.ndjson", path: "corpus/nhs-stu3-assets/CodeSystems"),
         Source(packFile: "careconnect-structures.ndjson", path: "corpus/careconnect-stu3/StructureDefinitions", optional: true),
@@ -61,11 +68,10 @@ public struct DefinitionImporter {
         let structures = StructureImporter()
         let terminology = TerminologyImporter()
         for source in sources {
-            for file in try files(of: source, report: &report) {
+            for input in try inputs(of: source, report: &report) {
                 report.filesRead += 1
-                let relative = source.path + (file.lastPathComponent == URL(fileURLWithPath: source.path).lastPathComponent
-                                              ? "" : "/" + file.lastPathComponent)
-                for resource in try resources(in: file) {
+                let relative = input.name
+                for resource in try resources(in: input.data, name: relative) {
                     guard let url = resource.string("url") else { continue }
                     let key = "\(resource.resourceType ?? "")|\(url)"
                     guard seen.insert(key).inserted else {
@@ -95,6 +101,29 @@ public struct DefinitionImporter {
         return (writer, report)
     }
 
+    /// The named inputs of a source: the files of a folder, a file, or the members of a zip.
+    private func inputs(of source: Source, report: inout Report) throws -> [(name: String, data: Data)] {
+        let url = sharedRoot.appendingPathComponent(source.path)
+        if url.pathExtension == "zip" && FileManager.default.fileExists(atPath: url.path) {
+            let archive = try Archive(url: url, accessMode: .read)
+            return try archive.filter { entry in
+                let member = entry.path.split(separator: "/").last.map(String.init) ?? entry.path
+                return entry.type == .file && ["xml", "json"].contains(URL(fileURLWithPath: member).pathExtension)
+                    && (source.zipMemberPrefixes.isEmpty || source.zipMemberPrefixes.contains { member.hasPrefix($0) })
+            }
+            .sorted { $0.path < $1.path }
+            .map { entry in
+                var data = Data()
+                _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+                return (source.path + "!" + entry.path, data)
+            }
+        }
+        return try files(of: source, report: &report).map { file in
+            let name = file.path == url.path ? source.path : source.path + "/" + file.lastPathComponent
+            return (name, try Data(contentsOf: file))
+        }
+    }
+
     private func files(of source: Source, report: inout Report) throws -> [URL] {
         let url = sharedRoot.appendingPathComponent(source.path)
         var isDirectory: ObjCBool = false
@@ -113,15 +142,14 @@ public struct DefinitionImporter {
     }
 
     /// The resources of a file: the file's resource, or the entries of a Bundle.
-    private func resources(in file: URL) throws -> [Element] {
-        let data = try Data(contentsOf: file)
+    private func resources(in data: Data, name: String) throws -> [Element] {
         let root: Element
         do {
             let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
             root = firstByte == UInt8(ascii: "<") ? try FHIRXMLReader().read(data).root
                                                   : try FHIRJSONReader().read(data).root
         } catch var error as IssuesError {
-            for i in error.issues.indices { error.issues[i].file = file.path }
+            for i in error.issues.indices { error.issues[i].file = name }
             throw error
         }
         guard root.resourceType == "Bundle" else { return [root] }
