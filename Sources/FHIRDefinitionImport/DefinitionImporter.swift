@@ -71,7 +71,7 @@ public struct DefinitionImporter {
             for input in try inputs(of: source, report: &report) {
                 report.filesRead += 1
                 let relative = input.name
-                for resource in try resources(in: input.data, name: relative) {
+                for resource in try resources(in: input.data, name: relative, report: &report) {
                     guard let url = resource.string("url") else { continue }
                     let key = "\(resource.resourceType ?? "")|\(url)"
                     guard seen.insert(key).inserted else {
@@ -142,16 +142,22 @@ public struct DefinitionImporter {
     }
 
     /// The resources of a file: the file's resource, or the entries of a Bundle.
-    private func resources(in data: Data, name: String) throws -> [Element] {
-        let root: Element
+    private func resources(in data: Data, name: String, report: inout Report) throws -> [Element] {
+        let decoded: Decoded
         do {
             let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
-            root = firstByte == UInt8(ascii: "<") ? try FHIRXMLReader().read(data).root
-                                                  : try FHIRJSONReader().read(data).root
+            // Some official files lack the FHIR namespace: read them, and say so in the report.
+            decoded = firstByte == UInt8(ascii: "<")
+                ? try FHIRXMLReader(options: XMLReadOptions(lenientNamespaces: true)).read(data)
+                : try FHIRJSONReader().read(data)
         } catch var error as IssuesError {
             for i in error.issues.indices { error.issues[i].file = name }
             throw error
         }
+        if let first = decoded.issues.first {
+            report.notes.append("\(name): read with \(decoded.issues.count) warning(s), first: \(first.message)")
+        }
+        let root = decoded.root
         guard root.resourceType == "Bundle" else { return [root] }
         return root.children(named: "entry").compactMap { $0.child("resource") }
     }

@@ -20,12 +20,13 @@ struct StructureImporter {
             throw IssuesError(Issue(.error, .required, rule: "import.no-snapshot",
                 "StructureDefinition \(url) has no snapshot; dch imports snapshots only", file: source))
         }
-        let elements = try snapshot.children(named: "element").map { try element($0, source: source) }
+        var constraints = ConstraintTable()
+        let elements = try snapshot.children(named: "element").map { try element($0, source: source, constraints: &constraints) }
         var record = StructureRecord(
             url: url, name: sd.string("name") ?? type, type: type, kind: kind,
             abstract: sd.bool("abstract") == true ? true : nil,
             derivation: sd.string("derivation"), baseDefinition: sd.string("baseDefinition"),
-            elements: elements)
+            elements: elements, constraints: constraints.list.isEmpty ? nil : constraints.list)
         if kind == "primitive-type" {
             let valueElement = snapshot.children(named: "element").first { $0.string("path") == "\(type).value" }
             let valueType = valueElement?.child("type")
@@ -36,7 +37,7 @@ struct StructureImporter {
         return record
     }
 
-    private func element(_ e: Element, source: String) throws -> ElementRecord {
+    private func element(_ e: Element, source: String, constraints table: inout ConstraintTable) throws -> ElementRecord {
         guard let path = e.string("path") else {
             throw IssuesError(Issue(.error, .required, rule: "import.incomplete",
                 "snapshot element without path", position: e.position, file: source))
@@ -73,7 +74,7 @@ struct StructureImporter {
             return ConstraintRecord(key: key, severity: c.string("severity") ?? "error",
                                     human: c.string("human") ?? "", expression: c.string("expression"))
         }
-        if !constraints.isEmpty { record.constraints = constraints }
+        if !constraints.isEmpty { record.constraintIndices = constraints.map { table.index(of: $0) } }
         let conditions = e.children(named: "condition").compactMap(\.value)
         if !conditions.isEmpty { record.conditions = conditions }
         if e.bool("isModifier") == true { record.isModifier = true }
@@ -89,5 +90,18 @@ struct StructureImporter {
         bare.trailingComments = []
         let encoded = try fragmentWriter.write(bare)
         return String(decoding: encoded.bytes, as: UTF8.self)
+    }
+}
+
+/// The distinct constraints of one snapshot, each stored once.
+private struct ConstraintTable {
+    private(set) var list: [ConstraintRecord] = []
+    private var positions: [ConstraintRecord: Int] = [:]
+
+    mutating func index(of constraint: ConstraintRecord) -> Int {
+        if let i = positions[constraint] { return i }
+        positions[constraint] = list.count
+        list.append(constraint)
+        return list.count - 1
     }
 }

@@ -9,26 +9,43 @@ import FHIRModel
 public final class DefinitionPack: @unchecked Sendable {
     /// The folder the pack was opened from.
     public let directory: URL
-    private let index: [PackEntryKind: [String: PackIndexEntry]]
     private let lock = NSLock()
+    private var parsedIndex: [PackEntryKind: [String: PackIndexEntry]]?
     private var dataFiles: [String: Data] = [:]
     private var structures: [String: StructureRecord] = [:]
     private var models: [String: TypeModel] = [:]
+    private var codecFile: CodecTableFile?
     private var valueSets: [String: ValueSetRecord] = [:]
     private var codeSystems: [String: CodeSystemRecord] = [:]
 
     /// Canonical URL prefix of the FHIR core StructureDefinitions.
     public static let coreStructurePrefix = "http://hl7.org/fhir/StructureDefinition/"
 
-    /// Opens the pack in `directory` (which holds ``DefinitionPackLayout/indexFileName``).
+    /// Opens the pack in `directory` (which holds ``DefinitionPackLayout/indexFileName``). Nothing is
+    /// read yet but a check that the index exists: the codecs need only the slim codec table, so a
+    /// conversion never parses the index of records.
     public init(directory: URL) throws {
         self.directory = directory
         let indexURL = directory.appendingPathComponent(DefinitionPackLayout.indexFileName)
-        guard let text = try? String(contentsOf: indexURL, encoding: .utf8) else {
+        guard FileManager.default.isReadableFile(atPath: indexURL.path) else {
             throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
                                     "definition pack index not found at \(indexURL.path)"))
         }
-        index = try PackIndexEntry.parseIndex(text, source: indexURL.path)
+    }
+
+    /// The index of records, parsed on first use.
+    private var index: [PackEntryKind: [String: PackIndexEntry]] {
+        get throws {
+            if let parsed = lock.withLock({ parsedIndex }) { return parsed }
+            let indexURL = directory.appendingPathComponent(DefinitionPackLayout.indexFileName)
+            guard let text = try? String(contentsOf: indexURL, encoding: .utf8) else {
+                throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
+                                        "definition pack index cannot be read at \(indexURL.path)"))
+            }
+            let parsed = try PackIndexEntry.parseIndex(text, source: indexURL.path)
+            lock.withLock { parsedIndex = parsed }
+            return parsed
+        }
     }
 
     /// The pack shipped with dch, found by ``DefinitionPackLayout/locateShippedPack()``; opened once.
@@ -45,38 +62,62 @@ public final class DefinitionPack: @unchecked Sendable {
     }
 
     /// Canonical URLs of every entry of a kind, sorted.
-    public func urls(of kind: PackEntryKind) -> [String] {
-        (index[kind].map { Array($0.keys) } ?? []).sorted()
+    public func urls(of kind: PackEntryKind) throws -> [String] {
+        (try index[kind].map { Array($0.keys) } ?? []).sorted()
     }
 
     /// True when the pack has an entry of this kind and URL (without decoding it).
-    public func contains(_ kind: PackEntryKind, url: String) -> Bool {
-        index[kind]?[url] != nil
+    public func contains(_ kind: PackEntryKind, url: String) throws -> Bool {
+        try index[kind]?[url] != nil
     }
 
     /// The StructureDefinition with this canonical URL.
     public func structure(url: String) throws -> StructureRecord? {
         if let cached = lock.withLock({ structures[url] }) { return cached }
-        guard let entry = index[.structure]?[url] else { return nil }
+        guard let entry = try index[.structure]?[url] else { return nil }
         let record = try decode(StructureRecord.self, entry)
         lock.withLock { structures[url] = record }
         return record
     }
 
     /// The compiled model of a core type by name (`Patient`, `HumanName`, `string`), or nil.
+    /// Built from the slim codec table (``CodecType``), not from the full record.
     public func type(named name: String) throws -> TypeModel? {
         if let cached = lock.withLock({ models[name] }) { return cached }
-        guard let record = try structure(url: Self.coreStructurePrefix + name) else { return nil }
-        let model = TypeModel(record: record)
+        let table = try codecTable()
+        guard let range = table.lines[name] else { return nil }
+        guard let codec = CodecType(line: Substring(decoding: table.bytes[range], as: UTF8.self).utf8) else {
+            throw IssuesError(Issue(.fatal, .processing, rule: "pack.corrupt",
+                "\(CodecType.fileName): the line of \(name) cannot be read; regenerate the pack"))
+        }
+        let model = TypeModel(codec: codec)
         lock.withLock { models[name] = model }
         return model
+    }
+
+    /// Number of full records decoded so far (start-up cost is proportional to it).
+    public var decodedRecordCount: Int {
+        lock.withLock { structures.count + valueSets.count + codeSystems.count }
+    }
+
+    /// The codec table: its bytes and each type's line range, found with a byte scan (parsing a
+    /// line into a model happens when the type is first used).
+    private func codecTable() throws -> CodecTableFile {
+        if let table = lock.withLock({ codecFile }) { return table }
+        let url = directory.appendingPathComponent(CodecType.fileName)
+        guard let data = try? Data(contentsOf: url) else {
+            throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing", "\(url.path) cannot be read"))
+        }
+        let table = CodecTableFile(bytes: [UInt8](data))
+        lock.withLock { codecFile = table }
+        return table
     }
 
     /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
     public func valueSet(url: String) throws -> ValueSetRecord? {
         let url = Self.stripVersion(url)
         if let cached = lock.withLock({ valueSets[url] }) { return cached }
-        guard let entry = index[.valueSet]?[url] else { return nil }
+        guard let entry = try index[.valueSet]?[url] else { return nil }
         let record = try decode(ValueSetRecord.self, entry)
         lock.withLock { valueSets[url] = record }
         return record
@@ -86,7 +127,7 @@ public final class DefinitionPack: @unchecked Sendable {
     public func codeSystem(url: String) throws -> CodeSystemRecord? {
         let url = Self.stripVersion(url)
         if let cached = lock.withLock({ codeSystems[url] }) { return cached }
-        guard let entry = index[.codeSystem]?[url] else { return nil }
+        guard let entry = try index[.codeSystem]?[url] else { return nil }
         let record = try decode(CodeSystemRecord.self, entry)
         lock.withLock { codeSystems[url] = record }
         return record
@@ -145,20 +186,47 @@ public struct PackIndexEntry: Sendable, Hashable {
     static func parseIndex(_ text: String, source: String) throws -> [PackEntryKind: [String: PackIndexEntry]] {
         var result: [PackEntryKind: [String: PackIndexEntry]] = [:]
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        // Byte-level splitting: Character-based String.split costs tens of milliseconds here.
+        for line in Substring(text).utf8.split(separator: UInt8(ascii: "\n")) {
             lineNumber += 1
-            if line.hasPrefix("#") { continue }
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count == 5, let kind = PackEntryKind(rawValue: String(f[0])),
+            if line.first == UInt8(ascii: "#") { continue }
+            let f = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
+            guard f.count == 5, let kind = PackEntryKind(rawValue: f[0]),
                   let offset = Int(f[3]), let length = Int(f[4]) else {
                 throw IssuesError(Issue(.fatal, .processing, rule: "pack.corrupt",
                     "malformed definition pack index line", position: SourcePosition(line: lineNumber, column: 1),
                     file: source))
             }
-            let url = String(f[1])
-            result[kind, default: [:]][url] = PackIndexEntry(kind: kind, url: url, file: String(f[2]),
+            let url = f[1]
+            result[kind, default: [:]][url] = PackIndexEntry(kind: kind, url: url, file: f[2],
                                                              offset: offset, length: length)
         }
         return result
+    }
+}
+
+/// The codec table file in memory: bytes plus the line range of each type name.
+private struct CodecTableFile {
+    let bytes: [UInt8]
+    let lines: [String: Range<Int>]
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        var lines: [String: Range<Int>] = [:]
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            while start < b.count {
+                var end = start
+                while end < b.count && b[end] != 0x0A { end += 1 }
+                if b[start] != UInt8(ascii: "#") {
+                    var tab = start
+                    while tab < end && b[tab] != 0x09 { tab += 1 }
+                    lines[String(decoding: UnsafeBufferPointer(rebasing: b[start..<tab]), as: UTF8.self)] = start..<end
+                }
+                start = end + 1
+            }
+        }
+        self.lines = lines
     }
 }

@@ -7,6 +7,7 @@ import FHIRModel
 /// from the same inputs gives the same bytes, which a test checks.
 public struct DefinitionPackWriter {
     private var files: [String: [(url: String, kind: PackEntryKind, json: Data)]] = [:]
+    private var codecLines: [String: String] = [:]
     private let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -17,6 +18,11 @@ public struct DefinitionPackWriter {
 
     public mutating func add(_ record: StructureRecord, file: String) throws {
         try add(record, url: record.url, kind: .structure, file: file)
+        // Core types (found by name) also go to the slim table the codecs read.
+        if record.url.hasPrefix(DefinitionPack.coreStructurePrefix), record.elements.first?.path == record.type {
+            let codec = CodecType(record: record)
+            codecLines[codec.name] = codec.line
+        }
     }
 
     public mutating func add(_ record: ValueSetRecord, file: String) throws {
@@ -54,6 +60,9 @@ public struct DefinitionPackWriter {
         entries.sort { ($0.kind.rawValue, $0.url) < ($1.kind.rawValue, $1.url) }
         let index = ([DefinitionPackLayout.indexHeader] + entries.map(\.line)).joined(separator: "\n") + "\n"
         out[DefinitionPackLayout.indexFileName] = Data(index.utf8)
+        let codec = codecLines.keys.sorted().map { codecLines[$0]! }
+        out[CodecType.fileName] = Data(("# dch codec types v1: name\tkind\turl\tpath:repeats:types[:a];…\n"
+                                        + codec.joined(separator: "\n") + "\n").utf8)
         return out
     }
 

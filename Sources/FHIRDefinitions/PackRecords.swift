@@ -23,13 +23,22 @@ public struct StructureRecord: Codable, Sendable, Hashable {
     public var regex: String?
     /// Snapshot elements, in definition order.
     public var elements: [ElementRecord]
+    /// The distinct constraints of the snapshot; elements refer to them by index (a snapshot repeats
+    /// `ele-1` and friends on every element, so storing them once keeps the pack small).
+    public var constraints: [ConstraintRecord]?
 
     public init(url: String, name: String, type: String, kind: String, abstract: Bool? = nil,
                 derivation: String? = nil, baseDefinition: String? = nil, jsonKind: String? = nil,
-                regex: String? = nil, elements: [ElementRecord]) {
+                regex: String? = nil, elements: [ElementRecord], constraints: [ConstraintRecord]? = nil) {
         self.url = url; self.name = name; self.type = type; self.kind = kind; self.abstract = abstract
         self.derivation = derivation; self.baseDefinition = baseDefinition; self.jsonKind = jsonKind
-        self.regex = regex; self.elements = elements
+        self.regex = regex; self.elements = elements; self.constraints = constraints
+    }
+
+    /// The constraints that an element declares (resolving its indices into ``constraints``).
+    public func constraints(of element: ElementRecord) -> [ConstraintRecord] {
+        guard let all = constraints else { return [] }
+        return (element.constraintIndices ?? []).compactMap { all.indices.contains($0) ? all[$0] : nil }
     }
 }
 
@@ -55,7 +64,8 @@ public struct ElementRecord: Codable, Sendable, Hashable {
     public var pattern: String?
     public var binding: BindingRecord?
     public var slicing: SlicingRecord?
-    public var constraints: [ConstraintRecord]?
+    /// Indices into the record's ``StructureRecord/constraints``: the constraints declared here.
+    public var constraintIndices: [Int]?
     /// Constraint keys that apply here (`ElementDefinition.condition`).
     public var conditions: [String]?
     public var isModifier: Bool?
@@ -68,13 +78,13 @@ public struct ElementRecord: Codable, Sendable, Hashable {
     public init(path: String, id: String? = nil, sliceName: String? = nil, min: Int, max: String,
                 baseMax: String? = nil, types: [TypeRecord]? = nil, contentReference: String? = nil,
                 fixed: String? = nil, pattern: String? = nil, binding: BindingRecord? = nil,
-                slicing: SlicingRecord? = nil, constraints: [ConstraintRecord]? = nil,
+                slicing: SlicingRecord? = nil, constraintIndices: [Int]? = nil,
                 conditions: [String]? = nil, isModifier: Bool? = nil, mustSupport: Bool? = nil,
                 xmlAttribute: Bool? = nil, maxLength: Int? = nil) {
         self.path = path; self.id = id; self.sliceName = sliceName; self.min = min; self.max = max
         self.baseMax = baseMax; self.types = types; self.contentReference = contentReference
         self.fixed = fixed; self.pattern = pattern; self.binding = binding; self.slicing = slicing
-        self.constraints = constraints; self.conditions = conditions; self.isModifier = isModifier
+        self.constraintIndices = constraintIndices; self.conditions = conditions; self.isModifier = isModifier
         self.mustSupport = mustSupport; self.xmlAttribute = xmlAttribute; self.maxLength = maxLength
     }
 

@@ -21,7 +21,7 @@ extension DefinitionPack {
     /// The context of a resource or datatype root (`Patient`, `HumanName`).
     public func context(forType name: String) throws -> TypeContext? {
         guard let model = try type(named: name) else { return nil }
-        return TypeContext(model: model, path: model.record.type == name ? name : model.record.type)
+        return TypeContext(model: model, path: model.rootPath)
     }
 
     /// The context of a child: nil for primitives, XHTML and resources (whose type the data names).

@@ -6,29 +6,39 @@ import FHIRModel
 /// Choice elements are expanded (`value[x]` gives `valueQuantity`, `valueString`, …), `Element.id`
 /// and `Extension.url` are left out (they are attributes: ``Element/id`` and ``Element/url``).
 public final class TypeModel: @unchecked Sendable {
-    public let record: StructureRecord
+    /// Type name (`Patient`).
+    public let name: String
+    /// `primitive-type`, `complex-type`, `resource` or `logical`.
+    public let kind: String
+    /// Canonical URL of the definition (its full record: ``DefinitionPack/structure(url:)``).
+    public let url: String
+    /// Path of the definition's root element: the type it defines or constrains (`Quantity` for
+    /// `SimpleQuantity`).
+    public let rootPath: String
     /// Children tables keyed by the parent's path (`Bundle`, `Bundle.entry`, …).
     private let tables: [String: ChildTable]
 
-    public var name: String { record.type }
-    public var isPrimitive: Bool { record.kind == "primitive-type" }
-    public var isResource: Bool { record.kind == "resource" }
+    public var isPrimitive: Bool { kind == "primitive-type" }
+    public var isResource: Bool { kind == "resource" }
 
-    init(record: StructureRecord) {
-        self.record = record
+    init(codec: CodecType) {
+        name = codec.name
+        kind = codec.kind
+        url = codec.url
+        rootPath = codec.elements.first?.path ?? codec.name
         var tables: [String: ChildTable] = [:]
         var hasChildren = Set<String>()
-        for e in record.elements where e.sliceName == nil {
+        for e in codec.elements {
             if let dot = e.path.lastIndex(of: ".") { hasChildren.insert(String(e.path[..<dot])) }
         }
         var order: [String: Int] = [:]
-        for e in record.elements where e.sliceName == nil && e.id.map({ !$0.contains(":") }) ?? true {
-            guard let dot = e.path.lastIndex(of: "."), e.xmlAttribute != true else { continue }
+        for e in codec.elements {
+            guard let dot = e.path.lastIndex(of: "."), !e.xmlAttribute else { continue }
             let parent = String(e.path[..<dot])
             let stem = String(e.path[e.path.index(after: dot)...])
             let position = order[parent, default: 0]
             order[parent] = position + 1
-            for info in ChildInfo.expand(element: e, stem: stem, order: position, typeName: record.type,
+            for info in ChildInfo.expand(element: e, stem: stem, order: position, typeName: codec.name,
                                          hasChildren: hasChildren.contains(e.path)) {
                 tables[parent, default: ChildTable()].byName[info.name] = info
             }
@@ -76,7 +86,7 @@ public struct ChildInfo: Sendable, Hashable {
         case resource
     }
 
-    static func expand(element e: ElementRecord, stem: String, order: Int, typeName: String,
+    static func expand(element e: CodecType.Entry, stem: String, order: Int, typeName: String,
                        hasChildren: Bool) -> [ChildInfo] {
         let repeats = e.repeats
         if let ref = e.contentReference, ref.hasPrefix("#") {
@@ -85,19 +95,19 @@ public struct ChildInfo: Sendable, Hashable {
             return [ChildInfo(name: stem, order: order, repeats: repeats, typeCode: "BackboneElement",
                               content: .backbone(typeName: owner, path: target), definitionPath: e.path, isChoice: false)]
         }
-        let types = e.types ?? []
+        let types = e.types
         if stem.hasSuffix("[x]") {
             let base = String(stem.dropLast(3))
             var seen = Set<String>()
-            return types.compactMap { t in
-                guard seen.insert(t.code).inserted else { return nil }
-                let suffix = t.code.prefix(1).uppercased() + t.code.dropFirst()
-                return ChildInfo(name: base + suffix, order: order, repeats: repeats, typeCode: t.code,
-                                 content: content(code: t.code, path: e.path, typeName: typeName, hasChildren: false),
+            return types.compactMap { code in
+                guard seen.insert(code).inserted else { return nil }
+                let suffix = capitalisedASCII(code)
+                return ChildInfo(name: base + suffix, order: order, repeats: repeats, typeCode: code,
+                                 content: content(code: code, path: e.path, typeName: typeName, hasChildren: false),
                                  definitionPath: e.path, isChoice: true)
             }
         }
-        let code = types.first?.code ?? "Element"
+        let code = types.first ?? "Element"
         return [ChildInfo(name: stem, order: order, repeats: repeats, typeCode: code,
                           content: content(code: code, path: e.path, typeName: typeName, hasChildren: hasChildren),
                           definitionPath: e.path, isChoice: false)]
@@ -131,4 +141,11 @@ public enum JSONKind: String, Sendable, Hashable, Codable {
         default: return nil
         }
     }
+}
+
+/// `dateTime` -> `DateTime`: the choice-name suffix of a type code (type codes are ASCII).
+private func capitalisedASCII(_ code: String) -> String {
+    var bytes = Array(code.utf8)
+    if let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") { bytes[0] = first - 32 }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -12,7 +12,7 @@ final class ShippedPackTests: XCTestCase {
         let (writer, report) = try DefinitionImporter(sharedRoot: shared).run()
         let rendered = try writer.render()
         let shippedFiles = try FileManager.default.contentsOfDirectory(atPath: SharedCorpus.schemas.path)
-            .filter { $0.hasSuffix(".ndjson") || $0 == DefinitionPackLayout.indexFileName }
+            .filter { $0.hasSuffix(".ndjson") || $0.hasSuffix(".tsv") }
         XCTAssertEqual(Set(shippedFiles), Set(rendered.keys),
                        "Schemas/ holds other files than the importer writes; run scripts/regenerate-pack")
         for (name, data) in rendered {
@@ -38,25 +38,31 @@ final class DefinitionPackTests: XCTestCase {
 
     func testBaseTypesHaveOrderedElementsCardinalitiesAndChoices() throws {
         let patient = try XCTUnwrap(pack.type(named: "Patient"))
-        XCTAssertEqual(patient.record.kind, "resource")
-        let paths = patient.record.elements.map(\.path)
+        XCTAssertEqual(patient.kind, "resource")
+        let record = try XCTUnwrap(pack.structure(url: patient.url))
+        XCTAssertEqual(record.kind, "resource")
+        let paths = record.elements.map(\.path)
         XCTAssertEqual(Array(paths.prefix(4)), ["Patient", "Patient.id", "Patient.meta", "Patient.implicitRules"])
-        let root = try XCTUnwrap(patient.children(of: "Patient"))
-        XCTAssertEqual(root["name"]?.repeats, true)
-        XCTAssertEqual(root["gender"]?.repeats, false)
-        XCTAssertEqual(root["gender"]?.content, .primitive(.string))
-        XCTAssertEqual(root["deceasedBoolean"]?.content, .primitive(.boolean))
-        XCTAssertEqual(root["deceasedDateTime"]?.isChoice, true)
-        XCTAssertNil(root["deceased"], "a choice element has no wire name without its type")
-        XCTAssertEqual(root["multipleBirthInteger"]?.content, .primitive(.number))
-        XCTAssertLessThan(try XCTUnwrap(root["id"]).order, try XCTUnwrap(root["meta"]).order)
-        XCTAssertEqual(root["contact"]?.content, .backbone(typeName: "Patient", path: "Patient.contact"))
-        XCTAssertEqual(root["contained"]?.content, .resource)
-        XCTAssertEqual(root["text"]?.content, .complex)
-        let gender = try XCTUnwrap(patient.record.elements.first { $0.path == "Patient.gender" })
+        let children = try XCTUnwrap(patient.children(of: "Patient"))
+        XCTAssertEqual(children["name"]?.repeats, true)
+        XCTAssertEqual(children["gender"]?.repeats, false)
+        XCTAssertEqual(children["gender"]?.content, .primitive(.string))
+        XCTAssertEqual(children["deceasedBoolean"]?.content, .primitive(.boolean))
+        XCTAssertEqual(children["deceasedDateTime"]?.isChoice, true)
+        XCTAssertNil(children["deceased"], "a choice element has no wire name without its type")
+        XCTAssertEqual(children["multipleBirthInteger"]?.content, .primitive(.number))
+        XCTAssertLessThan(try XCTUnwrap(children["id"]).order, try XCTUnwrap(children["meta"]).order)
+        XCTAssertEqual(children["contact"]?.content, .backbone(typeName: "Patient", path: "Patient.contact"))
+        XCTAssertEqual(children["contained"]?.content, .resource)
+        XCTAssertEqual(children["text"]?.content, .complex)
+        let gender = try XCTUnwrap(record.elements.first { $0.path == "Patient.gender" })
         XCTAssertEqual(gender.binding?.strength, "required")
         XCTAssertEqual(gender.binding?.valueSet, "http://hl7.org/fhir/ValueSet/administrative-gender")
-        XCTAssertEqual(patient.record.elements.first?.constraints?.contains { $0.key == "dom-2" }, true)
+        let root = try XCTUnwrap(record.elements.first)
+        XCTAssertTrue(record.constraints(of: root).contains { $0.key == "dom-2" && $0.expression == "contained.contained.empty()" })
+        let ele1 = record.elements.filter { e in record.constraints(of: e).contains { $0.key == "ele-1" } }
+        XCTAssertGreaterThan(ele1.count, 20, "ele-1 applies to every element, stored once")
+        XCTAssertEqual(record.constraints?.filter { $0.key == "ele-1" }.count, 1)
     }
 
     func testContentReferencesAndAttributes() throws {
@@ -66,17 +72,20 @@ final class DefinitionPackTests: XCTestCase {
         let ext = try XCTUnwrap(pack.type(named: "Extension"))
         XCTAssertNil(ext.children(of: "Extension")?["url"], "Extension.url is an attribute, not a child")
         XCTAssertNotNil(ext.children(of: "Extension")?["valueCodeableConcept"])
-        XCTAssertEqual(ext.record.elements.first { $0.path == "Extension.url" }?.xmlAttribute, true)
+        XCTAssertEqual(try pack.structure(url: ext.url)?.elements.first { $0.path == "Extension.url" }?.xmlAttribute, true)
+        let simple = try XCTUnwrap(pack.context(forType: "SimpleQuantity"))
+        XCTAssertEqual(simple.path, "Quantity", "a constrained core type is walked with its base type's paths")
+        XCTAssertNotNil(simple.child("value"))
     }
 
     func testPrimitiveJSONKindsComeFromTheDefinitions() throws {
         for name in ["boolean", "integer", "decimal", "positiveInt", "unsignedInt", "string", "code", "date",
                      "dateTime", "instant", "time", "uri", "oid", "id", "markdown", "base64Binary", "uuid"] {
-            let record = try XCTUnwrap(pack.type(named: name)?.record, name)
+            let record = try XCTUnwrap(pack.structure(url: DefinitionPack.coreStructurePrefix + name), name)
             XCTAssertEqual(record.kind, "primitive-type")
             XCTAssertEqual(record.jsonKind, JSONKind.ofPrimitive(name)?.rawValue, "\(name): pack and table disagree")
         }
-        XCTAssertEqual(try pack.type(named: "date")?.record.regex?.contains("[0-9]{4}"), true)
+        XCTAssertEqual(try pack.structure(url: DefinitionPack.coreStructurePrefix + "date")?.regex?.contains("[0-9]{4}"), true)
     }
 
     func testNHSProfilesKeepSlicingFixedValuesAndBindings() throws {
@@ -94,10 +103,21 @@ final class DefinitionPackTests: XCTestCase {
         XCTAssertTrue(cs.concepts?.contains { $0.code == "CH005" } ?? false)
     }
 
+    func testLoadingIsLazy() throws {
+        let fresh = try DefinitionPack(directory: SharedCorpus.schemas)
+        XCTAssertEqual(fresh.decodedRecordCount, 0, "opening a pack reads only its index")
+        _ = try fresh.type(named: "Patient")
+        _ = try fresh.type(named: "HumanName")
+        XCTAssertEqual(fresh.decodedRecordCount, 0, "the codecs' type models come from the slim codec table")
+        _ = try fresh.structure(url: "https://fhir.nhs.uk/STU3/StructureDefinition/DCH-MessageHeader-1")
+        XCTAssertEqual(fresh.decodedRecordCount, 1)
+        XCTAssertGreaterThan(try fresh.urls(of: .structure).count, 1000)
+    }
+
     func testUnknownNamesAreNil() throws {
         XCTAssertNil(try pack.type(named: "NoSuchResource"))
         XCTAssertNil(try pack.structure(url: "http://example.org/none"))
-        XCTAssertFalse(pack.contains(.valueSet, url: "http://example.org/none"))
+        XCTAssertFalse(try pack.contains(.valueSet, url: "http://example.org/none"))
     }
 
     func testMissingPackIsAClearError() {
