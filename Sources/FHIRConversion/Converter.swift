@@ -25,7 +25,7 @@ public struct Converter: Sendable {
     /// Parses a message; the format is detected from content when `format` is nil.
     public func read(_ data: Data, format: MessageFormat? = nil) throws -> (Decoded, MessageFormat) {
         guard let format = format ?? MessageFormat.detect(data) else {
-            throw IssuesError(Issue(.fatal, .structure, rule: "format.unknown",
+            throw IssuesError(Issue(.error, .structure, rule: "format.unknown",
                 "input is neither XML nor JSON (it should start with '<' or '{')",
                 position: SourcePosition(line: 1, column: 1)))
         }

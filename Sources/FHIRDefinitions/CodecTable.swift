@@ -32,7 +32,11 @@ public struct CodecType: Sendable, Hashable {
         name = record.url.split(separator: "/").last.map(String.init) ?? record.type
         kind = record.kind
         url = record.url
-        elements = record.elements.filter { $0.sliceName == nil && !($0.id ?? "").contains(":") }.map { e in
+        elements = record.elements.enumerated().filter { i, e in
+            // Keep the unsliced elements. (STU3 gives some core types a slice name on the root, e.g.
+            // `Quantity:simplequantity`; that is the type itself, not a slice.)
+            i == 0 || (e.sliceName == nil && !(e.id ?? "").split(separator: ".").dropFirst().contains { $0.contains(":") })
+        }.map(\.element).map { e in
             Entry(path: e.path, repeats: e.repeats, types: (e.types ?? []).map(\.code),
                   contentReference: e.contentReference, xmlAttribute: e.xmlAttribute == true)
         }
