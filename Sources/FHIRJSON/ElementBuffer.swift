@@ -12,7 +12,7 @@ struct ElementBuffer {
     private(set) var count: Int = 0
     private var capacity: Int
 
-    init(capacity: Int = 256) {
+    init(capacity: Int = 64) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
@@ -25,9 +25,9 @@ struct ElementBuffer {
     }
 
     @inline(__always)
-    mutating func push(_ element: __owned Element) {
+    mutating func push(_ element: consuming Element) {
         if count == capacity { grow() }
-        (base + count).initialize(to: element)
+        (base + count).initialize(to: consume element)
         count += 1
     }
 
@@ -38,12 +38,20 @@ struct ElementBuffer {
         nonmutating _modify { yield &base[index] }
     }
 
+    /// Pushes a new element without children (built in place).
+    @inline(__always)
+    mutating func push(name: String, value: String?, valueKind: ValueKind, position: SourcePosition) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: Element(name: name, value: value, valueKind: valueKind, position: position))
+        count += 1
+    }
+
     /// Inserts at `index`, shifting the elements from `index` on up by one.
-    mutating func insert(_ element: __owned Element, at index: Int) {
+    mutating func insert(_ element: consuming Element, at index: Int) {
         if count == capacity { grow() }
         let tail = count - index
         if tail > 0 { (base + index + 1).moveInitialize(from: base + index, count: tail) }
-        (base + index).initialize(to: element)
+        (base + index).initialize(to: consume element)
         count += 1
     }
 

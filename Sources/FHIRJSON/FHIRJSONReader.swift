@@ -11,6 +11,8 @@ public struct JSONReadOptions: Sendable, Hashable {
     /// The most errors collected before the reader gives up (syntax errors always stop it at once).
     public var maxErrors: Int
 
+    /// Limits for one document. The reader recurses once per nesting level, so keep `maxDepth` in
+    /// the hundreds (threads other than the main one have small stacks).
     public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, maxErrors: Int = 100) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
@@ -47,14 +49,20 @@ public struct JSONReadOptions: Sendable, Hashable {
 ///
 /// Complexity: one pass over the input; no allocation per token except the strings themselves.
 public struct FHIRJSONReader: Sendable {
+    /// The limits applied to every document read.
     public var options: JSONReadOptions
 
+    /// A reader with the given limits (the defaults suit any FHIR message or definition file).
     public init(options: JSONReadOptions = .init()) {
         self.options = options
     }
 
     /// Reads one FHIR JSON document (a resource) from UTF-8 bytes.
-    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
+    ///
+    /// The bytes are only read during the call; the tree owns copies of everything it needs.
+    /// - Returns: The tree (its root named after the resource type) and the warnings found.
+    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found, each with its rule, path
+    ///   and line:column.
     public func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
         if bytes.count > options.maxBytes {
             throw IssuesError(Issue(.fatal, .tooCostly, rule: JSONRule.tooLarge,

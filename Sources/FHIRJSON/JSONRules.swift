@@ -15,6 +15,8 @@ public enum JSONRule {
     public static let tooDeep = "json.too-deep"
     /// The input is larger than ``JSONReadOptions/maxBytes``.
     public static let tooLarge = "json.too-large"
+    /// More errors than ``JSONReadOptions/maxErrors``: the reader stopped.
+    public static let tooManyErrors = "json.too-many-errors"
     /// A property name occurs twice in one object (F16).
     public static let duplicateKey = "json.duplicate-key"
     /// A `null` outside the aligned primitive arrays of F21, or null at the same index of both arrays.

@@ -10,10 +10,16 @@ public struct XMLReadOptions: Sendable, Hashable {
     /// Largest document accepted, in bytes. Larger documents fail with rule `xml.too-large`.
     public var maxBytes: Int
 
-    /// Creates options; the defaults are a depth of 256 and 256 MiB.
-    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20) {
+    /// When true, elements outside the FHIR namespace (typically a hand-written file whose root lacks
+    /// `xmlns="http://hl7.org/fhir"`) are read as FHIR elements with a warning instead of an error.
+    /// For importing definitions; messages should be read strictly.
+    public var lenientNamespaces: Bool
+
+    /// Creates options; the defaults are a depth of 256, 256 MiB and strict namespaces.
+    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, lenientNamespaces: Bool = false) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
+        self.lenientNamespaces = lenientNamespaces
     }
 }
 

@@ -1,0 +1,468 @@
+import FHIRModel
+import FHIRDefinitions
+
+/// Writes the ``Element`` tree as FHIR STU3 XML.
+///
+/// In ``XMLWriteOptions/Order/definition`` order (the default, which FHIR requires) the writer walks
+/// the tree with the definition pack: each element's children are grouped by name and the groups put
+/// in the definition's order; resource nodes (``Element/resourceType``) start from their own type's
+/// definition and are re-wrapped (`<resource><Patient>…</Patient></resource>`). An element the
+/// definitions do not know, a resource type they do not know, or a value XML cannot carry is an
+/// error; all errors are collected and thrown together as an ``IssuesError``, so the writer never
+/// produces partial output and never drops an element silently.
+///
+/// In ``XMLWriteOptions/Order/document`` order no definitions are needed and the tree is written as it
+/// is. A root without a resource type is then written as a plain element with the FHIR namespace, which
+/// is how the definition importer stores `fixed[x]`/`pattern[x]` values
+/// (`<fixedUri xmlns="http://hl7.org/fhir" value="…"/>`).
+///
+/// Output details:
+/// - Attributes `id`, `url`, `value` (in that order); `& < > "` and TAB, LF, CR are escaped in them
+///   (`&#9;`, `&#xA;`, `&#xD;`), so values survive a re-read byte for byte.
+/// - Comments are written `<!--text-->` before their element; trailing comments before the end tag.
+///   A comment containing `--` or ending in `-` cannot be written (`xml.comment`).
+/// - Characters XML 1.0 does not allow are an error (`xml.invalid-char`).
+/// - The narrative `div` is checked to be one well-formed XHTML element and written verbatim (with the
+///   XHTML namespace declared on it if the string lacked it); otherwise `xhtml.not-well-formed`.
+public struct FHIRXMLWriter: Sendable {
+    /// The definitions used for ``XMLWriteOptions/Order/definition`` order.
+    public let pack: DefinitionPack?
+    /// Layout options.
+    public var options: XMLWriteOptions
+
+    /// Creates a writer. `pack` may be nil only for ``XMLWriteOptions/Order/document`` order.
+    public init(pack: DefinitionPack?, options: XMLWriteOptions = .init()) {
+        self.pack = pack
+        self.options = options
+    }
+
+    /// Serialises `root` (a resource, or with document order any element) as one XML document.
+    ///
+    /// - Throws: ``IssuesError`` with every error found; nothing is written then.
+    public func write(_ root: Element) throws -> Encoded {
+        var w = XMLTreeWriter(pack: pack, options: options)
+        w.writeDocument(root)
+        if w.issues.contains(where: { $0.severity >= .error }) {
+            throw IssuesError(w.issues)
+        }
+        return Encoded(bytes: w.out, issues: w.issues)
+    }
+}
+
+/// The writer's state: output bytes and issues, walked recursively over the tree.
+///
+/// The path of the element being written is kept as a stack of steps and turned into text only when
+/// an issue needs it, so a clean write builds no path strings.
+struct XMLTreeWriter {
+    let pack: DefinitionPack?
+    let pretty: Bool
+    let declaration: Bool
+    let byDefinition: Bool
+    var out: [UInt8] = []
+    var issues: [Issue] = []
+    private var rootName = ""
+    private var steps: [(name: String, index: Int?)] = []
+    private var complexContexts: [String: TypeContext] = [:]
+    /// Definitions of the children being written, one frame per level (see `writeChildrenByDefinition`).
+    private var infoStack: [ChildInfo] = []
+    private var primitiveContexts: [String: TypeContext] = [:]
+
+    init(pack: DefinitionPack?, options: XMLWriteOptions) {
+        self.pack = pack
+        self.pretty = options.pretty
+        self.declaration = options.declaration
+        self.byDefinition = options.order == .definition
+    }
+
+    private var failed: Bool { issues.contains { $0.severity >= .error } }
+
+    /// The FHIRPath-style location of the element being written.
+    private var path: ElementPath {
+        var p = ElementPath(root: rootName)
+        for step in steps { p = p.appending(step.name, index: step.index) }
+        return p
+    }
+
+    private mutating func error(_ rule: String, _ type: IssueType, _ message: String, _ element: Element) {
+        issues.append(Issue(.error, type, rule: rule, message, path: path.text, position: element.position))
+    }
+
+    // MARK: Document
+
+    mutating func writeDocument(_ root: Element) {
+        out.reserveCapacity(4096)
+        if declaration {
+            out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            newline()
+        }
+        let name = root.resourceType ?? root.name
+        rootName = name
+        writeComments(root.comments, depth: 0, element: root)
+        guard validName(name, element: root) else { return }
+        var context: TypeContext?
+        if byDefinition {
+            guard let pack else {
+                error("xml.no-definitions", .processing,
+                      "writing XML in definition order needs the definition pack; use document order to write the tree as it is",
+                      root)
+                return
+            }
+            guard let type = root.resourceType else {
+                error("xml.untyped-root", .structure,
+                      "the root '\(root.name)' is not a resource: definition order needs a resource type (use document order for fragments)",
+                      root)
+                return
+            }
+            context = lookup(root) { try pack.context(forType: type) }
+            guard let found = context, found.model.isResource else {
+                if !failed { error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", root) }
+                return
+            }
+        }
+        if root.resourceType != nil && (root.value != nil || root.id != nil || root.url != nil) {
+            error("xml.resource-attribute", .structure,
+                  "resource '\(name)' has a value, id or url attribute, which XML cannot carry on a resource element (Resource.id is a child element)",
+                  root)
+        }
+        out.append(UInt8(ascii: "<"))
+        appendName(name)
+        out.append(" xmlns=\"http://hl7.org/fhir\"")
+        if root.resourceType == nil { writeAttributes(root) }
+        if writeContent(root, context: context, depth: 0) {
+            appendName(name)
+            out.append(UInt8(ascii: ">"))
+        }
+        newline()
+    }
+
+    /// After the start tag's name and attributes: `/>` (returns false), or `>`, the children, the
+    /// trailing comments and `</` (returns true; the caller appends the name and `>`).
+    private mutating func writeContent(_ e: Element, context: TypeContext?, depth: Int) -> Bool {
+        if e.children.isEmpty && e.trailingComments.isEmpty {
+            out.append("/>")
+            return false
+        }
+        out.append(UInt8(ascii: ">"))
+        newline()
+        if let context {
+            writeChildrenByDefinition(e, context: context, depth: depth + 1)
+        } else {
+            writeChildrenAsIs(e, depth: depth + 1)
+        }
+        writeComments(e.trailingComments, depth: depth + 1, element: e)
+        indent(depth)
+        out.append("</")
+        return true
+    }
+
+    // MARK: Children
+
+    private mutating func writeChildrenAsIs(_ e: Element, depth: Int) {
+        e.children.withUnsafeBufferPointer { children in
+            var run = 0
+            for i in children.indices {
+                let name = children[i].name
+                run = i > 0 && children[i - 1].name == name ? run + 1 : 0
+                let repeats = run > 0 || (i + 1 < children.count && children[i + 1].name == name)
+                steps.append((name, repeats ? run : nil))
+                if children[i].resourceType != nil {
+                    writeWrapped(children[i], context: nil, depth: depth)
+                } else if name == "div" && children[i].children.isEmpty
+                            && (children[i].value == nil || children[i].value!.utf8.first == UInt8(ascii: "<")) {
+                    writeDiv(children[i], depth: depth)
+                } else {
+                    writePlain(children[i], context: nil, depth: depth)
+                }
+                steps.removeLast()
+            }
+        }
+    }
+
+    private mutating func writeChildrenByDefinition(_ e: Element, context: TypeContext, depth: Int) {
+        // Fast path: children already in definition order (each name one run, names ascending) are
+        // written as they come, with the definitions found while checking the order (kept on a
+        // stack shared by all levels of the walk).
+        if let table = context.model.children(of: context.path) {
+            let base = infoStack.count
+            defer { infoStack.removeSubrange(base...) }
+            let inOrder: Bool = e.children.withUnsafeBufferPointer { children in
+                for i in children.indices {
+                    let name = children[i].name
+                    if i > 0 && infoStack[infoStack.count - 1].name == name {
+                        infoStack.append(infoStack[infoStack.count - 1])
+                        continue
+                    }
+                    guard let info = table[name], i == 0 || infoStack[infoStack.count - 1].order < info.order else {
+                        return false
+                    }
+                    infoStack.append(info)
+                }
+                return true
+            }
+            if inOrder {
+                e.children.withUnsafeBufferPointer { children in
+                    var run = 0
+                    for i in children.indices {
+                        run = i > 0 && children[i - 1].name == children[i].name ? run + 1 : 0
+                        let info = infoStack[base + i]
+                        writeTypedChild(children[i], info: info, index: run, in: context, depth: depth)
+                    }
+                }
+                return
+            }
+        }
+        // General case: the shared grouping (which reports unknown elements). Its path argument is only
+        // used in those reports, so pass a placeholder and complete the paths afterwards.
+        let before = issues.count
+        let groups = context.groups(of: e, path: ElementPath(root: ""), issues: &issues)
+        if issues.count > before {
+            let here = path.text
+            for k in before..<issues.count {
+                if let p = issues[k].path, p.hasPrefix(".") { issues[k].path = here + p }
+            }
+        }
+        for group in groups {
+            for (k, i) in group.indices.enumerated() {
+                writeTypedChild(e.children[i], info: group.info, index: k, in: context, depth: depth)
+            }
+        }
+    }
+
+    private mutating func writeTypedChild(_ child: Element, info: ChildInfo, index: Int, in context: TypeContext,
+                                          depth: Int) {
+        guard let pack else { return }
+        steps.append((child.name, info.repeats ? index : nil))
+        defer { steps.removeLast() }
+        switch info.content {
+        case .resource:
+            guard let type = child.resourceType else {
+                error("xml.missing-resource", .structure,
+                      "'\(child.name)' holds a resource, but this node has no resource type", child)
+                return
+            }
+            let resourceContext = lookup(child) { try pack.context(forType: type) }
+            guard let resourceContext, resourceContext.model.isResource else {
+                error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", child)
+                return
+            }
+            writeWrapped(child, context: resourceContext, depth: depth)
+        case .xhtml:
+            if rejectResource(child) { return }
+            writeDiv(child, depth: depth)
+        case .primitive:
+            if rejectResource(child) { return }
+            var childContext: TypeContext?
+            if !child.children.isEmpty {
+                childContext = cached(primitive: true, info.typeCode, child) { try pack.primitiveContext(info) }
+                if childContext == nil {
+                    error("xml.no-definition", .processing,
+                          "no definition of type '\(info.typeCode)' for the children of '\(child.name)'", child)
+                    return
+                }
+            }
+            writePlain(child, context: childContext, depth: depth)
+        case .complex, .backbone:
+            if rejectResource(child) { return }
+            let childContext: TypeContext?
+            if case .complex = info.content {
+                childContext = cached(primitive: false, info.typeCode, child) { try pack.context(of: info, in: context) }
+            } else {
+                childContext = lookup(child) { try pack.context(of: info, in: context) }
+            }
+            guard let childContext else {
+                error("xml.no-definition", .processing, "no definition of type '\(info.typeCode)' for '\(child.name)'", child)
+                return
+            }
+            writePlain(child, context: childContext, depth: depth)
+        }
+    }
+
+    private mutating func rejectResource(_ child: Element) -> Bool {
+        guard let type = child.resourceType else { return false }
+        error("xml.unexpected-resource", .structure,
+              "'\(child.name)' holds a \(type) resource, but its definition is not a resource element", child)
+        return true
+    }
+
+    /// A context looked up once per type code and kept for the rest of the write.
+    private mutating func cached(primitive: Bool, _ key: String, _ element: Element,
+                                 _ body: () throws -> TypeContext?) -> TypeContext? {
+        if let hit = primitive ? primitiveContexts[key] : complexContexts[key] { return hit }
+        let found = lookup(element, body)
+        if let found {
+            if primitive { primitiveContexts[key] = found } else { complexContexts[key] = found }
+        }
+        return found
+    }
+
+    private mutating func lookup(_ element: Element, _ body: () throws -> TypeContext?) -> TypeContext? {
+        do {
+            return try body()
+        } catch let e as IssuesError {
+            let here = path.text
+            for var issue in e.issues {
+                issue.path = issue.path ?? here
+                issues.append(issue)
+            }
+        } catch {
+            self.error("pack.error", .processing, "definition lookup failed: \(error)", element)
+        }
+        return nil
+    }
+
+    // MARK: Elements
+
+    /// `<name attrs>children</name>` or `<name attrs/>`.
+    private mutating func writePlain(_ e: Element, context: TypeContext?, depth: Int) {
+        writeComments(e.comments, depth: depth, element: e)
+        guard byDefinition || validName(e.name, element: e) else { return }
+        indent(depth)
+        out.append(UInt8(ascii: "<"))
+        appendName(e.name)
+        writeAttributes(e)
+        if writeContent(e, context: context, depth: depth) {
+            appendName(e.name)
+            out.append(UInt8(ascii: ">"))
+        }
+        newline()
+    }
+
+    /// `<resource><Patient>…</Patient></resource>`: the node's comments and attributes go on the wrapper.
+    private mutating func writeWrapped(_ e: Element, context: TypeContext?, depth: Int) {
+        writeComments(e.comments, depth: depth, element: e)
+        guard let type = e.resourceType else { return }
+        guard byDefinition || (validName(e.name, element: e) && validName(type, element: e)) else { return }
+        indent(depth)
+        out.append(UInt8(ascii: "<"))
+        appendName(e.name)
+        writeAttributes(e)
+        out.append(UInt8(ascii: ">"))
+        newline()
+        indent(depth + 1)
+        out.append(UInt8(ascii: "<"))
+        appendName(type)
+        if writeContent(e, context: context, depth: depth + 1) {
+            appendName(type)
+            out.append(UInt8(ascii: ">"))
+        }
+        newline()
+        indent(depth)
+        out.append("</")
+        appendName(e.name)
+        out.append(UInt8(ascii: ">"))
+        newline()
+    }
+
+    /// The narrative: checked, then copied verbatim.
+    private mutating func writeDiv(_ e: Element, depth: Int) {
+        writeComments(e.comments, depth: depth, element: e)
+        guard let value = e.value, e.children.isEmpty, e.id == nil, e.url == nil else {
+            error("xhtml.not-well-formed", .structure,
+                  "the narrative '\(e.name)' must hold its XHTML as its value, with no children or attributes", e)
+            return
+        }
+        if !e.trailingComments.isEmpty {
+            error("xml.comment", .structure,
+                  "comments after the content of the narrative '\(e.name)' cannot be written outside the XHTML", e)
+            return
+        }
+        switch XHTMLCheck.check(value) {
+        case .ok:
+            indent(depth)
+            out.append(contentsOf: value.utf8)
+        case let .needsNamespace(at):
+            indent(depth)
+            let utf8 = Array(value.utf8)
+            out.append(contentsOf: utf8[..<at])
+            out.append(" xmlns=\"http://www.w3.org/1999/xhtml\"")
+            out.append(contentsOf: utf8[at...])
+        case let .invalid(message):
+            error("xhtml.not-well-formed", .structure, message, e)
+            return
+        }
+        newline()
+    }
+
+    // MARK: Pieces
+
+    private mutating func writeAttributes(_ e: Element) {
+        if let id = e.id { writeAttribute(" id=\"", id, element: e) }
+        if let url = e.url { writeAttribute(" url=\"", url, element: e) }
+        if let value = e.value { writeAttribute(" value=\"", value, element: e) }
+    }
+
+    private mutating func writeAttribute(_ head: StaticString, _ value: String, element: Element) {
+        out.append(head)
+        if !XMLEscaping.appendAttribute(value, to: &out) {
+            error("xml.invalid-char", .value,
+                  "the value of '\(element.name)' contains a character XML 1.0 cannot carry (a control character or U+FFFE/U+FFFF)",
+                  element)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeComments(_ comments: [String], depth: Int, element: Element) {
+        for comment in comments {
+            var text = comment
+            let ok: Bool = text.withUTF8 { b in
+                guard XMLEscaping.isValidXMLText(b) else { return false }
+                var i = 0
+                while i + 1 < b.count {
+                    if b[i] == UInt8(ascii: "-") && b[i + 1] == UInt8(ascii: "-") { return false }
+                    i += 1
+                }
+                return b.last != UInt8(ascii: "-")
+            }
+            guard ok else {
+                error("xml.comment", .value,
+                      "the comment '\(comment.prefix(60))' cannot be written in XML: a comment cannot contain '--', end in '-' or hold control characters",
+                      element)
+                continue
+            }
+            indent(depth)
+            out.append("<!--")
+            out.append(contentsOf: comment.utf8)
+            out.append("-->")
+            newline()
+        }
+    }
+
+    /// XML names FHIR uses: ASCII letters, digits, `_`, `-`, `.`, starting with a letter or `_`.
+    private mutating func validName(_ name: String, element: Element) -> Bool {
+        var first = true
+        var ok = !name.isEmpty
+        for c in name.utf8 {
+            let letter = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
+            let other = (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2E
+            if !(letter || (!first && other)) { ok = false; break }
+            first = false
+        }
+        if !ok {
+            error("xml.invalid-name", .structure, "'\(name)' cannot be written as an XML element name", element)
+        }
+        return ok
+    }
+
+    @inline(__always)
+    private mutating func appendName(_ name: String) {
+        out.append(contentsOf: name.utf8)
+    }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
+
+    @inline(__always)
+    private mutating func indent(_ depth: Int) {
+        guard pretty, depth > 0 else { return }
+        var n = 2 * depth
+        while n > 0 {
+            let k = min(n, Self.spaces.count)
+            Self.spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<k])) }
+            n -= k
+        }
+    }
+
+    @inline(__always)
+    private mutating func newline() {
+        if pretty { out.append(0x0A) }
+    }
+}

@@ -1,0 +1,402 @@
+import CLibXML2
+import FHIRModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Builds the ``Element`` tree from libxml2 SAX2 events (the engine of ``FHIRXMLReader``).
+///
+/// The tree is built bottom-up in a node arena: an element's ``Element`` is pushed when its start tag
+/// arrives and its finished children follow it; at its end tag the children are moved (not copied)
+/// into one exactly-sized array. The state is a struct behind a pointer that the C callbacks reach
+/// through libxml2's user data (no reference counting or exclusivity checks per event). Paths for
+/// issues are recorded as steps and turned into text at the end, when sibling counts are known.
+struct SAXTreeBuilder {
+    // MARK: Parse entry point
+
+    static func parse(_ raw: UnsafeRawBufferPointer, options: XMLReadOptions) throws -> Decoded {
+        if raw.count > options.maxBytes || raw.count > Int(Int32.max) {
+            throw IssuesError(Issue(.fatal, .tooCostly, rule: "xml.too-large",
+                "the document has \(raw.count) bytes; the limit is \(min(options.maxBytes, Int(Int32.max))) bytes"))
+        }
+        guard let start = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else {
+            throw IssuesError(Issue(.fatal, .structure, rule: "xml.syntax", "the document is empty",
+                                    position: SourcePosition(line: 1, column: 1)))
+        }
+        // A UTF-8 byte order mark is fine; libxml2 gets the bytes after it and positions count from there.
+        var bytes = UnsafeBufferPointer(start: start, count: raw.count)
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            bytes = UnsafeBufferPointer(rebasing: bytes[3...])
+        }
+        if let problem = encodingProblem(bytes) {
+            throw IssuesError(Issue(.fatal, .notSupported, rule: "xml.encoding", problem,
+                                    position: SourcePosition(line: 1, column: 1)))
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            throw IssuesError(Issue(.fatal, .structure, rule: "xml.syntax", "the document is empty",
+                                    position: SourcePosition(line: 1, column: 1)))
+        }
+        LibXML.initialize()
+        guard let ctxt = base.withMemoryRebound(to: CChar.self, capacity: bytes.count, {
+            xmlCreateMemoryParserCtxt($0, Int32(bytes.count))
+        }) else {
+            throw IssuesError(Issue(.fatal, .processing, rule: "xml.syntax", "libxml2 could not create a parser"))
+        }
+        defer { xmlFreeParserCtxt(ctxt) }
+
+        let builder = UnsafeMutablePointer<SAXTreeBuilder>.allocate(capacity: 1)
+        builder.initialize(to: SAXTreeBuilder(bytes: bytes, ctxt: ctxt, options: options))
+        defer {
+            builder.deinitialize(count: 1)
+            builder.deallocate()
+        }
+        // NONET: no network. No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID
+        // (no DTD is read), no HUGE (libxml2's limits stay on). NOCDATA: CDATA arrives as text.
+        xmlCtxtUseOptions(ctxt, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
+        ctxt.pointee.sax.pointee = Self.handler
+        ctxt.pointee.userData = UnsafeMutableRawPointer(builder)
+        _ = xmlParseDocument(ctxt)
+        ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+
+        defer { builder.pointee.release() }
+        return try builder.pointee.finish(wellFormed: ctxt.pointee.wellFormed != 0)
+    }
+
+    /// Why the document's encoding is refused, or nil when it is UTF-8 (declared or not).
+    static func encodingProblem(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        if b.count >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)
+                             || (b[0] == 0 && b[1] != 0) || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] == 0)) {
+            return "the document is not UTF-8 (it looks like UTF-16 or UTF-32); FHIR XML SHALL be UTF-8"
+        }
+        let xmlDecl: [UInt8] = Array("<?xml".utf8)
+        guard b.count > 6, Array(b[0..<5]) == xmlDecl, b[5] == 0x20 || b[5] == 0x09 || b[5] == 0x0A || b[5] == 0x0D
+        else { return nil }
+        let limit = min(b.count, 1024)
+        var end = 5
+        while end + 1 < limit && !(b[end] == UInt8(ascii: "?") && b[end + 1] == UInt8(ascii: ">")) { end += 1 }
+        let decl = Array(b[5..<end])
+        let key = Array("encoding".utf8)
+        guard decl.count >= key.count else { return nil }
+        var i = 0
+        while i + key.count <= decl.count {
+            if Array(decl[i..<(i + key.count)]) == key { break }
+            i += 1
+        }
+        guard i + key.count <= decl.count else { return nil }
+        i += key.count
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        while i < decl.count && isSpace(decl[i]) { i += 1 }
+        guard i < decl.count, decl[i] == UInt8(ascii: "=") else { return nil }
+        i += 1
+        while i < decl.count && isSpace(decl[i]) { i += 1 }
+        guard i < decl.count, decl[i] == UInt8(ascii: "\"") || decl[i] == UInt8(ascii: "'") else { return nil }
+        let quote = decl[i]
+        i += 1
+        var j = i
+        while j < decl.count && decl[j] != quote { j += 1 }
+        let name = String(decoding: decl[i..<j], as: UTF8.self)
+        if name.lowercased() == "utf-8" { return nil }
+        return "the declared encoding is '\(name)'; FHIR XML SHALL be UTF-8"
+    }
+
+    // MARK: State
+
+    enum FrameKind: UInt8 {
+        /// An ordinary element (or a root that is not a resource).
+        case element
+        /// A resource element that is the document root.
+        case resource
+        /// A resource element inside a wrapper (`<resource><Patient>`): collapses into the wrapper.
+        case wrappedResource
+        /// An element holding a resource (`contained`, `resource`).
+        case wrapper
+        /// A narrative `div`: its content is serialised into ``xhtml``.
+        case xhtml
+    }
+
+    /// An open element: its node in ``nodes`` (its finished children follow it there).
+    struct Frame {
+        var node: Int
+        var kind: FrameKind
+        var reportedText = false
+        /// The element is not in the FHIR namespace (reported once, at the top of such a subtree).
+        var foreign = false
+    }
+
+    /// One step of an issue's location, resolved into path text when the tree is complete.
+    struct PathStep {
+        var name: String
+        var index: Int
+        var earlierSameName: Int
+    }
+
+    struct PendingIssue {
+        var issue: Issue
+        var rootName: String?
+        var steps: [PathStep]
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ctxt: xmlParserCtxtPtr
+    let options: XMLReadOptions
+    var lines: LineTracker
+
+    /// Open elements, outermost first.
+    var frames: [Frame] = []
+    /// Node arena: every open element followed by its finished children, depth-first. When an
+    /// element ends, its children are moved (not copied) into one exactly-sized array.
+    var nodes: UnsafeMutablePointer<Element>
+    var nodeCapacity = 256
+    var nodeCount = 0
+    var root: Element?
+    var pendingComments: [String] = []
+    var issues: [PendingIssue] = []
+    var errorCount = 0
+    /// Set when parsing stopped (our fatal error or libxml2's): later libxml2 errors are cascades.
+    var stopped = false
+
+    // Narrative XHTML state.
+    var xhtml: [UInt8] = []
+    var divDepth = 0
+    var xhtmlTagOpen = false
+
+    // Namespace URIs are interned by libxml2: remember the pointers once recognised.
+    var fhirURI: UnsafePointer<UInt8>?
+    var xhtmlURI: UnsafePointer<UInt8>?
+    var valueName: UnsafePointer<UInt8>?
+    var idName: UnsafePointer<UInt8>?
+    var urlName: UnsafePointer<UInt8>?
+
+    static let maxErrors = 1000
+    static let nameCacheSize = 256
+    var nameCacheKeys = [UnsafePointer<UInt8>?](repeating: nil, count: nameCacheSize)
+    var nameCacheValues = [String](repeating: "", count: nameCacheSize)
+
+    init(bytes: UnsafeBufferPointer<UInt8>, ctxt: xmlParserCtxtPtr, options: XMLReadOptions) {
+        self.bytes = bytes
+        self.ctxt = ctxt
+        self.options = options
+        self.lines = LineTracker(bytes)
+        nodes = .allocate(capacity: nodeCapacity)
+        frames.reserveCapacity(32)
+    }
+
+    /// Frees the node arena (whatever is left in it after an error).
+    mutating func release() {
+        nodes.deinitialize(count: nodeCount)
+        nodes.deallocate()
+        nodeCount = 0
+    }
+
+    @inline(__always)
+    mutating func pushNode(_ element: __owned Element) -> Int {
+        if nodeCount == nodeCapacity {
+            let bigger = UnsafeMutablePointer<Element>.allocate(capacity: nodeCapacity * 2)
+            bigger.moveInitialize(from: nodes, count: nodeCount)
+            nodes.deallocate()
+            nodes = bigger
+            nodeCapacity *= 2
+        }
+        (nodes + nodeCount).initialize(to: element)
+        nodeCount += 1
+        return nodeCount - 1
+    }
+
+    // MARK: Positions
+
+    /// Byte offset of libxml2's read cursor in ``bytes``.
+    @inline(__always)
+    func cursorOffset() -> Int {
+        guard let input = ctxt.pointee.input, let cur = input.pointee.cur, let base = input.pointee.base else {
+            return bytes.count
+        }
+        let offset = Int(input.pointee.consumed) + (cur - base)
+        return min(max(offset, 0), bytes.count)
+    }
+
+    /// Byte offset in ``bytes`` of text libxml2 hands to a callback: exact when the text points
+    /// into libxml2's input buffer (the usual case), else the cursor.
+    func textOffset(_ p: UnsafePointer<UInt8>) -> Int {
+        guard let input = ctxt.pointee.input, let base = input.pointee.base, let end = input.pointee.end,
+              p >= base && p < end else { return cursorOffset() }
+        return min(Int(input.pointee.consumed) + (p - base), bytes.count)
+    }
+
+    /// Position of the `<` of the start tag libxml2 has just read (its cursor is at `>` or `/>`).
+    @inline(__always)
+    mutating func startTagPosition() -> SourcePosition {
+        return lines.position(at: Self.lastLessThan(in: bytes, atOrBefore: min(cursorOffset(), bytes.count - 1)))
+    }
+
+    /// Offset of the last `<` at or before `end` (0 when there is none), eight bytes at a time.
+    @inline(__always)
+    static func lastLessThan(in bytes: UnsafeBufferPointer<UInt8>, atOrBefore end: Int) -> Int {
+        guard let base = bytes.baseAddress, end >= 0 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var i = end
+        // Whole words [i-7, i] while they hold no '<' (SWAR zero-byte test on w ^ 0x3C3C…).
+        while i >= 7 {
+            let w = raw.loadUnaligned(fromByteOffset: i - 7, as: UInt64.self) ^ 0x3C3C_3C3C_3C3C_3C3C
+            if (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { break }
+            i -= 8
+        }
+        while i > 0 && base[i] != UInt8(ascii: "<") { i -= 1 }
+        return max(i, 0)
+    }
+
+    // MARK: Issues
+
+    func capturePath() -> (String?, [PathStep]) {
+        guard !frames.isEmpty else { return (nil, []) }
+        var steps: [PathStep] = []
+        steps.reserveCapacity(frames.count)
+        var parent = frames[0].node
+        for k in 1..<frames.count {
+            let node = frames[k].node
+            if frames[k].kind == .wrappedResource {
+                parent = node
+                continue
+            }
+            let name = nodes[node].name
+            var earlier = 0
+            for i in (parent + 1)..<node where nodes[i].name == name { earlier += 1 }
+            steps.append(PathStep(name: name, index: node - parent - 1, earlierSameName: earlier))
+            parent = node
+        }
+        return (nodes[frames[0].node].name, steps)
+    }
+
+    mutating func report(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
+                         at position: SourcePosition?, withPath: Bool = true) {
+        let (rootName, steps) = withPath ? capturePath() : (nil, [])
+        issues.append(PendingIssue(issue: Issue(severity, type, rule: rule, message, position: position),
+                                   rootName: rootName, steps: steps))
+        if severity >= .error {
+            errorCount += 1
+            if errorCount >= Self.maxErrors && !stopped {
+                issues.append(PendingIssue(issue: Issue(.fatal, .tooCostly, rule: "xml.too-many-errors",
+                    "stopped after \(Self.maxErrors) errors", position: position), rootName: nil, steps: []))
+                stop()
+            }
+        }
+    }
+
+    mutating func stop() {
+        if !stopped {
+            stopped = true
+            xmlStopParser(ctxt)
+        }
+    }
+
+    // MARK: Finish
+
+    mutating func finish(wellFormed: Bool) throws -> Decoded {
+        if !wellFormed && errorCount == 0 {
+            report(.fatal, .structure, "xml.syntax", "the document is not well-formed XML",
+                   at: lines.position(at: cursorOffset()), withPath: false)
+        }
+        if frames.isEmpty && nodeCount == 1 {
+            root = nodes.move()
+            nodeCount = 0
+            if !pendingComments.isEmpty {
+                root!.trailingComments.append(contentsOf: pendingComments)
+                pendingComments.removeAll()
+            }
+        }
+        if root == nil && errorCount == 0 {
+            report(.fatal, .structure, "xml.syntax", "the document has no root element",
+                   at: SourcePosition(line: 1, column: 1), withPath: false)
+        }
+        let resolved = issues.map { resolve($0) }
+        if errorCount > 0 || root == nil {
+            throw IssuesError(resolved)
+        }
+        return Decoded(root: root!, issues: resolved)
+    }
+
+    /// Turns recorded steps into path text. With the complete tree an index is shown whenever the
+    /// element has same-name siblings; otherwise when it had earlier ones.
+    func resolve(_ pending: PendingIssue) -> Issue {
+        var issue = pending.issue
+        guard let rootName = pending.rootName else { return issue }
+        var path = ElementPath(root: rootName)
+        var steps = pending.steps[...]
+        if let root {
+            Self.resolve(&steps, in: root.children, path: &path)
+        }
+        for step in steps {
+            path = path.appending(step.name, index: step.earlierSameName > 0 ? step.earlierSameName : nil)
+        }
+        issue.path = path.text
+        return issue
+    }
+
+    /// Follows `steps` down the finished tree (borrowing, not copying, the children arrays).
+    private static func resolve(_ steps: inout ArraySlice<PathStep>, in children: [Element], path: inout ElementPath) {
+        guard let step = steps.first, step.index < children.count, children[step.index].name == step.name else { return }
+        var total = 0
+        var earlier = 0
+        for i in children.indices where children[i].name == step.name {
+            total += 1
+            if i < step.index { earlier += 1 }
+        }
+        path = path.appending(step.name, index: total > 1 ? earlier : nil)
+        steps = steps.dropFirst()
+        resolve(&steps, in: children[step.index].children, path: &path)
+    }
+
+    // MARK: The SAX handler
+
+    nonisolated(unsafe) static let handler: xmlSAXHandler = {
+        var h = xmlSAXHandler()
+        h.initialized = UInt32(XML_SAX2_MAGIC)
+        h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
+            guard let ctx, let localname else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee
+                .startElement(localname, prefix, uri, Int(nbAttributes), attributes)
+        }
+        h.endElementNs = { ctx, localname, _, _ in
+            guard let ctx, let localname else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.endElement(localname)
+        }
+        h.characters = { ctx, ch, len in
+            guard let ctx, let ch else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.characters(ch, Int(len))
+        }
+        h.ignorableWhitespace = h.characters
+        h.comment = { ctx, value in
+            guard let ctx, let value else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.comment(value)
+        }
+        h.processingInstruction = { ctx, target, _ in
+            guard let ctx, let target else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.processingInstruction(target)
+        }
+        h.internalSubset = { ctx, _, _, _ in
+            guard let ctx else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.doctype()
+        }
+        h.externalSubset = { ctx, _, _, _ in
+            guard let ctx else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.doctype()
+        }
+        h.serror = { ctx, error in
+            guard let ctx, let error else { return }
+            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.libxmlError(error)
+        }
+        return h
+    }()
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        var s = self[...]
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
