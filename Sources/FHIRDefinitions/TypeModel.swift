@@ -57,21 +57,45 @@ public struct ChildTable: Sendable {
 }
 
 /// What a codec knows of one child element (a choice element has one per type, by wire name).
-public struct ChildInfo: Sendable, Hashable {
+///
+/// A class: the writers pass these around for every element they write, and copying a reference is
+/// one retain where copying the fields would be several.
+public final class ChildInfo: Sendable, Hashable {
     /// Wire name (`valueQuantity`, `given`).
-    public var name: String
+    public let name: String
     /// Position among its siblings in the definition: the order writers use.
-    public var order: Int
+    public let order: Int
     /// True when JSON writes an array (the base max is not 1).
-    public var repeats: Bool
+    public let repeats: Bool
     /// The type code (`HumanName`, `string`, `BackboneElement`, `Resource`).
-    public var typeCode: String
+    public let typeCode: String
     /// How the codecs treat the value.
-    public var content: Content
+    public let content: Content
     /// Path of the snapshot element (`Observation.value[x]`).
-    public var definitionPath: String
+    public let definitionPath: String
     /// True for a choice element (`…[x]`).
-    public var isChoice: Bool
+    public let isChoice: Bool
+
+    init(name: String, order: Int, repeats: Bool, typeCode: String, content: Content, definitionPath: String,
+         isChoice: Bool) {
+        self.name = name
+        self.order = order
+        self.repeats = repeats
+        self.typeCode = typeCode
+        self.content = content
+        self.definitionPath = definitionPath
+        self.isChoice = isChoice
+    }
+
+    public static func == (a: ChildInfo, b: ChildInfo) -> Bool {
+        a === b || (a.name == b.name && a.order == b.order && a.repeats == b.repeats && a.typeCode == b.typeCode
+                    && a.content == b.content && a.definitionPath == b.definitionPath && a.isChoice == b.isChoice)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(definitionPath)
+    }
 
     public enum Content: Sendable, Hashable {
         /// A primitive with its JSON kind.

@@ -17,24 +17,17 @@
 public struct Element: Sendable, Hashable {
     /// The element name as it appears on the wire, choice suffix included (`valueQuantity`).
     public var name: String
-    /// Set when this node is a resource: its type (`Patient`).
-    public var resourceType: String?
     /// The primitive value, exactly as written (or the serialised XHTML of a narrative `div`).
     public var value: String?
-    /// `Element.id` (an XML attribute; in JSON the `id` property of a datatype or backbone object).
-    public var id: String?
-    /// `Extension.url` (an XML attribute; a plain `url` property in JSON).
-    public var url: String?
-    /// The JSON kind the value was read as; `.unspecified` when it came from XML.
-    public var valueKind: ValueKind
     /// Child elements in document order (extensions included, as `extension` children).
     public var children: [Element]
-    /// Comments that stood just before this element (XML comments, STU3 JSON `fhir_comments`).
-    public var comments: [String]
-    /// Comments that stood after this element's last child, before its end tag.
-    public var trailingComments: [String]
     /// Where the element started in its source, when it was parsed.
     public var position: SourcePosition
+    /// The JSON kind the value was read as; `.unspecified` when it came from XML.
+    public var valueKind: ValueKind
+    /// The fields most elements lack, in one shared box (copied on write): keeps an element small,
+    /// which is what makes building and copying trees fast.
+    @usableFromInline var extras: Extras?
 
     public init(
         name: String,
@@ -49,19 +42,73 @@ public struct Element: Sendable, Hashable {
         position: SourcePosition = .unknown
     ) {
         self.name = name
-        self.resourceType = resourceType
         self.value = value
-        self.id = id
-        self.url = url
-        self.valueKind = valueKind
         self.children = children
-        self.comments = comments
-        self.trailingComments = trailingComments
         self.position = position
+        self.valueKind = valueKind
+        if resourceType != nil || id != nil || url != nil || !comments.isEmpty || !trailingComments.isEmpty {
+            extras = Extras(resourceType: resourceType, id: id, url: url, comments: comments,
+                            trailingComments: trailingComments)
+        }
+    }
+
+    /// Set when this node is a resource: its type (`Patient`).
+    @inlinable public var resourceType: String? {
+        get { extras?.resourceType }
+        set { if newValue != nil || extras != nil { uniqueExtras().resourceType = newValue } }
+    }
+
+    /// `Element.id` (an XML attribute; in JSON the `id` property of a datatype or backbone object).
+    @inlinable public var id: String? {
+        get { extras?.id }
+        set { if newValue != nil || extras != nil { uniqueExtras().id = newValue } }
+    }
+
+    /// `Extension.url` (an XML attribute; a plain `url` property in JSON).
+    @inlinable public var url: String? {
+        get { extras?.url }
+        set { if newValue != nil || extras != nil { uniqueExtras().url = newValue } }
+    }
+
+    /// Comments that stood just before this element (XML comments, STU3 JSON `fhir_comments`).
+    @inlinable public var comments: [String] {
+        get { extras?.comments ?? [] }
+        set { if !newValue.isEmpty || extras != nil { uniqueExtras().comments = newValue } }
+    }
+
+    /// Comments that stood after this element's last child, before its end tag.
+    @inlinable public var trailingComments: [String] {
+        get { extras?.trailingComments ?? [] }
+        set { if !newValue.isEmpty || extras != nil { uniqueExtras().trailingComments = newValue } }
+    }
+
+    /// The extras box, created or copied so that this element owns it alone.
+    @usableFromInline mutating func uniqueExtras() -> Extras {
+        if extras == nil {
+            extras = Extras(resourceType: nil, id: nil, url: nil, comments: [], trailingComments: [])
+        } else if !isKnownUniquelyReferenced(&extras!) {
+            extras = extras!.copy()
+        }
+        return extras!
+    }
+
+    public static func == (a: Element, b: Element) -> Bool {
+        a.name == b.name && a.value == b.value && a.position == b.position && a.valueKind == b.valueKind
+            && a.resourceType == b.resourceType && a.id == b.id && a.url == b.url
+            && a.comments == b.comments && a.trailingComments == b.trailingComments && a.children == b.children
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(value)
+        hasher.combine(resourceType)
+        hasher.combine(id)
+        hasher.combine(url)
+        hasher.combine(children)
     }
 
     /// True when this node is a resource (root, contained or inline in a Bundle/Parameters).
-    @inlinable public var isResource: Bool { resourceType != nil }
+    @inlinable public var isResource: Bool { extras?.resourceType != nil }
 
     /// The first child with the given name.
     public func child(_ name: String) -> Element? {
@@ -85,6 +132,28 @@ public struct Element: Sendable, Hashable {
     /// Number of nodes in this subtree, this one included.
     public var nodeCount: Int {
         children.reduce(1) { $0 + $1.nodeCount }
+    }
+
+    /// The rarely present fields of an element.
+    @usableFromInline final class Extras: @unchecked Sendable {
+        @usableFromInline var resourceType: String?
+        @usableFromInline var id: String?
+        @usableFromInline var url: String?
+        @usableFromInline var comments: [String]
+        @usableFromInline var trailingComments: [String]
+
+        @usableFromInline init(resourceType: String?, id: String?, url: String?, comments: [String],
+                               trailingComments: [String]) {
+            self.resourceType = resourceType
+            self.id = id
+            self.url = url
+            self.comments = comments
+            self.trailingComments = trailingComments
+        }
+
+        @usableFromInline func copy() -> Extras {
+            Extras(resourceType: resourceType, id: id, url: url, comments: comments, trailingComments: trailingComments)
+        }
     }
 }
 

@@ -3,12 +3,14 @@ import BenchmarkCorpus
 import FHIRConversion
 
 // Prints conversion throughput over the corpus (messages/s and MB/s, one core), for the README.
-// Usage: dch-throughput [seconds-per-measurement]
+// Usage: dch-throughput [seconds-per-measurement] [name-filter]   (e.g. `3 JSON->XML`)
 let seconds = Double(CommandLine.arguments.dropFirst().first ?? "3") ?? 3
+let only = CommandLine.arguments.dropFirst(2).first
 let corpus = try BenchmarkCorpus()
 let converter = corpus.converter
 
 func measure(_ name: String, inputs: [Data], _ body: (Data) throws -> Void) rethrows {
+    if let only, !name.contains(only) { return }
     let bytes = inputs.reduce(0) { $0 + $1.count }
     for input in inputs { try body(input) }  // warm-up: loads every definition the corpus needs
     var rounds = 0
