@@ -39,8 +39,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared by the test targets: finding ../shared, an independent JSON oracle.
-        .target(name: "DCHTestSupport", dependencies: ["FHIRModel"], path: "Tests/DCHTestSupport"),
+        // Shared by the test targets: finding ../shared and Schemas/, an independent JSON oracle,
+        // tree comparison, mini definition packs, running the dch executable.
+        .target(name: "DCHTestSupport", dependencies: ["FHIRModel", "FHIRDefinitions"], path: "Tests/DCHTestSupport"),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),

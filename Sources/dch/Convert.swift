@@ -56,6 +56,7 @@ struct Convert: ParsableCommand {
             try? FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         }
         var exit = ExitStatus()
+        var claimed: [String: String] = [:]  // output path -> the input that writes it
         for input in inputs {
             let name = input == "-" ? "<stdin>" : input
             let data: Data
@@ -74,6 +75,12 @@ struct Convert: ParsableCommand {
                 if !(bytes.last == 0x0A) { bytes.append(0x0A) }
                 if let output {
                     let path = outputIsDirectory ? outputPath(for: input, in: output, format: target) : output
+                    if let other = claimed[path] {
+                        printError("\(name): error: not written: \(other) already wrote \(path) (same base name)")
+                        exit.record(.ioError)
+                        continue
+                    }
+                    claimed[path] = name
                     try writeAtomically(bytes, to: path)
                 } else {
                     FileHandle.standardOutput.write(Data(bytes))

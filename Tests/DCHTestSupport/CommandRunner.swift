@@ -28,16 +28,34 @@ public enum DCHCommand {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        // Drain both output pipes while stdin is written, so that no full pipe can block the child.
+        let outDrain = PipeDrain(out.fileHandleForReading), errDrain = PipeDrain(err.fileHandleForReading)
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
-        // Read both pipes before waiting, so a large output cannot block the child.
-        var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        let outBytes = outDrain.wait(), errBytes = errDrain.wait()
         process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+        return CommandResult(status: process.terminationStatus, stdout: outBytes, stderr: String(decoding: errBytes, as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on another thread; ``wait()`` returns what was read.
+private final class PipeDrain: @unchecked Sendable {
+    // `data` is written once, on the reading thread, before `done` is signalled, and read only
+    // after `done` has been waited for: the group orders the two accesses.
+    private var data = Data()
+    private let done = DispatchGroup()
+
+    init(_ handle: FileHandle) {
+        done.enter()
+        DispatchQueue.global().async { [self] in
+            data = handle.readDataToEndOfFile()
+            done.leave()
+        }
+    }
+
+    /// Blocks until the pipe is closed by the writer, then returns everything it carried.
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

@@ -1,28 +1,33 @@
 import Foundation
 import XCTest
+import FHIRDefinitions
 
-/// Finds `../shared` (the corpus and official definitions) beside the package root.
+/// Finds `../shared` (the corpus and official definitions) beside the package root, and the
+/// definition pack in `Schemas/`.
 public enum SharedCorpus {
     /// The package root (two levels above this file's folder).
     public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Where `../shared` is expected.
+    private static var expectedRoot: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
+
     /// `../shared`, or nil when it is absent.
     public static var root: URL? {
-        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let url = expectedRoot
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("corpus").path) ? url : nil
     }
 
     /// `../shared`, or skips the test with a message saying what is missing.
     public static func require(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
         guard let root else {
-            throw XCTSkip("../shared (corpus and official definitions) is absent beside the package; corpus test skipped",
-                          file: file, line: line)
+            throw XCTSkip("\(expectedRoot.path) (../shared: corpus and official definitions) is absent beside the package; "
+                          + "corpus test skipped", file: file, line: line)
         }
         return root
     }
 
-    /// Files with an extension in a corpus folder, sorted by name.
+    /// Files with an extension in a corpus folder, sorted by name (a skip when `../shared` is absent).
     public static func files(_ relativeFolder: String, extension ext: String) throws -> [URL] {
         let dir = try require().appendingPathComponent(relativeFolder)
         return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
@@ -32,4 +37,35 @@ public enum SharedCorpus {
 
     /// The shipped definition pack folder (`Schemas/`).
     public static var schemas: URL { packageRoot.appendingPathComponent("Schemas") }
+
+    /// True when `Schemas/` holds a generated pack (its index file).
+    public static var hasSchemasPack: Bool {
+        FileManager.default.fileExists(atPath: schemas.appendingPathComponent(DefinitionPackLayout.indexFileName).path)
+    }
+
+    /// The definition pack (`Schemas/`, or `$DCH_SCHEMAS`), or a skip when it has not been generated
+    /// yet or cannot be read (a pack of an older format while the pack is being regenerated).
+    public static func definitionPack(file: StaticString = #filePath, line: UInt = #line) throws -> DefinitionPack {
+        let pack: DefinitionPack
+        if ProcessInfo.processInfo.environment["DCH_SCHEMAS"] == nil, hasSchemasPack {
+            pack = try DefinitionPack(directory: schemas)
+        } else if let shipped = try? DefinitionPack.shipped() {
+            pack = shipped
+        } else {
+            throw XCTSkip("the definition pack (Schemas/\(DefinitionPackLayout.indexFileName)) is absent; "
+                          + "run scripts/regenerate-pack", file: file, line: line)
+        }
+        do {
+            guard try pack.context(forType: "Patient") != nil else {
+                throw XCTSkip("the definition pack in \(pack.directory.path) has no Patient; regenerate it (scripts/regenerate-pack)",
+                              file: file, line: line)
+            }
+        } catch let skip as XCTSkip {
+            throw skip
+        } catch {
+            throw XCTSkip("the definition pack in \(pack.directory.path) cannot be read (\(error)); "
+                          + "regenerate it (scripts/regenerate-pack)", file: file, line: line)
+        }
+        return pack
+    }
 }

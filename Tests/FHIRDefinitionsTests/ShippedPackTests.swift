@@ -30,7 +30,7 @@ final class DefinitionPackTests: XCTestCase {
     var pack: DefinitionPack!
 
     override func setUpWithError() throws {
-        guard FileManager.default.fileExists(atPath: SharedCorpus.schemas.appendingPathComponent(DefinitionPackLayout.indexFileName).path) else {
+        guard SharedCorpus.hasSchemasPack else {
             throw XCTSkip("Schemas/ has no pack; run scripts/regenerate-pack")
         }
         pack = try DefinitionPack(directory: SharedCorpus.schemas)

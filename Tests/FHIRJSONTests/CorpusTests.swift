@@ -8,10 +8,18 @@ import DCHTestSupport
 /// The NHS example messages (`../shared/corpus/nhs-stu3-assets/Examples/*.json`) and the official
 /// FHIR STU3 definition files.
 final class CorpusTests: XCTestCase {
+    static let examples = "corpus/nhs-stu3-assets/Examples"
+
+    /// The JSON files of the NHS examples, or a skip.
+    static func corpusJSONFiles() throws -> [URL] {
+        let files = try SharedCorpus.files(examples, extension: "json")
+        guard !files.isEmpty else { throw XCTSkip("no JSON examples in ../shared/\(examples)") }
+        return files
+    }
 
     func testEveryExampleReads() throws {
         var count = 0
-        for url in try corpusJSONFiles() {
+        for url in try Self.corpusJSONFiles() {
             let data = try Data(contentsOf: url)
             do {
                 let decoded = try FHIRJSONReader().read(data)
@@ -26,7 +34,7 @@ final class CorpusTests: XCTestCase {
     }
 
     func testOfficialDefinitionFilesRead() throws {
-        let core = try sharedFolder().appendingPathComponent("fhir-stu3/hl7.fhir.core-3.0.1")
+        let core = try SharedCorpus.require().appendingPathComponent("fhir-stu3/hl7.fhir.core-3.0.1")
         let folder = core.appendingPathComponent("StructureDefinition")
         var urls = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
@@ -45,7 +53,7 @@ final class CorpusTests: XCTestCase {
     }
 
     func testCorpusTrapsAreKept() throws {
-        let dir = try sharedFolder().appendingPathComponent("corpus/nhs-stu3-assets/Examples")
+        let dir = try SharedCorpus.require().appendingPathComponent(Self.examples)
         // T4: numbers as strings.
         let birth = try read(dir.appendingPathComponent("DCH-BirthDetails-Bundle-Example-1.json"))
         let multiple = try XCTUnwrap(find(birth) { $0.name == "multipleBirthInteger" })
@@ -69,8 +77,8 @@ final class CorpusTests: XCTestCase {
     /// says (compared by an independent JSON parser, property order aside). The only change allowed
     /// is T4: a string in a number field whose text is a JSON number is written as that number.
     func testCorpusRoundTripWithThePack() throws {
-        let pack = try definitionPack()
-        let files = try corpusJSONFiles()
+        let pack = try SharedCorpus.definitionPack()
+        let files = try Self.corpusJSONFiles()
         // Examples that are not valid STU3: the writer must refuse them with exactly these errors.
         let invalid: [String: [String]] = [
             // `practitionerRole` is a DSTU2 element of Practitioner (STU3 has a PractitionerRole resource).
@@ -99,7 +107,7 @@ final class CorpusTests: XCTestCase {
                 }
                 XCTAssertEqual(written.issues.filter { $0.severity >= .error }, [], name)
                 let second = try FHIRJSONReader().read(written.bytes).root
-                let differences = treeDifferences(sortedChildren(first), sortedChildren(second), comments: true)
+                let differences = treeDifferences(sortedByName(first), sortedByName(second), comments: true)
                 XCTAssertEqual(differences, [], name)
                 XCTAssertEqual(kindChanges(first, second).filter { !$0.hasSuffix("string -> number") }, [], name)
                 // Writing the tree read back gives the same bytes.
@@ -132,20 +140,12 @@ final class CorpusTests: XCTestCase {
         return nil
     }
 
-    /// Children in name order (stable), recursively: trees compared modulo property order.
-    func sortedChildren(_ e: Element) -> Element {
-        var e = e
-        e.children = e.children.map(sortedChildren).enumerated()
-            .sorted { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) }.map(\.element)
-        return e
-    }
-
     /// Where the value kinds of two trees of the same shape differ: `path: a -> b`.
     func kindChanges(_ a: Element, _ b: Element, path: String = "") -> [String] {
         let here = path.isEmpty ? a.name : path
         var out: [String] = []
         if a.valueKind != b.valueKind { out.append("\(here): \(a.valueKind) -> \(b.valueKind)") }
-        let x = sortedChildren(a).children, y = sortedChildren(b).children
+        let x = sortedByName(a).children, y = sortedByName(b).children
         for (i, (c, d)) in zip(x, y).enumerated() { out += kindChanges(c, d, path: "\(here).\(c.name)#\(i)") }
         return out
     }

@@ -1,48 +1,16 @@
-import Foundation
 import FHIRDefinitions
+import DCHTestSupport
 
-/// A small definition pack, written with the real pack writer, so the writer tests run without the
-/// generated `Schemas/`: enough of Patient, Bundle, Observation and their datatypes to cover arrays,
-/// JSON kinds, choices, backbone elements and nested resources.
-enum JSONMiniPack {
-    static let shared: DefinitionPack = {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("dch-json-minipack-\(ProcessInfo.processInfo.processIdentifier)")
-        var writer = DefinitionPackWriter()
-        do {
-            for record in records() { try writer.add(record, file: "core.ndjson") }
-            try writer.write(to: dir)
-            return try DefinitionPack(directory: dir)
-        } catch {
-            fatalError("JSON mini pack: \(error)")
-        }
-    }()
+/// A small definition pack, so the writer tests run without the generated `Schemas/`: enough of
+/// Patient, Bundle, Observation and their datatypes to cover arrays, JSON kinds, choices, backbone
+/// elements and nested resources.
+enum JSONMiniPack: MiniPackDefinition {
+    static let label = "json"
+    static let shared = makePack()
 
-    private static func element(_ path: String, _ max: String, _ types: [String], attribute: Bool = false,
-                                baseMax: String? = nil) -> ElementRecord {
-        ElementRecord(path: path, min: 0, max: max, baseMax: baseMax,
-                      types: types.isEmpty ? nil : types.map { TypeRecord(code: $0) },
-                      xmlAttribute: attribute ? true : nil)
-    }
-
-    private static func structure(_ type: String, _ kind: String, _ elements: [ElementRecord]) -> StructureRecord {
-        StructureRecord(url: DefinitionPack.coreStructurePrefix + type, name: type, type: type, kind: kind,
-                        elements: [element(type, "*", [])] + elements)
-    }
-
-    private static func primitive(_ type: String) -> StructureRecord {
-        structure(type, "primitive-type", [
-            element("\(type).id", "1", ["string"], attribute: true),
-            element("\(type).extension", "*", ["Extension"]),
-            element("\(type).value", "1", [type], attribute: true),
-        ])
-    }
-
+    /// A datatype: `id`, `extension`, then its own elements (paths relative to the type).
     private static func datatype(_ type: String, _ own: [(String, String, [String])]) -> StructureRecord {
-        structure(type, "complex-type", [
-            element("\(type).id", "1", ["string"], attribute: true),
-            element("\(type).extension", "*", ["Extension"]),
-        ] + own.map { element("\(type).\($0.0)", $0.1, $0.2) })
+        complex(type, own.map { element("\(type).\($0.0)", $0.1, $0.2) })
     }
 
     /// A resource: `id, meta, implicitRules, language, text, contained, extension, modifierExtension`,

@@ -1,5 +1,6 @@
 import XCTest
 import FHIRModel
+import DCHTestSupport
 @testable import FHIRXML
 
 /// Reads `text` and returns the tree, failing the test on an error.
@@ -15,17 +16,11 @@ func readTree(_ text: String, file: StaticString = #filePath, line: UInt = #line
 /// Reads `text`, expecting it to fail; returns the thrown issues.
 func readFailure(_ text: String, options: XMLReadOptions = .init(),
                  file: StaticString = #filePath, line: UInt = #line) -> [Issue] {
-    do {
-        let d = try FHIRXMLReader(options: options).read(text)
-        XCTFail("expected a failure, got a tree \(d.root.name)", file: file, line: line)
-        return []
-    } catch let error as IssuesError {
-        XCTAssertTrue(error.issues.contains { $0.severity >= .error }, "thrown without an error", file: file, line: line)
-        return error.issues
-    } catch {
-        XCTFail("unexpected error type \(error)", file: file, line: line)
-        return []
+    let issues = expectIssues(file: file, line: line, describing: { "a tree \($0.root.name)" }) {
+        try FHIRXMLReader(options: options).read(text)
     }
+    XCTAssertTrue(issues.contains { $0.severity >= .error }, "thrown without an error", file: file, line: line)
+    return issues
 }
 
 final class XMLReaderTests: XCTestCase {

@@ -4,19 +4,11 @@ import FHIRDefinitions
 import DCHTestSupport
 @testable import FHIRXML
 
-func text(_ e: Encoded) -> String { String(decoding: e.bytes, as: UTF8.self) }
-
+/// The issues of a failed write; fails the test when the write succeeded.
 func writeFailure(_ root: Element, pack: DefinitionPack? = MiniPack.shared, options: XMLWriteOptions = .init(),
                   file: StaticString = #filePath, line: UInt = #line) -> [Issue] {
-    do {
-        let e = try FHIRXMLWriter(pack: pack, options: options).write(root)
-        XCTFail("expected a failure, got:\n\(text(e))", file: file, line: line)
-        return []
-    } catch let error as IssuesError {
-        return error.issues
-    } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
-        return []
+    expectIssues(file: file, line: line, describing: { "this XML:\n\($0.text)" }) {
+        try FHIRXMLWriter(pack: pack, options: options).write(root)
     }
 }
 
@@ -32,7 +24,7 @@ final class XMLWriterTests: XCTestCase {
             ]),
         ])
         let out = try FHIRXMLWriter(pack: nil, options: .init(pretty: false, declaration: false, order: .document)).write(root)
-        XCTAssertEqual(text(out), """
+        XCTAssertEqual(out.text, """
         <Patient xmlns="http://hl7.org/fhir"><id value="p1"/><name id="n1"><given value="Ann"/></name>\
         <gender value="female"><extension url="http://e.org/x"><valueCode value="f"/></extension></gender></Patient>
         """)
@@ -51,7 +43,7 @@ final class XMLWriterTests: XCTestCase {
             ]),
         ], comments: ["top"], trailingComments: ["end"])
         let out = try FHIRXMLWriter(pack: nil, options: document).write(root)
-        XCTAssertEqual(text(out), """
+        XCTAssertEqual(out.text, """
         <?xml version="1.0" encoding="UTF-8"?>
         <!--top-->
         <Bundle xmlns="http://hl7.org/fhir">
@@ -84,15 +76,15 @@ final class XMLWriterTests: XCTestCase {
     func testFragmentRootWithoutResourceType() throws {
         let root = Element(name: "fixedUri", value: "http://x.org/a?b=1&c=\"2\"")
         let out = try FHIRXMLWriter(pack: nil, options: .init(pretty: false, declaration: false, order: .document)).write(root)
-        XCTAssertEqual(text(out), "<fixedUri xmlns=\"http://hl7.org/fhir\" value=\"http://x.org/a?b=1&amp;c=&quot;2&quot;\"/>")
-        XCTAssertEqual(try FHIRXMLReader().read(out.bytes).root, root.withPositions(from: try FHIRXMLReader().read(out.bytes).root))
+        XCTAssertEqual(out.text, "<fixedUri xmlns=\"http://hl7.org/fhir\" value=\"http://x.org/a?b=1&amp;c=&quot;2&quot;\"/>")
+        XCTAssertEqual(withoutPositions(try FHIRXMLReader().read(out.bytes).root), withoutPositions(root))
     }
 
     func testAttributeEscapingRoundTrips() throws {
         let nasty = "a&b<c>d\"e'f\tg\nh\r\ni  é 😀 ]]> &#38;"
         let root = Element(name: "Basic", resourceType: "Basic", children: [Element(name: "note", value: nasty, id: "x&y")])
         let out = try FHIRXMLWriter(pack: nil, options: .init(pretty: false, declaration: false, order: .document)).write(root)
-        XCTAssertEqual(text(out), """
+        XCTAssertEqual(out.text, """
         <Basic xmlns="http://hl7.org/fhir"><note id="x&amp;y" value="a&amp;b&lt;c&gt;d&quot;e'f&#9;g&#xA;h&#xD;&#xA;i  é 😀 ]]&gt; &amp;#38;"/></Basic>
         """)
         let back = try FHIRXMLReader().read(out.bytes).root
@@ -131,7 +123,7 @@ final class XMLWriterTests: XCTestCase {
         let compact = XMLWriteOptions(pretty: false, declaration: false)
         // Missing namespace: declared on the div.
         var out = try FHIRXMLWriter(pack: MiniPack.shared, options: compact).write(patient("<div class=\"x\"><p>a</p></div>"))
-        XCTAssertEqual(text(out), """
+        XCTAssertEqual(out.text, """
         <Patient xmlns="http://hl7.org/fhir"><text><status value="generated"/>\
         <div xmlns="http://www.w3.org/1999/xhtml" class="x"><p>a</p></div></text></Patient>
         """)
@@ -140,7 +132,7 @@ final class XMLWriterTests: XCTestCase {
         // A prefixed XHTML div is written as it is.
         out = try FHIRXMLWriter(pack: MiniPack.shared, options: compact)
             .write(patient("<h:div xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:p>a</h:p></h:div>"))
-        XCTAssertTrue(text(out).contains("<h:div xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:p>a</h:p></h:div>"))
+        XCTAssertTrue(out.text.contains("<h:div xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:p>a</h:p></h:div>"))
         // Broken ones.
         for bad in ["<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a</div>", "plain text", "<div>&nbsp;</div>",
                     "<!DOCTYPE div><div/>", "<p xmlns=\"http://www.w3.org/1999/xhtml\">a</p>",
@@ -176,7 +168,7 @@ final class XMLWriterTests: XCTestCase {
             Element(name: "name", children: [Element(name: "family", value: "Jones")]),
         ])
         let out = try FHIRXMLWriter(pack: MiniPack.shared, options: .init(declaration: false)).write(shuffled)
-        XCTAssertEqual(text(out), """
+        XCTAssertEqual(out.text, """
         <Patient xmlns="http://hl7.org/fhir">
           <id value="p1"/>
           <contained>
@@ -228,7 +220,7 @@ final class XMLWriterTests: XCTestCase {
         var fixed = root
         fixed.children[1].children[0].value = "ok"
         let out = try FHIRXMLWriter(pack: MiniPack.shared, options: .init(pretty: false, declaration: false)).write(fixed)
-        XCTAssertEqual(text(out), "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"p\"/><name><family value=\"ok\"/></name>"
+        XCTAssertEqual(out.text, "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"p\"/><name><family value=\"ok\"/></name>"
                        + "<gender value=\"male\"/><birthDate value=\"2000\"/></Patient>")
     }
 
@@ -301,15 +293,5 @@ final class XMLWriterTests: XCTestCase {
             let second = try FHIRXMLReader().read(out.bytes).root
             XCTAssertEqual(treeDifferences(first, second, comments: true), [], "\(options)")
         }
-    }
-}
-
-extension Element {
-    /// This tree with the positions of `other` (same shape), for equality checks that ignore positions.
-    func withPositions(from other: Element) -> Element {
-        var e = self
-        e.position = other.position
-        e.children = zip(children, other.children).map { $0.withPositions(from: $1) }
-        return e
     }
 }

@@ -58,6 +58,21 @@ final class ConvertCommandTests: XCTestCase {
         XCTAssertEqual(written, ["dch-birth-weight.json", "nems-vaccination-new.json"], "no output, not even a partial one, for the bad input")
     }
 
+    func testInputsWithTheSameBaseNameDoNotOverwriteEachOther() throws {
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b")
+        for dir in [a, b] {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: SharedCorpus.packageRoot.appendingPathComponent(sample),
+                                             to: dir.appendingPathComponent("m.xml"))
+        }
+        let out = temp.appendingPathComponent("out")
+        let r = try DCHCommand.run(["convert", "-o", out.path, a.appendingPathComponent("m.xml").path,
+                                    b.appendingPathComponent("m.xml").path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("already wrote"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["m.json"])
+    }
+
     func testNDJSONOnStdoutForSeveralInputs() throws {
         let r = try DCHCommand.run(["convert", "--to", "json", "--compact", sample, "Samples/dch-birth-weight.xml"])
         XCTAssertEqual(r.status, 0, r.stderr)
