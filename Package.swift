@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
         .target(
             name: "FHIRDefinitionImport",
-            dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .executableTarget(
             name: "dch",

@@ -11,6 +11,7 @@ import FHIRJSON
 /// let json = try converter.convert(xmlBytes, to: .json) // Encoded: bytes + warnings
 /// ```
 public struct Converter: Sendable {
+    /// The definitions that type the trees (arrays, JSON kinds, element order).
     public let pack: DefinitionPack
 
     /// A converter over the shipped definition pack.
@@ -18,6 +19,7 @@ public struct Converter: Sendable {
         self.pack = try DefinitionPack.shipped()
     }
 
+    /// A converter over any pack (e.g. one built with `dch pack build` from other definitions).
     public init(pack: DefinitionPack) {
         self.pack = pack
     }

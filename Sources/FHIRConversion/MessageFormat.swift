@@ -12,9 +12,8 @@ public enum MessageFormat: String, Sendable, CaseIterable, Hashable {
     /// Detects the format from content: the first byte after a UTF-8 BOM and whitespace is `<` for
     /// XML or `{` for JSON. Nil when it is neither.
     public static func detect<C: Collection>(_ bytes: C) -> MessageFormat? where C.Element == UInt8 {
-        var skippedBOM = 0
-        for b in bytes {
-            if skippedBOM < 3, [0xEF, 0xBB, 0xBF][skippedBOM] == b { skippedBOM += 1; continue }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for b in bytes.starts(with: bom) ? bytes.dropFirst(3) : bytes[...] {
             switch b {
             case 0x20, 0x09, 0x0A, 0x0D: continue
             case UInt8(ascii: "<"): return .xml
@@ -25,9 +24,4 @@ public enum MessageFormat: String, Sendable, CaseIterable, Hashable {
         return nil
     }
 
-    /// The format named by a file's extension, if it names one.
-    public static func fromExtension(_ path: String) -> MessageFormat? {
-        guard let dot = path.lastIndex(of: ".") else { return nil }
-        return MessageFormat(rawValue: path[path.index(after: dot)...].lowercased())
-    }
 }

@@ -4,6 +4,7 @@ import FHIRDefinitions
 import FHIRXML
 import FHIRJSON
 import ZIPFoundation
+import FHIRConversion
 
 /// Builds the definition pack from the official definition files.
 ///
@@ -13,6 +14,7 @@ import ZIPFoundation
 public struct DefinitionImporter {
     /// One group of input files and the pack file its records go to.
     public struct Source: Sendable {
+        /// The pack data file the records go to.
         public var packFile: String
         /// Folder (all `.xml`/`.json` files in it) or single file, relative to the shared root.
         public var path: String
@@ -21,6 +23,7 @@ public struct DefinitionImporter {
         /// For a `.zip` path: only members whose name starts with one of these prefixes (all when empty).
         public var zipMemberPrefixes: [String]
 
+        /// A source: a folder, a file or a zip under the shared root.
         public init(packFile: String, path: String, optional: Bool = false, zipMemberPrefixes: [String] = []) {
             self.packFile = packFile; self.path = path; self.optional = optional
             self.zipMemberPrefixes = zipMemberPrefixes
@@ -29,9 +32,13 @@ public struct DefinitionImporter {
 
     /// What an import did.
     public struct Report: Sendable {
+        /// Number of StructureDefinitions imported.
         public var structures = 0
+        /// Number of ValueSets imported.
         public var valueSets = 0
+        /// Number of CodeSystems imported.
         public var codeSystems = 0
+        /// Number of files (and zip members) read.
         public var filesRead = 0
         /// Definitions left out (with why): duplicates of an earlier source, no snapshot, other resources.
         public var notes: [String] = []
@@ -52,9 +59,12 @@ public struct DefinitionImporter {
         Source(packFile: "careconnect-terminology.ndjson", path: "corpus/careconnect-stu3/CodeSystems", optional: true),
     ]
 
+    /// The folder holding `fhir-stu3/` and `corpus/`.
     public var sharedRoot: URL
+    /// What to read, in precedence order.
     public var sources: [Source]
 
+    /// An importer over a shared folder.
     public init(sharedRoot: URL, sources: [Source] = DefinitionImporter.standardSources) {
         self.sharedRoot = sharedRoot
         self.sources = sources
@@ -108,7 +118,7 @@ public struct DefinitionImporter {
             let archive = try Archive(url: url, accessMode: .read)
             return try archive.filter { entry in
                 let member = entry.path.split(separator: "/").last.map(String.init) ?? entry.path
-                return entry.type == .file && ["xml", "json"].contains(URL(fileURLWithPath: member).pathExtension)
+                return entry.type == .file && ["xml", "json"].contains(URL(fileURLWithPath: member).pathExtension.lowercased())
                     && (source.zipMemberPrefixes.isEmpty || source.zipMemberPrefixes.contains { member.hasPrefix($0) })
             }
             .sorted { $0.path < $1.path }
@@ -145,9 +155,8 @@ public struct DefinitionImporter {
     private func resources(in data: Data, name: String, report: inout Report) throws -> [Element] {
         let decoded: Decoded
         do {
-            let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
             // Some official files lack the FHIR namespace: read them, and say so in the report.
-            decoded = firstByte == UInt8(ascii: "<")
+            decoded = MessageFormat.detect(data) == .xml
                 ? try FHIRXMLReader(options: XMLReadOptions(lenientNamespaces: true)).read(data)
                 : try FHIRJSONReader().read(data)
         } catch var error as IssuesError {

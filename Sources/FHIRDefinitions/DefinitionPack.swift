@@ -71,8 +71,9 @@ public final class DefinitionPack: @unchecked Sendable {
         try index[kind]?[url] != nil
     }
 
-    /// The StructureDefinition with this canonical URL.
+    /// The StructureDefinition with this canonical URL (a `|version` suffix is ignored).
     public func structure(url: String) throws -> StructureRecord? {
+        let url = Self.stripVersion(url)
         if let cached = lock.withLock({ structures[url] }) { return cached }
         guard let entry = try index[.structure]?[url] else { return nil }
         let record = try decode(StructureRecord.self, entry)
@@ -108,6 +109,9 @@ public final class DefinitionPack: @unchecked Sendable {
         guard let data = try? Data(contentsOf: url) else {
             throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing", "\(url.path) cannot be read"))
         }
+        let firstLine = data.prefix { $0 != 0x0A }
+        try DefinitionPackLayout.checkHeader(Substring(decoding: firstLine, as: UTF8.self),
+                                             expected: DefinitionPackLayout.codecTableHeader, file: url.path)
         let table = CodecTableFile(bytes: [UInt8](data))
         lock.withLock { codecFile = table }
         return table
@@ -171,9 +175,13 @@ public final class DefinitionPack: @unchecked Sendable {
 /// One line of the pack index: which record lives where.
 public struct PackIndexEntry: Sendable, Hashable {
     public var kind: PackEntryKind
+    /// Canonical URL of the record.
     public var url: String
+    /// The data file holding it, relative to the pack folder.
     public var file: String
+    /// Byte offset of its JSON line in that file.
     public var offset: Int
+    /// Byte length of its JSON (without the newline).
     public var length: Int
 
     public init(kind: PackEntryKind, url: String, file: String, offset: Int, length: Int) {
@@ -187,9 +195,14 @@ public struct PackIndexEntry: Sendable, Hashable {
         var result: [PackEntryKind: [String: PackIndexEntry]] = [:]
         var lineNumber = 0
         // Byte-level splitting: Character-based String.split costs tens of milliseconds here.
-        for line in Substring(text).utf8.split(separator: UInt8(ascii: "\n")) {
+        for line in Substring(text).utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            if line.first == UInt8(ascii: "#") { continue }
+            if lineNumber == 1 {
+                try DefinitionPackLayout.checkHeader(Substring(line) ?? "", expected: DefinitionPackLayout.indexHeader,
+                                                     file: source)
+                continue
+            }
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
             let f = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
                 .map { String(decoding: $0, as: UTF8.self) }
             guard f.count == 5, let kind = PackEntryKind(rawValue: f[0]),

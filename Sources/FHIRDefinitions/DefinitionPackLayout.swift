@@ -1,11 +1,26 @@
 import Foundation
+import FHIRModel
 
 /// Where the pack lives and how its files are named.
 public enum DefinitionPackLayout {
     /// The index file in a pack folder.
     public static let indexFileName = "pack-index.tsv"
-    /// First line of the index; bump the version when the record format changes.
-    public static let indexHeader = "# dch definition pack v1: kind\turl\tfile\toffset\tlength"
+    /// The pack format's version. Bump it when a record or table format changes: a reader refuses a
+    /// pack of another version with a clear message instead of failing on a record.
+    public static let formatVersion = 1
+    /// First line of the index.
+    public static let indexHeader = "# dch definition pack v\(formatVersion): kind\turl\tfile\toffset\tlength"
+    /// First line of the codec table.
+    public static let codecTableHeader = "# dch codec types v\(formatVersion): name\tkind\turl\tpath:repeats:types[:a];…"
+
+    /// Checks that a pack file starts with the header of this version.
+    static func checkHeader(_ firstLine: Substring, expected: String, file: String) throws {
+        guard firstLine == expected[...] else {
+            throw IssuesError(Issue(.fatal, .processing, rule: "pack.version",
+                "\(file) is not a dch definition pack of format v\(formatVersion) (first line: '\(firstLine.prefix(60))'); "
+                + "regenerate it with `dch pack build`"))
+        }
+    }
 
     /// Finds the shipped pack. In order: `$DCH_SCHEMAS`; `Schemas/` or `share/dch/Schemas/` beside or
     /// above the running executable (an install, or `.build/…` inside a checkout); the `Schemas/`

@@ -14,8 +14,10 @@ public struct DefinitionPackWriter {
         return e
     }()
 
+    /// An empty pack.
     public init() {}
 
+    /// Adds a StructureDefinition to a data file; core types also go to the codec table.
     public mutating func add(_ record: StructureRecord, file: String) throws {
         try add(record, url: record.url, kind: .structure, file: file)
         // Core types (found by name) also go to the slim table the codecs read.
@@ -25,10 +27,12 @@ public struct DefinitionPackWriter {
         }
     }
 
+    /// Adds a ValueSet to a data file.
     public mutating func add(_ record: ValueSetRecord, file: String) throws {
         try add(record, url: record.url, kind: .valueSet, file: file)
     }
 
+    /// Adds a CodeSystem to a data file.
     public mutating func add(_ record: CodeSystemRecord, file: String) throws {
         try add(record, url: record.url, kind: .codeSystem, file: file)
     }
@@ -61,8 +65,8 @@ public struct DefinitionPackWriter {
         let index = ([DefinitionPackLayout.indexHeader] + entries.map(\.line)).joined(separator: "\n") + "\n"
         out[DefinitionPackLayout.indexFileName] = Data(index.utf8)
         let codec = codecLines.keys.sorted().map { codecLines[$0]! }
-        out[CodecType.fileName] = Data(("# dch codec types v1: name\tkind\turl\tpath:repeats:types[:a];…\n"
-                                        + codec.joined(separator: "\n") + "\n").utf8)
+        out[CodecType.fileName] = Data(([DefinitionPackLayout.codecTableHeader] + codec)
+            .joined(separator: "\n").appending("\n").utf8)
         return out
     }
 
@@ -76,8 +80,11 @@ public struct DefinitionPackWriter {
             let target = directory.appendingPathComponent(name)
             let temp = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
             try data.write(to: temp)
-            _ = try? fm.removeItem(at: target)
-            try fm.moveItem(at: temp, to: target)
+            if fm.fileExists(atPath: target.path) {
+                _ = try fm.replaceItemAt(target, withItemAt: temp)
+            } else {
+                try fm.moveItem(at: temp, to: target)
+            }
         }
         for stale in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
         where stale.hasSuffix(".ndjson") && rendered[stale] == nil {

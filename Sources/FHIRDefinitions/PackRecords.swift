@@ -2,12 +2,14 @@
 ///
 /// The pack is our compact form of the official definitions: one JSON line per StructureDefinition,
 /// ValueSet or CodeSystem, holding what the codecs and validators use and nothing else (no prose
-/// beyond a constraint's human text). Keys are short because the pack is read at every start-up.
+/// beyond a constraint's human text). Optional fields are left out when absent; the codecs read the
+/// slimmer ``CodecType`` table instead, so these records are decoded only by validators.
 
 /// A StructureDefinition's snapshot, compacted.
 public struct StructureRecord: Codable, Sendable, Hashable {
     /// Canonical URL.
     public var url: String
+    /// Computer-friendly name (`CareConnect-DCH-Patient-1`).
     public var name: String
     /// The type it defines or constrains (`Patient`, `Quantity`, `Extension`).
     public var type: String
@@ -88,8 +90,6 @@ public struct ElementRecord: Codable, Sendable, Hashable {
         self.mustSupport = mustSupport; self.xmlAttribute = xmlAttribute; self.maxLength = maxLength
     }
 
-    /// The element id, slice names included.
-    public var elementId: String { id ?? path }
     /// True when the base definition lets the element repeat (so JSON writes an array).
     public var repeats: Bool { (baseMax ?? max) != "1" && (baseMax ?? max) != "0" }
 }
@@ -109,6 +109,7 @@ public struct TypeRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// A terminology binding (`ElementDefinition.binding`).
 public struct BindingRecord: Codable, Sendable, Hashable {
     /// `required`, `extensible`, `preferred` or `example`.
     public var strength: String
@@ -118,8 +119,11 @@ public struct BindingRecord: Codable, Sendable, Hashable {
     public init(strength: String, valueSet: String?) { self.strength = strength; self.valueSet = valueSet }
 }
 
+/// How an element is sliced (`ElementDefinition.slicing`).
 public struct SlicingRecord: Codable, Sendable, Hashable {
+    /// What tells the slices apart; absent when the source gives no discriminator.
     public var discriminators: [DiscriminatorRecord]?
+    /// True when the slices must appear in definition order.
     public var ordered: Bool?
     /// `closed`, `open` or `openAtEnd`.
     public var rules: String
@@ -129,18 +133,23 @@ public struct SlicingRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// One slicing discriminator.
 public struct DiscriminatorRecord: Codable, Sendable, Hashable {
     /// `value`, `exists`, `pattern`, `type` or `profile`.
     public var type: String
+    /// FHIRPath (restricted) from the sliced element to the distinguishing value.
     public var path: String
 
     public init(type: String, path: String) { self.type = type; self.path = path }
 }
 
+/// An invariant (`ElementDefinition.constraint`).
 public struct ConstraintRecord: Codable, Sendable, Hashable {
+    /// Its stable key (`ele-1`, `dom-2`, …).
     public var key: String
     /// `error` or `warning`.
     public var severity: String
+    /// The rule in words, as the definition states it.
     public var human: String
     /// FHIRPath expression; absent when the definition gives none.
     public var expression: String?
@@ -152,9 +161,12 @@ public struct ConstraintRecord: Codable, Sendable, Hashable {
 
 /// A ValueSet, compacted: its composition and, when the source has one, its expansion.
 public struct ValueSetRecord: Codable, Sendable, Hashable {
+    /// Canonical URL.
     public var url: String
     public var name: String?
+    /// `compose.include`: what the value set takes.
     public var includes: [ValueSetIncludeRecord]?
+    /// `compose.exclude`: what it leaves out.
     public var excludes: [ValueSetIncludeRecord]?
     /// Codes listed in the source's `expansion.contains` (flattened).
     public var expansion: [CodeRecord]?
@@ -165,10 +177,13 @@ public struct ValueSetRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// One `compose.include` or `compose.exclude`.
 public struct ValueSetIncludeRecord: Codable, Sendable, Hashable {
+    /// The code system, when the include names one.
     public var system: String?
     /// Explicitly listed concepts; absent means "all of the system" (subject to filters).
     public var concepts: [CodeRecord]?
+    /// Property filters on the system (`is-a`, `=`, …).
     public var filters: [FilterRecord]?
     /// Other value sets whose codes this include takes.
     public var valueSets: [String]?
@@ -178,6 +193,7 @@ public struct ValueSetIncludeRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// A `compose.include.filter`: `property op value`.
 public struct FilterRecord: Codable, Sendable, Hashable {
     public var property: String
     public var op: String
@@ -201,11 +217,13 @@ public struct CodeRecord: Codable, Sendable, Hashable {
 
 /// A CodeSystem, compacted.
 public struct CodeSystemRecord: Codable, Sendable, Hashable {
+    /// Canonical URL.
     public var url: String
     public var name: String?
     /// `complete`, `example`, `fragment`, `not-present`.
     public var content: String?
     public var caseSensitive: Bool?
+    /// Every concept, hierarchies flattened (each knows its parent).
     public var concepts: [CodeRecord]?
 
     public init(url: String, name: String?, content: String?, caseSensitive: Bool?, concepts: [CodeRecord]?) {

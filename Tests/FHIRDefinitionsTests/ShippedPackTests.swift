@@ -121,6 +121,24 @@ final class DefinitionPackTests: XCTestCase {
         XCTAssertFalse(try pack.contains(.valueSet, url: "http://example.org/none"))
     }
 
+    func testPackOfAnotherFormatVersionIsRefusedClearly() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dch-oldpack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("# dch definition pack v0: kind\turl\tfile\toffset\tlength\n".utf8)
+            .write(to: dir.appendingPathComponent(DefinitionPackLayout.indexFileName))
+        try Data("# dch codec types v0\nPatient\tresource\thttp://x\tPatient:1:\n".utf8)
+            .write(to: dir.appendingPathComponent(CodecType.fileName))
+        let old = try DefinitionPack(directory: dir)
+        for attempt in [{ _ = try old.type(named: "Patient") }, { _ = try old.structure(url: "http://x") }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                let issue = (error as? IssuesError)?.issues.first
+                XCTAssertEqual(issue?.rule, "pack.version")
+                XCTAssertTrue(issue?.message.contains("dch pack build") ?? false)
+            }
+        }
+    }
+
     func testMissingPackIsAClearError() {
         XCTAssertThrowsError(try DefinitionPack(directory: URL(fileURLWithPath: "/nonexistent"))) { error in
             XCTAssertEqual((error as? IssuesError)?.issues.first?.rule, "pack.missing")
