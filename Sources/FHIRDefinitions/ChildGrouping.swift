@@ -14,7 +14,7 @@ extension TypeContext {
     /// A child the definitions do not know is reported as an error naming it and its path, and left
     /// out of the groups; writers fail when any error was reported, so nothing is dropped silently.
     public func groups(of element: Element, path: ElementPath, issues: inout [Issue]) -> [ChildGroup] {
-        let table = model.children(of: self.path)
+        let table = self.table
         var groups: [ChildGroup] = []
         groups.reserveCapacity(element.children.count)
         var slot: [String: Int] = [:]

@@ -73,12 +73,7 @@ public final class DefinitionPack: @unchecked Sendable {
 
     /// The StructureDefinition with this canonical URL (a `|version` suffix is ignored).
     public func structure(url: String) throws -> StructureRecord? {
-        let url = Self.stripVersion(url)
-        if let cached = lock.withLock({ structures[url] }) { return cached }
-        guard let entry = try index[.structure]?[url] else { return nil }
-        let record = try decode(StructureRecord.self, entry)
-        lock.withLock { structures[url] = record }
-        return record
+        try record(.structure, url: url, cache: \.structures)
     }
 
     /// The compiled model of a core type by name (`Patient`, `HumanName`, `string`), or nil.
@@ -119,21 +114,22 @@ public final class DefinitionPack: @unchecked Sendable {
 
     /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
     public func valueSet(url: String) throws -> ValueSetRecord? {
-        let url = Self.stripVersion(url)
-        if let cached = lock.withLock({ valueSets[url] }) { return cached }
-        guard let entry = try index[.valueSet]?[url] else { return nil }
-        let record = try decode(ValueSetRecord.self, entry)
-        lock.withLock { valueSets[url] = record }
-        return record
+        try record(.valueSet, url: url, cache: \.valueSets)
     }
 
-    /// The CodeSystem with this canonical URL.
+    /// The CodeSystem with this canonical URL (a `|version` suffix is ignored).
     public func codeSystem(url: String) throws -> CodeSystemRecord? {
+        try record(.codeSystem, url: url, cache: \.codeSystems)
+    }
+
+    /// A record by URL: from its cache, or decoded from the pack and cached.
+    private func record<T: Decodable>(_ kind: PackEntryKind, url: String,
+                                      cache: ReferenceWritableKeyPath<DefinitionPack, [String: T]>) throws -> T? {
         let url = Self.stripVersion(url)
-        if let cached = lock.withLock({ codeSystems[url] }) { return cached }
-        guard let entry = try index[.codeSystem]?[url] else { return nil }
-        let record = try decode(CodeSystemRecord.self, entry)
-        lock.withLock { codeSystems[url] = record }
+        if let cached = lock.withLock({ self[keyPath: cache][url] }) { return cached }
+        guard let entry = try index[kind]?[url] else { return nil }
+        let record = try decode(T.self, entry)
+        lock.withLock { self[keyPath: cache][url] = record }
         return record
     }
 

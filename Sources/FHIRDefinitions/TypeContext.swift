@@ -5,15 +5,18 @@ import FHIRModel
 public struct TypeContext: Sendable {
     public let model: TypeModel
     public let path: String
+    /// `model.children(of: path)`, looked up once: the codecs consult it for every child.
+    public let table: ChildTable?
 
     public init(model: TypeModel, path: String) {
         self.model = model
         self.path = path
+        table = model.children(of: path)
     }
 
     /// The definition of a child, by wire name; nil when the definitions do not know it.
     @inlinable public func child(_ name: String) -> ChildInfo? {
-        model.children(of: path)?[name]
+        table?[name]
     }
 }
 

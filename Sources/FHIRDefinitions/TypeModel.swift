@@ -26,7 +26,7 @@ public final class TypeModel: @unchecked Sendable {
         kind = codec.kind
         url = codec.url
         rootPath = codec.elements.first?.path ?? codec.name
-        var tables: [String: ChildTable] = [:]
+        var tables: [String: [String: ChildInfo]] = [:]
         var hasChildren = Set<String>()
         for e in codec.elements {
             if let dot = e.path.lastIndex(of: ".") { hasChildren.insert(String(e.path[..<dot])) }
@@ -40,10 +40,10 @@ public final class TypeModel: @unchecked Sendable {
             order[parent] = position + 1
             for info in ChildInfo.expand(element: e, stem: stem, order: position, typeName: codec.name,
                                          hasChildren: hasChildren.contains(e.path)) {
-                tables[parent, default: ChildTable()].byName[info.name] = info
+                tables[parent, default: [:]][info.name] = info
             }
         }
-        self.tables = tables
+        self.tables = tables.mapValues(ChildTable.init(byName:))
     }
 
     /// The children table of an element path in this type (the type's own name for its root).
@@ -52,8 +52,68 @@ public final class TypeModel: @unchecked Sendable {
 
 /// The children an element can have, by wire name.
 public struct ChildTable: Sendable {
-    public var byName: [String: ChildInfo] = [:]
-    public subscript(name: String) -> ChildInfo? { byName[name] }
+    /// The entries, in a table the codecs can search without `Hasher` (they look up every element
+    /// they read or write here). One object, so that copying a table is one retain.
+    private var index: NameIndex
+
+    init(byName: [String: ChildInfo]) {
+        index = NameIndex(byName)
+    }
+
+    public var byName: [String: ChildInfo] {
+        get { index.byName }
+        set { index = NameIndex(newValue) }
+    }
+
+    @inline(__always)
+    public subscript(name: String) -> ChildInfo? { index[name] }
+}
+
+/// A read-only open-addressing table from wire names to child definitions, hashed with FNV-1a over
+/// the name's UTF-8 bytes: names are short, and this is several times cheaper than `Hasher` (SipHash).
+final class NameIndex: Sendable {
+    let byName: [String: ChildInfo]
+    private let names: [String]
+    private let infos: [ChildInfo?]
+    private let mask: Int
+
+    init(_ byName: [String: ChildInfo]) {
+        // At most half full, so that a probe sequence is short and always ends at an empty slot.
+        var size = 4
+        while size < 2 * byName.count { size *= 2 }
+        var names = [String](repeating: "", count: size)
+        var infos = [ChildInfo?](repeating: nil, count: size)
+        for (name, info) in byName {
+            var i = NameIndex.hash(name) & (size - 1)
+            while infos[i] != nil { i = (i + 1) & (size - 1) }
+            names[i] = name
+            infos[i] = info
+        }
+        self.byName = byName
+        self.names = names
+        self.infos = infos
+        mask = size - 1
+    }
+
+    subscript(name: String) -> ChildInfo? {
+        var i = NameIndex.hash(name) & mask
+        while let info = infos[i] {
+            if names[i] == name { return info }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func hash(_ name: String) -> Int {
+        // Over the contiguous bytes: iterating `name.utf8` costs several times more per byte.
+        var name = name
+        return name.withUTF8 { bytes in
+            var h: UInt32 = 2_166_136_261
+            for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+            return Int(h)
+        }
+    }
 }
 
 /// What a codec knows of one child element (a choice element has one per type, by wire name).

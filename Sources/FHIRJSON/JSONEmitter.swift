@@ -24,7 +24,7 @@ struct Scope {
 
     init(_ context: TypeContext) {
         self.context = context
-        table = context.model.children(of: context.path)
+        table = context.table
         isExtension = context.model.name == "Extension" && context.path == "Extension"
     }
 }

@@ -61,7 +61,9 @@ struct XMLTreeWriter {
     var out: [UInt8] = []
     var issues: [Issue] = []
     private var rootName = ""
-    private var steps: [(name: String, index: Int?)] = []
+    /// Each step is the element being written (a pointer into its parent's children, valid while
+    /// the walk is below it; no name is copied) and its index when its element repeats.
+    private var steps: [(element: UnsafePointer<Element>, index: Int?)] = []
     private var complexContexts: [String: TypeContext] = [:]
     /// Definitions of the children being written, one frame per level (see `writeChildrenByDefinition`).
     private var infoStack: [ChildInfo] = []
@@ -79,26 +81,32 @@ struct XMLTreeWriter {
     /// The FHIRPath-style location of the element being written.
     private var path: ElementPath {
         var p = ElementPath(root: rootName)
-        for step in steps { p = p.appending(step.name, index: step.index) }
+        for step in steps { p = p.appending(step.element.pointee.name, index: step.index) }
         return p
     }
 
     private mutating func error(_ rule: String, _ type: IssueType, _ message: String, _ element: Element) {
-        issues.append(Issue(.error, type, rule: rule, message, path: path.text, position: element.position))
+        error(rule, type, message, at: element.position)
+    }
+
+    private mutating func error(_ rule: String, _ type: IssueType, _ message: String, at position: SourcePosition) {
+        issues.append(Issue(.error, type, rule: rule, message, path: path.text, position: position))
     }
 
     // MARK: Document
 
     mutating func writeDocument(_ root: Element) {
         out.reserveCapacity(4096)
+        steps.reserveCapacity(32)
+        infoStack.reserveCapacity(256)
         if declaration {
             out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
             newline()
         }
         let name = root.resourceType ?? root.name
         rootName = name
-        writeComments(root.comments, depth: 0, element: root)
-        guard validName(name, element: root) else { return }
+        writeComments(root.comments, depth: 0, at: root.position)
+        guard validName(name, at: root.position) else { return }
         var context: TypeContext?
         if byDefinition {
             guard let pack else {
@@ -113,7 +121,7 @@ struct XMLTreeWriter {
                       root)
                 return
             }
-            context = lookup(root) { try pack.context(forType: type) }
+            context = lookup(root.position) { try pack.context(forType: type) }
             guard let found = context, found.model.isResource else {
                 if !failed { error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", root) }
                 return
@@ -127,29 +135,36 @@ struct XMLTreeWriter {
         out.append(UInt8(ascii: "<"))
         appendName(name)
         out.append(" xmlns=\"http://hl7.org/fhir\"")
-        if root.resourceType == nil { writeAttributes(root) }
-        if writeContent(root, context: context, depth: 0) {
-            appendName(name)
-            out.append(UInt8(ascii: ">"))
+        withUnsafePointer(to: root) { root in
+            if root.pointee.resourceType == nil { writeAttributes(root) }
+            if writeContent(root, context: context, depth: 0) {
+                appendName(name)
+                out.append(UInt8(ascii: ">"))
+            }
         }
         newline()
     }
 
+    // Elements are passed as pointers into their parent's children (or to the root): reading a field
+    // then touches only that field, where passing the struct would copy (retain and release) them all.
+
     /// After the start tag's name and attributes: `/>` (returns false), or `>`, the children, the
     /// trailing comments and `</` (returns true; the caller appends the name and `>`).
-    private mutating func writeContent(_ e: Element, context: TypeContext?, depth: Int) -> Bool {
-        if e.children.isEmpty && e.trailingComments.isEmpty {
+    private mutating func writeContent(_ e: UnsafePointer<Element>, context: TypeContext?, depth: Int) -> Bool {
+        if e.pointee.children.isEmpty && e.pointee.trailingComments.isEmpty {
             out.append("/>")
             return false
         }
         out.append(UInt8(ascii: ">"))
         newline()
-        if let context {
-            writeChildrenByDefinition(e, context: context, depth: depth + 1)
-        } else {
-            writeChildrenAsIs(e, depth: depth + 1)
+        e.pointee.children.withUnsafeBufferPointer { children in
+            if let context {
+                writeChildrenByDefinition(children, of: e, context: context, depth: depth + 1)
+            } else {
+                writeChildrenAsIs(children, depth: depth + 1)
+            }
         }
-        writeComments(e.trailingComments, depth: depth + 1, element: e)
+        writeComments(e.pointee.trailingComments, depth: depth + 1, at: e.pointee.position)
         indent(depth)
         out.append("</")
         return true
@@ -157,56 +172,53 @@ struct XMLTreeWriter {
 
     // MARK: Children
 
-    private mutating func writeChildrenAsIs(_ e: Element, depth: Int) {
-        e.children.withUnsafeBufferPointer { children in
-            var run = 0
-            for i in children.indices {
-                let name = children[i].name
-                run = i > 0 && children[i - 1].name == name ? run + 1 : 0
-                let repeats = run > 0 || (i + 1 < children.count && children[i + 1].name == name)
-                steps.append((name, repeats ? run : nil))
-                if children[i].resourceType != nil {
-                    writeWrapped(children[i], context: nil, depth: depth)
-                } else if name == "div" && children[i].children.isEmpty
-                            && (children[i].value == nil || children[i].value!.utf8.first == UInt8(ascii: "<")) {
-                    writeDiv(children[i], depth: depth)
-                } else {
-                    writePlain(children[i], context: nil, depth: depth)
-                }
-                steps.removeLast()
+    private mutating func writeChildrenAsIs(_ children: UnsafeBufferPointer<Element>, depth: Int) {
+        var run = 0
+        for i in children.indices {
+            let child = children.baseAddress! + i
+            let name = child.pointee.name
+            run = i > 0 && children[i - 1].name == name ? run + 1 : 0
+            let repeats = run > 0 || (i + 1 < children.count && children[i + 1].name == name)
+            steps.append((child, repeats ? run : nil))
+            if child.pointee.resourceType != nil {
+                writeWrapped(child, context: nil, depth: depth)
+            } else if name == "div" && child.pointee.children.isEmpty
+                        && (child.pointee.value == nil || child.pointee.value!.utf8.first == UInt8(ascii: "<")) {
+                writeDiv(child, depth: depth)
+            } else {
+                writePlain(child, context: nil, depth: depth)
             }
+            steps.removeLast()
         }
     }
 
-    private mutating func writeChildrenByDefinition(_ e: Element, context: TypeContext, depth: Int) {
+    private mutating func writeChildrenByDefinition(_ children: UnsafeBufferPointer<Element>,
+                                                    of e: UnsafePointer<Element>, context: TypeContext, depth: Int) {
         // Fast path: children already in definition order (each name one run, names ascending) are
         // written as they come, with the definitions found while checking the order (kept on a
         // stack shared by all levels of the walk).
-        if let table = context.model.children(of: context.path) {
+        if let table = context.table {
             let base = infoStack.count
             defer { infoStack.removeSubrange(base...) }
-            let inOrder: Bool = e.children.withUnsafeBufferPointer { children in
-                for i in children.indices {
-                    let name = children[i].name
-                    if i > 0 && infoStack[infoStack.count - 1].name == name {
-                        infoStack.append(infoStack[infoStack.count - 1])
-                        continue
-                    }
-                    guard let info = table[name], i == 0 || infoStack[infoStack.count - 1].order < info.order else {
-                        return false
-                    }
-                    infoStack.append(info)
+            var inOrder = true
+            for i in children.indices {
+                let name = children[i].name
+                if i > 0 && children[i - 1].name == name {
+                    infoStack.append(infoStack[infoStack.count - 1])
+                    continue
                 }
-                return true
+                guard let info = table[name], i == 0 || infoStack[infoStack.count - 1].order < info.order else {
+                    inOrder = false
+                    break
+                }
+                infoStack.append(info)
             }
             if inOrder {
-                e.children.withUnsafeBufferPointer { children in
-                    var run = 0
-                    for i in children.indices {
-                        run = i > 0 && children[i - 1].name == children[i].name ? run + 1 : 0
-                        let info = infoStack[base + i]
-                        writeTypedChild(children[i], info: info, index: run, in: context, depth: depth)
-                    }
+                var run = 0
+                for i in children.indices {
+                    run = i > 0 && children[i - 1].name == children[i].name ? run + 1 : 0
+                    let info = infoStack[base + i]
+                    writeTypedChild(children.baseAddress! + i, info: info, index: run, in: context, depth: depth)
                 }
                 return
             }
@@ -214,7 +226,7 @@ struct XMLTreeWriter {
         // General case: the shared grouping (which reports unknown elements). Its path argument is only
         // used in those reports, so pass a placeholder and complete the paths afterwards.
         let before = issues.count
-        let groups = context.groups(of: e, path: ElementPath(root: ""), issues: &issues)
+        let groups = context.groups(of: e.pointee, path: ElementPath(root: ""), issues: &issues)
         if issues.count > before {
             let here = path.text
             for k in before..<issues.count {
@@ -223,26 +235,27 @@ struct XMLTreeWriter {
         }
         for group in groups {
             for (k, i) in group.indices.enumerated() {
-                writeTypedChild(e.children[i], info: group.info, index: k, in: context, depth: depth)
+                writeTypedChild(children.baseAddress! + i, info: group.info, index: k, in: context, depth: depth)
             }
         }
     }
 
-    private mutating func writeTypedChild(_ child: Element, info: ChildInfo, index: Int, in context: TypeContext,
-                                          depth: Int) {
+    private mutating func writeTypedChild(_ child: UnsafePointer<Element>, info: ChildInfo, index: Int,
+                                          in context: TypeContext, depth: Int) {
         guard let pack else { return }
-        steps.append((child.name, info.repeats ? index : nil))
+        steps.append((child, info.repeats ? index : nil))
         defer { steps.removeLast() }
         switch info.content {
         case .resource:
-            guard let type = child.resourceType else {
+            guard let type = child.pointee.resourceType else {
                 error("xml.missing-resource", .structure,
-                      "'\(child.name)' holds a resource, but this node has no resource type", child)
+                      "'\(child.pointee.name)' holds a resource, but this node has no resource type",
+                      at: child.pointee.position)
                 return
             }
-            let resourceContext = lookup(child) { try pack.context(forType: type) }
+            let resourceContext = lookup(child.pointee.position) { try pack.context(forType: type) }
             guard let resourceContext, resourceContext.model.isResource else {
-                error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", child)
+                error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", at: child.pointee.position)
                 return
             }
             writeWrapped(child, context: resourceContext, depth: depth)
@@ -252,11 +265,14 @@ struct XMLTreeWriter {
         case .primitive:
             if rejectResource(child) { return }
             var childContext: TypeContext?
-            if !child.children.isEmpty {
-                childContext = cached(primitive: true, info.typeCode, child) { try pack.primitiveContext(info) }
+            if !child.pointee.children.isEmpty {
+                childContext = cached(primitive: true, info.typeCode, child.pointee.position) {
+                    try pack.primitiveContext(info)
+                }
                 if childContext == nil {
                     error("xml.no-definition", .processing,
-                          "no definition of type '\(info.typeCode)' for the children of '\(child.name)'", child)
+                          "no definition of type '\(info.typeCode)' for the children of '\(child.pointee.name)'",
+                          at: child.pointee.position)
                     return
                 }
             }
@@ -265,37 +281,41 @@ struct XMLTreeWriter {
             if rejectResource(child) { return }
             let childContext: TypeContext?
             if case .complex = info.content {
-                childContext = cached(primitive: false, info.typeCode, child) { try pack.context(of: info, in: context) }
+                childContext = cached(primitive: false, info.typeCode, child.pointee.position) {
+                    try pack.context(of: info, in: context)
+                }
             } else {
-                childContext = lookup(child) { try pack.context(of: info, in: context) }
+                childContext = lookup(child.pointee.position) { try pack.context(of: info, in: context) }
             }
             guard let childContext else {
-                error("xml.no-definition", .processing, "no definition of type '\(info.typeCode)' for '\(child.name)'", child)
+                error("xml.no-definition", .processing,
+                      "no definition of type '\(info.typeCode)' for '\(child.pointee.name)'", at: child.pointee.position)
                 return
             }
             writePlain(child, context: childContext, depth: depth)
         }
     }
 
-    private mutating func rejectResource(_ child: Element) -> Bool {
-        guard let type = child.resourceType else { return false }
+    private mutating func rejectResource(_ child: UnsafePointer<Element>) -> Bool {
+        guard let type = child.pointee.resourceType else { return false }
         error("xml.unexpected-resource", .structure,
-              "'\(child.name)' holds a \(type) resource, but its definition is not a resource element", child)
+              "'\(child.pointee.name)' holds a \(type) resource, but its definition is not a resource element",
+              at: child.pointee.position)
         return true
     }
 
     /// A context looked up once per type code and kept for the rest of the write.
-    private mutating func cached(primitive: Bool, _ key: String, _ element: Element,
+    private mutating func cached(primitive: Bool, _ key: String, _ position: SourcePosition,
                                  _ body: () throws -> TypeContext?) -> TypeContext? {
         if let hit = primitive ? primitiveContexts[key] : complexContexts[key] { return hit }
-        let found = lookup(element, body)
+        let found = lookup(position, body)
         if let found {
             if primitive { primitiveContexts[key] = found } else { complexContexts[key] = found }
         }
         return found
     }
 
-    private mutating func lookup(_ element: Element, _ body: () throws -> TypeContext?) -> TypeContext? {
+    private mutating func lookup(_ position: SourcePosition, _ body: () throws -> TypeContext?) -> TypeContext? {
         do {
             return try body()
         } catch let e as IssuesError {
@@ -305,7 +325,7 @@ struct XMLTreeWriter {
                 issues.append(issue)
             }
         } catch {
-            self.error("pack.error", .processing, "definition lookup failed: \(error)", element)
+            self.error("pack.error", .processing, "definition lookup failed: \(error)", at: position)
         }
         return nil
     }
@@ -313,28 +333,31 @@ struct XMLTreeWriter {
     // MARK: Elements
 
     /// `<name attrs>children</name>` or `<name attrs/>`.
-    private mutating func writePlain(_ e: Element, context: TypeContext?, depth: Int) {
-        writeComments(e.comments, depth: depth, element: e)
-        guard byDefinition || validName(e.name, element: e) else { return }
+    private mutating func writePlain(_ e: UnsafePointer<Element>, context: TypeContext?, depth: Int) {
+        writeComments(e.pointee.comments, depth: depth, at: e.pointee.position)
+        guard byDefinition || validName(e.pointee.name, at: e.pointee.position) else { return }
         indent(depth)
         out.append(UInt8(ascii: "<"))
-        appendName(e.name)
+        appendName(e.pointee.name)
         writeAttributes(e)
         if writeContent(e, context: context, depth: depth) {
-            appendName(e.name)
+            appendName(e.pointee.name)
             out.append(UInt8(ascii: ">"))
         }
         newline()
     }
 
     /// `<resource><Patient>…</Patient></resource>`: the node's comments and attributes go on the wrapper.
-    private mutating func writeWrapped(_ e: Element, context: TypeContext?, depth: Int) {
-        writeComments(e.comments, depth: depth, element: e)
-        guard let type = e.resourceType else { return }
-        guard byDefinition || (validName(e.name, element: e) && validName(type, element: e)) else { return }
+    private mutating func writeWrapped(_ e: UnsafePointer<Element>, context: TypeContext?, depth: Int) {
+        let position = e.pointee.position
+        writeComments(e.pointee.comments, depth: depth, at: position)
+        guard let type = e.pointee.resourceType else { return }
+        guard byDefinition || (validName(e.pointee.name, at: position) && validName(type, at: position)) else {
+            return
+        }
         indent(depth)
         out.append(UInt8(ascii: "<"))
-        appendName(e.name)
+        appendName(e.pointee.name)
         writeAttributes(e)
         out.append(UInt8(ascii: ">"))
         newline()
@@ -348,22 +371,25 @@ struct XMLTreeWriter {
         newline()
         indent(depth)
         out.append("</")
-        appendName(e.name)
+        appendName(e.pointee.name)
         out.append(UInt8(ascii: ">"))
         newline()
     }
 
     /// The narrative: checked, then copied verbatim.
-    private mutating func writeDiv(_ e: Element, depth: Int) {
-        writeComments(e.comments, depth: depth, element: e)
-        guard let value = e.value, e.children.isEmpty, e.id == nil, e.url == nil else {
+    private mutating func writeDiv(_ e: UnsafePointer<Element>, depth: Int) {
+        let position = e.pointee.position
+        writeComments(e.pointee.comments, depth: depth, at: position)
+        guard let value = e.pointee.value, e.pointee.children.isEmpty, e.pointee.id == nil, e.pointee.url == nil else {
             error("xhtml.not-well-formed", .structure,
-                  "the narrative '\(e.name)' must hold its XHTML as its value, with no children or attributes", e)
+                  "the narrative '\(e.pointee.name)' must hold its XHTML as its value, with no children or attributes",
+                  at: position)
             return
         }
-        if !e.trailingComments.isEmpty {
+        if !e.pointee.trailingComments.isEmpty {
             error("xml.comment", .structure,
-                  "comments after the content of the narrative '\(e.name)' cannot be written outside the XHTML", e)
+                  "comments after the content of the narrative '\(e.pointee.name)' cannot be written outside the XHTML",
+                  at: position)
             return
         }
         switch XHTMLCheck.check(value) {
@@ -377,7 +403,7 @@ struct XMLTreeWriter {
             out.append(" xmlns=\"http://www.w3.org/1999/xhtml\"")
             out.append(contentsOf: utf8[at...])
         case let .invalid(message):
-            error("xhtml.not-well-formed", .structure, message, e)
+            error("xhtml.not-well-formed", .structure, message, at: position)
             return
         }
         newline()
@@ -385,23 +411,23 @@ struct XMLTreeWriter {
 
     // MARK: Pieces
 
-    private mutating func writeAttributes(_ e: Element) {
-        if let id = e.id { writeAttribute(" id=\"", id, element: e) }
-        if let url = e.url { writeAttribute(" url=\"", url, element: e) }
-        if let value = e.value { writeAttribute(" value=\"", value, element: e) }
+    private mutating func writeAttributes(_ e: UnsafePointer<Element>) {
+        if let id = e.pointee.id { writeAttribute(" id=\"", id, of: e) }
+        if let url = e.pointee.url { writeAttribute(" url=\"", url, of: e) }
+        if let value = e.pointee.value { writeAttribute(" value=\"", value, of: e) }
     }
 
-    private mutating func writeAttribute(_ head: StaticString, _ value: String, element: Element) {
+    private mutating func writeAttribute(_ head: StaticString, _ value: String, of e: UnsafePointer<Element>) {
         out.append(head)
         if !XMLEscaping.appendAttribute(value, to: &out) {
             error("xml.invalid-char", .value,
-                  "the value of '\(element.name)' contains a character XML 1.0 cannot carry (a control character or U+FFFE/U+FFFF)",
-                  element)
+                  "the value of '\(e.pointee.name)' contains a character XML 1.0 cannot carry (a control character or U+FFFE/U+FFFF)",
+                  at: e.pointee.position)
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    private mutating func writeComments(_ comments: [String], depth: Int, element: Element) {
+    private mutating func writeComments(_ comments: [String], depth: Int, at position: SourcePosition) {
         for comment in comments {
             var text = comment
             let ok: Bool = text.withUTF8 { b in
@@ -416,7 +442,7 @@ struct XMLTreeWriter {
             guard ok else {
                 error("xml.comment", .value,
                       "the comment '\(comment.prefix(60))' cannot be written in XML: a comment cannot contain '--', end in '-' or hold control characters",
-                      element)
+                      at: position)
                 continue
             }
             indent(depth)
@@ -428,7 +454,7 @@ struct XMLTreeWriter {
     }
 
     /// XML names FHIR uses: ASCII letters, digits, `_`, `-`, `.`, starting with a letter or `_`.
-    private mutating func validName(_ name: String, element: Element) -> Bool {
+    private mutating func validName(_ name: String, at position: SourcePosition) -> Bool {
         var first = true
         var ok = !name.isEmpty
         for c in name.utf8 {
@@ -438,7 +464,8 @@ struct XMLTreeWriter {
             first = false
         }
         if !ok {
-            error("xml.invalid-name", .structure, "'\(name)' cannot be written as an XML element name", element)
+            error("xml.invalid-name", .structure, "'\(name)' cannot be written as an XML element name",
+                  at: position)
         }
         return ok
     }
