@@ -3,6 +3,7 @@ import FHIRModel
 /// A run of same-named children of one element, with their definition: what both writers emit as
 /// one XML run or one JSON property.
 public struct ChildGroup: Sendable {
+    /// The definition of the group's elements.
     public let info: ChildInfo
     /// Indices into the parent's ``Element/children``, in document order.
     public var indices: [Int]

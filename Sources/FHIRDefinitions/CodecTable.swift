@@ -9,18 +9,27 @@
 /// repeats is `*` or `1`, types is `code|code…` or `#Ref.path` for a content reference, and `a`
 /// marks an XML attribute.
 public struct CodecType: Sendable, Hashable {
+    /// One snapshot element.
     public struct Entry: Sendable, Hashable {
+        /// Element path (`Patient.contact.name`).
         public var path: String
+        /// True when the base max is not 1 (JSON array).
         public var repeats: Bool
+        /// Type codes (several for a choice).
         public var types: [String]
+        /// `#Path` of the element whose definition this one reuses.
         public var contentReference: String?
+        /// True for `Element.id` / `Extension.url`.
         public var xmlAttribute: Bool
     }
 
     /// The name a type is found by: the last segment of its core URL.
     public var name: String
+    /// `primitive-type`, `complex-type`, `resource` or `logical`.
     public var kind: String
+    /// Canonical URL of the full record.
     public var url: String
+    /// Unsliced snapshot elements in order.
     public var elements: [Entry]
 
     /// File name of the table in a pack.

@@ -3,11 +3,14 @@ import FHIRModel
 /// Where a codec stands in the definitions while it walks a tree: a type model and an element path
 /// in it (the type's name for its root, `Bundle.entry` inside a backbone element).
 public struct TypeContext: Sendable {
+    /// The type being walked.
     public let model: TypeModel
+    /// The element path within it.
     public let path: String
     /// `model.children(of: path)`, looked up once: the codecs consult it for every child.
     public let table: ChildTable?
 
+    /// A context at a path of a type.
     public init(model: TypeModel, path: String) {
         self.model = model
         self.path = path

@@ -29,6 +29,7 @@ public struct Element: Sendable, Hashable {
     /// which is what makes building and copying trees fast.
     @usableFromInline var extras: Extras?
 
+    /// An element; every part but the name is optional.
     public init(
         name: String,
         resourceType: String? = nil,
@@ -92,6 +93,8 @@ public struct Element: Sendable, Hashable {
         return extras!
     }
 
+    /// Equal when every field is, source positions included: two trees read from different bytes
+    /// usually differ in positions, so compare such trees with positions cleared.
     public static func == (a: Element, b: Element) -> Bool {
         a.name == b.name && a.value == b.value && a.position == b.position && a.valueKind == b.valueKind
             && a.resourceType == b.resourceType && a.id == b.id && a.url == b.url

@@ -3,8 +3,10 @@
 /// A step carries an index when the element repeats (its definition allows more than one), so the
 /// same element gets the same path whether it was read from XML or JSON.
 public struct ElementPath: Sendable, Hashable, CustomStringConvertible {
+    /// The path as text.
     public private(set) var text: String
 
+    /// A path at a root (`Bundle`).
     public init(root: String) { text = root }
 
     /// The path of a child: `name` or `name[index]`.

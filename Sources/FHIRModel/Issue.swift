@@ -29,11 +29,14 @@ public enum IssueType: String, Sendable, Hashable, Codable {
 ///
 /// Every layer (codecs, validators, the command line) reports through this one type, so every
 /// report format can show the same facts.
-public struct Issue: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Issue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How bad it is.
     public var severity: Severity
+    /// What kind of problem it is (OperationOutcome issue type).
     public var type: IssueType
     /// A stable identifier of the rule that found it (`xml.doctype`, `json.duplicate-key`, …).
     public var rule: String
+    /// What is wrong, for a person.
     public var message: String
     /// FHIRPath-style location, e.g. `Bundle.entry[2].resource.birthDate`.
     public var path: String?
@@ -44,6 +47,7 @@ public struct Issue: Error, Sendable, Hashable, Codable, CustomStringConvertible
     /// Index (0-based) of the message within a multi-message input.
     public var messageIndex: Int?
 
+    /// An issue; a position that is not known is stored as none.
     public init(
         _ severity: Severity,
         _ type: IssueType,
@@ -74,23 +78,14 @@ public struct Issue: Error, Sendable, Hashable, Codable, CustomStringConvertible
     }
 }
 
-extension SourcePosition: Codable {
-    public init(from decoder: Decoder) throws {
-        var c = try decoder.unkeyedContainer()
-        self.init(line: try c.decode(Int.self), column: try c.decode(Int.self))
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.unkeyedContainer()
-        try c.encode(Int(line))
-        try c.encode(Int(column))
-    }
-}
-
-/// An error that carries one or more issues (at least one of severity error or fatal).
+/// The error every dch module throws: the issues that stopped the work (those of severity error or
+/// fatal), with any warnings found on the way.
 public struct IssuesError: Error, Sendable, CustomStringConvertible {
+    /// All the issues, in the order they were found.
     public var issues: [Issue]
+    /// An error made of several issues.
     public init(_ issues: [Issue]) { self.issues = issues }
+    /// An error made of one issue.
     public init(_ issue: Issue) { self.issues = [issue] }
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
