@@ -14,6 +14,12 @@ public struct Converter: Sendable {
     /// The definitions that type the trees (arrays, JSON kinds, element order).
     public let pack: DefinitionPack
 
+    /// JSON->XML goes the direct way (``DirectJSONToXML``, no element tree) when it can; tests turn
+    /// this off to compare it with the tree path.
+    var usesDirectJSONToXML = true
+    /// The direct path's definition lookups, kept across conversions.
+    let directCache = DirectContextCache()
+
     /// A converter over the shipped definition pack.
     public init() throws {
         self.pack = try DefinitionPack.shipped()
@@ -49,6 +55,12 @@ public struct Converter: Sendable {
     /// the other format. Warnings of both steps are in the result's `issues`.
     public func convert(_ data: Data, from: MessageFormat? = nil, to: MessageFormat? = nil,
                         pretty: Bool = true) throws -> Encoded {
+        // Fast path: JSON->XML without the tree. It gives up (nil) on anything unusual, and the tree
+        // path then converts and reports; its output is the tree path's byte for byte.
+        if usesDirectJSONToXML, to ?? .xml == .xml, (from ?? MessageFormat.detect(data)) == .json,
+           let bytes = DirectJSONToXML.convert(data, pack: pack, pretty: pretty, cache: directCache) {
+            return Encoded(bytes: bytes)
+        }
         let (decoded, format) = try read(data, format: from)
         var encoded = try write(decoded.root, format: to ?? format.opposite, pretty: pretty)
         encoded.issues = decoded.issues + encoded.issues

@@ -67,6 +67,11 @@ public struct ChildTable: Sendable {
 
     @inline(__always)
     public subscript(name: String) -> ChildInfo? { index[name] }
+
+    /// The child whose wire name is these UTF-8 bytes: the lookup of `subscript(name:)` without
+    /// making a `String` (for readers that work on input bytes).
+    @inline(__always)
+    public subscript(utf8 name: UnsafeBufferPointer<UInt8>) -> ChildInfo? { index[utf8: name] }
 }
 
 /// A read-only open-addressing table from wire names to child definitions, hashed with FNV-1a over
@@ -99,6 +104,23 @@ final class NameIndex: Sendable {
         var i = NameIndex.hash(name) & mask
         while let info = infos[i] {
             if names[i] == name { return info }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ChildInfo? {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        var i = Int(h) & mask
+        while let info = infos[i] {
+            var name = names[i]
+            let same = name.withUTF8 { stored in
+                guard stored.count == bytes.count else { return false }
+                for j in 0..<bytes.count where stored[j] != bytes[j] { return false }
+                return true
+            }
+            if same { return info }
             i = (i + 1) & mask
         }
         return nil

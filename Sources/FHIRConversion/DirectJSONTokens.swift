@@ -1,0 +1,194 @@
+/// Pass 1 of the direct JSON->XML conversion: the input's JSON tokens in one flat array.
+///
+/// The tokenizer checks the RFC 8259 grammar (strings only as far as finding their end: escapes and
+/// UTF-8 are checked when a string is written) and gives up (nil) on anything it does not accept,
+/// so that the caller can fall back to the tree reader, which reports the problem properly.
+struct JSONToken {
+    enum Kind: UInt8 {
+        case object, array, string, number, trueLiteral, falseLiteral, null
+    }
+
+    /// String flags: the content has a `\` escape.
+    static let escaped: UInt8 = 1
+    /// String flags: the content has a byte above 0x7F.
+    static let nonASCII: UInt8 = 2
+
+    var kind: Kind
+    /// For strings: ``escaped`` and ``nonASCII``; 0 for other tokens.
+    var flags: UInt8 = 0
+    /// Byte offset of a string's content (after its quote), of a number or literal, or of `{` / `[`.
+    var start: UInt32
+    /// Bytes of a string's content (quotes excluded) or of a number or literal; for an object or an
+    /// array the number of members or items.
+    var length: UInt32 = 0
+    /// Index of the token just after this value (after all of a container's descendants).
+    var next: UInt32 = 0
+}
+
+struct JSONTokenizer {
+    /// Deeper nesting is left to the tree reader (its limit, 256, must never be reached here).
+    static let maxDepth = 200
+
+    private let p: UnsafePointer<UInt8>
+    private let end: Int
+    private var pos = 0
+    private var depth = 0
+    private(set) var tokens: [JSONToken] = []
+
+    private init(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        self.p = p
+        end = count
+        // A guess from typical FHIR JSON (about one token per 8 bytes); the array grows if needed.
+        tokens.reserveCapacity(count / 8 + 16)
+    }
+
+    /// The tokens of one JSON document whose top level is an object, or nil when the tokenizer
+    /// does not accept the input (a syntax error, a byte order mark, too deep, too large).
+    static func tokenize(_ p: UnsafePointer<UInt8>, count: Int) -> [JSONToken]? {
+        guard count < Int(UInt32.max) else { return nil }
+        var t = JSONTokenizer(p, count)
+        t.skipWhitespace()
+        guard t.pos < t.end, p[t.pos] == UInt8(ascii: "{"), t.value() else { return nil }
+        t.skipWhitespace()
+        return t.pos == t.end ? t.tokens : nil
+    }
+
+    @inline(__always)
+    private var byte: UInt8 { pos < end ? p[pos] : 0 }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while pos < end {
+            let b = p[pos]
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            pos += 1
+        }
+    }
+
+    private mutating func value() -> Bool {
+        switch byte {
+        case UInt8(ascii: "{"): return container(close: UInt8(ascii: "}"), kind: .object)
+        case UInt8(ascii: "["): return container(close: UInt8(ascii: "]"), kind: .array)
+        case UInt8(ascii: "\""): return string()
+        case UInt8(ascii: "t"): return literal("true", .trueLiteral)
+        case UInt8(ascii: "f"): return literal("false", .falseLiteral)
+        case UInt8(ascii: "n"): return literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+        default: return false
+        }
+    }
+
+    /// An object (`"key": value` members, the key a string token) or an array, with its count and end.
+    private mutating func container(close: UInt8, kind: JSONToken.Kind) -> Bool {
+        depth += 1
+        guard depth <= Self.maxDepth else { return false }
+        let index = tokens.count
+        tokens.append(JSONToken(kind: kind, start: UInt32(pos)))
+        pos += 1
+        skipWhitespace()
+        var count: UInt32 = 0
+        if byte == close {
+            pos += 1
+        } else {
+            while true {
+                if kind == .object {
+                    guard byte == UInt8(ascii: "\""), string() else { return false }
+                    skipWhitespace()
+                    guard byte == UInt8(ascii: ":") else { return false }
+                    pos += 1
+                    skipWhitespace()
+                }
+                guard value() else { return false }
+                count += 1
+                skipWhitespace()
+                let b = byte
+                pos += 1
+                if b == UInt8(ascii: ",") {
+                    skipWhitespace()
+                    continue
+                }
+                if b == close { break }
+                return false
+            }
+        }
+        tokens[index].length = count
+        tokens[index].next = UInt32(tokens.count)
+        depth -= 1
+        return true
+    }
+
+    /// A string: finds its closing quote (eight bytes at a time while nothing special shows up),
+    /// noting escapes and non-ASCII bytes. Control characters are a syntax error.
+    private mutating func string() -> Bool {
+        let start = pos + 1
+        var i = start
+        var flags: UInt8 = 0
+        let raw = UnsafeRawPointer(p)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while true {
+            while i &+ 8 <= end {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let q = w ^ (ones &* 0x22)
+                let s = w ^ (ones &* 0x5C)
+                let special = ((q &- ones) & ~q) | ((s &- ones) & ~s) | ((w &- ones &* 0x20) & ~w)
+                if special & highs != 0 { break }
+                if w & highs != 0 { flags |= JSONToken.nonASCII }
+                i &+= 8
+            }
+            guard i < end else { return false }
+            let b = p[i]
+            if b == 0x22 { break }
+            if b == 0x5C {
+                flags |= JSONToken.escaped
+                i += 2  // the escaped byte cannot end the string; escapes are checked when written
+                continue
+            }
+            if b < 0x20 { return false }
+            if b >= 0x80 { flags |= JSONToken.nonASCII }
+            i += 1
+        }
+        tokens.append(JSONToken(kind: .string, flags: flags, start: UInt32(start), length: UInt32(i - start),
+                                next: UInt32(tokens.count + 1)))
+        pos = i + 1
+        return true
+    }
+
+    private mutating func literal(_ text: StaticString, _ kind: JSONToken.Kind) -> Bool {
+        let n = text.utf8CodeUnitCount
+        guard pos + n <= end else { return false }
+        for j in 0..<n where p[pos + j] != text.utf8Start[j] { return false }
+        tokens.append(JSONToken(kind: kind, start: UInt32(pos), length: UInt32(n), next: UInt32(tokens.count + 1)))
+        pos += n
+        return true
+    }
+
+    /// A number (RFC 8259 grammar), kept as its lexeme.
+    private mutating func number() -> Bool {
+        let start = pos
+        func digits() -> Bool {
+            guard byte >= 0x30 && byte <= 0x39 else { return false }
+            while byte >= 0x30 && byte <= 0x39 { pos += 1 }
+            return true
+        }
+        if byte == UInt8(ascii: "-") { pos += 1 }
+        if byte == UInt8(ascii: "0") {
+            pos += 1
+            if byte >= 0x30 && byte <= 0x39 { return false }
+        } else if !digits() {
+            return false
+        }
+        if byte == UInt8(ascii: ".") {
+            pos += 1
+            guard digits() else { return false }
+        }
+        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            pos += 1
+            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { pos += 1 }
+            guard digits() else { return false }
+        }
+        tokens.append(JSONToken(kind: .number, start: UInt32(start), length: UInt32(pos - start),
+                                next: UInt32(tokens.count + 1)))
+        return true
+    }
+}
