@@ -48,7 +48,7 @@ public struct JSONReadOptions: Sendable, Hashable {
 /// do not stop reading are returned in ``FHIRModel/Decoded/issues``.
 ///
 /// Complexity: one pass over the input; no allocation per token except the strings themselves.
-public struct FHIRJSONReader: Sendable {
+public struct FHIRJSONReader: MessageReader, Sendable {
     /// The limits applied to every document read.
     public var options: JSONReadOptions
 
@@ -76,24 +76,5 @@ public struct FHIRJSONReader: Sendable {
                                     options: options)
         defer { parser.destroy() }
         return try parser.parseDocument()
-    }
-
-    /// Reads one FHIR JSON document (a resource) from UTF-8 bytes.
-    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
-    public func read(_ data: Data) throws -> Decoded {
-        try data.withUnsafeBytes { try read($0) }
-    }
-
-    /// Reads one FHIR JSON document (a resource) from UTF-8 bytes.
-    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
-    public func read(_ bytes: [UInt8]) throws -> Decoded {
-        try bytes.withUnsafeBytes { try read($0) }
-    }
-
-    /// Reads one FHIR JSON document (a resource) from a string.
-    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found.
-    public func read(_ text: String) throws -> Decoded {
-        var text = text
-        return try text.withUTF8 { try read(UnsafeRawBufferPointer($0)) }
     }
 }

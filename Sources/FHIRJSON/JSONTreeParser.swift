@@ -480,77 +480,108 @@ struct JSONTreeParser {
             try skipValue()
             return
         }
-        try enter()
-        pos += 1
-        skipWhitespace()
         let start = existing.map { records[$0].start } ?? elements.count
         // 0: unknown (empty or only nulls so far), 1: primitives, 2: objects
         var mode = existing == nil ? 0 : 1
         var sawPrimitive = false
         var nulls: [NullMark] = []
+        let index = try parseArrayItems(name, key: name, ref: ref, keyPosition: keyPosition) { parser, index, itemPosition, b in
+            try parser.parseValueItem(name, b: b, index: index, itemPosition: itemPosition, existing: existing,
+                                      recordBase: recordBase, isExtensionKey: isExtensionKey, mode: &mode,
+                                      sawPrimitive: &sawPrimitive, nulls: &nulls)
+        }
+        let r: Int
+        if let existing {
+            r = existing
+            records[r].valueLength = index
+        } else {
+            r = records.count
+            addRecord(MemberRecord(name: ref, start: start, count: elements.count - start, valueLength: index,
+                                   metaLength: -1, isArray: true, isPrimitive: mode != 2),
+                      recordBase: recordBase, lookup: &lookup)
+        }
+        addNulls(nulls, record: r)
+    }
+
+    /// One item of a value array.
+    private mutating func parseValueItem(_ name: String, b: UInt8, index: Int, itemPosition: SourcePosition,
+                                         existing: Int?, recordBase: Int, isExtensionKey: Bool, mode: inout Int,
+                                         sawPrimitive: inout Bool, nulls: inout [NullMark]) throws {
+        if isScalarStart(b) {
+            if mode == 2 || isExtensionKey {
+                try report(JSONRule.shape,
+                           isExtensionKey ? "'\(name)' must be an array of objects"
+                                          : "the array '\(name)' mixes objects and primitive values",
+                           at: itemPosition)
+                try skipValue()
+            } else {
+                mode = 1
+                sawPrimitive = true
+                let (value, kind) = try parseScalar()
+                placeArrayItem(Element(name: name, value: value, valueKind: kind, position: itemPosition),
+                               index: index, existing: existing, recordBase: recordBase) { target, item in
+                    target.value = item.value
+                    target.valueKind = item.valueKind
+                }
+            }
+        } else if b == 0x6E /* n */ {
+            try parseLiteral("null")
+            if mode == 2 {
+                try report(JSONRule.null, "null in the array of objects '\(name)'", at: itemPosition)
+            } else {
+                mode = 1
+                nulls.append(NullMark(record: -1, index: index, isMeta: false, position: itemPosition))
+                placeArrayItem(Element(name: name, position: itemPosition), index: index,
+                               existing: existing, recordBase: recordBase) { _, _ in }
+            }
+        } else if b == Byte.openBrace {
+            if mode == 1 {
+                if !sawPrimitive, let first = nulls.first, existing == nil {
+                    // Only nulls so far: this is an array of objects with misplaced nulls.
+                    try report(JSONRule.null, "null in the array of objects '\(name)'", at: first.position,
+                               index: first.index)
+                    nulls.removeAll()
+                    mode = 2
+                } else {
+                    try report(JSONRule.shape, "the array '\(name)' mixes objects and primitive values",
+                               at: itemPosition)
+                    try skipValue()
+                }
+            }
+            if mode != 1 {
+                mode = 2
+                elements.push(try parseObject(name: name, position: itemPosition,
+                                              role: isExtensionKey ? .extensionItem : .ordinary))
+            }
+        } else if b == Byte.openBracket {
+            try report(JSONRule.shape, "an array inside the array '\(name)'", at: itemPosition)
+            try skipValue()
+        } else {
+            throw unexpected("expected a value")
+        }
+    }
+
+    /// The frame of an array value shared by value arrays and `_name` arrays: depth and path
+    /// bookkeeping, the empty-array warning, and the separators; `item` parses one item. `name` is
+    /// the element (for paths), `key` the JSON property as written (for messages).
+    /// - Returns: The number of items.
+    private mutating func parseArrayItems(
+        _ name: String, key: String, ref: NameRef, keyPosition: SourcePosition,
+        item: (inout JSONTreeParser, _ index: Int, _ position: SourcePosition, _ firstByte: UInt8) throws -> Void
+    ) throws -> Int {
+        try enter()
+        pos += 1
+        skipWhitespace()
         var index = 0
         if byte(at: pos) == Byte.closeBracket {
             pos += 1
-            warn(JSONRule.emptyArray, "'\(name)' is an empty array: FHIR JSON has no empty arrays", at: keyPosition,
+            warn(JSONRule.emptyArray, "'\(key)' is an empty array: FHIR JSON has no empty arrays", at: keyPosition,
                  name: name)
         } else {
             path.append(KeyStep(name: ref, index: 0))
             while true {
                 path[path.count - 1].index = index
-                let itemPosition = here
-                let b = byte(at: pos)
-                if isScalarStart(b) {
-                    if mode == 2 || isExtensionKey {
-                        try report(JSONRule.shape,
-                                   isExtensionKey ? "'\(name)' must be an array of objects"
-                                                  : "the array '\(name)' mixes objects and primitive values",
-                                   at: itemPosition)
-                        try skipValue()
-                    } else {
-                        mode = 1
-                        sawPrimitive = true
-                        let (value, kind) = try parseScalar()
-                        placeArrayItem(Element(name: name, value: value, valueKind: kind, position: itemPosition),
-                                       index: index, existing: existing, recordBase: recordBase) { target, item in
-                            target.value = item.value
-                            target.valueKind = item.valueKind
-                        }
-                    }
-                } else if b == 0x6E /* n */ {
-                    try parseLiteral("null")
-                    if mode == 2 {
-                        try report(JSONRule.null, "null in the array of objects '\(name)'", at: itemPosition)
-                    } else {
-                        mode = 1
-                        nulls.append(NullMark(record: -1, index: index, isMeta: false, position: itemPosition))
-                        placeArrayItem(Element(name: name, position: itemPosition), index: index,
-                                       existing: existing, recordBase: recordBase) { _, _ in }
-                    }
-                } else if b == Byte.openBrace {
-                    if mode == 1 {
-                        if !sawPrimitive, let first = nulls.first, existing == nil {
-                            // Only nulls so far: this is an array of objects with misplaced nulls.
-                            try report(JSONRule.null, "null in the array of objects '\(name)'", at: first.position,
-                                       index: first.index)
-                            nulls.removeAll()
-                            mode = 2
-                        } else {
-                            try report(JSONRule.shape, "the array '\(name)' mixes objects and primitive values",
-                                       at: itemPosition)
-                            try skipValue()
-                        }
-                    }
-                    if mode != 1 {
-                        mode = 2
-                        elements.push(try parseObject(name: name, position: itemPosition,
-                                                      role: isExtensionKey ? .extensionItem : .ordinary))
-                    }
-                } else if b == Byte.openBracket {
-                    try report(JSONRule.shape, "an array inside the array '\(name)'", at: itemPosition)
-                    try skipValue()
-                } else {
-                    throw unexpected("expected a value")
-                }
+                try item(&self, index, here, byte(at: pos))
                 index += 1
                 skipWhitespace()
                 let c = byte(at: pos)
@@ -568,17 +599,7 @@ struct JSONTreeParser {
             path.removeLast()
         }
         depth -= 1
-        let r: Int
-        if let existing {
-            r = existing
-            records[r].valueLength = index
-        } else {
-            r = records.count
-            addRecord(MemberRecord(name: ref, start: start, count: elements.count - start, valueLength: index,
-                                   metaLength: -1, isArray: true, isPrimitive: mode != 2),
-                      recordBase: recordBase, lookup: &lookup)
-        }
-        addNulls(nulls, record: r)
+        return index
     }
 
     /// A `_name` property: the id, extensions and comments of the primitive `name` (F20, F21).
@@ -648,55 +669,12 @@ struct JSONTreeParser {
 
     mutating func parseMetaArray(name: String, ref: NameRef, keyPosition: SourcePosition, existing: Int?,
                                          recordBase: Int, lookup: inout [String: Int]?) throws {
-        try enter()
-        pos += 1
-        skipWhitespace()
         let start = existing.map { records[$0].start } ?? elements.count
         var nulls: [NullMark] = []
-        var index = 0
-        if byte(at: pos) == Byte.closeBracket {
-            pos += 1
-            warn(JSONRule.emptyArray, "'_\(name)' is an empty array: FHIR JSON has no empty arrays",
-                 at: keyPosition, name: name)
-        } else {
-            path.append(KeyStep(name: ref, index: 0))
-            while true {
-                path[path.count - 1].index = index
-                let itemPosition = here
-                let b = byte(at: pos)
-                if b == Byte.openBrace {
-                    let meta = try parseObject(name: name, position: itemPosition, role: .primitiveMeta)
-                    placeArrayItem(consume meta, index: index, existing: existing, recordBase: recordBase) { target, item in
-                        JSONTreeParser.mergeMeta(into: &target, item)
-                    }
-                } else if b == 0x6E /* n */ {
-                    try parseLiteral("null")
-                    nulls.append(NullMark(record: -1, index: index, isMeta: true, position: itemPosition))
-                    placeArrayItem(Element(name: name, position: itemPosition), index: index, existing: existing,
-                                   recordBase: recordBase) { _, _ in }
-                } else if isScalarStart(b) || b == Byte.openBracket {
-                    try report(JSONRule.shape, "the items of '_\(name)' must be objects or null", at: itemPosition)
-                    try skipValue()
-                } else {
-                    throw unexpected("expected a value")
-                }
-                index += 1
-                skipWhitespace()
-                let c = byte(at: pos)
-                if c == Byte.comma {
-                    pos += 1
-                    skipWhitespace()
-                    continue
-                }
-                if c == Byte.closeBracket {
-                    pos += 1
-                    break
-                }
-                throw unexpected("expected ',' or ']' in an array")
-            }
-            path.removeLast()
+        let index = try parseArrayItems(name, key: "_" + name, ref: ref, keyPosition: keyPosition) { parser, index, itemPosition, b in
+            try parser.parseMetaItem(name, b: b, index: index, itemPosition: itemPosition, existing: existing,
+                                     recordBase: recordBase, nulls: &nulls)
         }
-        depth -= 1
         let r: Int
         if let existing {
             r = existing
@@ -708,6 +686,27 @@ struct JSONTreeParser {
                       recordBase: recordBase, lookup: &lookup)
         }
         addNulls(nulls, record: r)
+    }
+
+    /// One item of a `_name` array: an object holding id / extensions / comments, or null.
+    private mutating func parseMetaItem(_ name: String, b: UInt8, index: Int, itemPosition: SourcePosition,
+                                        existing: Int?, recordBase: Int, nulls: inout [NullMark]) throws {
+        if b == Byte.openBrace {
+            let meta = try parseObject(name: name, position: itemPosition, role: .primitiveMeta)
+            placeArrayItem(consume meta, index: index, existing: existing, recordBase: recordBase) { target, item in
+                JSONTreeParser.mergeMeta(into: &target, item)
+            }
+        } else if b == 0x6E /* n */ {
+            try parseLiteral("null")
+            nulls.append(NullMark(record: -1, index: index, isMeta: true, position: itemPosition))
+            placeArrayItem(Element(name: name, position: itemPosition), index: index, existing: existing,
+                           recordBase: recordBase) { _, _ in }
+        } else if isScalarStart(b) || b == Byte.openBracket {
+            try report(JSONRule.shape, "the items of '_\(name)' must be objects or null", at: itemPosition)
+            try skipValue()
+        } else {
+            throw unexpected("expected a value")
+        }
     }
 
     static func mergeMeta(into target: inout Element, _ meta: Element) {

@@ -29,7 +29,7 @@ import FHIRModel
 /// Errors (severity error or fatal) are thrown together as an ``IssuesError``; warnings and
 /// information (a dropped `xsi:schemaLocation`, a dropped processing instruction) come back in
 /// ``Decoded/issues``.
-public struct FHIRXMLReader: Sendable {
+public struct FHIRXMLReader: MessageReader, Sendable {
     /// The limits this reader applies.
     public var options: XMLReadOptions
 
@@ -44,40 +44,5 @@ public struct FHIRXMLReader: Sendable {
     ///   unknown attribute, text content, limits, …).
     public func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
         try SAXTreeBuilder.parse(bytes, options: options)
-    }
-
-    /// Reads one XML document from `data`.
-    public func read(_ data: Data) throws -> Decoded {
-        try data.withUnsafeBytes { try read($0) }
-    }
-
-    /// Reads one XML document from a byte array.
-    public func read(_ bytes: [UInt8]) throws -> Decoded {
-        try bytes.withUnsafeBytes { try read($0) }
-    }
-
-    /// Reads one XML document from a string.
-    public func read(_ text: String) throws -> Decoded {
-        var text = text
-        return try text.withUTF8 { try read(UnsafeRawBufferPointer($0)) }
-    }
-
-    /// Reads the XML file at `url`; every issue, thrown or returned, carries the file's path.
-    public func read(contentsOf url: URL) throws -> Decoded {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw IssuesError(Issue(.fatal, .processing, rule: "io.read",
-                                    "cannot read \(url.path): \(error.localizedDescription)", file: url.path))
-        }
-        do {
-            var decoded = try read(data)
-            for i in decoded.issues.indices { decoded.issues[i].file = url.path }
-            return decoded
-        } catch var error as IssuesError {
-            for i in error.issues.indices { error.issues[i].file = url.path }
-            throw error
-        }
     }
 }

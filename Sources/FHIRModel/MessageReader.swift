@@ -1,0 +1,46 @@
+import Foundation
+
+/// A reader of one message format into the element tree. Conformers implement the raw-bytes entry
+/// point; the other inputs (Data, byte arrays, strings, files) come with it.
+public protocol MessageReader {
+    /// Reads one document from UTF-8 bytes (only during the call; the tree owns copies).
+    /// - Throws: ``IssuesError`` carrying every error found, each with rule, path and line:column.
+    func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded
+}
+
+extension MessageReader {
+    /// Reads one document from `data`.
+    public func read(_ data: Data) throws -> Decoded {
+        try data.withUnsafeBytes { try read($0) }
+    }
+
+    /// Reads one document from a byte array.
+    public func read(_ bytes: [UInt8]) throws -> Decoded {
+        try bytes.withUnsafeBytes { try read($0) }
+    }
+
+    /// Reads one document from a string.
+    public func read(_ text: String) throws -> Decoded {
+        var text = text
+        return try text.withUTF8 { try read(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Reads the file at `url`; every issue, thrown or returned, carries the file's path.
+    public func read(contentsOf url: URL) throws -> Decoded {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw IssuesError(Issue(.fatal, .processing, rule: "io.read",
+                                    "cannot read \(url.path): \(error.localizedDescription)", file: url.path))
+        }
+        do {
+            var decoded = try read(data)
+            for i in decoded.issues.indices { decoded.issues[i].file = url.path }
+            return decoded
+        } catch var error as IssuesError {
+            for i in error.issues.indices { error.issues[i].file = url.path }
+            throw error
+        }
+    }
+}
