@@ -39,19 +39,23 @@ enum DirectJSONToXML {
                   raw.count <= JSONLimits.maxBytes else { throw DirectBail() }
             let p = base.assumingMemoryBound(to: UInt8.self)
             guard let tokens = JSONTokenizer.tokenize(p, count: raw.count) else { throw DirectBail() }
-            return try tokens.withUnsafeBufferPointer { t throws -> [UInt8] in
-                let known = cache.snapshot
-                var emitter = DirectXMLEmitter(p: p, t: t, pack: pack, pretty: pretty, contexts: known)
-                emitter.out.reserveCapacity(raw.count + raw.count / 2)
-                defer {
-                    if emitter.contexts.children.count > known.children.count
-                        || emitter.contexts.resources.count > known.resources.count {
-                        cache.merge(emitter.contexts)
-                    }
+            defer { tokens.deallocate() }
+            let known = cache.snapshot
+            var emitter = DirectXMLEmitter(p: p, inputBytes: raw.count, t: UnsafeBufferPointer(tokens), pack: pack,
+                                           pretty: pretty, contexts: known)
+            defer {
+                if emitter.contexts.children.count > known.children.count
+                    || emitter.contexts.resources.count > known.resources.count {
+                    cache.merge(emitter.contexts)
                 }
-                try emitter.writeDocument()
-                return emitter.out
             }
+            do {
+                try emitter.writeDocument()
+            } catch {
+                emitter.out.free()
+                throw error
+            }
+            return emitter.out.finish()
         }
     }
 }
@@ -67,10 +71,11 @@ enum JSONLimits {
 final class DirectContextCache: @unchecked Sendable {
     struct Entries {
         /// Contexts of complex, backbone and primitive children by their definition (kept with the
-        /// key's object, so that its identifier cannot be reused by another object).
-        var children: [ObjectIdentifier: (info: ChildInfo, context: TypeContext)] = [:]
+        /// key's object, so that its identifier cannot be reused by another object), with the role
+        /// of the child's objects (decided from its name once, not per element).
+        var children: [ObjectIdentifier: (info: ChildInfo, type: DirectType, role: DirectObjectRole)] = [:]
         /// Contexts of resources by type name.
-        var resources: [String: TypeContext] = [:]
+        var resources: [String: DirectType] = [:]
     }
 
     private let lock = NSLock()
@@ -83,5 +88,15 @@ final class DirectContextCache: @unchecked Sendable {
             entries.children.merge(found.children) { kept, _ in kept }
             entries.resources.merge(found.resources) { kept, _ in kept }
         }
+    }
+}
+
+/// A type context as the direct conversion passes it around: one object, so that handing it to
+/// the next level costs one retain at most (a ``TypeContext`` is three references).
+final class DirectType {
+    let context: TypeContext
+
+    init(_ context: TypeContext) {
+        self.context = context
     }
 }

@@ -33,24 +33,51 @@ struct JSONTokenizer {
     private let end: Int
     private var pos = 0
     private var depth = 0
-    private(set) var tokens: [JSONToken] = []
+    /// The tokens, in a malloc'd buffer rather than an array: appending is the tokenizer's most
+    /// frequent operation, and this makes it a bounds check and a store.
+    private var tokens: UnsafeMutablePointer<JSONToken>
+    private var count = 0
+    private var capacity: Int
 
     private init(_ p: UnsafePointer<UInt8>, _ count: Int) {
         self.p = p
         end = count
-        // A guess from typical FHIR JSON (about one token per 8 bytes); the array grows if needed.
-        tokens.reserveCapacity(count / 8 + 16)
+        // A guess from typical FHIR JSON (about one token per 8 bytes); the buffer grows if needed.
+        capacity = count / 8 + 16
+        tokens = .allocate(capacity: capacity)
     }
 
     /// The tokens of one JSON document whose top level is an object, or nil when the tokenizer
-    /// does not accept the input (a syntax error, a byte order mark, too deep, too large).
-    static func tokenize(_ p: UnsafePointer<UInt8>, count: Int) -> [JSONToken]? {
+    /// does not accept the input (a syntax error, a byte order mark, too deep, too large). The
+    /// caller deallocates the buffer.
+    static func tokenize(_ p: UnsafePointer<UInt8>, count: Int) -> UnsafeMutableBufferPointer<JSONToken>? {
         guard count < Int(UInt32.max) else { return nil }
         var t = JSONTokenizer(p, count)
         t.skipWhitespace()
-        guard t.pos < t.end, p[t.pos] == UInt8(ascii: "{"), t.value() else { return nil }
+        var ok = t.pos < t.end && p[t.pos] == UInt8(ascii: "{") && t.value()
         t.skipWhitespace()
-        return t.pos == t.end ? t.tokens : nil
+        ok = ok && t.pos == t.end
+        guard ok else {
+            t.tokens.deallocate()
+            return nil
+        }
+        return UnsafeMutableBufferPointer(start: t.tokens, count: t.count)
+    }
+
+    @inline(__always)
+    private mutating func append(_ token: JSONToken) {
+        if count == capacity { grow() }
+        (tokens + count).initialize(to: token)
+        count &+= 1
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<JSONToken>.allocate(capacity: 2 * capacity)
+        bigger.moveInitialize(from: tokens, count: count)
+        tokens.deallocate()
+        tokens = bigger
+        capacity *= 2
     }
 
     @inline(__always)
@@ -82,11 +109,11 @@ struct JSONTokenizer {
     private mutating func container(close: UInt8, kind: JSONToken.Kind) -> Bool {
         depth += 1
         guard depth <= Self.maxDepth else { return false }
-        let index = tokens.count
-        tokens.append(JSONToken(kind: kind, start: UInt32(pos)))
+        let index = count
+        append(JSONToken(kind: kind, start: UInt32(pos)))
         pos += 1
         skipWhitespace()
-        var count: UInt32 = 0
+        var members: UInt32 = 0
         if byte == close {
             pos += 1
         } else {
@@ -99,7 +126,7 @@ struct JSONTokenizer {
                     skipWhitespace()
                 }
                 guard value() else { return false }
-                count += 1
+                members += 1
                 skipWhitespace()
                 let b = byte
                 pos += 1
@@ -111,14 +138,20 @@ struct JSONTokenizer {
                 return false
             }
         }
-        tokens[index].length = count
-        tokens[index].next = UInt32(tokens.count)
+        tokens[index].length = members
+        tokens[index].next = UInt32(self.count)
         depth -= 1
         return true
     }
 
-    /// A string: finds its closing quote (eight bytes at a time while nothing special shows up),
-    /// noting escapes and non-ASCII bytes. Control characters are a syntax error.
+    /// A string: finds its closing quote eight bytes at a time, noting escapes and non-ASCII bytes.
+    /// Control characters are a syntax error.
+    ///
+    /// Each word is tested for a `"`, a `\\` or a byte below 0x20 at once (the classic "has a zero
+    /// byte" test on the word XORed with each); the lowest flagged byte is exact (a false flag can
+    /// only come from a borrow out of a lower flagged byte), so the first special byte's position is
+    /// its trailing zero count, without going back over the word a byte at a time. Most strings are
+    /// keys and short values that end within their first or second word.
     private mutating func string() -> Bool {
         let start = pos + 1
         var i = start
@@ -127,29 +160,39 @@ struct JSONTokenizer {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while true {
-            while i &+ 8 <= end {
+            if i &+ 8 <= end {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 let q = w ^ (ones &* 0x22)
                 let s = w ^ (ones &* 0x5C)
-                let special = ((q &- ones) & ~q) | ((s &- ones) & ~s) | ((w &- ones &* 0x20) & ~w)
-                if special & highs != 0 { break }
-                if w & highs != 0 { flags |= JSONToken.nonASCII }
-                i &+= 8
+                let special = (((q &- ones) & ~q) | ((s &- ones) & ~s) | ((w &- ones &* 0x20) & ~w)) & highs
+                if special == 0 {
+                    if w & highs != 0 { flags |= JSONToken.nonASCII }
+                    i &+= 8
+                    continue
+                }
+                // Little-endian: byte k of the word is bits 8k..8k+7; only bytes before the special
+                // one belong to the string for the non-ASCII test.
+                let bit = special.trailingZeroBitCount
+                if w & highs & ((1 &<< bit) &- 1) != 0 { flags |= JSONToken.nonASCII }
+                i &+= bit >> 3
+            } else {
+                // The last few bytes of the input: one at a time.
+                guard i < end else { return false }
+                let b = p[i]
+                if b >= 0x80 { flags |= JSONToken.nonASCII }
+                if b >= 0x20 && b != 0x22 && b != 0x5C {
+                    i &+= 1
+                    continue
+                }
             }
-            guard i < end else { return false }
             let b = p[i]
             if b == 0x22 { break }
-            if b == 0x5C {
-                flags |= JSONToken.escaped
-                i += 2  // the escaped byte cannot end the string; escapes are checked when written
-                continue
-            }
-            if b < 0x20 { return false }
-            if b >= 0x80 { flags |= JSONToken.nonASCII }
-            i += 1
+            guard b == 0x5C else { return false }  // a control character
+            flags |= JSONToken.escaped
+            i &+= 2  // the escaped byte cannot end the string; escapes are checked when written
         }
-        tokens.append(JSONToken(kind: .string, flags: flags, start: UInt32(start), length: UInt32(i - start),
-                                next: UInt32(tokens.count + 1)))
+        append(JSONToken(kind: .string, flags: flags, start: UInt32(start), length: UInt32(i - start),
+                         next: UInt32(count + 1)))
         pos = i + 1
         return true
     }
@@ -158,7 +201,7 @@ struct JSONTokenizer {
         let n = text.utf8CodeUnitCount
         guard pos + n <= end else { return false }
         for j in 0..<n where p[pos + j] != text.utf8Start[j] { return false }
-        tokens.append(JSONToken(kind: kind, start: UInt32(pos), length: UInt32(n), next: UInt32(tokens.count + 1)))
+        append(JSONToken(kind: kind, start: UInt32(pos), length: UInt32(n), next: UInt32(count + 1)))
         pos += n
         return true
     }
@@ -187,8 +230,8 @@ struct JSONTokenizer {
             if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { pos += 1 }
             guard digits() else { return false }
         }
-        tokens.append(JSONToken(kind: .number, start: UInt32(start), length: UInt32(pos - start),
-                                next: UInt32(tokens.count + 1)))
+        append(JSONToken(kind: .number, start: UInt32(start), length: UInt32(pos - start),
+                         next: UInt32(count + 1)))
         return true
     }
 }

@@ -45,11 +45,13 @@ extension DirectXMLEmitter {
             let isMeta = n > 1 && name[0] == UInt8(ascii: "_")
             let bytes = isMeta ? UnsafeBufferPointer(start: name + 1, count: n - 1)
                                : UnsafeBufferPointer(start: name, count: n)
-            guard let info = table[utf8: bytes] else { throw DirectBail() }
+            // Unretained: the table, which the caller holds, keeps its definitions alive.
+            guard let found = table.unretainedChild(utf8: bytes) else { throw DirectBail() }
+            let order = found._withUnsafeGuaranteedRef { $0.order }
             if isMeta && role != .resource && n == 3 && name[1] == UInt8(ascii: "i") && name[2] == UInt8(ascii: "d") {
                 throw DirectBail()  // `_id` beside an Element.id: the tree reader's error
             }
-            members.append(DirectMember(info: info, order: info.order, value: isMeta ? -1 : v, meta: isMeta ? v : -1))
+            members.append(DirectMember(info: found, order: order, value: isMeta ? -1 : v, meta: isMeta ? v : -1))
         }
         // Insertion sort (stable) by definition order: objects have few properties, mostly in order.
         var i = base + 1
@@ -70,7 +72,7 @@ extension DirectXMLEmitter {
         while i < members.count {
             let m = members[i]
             if w > base && members[w - 1].order == m.order {
-                guard members[w - 1].info === m.info else { throw DirectBail() }
+                guard members[w - 1].info.toOpaque() == m.info.toOpaque() else { throw DirectBail() }
                 if m.value >= 0 {
                     guard members[w - 1].value < 0 else { throw DirectBail() }
                     members[w - 1].value = m.value

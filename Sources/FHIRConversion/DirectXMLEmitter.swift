@@ -18,8 +18,9 @@ enum DirectObjectRole {
 /// One child of the object being written: the property `name` and/or `_name` (as token indices,
 /// -1 when absent), with its definition.
 struct DirectMember {
-    /// Unretained: definitions live as long as the pack's type models, which the pack keeps.
-    unowned(unsafe) var info: ChildInfo
+    /// Unretained: definitions live as long as the pack's type models, which the pack keeps; used
+    /// through `_withUnsafeGuaranteedRef`, so that writing a member touches no reference count.
+    var info: Unmanaged<ChildInfo>
     var order: Int
     var value: Int
     var meta: Int
@@ -32,21 +33,23 @@ struct DirectXMLEmitter {
     let t: UnsafeBufferPointer<JSONToken>
     let pack: DefinitionPack
     let pretty: Bool
-    var out: [UInt8] = []
+    /// The XML written so far; the caller frees it (``DirectXMLOutput/finish()``).
+    var out: DirectXMLOutput
     /// The children of every object being written, one segment per nesting level.
     private var members: [DirectMember] = []
-    /// A narrative's decoded text.
-    private var scratch: [UInt8] = []
     /// Contexts looked up once per definition (see ``DirectContextCache``).
     var contexts: DirectContextCache.Entries
 
-    init(p: UnsafePointer<UInt8>, t: UnsafeBufferPointer<JSONToken>, pack: DefinitionPack, pretty: Bool,
-         contexts: DirectContextCache.Entries) {
+    /// `inputBytes`: the JSON's size, which sizes the output buffer.
+    init(p: UnsafePointer<UInt8>, inputBytes: Int, t: UnsafeBufferPointer<JSONToken>, pack: DefinitionPack,
+         pretty: Bool, contexts: DirectContextCache.Entries) {
         self.p = p
         self.t = t
         self.pack = pack
         self.pretty = pretty
         self.contexts = contexts
+        // FHIR XML is typically 1.3 times the size of its JSON: room for that and a margin.
+        out = DirectXMLOutput(capacity: inputBytes + inputBytes / 2 + 256)
         members.reserveCapacity(256)
     }
 
@@ -57,7 +60,7 @@ struct DirectXMLEmitter {
         newline()
         let (context, type) = try resourceContext(0)
         let base = members.count
-        let specials = try collect(0, table: context.table, role: .resource)
+        let specials = try collect(0, in: context, role: .resource)
         try writeComments(specials.comments, depth: 0)
         out.append(UInt8(ascii: "<"))
         appendRaw(type)
@@ -74,7 +77,7 @@ struct DirectXMLEmitter {
     private mutating func writeResource(_ wrapper: String, _ o: Int, depth: Int) throws {
         let (context, type) = try resourceContext(o)
         let base = members.count
-        let specials = try collect(o, table: context.table, role: .resource)
+        let specials = try collect(o, in: context, role: .resource)
         try writeComments(specials.comments, depth: depth)
         indent(depth)
         out.append(UInt8(ascii: "<"))
@@ -98,7 +101,7 @@ struct DirectXMLEmitter {
 
     /// The context of the resource object `o` (its one `resourceType`, which the definitions must
     /// know as a resource) and the token of its type name.
-    private mutating func resourceContext(_ o: Int) throws -> (TypeContext, JSONToken) {
+    private mutating func resourceContext(_ o: Int) throws -> (DirectType, JSONToken) {
         guard t[o].kind == .object else { throw DirectBail() }
         var type: JSONToken?
         var k = o + 1
@@ -114,15 +117,16 @@ struct DirectXMLEmitter {
                           as: UTF8.self)
         if let hit = contexts.resources[name] { return (hit, type) }
         guard let found = try? pack.context(forType: name), found.model.isResource else { throw DirectBail() }
-        contexts.resources[name] = found
-        return (found, type)
+        let resource = DirectType(found)
+        contexts.resources[name] = resource
+        return (resource, type)
     }
 
     // MARK: Elements
 
     /// After a start tag's name and attributes: `/>` when the object had no children (returns false),
     /// or `>`, the children collected from `base` on, and `</` (returns true; the caller closes).
-    private mutating func writeContent(_ base: Int, context: TypeContext?, depth: Int) throws -> Bool {
+    private mutating func writeContent(_ base: Int, context: DirectType?, depth: Int) throws -> Bool {
         if members.count == base {
             out.appendStatic("/>")
             return false
@@ -132,7 +136,8 @@ struct DirectXMLEmitter {
         guard let context else { throw DirectBail() }
         var k = base
         while k < members.count {
-            try writeMember(members[k], in: context, depth: depth + 1)
+            let m = members[k]
+            try m.info._withUnsafeGuaranteedRef { try writeMember(m, $0, in: context, depth: depth + 1) }
             k += 1
         }
         members.removeLast(members.count - base)
@@ -142,13 +147,13 @@ struct DirectXMLEmitter {
     }
 
     /// `<name id url value>children</name>` from a scalar `v` and an object `o` (-1 when absent).
-    private mutating func writeElement(_ name: String, value v: Int, object o: Int, context: TypeContext?,
+    private mutating func writeElement(_ name: String, value v: Int, object o: Int, context: DirectType?,
                                        role: DirectObjectRole, depth: Int) throws {
         let base = members.count
         var attributes = DirectSpecials()
         if o >= 0 {
             guard let context else { throw DirectBail() }
-            attributes = try collect(o, table: context.table, role: role)
+            attributes = try collect(o, in: context, role: role)
         }
         try writeComments(attributes.comments, depth: depth)
         indent(depth)
@@ -182,8 +187,8 @@ struct DirectXMLEmitter {
     }
 
     /// One child property (with its `_name`), by the kind of its definition.
-    private mutating func writeMember(_ m: DirectMember, in context: TypeContext, depth: Int) throws {
-        let info = m.info
+    private mutating func writeMember(_ m: DirectMember, _ info: ChildInfo, in context: DirectType,
+                                      depth: Int) throws {
         switch info.content {
         case let .primitive(kind):
             try writePrimitive(info, kind, m.value, m.meta, depth: depth)
@@ -199,9 +204,8 @@ struct DirectXMLEmitter {
             }
         case .complex, .backbone:
             guard m.meta < 0 else { throw DirectBail() }
-            let childContext = try complexContext(info, in: context)
+            let (childContext, role) = try complexContext(info, in: context)
             let name = info.name
-            let role: DirectObjectRole = name == "extension" || name == "modifierExtension" ? .extensionItem : .ordinary
             var item = try firstItem(m.value, repeats: info.repeats)
             while let o = item {
                 try writeElement(name, value: -1, object: o, context: childContext, role: role, depth: depth)
@@ -291,20 +295,21 @@ struct DirectXMLEmitter {
         guard ok else { throw DirectBail() }
     }
 
-    /// The narrative: decoded, checked as the tree writer checks it, then copied verbatim.
+    /// The narrative: decoded straight into the output, checked there as the tree writer checks it
+    /// (it is then already in place, unless the namespace must be inserted).
     private mutating func writeDiv(_ v: Int, depth: Int) throws {
         guard v >= 0, t[v].kind == .string, t[v].length > 0 else { throw DirectBail() }
-        scratch.removeAll(keepingCapacity: true)
-        try DirectXMLText.appendDecoded(p + Int(t[v].start), Int(t[v].length), escapeForXML: false, to: &scratch)
-        let verdict = scratch.withUnsafeBufferPointer { NarrativeXHTML.check($0) }
         indent(depth)
-        switch verdict {
+        let start = out.count
+        try DirectXMLText.appendDecoded(p + Int(t[v].start), Int(t[v].length), escapeForXML: false, to: &out)
+        switch NarrativeXHTML.check(out.written(from: start)) {
         case .verbatim:
-            out.append(contentsOf: scratch)
+            break
         case let .insertNamespace(at):
-            out.append(contentsOf: scratch[..<at])
+            let tail = [UInt8](out.written(from: start + at))
+            out.truncate(to: start + at)
             out.appendStatic(" xmlns=\"http://www.w3.org/1999/xhtml\"")
-            out.append(contentsOf: scratch[at...])
+            tail.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         case .invalid:
             throw DirectBail()
         }
@@ -324,7 +329,7 @@ struct DirectXMLEmitter {
             let start = out.count
             try DirectXMLText.appendDecoded(p + Int(s.start), Int(s.length), escapeForXML: false, to: &out)
             var previous: UInt8 = 0
-            for b in out[start...] {
+            for b in out.written(from: start) {
                 if b == UInt8(ascii: "-") && previous == b { throw DirectBail() }
                 previous = b
             }
@@ -337,20 +342,26 @@ struct DirectXMLEmitter {
 
     // MARK: Contexts (as the tree writer looks them up)
 
-    private mutating func complexContext(_ info: ChildInfo, in parent: TypeContext) throws -> TypeContext {
+    /// The context of a complex or backbone child, and the role of its objects.
+    private mutating func complexContext(_ info: ChildInfo, in parent: DirectType) throws
+        -> (DirectType, DirectObjectRole) {
         let key = ObjectIdentifier(info)
-        if let hit = contexts.children[key] { return hit.context }
-        guard let found = try? pack.context(of: info, in: parent) else { throw DirectBail() }
-        contexts.children[key] = (info, found)
-        return found
+        if let hit = contexts.children[key] { return (hit.type, hit.role) }
+        guard let found = try? pack.context(of: info, in: parent.context) else { throw DirectBail() }
+        let name = info.name
+        let role: DirectObjectRole = name == "extension" || name == "modifierExtension" ? .extensionItem : .ordinary
+        let child = DirectType(found)
+        contexts.children[key] = (info, child, role)
+        return (child, role)
     }
 
-    private mutating func primitiveContext(_ info: ChildInfo) throws -> TypeContext {
+    private mutating func primitiveContext(_ info: ChildInfo) throws -> DirectType {
         let key = ObjectIdentifier(info)
-        if let hit = contexts.children[key] { return hit.context }
+        if let hit = contexts.children[key] { return hit.type }
         guard let found = try? pack.primitiveContext(info) else { throw DirectBail() }
-        contexts.children[key] = (info, found)
-        return found
+        let child = DirectType(found)
+        contexts.children[key] = (info, child, .primitiveMeta)
+        return child
     }
 
     // MARK: Pieces
@@ -379,7 +390,7 @@ struct DirectXMLEmitter {
     /// The bytes of a token as they are in the input.
     @inline(__always)
     mutating func appendRaw(_ k: JSONToken) {
-        out.append(contentsOf: UnsafeBufferPointer(start: p + Int(k.start), count: Int(k.length)))
+        out.append(p + Int(k.start), count: Int(k.length))
     }
 
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
@@ -402,7 +413,7 @@ struct DirectXMLEmitter {
 
     /// Appends the children of object `o` to ``members`` (sorted, `name`/`_name` merged) and returns
     /// the tokens of its `id` and `url` attributes (-1 when absent). See DirectXMLEmitter+Members.
-    private mutating func collect(_ o: Int, table: ChildTable?, role: DirectObjectRole) throws -> DirectSpecials {
-        try Self.collectMembers(o, p: p, t: t, table: table, role: role, into: &members)
+    private mutating func collect(_ o: Int, in context: DirectType, role: DirectObjectRole) throws -> DirectSpecials {
+        try Self.collectMembers(o, p: p, t: t, table: context.context.table, role: role, into: &members)
     }
 }

@@ -5,7 +5,7 @@ enum DirectXMLText {
     /// Appends the content of string token `s` as an XML attribute value (escaping `& < > "` and
     /// TAB, LF, CR exactly as the tree writer does). An empty string bails (FHIR has none).
     @inline(__always)
-    static func appendAttribute(_ p: UnsafePointer<UInt8>, _ s: JSONToken, to out: inout [UInt8]) throws {
+    static func appendAttribute(_ p: UnsafePointer<UInt8>, _ s: JSONToken, to out: inout DirectXMLOutput) throws {
         guard s.length > 0 else { throw DirectBail() }
         if s.flags == 0 {
             appendPlainASCII(p + Int(s.start), Int(s.length), to: &out)
@@ -17,7 +17,7 @@ enum DirectXMLText {
     /// ASCII without escapes: only `&`, `<` and `>` can need escaping (a raw `"` or control character
     /// cannot be in a JSON string). Eight bytes at a time while none of them shows up.
     @inline(__always)
-    static func appendPlainASCII(_ s: UnsafePointer<UInt8>, _ n: Int, to out: inout [UInt8]) {
+    static func appendPlainASCII(_ s: UnsafePointer<UInt8>, _ n: Int, to out: inout DirectXMLOutput) {
         let raw = UnsafeRawPointer(s)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
@@ -35,19 +35,19 @@ enum DirectXMLText {
             }
             let b = s[i]
             if b == 0x26 || b | 0x02 == 0x3E {
-                out.append(contentsOf: UnsafeBufferPointer(start: s + run, count: i - run))
+                out.append(s + run, count: i - run)
                 appendEscape(b, to: &out)
                 run = i + 1
             }
             i &+= 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(start: s + run, count: n - run))
+        out.append(s + run, count: n - run)
     }
 
     /// The general case: JSON escapes decoded and UTF-8 checked; with `escapeForXML` the result is
     /// escaped as an attribute value, without it (a narrative `div`) it is appended as decoded.
     static func appendDecoded(_ s: UnsafePointer<UInt8>, _ n: Int, escapeForXML: Bool,
-                              to out: inout [UInt8]) throws {
+                              to out: inout DirectXMLOutput) throws {
         var i = 0
         while i < n {
             let b = s[i]
@@ -91,7 +91,7 @@ enum DirectXMLText {
                     if c == 0x5C || (escapeForXML && (c == 0x26 || c | 0x02 == 0x3E)) { break }
                     j += 1
                 }
-                out.append(contentsOf: UnsafeBufferPointer(start: s + i, count: j - i))
+                out.append(s + i, count: j - i)
                 i = j
             }
         }
@@ -142,7 +142,7 @@ enum DirectXMLText {
 
     /// One decoded character: C0 controls other than TAB, LF, CR and U+FFFE/U+FFFF bail (the tree
     /// writer refuses them); the rest is escaped (or not) and encoded as UTF-8.
-    private static func appendScalar(_ scalar: UInt32, _ escapeForXML: Bool, _ out: inout [UInt8]) throws {
+    private static func appendScalar(_ scalar: UInt32, _ escapeForXML: Bool, _ out: inout DirectXMLOutput) throws {
         if scalar < 0x20 && scalar != 0x09 && scalar != 0x0A && scalar != 0x0D { throw DirectBail() }
         if scalar == 0xFFFE || scalar == 0xFFFF { throw DirectBail() }
         switch scalar {
@@ -170,7 +170,7 @@ enum DirectXMLText {
 
     /// The tree writer's attribute escapes (FHIRXML's `XMLEscaping.appendEscape`).
     @inline(__always)
-    static func appendEscape(_ c: UInt8, to out: inout [UInt8]) {
+    static func appendEscape(_ c: UInt8, to out: inout DirectXMLOutput) {
         switch c {
         case UInt8(ascii: "&"): out.appendStatic("&amp;")
         case UInt8(ascii: "<"): out.appendStatic("&lt;")

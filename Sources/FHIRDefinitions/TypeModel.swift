@@ -72,6 +72,13 @@ public struct ChildTable: Sendable {
     /// making a `String` (for readers that work on input bytes).
     @inline(__always)
     public subscript(utf8 name: UnsafeBufferPointer<UInt8>) -> ChildInfo? { index[utf8: name] }
+
+    /// `subscript(utf8:)` without retaining the result, for hot loops that hold the table (and so
+    /// its definitions) alive while they use it: the caller must not keep the reference longer.
+    @inline(__always)
+    public func unretainedChild(utf8 name: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
+        index.unretained(utf8: name)
+    }
 }
 
 /// A read-only open-addressing table from wire names to child definitions, hashed with FNV-1a over
@@ -81,6 +88,12 @@ final class NameIndex: Sendable {
     private let names: [String]
     private let infos: [ChildInfo?]
     private let mask: Int
+    /// For ``unretained(utf8:)``: every name's UTF-8 one after another, each slot's offset and
+    /// length in it (length -1 for an empty slot), and the slot's definition as a plain pointer,
+    /// so that a lookup compares bytes in place and touches no reference count.
+    private let nameBytes: [UInt8]
+    private let slots: [(offset: Int32, length: Int32)]
+    private let unmanaged: [Unmanaged<ChildInfo>?]
 
     init(_ byName: [String: ChildInfo]) {
         // At most half full, so that a probe sequence is short and always ends at an empty slot.
@@ -98,6 +111,39 @@ final class NameIndex: Sendable {
         self.names = names
         self.infos = infos
         mask = size - 1
+        var nameBytes: [UInt8] = []
+        var slots: [(offset: Int32, length: Int32)] = []
+        for (name, info) in zip(names, infos) {
+            slots.append(info == nil ? (0, -1) : (Int32(nameBytes.count), Int32(name.utf8.count)))
+            nameBytes.append(contentsOf: name.utf8)
+        }
+        self.nameBytes = nameBytes
+        self.slots = slots
+        unmanaged = infos.map { $0.map(Unmanaged.passUnretained) }
+    }
+
+    /// The lookup of `subscript(utf8:)`, over the contiguous names, without retaining the result
+    /// (this index keeps it alive).
+    func unretained(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        let n = bytes.count
+        return slots.withUnsafeBufferPointer { slots in
+            nameBytes.withUnsafeBufferPointer { names in
+                var i = Int(h) & mask
+                while true {
+                    let slot = slots[i]
+                    if slot.length < 0 { return nil }
+                    if Int(slot.length) == n {
+                        var j = 0
+                        let stored = Int(slot.offset)
+                        while j < n && names[stored &+ j] == bytes[j] { j &+= 1 }
+                        if j == n { return unmanaged[i] }
+                    }
+                    i = (i + 1) & mask
+                }
+            }
+        }
     }
 
     subscript(name: String) -> ChildInfo? {

@@ -168,6 +168,9 @@ final class DirectJSONToXMLTests: XCTestCase {
         ("contained", ##"{"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o1","name":"Org"},{"resourceType":"Practitioner"}],"managingOrganization":{"reference":"#o1"}}"##),
         ("bundle", #"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:x","resource":{"resourceType":"Patient","id":"p","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a &amp; b</p></div>"}}}]}"#),
         ("comments", ##"{"resourceType":"Bundle","fhir_comments":[" root ","two\nlines <&>"],"type":"collection","entry":[{"fhir_comments":["entry"],"resource":{"resourceType":"Patient","fhir_comments":["resource"],"name":[{"fhir_comments":["name"],"family":"A","_family":{"fhir_comments":["family"]}}],"_gender":{"fhir_comments":["g"]},"gender":"male"}}]}"##),
+        // The tokenizer's word-at-a-time scan: non-ASCII just before a closing quote in the same
+        // word, escapes mid-word, and strings that end in the input's last eight bytes.
+        ("string ends in words", #"{"resourceType":"Patient","name":[{"family":"é","given":["ab\"ü","xü\\y"]}],"gender":"male"}"#),
         ("div without namespace", #"{"resourceType":"Patient","text":{"status":"generated","div":"<div class=\"x\">\n<b>é</b>\t</div>"}}"#),
     ]
 
