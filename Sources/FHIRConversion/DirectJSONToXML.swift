@@ -2,6 +2,7 @@ import Foundation
 import FHIRModel
 import FHIRDefinitions
 import FHIRXML
+import FHIRJSON
 
 /// Thrown inside the direct conversion when the input is anything it does not handle exactly as the
 /// tree path would; the caller then converts through the element tree, which reports errors.
@@ -62,7 +63,7 @@ enum DirectJSONToXML {
 
 /// The tree reader's default size limit (``FHIRJSON/JSONReadOptions``): larger input is its error.
 enum JSONLimits {
-    static let maxBytes = 256 << 20
+    static let maxBytes = JSONReadOptions().maxBytes
 }
 
 /// The type contexts the direct conversion looked up, kept across conversions by one ``Converter``
