@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "FHIRJSON", targets: ["FHIRJSON"]),
         .library(name: "FHIRConversion", targets: ["FHIRConversion"]),
         .library(name: "FHIRDefinitionImport", targets: ["FHIRDefinitionImport"]),
+        .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
+        .library(name: "ValidationReports", targets: ["ValidationReports"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -28,6 +30,8 @@ let package = Package(
         .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
+        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions"]),
+        .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -36,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport",
+                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +52,8 @@ let package = Package(
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
     ]
 )

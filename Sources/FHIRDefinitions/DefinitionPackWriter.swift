@@ -77,14 +77,7 @@ public struct DefinitionPackWriter {
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         let rendered = try render()
         for (name, data) in rendered {
-            let target = directory.appendingPathComponent(name)
-            let temp = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-            try data.write(to: temp)
-            if fm.fileExists(atPath: target.path) {
-                _ = try fm.replaceItemAt(target, withItemAt: temp)
-            } else {
-                try fm.moveItem(at: temp, to: target)
-            }
+            try AtomicFile.write(data, to: directory.appendingPathComponent(name))
         }
         for stale in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
         where stale.hasSuffix(".ndjson") && rendered[stale] == nil {

@@ -31,23 +31,9 @@ func readInput(_ path: String) throws -> Data {
     return try Data(contentsOf: URL(fileURLWithPath: path))
 }
 
-/// Writes a file through a temporary name in the same folder and a rename, so readers never see a
-/// partial file and a failure leaves no file behind.
+/// Writes an output file atomically (see ``AtomicFile``): never a partial file, never a lost one.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temp = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).dch-\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-        try Data(bytes).write(to: temp)
-        if FileManager.default.fileExists(atPath: path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-        } else {
-            try FileManager.default.moveItem(at: temp, to: url)
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temp)
-        throw error
-    }
+    try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))
 }
 
 /// The exit status of a command over several inputs: the worst outcome wins.

@@ -73,6 +73,15 @@ final class ConvertCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["m.json"])
     }
 
+    func testAnExistingOutputFileIsReplaced() throws {
+        let target = temp.appendingPathComponent("out.json")
+        try Data("old".utf8).write(to: target)
+        let r = try DCHCommand.run(["convert", "-o", target.path, sample])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try JSONValue.parse(Array(Data(contentsOf: target)))["resourceType"], .string("Bundle"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), ["out.json"], "no temporary file left")
+    }
+
     func testNDJSONOnStdoutForSeveralInputs() throws {
         let r = try DCHCommand.run(["convert", "--to", "json", "--compact", sample, "Samples/dch-birth-weight.xml"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -1,0 +1,188 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+
+/// The definitions of one element path compiled for validation: its children by wire name, with
+/// the cardinality of each and what is required.
+///
+/// Built once per (type, path) and shared by every validation that uses the validator: the walk
+/// then touches only these objects, never the pack's records.
+final class NodeDef: @unchecked Sendable {
+    /// `Patient`, `Bundle.entry`, `Quantity` (the definition path of the element itself).
+    let path: String
+    /// The type model it belongs to (`Bundle` for `Bundle.entry`).
+    let typeName: String
+    /// True for the root of a primitive type (children: `extension` only).
+    let isPrimitiveType: Bool
+    /// True for `Extension` (and extension definitions): `url` is required.
+    let isExtension: Bool
+    /// Children by wire name (choice elements once per type).
+    var children = ChildIndex()
+    /// Number of distinct child definitions (a choice counts once): the size of a count buffer.
+    var slotCount = 0
+    /// Child definitions with `min > 0`.
+    var required: [Requirement] = []
+
+    init(path: String, typeName: String, isPrimitiveType: Bool, isExtension: Bool) {
+        self.path = path
+        self.typeName = typeName
+        self.isPrimitiveType = isPrimitiveType
+        self.isExtension = isExtension
+    }
+
+    /// A child definition that must occur at least `min` times.
+    struct Requirement {
+        let slot: Int
+        let min: Int
+        /// The name to report (`type`, `value[x]`).
+        let name: String
+    }
+}
+
+/// One child of a ``NodeDef``, by wire name.
+final class ChildDef: @unchecked Sendable {
+    let info: ChildInfo
+    /// Index of its definition among the parent's (shared by a choice's variants).
+    let slot: Int
+    /// Base max (`Int.max` for `*`).
+    let max: Int
+    /// Its name in messages (`value[x]` for a choice).
+    let definitionName: String
+    /// The lexical rule when it is a primitive.
+    let primitive: PrimitiveType?
+    /// Where its own children are defined: nil for XHTML and resources (the data names their type).
+    var node: NodeDef?
+
+    init(info: ChildInfo, slot: Int, max: Int, definitionName: String, primitive: PrimitiveType?) {
+        self.info = info
+        self.slot = slot
+        self.max = max
+        self.definitionName = definitionName
+        self.primitive = primitive
+    }
+
+    var isResource: Bool { if case .resource = info.content { return true } else { return false } }
+    var isXHTML: Bool { if case .xhtml = info.content { return true } else { return false } }
+}
+
+/// Compiles and caches ``NodeDef``s. A resource type is compiled with everything it can reach
+/// (its backbone elements and datatypes) under one lock, so a walk never locks again below it.
+final class DefinitionCache: @unchecked Sendable {
+    let pack: DefinitionPack
+    private let lock = NSLock()
+    private var nodes: [String: NodeDef] = [:]
+    /// Resource types by name; `.none` remembers an unknown or abstract name.
+    private var resources: [String: ResourceLookup] = [:]
+    /// Element records of a type's definition by path (unsliced ones).
+    private var records: [String: [String: ElementRecord]] = [:]
+
+    enum ResourceLookup {
+        case found(NodeDef)
+        case notAResource(String)
+    }
+
+    init(pack: DefinitionPack) {
+        self.pack = pack
+    }
+
+    /// The root definition of a resource type, or why the name is no resource type.
+    func resource(named name: String) throws -> ResourceLookup {
+        try lock.withLock {
+            if let known = resources[name] { return known }
+            let result: ResourceLookup
+            if let model = try pack.type(named: name), model.isResource {
+                if try pack.structure(url: model.url)?.abstract == true {
+                    result = .notAResource("'\(name)' is an abstract type; a concrete resource type is needed")
+                } else {
+                    result = .found(try node(model: model, path: model.rootPath))
+                }
+            } else {
+                result = .notAResource("'\(name)' is not a resource type of FHIR STU3")
+            }
+            resources[name] = result
+            return result
+        }
+    }
+
+    /// The node of a path in a type: memoised before its children are compiled, so recursive
+    /// types (`Extension.extension`, `Questionnaire.item.item`) close the loop. Lock held.
+    private func node(model: TypeModel, path: String) throws -> NodeDef {
+        let key = model.name + "\u{0}" + path
+        if let known = nodes[key] { return known }
+        let isExtension = path == "Extension"
+        let def = NodeDef(path: path, typeName: model.name, isPrimitiveType: model.isPrimitive && path == model.rootPath,
+                          isExtension: isExtension)
+        nodes[key] = def
+        guard let table = model.children(of: path) else { return def }
+        let elementRecords = try self.elementRecords(of: model)
+        // Definition order, so that slots and requirements come out in a stable order.
+        let infos = table.byName.values.sorted { ($0.order, $0.name) < ($1.order, $1.name) }
+        var slots: [String: Int] = [:]
+        var byName: [String: ChildDef] = [:]
+        for info in infos {
+            let record = elementRecords[info.definitionPath]
+            let definitionName = info.definitionPath.split(separator: ".").last.map(String.init) ?? info.name
+            let slot: Int
+            if let s = slots[info.definitionPath] {
+                slot = s
+            } else {
+                slot = slots.count
+                slots[info.definitionPath] = slot
+                if let min = record?.min, min > 0 {
+                    def.required.append(.init(slot: slot, min: min, name: definitionName))
+                }
+            }
+            let max = record.map { $0.max == "*" ? Int.max : Int($0.max) ?? Int.max } ?? Int.max
+            var primitive: PrimitiveType? = nil
+            if case .primitive = info.content { primitive = PrimitiveType(rawValue: info.typeCode) ?? .string }
+            let child = ChildDef(info: info, slot: slot, max: max, definitionName: definitionName, primitive: primitive)
+            child.node = try childNode(info, in: model, profile: coreProfile(of: info, record))
+            byName[info.name] = child
+        }
+        def.children = ChildIndex(byName)
+        def.slotCount = slots.count
+        return def
+    }
+
+    /// Where a child's own children are defined.
+    private func childNode(_ info: ChildInfo, in model: TypeModel, profile: String?) throws -> NodeDef? {
+        switch info.content {
+        case .xhtml, .resource:
+            return nil
+        case .complex:
+            // A core constraint of the type (`SimpleQuantity` for Immunization.doseQuantity) is part
+            // of the base definitions: validate against it.
+            if let profile, let type = try pack.type(named: profile) {
+                return try node(model: type, path: type.rootPath)
+            }
+            guard let type = try pack.type(named: info.typeCode) else { return nil }
+            return try node(model: type, path: type.rootPath)
+        case .primitive:
+            guard let type = try pack.type(named: info.typeCode) else { return nil }
+            return try node(model: type, path: type.rootPath)
+        case let .backbone(typeName, path):
+            let owner = typeName == model.name ? model : try pack.type(named: typeName)
+            guard let owner else { return nil }
+            return try node(model: owner, path: path)
+        }
+    }
+
+    /// The name of a core datatype profile the element's type names (`SimpleQuantity`), if any.
+    private func coreProfile(of info: ChildInfo, _ record: ElementRecord?) -> String? {
+        guard let profile = record?.types?.first(where: { $0.code == info.typeCode })?.profile,
+              profile.hasPrefix(DefinitionPack.coreStructurePrefix) else { return nil }
+        let name = String(profile.dropFirst(DefinitionPack.coreStructurePrefix.count))
+        return name == info.typeCode ? nil : name
+    }
+
+    /// A type's element records by path, the first unsliced one of each path. Lock held.
+    private func elementRecords(of model: TypeModel) throws -> [String: ElementRecord] {
+        if let known = records[model.name] { return known }
+        var byPath: [String: ElementRecord] = [:]
+        for e in try pack.structure(url: model.url)?.elements ?? [] where e.sliceName == nil && byPath[e.path] == nil {
+            byPath[e.path] = e
+        }
+        records[model.name] = byPath
+        return byPath
+    }
+}

@@ -1,0 +1,64 @@
+/// Lexical rules of the identifier types: id, uri, oid, uuid.
+extension Lexical {
+    /// `[A-Za-z0-9\-\.]{1,64}`.
+    static func id(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+        guard !s.isEmpty else { return .syntax }
+        guard s.count <= 64 else { return .tooLong }
+        for b in s {
+            let ok = isDigit(b) || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "z"))
+                || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+            if !ok { return .syntax }
+        }
+        return nil
+    }
+
+    /// xs:anyURI has no real pattern; validators reject whitespace (and an empty value).
+    static func uri(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+        guard !s.isEmpty else { return .syntax }
+        for b in s where isSpace(b) || b < 0x20 { return .syntax }
+        return nil
+    }
+
+    /// `urn:oid:(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*`.
+    static func oid(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+        let prefix: StaticString = "urn:oid:"
+        guard hasPrefix(s, prefix) else { return .syntax }
+        var i = prefix.utf8CodeUnitCount
+        while true {
+            // One arc: 0, or digits not starting with 0.
+            guard i < s.count, isDigit(s[i]) else { return .syntax }
+            if s[i] == digit0 {
+                i += 1
+            } else {
+                while i < s.count && isDigit(s[i]) { i += 1 }
+            }
+            if i == s.count { return nil }
+            guard s[i] == UInt8(ascii: ".") else { return .syntax }
+            i += 1
+        }
+    }
+
+    /// `urn:uuid:` and 8-4-4-4-12 lower-case hex digits.
+    static func uuid(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+        let prefix: StaticString = "urn:uuid:"
+        let p = prefix.utf8CodeUnitCount
+        guard s.count == p + 36, hasPrefix(s, prefix) else { return .syntax }
+        for k in 0..<36 {
+            let b = s[p + k]
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                if b != UInt8(ascii: "-") { return .syntax }
+            } else if !(isDigit(b) || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "f"))) {
+                return .syntax
+            }
+        }
+        return nil
+    }
+
+    static func hasPrefix(_ s: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard s.count >= n else { return false }
+        let l = literal.utf8Start
+        for i in 0..<n where s[i] != l[i] { return false }
+        return true
+    }
+}

@@ -1,0 +1,77 @@
+import FHIRModel
+import FHIRDefinitions
+
+/// The value checks of a primitive element: emptiness, JSON kind, lexical rule, whitespace.
+extension StructureWalker {
+    mutating func checkPrimitive(_ value: String, _ type: PrimitiveType, _ def: ChildDef, _ c: Element) {
+        if syntax == .json, c.valueKind != .unspecified, case let .primitive(kind) = def.info.content,
+           !Self.matches(c.valueKind, kind) {
+            report(.error, .structure, "value.json-kind",
+                   "'\(c.name)' (\(def.info.typeCode)) must be a JSON \(kind.rawValue), not a \(Self.describe(c.valueKind))",
+                   at: c)
+        }
+        if value.isEmpty {
+            report(.error, .value, "value.empty", "'\(c.name)' has an empty value: remove it or give a value", at: c)
+            return
+        }
+        checkLexical(value, type, element: c, path: nil)
+    }
+
+    /// The type's lexical rule, then the whitespace warnings of string types (F12, T5).
+    mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: Element, path at: String?) {
+        var value = value
+        let (failure, edges) = value.withUTF8 { bytes -> (LexicalFailure?, Lexical.Edges) in
+            let failure = type.check(utf8: bytes)
+            let edges = failure == nil && (type == .string || type == .markdown) ? Lexical.edges(bytes) : .clean
+            return (failure, edges)
+        }
+        if let failure {
+            report(.error, .value, type.rule, Self.message(value, type, failure), at: c, path: at)
+            return
+        }
+        switch edges {
+        case .clean:
+            break
+        case .whitespaceOnly:
+            report(.warning, .value, "value.whitespace",
+                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c, path: at)
+        case .edgeWhitespace where type == .string:
+            report(.warning, .value, "value.whitespace",
+                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c, path: at)
+        case .edgeWhitespace:
+            break
+        }
+    }
+
+    static func message(_ value: String, _ type: PrimitiveType, _ failure: LexicalFailure) -> String {
+        let v = quote(value)
+        switch failure {
+        case .syntax: return "\(v) is not a valid \(type.rawValue): expected \(type.ruleText)"
+        case .calendar: return "\(v) is not a valid \(type.rawValue): there is no such day in the calendar"
+        case .range: return "\(v) is out of the range of \(type.rawValue): expected \(type.ruleText)"
+        case .tooLong: return "the \(type.rawValue) value is too long: expected \(type.ruleText)"
+        }
+    }
+
+    /// A value for a message: quoted, cut at 80 characters.
+    static func quote(_ value: String) -> String {
+        let cut = value.count > 80 ? String(value.prefix(80)) + "…" : value
+        return "'\(cut)'"
+    }
+
+    static func matches(_ kind: ValueKind, _ expected: JSONKind) -> Bool {
+        switch (kind, expected) {
+        case (.string, .string), (.number, .number), (.boolean, .boolean), (.unspecified, _): return true
+        default: return false
+        }
+    }
+
+    static func describe(_ kind: ValueKind) -> String {
+        switch kind {
+        case .string: return "string"
+        case .number: return "number"
+        case .boolean: return "boolean"
+        case .unspecified: return "value"
+        }
+    }
+}

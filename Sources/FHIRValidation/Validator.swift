@@ -1,0 +1,57 @@
+import FHIRModel
+import FHIRDefinitions
+
+/// The syntax a message was read from: some rules depend on it (element order is an XML rule,
+/// JSON value kinds a JSON one).
+public enum SourceSyntax: Sendable {
+    case xml, json, unknown
+}
+
+/// Switches for the validator's optional checks.
+public struct ValidationOptions: Sendable {
+    /// Check that XML children follow the definition order (F5); only applies to ``SourceSyntax/xml``.
+    public var checkElementOrder: Bool = true
+
+    /// Options; every check is on by default.
+    public init(checkElementOrder: Bool = true) {
+        self.checkElementOrder = checkElementOrder
+    }
+}
+
+/// Validates FHIR STU3 messages (element trees) against a definition pack.
+///
+/// Layer 1 (structure against the base STU3 definitions): unknown elements and resource types,
+/// cardinality, empty elements and values, XML element order, JSON value kinds and the lexical rule
+/// of every primitive type. Every issue carries a stable rule id (`struct.*`, `value.*`), an
+/// OperationOutcome issue type, a FHIRPath location and the element's source position.
+///
+/// ```swift
+/// let validator = Validator(pack: try .shipped())
+/// let issues = validator.validate(decoded.root, syntax: .xml)
+/// ```
+///
+/// A validator is cheap to copy and safe to share between threads; the definitions it compiles are
+/// cached for its lifetime (and shared by its copies).
+public struct Validator: Sendable {
+    /// The definitions validated against.
+    public let pack: DefinitionPack
+    /// The checks that are on.
+    public let options: ValidationOptions
+    /// Compiled per-type definitions, shared by copies of this validator.
+    let cache: DefinitionCache
+
+    /// A validator over a pack.
+    public init(pack: DefinitionPack, options: ValidationOptions = .init()) {
+        self.pack = pack
+        self.options = options
+        self.cache = DefinitionCache(pack: pack)
+    }
+
+    /// All issues of one message (never throws for content problems; pack problems become fatal issues).
+    public func validate(_ root: Element, syntax: SourceSyntax) -> [Issue] {
+        var walker = StructureWalker(cache: cache, syntax: syntax,
+                                     checkOrder: options.checkElementOrder && syntax == .xml)
+        walker.validateRoot(root)
+        return walker.issues
+    }
+}

@@ -1,0 +1,38 @@
+import FHIRConversion
+
+/// Everything a report writer may need besides the run.
+public struct ReportSettings: Sendable {
+    /// Makes OperationOutcome reports (its pack must define OperationOutcome).
+    public var converter: Converter
+    /// JSON or XML, for ``ReportFormat/outcome``.
+    public var outcomeFormat: MessageFormat
+    /// The least severity that fails a message (JUnit failures).
+    public var threshold: FailureThreshold
+    /// The tool version written in SARIF.
+    public var toolVersion: String
+    /// The folder SARIF artifact URIs are relative to.
+    public var baseDirectory: String?
+
+    /// Settings; only the converter and tool version have no default.
+    public init(converter: Converter, toolVersion: String, outcomeFormat: MessageFormat = .json,
+                threshold: FailureThreshold = .error, baseDirectory: String? = nil) {
+        self.converter = converter
+        self.outcomeFormat = outcomeFormat
+        self.threshold = threshold
+        self.toolVersion = toolVersion
+        self.baseDirectory = baseDirectory
+    }
+}
+
+extension ReportFormat {
+    /// The writer of this format.
+    public func writer(_ settings: ReportSettings) -> any ValidationReportWriter {
+        switch self {
+        case .text: return TextReportWriter()
+        case .json: return JSONLinesReportWriter()
+        case .outcome: return OutcomeReportWriter(converter: settings.converter, format: settings.outcomeFormat)
+        case .junit: return JUnitReportWriter(threshold: settings.threshold)
+        case .sarif: return SARIFReportWriter(toolVersion: settings.toolVersion, baseDirectory: settings.baseDirectory)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import FHIRModel
+
+/// The text report: one compiler-style line per issue, then a summary line.
+///
+/// ```text
+/// a.xml:3:5: error: [struct.unknown-element] unknown element 'x' (Patient.x)
+/// # b.ndjson#1 Bundle/b1
+/// b.ndjson:2:17: warning: [value.whitespace] … (Bundle.id)
+/// 4 messages, 1 error, 1 warning, 0 information
+/// ```
+///
+/// Lines are grouped per input file in input order; when a file holds several messages, the issues
+/// of each message follow a `# file#index ResourceType/id` header. Within a message, issues keep the
+/// order they were found in. A position that is not known is left out (`file: error: …`).
+public struct TextReportWriter: ValidationReportWriter {
+    /// A text writer.
+    public init() {}
+
+    public func write(_ run: ValidationRun) throws -> [UInt8] {
+        var out = ""
+        for (_, messages) in run.files {
+            for message in messages where !message.issues.isEmpty {
+                if messages.count > 1 { out += "# \(message.label)\n" }
+                for issue in message.issues {
+                    out += Self.line(issue, file: message.file) + "\n"
+                }
+            }
+        }
+        out += run.summary + "\n"
+        return Array(out.utf8)
+    }
+
+    /// One issue as `file:line:col: severity: [rule] message (path)`; `file` is used when the issue
+    /// names none.
+    public static func line(_ issue: Issue, file: String) -> String {
+        var s = issue.file ?? file
+        if let p = issue.position { s += ":\(p.line):\(p.column)" }
+        s += ": \(issue.severity.rawValue): [\(issue.rule)] \(oneLine(issue.message))"
+        if let path = issue.path { s += " (\(path))" }
+        return s
+    }
+}
+
+/// A message on one line: line breaks become spaces, so every issue stays one line.
+func oneLine(_ text: String) -> String {
+    guard text.contains(where: \.isNewline) else { return text }
+    return String(text.map { $0.isNewline ? " " : $0 })
+}

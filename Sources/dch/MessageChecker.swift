@@ -1,0 +1,57 @@
+import Foundation
+import FHIRModel
+import FHIRConversion
+import FHIRValidation
+import ValidationReports
+
+/// Reads and validates the messages of one input for `dch validate`.
+struct MessageChecker {
+    let converter: Converter
+    let validator: Validator
+
+    /// One report per message of `data`: one message, or one per line when it is NDJSON.
+    func check(_ data: Data, file: String) -> [MessageReport] {
+        guard let lines = ndjsonLines(data) else { return [check(data, file: file, index: 0, line: nil)] }
+        return lines.enumerated().map { check($1.bytes, file: file, index: $0, line: $1.number) }
+    }
+
+    /// A message read with the converter and validated. Reading problems are its issues; every
+    /// issue gets the file and index, and for an NDJSON line, the line's number in the file.
+    func check(_ data: Data, file: String, index: Int, line: Int?) -> MessageReport {
+        var report = MessageReport(file: file, index: index)
+        do {
+            let (decoded, format) = try converter.read(data)
+            report.resourceType = decoded.root.resourceType
+            report.id = decoded.root.child("id")?.value
+            report.issues = decoded.issues + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)
+        } catch let error as IssuesError {
+            report.issues = error.issues
+        } catch {
+            report.issues = [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]
+        }
+        for i in report.issues.indices {
+            report.issues[i].file = file
+            report.issues[i].messageIndex = index
+            if let line {
+                // One message per line: the message's line 1 is the file's line `line`.
+                let p = report.issues[i].position
+                report.issues[i].position = SourcePosition(line: line + Int(p?.line ?? 1) - 1, column: Int(p?.column ?? 1))
+            }
+        }
+        return report
+    }
+
+    /// The non-empty lines of an NDJSON input with their 1-based line numbers; nil unless there are
+    /// more than one and each starts with `{` (after spaces).
+    func ndjsonLines(_ data: Data) -> [(number: Int, bytes: Data)]? {
+        var lines: [(Int, Data)] = []
+        var number = 0
+        for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            guard let first = raw.first(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
+            guard first == UInt8(ascii: "{") else { return nil }
+            lines.append((number, Data(raw)))
+        }
+        return lines.count > 1 ? lines : nil
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import FHIRModel
+import FHIRConversion
+import FHIRValidation
+import ValidationReports
+
+/// `dch validate`: checks messages against the definition pack and writes a report.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate FHIR STU3 messages (XML, JSON or NDJSON) and report every issue.",
+        discussion: """
+            With no INPUT or with '-', reads stdin. Each input is one XML or JSON message, or NDJSON: \
+            several non-empty lines that all start with '{', one message per line (reported with its \
+            index and line number). Each message is reported separately; problems reading a message \
+            are errors of that message. The report goes to stdout, or to REPORT with -o (written to a \
+            temporary name and renamed).
+            Formats: text (file:line:col: severity: [rule] message (path), then a summary line), json \
+            (one object per issue per line), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
+            json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning).
+            Exit codes: 0 no errors; 1 errors (or warnings with --fail-on warning); 2 usage or I/O error.
+            """
+    )
+
+    @Option(name: .long, help: "Report format: text|json|outcome|junit|sarif.")
+    var format: ReportFormat = .text
+
+    @Option(name: .long, help: "OperationOutcome format for --format outcome: json|xml.")
+    var outcomeFormat: MessageFormat = .json
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to REPORT instead of stdout.")
+    var output: String?
+
+    @Option(name: .long, help: "The least severity that fails (exit 1): error|warning.")
+    var failOn: FailureThreshold = .error
+
+    @Argument(help: "Input files; '-' or none for stdin.")
+    var inputs: [String] = []
+
+    func validate() throws {
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("stdin ('-') can be read only once")
+        }
+    }
+
+    func run() throws {
+        let converter = try runReportingIssues { try Converter() }
+        let checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack))
+        var exit = ExitStatus()
+        var run = ValidationRun()
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            let name = input == "-" ? "<stdin>" : input
+            do {
+                run.messages += checker.check(try readInput(input), file: name)
+            } catch {
+                let issue = Issue(.fatal, .processing, rule: "io.read",
+                                  "cannot read: \(error.localizedDescription)", file: name, messageIndex: 0)
+                run.messages.append(MessageReport(file: name, index: 0, issues: [issue]))
+                exit.record(.ioError)
+            }
+        }
+        if run.fails(failOn) { exit.record(.failed) }
+        let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
+                                      outcomeFormat: outcomeFormat, threshold: failOn,
+                                      baseDirectory: FileManager.default.currentDirectoryPath)
+        let bytes = try runReportingIssues { try format.writer(settings).write(run) }
+        if let output {
+            do {
+                try writeAtomically(bytes, to: output)
+            } catch {
+                printError("\(output): error: cannot write the report: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+        try exit.finish()
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+extension FailureThreshold: ExpressibleByArgument {}

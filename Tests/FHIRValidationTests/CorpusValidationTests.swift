@@ -1,0 +1,108 @@
+import XCTest
+import Foundation
+import FHIRModel
+import FHIRValidation
+import DCHTestSupport
+
+/// Every corpus message validates without crashing, and layer 1 finds what it finds there for the
+/// reasons recorded below (each checked by hand against FORMATS.md; see traps T4-T7, T11).
+final class CorpusValidationTests: XCTestCase {
+    static let folders = ["corpus/nhs-stu3-assets/Examples", "corpus/nems-examples"]
+
+    /// Every corpus message and its layer-1 issues.
+    func corpusIssues() throws -> [(name: String, issues: [Issue])] {
+        let validator = try VT.validator()
+        var result: [(String, [Issue])] = []
+        for folder in Self.folders {
+            for ext in ["xml", "json"] {
+                for url in try SharedCorpus.files(folder, extension: ext) {
+                    let (root, syntax) = try VT.read(try Data(contentsOf: url))
+                    result.append((url.lastPathComponent, validator.validate(root, syntax: syntax)))
+                }
+            }
+        }
+        return result
+    }
+
+    /// The errors layer 1 finds in official examples, as `rule path`, and why each is right.
+    /// Every other corpus message has no error.
+    static let expectedErrors: [String: (reason: String, errors: [String])] = [
+        "DCH-BirthDetails-Bundle-Example-1.xml": ("T5: code ' 169922007' has a leading space (code pattern)", [
+            "value.code Bundle.entry[8].resource.code.coding[0].code",
+        ]),
+        "DCH-BirthDetails-Bundle-Example-1.json": ("T4: six Quantity.value and multipleBirthInteger written as JSON strings; T5 code", [
+            "value.json-kind Bundle.entry[3].resource.multipleBirthInteger",
+            "value.json-kind Bundle.entry[4].resource.valueQuantity.value",
+            "value.json-kind Bundle.entry[5].resource.component[0].valueQuantity.value",
+            "value.json-kind Bundle.entry[5].resource.component[1].valueQuantity.value",
+            "value.json-kind Bundle.entry[6].resource.valueQuantity.value",
+            "value.json-kind Bundle.entry[7].resource.valueQuantity.value",
+            "value.code Bundle.entry[8].resource.code.coding[0].code",
+            "value.json-kind Bundle.entry[8].resource.valueQuantity.value",
+        ]),
+        "DCH-PhysicalExamination-Bundle-Example-1.xml": ("T6: identifier.system value=\"\" in four Observations", (4...7).map {
+            "value.empty Bundle.entry[\($0)].resource.identifier[0].system"
+        }),
+        "DCH-PhysicalExamination-Bundle-Example-1.json": ("T6: identifier.system \"\" in four Observations", (4...7).map {
+            "value.empty Bundle.entry[\($0)].resource.identifier[0].system"
+        }),
+        "ITK-SendPayload-Payload-Removed-Example-1.xml": ("T7: <resource><Bundle></Bundle></resource> is empty (ele-1)", [
+            "struct.empty Bundle.entry[3].resource",
+        ]),
+        "DCH-ProfessionalContact-Professional-Bundle-Example-1.xml": ("F5: PractitionerRole.code written before organization", [
+            "struct.order Bundle.entry[7].resource.organization",
+        ]),
+        "DCH-ProfessionalContact-Team-Bundle-Example-1.xml": ("F5: PractitionerRole.code written before organization", [
+            "struct.order Bundle.entry[8].resource.organization",
+        ]),
+        "PDS-Death-Notification-formal-ems-example.xml": ("F5: Communication.sent written before sender", [
+            "struct.order Bundle.entry[1].resource.sent",
+        ]),
+        "Audit-Practitioner-Example-1b.json": ("Practitioner.practitionerRole is DSTU2; STU3 has PractitionerRole as a resource", [
+            "struct.unknown-element Practitioner.practitionerRole",
+        ]),
+        "eRS-Attachments-Example-1.json": ("DocumentReference.indexed is an instant: '2017-08-14T02:47:12' lacks the zone", [
+            "value.instant Parameters.parameter[3].resource.indexed",
+        ]),
+    ]
+
+    func testCorpusOutcomes() throws {
+        let all = try corpusIssues()
+        XCTAssertGreaterThanOrEqual(all.count, 180, "the corpus has 116 + 54 NHS examples and 15 NEMS ones")
+        var seen = Set<String>()
+        var warnings = 0
+        for (name, issues) in all {
+            seen.insert(name)
+            let errors = VT.errors(issues).map { "\($0.rule) \($0.path ?? "")" }
+            XCTAssertEqual(errors, Self.expectedErrors[name]?.errors ?? [], name)
+            for w in issues where w.severity == .warning {
+                XCTAssertEqual(w.rule, "value.whitespace", "\(name): \(w.message)")
+                warnings += 1
+            }
+            XCTAssertTrue(issues.allSatisfy { $0.position != nil }, "\(name): every issue has a position")
+        }
+        XCTAssertEqual(Set(Self.expectedErrors.keys).subtracting(seen), [])
+        // T5: edge spaces in displays and strings (9 DCH pairs of 'UNIVERSITY HOSPITAL OF DURHAM ', BloodSpot,
+        // Vaccination, ITK-OPL, ITK-Response) are warnings, not errors.
+        XCTAssertEqual(warnings, 31)
+    }
+
+    /// T11: Specimen.receivedTime "0900" is a lexically valid dateTime (the year 900).
+    func testYear0900IsValid() throws {
+        let issues = try corpusIssues().filter { $0.name.hasPrefix("DCH-BloodSpotCardReceived-Bundle-Example-1") }
+        XCTAssertEqual(issues.count, 2)
+        for (name, list) in issues { XCTAssertEqual(list.map(\.description), [], name) }
+    }
+
+    /// Our own samples are valid at layer 1.
+    func testSamplesAreValid() throws {
+        let dir = SharedCorpus.packageRoot.appendingPathComponent("Samples")
+        let files = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+            .filter { ["xml", "json"].contains($0.pathExtension) }
+        XCTAssertFalse(files.isEmpty)
+        for url in files {
+            let (root, syntax) = try VT.read(try Data(contentsOf: url))
+            XCTAssertEqual(try VT.validator().validate(root, syntax: syntax).map(\.description), [], url.lastPathComponent)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import XCTest
+import Foundation
+import DCHTestSupport
+
+/// `dch validate` run as a real process on real files.
+final class ValidateCommandTests: XCTestCase {
+    let samples = ["Samples/nems-vaccination-new.xml", "Samples/dch-birth-weight.xml"]
+    var temp: URL!
+
+    override func setUpWithError() throws {
+        temp = FileManager.default.temporaryDirectory.appendingPathComponent("dch-validate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: temp)
+    }
+
+    /// Writes a file in the temporary folder and returns its path.
+    private func file(_ name: String, _ text: String) throws -> String {
+        let url = temp.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    private var brokenPatient: String {
+        """
+        <Patient xmlns="http://hl7.org/fhir">
+          <id value="p1"/>
+          <favouriteColour value="blue"/>
+          <birthDate value="2019-13"/>
+        </Patient>
+
+        """
+    }
+
+    func testValidSamplesExitZero() throws {
+        let r = try DCHCommand.run(["validate"] + samples)
+        XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr)
+        XCTAssertEqual(r.stdoutText, "2 messages, 0 errors, 0 warnings, 0 information\n")
+        XCTAssertEqual(r.stderr, "")
+    }
+
+    func testBrokenFileExitsOneWithCompilerStyleLines() throws {
+        let bad = try file("bad.xml", brokenPatient)
+        let r = try DCHCommand.run(["validate", samples[0], bad])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdoutText.contains("\(bad):3:3: error: [struct.unknown-element] "), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("(Patient.favouriteColour)"), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("\(bad):4:3: error: [value.date] "), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.hasSuffix("2 messages, 2 errors, 0 warnings, 0 information\n"), r.stdoutText)
+    }
+
+    func testFailOnWarning() throws {
+        let warned = try file("w.json", #"{"resourceType":"Patient","id":"p1","name":[{"family":"Smith "}]}"#)
+        let lenient = try DCHCommand.run(["validate", warned])
+        XCTAssertEqual(lenient.status, 0, lenient.stdoutText)
+        XCTAssertTrue(lenient.stdoutText.contains("\(warned):1:"), lenient.stdoutText)
+        XCTAssertTrue(lenient.stdoutText.contains(": warning: [value.whitespace] "), lenient.stdoutText)
+        let strict = try DCHCommand.run(["validate", "--fail-on", "warning", warned])
+        XCTAssertEqual(strict.status, 1, strict.stdoutText)
+        let junit = try DCHCommand.run(["validate", "--fail-on", "warning", "--format", "junit", warned])
+        XCTAssertEqual(junit.status, 1)
+        XCTAssertTrue(junit.stdoutText.contains("<failure type=\"warning\""), junit.stdoutText)
+    }
+
+    func testNDJSONReportsMessageIndicesAndLines() throws {
+        let ndjson = try file("batch.ndjson", """
+            {"resourceType":"Patient","id":"a"}
+            {"resourceType":"Patient","id":"b",}
+
+            {"resourceType":"Patient","id":"c","birthDate":"2019-02-30"}
+
+            """)
+        let r = try DCHCommand.run(["validate", "--format", "json", ndjson])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let objects = try r.stdoutText.split(separator: "\n").map { try JSONValue.parse(Array($0.utf8)) }
+        XCTAssertEqual(objects.count, 2, r.stdoutText)
+        XCTAssertEqual(objects.map { $0["messageIndex"] }, [.number("1"), .number("2")])
+        XCTAssertEqual(objects.map { $0["line"] }, [.number("2"), .number("4")], "lines of the file")
+        XCTAssertEqual(objects[0]["rule"], .string("json.syntax"))
+        XCTAssertEqual(objects[1]["rule"], .string("value.date"))
+        XCTAssertEqual(objects[1]["resourceId"], .string("c"))
+        let text = try DCHCommand.run(["validate", ndjson])
+        XCTAssertTrue(text.stdoutText.contains("# \(ndjson)#1\n\(ndjson):2:"), text.stdoutText)
+        XCTAssertTrue(text.stdoutText.contains("# \(ndjson)#2 Patient/c\n\(ndjson):4:"), text.stdoutText)
+        XCTAssertTrue(text.stdoutText.hasSuffix("3 messages, 2 errors, 0 warnings, 0 information\n"), text.stdoutText)
+    }
+
+    func testStdinIsValidated() throws {
+        let r = try DCHCommand.run(["validate", "-"], stdin: Data(brokenPatient.utf8))
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdoutText.contains("<stdin>:3:3: error: [struct.unknown-element]"), r.stdoutText)
+    }
+
+    func testReportWrittenToFileAtomically() throws {
+        let bad = try file("bad.xml", brokenPatient)
+        let report = temp.appendingPathComponent("report.sarif")
+        try Data("old report".utf8).write(to: report)
+        let r = try DCHCommand.run(["validate", "--format", "sarif", "-o", report.path, bad])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stdout, Data(), "the report goes to the file only")
+        let sarif = try JSONValue.parse(Array(try Data(contentsOf: report)))
+        XCTAssertEqual(sarif["version"], .string("2.1.0"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: temp.path).filter { $0.hasSuffix(".tmp") }
+        XCTAssertEqual(leftovers, [], "no temporary file is left behind")
+        let unwritable = try DCHCommand.run(["validate", "-o", temp.appendingPathComponent("no/such/dir/r.txt").path, bad])
+        XCTAssertEqual(unwritable.status, 2, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.contains("cannot write the report"), unwritable.stderr)
+    }
+
+    func testOutcomeReportIsItselfValidFHIR() throws {
+        let bad = try file("bad.xml", brokenPatient)
+        for format in ["json", "xml"] {
+            let report = temp.appendingPathComponent("outcome.\(format)")
+            let r = try DCHCommand.run(["validate", "--format", "outcome", "--outcome-format", format, "-o", report.path, bad])
+            XCTAssertEqual(r.status, 1, r.stderr)
+            let again = try DCHCommand.run(["validate", report.path])
+            XCTAssertEqual(again.status, 0, again.stdoutText)
+            XCTAssertEqual(again.stdoutText, "1 message, 0 errors, 0 warnings, 0 information\n")
+            let converted = try DCHCommand.run(["convert", "--to", "json", report.path])
+            let json = try JSONValue.parse(Array(converted.stdout))
+            guard case let .array(issues)? = json["issue"] else { return XCTFail("no issues: \(converted.stdoutText)") }
+            XCTAssertEqual(issues.count, 2)
+        }
+    }
+
+    func testUsageAndIOErrorsExitTwo() throws {
+        let unknown = try DCHCommand.run(["validate", "--format", "html", samples[0]])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("--format"), unknown.stderr)
+        let missing = try DCHCommand.run(["validate", temp.appendingPathComponent("absent.xml").path, samples[0]])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stdoutText.contains("absent.xml: fatal: [io.read] cannot read"), missing.stdoutText)
+    }
+}
