@@ -32,7 +32,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "dch-throughput",
-            dependencies: ["BenchmarkCorpus", .product(name: "FHIRConversion", package: dch)],
+            dependencies: [
+                "BenchmarkCorpus",
+                .product(name: "FHIRConversion", package: dch),
+                .product(name: "FHIRValidation", package: dch),
+            ],
             path: "Sources/dch-throughput"
         ),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import BenchmarkCorpus
 import FHIRConversion
+import FHIRValidation
 
 // Prints conversion throughput over the corpus (messages/s and MB/s, one core), for the README.
 // Usage: dch-throughput [seconds-per-measurement] [name-filter]   (e.g. `3 JSON->XML`)
@@ -31,3 +32,15 @@ try measure("XML->JSON", inputs: corpus.xml) { _ = try converter.convert($0, fro
 try measure("JSON->XML", inputs: corpus.json) { _ = try converter.convert($0, from: .json, to: .xml, pretty: false) }
 try measure("XML parse", inputs: corpus.xml) { _ = try converter.read($0, format: .xml) }
 try measure("JSON parse", inputs: corpus.json) { _ = try converter.read($0, format: .json) }
+
+// Validation (layer 1 today): parse + validate, and validate alone on parsed trees.
+let validator = Validator(pack: converter.pack)
+try measure("Validate", inputs: corpus.xml) { data in
+    _ = validator.validate(try converter.read(data, format: .xml).0.root, syntax: .xml)
+}
+let trees = try corpus.xml.map { try converter.read($0, format: .xml).0.root }
+var next = 0
+try measure("Validate only", inputs: corpus.xml) { _ in
+    _ = validator.validate(trees[next % trees.count], syntax: .xml)
+    next += 1
+}
