@@ -8,6 +8,8 @@ import ValidationReports
 struct MessageChecker {
     let converter: Converter
     let validator: Validator
+    /// Layer 0 (`--xsd`): applied to XML messages; nil when no schema was given.
+    var schema: XMLSchemaValidator? = nil
 
     /// One report per message of `data`: one message, or one per line when it is NDJSON.
     func check(_ data: Data, file: String) -> [MessageReport] {
@@ -23,7 +25,8 @@ struct MessageChecker {
             let (decoded, format) = try converter.read(data)
             report.resourceType = decoded.root.resourceType
             report.id = decoded.root.child("id")?.value
-            report.issues = decoded.issues + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)
+            report.issues = decoded.issues + schemaIssues(data, format: format)
+                + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)
         } catch let error as IssuesError {
             report.issues = error.issues
         } catch {
@@ -39,6 +42,16 @@ struct MessageChecker {
             }
         }
         return report
+    }
+
+    /// Layer 0: the XML Schema's issues for an XML message; one information issue for a JSON one.
+    func schemaIssues(_ data: Data, format: MessageFormat) -> [Issue] {
+        guard let schema else { return [] }
+        guard format == .xml else {
+            return [Issue(.information, .informational, rule: "xsd.not-applicable",
+                          "not checked against the XML Schema (--xsd): the message is JSON")]
+        }
+        return data.withUnsafeBytes { schema.validate($0) }
     }
 
     /// The non-empty lines of an NDJSON input with their 1-based line numbers; nil unless there are

@@ -15,6 +15,10 @@ struct Validate: ParsableCommand {
             index and line number). Each message is reported separately; problems reading a message \
             are errors of that message. The report goes to stdout, or to REPORT with -o (written to a \
             temporary name and renamed).
+            --xsd PATH adds layer 0: each XML message is also validated against that W3C XML Schema \
+            (e.g. the official fhir-single.xsd; the schemas it imports, xml.xsd and fhir-xhtml.xsd, must \
+            be in the same folder), reported with rule xsd.invalid; JSON messages get one information \
+            issue xsd.not-applicable. A schema that cannot be loaded is a usage error (exit 2).
             Formats: text (file:line:col: severity: [rule] message (path), then a summary line), json \
             (one object per issue per line), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
             json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning).
@@ -34,6 +38,10 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: "The least severity that fails (exit 1): error|warning.")
     var failOn: FailureThreshold = .error
 
+    @Option(name: .long, help: ArgumentHelp("Also validate XML messages against this XML Schema (e.g. fhir-single.xsd).",
+                                            valueName: "PATH"))
+    var xsd: String?
+
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
@@ -45,7 +53,8 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let converter = try runReportingIssues { try Converter() }
-        let checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack))
+        let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
+        let checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack), schema: schema)
         var exit = ExitStatus()
         var run = ValidationRun()
         for input in inputs.isEmpty ? ["-"] : inputs {

@@ -133,4 +133,55 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stdoutText.contains("absent.xml: fatal: [io.read] cannot read"), missing.stdoutText)
     }
+
+    /// fhir-single.xsd with the two schemas it imports, copied beside it into the temporary folder.
+    private func schemaCopy() throws -> String {
+        let stu3 = try SharedCorpus.require().appendingPathComponent("fhir-stu3")
+        let sources = ["xsd-3.0.1/fhir-single.xsd", "xsd-imports-from-fhir-1.8.0-build/xml.xsd",
+                       "xsd-imports-from-fhir-1.8.0-build/fhir-xhtml.xsd"].map { stu3.appendingPathComponent($0) }
+        for s in sources where !FileManager.default.fileExists(atPath: s.path) {
+            throw XCTSkip("\(s.path) is absent from ../shared; XML Schema test skipped")
+        }
+        let folder = temp.appendingPathComponent("xsd")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for s in sources { try FileManager.default.copyItem(at: s, to: folder.appendingPathComponent(s.lastPathComponent)) }
+        return folder.appendingPathComponent("fhir-single.xsd").path
+    }
+
+    func testXSDLayer() throws {
+        let xsd = try schemaCopy()
+        let valid = try DCHCommand.run(["validate", "--xsd", xsd] + samples)
+        XCTAssertEqual(valid.status, 0, valid.stdoutText + valid.stderr)
+        XCTAssertEqual(valid.stdoutText, "2 messages, 0 errors, 0 warnings, 0 information\n")
+
+        let sample = try String(contentsOf: SharedCorpus.packageRoot.appendingPathComponent(samples[0]), encoding: .utf8)
+        let bad = try file("gender.xml", sample.replacingOccurrences(of: "<gender value=\"female\"/>",
+                                                                    with: "<gender value=\"femalex\"/>"))
+        let line = try XCTUnwrap(sample.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.contains("<gender value=\"female\"/>") }) + 1
+        let json = "Samples/nems-vaccination-new.json"
+        let r = try DCHCommand.run(["validate", "--xsd", xsd, "--format", "json", bad, json])
+        XCTAssertEqual(r.status, 1, r.stdoutText + r.stderr)
+        let objects = try r.stdoutText.split(separator: "\n").map { try JSONValue.parse(Array($0.utf8)) }
+        let invalid = objects.filter { $0["rule"] == .string("xsd.invalid") }
+        XCTAssertEqual(invalid.count, 1, r.stdoutText)
+        XCTAssertEqual(invalid.first?["line"], .number("\(line)"))
+        XCTAssertEqual(invalid.first?["file"], .string(bad))
+        XCTAssertEqual(invalid.first?["severity"], .string("error"))
+        let notApplicable = objects.filter { $0["rule"] == .string("xsd.not-applicable") }
+        XCTAssertEqual(notApplicable.count, 1, r.stdoutText)
+        XCTAssertEqual(notApplicable.first?["file"], .string(json))
+        XCTAssertEqual(notApplicable.first?["severity"], .string("information"))
+
+        let text = try DCHCommand.run(["validate", "--xsd", xsd, bad])
+        XCTAssertTrue(text.stdoutText.contains("\(bad):\(line):9: error: [xsd.invalid] "), text.stdoutText)
+    }
+
+    func testBadXSDPathExitsTwo() throws {
+        let absent = temp.appendingPathComponent("absent.xsd").path
+        let r = try DCHCommand.run(["validate", "--xsd", absent, samples[0]])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdoutText, "")
+        XCTAssertTrue(r.stderr.contains("\(absent): fatal: cannot load the XML Schema: no such file"), r.stderr)
+    }
 }
