@@ -300,19 +300,7 @@ extension JSONTreeParser {
                         skipWhitespace()
                     }
                     try skipValue()
-                    skipWhitespace()
-                    let c = byte(at: pos)
-                    if c == Byte.comma {
-                        pos += 1
-                        skipWhitespace()
-                        continue
-                    }
-                    if c == close {
-                        pos += 1
-                        break
-                    }
-                    throw unexpected(close == Byte.closeBrace ? "expected ',' or '}' after a property value"
-                                                              : "expected ',' or ']' in an array")
+                    if try !anotherItem(before: close) { break }
                 }
             }
             depth -= 1
@@ -357,6 +345,24 @@ extension JSONTreeParser {
     }
 
     @inline(__always)
+    /// After an object member or array item: consumes `,` (true: another follows) or the closing
+    /// `}` / `]` (false: the container ended); anything else is a syntax error.
+    mutating func anotherItem(before close: UInt8) throws -> Bool {
+        skipWhitespace()
+        let c = byte(at: pos)
+        if c == Byte.comma {
+            pos += 1
+            skipWhitespace()
+            return true
+        }
+        if c == close {
+            pos += 1
+            return false
+        }
+        throw unexpected(close == Byte.closeBrace ? "expected ',' or '}' after a property value"
+                                                  : "expected ',' or ']' in an array")
+    }
+
     mutating func enter() throws {
         depth += 1
         if depth > options.maxDepth {

@@ -226,18 +226,7 @@ struct JSONTreeParser {
                     }
                 }
 
-                skipWhitespace()
-                let b = byte(at: pos)
-                if b == Byte.comma {
-                    pos += 1
-                    skipWhitespace()
-                    continue
-                }
-                if b == Byte.closeBrace {
-                    pos += 1
-                    break
-                }
-                throw unexpected("expected ',' or '}' after a property value")
+                if try !anotherItem(before: Byte.closeBrace) { break }
             }
         }
         depth -= 1
@@ -361,18 +350,7 @@ struct JSONTreeParser {
                 try skipValue()
             }
             index += 1
-            skipWhitespace()
-            let b = byte(at: pos)
-            if b == Byte.comma {
-                pos += 1
-                skipWhitespace()
-                continue
-            }
-            if b == Byte.closeBracket {
-                pos += 1
-                break
-            }
-            throw unexpected("expected ',' or ']' in an array")
+            if try !anotherItem(before: Byte.closeBracket) { break }
         }
         depth -= 1
         return comments
@@ -583,18 +561,7 @@ struct JSONTreeParser {
                 path[path.count - 1].index = index
                 try item(&self, index, here, byte(at: pos))
                 index += 1
-                skipWhitespace()
-                let c = byte(at: pos)
-                if c == Byte.comma {
-                    pos += 1
-                    skipWhitespace()
-                    continue
-                }
-                if c == Byte.closeBracket {
-                    pos += 1
-                    break
-                }
-                throw unexpected("expected ',' or ']' in an array")
+                if try !anotherItem(before: Byte.closeBracket) { break }
             }
             path.removeLast()
         }
