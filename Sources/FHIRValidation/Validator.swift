@@ -22,7 +22,9 @@ public struct ValidationOptions: Sendable {
 ///
 /// Layer 1 (structure against the base STU3 definitions): unknown elements and resource types,
 /// cardinality, empty elements and values, XML element order, JSON value kinds and the lexical rule
-/// of every primitive type. Every issue carries a stable rule id (`struct.*`, `value.*`), an
+/// of every primitive type. Layer 4 (Bundles, `bundle.*`): fullUrl uniqueness and consistency, the
+/// MessageHeader first in a message, and every reference in a message or document Bundle resolving
+/// to an entry or a contained resource. Every issue carries a stable rule id (`struct.*`, `value.*`), an
 /// OperationOutcome issue type, a FHIRPath location and the element's source position.
 ///
 /// ```swift
@@ -52,6 +54,10 @@ public struct Validator: Sendable {
         var walker = StructureWalker(cache: cache, syntax: syntax,
                                      checkOrder: options.checkElementOrder && syntax == .xml)
         walker.validateRoot(root)
-        return walker.issues
+        guard root.resourceType == "Bundle" else { return walker.issues }
+        // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
+        var bundle = BundleRules(cache: cache)
+        bundle.check(root)
+        return walker.issues + bundle.issues
     }
 }
