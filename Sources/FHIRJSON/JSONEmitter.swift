@@ -116,13 +116,7 @@ struct JSONEmitter {
                   e.pointee.position)
         }
         let groups = self.groups(of: e, in: scope)
-        beginObject()
-        var first = true
-        writeComments(e, extra: extraComments, hasChildren: !groups.isEmpty, first: &first)
-        if let id = e.pointee.id {
-            writeKey("id", first: &first)
-            writeString(id)
-        }
+        var first = beginElementObject(e, extraComments: extraComments, hasChildren: !groups.isEmpty)
         if scope.isExtension, let url = e.pointee.url {
             writeKey("url", first: &first)
             writeString(url)
@@ -326,6 +320,20 @@ struct JSONEmitter {
     }
 
     /// The `_name` object of a primitive: comments, id, extensions.
+    /// Opens the object of a datatype or backbone element (or a primitive's `_name` object) with
+    /// its comments and `Element.id`. Returns the "no member written yet" flag for what follows.
+    private mutating func beginElementObject(_ e: UnsafePointer<Element>, extraComments: [String],
+                                             hasChildren: Bool) -> Bool {
+        beginObject()
+        var first = true
+        writeComments(e, extra: extraComments, hasChildren: hasChildren, first: &first)
+        if let id = e.pointee.id {
+            writeKey("id", first: &first)
+            writeString(id)
+        }
+        return first
+    }
+
     private mutating func writeMeta(_ e: UnsafePointer<Element>, info: ChildInfo, extraComments: [String]) {
         var groups: [Group] = []
         var scope: Scope?
@@ -338,13 +346,7 @@ struct JSONEmitter {
                       e.pointee.position)
             }
         }
-        beginObject()
-        var first = true
-        writeComments(e, extra: extraComments, hasChildren: !groups.isEmpty, first: &first)
-        if let id = e.pointee.id {
-            writeKey("id", first: &first)
-            writeString(id)
-        }
+        var first = beginElementObject(e, extraComments: extraComments, hasChildren: !groups.isEmpty)
         if let scope {
             writeGroups(of: e, groups, scope: scope, first: &first)
         }

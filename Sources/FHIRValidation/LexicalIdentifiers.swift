@@ -26,12 +26,7 @@ extension Lexical {
         var i = prefix.utf8CodeUnitCount
         while true {
             // One arc: 0, or digits not starting with 0.
-            guard i < s.count, isDigit(s[i]) else { return .syntax }
-            if s[i] == digit0 {
-                i += 1
-            } else {
-                while i < s.count && isDigit(s[i]) { i += 1 }
-            }
+            guard scanNatural(s, &i) else { return .syntax }
             if i == s.count { return nil }
             guard s[i] == UInt8(ascii: ".") else { return .syntax }
             i += 1

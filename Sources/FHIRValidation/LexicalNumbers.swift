@@ -6,6 +6,18 @@ extension Lexical {
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= digit0 && b <= digit9 }
 
+    /// Consumes `0|[1-9][0-9]*` at `i` (an unsigned integer without leading zeros); false when no
+    /// digit stands there.
+    @inline(__always) static func scanNatural(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+        guard i < s.count, isDigit(s[i]) else { return false }
+        if s[i] == digit0 {
+            i += 1
+        } else {
+            while i < s.count && isDigit(s[i]) { i += 1 }
+        }
+        return true
+    }
+
     /// `true|false` only (xs:boolean's `1`/`0` are not FHIR).
     static func boolean(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
         let t: StaticString = "true", f: StaticString = "false"
@@ -39,12 +51,7 @@ extension Lexical {
     static func decimal(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
         var i = 0
         if s.first == UInt8(ascii: "-") { i = 1 }
-        guard i < s.count, isDigit(s[i]) else { return .syntax }
-        if s[i] == digit0 {
-            i += 1
-        } else {
-            while i < s.count && isDigit(s[i]) { i += 1 }
-        }
+        guard scanNatural(s, &i) else { return .syntax }
         if i == s.count { return nil }
         guard s[i] == UInt8(ascii: ".") else { return .syntax }
         i += 1
