@@ -234,8 +234,10 @@ struct JSONTreeParser {
         // Finish: aligned arrays, Element.id, the name of a root resource.
         var k = recordBase
         while k < records.count {
-            if records[k].isArray && records[k].isPrimitive {
-                try checkAlignment(k)
+            if records[k].isArray {
+                if records[k].isPrimitive { try checkAlignment(k) }
+                let start = records[k].start
+                for i in start..<(start + records[k].count) { elements[i].inJSONArray = true }
             }
             k += 1
         }

@@ -25,6 +25,10 @@ public struct Element: Sendable, Hashable {
     public var position: SourcePosition
     /// The JSON kind the value was read as; `.unspecified` when it came from XML.
     public var valueKind: ValueKind
+    /// True when a JSON source held this element inside an array (`"given": ["Ann"]`): the JSON
+    /// array-vs-single rule needs it, since the tree flattens arrays into runs. A source detail like
+    /// ``position``, so equality ignores it.
+    public var inJSONArray: Bool = false
     /// The fields most elements lack, in one shared box (copied on write): keeps an element small,
     /// which is what makes building and copying trees fast.
     @usableFromInline var extras: Extras?

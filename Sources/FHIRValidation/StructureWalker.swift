@@ -82,6 +82,9 @@ struct StructureWalker {
                 continue
             }
             let index = def.info.repeats ? runIndex : -1
+            if syntax == .json && c.inJSONArray != def.info.repeats && runIndex == 0 {
+                checkJSONArray(c, def)
+            }
             counts[base + def.slot] += 1
             if counts[base + def.slot] > def.max {
                 reportMax(c, def, count: counts[base + def.slot], index: index)
@@ -149,6 +152,18 @@ struct StructureWalker {
             }
         }
         if let node = def.node, !c.children.isEmpty { walkChildren(of: c, node) }
+    }
+
+    /// JSON writes a repeating element as an array, even for one item, and any other as a single
+    /// value (F17): the base definition's max decides, not a profile's. Reported
+    /// at the first item; extensions are left to the JSON reader, which reports them while reading.
+    mutating func checkJSONArray(_ c: Element, _ def: ChildDef) {
+        if c.name == "extension" || c.name == "modifierExtension" { return }
+        let message = def.info.repeats
+            ? "'\(c.name)' repeats (base max *): JSON needs an array, even for one item"
+            : "'\(c.name)' does not repeat (base max 1): JSON needs a single value, not an array"
+        report(.error, .structure, "struct.json-array", message, at: c,
+               path: path.text(appending: step(c.name, def.info.repeats ? 0 : -1)))
     }
 
     /// `Extension.url` is required (1..1) and a uri; it is an attribute, so not in the child tables.

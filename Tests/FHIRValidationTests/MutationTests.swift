@@ -239,6 +239,22 @@ final class MutationTests: XCTestCase {
                        ["value.json-kind Bundle.entry[2].resource.birthDate", "value.date Bundle.entry[2].resource.birthDate"])
     }
 
+    func testRepeatingElementWithoutArray() throws {
+        let issues = try jsonIssues { text in
+            // The Patient's name (the last OKAFOR; the first is in the header's routing extension).
+            var text = text
+            let at = text.range(of: #""family": "OKAFOR""#, options: .backwards)!
+            text.replaceSubrange(at, with: #""family": "OKAFOR", "prefix": "Ms""#)
+            return text
+        }
+        XCTAssertEqual(issues.map { "\($0.rule) \($0.path ?? "")" }, ["struct.json-array Bundle.entry[2].resource.name[0].prefix[0]"])
+    }
+
+    func testSingleElementInArray() throws {
+        let issues = try jsonIssues { $0.replacingOccurrences(of: #""gender": "female""#, with: #""gender": [ "female" ]"#) }
+        XCTAssertEqual(issues.map { "\($0.rule) \($0.path ?? "")" }, ["struct.json-array Bundle.entry[2].resource.gender"])
+    }
+
     func testRepeatingPathIndices() throws {
         try assertFinds("value.string", at: "Bundle.entry[2].resource.name[0].given[1]") { root in
             root.edit(Self.patient + [("name", 0), ("given", 1)]) { $0.value = "Gr\u{0B}ace" }
