@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
-        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
+        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(
             name: "FHIRDefinitionImport",

@@ -21,6 +21,8 @@ public enum IssueType: String, Sendable, Hashable, Codable {
     case notSupported = "not-supported"
     case tooCostly = "too-costly"
     case codeInvalid = "code-invalid"
+    /// An extension that was not recognised (OperationOutcome code `extension`).
+    case unknownExtension = "extension"
     case unknown
     case informational
 }

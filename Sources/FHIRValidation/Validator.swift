@@ -11,10 +11,14 @@ public enum SourceSyntax: Sendable {
 public struct ValidationOptions: Sendable {
     /// Check that XML children follow the definition order (F5); only applies to ``SourceSyntax/xml``.
     public var checkElementOrder: Bool = true
+    /// Profiles (canonical URLs) every resource of their type is checked against, besides the ones
+    /// it claims in `meta.profile` (`dch validate --profile`).
+    public var profiles: [String] = []
 
     /// Options; every check is on by default.
-    public init(checkElementOrder: Bool = true) {
+    public init(checkElementOrder: Bool = true, profiles: [String] = []) {
         self.checkElementOrder = checkElementOrder
+        self.profiles = profiles
     }
 }
 
@@ -41,12 +45,21 @@ public struct Validator: Sendable {
     public let options: ValidationOptions
     /// Compiled per-type definitions, shared by copies of this validator.
     let cache: DefinitionCache
+    /// Compiled profiles, shared by copies of this validator.
+    let profileCache: ProfileCache
 
     /// A validator over a pack.
     public init(pack: DefinitionPack, options: ValidationOptions = .init()) {
         self.pack = pack
         self.options = options
         self.cache = DefinitionCache(pack: pack)
+        self.profileCache = ProfileCache(pack: pack)
+    }
+
+    /// The URLs among `urls` that the pack holds no StructureDefinition for (to refuse a
+    /// `--profile` that names nothing before validating anything).
+    public func unknownProfiles(_ urls: [String]) throws -> [String] {
+        try urls.filter { try profileCache.profile($0) == nil }
     }
 
     /// All issues of one message (never throws for content problems; pack problems become fatal issues).
@@ -54,10 +67,26 @@ public struct Validator: Sendable {
         var walker = StructureWalker(cache: cache, syntax: syntax,
                                      checkOrder: options.checkElementOrder && syntax == .xml)
         walker.validateRoot(root)
-        guard root.resourceType == "Bundle" else { return walker.issues }
+        var issues = walker.issues
+        // Layer 2: profiles claimed or requested, and every extension by its URL.
+        var profiles = ProfileRules(profiles: profileCache, definitions: cache, root: root, requested: options.profiles)
+        profiles.check()
+        issues += Self.withoutRepeats(profiles.issues, of: issues)
         // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
-        var bundle = BundleRules(cache: cache)
-        bundle.check(root)
-        return walker.issues + bundle.issues
+        if root.resourceType == "Bundle" {
+            var bundle = BundleRules(cache: cache)
+            bundle.check(root)
+            issues += bundle.issues
+        }
+        return issues
+    }
+
+    /// A profile walk can meet one problem twice (a slice and its sliced element, an extension's
+    /// own definition and the profile that slices it) or meet what layer 1 found (a required
+    /// element both define): each is reported once.
+    static func withoutRepeats(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
+        var seen = Set(earlier.lazy.filter { $0.rule == "struct.min" || $0.rule == "struct.max" }
+            .map { "profile." + $0.rule.dropFirst("struct.".count) + "\u{0}" + ($0.path ?? "") })
+        return found.filter { seen.insert($0.rule + "\u{0}" + ($0.path ?? "")).inserted }
     }
 }

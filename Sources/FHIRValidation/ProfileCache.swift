@@ -1,0 +1,50 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+
+/// Compiled profiles by canonical URL, built on first use and shared by every copy of a validator.
+final class ProfileCache: @unchecked Sendable {
+    let pack: DefinitionPack
+    private let lock = NSLock()
+    /// `.none` remembers a URL the pack does not hold.
+    private var profiles: [String: CompiledProfile?] = [:]
+    private var coreKeys: Set<String>?
+
+    init(pack: DefinitionPack) {
+        self.pack = pack
+    }
+
+    /// The compiled profile of a StructureDefinition URL (a version suffix `|3.0.1` is ignored),
+    /// or nil when the pack has no such definition.
+    func profile(_ url: String) throws -> CompiledProfile? {
+        let key = Self.canonical(url)
+        if let known = lock.withLock({ profiles[key] }) { return known }
+        let compiled = try pack.structure(url: key).flatMap(ProfileCompiler.compile)
+        lock.withLock { profiles[key] = .some(compiled) }
+        return compiled
+    }
+
+    /// The URL the pack files a profile under: without a `|version` suffix, and with the STU3
+    /// publication address of a core definition (`http://hl7.org/fhir/STU3/StructureDefinition/Bundle`,
+    /// which NEMS messages claim, also over https) mapped to its canonical URL.
+    static func canonical(_ url: String) -> String {
+        var key = url.split(separator: "|", maxSplits: 1).first.map(String.init) ?? url
+        for prefix in ["http://hl7.org/fhir/STU3/StructureDefinition/", "https://hl7.org/fhir/STU3/StructureDefinition/",
+                       "https://hl7.org/fhir/StructureDefinition/"] where key.hasPrefix(prefix) {
+            key = DefinitionPack.coreStructurePrefix + key.dropFirst(prefix.count)
+        }
+        return key
+    }
+
+    /// The keys of every constraint the core definitions declare: a profile's constraint with
+    /// another key is the profile's own (the core ones are layer 5's, checked on every resource).
+    func coreConstraintKeys() -> Set<String> {
+        if let known = lock.withLock({ coreKeys }) { return known }
+        var keys = Set<String>()
+        for url in (try? pack.urls(of: .structure)) ?? [] where url.hasPrefix(DefinitionPack.coreStructurePrefix) {
+            for c in (try? pack.structure(url: url))?.constraints ?? [] { keys.insert(c.key) }
+        }
+        lock.withLock { coreKeys = keys }
+        return keys
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+import FHIRXML
+
+/// A profile's snapshot compiled for validation: its elements as a tree by element id, slices
+/// hung under the element they slice, fixed and pattern values parsed once.
+final class CompiledProfile: @unchecked Sendable {
+    /// Canonical URL.
+    let url: String
+    /// `CareConnect-DCH-Patient-1`: what messages call it.
+    let name: String
+    /// The type it constrains (`Patient`, `Extension`).
+    let type: String
+    /// The root element (`Patient`).
+    let root: ProfileNode
+
+    init(url: String, name: String, type: String, root: ProfileNode) {
+        self.url = url
+        self.name = name
+        self.type = type
+        self.root = root
+    }
+}
+
+/// One element definition of a profile (a slice is a node of its own).
+final class ProfileNode: @unchecked Sendable {
+    let record: ElementRecord
+    /// Element id with slice names (`Patient.identifier:nhsNumber.system`).
+    let id: String
+    /// Last path segment (`identifier`, `value[x]`, `valueQuantity`).
+    let name: String
+    /// `value` for `value[x]`: the prefix its choice variants share.
+    let choicePrefix: String?
+    /// Children in definition order (slices excluded).
+    var children: [ProfileNode] = []
+    /// When this node defines slicing: its slices in definition order.
+    var slices: [ProfileNode] = []
+    /// Per slice, what it expects at each discriminator (same order as the discriminators).
+    var sliceKeys: [[SliceKey]] = []
+    /// `fixed[x]` and `pattern[x]`, parsed (the element is named `fixedUri` and so on).
+    let fixed: Element?
+    let pattern: Element?
+    /// Allowed type codes (empty: as the base says).
+    let typeCodes: [String]
+    /// For references: the target profiles' URLs (empty: any resource).
+    let targetProfiles: [String]
+    /// A profile on a non-extension type the value must meet (`type.profile`), not a core one.
+    let typeProfile: String?
+    /// For an extension slice: the extension's URL (its `type.profile`).
+    let extensionURL: String?
+    /// Whether the base definition repeats (decides `[n]` in paths).
+    let repeats: Bool
+    /// The tightest max as a number (`Int.max` for `*`).
+    let max: Int
+
+    init(record: ElementRecord, fragmentReader: (String) -> Element?) {
+        self.record = record
+        id = record.id ?? record.path
+        let last = record.path.split(separator: ".").last.map(String.init) ?? record.path
+        name = last
+        choicePrefix = last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
+        fixed = record.fixed.flatMap(fragmentReader)
+        pattern = record.pattern.flatMap(fragmentReader)
+        let types = record.types ?? []
+        typeCodes = types.map(\.code)
+        targetProfiles = types.compactMap(\.targetProfile)
+        let isExtension = types.contains { $0.code == "Extension" }
+        extensionURL = isExtension ? types.first(where: { $0.profile != nil })?.profile : nil
+        typeProfile = isExtension ? nil : types.first(where: {
+            guard let p = $0.profile else { return false }
+            return !p.hasPrefix(DefinitionPack.coreStructurePrefix)
+        })?.profile
+        repeats = record.repeats
+        max = record.max == "*" ? Int.max : Int(record.max) ?? Int.max
+    }
+
+    /// True when an instance child named `wireName` is an occurrence of this element.
+    func matches(_ wireName: String) -> Bool {
+        if let prefix = choicePrefix {
+            guard wireName.count > prefix.count, wireName.hasPrefix(prefix) else { return false }
+            let next = wireName[wireName.index(wireName.startIndex, offsetBy: prefix.count)]
+            return next.isUppercase
+        }
+        return wireName == name
+    }
+
+    /// The type code a choice variant names (`valueQuantity` -> `Quantity`, `valueDateTime` ->
+    /// `dateTime`), matched case-insensitively on the first letter against ``typeCodes``.
+    func variantType(_ wireName: String) -> String? {
+        guard let prefix = choicePrefix else { return nil }
+        let suffix = wireName.dropFirst(prefix.count)
+        return typeCodes.first { $0.lowercased() == suffix.lowercased() } ?? String(suffix)
+    }
+
+    /// The first child (or descendant, by dotted names) of this node in the profile tree.
+    func descendant(_ steps: ArraySlice<Substring>) -> ProfileNode? {
+        guard let first = steps.first else { return self }
+        guard let child = children.first(where: { $0.name == first || $0.matches(String(first)) }) else { return nil }
+        return child.descendant(steps.dropFirst())
+    }
+}
+
+/// Builds ``CompiledProfile``s from pack records.
+enum ProfileCompiler {
+    /// The profile tree of a StructureDefinition's snapshot.
+    static func compile(_ sd: StructureRecord) -> CompiledProfile? {
+        guard let first = sd.elements.first else { return nil }
+        let reader = FHIRXMLReader()
+        let readFragment: (String) -> Element? = { text in
+            (try? reader.read(Data(text.utf8)))?.root
+        }
+        let root = ProfileNode(record: first, fragmentReader: readFragment)
+        var byID: [String: ProfileNode] = [root.id: root]
+        for record in sd.elements.dropFirst() {
+            let node = ProfileNode(record: record, fragmentReader: readFragment)
+            let components = idComponents(node.id, path: record.path)
+            guard components.count >= 2 else { continue }
+            let parentID = components.dropLast().joined(separator: ".")
+            guard let parent = byID[parentID] else { continue }
+            if let slice = record.sliceName, components.last!.hasSuffix(":" + slice) {
+                // A slice hangs under the element that defines the slicing (same id without the slice).
+                let entryID = parentID + "." + components.last!.dropLast(slice.count + 1)
+                if let entry = byID[entryID] { entry.slices.append(node) }
+            } else {
+                parent.children.append(node)
+            }
+            byID[node.id] = node
+        }
+        computeSliceKeys(root)
+        return CompiledProfile(url: sd.url, name: sd.name, type: sd.type, root: root)
+    }
+
+    /// The steps of an element id (`Patient.identifier:nhsNumber.system` -> 3 steps). Slice names
+    /// may hold dots, so the path (which has none) says where each step starts.
+    static func idComponents(_ id: String, path: String) -> [String] {
+        let pathSteps = path.split(separator: ".").map(String.init)
+        let naive = id.split(separator: ".").map(String.init)
+        if naive.count == pathSteps.count { return naive }
+        var result: [String] = []
+        var rest = Substring(id)
+        for (k, step) in pathSteps.enumerated() {
+            guard rest.hasPrefix(step) else { return naive }
+            var end = rest.index(rest.startIndex, offsetBy: step.count)
+            if end < rest.endIndex, rest[end] == ":" {
+                // The slice name runs to the next step's name (or to the end).
+                if k + 1 < pathSteps.count, let r = rest[end...].range(of: "." + pathSteps[k + 1]) {
+                    end = r.lowerBound
+                } else {
+                    end = rest.endIndex
+                }
+            }
+            result.append(String(rest[..<end]))
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+        }
+        return result
+    }
+}

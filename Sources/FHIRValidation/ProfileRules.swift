@@ -1,0 +1,353 @@
+import FHIRModel
+import FHIRDefinitions
+
+/// Layer 2: each resource of a message against the profiles it claims (`meta.profile`) and the
+/// ones the caller asks for (`--profile`, applied to every resource of the profile's type), from
+/// the snapshots in the pack; and every extension against its definition, found by URL.
+///
+/// Rules (`profile.*`): `unknown` (a claimed profile the pack lacks: warning), `wrong-type`,
+/// `min`/`max` (where the profile is tighter than the base), `type` (a choice type the profile
+/// removed), `fixed`, `pattern`, `slice-min`/`slice-max`, `slice-closed`, `slice-order` (ordered
+/// and openAtEnd slicing), `slicing-unevaluable` (information, once per slicing), `target-type`
+/// and `target-profile` (references), `extension-unknown` (warning; error for a modifier extension).
+struct ProfileRules {
+    let profiles: ProfileCache
+    let definitions: DefinitionCache
+    let resources: MessageResources
+    let requested: [String]
+    var issues: [Issue] = []
+    var path = PathStack()
+    /// The resource being walked (an index into ``resources``): references resolve from it.
+    private var current = 0
+    /// Slicings already reported as unevaluable in this message.
+    private var unevaluable: Set<String> = []
+    /// Whether a resource (by path) conforms to a profile (by URL), once per message.
+    private var conformance: [String: Bool] = [:]
+
+    init(profiles: ProfileCache, definitions: DefinitionCache, root: Element, requested: [String]) {
+        self.profiles = profiles
+        self.definitions = definitions
+        self.resources = MessageResources(root: root)
+        self.requested = requested
+    }
+
+    /// Checks every resource of the message.
+    mutating func check() {
+        for k in resources.resources.indices {
+            let r = resources.resources[k]
+            current = k
+            path.push(r.path)
+            let claims = r.element.child("meta")?.children(named: "profile") ?? []
+            for (i, claim) in claims.enumerated() {
+                guard let url = claim.value else { continue }
+                apply(url, to: r.element, claim: claim, claimPath: path.text(appending: "meta.profile[\(i)]"))
+            }
+            for url in requested where !claims.contains(where: { $0.value == url }) {
+                if let profile = try? profiles.profile(url), profile.type == r.element.resourceType {
+                    walk(r.element, profile.root, profile)
+                }
+            }
+            checkExtensions(in: r.element, node: resourceNode(r.element), insideExtension: false)
+            path.pop()
+        }
+    }
+
+    private mutating func apply(_ url: String, to resource: Element, claim: Element, claimPath: String) {
+        let profile: CompiledProfile?
+        do { profile = try profiles.profile(url) } catch {
+            add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim, claimPath)
+            return
+        }
+        guard let profile else {
+            add(.warning, .notSupported, "profile.unknown",
+                "profile '\(url)' is not in the definition pack: the resource is not checked against it", claim, claimPath)
+            return
+        }
+        guard profile.type == resource.resourceType else {
+            add(.error, .invalid, "profile.wrong-type",
+                "profile '\(profile.name)' is for \(profile.type), not \(resource.resourceType ?? resource.name)", claim, claimPath)
+            return
+        }
+        walk(resource, profile.root, profile)
+    }
+
+    // MARK: elements
+
+    /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
+    mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
+        for def in node.children {
+            if def.record.xmlAttribute == true {
+                if def.name == "url" { checkURLAttribute(e, def, profile) }
+                continue
+            }
+            var occurrences: [(element: Element, index: Int)] = []
+            var seen: [String: Int] = [:]
+            for c in e.children where def.matches(c.name) {
+                let index = seen[c.name, default: 0]
+                seen[c.name] = index + 1
+                occurrences.append((c, index))
+            }
+            checkCardinality(e, def, occurrences, profile)
+            var slices = [Int](repeating: -1, count: occurrences.count)
+            if !def.slices.isEmpty { slices = checkSlicing(e, def, occurrences, profile) }
+            for (k, o) in occurrences.enumerated() {
+                path.push(o.element.name, index: def.repeats ? o.index : -1)
+                if slices[k] >= 0 { checkElement(o.element, def.slices[slices[k]], profile) }
+                checkElement(o.element, def, profile)
+                path.pop()
+            }
+        }
+    }
+
+    /// `Extension.url` is an attribute in our tree: required and fixed like any element.
+    private mutating func checkURLAttribute(_ e: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let url = e.url else {
+            if def.record.min > 0 {
+                add(.error, .required, "profile.min", "missing 'url', required by \(label(def, profile))", e, path.text(appending: "url"))
+            }
+            return
+        }
+        if let fixed = def.fixed?.value, fixed != url {
+            add(.error, .value, "profile.fixed", "url is '\(url)' but \(label(def, profile)) fixes it to '\(fixed)'",
+                e, path.text(appending: "url"))
+        }
+    }
+
+    private mutating func checkCardinality(_ e: Element, _ def: ProfileNode, _ occurrences: [(element: Element, index: Int)],
+                                           _ profile: CompiledProfile) {
+        let count = occurrences.count
+        if count < def.record.min {
+            add(.error, .required, "profile.min",
+                "missing '\(def.name)': \(label(def, profile)) needs at least \(def.record.min), found \(count)",
+                e, path.text(appending: def.name))
+        }
+        guard count > def.max, let baseMax = def.record.baseMax, def.max < (Int(baseMax) ?? Int.max) else { return }
+        let first = occurrences[def.max]
+        add(.error, .structure, "profile.max",
+            def.max == 0 ? "'\(first.element.name)' is not allowed by \(label(def, profile)) (max 0)"
+                         : "'\(first.element.name)' occurs \(count) times; \(label(def, profile)) allows \(def.max)",
+            first.element, path.text(appending: def.repeats ? "\(first.element.name)[\(first.index)]" : first.element.name))
+    }
+
+    /// Checks one occurrence against one definition (the path stack is at the occurrence).
+    private mutating func checkElement(_ e: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+        if def.choicePrefix != nil, !def.typeCodes.isEmpty, let type = def.variantType(e.name),
+           !def.typeCodes.contains(where: { $0.lowercased() == type.lowercased() }) {
+            add(.error, .structure, "profile.type",
+                "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e)
+            return
+        }
+        if let fixed = def.fixed, !ValueConformance.equals(e, fixed) {
+            add(.error, .value, "profile.fixed",
+                "value \(ValueConformance.describe(e)) differs from the fixed value \(ValueConformance.describe(fixed)) of \(label(def, profile))", e)
+        }
+        if let pattern = def.pattern, !ValueConformance.contains(e, pattern) {
+            add(.error, .value, "profile.pattern",
+                "value \(ValueConformance.describe(e)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e)
+        }
+        if !def.targetProfiles.isEmpty, let reference = e.child("reference") {
+            checkTarget(reference, def, profile)
+        }
+        if !def.children.isEmpty {
+            walk(e, def, profile)
+        } else if let url = def.typeProfile, let typeProfile = try? profiles.profile(url) {
+            walk(e, typeProfile.root, typeProfile)
+        }
+    }
+
+    /// `Element 'Patient.identifier:nhsNumber' of CareConnect-DCH-Patient-1`.
+    func label(_ def: ProfileNode, _ profile: CompiledProfile) -> String {
+        "\(def.id) of \(profile.name)"
+    }
+
+    private mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
+                              _ element: Element, _ at: String? = nil) {
+        issues.append(Issue(severity, type, rule: rule, message, path: at ?? path.text(), position: element.position))
+    }
+
+    private func resourceNode(_ resource: Element) -> NodeDef? {
+        guard let type = resource.resourceType, case let .found(node)? = try? definitions.resource(named: type) else { return nil }
+        return node
+    }
+}
+
+// MARK: slicing
+
+extension ProfileRules {
+    /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
+    /// closed and ordered slicing. Returns each occurrence's slice index (-1: none).
+    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ occurrences: [(element: Element, index: Int)],
+                               _ profile: CompiledProfile) -> [Int] {
+        let slicing = def.record.slicing
+        let discriminators = slicing?.discriminators ?? []
+        var matched = [Int](repeating: -1, count: occurrences.count)
+        let at = path.text(appending: def.name)
+        guard !discriminators.isEmpty else {
+            reportUnevaluable(def, profile, "the slicing has no discriminator", e, at)
+            return matched
+        }
+        for (k, o) in occurrences.enumerated() {
+            for (s, keys) in def.sliceKeys.enumerated() {
+                if let reason = keys.lazy.compactMap({ if case let .unknown(r) = $0 { r } else { nil } }).first {
+                    reportUnevaluable(def, profile, reason, e, at)
+                    continue
+                }
+                if zip(discriminators, keys).allSatisfy({ belongs(o.element, $0.path, $1, def) }) {
+                    matched[k] = s
+                    break
+                }
+            }
+        }
+        for (s, slice) in def.slices.enumerated() {
+            let count = matched.filter { $0 == s }.count
+            let name = slice.record.sliceName ?? slice.id
+            if count < slice.record.min {
+                add(.error, .required, "profile.slice-min",
+                    "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e, at)
+            }
+            if count > slice.max {
+                add(.error, .structure, "profile.slice-max",
+                    "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e, at)
+            }
+        }
+        let rules = slicing?.rules ?? "open"
+        var highest = -1
+        var sawUnmatched = false
+        for (k, o) in occurrences.enumerated() {
+            let here = path.text(appending: def.repeats ? "\(o.element.name)[\(o.index)]" : o.element.name)
+            let s = matched[k]
+            if s < 0 {
+                sawUnmatched = true
+                if rules == "closed" {
+                    add(.error, .structure, "profile.slice-closed",
+                        "'\(o.element.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
+                        o.element, here)
+                }
+                continue
+            }
+            if slicing?.ordered == true && s < highest {
+                add(.error, .structure, "profile.slice-order",
+                    "slice '\(def.slices[s].record.sliceName ?? "")' comes after '\(def.slices[highest].record.sliceName ?? "")'; \(label(def, profile)) orders its slices",
+                    o.element, here)
+            } else if rules == "openAtEnd" && sawUnmatched {
+                add(.error, .structure, "profile.slice-order",
+                    "slice '\(def.slices[s].record.sliceName ?? "")' follows an element outside the slices; \(label(def, profile)) puts those at the end",
+                    o.element, here)
+            }
+            highest = max(highest, s)
+        }
+        return matched
+    }
+
+    /// True when an occurrence meets one slice key at one discriminator path.
+    private mutating func belongs(_ e: Element, _ path: String, _ key: SliceKey, _ def: ProfileNode) -> Bool {
+        let values = DiscriminatorPath.select(path, from: e)
+        switch key {
+        case let .value(v): return values.contains { ValueConformance.equals($0, v) }
+        case let .pattern(p): return values.contains { ValueConformance.contains($0, p) }
+        case let .types(types):
+            return values.contains { v in
+                guard let t = DiscriminatorPath.typeOf(v, choicePrefix: path == "$this" ? def.choicePrefix : nil)
+                else { return false }
+                return types.contains { $0.lowercased() == t.lowercased() }
+            }
+        case let .profiles(urls): return values.contains { v in urls.contains { conforms(v, to: $0) } }
+        case let .exists(required): return values.isEmpty != required
+        case .unknown: return false
+        }
+    }
+
+    private mutating func reportUnevaluable(_ def: ProfileNode, _ profile: CompiledProfile, _ reason: String,
+                                            _ e: Element, _ at: String) {
+        guard unevaluable.insert(profile.url + "#" + def.id).inserted else { return }
+        add(.information, .informational, "profile.slicing-unevaluable",
+            "the slices of \(label(def, profile)) cannot be told apart (\(reason)): their rules are not checked", e, at)
+    }
+
+    /// Whether `e` meets a profile without errors (for profile discriminators), walked on a copy.
+    private mutating func conforms(_ e: Element, to url: String) -> Bool {
+        guard let profile = try? profiles.profile(url) else { return false }
+        var probe = self
+        probe.issues = []
+        probe.walk(e, profile.root, profile)
+        return !probe.issues.contains { $0.severity >= .error }
+    }
+}
+
+// MARK: references and extensions
+
+extension ProfileRules {
+    /// `targetProfile`: the resource a reference resolves to (inside the message) must be of an
+    /// allowed type and conform to the profile (claimed in its meta.profile, or checked here).
+    mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let value = reference.value, let target = resources.resolve(value, from: current),
+              let targetType = target.element.resourceType else { return }
+        var allowed: [(type: String, url: String)] = []
+        for url in def.targetProfiles {
+            if let type = (try? profiles.profile(url))?.type { allowed.append((type, url)) }
+        }
+        guard !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
+        let at = path.text(appending: "reference")
+        let sameType = allowed.filter { $0.type == targetType }
+        guard !sameType.isEmpty else {
+            add(.error, .structure, "profile.target-type",
+                "reference '\(value)' resolves to a \(targetType); \(label(def, profile)) allows \(Set(allowed.map(\.type)).sorted().joined(separator: ", "))",
+                reference, at)
+            return
+        }
+        let claims = Set(target.element.child("meta")?.children(named: "profile").compactMap(\.value) ?? [])
+        if sameType.contains(where: { $0.url.hasPrefix(DefinitionPack.coreStructurePrefix) || claims.contains($0.url) }) { return }
+        let failing = sameType.filter { !targetConforms(target, to: $0.url) }
+        guard failing.count == sameType.count, let first = failing.first else { return }
+        add(.error, .structure, "profile.target-profile",
+            "reference '\(value)' resolves to \(target.path), which does not conform to \((try? profiles.profile(first.url))?.name ?? first.url) as \(label(def, profile)) requires",
+            reference, at)
+    }
+
+    private mutating func targetConforms(_ target: MessageResources.Located, to url: String) -> Bool {
+        let key = target.path + "|" + url
+        if let known = conformance[key] { return known }
+        conformance[key] = true   // a reference cycle must not recurse
+        let result = conforms(target.element, to: url)
+        conformance[key] = result
+        return result
+    }
+
+    /// Every extension below `e` (resources below are walked on their own), against the
+    /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
+    mutating func checkExtensions(in e: Element, node: NodeDef?, insideExtension: Bool) {
+        var seen: [String: Int] = [:]
+        for c in e.children where !c.isResource {
+            let index = seen[c.name, default: 0]
+            seen[c.name] = index + 1
+            let def = node?.children[c.name]
+            let isExtension = c.name == "extension" || c.name == "modifierExtension"
+            path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)
+            if isExtension, let url = c.url, !(insideExtension && !url.contains(":")) {
+                checkExtension(c, url: url, modifier: c.name == "modifierExtension")
+            }
+            if !c.children.isEmpty {
+                checkExtensions(in: c, node: def?.node, insideExtension: insideExtension || isExtension)
+            }
+            path.pop()
+        }
+    }
+
+    private mutating func checkExtension(_ e: Element, url: String, modifier: Bool) {
+        guard let definition = try? profiles.profile(url) else {
+            if modifier {
+                add(.error, .unknownExtension, "profile.extension-unknown",
+                    "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e)
+            } else {
+                add(.warning, .unknownExtension, "profile.extension-unknown",
+                    "unknown extension '\(url)': not in the definition pack, so not checked", e)
+            }
+            return
+        }
+        guard definition.type == "Extension" else {
+            add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e)
+            return
+        }
+        walk(e, definition.root, definition)
+    }
+}

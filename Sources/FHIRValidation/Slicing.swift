@@ -1,0 +1,121 @@
+import FHIRModel
+import FHIRDefinitions
+
+/// What one slice expects at one discriminator's path: how an instance is told to belong to it.
+enum SliceKey {
+    /// `value`: the instance's value there equals this (the slice's fixed value, or its pattern).
+    case value(Element)
+    /// `pattern`: the instance's value there contains this.
+    case pattern(Element)
+    /// `type`: the instance's type there is one of these.
+    case types([String])
+    /// `profile`: the instance there conforms to one of these profiles.
+    case profiles([String])
+    /// `exists`: the instance has (true) or lacks (false) something there.
+    case exists(Bool)
+    /// The definitions do not say (no fixed value at the path, an unsupported path): why.
+    case unknown(String)
+}
+
+extension ProfileCompiler {
+    /// Works out every slice's keys once per profile (see ``ProfileNode/sliceKeys``).
+    static func computeSliceKeys(_ node: ProfileNode) {
+        if !node.slices.isEmpty {
+            let discriminators = node.record.slicing?.discriminators ?? []
+            node.sliceKeys = node.slices.map { slice in
+                discriminators.map { key(for: $0, in: slice) }
+            }
+        }
+        for child in node.children { computeSliceKeys(child) }
+        for slice in node.slices { computeSliceKeys(slice) }
+    }
+
+    private static func key(for d: DiscriminatorRecord, in slice: ProfileNode) -> SliceKey {
+        let steps = d.path == "$this" ? [] : d.path.split(separator: ".")
+        guard steps.allSatisfy({ !$0.contains("(") }) else {
+            return .unknown("discriminator path '\(d.path)' uses a function")
+        }
+        // Extension slices are told apart by url; STU3 snapshots rarely expand `url` under the
+        // slice, but the slice's type names the extension, whose url is the same.
+        if d.type == "value" && d.path == "url", let url = slice.extensionURL,
+           slice.descendant(steps[...])?.fixed == nil {
+            return .value(Element(name: "url", value: url))
+        }
+        guard let target = slice.descendant(steps[...]) else {
+            return .unknown("the slice '\(slice.record.sliceName ?? slice.id)' says nothing at '\(d.path)'")
+        }
+        switch d.type {
+        case "value", "pattern":
+            if let fixed = target.fixed { return d.type == "value" ? .value(fixed) : .pattern(fixed) }
+            if let pattern = target.pattern { return .pattern(pattern) }
+            // A complex element is often fixed piece by piece (`code.coding.system` and
+            // `code.coding.code` under a `code` discriminator): those pieces together are the value.
+            if let assembled = assembledPattern(target) { return .pattern(assembled) }
+            return .unknown("the slice '\(slice.record.sliceName ?? slice.id)' fixes no value at '\(d.path)'")
+        case "type":
+            return target.typeCodes.isEmpty ? .unknown("no type at '\(d.path)'") : .types(target.typeCodes)
+        case "profile":
+            let urls = (target.record.types ?? []).compactMap { $0.profile ?? $0.targetProfile }
+            return urls.isEmpty ? .unknown("no profile at '\(d.path)'") : .profiles(urls)
+        case "exists":
+            if target.record.min > 0 { return .exists(true) }
+            if target.max == 0 { return .exists(false) }
+            return .unknown("the slice neither requires nor forbids '\(d.path)'")
+        default:
+            return .unknown("unknown discriminator type '\(d.type)'")
+        }
+    }
+}
+
+extension ProfileCompiler {
+    /// The fixed and pattern values below a node, as one pattern (nil when there are none). A
+    /// required slice below contributes too: an instance of the node must hold it.
+    static func assembledPattern(_ node: ProfileNode) -> Element? {
+        if let fixed = node.fixed ?? node.pattern { return Element(name: node.name, value: fixed.value, children: fixed.children) }
+        var parts: [Element] = []
+        for child in node.children where child.record.xmlAttribute != true && child.choicePrefix == nil {
+            if let part = assembledPattern(child) { parts.append(part) }
+            for slice in child.slices where slice.record.min > 0 {
+                if let part = assembledPattern(slice) { parts.append(Element(name: child.name, children: part.children)) }
+            }
+        }
+        return parts.isEmpty ? nil : Element(name: node.name, children: parts)
+    }
+}
+
+/// Evaluates the restricted FHIRPath of discriminators on instances: dotted names (choice
+/// variants included), `url` (an attribute in our tree) and `$this`.
+enum DiscriminatorPath {
+    static func select(_ path: String, from e: Element) -> [Element] {
+        var current = [e]
+        guard path != "$this" else { return current }
+        for step in path.split(separator: ".") {
+            var next: [Element] = []
+            for node in current {
+                if step == "url", let url = node.url {
+                    next.append(Element(name: "url", value: url, position: node.position))
+                    continue
+                }
+                for c in node.children where c.name == step || isVariant(c.name, of: step) {
+                    next.append(c)
+                }
+            }
+            current = next
+            if current.isEmpty { break }
+        }
+        return current
+    }
+
+    /// `valueQuantity` is a variant of `value` (a choice element named without `[x]` in a path).
+    static func isVariant(_ name: String, of step: Substring) -> Bool {
+        guard name.count > step.count, name.hasPrefix(step) else { return false }
+        return name[name.index(name.startIndex, offsetBy: step.count)].isUppercase
+    }
+
+    /// The type of an instance element: a resource's type, or a choice variant's suffix.
+    static func typeOf(_ e: Element, choicePrefix: String?) -> String? {
+        if let type = e.resourceType { return type }
+        guard let prefix = choicePrefix, e.name.count > prefix.count else { return nil }
+        return String(e.name.dropFirst(prefix.count))
+    }
+}
