@@ -24,6 +24,14 @@ final class ProfileCache: @unchecked Sendable {
         return compiled
     }
 
+    /// Whether a value set lists a code in its `compose.include` concepts or its expansion (what
+    /// binding discriminators need); nil when the value set is not in the pack.
+    func valueSetContains(_ url: String, code: String?) -> Bool? {
+        guard let code, let vs = try? pack.valueSet(url: url) else { return nil }
+        if vs.includes?.contains(where: { $0.concepts?.contains { $0.code == code } == true }) == true { return true }
+        return vs.expansion?.contains { $0.code == code } == true
+    }
+
     /// The URL the pack files a profile under: without a `|version` suffix, and with the STU3
     /// publication address of a core definition (`http://hl7.org/fhir/STU3/StructureDefinition/Bundle`,
     /// which NEMS messages claim, also over https) mapped to its canonical URL.

@@ -31,7 +31,7 @@ final class ProfileNode: @unchecked Sendable {
     /// Last path segment (`identifier`, `value[x]`, `valueQuantity`).
     let name: String
     /// `value` for `value[x]`: the prefix its choice variants share.
-    let choicePrefix: String?
+    private(set) var choicePrefix: String?
     /// Children in definition order (slices excluded).
     var children: [ProfileNode] = []
     /// When this node defines slicing: its slices in definition order.
@@ -73,6 +73,15 @@ final class ProfileNode: @unchecked Sendable {
         })?.profile
         repeats = record.repeats
         max = record.max == "*" ? Int.max : Int(record.max) ?? Int.max
+    }
+
+    /// Makes a type-named choice element (`valueDateTime`) stand for its whole choice (`value[x]`).
+    func narrowChoice(named sliceName: String) {
+        guard choicePrefix == nil, sliceName == name, typeCodes.count == 1, let code = typeCodes.first,
+              let first = code.first else { return }
+        let suffix = first.uppercased() + code.dropFirst()
+        guard name.hasSuffix(suffix), name.count > suffix.count else { return }
+        choicePrefix = String(name.dropLast(suffix.count))
     }
 
     /// True when an instance child named `wireName` is an occurrence of this element.
@@ -121,7 +130,15 @@ enum ProfileCompiler {
             if let slice = record.sliceName, components.last!.hasSuffix(":" + slice) {
                 // A slice hangs under the element that defines the slicing (same id without the slice).
                 let entryID = parentID + "." + components.last!.dropLast(slice.count + 1)
-                if let entry = byID[entryID] { entry.slices.append(node) }
+                if let entry = byID[entryID] {
+                    entry.slices.append(node)
+                } else {
+                    // STU3 names a choice restricted to one type by that type, as a slice of
+                    // itself (`Extension.valueDateTime:valueDateTime`) with no `value[x]` element:
+                    // it stands for the choice, so every other variant is refused.
+                    node.narrowChoice(named: slice)
+                    parent.children.append(node)
+                }
             } else {
                 parent.children.append(node)
             }

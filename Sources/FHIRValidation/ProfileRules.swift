@@ -21,7 +21,9 @@ struct ProfileRules {
     private var current = 0
     /// Slicings already reported as unevaluable in this message.
     private var unevaluable: Set<String> = []
-    /// Whether a resource (by path) conforms to a profile (by URL), once per message.
+    /// Whether a resource (by path) conforms to a profile (by URL), once per message; filled
+    /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
+    /// are reported where they are, not again at every reference to them.
     private var conformance: [String: Bool] = [:]
 
     init(profiles: ProfileCache, definitions: DefinitionCache, root: Element, requested: [String]) {
@@ -33,6 +35,9 @@ struct ProfileRules {
 
     /// Checks every resource of the message.
     mutating func check() {
+        for r in resources.resources {
+            for url in claimedOrRequested(r.element) { conformance[r.path + "|" + ProfileCache.canonical(url)] = true }
+        }
         for k in resources.resources.indices {
             let r = resources.resources[k]
             current = k
@@ -49,6 +54,13 @@ struct ProfileRules {
             }
             checkExtensions(in: r.element, node: resourceNode(r.element), insideExtension: false)
             path.pop()
+        }
+    }
+
+    private func claimedOrRequested(_ resource: Element) -> [String] {
+        let claims = resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
+        return claims + requested.filter { url in
+            !claims.contains(url) && (try? profiles.profile(url))?.type == resource.resourceType
         }
     }
 
@@ -186,12 +198,15 @@ extension ProfileRules {
             reportUnevaluable(def, profile, "the slicing has no discriminator", e, at)
             return matched
         }
+        for keys in def.sliceKeys {
+            if let reason = keys.lazy.compactMap({ if case let .unknown(r) = $0 { r } else { nil } }).first {
+                reportUnevaluable(def, profile, reason, e, at)
+                break
+            }
+        }
         for (k, o) in occurrences.enumerated() {
             for (s, keys) in def.sliceKeys.enumerated() {
-                if let reason = keys.lazy.compactMap({ if case let .unknown(r) = $0 { r } else { nil } }).first {
-                    reportUnevaluable(def, profile, reason, e, at)
-                    continue
-                }
+                // A slice that cannot be recognised matches nothing (reported above).
                 if zip(discriminators, keys).allSatisfy({ belongs(o.element, $0.path, $1, def) }) {
                     matched[k] = s
                     break
@@ -246,12 +261,14 @@ extension ProfileRules {
         case let .value(v): return values.contains { ValueConformance.equals($0, v) }
         case let .pattern(p): return values.contains { ValueConformance.contains($0, p) }
         case let .types(types):
+            let last = path.split(separator: ".").last.map(String.init) ?? path
+            let prefix = path == "$this" ? def.choicePrefix : last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
             return values.contains { v in
-                guard let t = DiscriminatorPath.typeOf(v, choicePrefix: path == "$this" ? def.choicePrefix : nil)
-                else { return false }
+                guard let t = DiscriminatorPath.typeOf(v, choicePrefix: prefix) else { return false }
                 return types.contains { $0.lowercased() == t.lowercased() }
             }
         case let .profiles(urls): return values.contains { v in urls.contains { conforms(v, to: $0) } }
+        case let .valueSet(url): return values.contains { profiles.valueSetContains(url, code: $0.value) == true }
         case let .exists(required): return values.isEmpty != required
         case .unknown: return false
         }
@@ -295,8 +312,7 @@ extension ProfileRules {
                 reference, at)
             return
         }
-        let claims = Set(target.element.child("meta")?.children(named: "profile").compactMap(\.value) ?? [])
-        if sameType.contains(where: { $0.url.hasPrefix(DefinitionPack.coreStructurePrefix) || claims.contains($0.url) }) { return }
+        if sameType.contains(where: { $0.url.hasPrefix(DefinitionPack.coreStructurePrefix) }) { return }
         let failing = sameType.filter { !targetConforms(target, to: $0.url) }
         guard failing.count == sameType.count, let first = failing.first else { return }
         add(.error, .structure, "profile.target-profile",
@@ -305,7 +321,7 @@ extension ProfileRules {
     }
 
     private mutating func targetConforms(_ target: MessageResources.Located, to url: String) -> Bool {
-        let key = target.path + "|" + url
+        let key = target.path + "|" + ProfileCache.canonical(url)
         if let known = conformance[key] { return known }
         conformance[key] = true   // a reference cycle must not recurse
         let result = conforms(target.element, to: url)

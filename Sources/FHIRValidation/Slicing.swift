@@ -11,6 +11,9 @@ enum SliceKey {
     case types([String])
     /// `profile`: the instance there conforms to one of these profiles.
     case profiles([String])
+    /// `value` by a required binding (STU3 lets a slice be told apart by the value set its
+    /// element is bound to): the instance's code there is in this value set.
+    case valueSet(String)
     /// `exists`: the instance has (true) or lacks (false) something there.
     case exists(Bool)
     /// The definitions do not say (no fixed value at the path, an unsupported path): why.
@@ -51,6 +54,9 @@ extension ProfileCompiler {
             // A complex element is often fixed piece by piece (`code.coding.system` and
             // `code.coding.code` under a `code` discriminator): those pieces together are the value.
             if let assembled = assembledPattern(target) { return .pattern(assembled) }
+            if let binding = target.record.binding, binding.strength == "required", let url = binding.valueSet {
+                return .valueSet(url)
+            }
             return .unknown("the slice '\(slice.record.sliceName ?? slice.id)' fixes no value at '\(d.path)'")
         case "type":
             return target.typeCodes.isEmpty ? .unknown("no type at '\(d.path)'") : .types(target.typeCodes)
@@ -89,7 +95,8 @@ enum DiscriminatorPath {
     static func select(_ path: String, from e: Element) -> [Element] {
         var current = [e]
         guard path != "$this" else { return current }
-        for step in path.split(separator: ".") {
+        for var step in path.split(separator: ".") {
+            if step.hasSuffix("[x]") { step = step.dropLast(3) }
             var next: [Element] = []
             for node in current {
                 if step == "url", let url = node.url {
