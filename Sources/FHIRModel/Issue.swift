@@ -21,10 +21,10 @@ public enum IssueType: String, Sendable, Hashable, Codable {
     case notSupported = "not-supported"
     case tooCostly = "too-costly"
     case codeInvalid = "code-invalid"
-    /// An extension that was not recognised (OperationOutcome code `extension`).
-    case unknownExtension = "extension"
     case unknown
     case informational
+    /// An extension that was not recognised (OperationOutcome code `extension`).
+    case unknownExtension = "extension"
 }
 
 /// One finding about an input: a value with a place, a stable rule id and a message for a person.

@@ -64,7 +64,9 @@ final class ProfileNode: @unchecked Sendable {
         pattern = record.pattern.flatMap(fragmentReader)
         let types = record.types ?? []
         typeCodes = types.map(\.code)
-        targetProfiles = types.compactMap(\.targetProfile)
+        // DSTU2-style profiles put a reference's target in `profile` (CareConnect-DCH-Diagnosis-
+        // Condition-1's subject): on a Reference, that can only mean the target.
+        targetProfiles = types.compactMap { $0.targetProfile ?? ($0.code == "Reference" ? $0.profile : nil) }
         let isExtension = types.contains { $0.code == "Extension" }
         extensionURL = isExtension ? types.first(where: { $0.profile != nil })?.profile : nil
         typeProfile = isExtension ? nil : types.first(where: {

@@ -40,6 +40,8 @@ struct ProfileRules {
         }
         for k in resources.resources.indices {
             let r = resources.resources[k]
+            // A resource of no known type was reported by layer 1; its profiles would only echo that.
+            guard resourceNode(r.element) != nil else { continue }
             current = k
             path.push(r.path)
             let claims = r.element.child("meta")?.children(named: "profile") ?? []
@@ -298,10 +300,12 @@ extension ProfileRules {
     /// allowed type and conform to the profile (claimed in its meta.profile, or checked here).
     mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
         guard let value = reference.value, let target = resources.resolve(value, from: current),
-              let targetType = target.element.resourceType else { return }
+              let targetType = target.element.resourceType, resourceNode(target.element) != nil else { return }
         var allowed: [(type: String, url: String)] = []
         for url in def.targetProfiles {
-            if let type = (try? profiles.profile(url))?.type { allowed.append((type, url)) }
+            // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
+            guard let type = (try? profiles.profile(url))?.type else { return }
+            allowed.append((type, url))
         }
         guard !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
         let at = path.text(appending: "reference")

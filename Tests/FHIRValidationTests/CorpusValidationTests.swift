@@ -17,7 +17,7 @@ final class CorpusValidationTests: XCTestCase {
             for ext in ["xml", "json"] {
                 for url in try SharedCorpus.files(folder, extension: ext) {
                     let (root, syntax) = try VT.read(try Data(contentsOf: url))
-                    result.append((url.lastPathComponent, validator.validate(root, syntax: syntax)))
+                    result.append((url.lastPathComponent, VT.structureAndBundle(validator.validate(root, syntax: syntax))))
                 }
             }
         }

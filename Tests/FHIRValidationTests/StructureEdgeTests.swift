@@ -8,7 +8,7 @@ import DCHTestSupport
 /// Structure rules on small hand-built trees: roots, profiled-away elements, broken packs.
 final class StructureEdgeTests: XCTestCase {
     func rulesAndPaths(_ root: Element, _ syntax: SourceSyntax = .xml) throws -> [String] {
-        try VT.validator().validate(root, syntax: syntax).map { "\($0.rule) \($0.path ?? "")" }
+        try VT.structureAndBundle(VT.validator().validate(root, syntax: syntax)).map { "\($0.rule) \($0.path ?? "")" }
     }
 
     func testUnknownRootResourceType() throws {

@@ -42,6 +42,15 @@ enum VT {
     }
 
     static func errors(_ issues: [Issue]) -> [Issue] { issues.filter { $0.severity >= .error } }
+
+    /// The rule prefixes of layers 2, 3 and 5 (profiles, terminology, invariants).
+    static let definitionLayerPrefixes = ["profile.", "terminology.", "invariant."]
+
+    /// Issues of layers 1 and 4 only (structure, values, Bundles) and of reading: what the tests
+    /// written for those layers record; the other layers have tests of their own.
+    static func structureAndBundle(_ issues: [Issue]) -> [Issue] {
+        issues.filter { issue in !definitionLayerPrefixes.contains { issue.rule.hasPrefix($0) } }
+    }
 }
 
 extension Element {
