@@ -10,6 +10,8 @@ struct MessageChecker {
     let validator: Validator
     /// Layer 0 (`--xsd`): applied to XML messages; nil when no schema was given.
     var schema: XMLSchemaValidator? = nil
+    /// Keep the text of messages with issues in their report (for formats that show it).
+    var keepSources = false
 
     /// One report per message of `data`: one message, or one per line when it is NDJSON.
     func check(_ data: Data, file: String) -> [MessageReport] {
@@ -40,6 +42,10 @@ struct MessageChecker {
                 let p = report.issues[i].position
                 report.issues[i].position = SourcePosition(line: line + Int(p?.line ?? 1) - 1, column: Int(p?.column ?? 1))
             }
+        }
+        if keepSources, !report.issues.isEmpty {
+            // An NDJSON message is its line: the issues' lines above are already the file's.
+            report.source = MessageSource(bytes: data, firstLine: line ?? 1)
         }
         return report
     }
