@@ -23,8 +23,24 @@ public struct MessageSource: Sendable, Hashable {
     /// The text's lines without their line ends (LF or CRLF); the first is file line ``firstLine``.
     /// A final line end does not start another line.
     public var lines: [Substring] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.map { $0.last == "\r" ? $0.dropLast() : $0 }
+        // Bytes, not Characters: a CRLF is one Character, which would hide the LF.
+        let utf8 = text.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        func take(_ end: String.Index) {
+            var end = end
+            if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+            lines.append(text[start..<end])
+        }
+        var i = start
+        while i != utf8.endIndex {
+            if utf8[i] == 0x0A {
+                take(i)
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        if start != utf8.endIndex || lines.isEmpty { take(utf8.endIndex) }
+        return lines
     }
 }
