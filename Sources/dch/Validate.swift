@@ -61,18 +61,13 @@ struct Validate: ParsableCommand {
                                       baseDirectory: FileManager.default.currentDirectoryPath)
         var checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack), schema: schema)
         // Sources are kept only for the messages the HTML page can show, so a huge run stays small.
-        var sourcesLeft = format.showsSources ? settings.htmlLimits.messages : 0
+        checker.sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
         var exit = ExitStatus()
         var run = ValidationRun()
         for input in inputs.isEmpty ? ["-"] : inputs {
             let name = input == "-" ? "<stdin>" : input
             do {
-                checker.keepSources = sourcesLeft > 0
-                var reports = checker.check(try readInput(input), file: name)
-                for i in reports.indices where reports[i].source != nil {
-                    if sourcesLeft > 0 { sourcesLeft -= 1 } else { reports[i].source = nil }
-                }
-                run.messages += reports
+                run.messages += checker.check(try readInput(input), file: name)
             } catch {
                 let issue = Issue(.fatal, .processing, rule: "io.read",
                                   "cannot read: \(error.localizedDescription)", file: name, messageIndex: 0)
