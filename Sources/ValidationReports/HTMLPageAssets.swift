@@ -17,7 +17,7 @@ enum HTMLPageAssets {
         .counts div{border:1px solid #ccc;border-radius:4px;padding:.3rem .8rem;min-width:6rem}
         .counts dt{font-size:.8rem;color:#555}.counts dd{margin:0;font-size:1.3rem;font-weight:bold}
         table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:bold;padding:.3rem 0}
-        th,td{border:1px solid #ddd;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:break-word}
+        th,td{border:1px solid #ddd;padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
         th{background:#f2f2f2;white-space:nowrap;word-break:normal}td.num{text-align:right;white-space:nowrap}
         .sev{font-weight:bold;white-space:nowrap}
         .s-fatal .sev,.s-error .sev{color:#a1161b}.s-warning .sev{color:#8a5a00}.s-information .sev{color:#1f4f99}

@@ -93,7 +93,7 @@ public struct HTMLReportWriter: ValidationReportWriter {
         if invalid == 0 {
             return "<p class=\"verdict pass\">\(n == 1 ? "The message is" : "All \(HTMLText.grouped(n)) messages are") valid.</p>"
         }
-        return "<p class=\"verdict fail\">\(HTMLText.grouped(invalid)) of \(plural(n, "message")) "
+        return "<p class=\"verdict fail\">\(HTMLText.grouped(invalid)) of \(HTMLText.grouped(n)) message\(n == 1 ? "" : "s") "
             + "\(invalid == 1 ? "is" : "are") invalid (with \(threshold == .error ? "errors" : "errors or warnings")).</p>"
     }
 
@@ -182,10 +182,10 @@ public struct HTMLReportWriter: ValidationReportWriter {
                      into out: inout String) {
         let severity = issue.severity.rawValue
         out += "<tr id=\"i\(number)\" class=\"s-\(severity)\" data-sev=\"\(severity)\"\(HTMLText.attribute("data-rule", issue.rule))>"
-            + "<td class=\"sev\">\(severity)</td><td><code>\(HTMLText.escaped(issue.rule))</code></td>"
+            + "<td class=\"sev\">\(severity)</td><td><code>\(HTMLText.breakable(issue.rule))</code></td>"
             + "<td>\(HTMLText.escaped(issue.message))</td>"
-            + "<td>\(issue.path.map { "<code>\(HTMLText.escaped($0))</code>" } ?? "")</td>"
-            + "<td>\(HTMLText.escaped(issue.file ?? message.file))</td>"
+            + "<td>\(issue.path.map { "<code>\(HTMLText.breakable($0))</code>" } ?? "")</td>"
+            + "<td>\(HTMLText.breakable(issue.file ?? message.file))</td>"
             + "<td class=\"num\">#\(issue.messageIndex ?? message.index)</td><td class=\"num\">"
         let place = issue.position.map { "\($0.line):\($0.column)" } ?? "–"
         if let target = issue.position.flatMap({ section?.anchor(line: Int($0.line)) }) ?? section?.anchor {

@@ -36,6 +36,18 @@ enum HTMLText {
         }
     }
 
+    /// Text escaped, with a line-break opportunity (`<wbr>`) after each `.` and `/`, so that
+    /// FHIRPath locations, rule ids and file paths wrap at their steps rather than anywhere.
+    static func breakable(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for scalar in s.unicodeScalars {
+            append(scalar, to: &out)
+            if scalar == "." || scalar == "/" { out += "<wbr>" }
+        }
+        return out
+    }
+
     /// An attribute ` name="value"` (with its leading space), escaped.
     static func attribute(_ name: String, _ value: String) -> String {
         " \(name)=\"\(escaped(value))\""

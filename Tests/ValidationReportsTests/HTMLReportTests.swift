@@ -62,7 +62,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(rows[1].contains("<a href=\"#m0-L3\">3:17</a>"), String(rows[1]))
         XCTAssertTrue(rows[2].contains("<a href=\"#m0-L5\">5:9</a>"), String(rows[2]))
         XCTAssertTrue(rows[3].contains("<a href=\"#m0\">–</a>"), "no position: the message's section")
-        XCTAssertTrue(rows[4].contains("<td>b.ndjson</td><td class=\"num\">#1</td>"), String(rows[4]))
+        XCTAssertTrue(rows[4].contains("<td>b.<wbr>ndjson</td><td class=\"num\">#1</td>"), String(rows[4]))
         XCTAssertTrue(rows[4].contains("<a href=\"#m2-L4\">4:48</a>"), String(rows[4]))
         // Notes under line 3 link back to rows 0 and 1, in order; the unplaced one comes before the source.
         let section = try XCTUnwrap(page.text.range(of: "<article id=\"m0\"")).lowerBound
@@ -117,7 +117,7 @@ final class HTMLReportTests: XCTestCase {
                                        "h1", "p", "main", "section", "h2", "dl", "div", "dt", "dd", "table", "caption",
                                        "thead", "tr", "th", "tbody", "td", "code", "form", "fieldset", "legend", "label",
                                        "input", "select", "option", "output", "a", "article", "h3", "small", "ul", "li",
-                                       "span"], "no element from the input")
+                                       "span", "wbr"], "no element from the input")
         let controls = page.text.unicodeScalars.filter {
             ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0xFFFE
         }
@@ -152,6 +152,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(page.count("<tr id=\"i"), 5)
         XCTAssertTrue(page.contains("The table shows the first 5 of 24 issues;"))
         XCTAssertTrue(page.contains("<dt>Errors</dt><dd>24</dd>"), "counts cover the whole run")
+        XCTAssertTrue(page.contains("<p class=\"verdict fail\">12 of 13 messages are invalid (with errors).</p>"))
         XCTAssertEqual(page.count("<article "), 4)
         XCTAssertTrue(page.contains("8 more messages with issues are not shown here (at most 4 are)"))
         XCTAssertTrue(page.contains("3 sources are cut or left out"))
