@@ -53,7 +53,9 @@ let package = Package(
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport"]),
+        // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
+        .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
+                                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
     ]
 )

@@ -12,19 +12,26 @@ public struct ReportSettings: Sendable {
     public var toolVersion: String
     /// The folder SARIF artifact URIs are relative to.
     public var baseDirectory: String?
+    /// What the HTML report shows at most.
+    public var htmlLimits: HTMLReportWriter.Limits
 
     /// Settings; only the converter and tool version have no default.
     public init(converter: Converter, toolVersion: String, outcomeFormat: MessageFormat = .json,
-                threshold: FailureThreshold = .error, baseDirectory: String? = nil) {
+                threshold: FailureThreshold = .error, baseDirectory: String? = nil,
+                htmlLimits: HTMLReportWriter.Limits = HTMLReportWriter.Limits()) {
         self.converter = converter
         self.outcomeFormat = outcomeFormat
         self.threshold = threshold
         self.toolVersion = toolVersion
         self.baseDirectory = baseDirectory
+        self.htmlLimits = htmlLimits
     }
 }
 
 extension ReportFormat {
+    /// True when the format shows the messages' text, so ``MessageReport/source`` is worth keeping.
+    public var showsSources: Bool { self == .html }
+
     /// The writer of this format.
     public func writer(_ settings: ReportSettings) -> any ValidationReportWriter {
         switch self {
@@ -33,6 +40,7 @@ extension ReportFormat {
         case .outcome: return OutcomeReportWriter(converter: settings.converter, format: settings.outcomeFormat)
         case .junit: return JUnitReportWriter(threshold: settings.threshold)
         case .sarif: return SARIFReportWriter(toolVersion: settings.toolVersion, baseDirectory: settings.baseDirectory)
+        case .html: return HTMLReportWriter(threshold: settings.threshold, limits: settings.htmlLimits)
         }
     }
 }

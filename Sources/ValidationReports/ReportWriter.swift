@@ -22,4 +22,6 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case junit
     /// SARIF 2.1.0 (``SARIFReportWriter``).
     case sarif
+    /// One self-contained HTML page (``HTMLReportWriter``); shows sources the messages carry.
+    case html
 }

@@ -15,14 +15,18 @@ public struct MessageReport: Sendable, Hashable {
     public var id: String?
     /// Everything found in the message, reading problems included, in the order found.
     public var issues: [Issue]
+    /// The message's text, kept only for reports that show it (HTML); nil otherwise.
+    public var source: MessageSource?
 
     /// A report of one message.
-    public init(file: String, index: Int = 0, resourceType: String? = nil, id: String? = nil, issues: [Issue] = []) {
+    public init(file: String, index: Int = 0, resourceType: String? = nil, id: String? = nil, issues: [Issue] = [],
+                source: MessageSource? = nil) {
         self.file = file
         self.index = index
         self.resourceType = resourceType
         self.id = id
         self.issues = issues
+        self.source = source
     }
 
     /// The worst severity among the issues; nil when there are none.

@@ -10,11 +10,31 @@ struct MessageChecker {
     let validator: Validator
     /// Layer 0 (`--xsd`): applied to XML messages; nil when no schema was given.
     var schema: XMLSchemaValidator? = nil
+    /// How many more messages with issues keep their text in their report, for formats that show
+    /// it (HTML); counted down as they are found, so a huge input never holds more than that.
+    var sourcesToKeep = 0
 
     /// One report per message of `data`: one message, or one per line when it is NDJSON.
-    func check(_ data: Data, file: String) -> [MessageReport] {
-        guard let lines = ndjsonLines(data) else { return [check(data, file: file, index: 0, line: nil)] }
-        return lines.enumerated().map { check($1.bytes, file: file, index: $0, line: $1.number) }
+    mutating func check(_ data: Data, file: String) -> [MessageReport] {
+        guard let lines = ndjsonLines(data) else {
+            return [keepingSource(check(data, file: file, index: 0, line: nil), data, line: nil)]
+        }
+        var reports: [MessageReport] = []
+        for (index, line) in lines.enumerated() {
+            let report = check(line.bytes, file: file, index: index, line: line.number)
+            reports.append(keepingSource(report, line.bytes, line: line.number))
+        }
+        return reports
+    }
+
+    /// The report with the message's text when it has issues and sources are still kept.
+    private mutating func keepingSource(_ report: MessageReport, _ data: Data, line: Int?) -> MessageReport {
+        guard sourcesToKeep > 0, !report.issues.isEmpty else { return report }
+        sourcesToKeep -= 1
+        var report = report
+        // An NDJSON message is its line; check(_:file:index:line:) already made its issues' lines the file's.
+        report.source = MessageSource(bytes: data, firstLine: line ?? 1)
+        return report
     }
 
     /// A message read with the converter and validated. Reading problems are its issues; every

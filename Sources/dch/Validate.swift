@@ -21,12 +21,14 @@ struct Validate: ParsableCommand {
             issue xsd.not-applicable. A schema that cannot be loaded is a usage error (exit 2).
             Formats: text (file:line:col: severity: [rule] message (path), then a summary line), json \
             (one object per issue per line), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
-            json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning).
+            json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning), \
+            html (one self-contained page: summary, filterable issue table, each message's source with \
+            the lines that carry issues marked; large runs are capped with a note).
             Exit codes: 0 no errors; 1 errors (or warnings with --fail-on warning); 2 usage or I/O error.
             """
     )
 
-    @Option(name: .long, help: "Report format: text|json|outcome|junit|sarif.")
+    @Option(name: .long, help: "Report format: text|json|outcome|junit|sarif|html.")
     var format: ReportFormat = .text
 
     @Option(name: .long, help: "OperationOutcome format for --format outcome: json|xml.")
@@ -54,7 +56,12 @@ struct Validate: ParsableCommand {
     func run() throws {
         let converter = try runReportingIssues { try Converter() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
-        let checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack), schema: schema)
+        let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
+                                      outcomeFormat: outcomeFormat, threshold: failOn,
+                                      baseDirectory: FileManager.default.currentDirectoryPath)
+        var checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack), schema: schema)
+        // Sources are kept only for the messages the HTML page can show, so a huge run stays small.
+        checker.sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
         var exit = ExitStatus()
         var run = ValidationRun()
         for input in inputs.isEmpty ? ["-"] : inputs {
@@ -69,9 +76,6 @@ struct Validate: ParsableCommand {
             }
         }
         if run.fails(failOn) { exit.record(.failed) }
-        let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
-                                      outcomeFormat: outcomeFormat, threshold: failOn,
-                                      baseDirectory: FileManager.default.currentDirectoryPath)
         let bytes = try runReportingIssues { try format.writer(settings).write(run) }
         if let output {
             do {

@@ -126,7 +126,7 @@ final class ValidateCommandTests: XCTestCase {
     }
 
     func testUsageAndIOErrorsExitTwo() throws {
-        let unknown = try DCHCommand.run(["validate", "--format", "html", samples[0]])
+        let unknown = try DCHCommand.run(["validate", "--format", "pdf", samples[0]])
         XCTAssertEqual(unknown.status, 2)
         XCTAssertTrue(unknown.stderr.contains("--format"), unknown.stderr)
         let missing = try DCHCommand.run(["validate", temp.appendingPathComponent("absent.xml").path, samples[0]])
