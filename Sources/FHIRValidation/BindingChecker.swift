@@ -45,10 +45,17 @@ public struct BindingChecker: Sendable {
     /// The path is rendered only when there is something to report.
     public func check(_ element: Element, typeCode: String, binding: BindingRecord,
                       path: @autoclosure () -> String, into report: inout TerminologyReport) {
+        check(element, typeCode: typeCode, binding: binding, valueSet: nil, path: path(), into: &report)
+    }
+
+    /// As above, with the bound value set already resolved (the base walk keeps it per element definition).
+    func check(_ element: Element, typeCode: String, binding: BindingRecord, valueSet: ValueSetExpansion?,
+               path: @autoclosure () -> String, into report: inout TerminologyReport) {
         guard Self.isChecked(binding), let url = binding.valueSet else { return }
         withoutActuallyEscaping(path) { path in
             // The report moves into the context and back (a swap, so its arrays are never copied).
-            var context = BindingContext(element: element, binding: binding, url: url, path: path, report: .init())
+            var context = BindingContext(element: element, binding: binding, url: url, path: path, report: .init(),
+                                         valueSet: valueSet)
             swap(&context.report, &report)
             check(typeCode, &context)
             swap(&context.report, &report)
@@ -127,7 +134,8 @@ public struct BindingChecker: Sendable {
     private func checkDisplay(_ coding: Element, system: String?, code: String, suffix: String,
                               _ context: inout BindingContext) {
         guard let displayElement = coding.child("display"), let display = displayElement.value, let system,
-              let cs = try? resolver.codeSystem(url: system), let expected = cs.display(of: code),
+              let cs = context.valueSet?.codeSystem(system) ?? (try? resolver.codeSystem(url: system)),
+              let expected = cs.display(of: code),
               display != expected, Self.normalised(display) != Self.normalised(expected) else { return }
         context.report.issues.append(Issue(.warning, .codeInvalid, rule: "terminology.display",
             "display '\(display)' does not match '\(expected)', the display of code '\(code)' in code system \(TerminologyNames.label(of: cs))",
@@ -152,11 +160,17 @@ struct BindingContext {
     let url: String
     let path: () -> String
     var report: TerminologyReport
+    /// The bound value set when the caller has it already (nil: look it up).
+    var valueSet: ValueSetExpansion?
 
     /// The bound value set, or nil after noting (once) that it cannot be checked.
     mutating func valueSet(_ resolver: TerminologyResolver) -> ValueSetExpansion? {
+        if let valueSet { return valueSet }
         do {
-            if let vs = try resolver.valueSet(url: url) { return vs }
+            if let vs = try resolver.valueSet(url: url) {
+                valueSet = vs
+                return vs
+            }
             noteNotChecked(url, "'\(url)'", .init(system: nil, reason: "the value set is not in the definition pack"))
         } catch {
             noteNotChecked(url, "'\(url)'", .init(system: nil, reason: "the definition pack cannot be read (\(error))"))
@@ -165,10 +179,10 @@ struct BindingContext {
     }
 
     /// A membership outcome for one code: nothing, a failure, or a not-checked note.
-    mutating func judge(_ membership: Membership, _ vs: ValueSetExpansion, what: String) {
+    mutating func judge(_ membership: Membership, _ vs: ValueSetExpansion, what: @autoclosure () -> String) {
         switch membership {
         case .member: return
-        case .notMember: fail(vs, "\(what) is not in value set \(vs.label)")
+        case .notMember: fail(vs, "\(what()) is not in value set \(vs.label)")
         case let .cannotTell(why): noteNotChecked(vs.url, vs.label, why)
         }
     }

@@ -53,7 +53,7 @@ final class ChildDef: @unchecked Sendable {
     /// Where its own children are defined: nil for XHTML and resources (the data names their type).
     var node: NodeDef?
     /// Its base binding, when layer 3 checks it (required or extensible).
-    var binding: BindingRecord?
+    var binding: BoundValueSet?
 
     init(info: ChildInfo, slot: Int, max: Int, definitionName: String, primitive: PrimitiveType?) {
         self.info = info
@@ -142,7 +142,7 @@ final class DefinitionCache: @unchecked Sendable {
             if case .primitive = info.content { primitive = PrimitiveType(rawValue: info.typeCode) ?? .string }
             let child = ChildDef(info: info, slot: slot, max: max, definitionName: definitionName, primitive: primitive)
             child.node = try childNode(info, in: model, profile: coreProfile(of: info, record))
-            if let binding = record?.binding, BindingChecker.isChecked(binding) { child.binding = binding }
+            if let binding = record?.binding, BindingChecker.isChecked(binding) { child.binding = BoundValueSet(binding) }
             byName[info.name] = child
         }
         def.children = ChildIndex(byName)

@@ -24,6 +24,15 @@ public final class ValueSetExpansion: Sendable {
         self.expansion = expansion
     }
 
+    /// The pack's code system behind a part that takes a whole system, when there is one (saves a
+    /// lookup by URL when comparing displays).
+    func codeSystem(_ system: String) -> CodeSystemIndex? {
+        for part in includes {
+            if case let .all(cs) = part.selection, cs.url == system { return cs }
+        }
+        return nil
+    }
+
     /// `'Name' (url)`, for messages.
     public var label: String {
         name.map { "'\($0)' (\(url))" } ?? "'\(url)'"
@@ -57,14 +66,20 @@ public final class ValueSetExpansion: Sendable {
         return expansion.values.contains { $0.contains(code) } ? .member : .notMember
     }
 
-    /// One `compose.include` or `compose.exclude`.
-    struct Part: Sendable {
+    /// One `compose.include` or `compose.exclude` (a class: iterating parts then copies no fields).
+    final class Part: Sendable {
         /// The code system, when the part names one.
         let system: String?
         /// What the part takes of ``system`` (unused when ``system`` is nil).
         let selection: Selection
         /// Value sets whose codes the part takes (all must contain the code).
         let valueSets: [Import]
+
+        init(system: String?, selection: Selection, valueSets: [Import]) {
+            self.system = system
+            self.selection = selection
+            self.valueSets = valueSets
+        }
 
         func contains(system codeSystem: String?, code: String) -> Membership {
             var result: Membership = .member
