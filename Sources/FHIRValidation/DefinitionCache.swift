@@ -52,6 +52,8 @@ final class ChildDef: @unchecked Sendable {
     let primitive: PrimitiveType?
     /// Where its own children are defined: nil for XHTML and resources (the data names their type).
     var node: NodeDef?
+    /// Its base binding, when layer 3 checks it (required or extensible).
+    var binding: BoundValueSet?
 
     init(info: ChildInfo, slot: Int, max: Int, definitionName: String, primitive: PrimitiveType?) {
         self.info = info
@@ -69,6 +71,8 @@ final class ChildDef: @unchecked Sendable {
 /// (its backbone elements and datatypes) under one lock, so a walk never locks again below it.
 final class DefinitionCache: @unchecked Sendable {
     let pack: DefinitionPack
+    /// Value sets and code systems for layer 3, compiled on first use.
+    let terminology: TerminologyResolver
     private let lock = NSLock()
     private var nodes: [String: NodeDef] = [:]
     /// Resource types by name; `.none` remembers an unknown or abstract name.
@@ -83,6 +87,7 @@ final class DefinitionCache: @unchecked Sendable {
 
     init(pack: DefinitionPack) {
         self.pack = pack
+        self.terminology = TerminologyResolver(pack: pack)
     }
 
     /// The root definition of a resource type, or why the name is no resource type.
@@ -137,6 +142,7 @@ final class DefinitionCache: @unchecked Sendable {
             if case .primitive = info.content { primitive = PrimitiveType(rawValue: info.typeCode) ?? .string }
             let child = ChildDef(info: info, slot: slot, max: max, definitionName: definitionName, primitive: primitive)
             child.node = try childNode(info, in: model, profile: coreProfile(of: info, record))
+            if let binding = record?.binding, BindingChecker.isChecked(binding) { child.binding = BoundValueSet(binding) }
             byName[info.name] = child
         }
         def.children = ChildIndex(byName)

@@ -17,6 +17,8 @@ struct ProfileRules {
     let requested: [String]
     var issues: [Issue] = []
     var path = PathStack()
+    /// Layer 3 for the profiles' own bindings: the checker and the message's report so far.
+    var terminology: (checker: BindingChecker, report: TerminologyReport)?
     /// The resource being walked (an index into ``resources``): references resolve from it.
     private var current = 0
     /// Slicings already reported as unevaluable in this message.
@@ -158,6 +160,10 @@ struct ProfileRules {
         if let pattern = def.pattern, !ValueConformance.contains(e, pattern) {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e)
+        }
+        if let binding = def.record.binding, terminology != nil, BindingChecker.isChecked(binding),
+           let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
+            terminology!.checker.check(e, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
         }
         if !def.targetProfiles.isEmpty, let reference = e.child("reference") {
             checkTarget(reference, def, profile)

@@ -12,6 +12,9 @@ struct StructureWalker {
     /// Occurrence counts per child definition of the elements being walked, one stacked frame per
     /// element (grows to the tree depth once; no allocation per element).
     var counts: [Int] = []
+    /// Layer 3: check bound elements against their value sets (``checkBinding(_:_:)``).
+    var checkTerminology = true
+    var terminology = TerminologyReport()
 
     init(cache: DefinitionCache, syntax: SourceSyntax, checkOrder: Bool) {
         self.cache = cache
@@ -136,7 +139,10 @@ struct StructureWalker {
         }
         if let primitive = def.primitive {
             if let value = c.value {
+                let found = issues.count
                 checkPrimitive(value, primitive, def, c)
+                // A value already wrong by its lexical rule is not looked up in its value set too.
+                if def.binding != nil && issues.count == found { checkBinding(c, def) }
             } else if c.children.isEmpty {
                 reportEmpty(c)
             }
@@ -151,6 +157,7 @@ struct StructureWalker {
                 return
             }
         }
+        if def.binding != nil && def.primitive == nil { checkBinding(c, def) }
         if let node = def.node, !c.children.isEmpty { walkChildren(of: c, node) }
     }
 

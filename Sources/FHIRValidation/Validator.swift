@@ -11,13 +11,16 @@ public enum SourceSyntax: Sendable {
 public struct ValidationOptions: Sendable {
     /// Check that XML children follow the definition order (F5); only applies to ``SourceSyntax/xml``.
     public var checkElementOrder: Bool = true
+    /// Layer 3: check required and extensible bindings against the pack's value sets.
+    public var checkTerminology: Bool = true
     /// Profiles (canonical URLs) every resource of their type is checked against, besides the ones
     /// it claims in `meta.profile` (`dch validate --profile`).
     public var profiles: [String] = []
 
     /// Options; every check is on by default.
-    public init(checkElementOrder: Bool = true, profiles: [String] = []) {
+    public init(checkElementOrder: Bool = true, checkTerminology: Bool = true, profiles: [String] = []) {
         self.checkElementOrder = checkElementOrder
+        self.checkTerminology = checkTerminology
         self.profiles = profiles
     }
 }
@@ -26,7 +29,8 @@ public struct ValidationOptions: Sendable {
 ///
 /// Layer 1 (structure against the base STU3 definitions): unknown elements and resource types,
 /// cardinality, empty elements and values, XML element order, JSON value kinds and the lexical rule
-/// of every primitive type. Layer 4 (Bundles, `bundle.*`): fullUrl uniqueness and consistency, the
+/// of every primitive type. Layer 3 (terminology, `terminology.*`): required and extensible bindings
+/// of the base definitions checked against the pack's value sets (see ``BindingChecker``). Layer 4 (Bundles, `bundle.*`): fullUrl uniqueness and consistency, the
 /// MessageHeader first in a message, and every reference in a message or document Bundle resolving
 /// to an entry or a contained resource. Every issue carries a stable rule id (`struct.*`, `value.*`), an
 /// OperationOutcome issue type, a FHIRPath location and the element's source position.
@@ -66,11 +70,18 @@ public struct Validator: Sendable {
     public func validate(_ root: Element, syntax: SourceSyntax) -> [Issue] {
         var walker = StructureWalker(cache: cache, syntax: syntax,
                                      checkOrder: options.checkElementOrder && syntax == .xml)
+        walker.checkTerminology = options.checkTerminology
         walker.validateRoot(root)
         var issues = walker.issues
-        // Layer 2: profiles claimed or requested, and every extension by its URL.
+        // Layer 2: profiles claimed or requested (their bindings through layer 3, sharing its
+        // once-per-message notes), and every extension by its URL.
         var profiles = ProfileRules(profiles: profileCache, definitions: cache, root: root, requested: options.profiles)
+        if options.checkTerminology { profiles.terminology = (bindingChecker, walker.terminology) }
         profiles.check()
+        issues += walker.terminology.issues
+        if let report = profiles.terminology?.report {
+            issues += Self.withoutRepeats(Array(report.issues.dropFirst(walker.terminology.issues.count)), of: issues)
+        }
         issues += Self.withoutRepeats(profiles.issues, of: issues)
         // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
         if root.resourceType == "Bundle" {
@@ -81,12 +92,24 @@ public struct Validator: Sendable {
         return issues
     }
 
+    /// The terminology checker of this validator (layer 3), sharing its compiled value sets: for
+    /// checking a profile's bindings with the same ``TerminologyReport`` as the base walk.
+    public var bindingChecker: BindingChecker {
+        BindingChecker(resolver: cache.terminology)
+    }
+
     /// A profile walk can meet one problem twice (a slice and its sliced element, an extension's
-    /// own definition and the profile that slices it) or meet what layer 1 found (a required
-    /// element both define): each is reported once.
+    /// own definition and the profile that slices it, a binding the base also has) or meet what
+    /// layer 1 found (a required element both define): each is reported once.
     static func withoutRepeats(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
-        var seen = Set(earlier.lazy.filter { $0.rule == "struct.min" || $0.rule == "struct.max" }
-            .map { "profile." + $0.rule.dropFirst("struct.".count) + "\u{0}" + ($0.path ?? "") })
-        return found.filter { seen.insert($0.rule + "\u{0}" + ($0.path ?? "")).inserted }
+        var seen = Set(earlier.lazy.map(repeatKey))
+        return found.filter { seen.insert(repeatKey($0)).inserted }
+    }
+
+    /// Rule (layer 1's min/max counted as the profile's), path, and for terminology the message
+    /// (two bindings of one element are two findings).
+    private static func repeatKey(_ issue: Issue) -> String {
+        let rule = issue.rule.hasPrefix("struct.") ? "profile." + issue.rule.dropFirst("struct.".count) : issue.rule
+        return rule + "\u{0}" + (issue.path ?? "") + "\u{0}" + (issue.rule.hasPrefix("terminology.") ? issue.message : "")
     }
 }
