@@ -80,7 +80,10 @@ public struct Validator: Sendable {
         profiles.check()
         issues += walker.terminology.issues
         if let report = profiles.terminology?.report {
-            issues += Self.withoutRepeats(Array(report.issues.dropFirst(walker.terminology.issues.count)), of: issues)
+            // A value layer 1 found malformed (`value.*`) is not judged again against a profile's binding.
+            let malformed = Set(walker.issues.lazy.filter { $0.rule.hasPrefix("value.") }.compactMap(\.path))
+            let bindings = report.issues.dropFirst(walker.terminology.issues.count).filter { !malformed.contains($0.path ?? "") }
+            issues += Self.withoutRepeats(Array(bindings), of: issues)
         }
         issues += Self.withoutRepeats(profiles.issues, of: issues)
         // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).

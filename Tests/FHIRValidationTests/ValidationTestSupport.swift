@@ -43,6 +43,10 @@ enum VT {
 
     static func errors(_ issues: [Issue]) -> [Issue] { issues.filter { $0.severity >= .error } }
 
+    /// Errors and warnings: what makes a message less than valid (information, such as a binding
+    /// to SNOMED CT that cannot be checked offline, does not).
+    static func findings(_ issues: [Issue]) -> [Issue] { issues.filter { $0.severity >= .warning } }
+
     /// The rule prefixes of layers 2, 3 and 5 (profiles, terminology, invariants).
     static let definitionLayerPrefixes = ["profile.", "terminology.", "invariant."]
 
