@@ -11,10 +11,13 @@ public enum SourceSyntax: Sendable {
 public struct ValidationOptions: Sendable {
     /// Check that XML children follow the definition order (F5); only applies to ``SourceSyntax/xml``.
     public var checkElementOrder: Bool = true
+    /// Evaluate the FHIRPath invariants of the base definitions (layer 5).
+    public var checkInvariants: Bool = true
 
     /// Options; every check is on by default.
-    public init(checkElementOrder: Bool = true) {
+    public init(checkElementOrder: Bool = true, checkInvariants: Bool = true) {
         self.checkElementOrder = checkElementOrder
+        self.checkInvariants = checkInvariants
     }
 }
 
@@ -24,7 +27,8 @@ public struct ValidationOptions: Sendable {
 /// cardinality, empty elements and values, XML element order, JSON value kinds and the lexical rule
 /// of every primitive type. Layer 4 (Bundles, `bundle.*`): fullUrl uniqueness and consistency, the
 /// MessageHeader first in a message, and every reference in a message or document Bundle resolving
-/// to an entry or a contained resource. Every issue carries a stable rule id (`struct.*`, `value.*`), an
+/// to an entry or a contained resource. Layer 5 (`invariant.*`): the FHIRPath constraints of the base
+/// definitions on every element (``InvariantChecker``). Every issue carries a stable rule id (`struct.*`, `value.*`), an
 /// OperationOutcome issue type, a FHIRPath location and the element's source position.
 ///
 /// ```swift
@@ -41,12 +45,15 @@ public struct Validator: Sendable {
     public let options: ValidationOptions
     /// Compiled per-type definitions, shared by copies of this validator.
     let cache: DefinitionCache
+    /// Layer 5: the FHIRPath engine and compiled invariants, shared by copies of this validator.
+    public let invariants: InvariantChecker
 
     /// A validator over a pack.
     public init(pack: DefinitionPack, options: ValidationOptions = .init()) {
         self.pack = pack
         self.options = options
         self.cache = DefinitionCache(pack: pack)
+        self.invariants = InvariantChecker(pack: pack)
     }
 
     /// All issues of one message (never throws for content problems; pack problems become fatal issues).
@@ -54,10 +61,15 @@ public struct Validator: Sendable {
         var walker = StructureWalker(cache: cache, syntax: syntax,
                                      checkOrder: options.checkElementOrder && syntax == .xml)
         walker.validateRoot(root)
-        guard root.resourceType == "Bundle" else { return walker.issues }
-        // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
-        var bundle = BundleRules(cache: cache)
-        bundle.check(root)
-        return walker.issues + bundle.issues
+        var issues = walker.issues
+        if root.resourceType == "Bundle" {
+            // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
+            var bundle = BundleRules(cache: cache)
+            bundle.check(root)
+            issues += bundle.issues
+        }
+        // Layer 5: the invariants (FHIRPath constraints) of the base definitions.
+        if options.checkInvariants { issues += invariants.validate(root) }
+        return issues
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+import FHIRPath
+
+/// What layer 5 needs at one kind of element, compiled once: its FHIR type, where its children are
+/// defined, and the constraints its base STU3 definitions declare.
+final class InvariantSite: @unchecked Sendable {
+    let typeName: String?
+    let context: TypeContext?
+    let constraints: [CompiledConstraint]
+
+    init(typeName: String?, context: TypeContext?, constraints: [CompiledConstraint]) {
+        self.typeName = typeName
+        self.context = context
+        self.constraints = constraints
+    }
+}
+
+/// Sites by child definition and by resource type.
+///
+/// An element's constraints are those of its own element definition in the structure that defines
+/// it (`Bundle.entry`: bdl-5, bdl-8) plus those of its datatype's root (`Quantity`: qty-3; a core
+/// profile of the type where the base names one, `SimpleQuantity`: sqty-1; `Extension`: ext-1). A
+/// resource's are those of its definition's root (dom-1…4 and its own).
+///
+/// ele-1 is left out everywhere: layer 1 checks it natively (`struct.empty`, `value.empty`), on
+/// every element, and evaluating it here would repeat each finding.
+final class InvariantSiteCache: @unchecked Sendable {
+    private let engine: FHIRPathEngine
+    private let lock = NSLock()
+    private var byChild: [ObjectIdentifier: InvariantSite] = [:]
+    private var byResource: [String: InvariantSite] = [:]
+    /// Root constraints of a structure, and element records by path, per structure URL.
+    private var records: [String: [String: ElementRecord]] = [:]
+
+    init(engine: FHIRPathEngine) {
+        self.engine = engine
+    }
+
+    var pack: DefinitionPack { engine.pack }
+
+    func resource(_ element: Element) -> (TypedElement, InvariantSite) {
+        let typed = engine.typedResource(element)
+        let type = typed.typeName ?? ""
+        if let known = lock.withLock({ byResource[type] }) { return (typed, known) }
+        let url = DefinitionPack.coreStructurePrefix + type
+        let site = InvariantSite(typeName: type, context: typed.context, constraints: rootConstraints(url))
+        lock.withLock { byResource[type] = site }
+        return (typed, site)
+    }
+
+    /// The site of a child defined by `info` in the structure `owner` (a type model's URL).
+    func child(_ info: ChildInfo, owner: TypeModel) -> InvariantSite {
+        let id = ObjectIdentifier(info)
+        if let known = lock.withLock({ byChild[id] }) { return known }
+        let typed = engine.typed(Element(name: info.name), as: info)
+        let record = elementRecord(url: owner.url, path: info.definitionPath)
+        var list = constraints(of: record, url: owner.url)
+        switch info.content {
+        case .complex, .primitive:
+            // The datatype's own rules; a core profile of it (SimpleQuantity) where the base names one.
+            let profile = record?.types?.first(where: { $0.code == info.typeCode })?.profile
+            let typeURL = profile.flatMap { $0.hasPrefix(DefinitionPack.coreStructurePrefix) ? $0 : nil }
+                ?? DefinitionPack.coreStructurePrefix + info.typeCode
+            for c in rootConstraints(typeURL) where !list.contains(where: { $0.record.key == c.record.key }) {
+                list.append(c)
+            }
+        default:
+            break
+        }
+        let site = InvariantSite(typeName: typed.typeName, context: typed.context, constraints: list)
+        lock.withLock { byChild[id] = site }
+        return site
+    }
+
+    private func rootConstraints(_ url: String) -> [CompiledConstraint] {
+        guard let record = (try? pack.structure(url: url)) ?? nil, let root = record.elements.first else { return [] }
+        return compile(record.constraints(of: root))
+    }
+
+    private func constraints(of element: ElementRecord?, url: String) -> [CompiledConstraint] {
+        guard let element, element.constraintIndices != nil,
+              let record = (try? pack.structure(url: url)) ?? nil else { return [] }
+        return compile(record.constraints(of: element))
+    }
+
+    private func compile(_ records: [ConstraintRecord]) -> [CompiledConstraint] {
+        // ele-1: layer 1's (see the type comment).
+        records.filter { $0.key != "ele-1" }.map { CompiledConstraint($0, engine: engine) }
+    }
+
+    private func elementRecord(url: String, path: String) -> ElementRecord? {
+        if let known = lock.withLock({ records[url] }) { return known[path] }
+        var byPath: [String: ElementRecord] = [:]
+        for e in (try? pack.structure(url: url))??.elements ?? [] where e.sliceName == nil && byPath[e.path] == nil {
+            byPath[e.path] = e
+        }
+        lock.withLock { records[url] = byPath }
+        return byPath[path]
+    }
+}
