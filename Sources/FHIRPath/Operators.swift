@@ -105,7 +105,8 @@ extension Evaluation {
                 }
             }
         }
-        throw FHIRPathEvaluationError("\(what) is not evaluated for these operand types (date arithmetic is not supported)")
+        // Date and quantity arithmetic (`@2019 + 1 year`) are not evaluated: an error, never a guess.
+        throw FHIRPathEvaluationError("\(what) is not evaluated for these operand types")
     }
 }
 
