@@ -121,6 +121,8 @@ public struct InvariantRun {
     /// The issues found so far.
     public private(set) var issues: [Issue] = []
     private var notEvaluated: Set<String> = []
+    /// Keys another layer checks natively in this message (layer 5 leaves them out).
+    var skippedKeys: Set<String> = []
     /// Number of constraint evaluations made (for measurements and tests).
     public private(set) var evaluations = 0
 
@@ -150,6 +152,7 @@ public struct InvariantRun {
     public mutating func check(_ constraints: [CompiledConstraint], on element: TypedElement, path: () -> String) {
         for constraint in constraints {
             let key = constraint.record.key
+            if !skippedKeys.isEmpty && skippedKeys.contains(key) { continue }
             let expression: FHIRPathExpression
             switch constraint.expression {
             case let .success(e): expression = e

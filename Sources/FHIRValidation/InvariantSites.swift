@@ -24,8 +24,8 @@ final class InvariantSite: @unchecked Sendable {
 /// profile of the type where the base names one, `SimpleQuantity`: sqty-1; `Extension`: ext-1). A
 /// resource's are those of its definition's root (dom-1…4 and its own).
 ///
-/// ele-1 is left out everywhere: layer 1 checks it natively (`struct.empty`, `value.empty`), on
-/// every element, and evaluating it here would repeat each finding.
+/// Constraints another layer already checks natively are left out, so that one defect is reported
+/// once (``nativelyChecked``).
 final class InvariantSiteCache: @unchecked Sendable {
     private let engine: FHIRPathEngine
     private let lock = NSLock()
@@ -85,9 +85,16 @@ final class InvariantSiteCache: @unchecked Sendable {
         return compile(record.constraints(of: element))
     }
 
+    /// Keys checked natively by other layers:
+    /// - ele-1 (a value or children): layer 1, on every element (`struct.empty`, `value.empty`);
+    /// - bdl-5 (entry has a resource, request or response), bdl-7 (fullUrls unique), bdl-8 (no
+    ///   `/_history/` in fullUrl): layer 4 (`bundle.*`);
+    /// - sqty-1 (a SimpleQuantity has no comparator): layer 1 validates such elements against the
+    ///   SimpleQuantity definition, whose comparator has max 0 (`struct.max`).
+    static let nativelyChecked: Set<String> = ["ele-1", "bdl-5", "bdl-7", "bdl-8", "sqty-1"]
+
     private func compile(_ records: [ConstraintRecord]) -> [CompiledConstraint] {
-        // ele-1: layer 1's (see the type comment).
-        records.filter { $0.key != "ele-1" }.map { CompiledConstraint($0, engine: engine) }
+        records.filter { !Self.nativelyChecked.contains($0.key) }.map { CompiledConstraint($0, engine: engine) }
     }
 
     private func elementRecord(url: String, path: String) -> ElementRecord? {
