@@ -34,8 +34,8 @@ public final class FHIRPathEngine: @unchecked Sendable {
     public let pack: DefinitionPack
     private let lock = NSLock()
     private var compiled: [String: Result<FHIRPathExpression, FHIRPathSyntaxError>] = [:]
-    private var childTypes: [ObjectIdentifier: (String?, TypeContext?)] = [:]
-    private var resourceContexts: [String: TypeContext?] = [:]
+    private var childTypes: [ObjectIdentifier: ElementType] = [:]
+    private var resourceTypes: [String: ElementType?] = [:]
     private var ancestry: [String: [String]] = [:]
     private var regexes: [String: NSRegularExpression] = [:]
 
@@ -88,44 +88,44 @@ public final class FHIRPathEngine: @unchecked Sendable {
 
     /// A resource element typed by its `resourceType` (untyped when the type is unknown).
     public func typedResource(_ element: Element) -> TypedElement {
-        let type = element.resourceType ?? element.name
-        return TypedElement(element: element, typeName: type, context: resourceContext(type))
+        TypedElement(element: element, type: resourceType(element.resourceType ?? element.name))
     }
 
     /// A child element typed by its definition in the parent (`info` from the parent's child table;
     /// nil when the definitions do not know it).
     public func typed(_ element: Element, as info: ChildInfo?) -> TypedElement {
         guard let info else {
-            if let type = element.resourceType { return typedResource(element) }
-            return TypedElement(element: element, typeName: nil, context: nil)
+            if element.resourceType != nil { return typedResource(element) }
+            return TypedElement(element: element, type: nil)
         }
         if case .resource = info.content { return typedResource(element) }
-        let id = ObjectIdentifier(info)
-        if let (type, context) = lock.withLock({ childTypes[id] }) {
-            return TypedElement(element: element, typeName: type, context: context)
-        }
-        let type: String
-        let context: TypeContext?
-        switch info.content {
-        case let .backbone(owner, path):
-            type = info.typeCode == "Element" ? "Element" : "BackboneElement"
-            context = (try? pack.type(named: owner)).flatMap { $0 }.map { TypeContext(model: $0, path: path) }
-        case .xhtml:
-            type = "xhtml"
-            context = nil
-        default:
-            type = info.typeCode
-            context = (try? pack.context(forType: info.typeCode)) ?? nil
-        }
-        lock.withLock { childTypes[id] = (type, context) }
-        return TypedElement(element: element, typeName: type, context: context)
+        return TypedElement(element: element, type: type(of: info))
     }
 
-    func resourceContext(_ type: String) -> TypeContext? {
-        if let known = lock.withLock({ resourceContexts[type] }) { return known }
-        let context = (try? pack.context(forType: type)) ?? nil
-        lock.withLock { resourceContexts[type] = context }
-        return context
+    /// The type of elements a child definition describes (cached per definition).
+    public func type(of info: ChildInfo) -> ElementType {
+        let id = ObjectIdentifier(info)
+        if let known = lock.withLock({ childTypes[id] }) { return known }
+        let made: ElementType
+        switch info.content {
+        case let .backbone(owner, path):
+            let context = (try? pack.type(named: owner)).flatMap { $0 }.map { TypeContext(model: $0, path: path) }
+            made = ElementType(name: info.typeCode == "Element" ? "Element" : "BackboneElement", context: context)
+        case .xhtml:
+            made = ElementType(name: "xhtml", context: nil)
+        default:
+            made = ElementType(name: info.typeCode, context: (try? pack.context(forType: info.typeCode)) ?? nil)
+        }
+        lock.withLock { childTypes[id] = made }
+        return made
+    }
+
+    /// The type of a resource by name; nil when the definitions do not know it.
+    public func resourceType(_ name: String) -> ElementType? {
+        if let known = lock.withLock({ resourceTypes[name] }) { return known }
+        let made = ((try? pack.context(forType: name)) ?? nil).map { ElementType(name: name, context: $0) }
+        lock.withLock { resourceTypes[name] = made }
+        return made
     }
 
     /// The type and its ancestors (`Patient`, `DomainResource`, `Resource`), from the definitions'

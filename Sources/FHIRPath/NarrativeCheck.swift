@@ -13,7 +13,11 @@ enum NarrativeCheck {
     ]
 
     static func passes(_ xhtml: String) -> Bool {
-        let bytes = Array(xhtml.utf8)
+        var xhtml = xhtml
+        return xhtml.withUTF8 { passes(bytes: $0) }
+    }
+
+    private static func passes(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         var hasContent = false
         var depth = 0
@@ -35,7 +39,7 @@ enum NarrativeCheck {
             let closing = bytes[i] == UInt8(ascii: "/")
             if closing { i += 1 }
             let nameStart = i
-            while i < bytes.count, !" \t\r\n/>".utf8.contains(bytes[i]) { i += 1 }
+            while i < bytes.count, !Self.endsName(bytes[i]) { i += 1 }
             var name = String(decoding: bytes[nameStart..<i], as: UTF8.self).lowercased()
             if let colon = name.lastIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
             if forbidden.contains(name) { return false }
@@ -50,8 +54,7 @@ enum NarrativeCheck {
                 }
                 i += 1
             }
-            let tag = String(decoding: bytes[tagStart..<min(i, bytes.count)], as: UTF8.self).lowercased()
-            if Self.hasActiveAttribute(tag) { return false }
+            if Self.hasActiveAttribute(UnsafeBufferPointer(rebasing: bytes[tagStart..<min(i, bytes.count)])) { return false }
             let selfClosing = i > 0 && i - 1 < bytes.count && bytes[i - 1] == UInt8(ascii: "/")
             if closing { depth -= 1 } else if !selfClosing { depth += 1 }
             i += 1
@@ -59,22 +62,32 @@ enum NarrativeCheck {
         return hasContent
     }
 
-    /// An `on…=` event attribute or a `javascript:` URL in a start tag's attribute text.
-    private static func hasActiveAttribute(_ tag: String) -> Bool {
-        if tag.contains("javascript:") { return true }
-        var previous: Character = " "
-        var index = tag.startIndex
-        while index < tag.endIndex {
-            let c = tag[index]
-            if previous.isWhitespace && c == "o" && tag[index...].hasPrefix("on") {
-                var j = tag.index(index, offsetBy: 2)
-                while j < tag.endIndex && tag[j].isLetter { j = tag.index(after: j) }
-                if j > tag.index(index, offsetBy: 2) && j < tag.endIndex && (tag[j] == "=" || tag[j].isWhitespace) {
-                    return true
-                }
+    private static let javascript = Array("javascript:".utf8)
+
+    @inline(__always) private static func endsName(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "/") || b == UInt8(ascii: ">")
+    }
+
+    /// An `on…=` event attribute or a `javascript:` URL in a start tag's attribute bytes
+    /// (ASCII case folded; a byte scan, since this runs on every narrative).
+    private static func hasActiveAttribute(_ tag: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (lower(b) >= 97 && lower(b) <= 122) }
+        let script = Self.javascript
+        var k = tag.startIndex
+        while k < tag.endIndex {
+            let b = lower(tag[k])
+            if b == UInt8(ascii: "j"), tag.endIndex - k >= script.count,
+               (0..<script.count).allSatisfy({ lower(tag[k + $0]) == script[$0] }) {
+                return true
             }
-            previous = c
-            index = tag.index(after: index)
+            if b == UInt8(ascii: "o"), k > tag.startIndex, isSpace(tag[k - 1]), k + 1 < tag.endIndex, lower(tag[k + 1]) == UInt8(ascii: "n") {
+                var j = k + 2
+                while j < tag.endIndex && isLetter(tag[j]) { j += 1 }
+                if j > k + 2 && j < tag.endIndex && (tag[j] == UInt8(ascii: "=") || isSpace(tag[j])) { return true }
+            }
+            k += 1
         }
         return false
     }

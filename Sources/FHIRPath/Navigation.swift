@@ -20,10 +20,10 @@ extension FHIRPathEngine {
         // The attributes XML keeps outside the children: `Element.id` and `Extension.url`.
         if name == "id", !t.element.isResource, let id = t.element.id {
             out.append(.element(TypedElement(element: Element(name: "id", value: id, position: t.element.position),
-                                             typeName: "string", context: nil)))
+                                             type: ElementType.string)))
         } else if name == "url", let url = t.element.url {
             out.append(.element(TypedElement(element: Element(name: "url", value: url, position: t.element.position),
-                                             typeName: "uri", context: nil)))
+                                             type: ElementType.uri)))
         }
     }
 

@@ -2,22 +2,46 @@ import Foundation
 import FHIRModel
 import FHIRDefinitions
 
-/// An element of a message seen through its definition: the node, its FHIR type and where its own
-/// children are defined.
+/// A FHIR type as the evaluator sees it: its name and where its children are defined. Shared
+/// (one object per definition), so that passing typed elements around costs one reference.
+public final class ElementType: Sendable {
+    /// The FHIR type code (`Quantity`, `string`, `Patient`, `BackboneElement`).
+    public let name: String
+    /// Where children of elements of this type are defined; nil when they are matched by name only.
+    public let context: TypeContext?
+
+    /// A type.
+    public init(name: String, context: TypeContext?) {
+        self.name = name
+        self.context = context
+    }
+
+    static let string = ElementType(name: "string", context: nil)
+    static let uri = ElementType(name: "uri", context: nil)
+}
+
+/// An element of a message seen through its definition: the node and its FHIR type.
 public struct TypedElement: Sendable {
     /// The node.
     public var element: Element
-    /// Its FHIR type code (`Quantity`, `string`, `Patient`, `BackboneElement`), or nil when the
-    /// definitions do not know the element.
-    public var typeName: String?
-    /// Where its children are defined; nil for untyped nodes (children are then matched by name).
-    public var context: TypeContext?
+    /// Its type, or nil when the definitions do not know the element.
+    public var type: ElementType?
 
-    /// A typed element.
+    /// Its FHIR type code, or nil when untyped.
+    public var typeName: String? { type?.name }
+    /// Where its children are defined; nil for untyped nodes (children are then matched by name).
+    public var context: TypeContext? { type?.context }
+
+    /// A typed element sharing a type object.
+    public init(element: Element, type: ElementType?) {
+        self.element = element
+        self.type = type
+    }
+
+    /// A typed element with a type made for it.
     public init(element: Element, typeName: String?, context: TypeContext?) {
         self.element = element
-        self.typeName = typeName
-        self.context = context
+        self.type = typeName.map { ElementType(name: $0, context: context) }
     }
 }
 

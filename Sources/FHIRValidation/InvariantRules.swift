@@ -59,7 +59,7 @@ struct InvariantRules {
                 continue
             }
             let site = sites.child(info, owner: model)
-            let typed = TypedElement(element: c, typeName: site.typeName, context: site.context)
+            let typed = TypedElement(element: c, type: site.type)
             evaluate(site, typed)
             if !c.children.isEmpty { walkChildren(typed) }
         }

@@ -6,13 +6,11 @@ import FHIRPath
 /// What layer 5 needs at one kind of element, compiled once: its FHIR type, where its children are
 /// defined, and the constraints its base STU3 definitions declare.
 final class InvariantSite: @unchecked Sendable {
-    let typeName: String?
-    let context: TypeContext?
+    let type: ElementType?
     let constraints: [CompiledConstraint]
 
-    init(typeName: String?, context: TypeContext?, constraints: [CompiledConstraint]) {
-        self.typeName = typeName
-        self.context = context
+    init(type: ElementType?, constraints: [CompiledConstraint]) {
+        self.type = type
         self.constraints = constraints
     }
 }
@@ -45,7 +43,7 @@ final class InvariantSiteCache: @unchecked Sendable {
         let type = typed.typeName ?? ""
         if let known = lock.withLock({ byResource[type] }) { return (typed, known) }
         let url = DefinitionPack.coreStructurePrefix + type
-        let site = InvariantSite(typeName: type, context: typed.context, constraints: rootConstraints(url))
+        let site = InvariantSite(type: typed.type, constraints: rootConstraints(url))
         lock.withLock { byResource[type] = site }
         return (typed, site)
     }
@@ -54,7 +52,7 @@ final class InvariantSiteCache: @unchecked Sendable {
     func child(_ info: ChildInfo, owner: TypeModel) -> InvariantSite {
         let id = ObjectIdentifier(info)
         if let known = lock.withLock({ byChild[id] }) { return known }
-        let typed = engine.typed(Element(name: info.name), as: info)
+        let type = engine.type(of: info)
         let record = elementRecord(url: owner.url, path: info.definitionPath)
         var list = constraints(of: record, url: owner.url)
         switch info.content {
@@ -69,7 +67,7 @@ final class InvariantSiteCache: @unchecked Sendable {
         default:
             break
         }
-        let site = InvariantSite(typeName: typed.typeName, context: typed.context, constraints: list)
+        let site = InvariantSite(type: type, constraints: list)
         lock.withLock { byChild[id] = site }
         return site
     }

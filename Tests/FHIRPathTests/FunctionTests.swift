@@ -62,6 +62,20 @@ final class FunctionTests: XCTestCase {
         XCTAssertEqual(try FP.text("text.div.htmlChecks()"), "[true]")
     }
 
+    func testHtmlChecksRefusesActiveContentAndBlankText() throws {
+        func check(_ div: String) throws -> String {
+            let json = "{\"resourceType\": \"Basic\", \"code\": {\"text\": \"x\"}, \"text\": {\"status\": \"generated\", \"div\": \"\(div)\"}}"
+            return try FP.text("text.div.htmlChecks()", on: json)
+        }
+        let ns = "xmlns=\\\"http://www.w3.org/1999/xhtml\\\""
+        XCTAssertEqual(try check("<div \(ns)><p>Seen <b>today</b></p></div>"), "[true]")
+        XCTAssertEqual(try check("<div \(ns)><img src=\\\"a.png\\\"/></div>"), "[true]", "an image is content")
+        XCTAssertEqual(try check("<div \(ns)> </div>"), "[false]", "txt-2: no text")
+        XCTAssertEqual(try check("<div \(ns)>x<script>alert(1)</script></div>"), "[false]")
+        XCTAssertEqual(try check("<div \(ns)><p onclick=\\\"go()\\\">x</p></div>"), "[false]")
+        XCTAssertEqual(try check("<div \(ns)><a href=\\\"javascript:go()\\\">x</a></div>"), "[false]")
+    }
+
     func testTraceCallsTheTracer() throws {
         let engine = try FP.engine()
         let env = FHIRPathEnvironment(root: try FP.resource(FP.patient), engine: engine)
