@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FHIRJSON", targets: ["FHIRJSON"]),
         .library(name: "FHIRConversion", targets: ["FHIRConversion"]),
         .library(name: "FHIRDefinitionImport", targets: ["FHIRDefinitionImport"]),
+        .library(name: "FHIRPath", targets: ["FHIRPath"]),
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
         .executable(name: "dch", targets: ["dch"]),
@@ -30,7 +31,8 @@ let package = Package(
         .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
-        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "CLibXML2"]),
+        .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions"]),
+        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(
             name: "FHIRDefinitionImport",
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",

@@ -13,14 +13,18 @@ public struct ValidationOptions: Sendable {
     public var checkElementOrder: Bool = true
     /// Layer 3: check required and extensible bindings against the pack's value sets.
     public var checkTerminology: Bool = true
+    /// Layer 5: evaluate the FHIRPath invariants of the base definitions.
+    public var checkInvariants: Bool = true
     /// Profiles (canonical URLs) every resource of their type is checked against, besides the ones
     /// it claims in `meta.profile` (`dch validate --profile`).
     public var profiles: [String] = []
 
     /// Options; every check is on by default.
-    public init(checkElementOrder: Bool = true, checkTerminology: Bool = true, profiles: [String] = []) {
+    public init(checkElementOrder: Bool = true, checkTerminology: Bool = true, checkInvariants: Bool = true,
+                profiles: [String] = []) {
         self.checkElementOrder = checkElementOrder
         self.checkTerminology = checkTerminology
+        self.checkInvariants = checkInvariants
         self.profiles = profiles
     }
 }
@@ -32,7 +36,8 @@ public struct ValidationOptions: Sendable {
 /// of every primitive type. Layer 3 (terminology, `terminology.*`): required and extensible bindings
 /// of the base definitions checked against the pack's value sets (see ``BindingChecker``). Layer 4 (Bundles, `bundle.*`): fullUrl uniqueness and consistency, the
 /// MessageHeader first in a message, and every reference in a message or document Bundle resolving
-/// to an entry or a contained resource. Every issue carries a stable rule id (`struct.*`, `value.*`), an
+/// to an entry or a contained resource. Layer 5 (`invariant.*`): the FHIRPath constraints of the base
+/// definitions on every element (``InvariantChecker``). Every issue carries a stable rule id (`struct.*`, `value.*`), an
 /// OperationOutcome issue type, a FHIRPath location and the element's source position.
 ///
 /// ```swift
@@ -51,6 +56,8 @@ public struct Validator: Sendable {
     let cache: DefinitionCache
     /// Compiled profiles, shared by copies of this validator.
     let profileCache: ProfileCache
+    /// Layer 5: the FHIRPath engine and compiled invariants, shared by copies of this validator.
+    public let invariants: InvariantChecker
 
     /// A validator over a pack.
     public init(pack: DefinitionPack, options: ValidationOptions = .init()) {
@@ -58,6 +65,7 @@ public struct Validator: Sendable {
         self.options = options
         self.cache = DefinitionCache(pack: pack)
         self.profileCache = ProfileCache(pack: pack)
+        self.invariants = InvariantChecker(pack: pack)
     }
 
     /// The URLs among `urls` that the pack holds no StructureDefinition for (to refuse a
@@ -92,6 +100,8 @@ public struct Validator: Sendable {
             bundle.check(root)
             issues += bundle.issues
         }
+        // Layer 5: the invariants (FHIRPath constraints) of the base definitions.
+        if options.checkInvariants { issues += invariants.validate(root) }
         return issues
     }
 

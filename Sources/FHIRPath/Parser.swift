@@ -1,0 +1,210 @@
+import Foundation
+
+/// A recursive-descent parser for the FHIRPath grammar of FHIR STU3 (FHIRPath normative N1
+/// precedence): invocation and indexer, unary sign, multiplicative, additive, `is`/`as`, union,
+/// inequality, equality, membership, `and`, `or`/`xor`, `implies`.
+struct Parser {
+    private let tokens: [Token]
+    private var p = 0
+
+    init(tokens: [Token]) { self.tokens = tokens }
+
+    /// Parses a whole expression; anything left over is an error.
+    static func parse(_ text: String) throws -> Node {
+        var parser = Parser(tokens: try Lexer.tokens(text))
+        let node = try parser.expression(0)
+        guard parser.current.kind == .end else {
+            throw FHIRPathSyntaxError("unexpected \(parser.describe(parser.current))", column: parser.current.column)
+        }
+        return node
+    }
+
+    private var current: Token { tokens[p] }
+
+    /// Binding levels, tightest last (the unary sign and invocation bind tighter than all of them).
+    private static let levels: [[String]] = [
+        ["implies"], ["or", "xor"], ["and"], ["in", "contains"], ["=", "~", "!=", "!~"],
+        ["<", ">", "<=", ">="], ["|"], ["is", "as"], ["+", "-", "&"], ["*", "/", "div", "mod"],
+    ]
+
+    /// The operator spelled by a token, if it is one (keyword operators are identifiers).
+    private func operatorText(_ t: Token) -> String? {
+        switch t.kind {
+        case let .symbol(s): return s
+        case let .identifier(s): return s
+        default: return nil
+        }
+    }
+
+    private mutating func expression(_ level: Int) throws -> Node {
+        if level == Self.levels.count { return try unary() }
+        var left = try expression(level + 1)
+        while let op = operatorText(current), Self.levels[level].contains(op) {
+            p += 1
+            if op == "is" || op == "as" {
+                left = .typeOp(isCheck: op == "is", left, try typeSpecifier())
+            } else {
+                let right = try expression(level + 1)
+                left = .binary(BinaryOperator(rawValue: op)!, left, right)
+            }
+        }
+        return left
+    }
+
+    private mutating func unary() throws -> Node {
+        if case let .symbol(s) = current.kind, s == "+" || s == "-" {
+            p += 1
+            let operand = try unary()
+            return .unary(s, operand)
+        }
+        return try postfix()
+    }
+
+    private mutating func postfix() throws -> Node {
+        var node = try term()
+        while true {
+            if current.kind == .symbol(".") {
+                p += 1
+                node = try invocation(on: node)
+            } else if current.kind == .symbol("[") {
+                p += 1
+                let index = try expression(0)
+                try expect("]")
+                node = .index(node, index)
+            } else {
+                return node
+            }
+        }
+    }
+
+    private mutating func term() throws -> Node {
+        let t = current
+        switch t.kind {
+        case let .string(s):
+            p += 1
+            return .literal(.string(s))
+        case let .number(lexeme):
+            p += 1
+            return try numberOrQuantity(lexeme, column: t.column)
+        case let .dateTime(text):
+            p += 1
+            guard let value = FHIRPathDateTime(literal: text) else {
+                throw FHIRPathSyntaxError("'@\(text)' is not a valid date, dateTime or time", column: t.column)
+            }
+            return .literal(.dateTime(value))
+        case let .externalConstant(name):
+            p += 1
+            return .external(name)
+        case let .special(name):
+            p += 1
+            return .special(name)
+        case .symbol("("):
+            p += 1
+            let inner = try expression(0)
+            try expect(")")
+            return inner
+        case .symbol("{"):
+            p += 1
+            try expect("}")
+            return .empty
+        case let .identifier(name) where name == "true" || name == "false":
+            p += 1
+            return .literal(.boolean(name == "true"))
+        case .identifier, .delimitedIdentifier:
+            return try invocation(on: nil)
+        default:
+            throw FHIRPathSyntaxError("unexpected \(describe(t))", column: t.column)
+        }
+    }
+
+    /// A member name or a function call, on an input (nil: the focus).
+    private mutating func invocation(on input: Node?) throws -> Node {
+        let t = current
+        let name: String
+        switch t.kind {
+        case let .identifier(n), let .delimitedIdentifier(n): name = n
+        case .special("this"), .special("index"), .special("total"):
+            // `x.$this` is not in the grammar; keep the error precise.
+            throw FHIRPathSyntaxError("a name is expected after '.'", column: t.column)
+        default:
+            throw FHIRPathSyntaxError("a name is expected, found \(describe(t))", column: t.column)
+        }
+        p += 1
+        guard current.kind == .symbol("(") else { return .member(input, name) }
+        p += 1
+        var args: [Node] = []
+        if current.kind != .symbol(")") {
+            args.append(try expression(0))
+            while current.kind == .symbol(",") {
+                p += 1
+                args.append(try expression(0))
+            }
+        }
+        try expect(")")
+        let function = Function(name: name)
+        guard function.arity.contains(args.count) else {
+            throw FHIRPathSyntaxError("\(name)() takes \(function.arity.lowerBound == function.arity.upperBound ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) to \(function.arity.upperBound)") argument(s), not \(args.count)", column: t.column)
+        }
+        return .call(input, function, args)
+    }
+
+    private mutating func typeSpecifier() throws -> TypeName {
+        guard case let .identifier(first) = current.kind else {
+            if case let .delimitedIdentifier(first) = current.kind { p += 1; return TypeName(namespace: nil, name: first) }
+            throw FHIRPathSyntaxError("a type name is expected", column: current.column)
+        }
+        p += 1
+        if current.kind == .symbol("."), case let .identifier(second) = tokens[p + 1].kind {
+            p += 2
+            return TypeName(namespace: first, name: second)
+        }
+        return TypeName(namespace: nil, name: first)
+    }
+
+    private static let calendarUnits: Set<String> = [
+        "year", "years", "month", "months", "week", "weeks", "day", "days",
+        "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
+    ]
+
+    private mutating func numberOrQuantity(_ lexeme: String, column: Int) throws -> Node {
+        if case let .string(unit) = current.kind {
+            p += 1
+            return .literal(.quantity(Decimal(string: lexeme) ?? 0, unit: unit))
+        }
+        if case let .identifier(word) = current.kind, Self.calendarUnits.contains(word) {
+            p += 1
+            return .literal(.quantity(Decimal(string: lexeme) ?? 0, unit: word))
+        }
+        if lexeme.contains(".") {
+            guard let d = Decimal(string: lexeme) else { throw FHIRPathSyntaxError("bad decimal '\(lexeme)'", column: column) }
+            return .literal(.decimal(d))
+        }
+        guard let n = Int(lexeme) else {
+            // Too large for an integer: keep it exact as a decimal.
+            guard let d = Decimal(string: lexeme) else { throw FHIRPathSyntaxError("bad number '\(lexeme)'", column: column) }
+            return .literal(.decimal(d))
+        }
+        return .literal(.integer(n))
+    }
+
+    private mutating func expect(_ symbol: String) throws {
+        guard current.kind == .symbol(symbol) else {
+            throw FHIRPathSyntaxError("'\(symbol)' expected, found \(describe(current))", column: current.column)
+        }
+        p += 1
+    }
+
+    private func describe(_ t: Token) -> String {
+        switch t.kind {
+        case let .identifier(s): return "'\(s)'"
+        case let .delimitedIdentifier(s): return "'`\(s)`'"
+        case let .string(s): return "string '\(s)'"
+        case let .number(s): return "number \(s)"
+        case let .dateTime(s): return "'@\(s)'"
+        case let .externalConstant(s): return "'%\(s)'"
+        case let .special(s): return "'$\(s)'"
+        case let .symbol(s): return "'\(s)'"
+        case .end: return "end of expression"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+import FHIRPath
+
+/// What layer 5 needs at one kind of element, compiled once: its FHIR type, where its children are
+/// defined, and the constraints its base STU3 definitions declare.
+final class InvariantSite: @unchecked Sendable {
+    let type: ElementType?
+    let constraints: [CompiledConstraint]
+
+    init(type: ElementType?, constraints: [CompiledConstraint]) {
+        self.type = type
+        self.constraints = constraints
+    }
+}
+
+/// Sites by child definition and by resource type.
+///
+/// An element's constraints are those of its own element definition in the structure that defines
+/// it (`Bundle.entry`: bdl-5, bdl-8) plus those of its datatype's root (`Quantity`: qty-3; a core
+/// profile of the type where the base names one, `SimpleQuantity`: sqty-1; `Extension`: ext-1). A
+/// resource's are those of its definition's root (dom-1…4 and its own).
+///
+/// Constraints another layer already checks natively are left out, so that one defect is reported
+/// once (``nativelyChecked``).
+final class InvariantSiteCache: @unchecked Sendable {
+    private let engine: FHIRPathEngine
+    private let lock = NSLock()
+    private var byChild: [ObjectIdentifier: InvariantSite] = [:]
+    private var byResource: [String: InvariantSite] = [:]
+    /// Root constraints of a structure, and element records by path, per structure URL.
+    private var records: [String: [String: ElementRecord]] = [:]
+
+    init(engine: FHIRPathEngine) {
+        self.engine = engine
+    }
+
+    var pack: DefinitionPack { engine.pack }
+
+    func resource(_ element: Element) -> (TypedElement, InvariantSite) {
+        let typed = engine.typedResource(element)
+        let type = typed.typeName ?? ""
+        if let known = lock.withLock({ byResource[type] }) { return (typed, known) }
+        let url = DefinitionPack.coreStructurePrefix + type
+        let site = InvariantSite(type: typed.type, constraints: rootConstraints(url))
+        lock.withLock { byResource[type] = site }
+        return (typed, site)
+    }
+
+    /// The site of a child defined by `info` in the structure `owner` (a type model's URL).
+    func child(_ info: ChildInfo, owner: TypeModel) -> InvariantSite {
+        let id = ObjectIdentifier(info)
+        if let known = lock.withLock({ byChild[id] }) { return known }
+        let type = engine.type(of: info)
+        let record = elementRecord(url: owner.url, path: info.definitionPath)
+        var list = constraints(of: record, url: owner.url)
+        switch info.content {
+        case .complex, .primitive:
+            // The datatype's own rules; a core profile of it (SimpleQuantity) where the base names one.
+            let profile = record?.types?.first(where: { $0.code == info.typeCode })?.profile
+            let typeURL = profile.flatMap { $0.hasPrefix(DefinitionPack.coreStructurePrefix) ? $0 : nil }
+                ?? DefinitionPack.coreStructurePrefix + info.typeCode
+            for c in rootConstraints(typeURL) where !list.contains(where: { $0.record.key == c.record.key }) {
+                list.append(c)
+            }
+        default:
+            break
+        }
+        let site = InvariantSite(type: type, constraints: list)
+        lock.withLock { byChild[id] = site }
+        return site
+    }
+
+    private func rootConstraints(_ url: String) -> [CompiledConstraint] {
+        guard let record = (try? pack.structure(url: url)) ?? nil, let root = record.elements.first else { return [] }
+        return compile(record.constraints(of: root))
+    }
+
+    private func constraints(of element: ElementRecord?, url: String) -> [CompiledConstraint] {
+        guard let element, element.constraintIndices != nil,
+              let record = (try? pack.structure(url: url)) ?? nil else { return [] }
+        return compile(record.constraints(of: element))
+    }
+
+    /// Keys checked natively by other layers:
+    /// - ele-1 (a value or children): layer 1, on every element (`struct.empty`, `value.empty`);
+    /// - bdl-5 (entry has a resource, request or response), bdl-7 (fullUrls unique), bdl-8 (no
+    ///   `/_history/` in fullUrl): layer 4 (`bundle.*`);
+    /// - sqty-1 (a SimpleQuantity has no comparator): layer 1 validates such elements against the
+    ///   SimpleQuantity definition, whose comparator has max 0 (`struct.max`).
+    static let nativelyChecked: Set<String> = ["ele-1", "bdl-5", "bdl-7", "bdl-8", "sqty-1"]
+
+    private func compile(_ records: [ConstraintRecord]) -> [CompiledConstraint] {
+        records.filter { !Self.nativelyChecked.contains($0.key) }.map { CompiledConstraint($0, engine: engine) }
+    }
+
+    private func elementRecord(url: String, path: String) -> ElementRecord? {
+        if let known = lock.withLock({ records[url] }) { return known[path] }
+        var byPath: [String: ElementRecord] = [:]
+        for e in (try? pack.structure(url: url))??.elements ?? [] where e.sliceName == nil && byPath[e.path] == nil {
+            byPath[e.path] = e
+        }
+        lock.withLock { records[url] = byPath }
+        return byPath[path]
+    }
+}
