@@ -15,14 +15,17 @@ public struct ValidationOptions: Sendable {
     public var checkTerminology: Bool = true
     /// Layer 5: evaluate the FHIRPath invariants of the base definitions.
     public var checkInvariants: Bool = true
+    /// Layer 2: check resources against their profiles and extensions against their definitions.
+    public var checkProfiles: Bool = true
     /// Profiles (canonical URLs) every resource of their type is checked against, besides the ones
     /// it claims in `meta.profile` (`dch validate --profile`).
     public var profiles: [String] = []
 
     /// Options; every check is on by default.
     public init(checkElementOrder: Bool = true, checkTerminology: Bool = true, checkInvariants: Bool = true,
-                profiles: [String] = []) {
+                checkProfiles: Bool = true, profiles: [String] = []) {
         self.checkElementOrder = checkElementOrder
+        self.checkProfiles = checkProfiles
         self.checkTerminology = checkTerminology
         self.checkInvariants = checkInvariants
         self.profiles = profiles
@@ -85,7 +88,7 @@ public struct Validator: Sendable {
         // once-per-message notes), and every extension by its URL.
         var profiles = ProfileRules(profiles: profileCache, definitions: cache, root: root, requested: options.profiles)
         if options.checkTerminology { profiles.terminology = (bindingChecker, walker.terminology) }
-        profiles.check()
+        if options.checkProfiles { profiles.check() }
         issues += walker.terminology.issues
         if let report = profiles.terminology?.report {
             // A value layer 1 found malformed (`value.*`) is not judged again against a profile's binding.
@@ -119,10 +122,10 @@ public struct Validator: Sendable {
         return found.filter { seen.insert(repeatKey($0)).inserted }
     }
 
-    /// Rule (layer 1's min/max counted as the profile's), path, and for terminology the message
-    /// (two bindings of one element are two findings).
+    /// Rule (layer 1's min/max counted as the profile's) and path. Two bindings of one element
+    /// failing give one finding, the base definition's (the narrower profile one adds little).
     private static func repeatKey(_ issue: Issue) -> String {
         let rule = issue.rule.hasPrefix("struct.") ? "profile." + issue.rule.dropFirst("struct.".count) : issue.rule
-        return rule + "\u{0}" + (issue.path ?? "") + "\u{0}" + (issue.rule.hasPrefix("terminology.") ? issue.message : "")
+        return rule + "\u{0}" + (issue.path ?? "")
     }
 }

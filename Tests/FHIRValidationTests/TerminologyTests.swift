@@ -4,9 +4,16 @@ import FHIRModel
 import FHIRValidation
 import DCHTestSupport
 
-/// Layer 3 in the validator: mutations of a valid message (each finding with its rule id at its
-/// path), and the whole corpus's terminology findings, each checked by hand.
+/// Layer 3 in the validator, for the bindings of the base definitions (profiles off; their
+/// bindings are in ProfileBindingTests): mutations of a valid message (each finding with its rule
+/// id at its path), and the whole corpus's terminology findings, each checked by hand.
 final class TerminologyTests: XCTestCase {
+    static let baseOnly = ValidationOptions(checkProfiles: false)
+
+    func validator() throws -> Validator {
+        Validator(pack: try SharedCorpus.definitionPack(), options: Self.baseOnly)
+    }
+
     static let patient = [("entry", 2), ("resource", 0)]
     static let header = [("entry", 0), ("resource", 0)]
 
@@ -15,7 +22,7 @@ final class TerminologyTests: XCTestCase {
     func findings(file: StaticString = #filePath, line: UInt = #line, _ mutate: (inout Element) -> Void) throws -> [String] {
         var root = try VT.read(try VT.sample(MutationTests.sampleName)).0
         mutate(&root)
-        let issues = try VT.validator().validate(root, syntax: .xml)
+        let issues = try validator().validate(root, syntax: .xml)
         let others = VT.errors(issues).filter { !$0.rule.hasPrefix("terminology.") }
         XCTAssertEqual(others.map { "\($0.rule) \($0.path ?? "")" }, [], "other errors", file: file, line: line)
         return issues.filter { $0.rule.hasPrefix("terminology.") }.map { "\($0.severity) \($0.rule) \($0.path ?? "")" }
@@ -102,7 +109,7 @@ final class TerminologyTests: XCTestCase {
         let json = try VT.jsonText(ofSample: MutationTests.sampleName)
         XCTAssertTrue(json.contains("\"gender\": \"female\""))
         let (root, syntax) = try VT.read(Data(json.replacingOccurrences(of: "\"gender\": \"female\"", with: "\"gender\": \"woman\"").utf8))
-        let issues = try VT.validator().validate(root, syntax: syntax)
+        let issues = try validator().validate(root, syntax: syntax)
         XCTAssertEqual(issues.map { "\($0.rule) \($0.path ?? "")" }, ["terminology.required Bundle.entry[2].resource.gender"])
         XCTAssertNotNil(issues.first?.position, "the issue has a line and column")
     }
@@ -110,7 +117,7 @@ final class TerminologyTests: XCTestCase {
     func testTerminologyCanBeSwitchedOff() throws {
         var root = try VT.read(try VT.sample(MutationTests.sampleName)).0
         root.edit([("type", 0)]) { $0.value = "messages" }
-        let validator = Validator(pack: try VT.validator().pack, options: ValidationOptions(checkTerminology: false))
+        let validator = Validator(pack: try VT.validator().pack, options: ValidationOptions(checkTerminology: false, checkProfiles: false))
         XCTAssertEqual(validator.validate(root, syntax: .xml), [])
     }
 
@@ -157,7 +164,7 @@ final class TerminologyTests: XCTestCase {
     }()
 
     func testCorpusFindings() throws {
-        let validator = try VT.validator()
+        let validator = try validator()
         var seen = Set<String>()
         var counts: [Severity: Int] = [:]
         for folder in CorpusValidationTests.folders {
