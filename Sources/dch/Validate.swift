@@ -19,6 +19,12 @@ struct Validate: ParsableCommand {
             (e.g. the official fhir-single.xsd; the schemas it imports, xml.xsd and fhir-xhtml.xsd, must \
             be in the same folder), reported with rule xsd.invalid; JSON messages get one information \
             issue xsd.not-applicable. A schema that cannot be loaded is a usage error (exit 2).
+            Layers: 1 structure and values against the base STU3 definitions; 2 each resource against \
+            the profiles its meta.profile claims and every --profile URL of its type, and every extension \
+            against its definition; 3 required and extensible bindings (SNOMED CT and other systems that \
+            cannot be checked offline are reported once per message as information); 4 Bundle rules; 5 \
+            the FHIRPath invariants of the definitions. A --profile the definition pack lacks is a usage \
+            error (exit 2).
             Formats: text (file:line:col: severity: [rule] message (path), then a summary line), json \
             (one object per issue per line), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
             json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning), \
@@ -44,6 +50,10 @@ struct Validate: ParsableCommand {
                                             valueName: "PATH"))
     var xsd: String?
 
+    @Option(name: .customLong("profile"), help: ArgumentHelp(
+        "Also check every resource of this profile's type against it (canonical URL; repeatable).", valueName: "URL"))
+    var profiles: [String] = []
+
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
@@ -59,7 +69,13 @@ struct Validate: ParsableCommand {
         let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
-        var checker = MessageChecker(converter: converter, validator: Validator(pack: converter.pack), schema: schema)
+        let validator = Validator(pack: converter.pack, options: ValidationOptions(profiles: profiles))
+        let unknown = try runReportingIssues { try validator.unknownProfiles(profiles) }
+        guard unknown.isEmpty else {
+            printError("error: no such profile in the definition pack: \(unknown.joined(separator: ", "))")
+            throw ExitCode(2)
+        }
+        var checker = MessageChecker(converter: converter, validator: validator, schema: schema)
         // Sources are kept only for the messages the HTML page can show, so a huge run stays small.
         checker.sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
         var exit = ExitStatus()
