@@ -5,7 +5,8 @@ import FHIRValidation
 import DCHTestSupport
 
 /// Layer 4 (Bundles): defects applied to the valid samples, each found with its rule at its path.
-/// `nems-vaccination-new.xml` entries: 0 MessageHeader, 1 Immunization, 2 Patient, 3 Organization.
+/// `nems-vaccination-new.xml` entries: 0 MessageHeader, 1 Immunization, 2 Patient, 3 Organization,
+/// 4 Practitioner, 5 PractitionerRole, 6 Location.
 final class BundleRulesTests: XCTestCase {
     static let samples = ["nems-vaccination-new.xml", "dch-birth-weight.xml"]
 
@@ -34,6 +35,15 @@ final class BundleRulesTests: XCTestCase {
     }
 
     static func resource(_ entry: Int) -> [(String, Int)] { [("entry", entry), ("resource", 0)] }
+
+    /// What breaks when the Organization (entry 3) can no longer be found by its fullUrl: every
+    /// reference to it, in document order.
+    static let organizationReferencesUnresolved = [
+        "error bundle.reference-unresolved Bundle.entry[0].resource.responsible.reference",
+        "error bundle.reference-unresolved Bundle.entry[2].resource.generalPractitioner[0].reference",
+        "error bundle.reference-unresolved Bundle.entry[5].resource.organization.reference",
+        "error bundle.reference-unresolved Bundle.entry[6].resource.managingOrganization.reference",
+    ]
 
     func testSamplesHaveNoBundleIssues() throws {
         for name in Self.samples {
@@ -84,17 +94,16 @@ final class BundleRulesTests: XCTestCase {
     }
 
     func testDuplicateFullUrl() throws {
-        // The Organization entry twice: the second copy is the duplicate.
-        try assertBundleIssues(["error bundle.fullurl-duplicate Bundle.entry[4].fullUrl"]) { root in
+        // The last entry (the Location) twice: the second copy is the duplicate.
+        try assertBundleIssues(["error bundle.fullurl-duplicate Bundle.entry[7].fullUrl"]) { root in
             let last = root.children.lastIndex { $0.name == "entry" }!
             root.children.insert(root.children[last], at: last + 1)
         }
         // Another entry's fullUrl on the Organization: a duplicate, a urn:uuid that differs from the
-        // id (warning), and MessageHeader.responsible no longer resolves.
+        // id (warning), and the four references to the Organization no longer resolve.
         let first = try XCTUnwrap(try sample().children(named: "entry")[2].child("fullUrl")?.value)
         try assertBundleIssues(["warning bundle.fullurl-id Bundle.entry[3].fullUrl",
-                                "error bundle.fullurl-duplicate Bundle.entry[3].fullUrl",
-                                "error bundle.reference-unresolved Bundle.entry[0].resource.responsible.reference"]) { root in
+                                "error bundle.fullurl-duplicate Bundle.entry[3].fullUrl"] + Self.organizationReferencesUnresolved) { root in
             root.edit([("entry", 3), ("fullUrl", 0)]) { $0.value = first }
         }
     }
@@ -165,8 +174,7 @@ final class BundleRulesTests: XCTestCase {
     }
 
     func testRestfulFullUrlContradictingId() throws {
-        try assertBundleIssues(["error bundle.fullurl-id Bundle.entry[3].fullUrl",
-                                "error bundle.reference-unresolved Bundle.entry[0].resource.responsible.reference"]) { root in
+        try assertBundleIssues(["error bundle.fullurl-id Bundle.entry[3].fullUrl"] + Self.organizationReferencesUnresolved) { root in
             root.edit([("entry", 3), ("fullUrl", 0)]) { $0.value = "https://example.org/fhir/Organization/other" }
         }
     }

@@ -5,7 +5,8 @@ import FHIRValidation
 import DCHTestSupport
 
 /// Defects applied to the valid sample `Samples/nems-vaccination-new.xml` (entries: 0 MessageHeader,
-/// 1 Immunization, 2 Patient, 3 Organization): each must be found with its rule id at its path.
+/// 1 Immunization, 2 Patient, 3 Organization, 4 Practitioner, 5 PractitionerRole, 6 Location): each
+/// must be found with its rule id at its path.
 final class MutationTests: XCTestCase {
     static let sampleName = "nems-vaccination-new.xml"
 
@@ -32,6 +33,7 @@ final class MutationTests: XCTestCase {
     static let patient = [("entry", 2), ("resource", 0)]
     static let immunization = [("entry", 1), ("resource", 0)]
     static let organization = [("entry", 3), ("resource", 0)]
+    static let practitionerRole = [("entry", 5), ("resource", 0)]
 
     func testSampleIsValid() throws {
         let issues = try VT.validator().validate(try original(), syntax: .xml)
@@ -59,7 +61,7 @@ final class MutationTests: XCTestCase {
 
     func testDayZero() throws {
         try assertFinds("value.date", at: "Bundle.entry[2].resource.birthDate") { root in
-            root.edit(Self.patient + [("birthDate", 0)]) { $0.value = "2025-11-00" }
+            root.edit(Self.patient + [("birthDate", 0)]) { $0.value = "2022-11-00" }
         }
     }
 
@@ -77,7 +79,7 @@ final class MutationTests: XCTestCase {
 
     func testDateTimeInsidePrimitiveExtension() throws {
         try assertFinds("value.dateTime", at: "Bundle.entry[2].resource.birthDate.extension[0].valueDateTime") { root in
-            root.edit(Self.patient + [("birthDate", 0), ("extension", 0), ("valueDateTime", 0)]) { $0.value = "2025-11-02T06:40" }
+            root.edit(Self.patient + [("birthDate", 0), ("extension", 0), ("valueDateTime", 0)]) { $0.value = "2022-11-02T06:40" }
         }
     }
 
@@ -179,8 +181,13 @@ final class MutationTests: XCTestCase {
     }
 
     func testUnknownResourceType() throws {
-        try assertFinds("struct.unknown-resource-type", at: "Bundle.entry[3].resource") { root in
-            root.edit(Self.organization) { $0.resourceType = "Organisation" }
+        // The PractitionerRole: nothing refers to it, and without its profile claim nothing else
+        // names its type (a referenced or claimed resource would also fail layer 2's type checks).
+        try assertFinds("struct.unknown-resource-type", at: "Bundle.entry[5].resource") { root in
+            root.edit(Self.practitionerRole) { r in
+                r.resourceType = "PractitionerRol"
+                r.children.remove(at: r.indexOfChild("meta"))
+            }
         }
     }
 
@@ -234,7 +241,7 @@ final class MutationTests: XCTestCase {
     }
 
     func testNumberForADate() throws {
-        let issues = try jsonIssues { $0.replacingOccurrences(of: #""birthDate": "2025-11-02""#, with: #""birthDate": 20251102"#) }
+        let issues = try jsonIssues { $0.replacingOccurrences(of: #""birthDate": "2022-11-02""#, with: #""birthDate": 20251102"#) }
         XCTAssertEqual(Set(issues.map { "\($0.rule) \($0.path ?? "")" }),
                        ["value.json-kind Bundle.entry[2].resource.birthDate", "value.date Bundle.entry[2].resource.birthDate"])
     }

@@ -23,7 +23,7 @@ final class ConvertCommandTests: XCTestCase {
         let json = try JSONValue.parse(Array(r.stdout))
         XCTAssertEqual(json["resourceType"], .string("Bundle"))
         guard case let .array(entries)? = json["entry"] else { return XCTFail("entry is not an array") }
-        XCTAssertEqual(entries.count, 4)
+        XCTAssertEqual(entries.count, 7)
         // The decimal keeps its lexical form.
         XCTAssertTrue(r.stdoutText.contains("\"value\": 0.50"), "decimal 0.50 must stay 0.50")
     }
