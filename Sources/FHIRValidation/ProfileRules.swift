@@ -19,6 +19,8 @@ struct ProfileRules {
     var path = PathStack()
     /// Layer 3 for the profiles' own bindings: the checker and the message's report so far.
     var terminology: (checker: BindingChecker, report: TerminologyReport)?
+    /// Paths of elements a profile binds itself: its binding replaces the base's extensible one there.
+    var rebound: Set<String> = []
     /// The resource being walked (an index into ``resources``): references resolve from it.
     private var current = 0
     /// Slicings already reported as unevaluable in this message.
@@ -163,7 +165,9 @@ struct ProfileRules {
         }
         if let binding = def.record.binding, terminology != nil, BindingChecker.isChecked(binding),
            let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
-            terminology!.checker.check(e, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
+            let here = path.text()
+            rebound.insert(here)
+            terminology!.checker.check(e, typeCode: type, binding: binding, path: here, into: &terminology!.report)
         }
         if !def.targetProfiles.isEmpty, let reference = e.child("reference") {
             checkTarget(reference, def, profile)

@@ -78,8 +78,11 @@ final class InvariantMutationTests: XCTestCase {
         let issues = try assertFinds(["invariant.qty-3 Bundle.entry[1].resource.doseQuantity"]) { root in
             root.edit([("entry", 1), ("resource", 0), ("doseQuantity", 0)]) { q in q.children.remove(at: q.indexOfChild("system")) }
         }
-        // The element's own position in the sample (line 106: <doseQuantity>).
-        XCTAssertEqual(issues.first { $0.rule == "invariant.qty-3" }?.position?.line, 106)
+        // The element's own position in the sample: its <doseQuantity> line.
+        let text = String(decoding: try VT.sample("nems-vaccination-new.xml"), as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let index: Int? = lines.firstIndex { $0.contains("<doseQuantity>") }
+        XCTAssertEqual(issues.first { $0.rule == "invariant.qty-3" }?.position?.line, index.map { Int32($0 + 1) })
         XCTAssertEqual(issues.first { $0.rule == "invariant.qty-3" }?.severity, .error)
     }
 
@@ -115,9 +118,12 @@ final class InvariantMutationTests: XCTestCase {
     }
 
     func testContactWithoutDetails() throws {
-        try assertFinds(["invariant.pat-1 Bundle.entry[2].resource.contact[0]"]) { root in
+        // CareConnect-Patient-1 also requires the contact's name (layer 2).
+        try assertFinds(["profile.min Bundle.entry[2].resource.contact[0].name",
+                         "invariant.pat-1 Bundle.entry[2].resource.contact[0]"]) { root in
             root.edit(Self.patient) { p in
-                p.children.append(Element(name: "contact", children: [Element(name: "gender", value: "male")]))
+                p.children.insert(Element(name: "contact", children: [Element(name: "gender", value: "male")]),
+                                  at: p.indexOfChild("generalPractitioner"))
             }
         }
     }
@@ -149,7 +155,7 @@ final class InvariantMutationTests: XCTestCase {
         ]))
         let issues = try VT.validator().validate(root, syntax: .xml).filter { $0.rule.hasPrefix("invariant.") }
         XCTAssertEqual(issues.map { "\($0.severity) \($0.rule) \($0.path ?? "")" },
-                       ["information invariant.not-evaluated Bundle.entry[4].resource.participant[0]"])
+                       ["information invariant.not-evaluated Bundle.entry[7].resource.participant[0]"])
         XCTAssertTrue(issues.first?.message.contains("ctm-1") == true)
     }
 }
