@@ -144,8 +144,9 @@ struct BundleRules {
         for entry in entries {
             guard let resource = entry.resource, resource.resourceType != "Bundle" else { continue }
             let contained = Set(resource.children(named: "contained").compactMap { $0.child("id")?.value })
-            collect(resource, node: resourceNode(resource), path: entry.path + ".resource",
-                    contained: contained, into: &found)
+            var path = PathStack()
+            path.push(entry.path + ".resource")
+            collect(resource, node: resourceNode(resource), path: &path, contained: contained, into: &found)
         }
         var external = Set<String>()
         for ref in found {
@@ -179,8 +180,10 @@ struct BundleRules {
 
     /// `Type/id` of a relative reference (`Patient/123`, `Patient/123/_history/2`), else nil.
     static func relative(_ v: String) -> String? {
+        // Cheap refusals first: most references are urn:uuid or absolute URLs.
+        guard let slash = v.firstIndex(of: "/"), let f = v.first, f.isUppercase else { return nil }
         let parts = v.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history") else { return nil }
+        guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history"), slash == parts[0].endIndex else { return nil }
         let type = parts[0], id = parts[1]
         guard let f = type.first, f.isUppercase, type.allSatisfy({ $0.isASCII && $0.isLetter }),
               !id.isEmpty, id.count <= 64,
@@ -194,29 +197,38 @@ struct BundleRules {
         return node
     }
 
-    /// Collects `reference` values below `e`, building FHIRPath paths from the definitions (an
-    /// element is indexed when it repeats; unknown elements are indexed when they occur more than once).
-    private func collect(_ e: Element, node: NodeDef?, path: String, contained: Set<String>, into found: inout [Found]) {
-        var seen: [String: Int] = [:]
-        var total: [String: Int] = [:]
-        if node == nil { for c in e.children { total[c.name, default: 0] += 1 } }
-        for c in e.children {
-            let index = seen[c.name, default: 0]
-            seen[c.name] = index + 1
+    /// Collects `reference` values below `e`, with FHIRPath paths from the definitions (an element
+    /// is indexed when it repeats; an unknown one when its name occurs more than once). The path is
+    /// a stack, rendered only for the references found.
+    private func collect(_ e: Element, node: NodeDef?, path: inout PathStack, contained: Set<String>,
+                         into found: inout [Found]) {
+        let kids = e.children
+        var runIndex = 0
+        for k in kids.indices {
+            let c = kids[k]
+            // Index among same-named siblings: runs are the norm; a name that comes back is recounted.
+            if k > 0 && kids[k - 1].name == c.name {
+                runIndex += 1
+            } else {
+                runIndex = 0
+                for j in 0..<k where kids[j].name == c.name { runIndex += 1 }
+            }
             let def = node?.children[c.name]
-            let repeats = def.map { $0.info.repeats } ?? (total[c.name, default: 0] > 1)
-            let childPath = path + "." + (repeats ? "\(c.name)[\(index)]" : c.name)
+            let repeats: Bool
+            if let def { repeats = def.info.repeats } else { repeats = kids.lazy.filter { $0.name == c.name }.count > 1 }
+            path.push(c.name, index: repeats ? runIndex : -1)
             if c.name == "reference", let v = c.value, e.value == nil, c.children.allSatisfy({ $0.name == "extension" }) {
-                found.append(Found(value: v, element: c, path: childPath, containedIDs: contained))
+                found.append(Found(value: v, element: c, path: path.text(), containedIDs: contained))
             }
             if c.isResource && c.resourceType == "Bundle" {
-                continue   // a Bundle is its own context (checked on its own when it is an entry)
+                // A Bundle is its own context (checked on its own when it is an entry).
             } else if c.isResource {
                 // A contained resource's `#id` references point into the same container.
-                collect(c, node: resourceNode(c), path: childPath, contained: contained, into: &found)
+                collect(c, node: resourceNode(c), path: &path, contained: contained, into: &found)
             } else if !c.children.isEmpty {
-                collect(c, node: def?.node, path: childPath, contained: contained, into: &found)
+                collect(c, node: def?.node, path: &path, contained: contained, into: &found)
             }
+            path.pop()
         }
     }
 }

@@ -17,10 +17,18 @@ final class ProfileCache: @unchecked Sendable {
     /// The compiled profile of a StructureDefinition URL (a version suffix `|3.0.1` is ignored),
     /// or nil when the pack has no such definition.
     func profile(_ url: String) throws -> CompiledProfile? {
+        // Filed under the URL as written too, so the usual lookup is one dictionary probe.
+        if let known = lock.withLock({ profiles[url] }) { return known }
         let key = Self.canonical(url)
-        if let known = lock.withLock({ profiles[key] }) { return known }
-        let compiled = try pack.structure(url: key).flatMap(ProfileCompiler.compile)
-        lock.withLock { profiles[key] = .some(compiled) }
+        if let known = lock.withLock({ profiles[key] }) {
+            lock.withLock { profiles[url] = .some(known) }
+            return known
+        }
+        let compiled = try pack.structure(url: key).flatMap { ProfileCompiler.compile($0, pack: pack) }
+        lock.withLock {
+            profiles[key] = .some(compiled)
+            profiles[url] = .some(compiled)
+        }
         return compiled
     }
 
@@ -36,7 +44,7 @@ final class ProfileCache: @unchecked Sendable {
     /// publication address of a core definition (`http://hl7.org/fhir/STU3/StructureDefinition/Bundle`,
     /// which NEMS messages claim, also over https) mapped to its canonical URL.
     static func canonical(_ url: String) -> String {
-        var key = url.split(separator: "|", maxSplits: 1).first.map(String.init) ?? url
+        var key = url.firstIndex(of: "|").map { String(url[..<$0]) } ?? url
         for prefix in ["http://hl7.org/fhir/STU3/StructureDefinition/", "https://hl7.org/fhir/STU3/StructureDefinition/",
                        "https://hl7.org/fhir/StructureDefinition/"] where key.hasPrefix(prefix) {
             key = DefinitionPack.coreStructurePrefix + key.dropFirst(prefix.count)

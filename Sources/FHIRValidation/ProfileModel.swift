@@ -38,6 +38,18 @@ final class ProfileNode: @unchecked Sendable {
     var slices: [ProfileNode] = []
     /// Per slice, what it expects at each discriminator (same order as the discriminators).
     var sliceKeys: [[SliceKey]] = []
+    /// The discriminator paths split at dots (empty for `$this`), once.
+    var discriminatorSteps: [[Substring]] = []
+    /// Indices into ``children`` by exact wire name, and the choice children by prefix: an
+    /// instance's children are matched with one lookup each (built by ``ProfileCompiler``).
+    var childrenByName: [String: [Int]] = [:]
+    var choiceChildren: [(prefix: String, index: Int)] = []
+
+    /// The indices of the children an instance child named `wireName` is an occurrence of.
+    func definitions(of wireName: String, into found: inout [Int]) {
+        if let exact = childrenByName[wireName] { found.append(contentsOf: exact) }
+        for choice in choiceChildren where children[choice.index].matches(wireName) { found.append(choice.index) }
+    }
     /// `fixed[x]` and `pattern[x]`, parsed (the element is named `fixedUri` and so on).
     let fixed: Element?
     let pattern: Element?
@@ -53,6 +65,11 @@ final class ProfileNode: @unchecked Sendable {
     let repeats: Bool
     /// The tightest max as a number (`Int.max` for `*`).
     let max: Int
+    /// False when this element and everything below it say no more than the base definitions
+    /// (layer 1 checks those): the walk skips it. Set by ``ProfileCompiler``.
+    var matters = true
+    /// False when the binding is the base definition's own (layer 3 checks it already).
+    var bindingMatters = true
 
     init(record: ElementRecord, fragmentReader: (String) -> Element?) {
         self.record = record
@@ -115,7 +132,7 @@ final class ProfileNode: @unchecked Sendable {
 /// Builds ``CompiledProfile``s from pack records.
 enum ProfileCompiler {
     /// The profile tree of a StructureDefinition's snapshot.
-    static func compile(_ sd: StructureRecord) -> CompiledProfile? {
+    static func compile(_ sd: StructureRecord, pack: DefinitionPack? = nil) -> CompiledProfile? {
         guard let first = sd.elements.first else { return nil }
         let reader = FHIRXMLReader()
         let readFragment: (String) -> Element? = { text in
@@ -147,7 +164,44 @@ enum ProfileCompiler {
             byID[node.id] = node
         }
         computeSliceKeys(root)
+        indexChildren(root)
+        var base = BaseElements(pack: pack)
+        _ = markWhatMatters(root, base: &base)
         return CompiledProfile(url: sd.url, name: sd.name, type: sd.type, root: root)
+    }
+
+    /// Marks the nodes whose subtree adds something to the base definitions (without a pack,
+    /// every node matters). Returns whether `node` does.
+    static func markWhatMatters(_ node: ProfileNode, base: inout BaseElements) -> Bool {
+        var matters = false
+        if let baseRecord = base.element(node.record.path) {
+            let record = node.record
+            let baseMax = baseRecord.max == "*" ? Int.max : Int(baseRecord.max) ?? Int.max
+            node.bindingMatters = record.binding != baseRecord.binding
+            matters = record.min > baseRecord.min || node.max < baseMax || node.fixed != nil || node.pattern != nil
+                || (node.bindingMatters && record.binding.map(BindingChecker.isChecked) == true)
+                || (record.types ?? []) != (baseRecord.types ?? []) || !node.slices.isEmpty
+                || record.slicing?.rules == "closed"   // closed with no slices: nothing allowed
+        } else {
+            matters = true
+        }
+        for child in node.children where markWhatMatters(child, base: &base) { matters = true }
+        for slice in node.slices { _ = markWhatMatters(slice, base: &base) }
+        node.matters = matters
+        return matters
+    }
+
+    /// Fills every node's child lookup tables.
+    static func indexChildren(_ node: ProfileNode) {
+        for (i, child) in node.children.enumerated() {
+            if child.choicePrefix != nil {
+                node.choiceChildren.append((child.choicePrefix!, i))
+            } else {
+                node.childrenByName[child.name, default: []].append(i)
+            }
+            indexChildren(child)
+        }
+        for slice in node.slices { indexChildren(slice) }
     }
 
     /// The steps of an element id (`Patient.identifier:nhsNumber.system` -> 3 steps). Slice names

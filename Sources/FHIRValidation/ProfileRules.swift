@@ -40,7 +40,7 @@ struct ProfileRules {
     /// Checks every resource of the message.
     mutating func check() {
         for r in resources.resources {
-            for url in claimedOrRequested(r.element) { conformance[r.path + "|" + ProfileCache.canonical(url)] = true }
+            for url in claimedOrRequested(r.element) { conformance[r.path + "|" + url] = true }
         }
         for k in resources.resources.indices {
             let r = resources.resources[k]
@@ -93,17 +93,35 @@ struct ProfileRules {
 
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
     mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
-        for def in node.children {
+        // The children's names once (short names are stored inline: comparing them costs no
+        // reference counting, unlike copying whole elements for every definition).
+        let kids = e.children
+        let defs = node.children
+        // Each child's definitions by one lookup; the children of each definition in order.
+        var perDefinition = [[Int]](repeating: [], count: defs.count)
+        var found: [Int] = []
+        for k in kids.indices {
+            found.removeAll(keepingCapacity: true)
+            node.definitions(of: kids[k].name, into: &found)
+            for d in found { perDefinition[d].append(k) }
+        }
+        for (d, def) in defs.enumerated() where def.matters {
             if def.record.xmlAttribute == true {
                 if def.name == "url" { checkURLAttribute(e, def, profile) }
                 continue
             }
+            let matched = perDefinition[d]
+            if matched.isEmpty {
+                if def.record.min > 0 { checkCardinality(e, def, [], profile) }
+                if def.slices.contains(where: { $0.record.min > 0 }) { _ = checkSlicing(e, def, [], profile) }
+                continue
+            }
             var occurrences: [(element: Element, index: Int)] = []
-            var seen: [String: Int] = [:]
-            for c in e.children where def.matches(c.name) {
-                let index = seen[c.name, default: 0]
-                seen[c.name] = index + 1
-                occurrences.append((c, index))
+            occurrences.reserveCapacity(matched.count)
+            for (n, k) in matched.enumerated() {
+                // Index among same-named siblings: all of an element's occurrences share its name
+                // (a choice's variants never repeat).
+                occurrences.append((kids[k], def.repeats ? n : -1))
             }
             checkCardinality(e, def, occurrences, profile)
             var slices = [Int](repeating: -1, count: occurrences.count)
@@ -163,7 +181,7 @@ struct ProfileRules {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e)
         }
-        if let binding = def.record.binding, terminology != nil, BindingChecker.isChecked(binding),
+        if def.bindingMatters, let binding = def.record.binding, terminology != nil, BindingChecker.isChecked(binding),
            let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
             let here = path.text()
             rebound.insert(here)
@@ -173,7 +191,7 @@ struct ProfileRules {
             checkTarget(reference, def, profile)
         }
         if !def.children.isEmpty {
-            walk(e, def, profile)
+            if def.children.contains(where: \.matters) { walk(e, def, profile) }
         } else if let url = def.typeProfile, let typeProfile = try? profiles.profile(url) {
             walk(e, typeProfile.root, typeProfile)
         }
@@ -205,7 +223,8 @@ extension ProfileRules {
         let slicing = def.record.slicing
         let discriminators = slicing?.discriminators ?? []
         var matched = [Int](repeating: -1, count: occurrences.count)
-        let at = path.text(appending: def.name)
+        // Paths are rendered only when something is reported.
+        var at: String { path.text(appending: def.name) }
         guard !discriminators.isEmpty else {
             reportUnevaluable(def, profile, "the slicing has no discriminator", e, at)
             return matched
@@ -219,7 +238,7 @@ extension ProfileRules {
         for (k, o) in occurrences.enumerated() {
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
-                if zip(discriminators, keys).allSatisfy({ belongs(o.element, $0.path, $1, def) }) {
+                if keys.indices.allSatisfy({ belongs(o.element, discriminators[$0].path, def.discriminatorSteps[$0], keys[$0], def) }) {
                     matched[k] = s
                     break
                 }
@@ -241,7 +260,7 @@ extension ProfileRules {
         var highest = -1
         var sawUnmatched = false
         for (k, o) in occurrences.enumerated() {
-            let here = path.text(appending: def.repeats ? "\(o.element.name)[\(o.index)]" : o.element.name)
+            var here: String { path.text(appending: def.repeats ? "\(o.element.name)[\(o.index)]" : o.element.name) }
             let s = matched[k]
             if s < 0 {
                 sawUnmatched = true
@@ -267,8 +286,11 @@ extension ProfileRules {
     }
 
     /// True when an occurrence meets one slice key at one discriminator path.
-    private mutating func belongs(_ e: Element, _ path: String, _ key: SliceKey, _ def: ProfileNode) -> Bool {
-        let values = DiscriminatorPath.select(path, from: e)
+    private mutating func belongs(_ e: Element, _ path: String, _ steps: [Substring], _ key: SliceKey,
+                                  _ def: ProfileNode) -> Bool {
+        // The usual case, extension slices told apart by url: no element built to compare.
+        if path == "url", case let .value(v) = key { return e.url != nil && e.url == v.value && v.children.isEmpty }
+        let values = DiscriminatorPath.select(steps, from: e)
         switch key {
         case let .value(v): return values.contains { ValueConformance.equals($0, v) }
         case let .pattern(p): return values.contains { ValueConformance.contains($0, p) }
@@ -318,7 +340,7 @@ extension ProfileRules {
             allowed.append((type, url))
         }
         guard !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
-        let at = path.text(appending: "reference")
+        var at: String { path.text(appending: "reference") }
         let sameType = allowed.filter { $0.type == targetType }
         guard !sameType.isEmpty else {
             add(.error, .structure, "profile.target-type",
@@ -335,7 +357,7 @@ extension ProfileRules {
     }
 
     private mutating func targetConforms(_ target: MessageResources.Located, to url: String) -> Bool {
-        let key = target.path + "|" + ProfileCache.canonical(url)
+        let key = target.path + "|" + url
         if let known = conformance[key] { return known }
         conformance[key] = true   // a reference cycle must not recurse
         let result = conforms(target.element, to: url)
@@ -346,10 +368,18 @@ extension ProfileRules {
     /// Every extension below `e` (resources below are walked on their own), against the
     /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
     mutating func checkExtensions(in e: Element, node: NodeDef?, insideExtension: Bool) {
-        var seen: [String: Int] = [:]
-        for c in e.children where !c.isResource {
-            let index = seen[c.name, default: 0]
-            seen[c.name] = index + 1
+        let kids = e.children
+        var runIndex = 0
+        for k in kids.indices where !kids[k].isResource {
+            let c = kids[k]
+            // Index among same-named siblings: runs are the norm; a name that comes back is recounted.
+            if k > 0 && kids[k - 1].name == c.name {
+                runIndex += 1
+            } else {
+                runIndex = 0
+                for j in 0..<k where kids[j].name == c.name { runIndex += 1 }
+            }
+            let index = runIndex
             let def = node?.children[c.name]
             let isExtension = c.name == "extension" || c.name == "modifierExtension"
             path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)

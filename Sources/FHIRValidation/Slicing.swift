@@ -25,6 +25,7 @@ extension ProfileCompiler {
     static func computeSliceKeys(_ node: ProfileNode) {
         if !node.slices.isEmpty {
             let discriminators = node.record.slicing?.discriminators ?? []
+            node.discriminatorSteps = discriminators.map { $0.path == "$this" ? [] : $0.path.split(separator: ".") }
             node.sliceKeys = node.slices.map { slice in
                 discriminators.map { key(for: $0, in: slice) }
             }
@@ -92,10 +93,10 @@ extension ProfileCompiler {
 /// Evaluates the restricted FHIRPath of discriminators on instances: dotted names (choice
 /// variants included), `url` (an attribute in our tree) and `$this`.
 enum DiscriminatorPath {
-    static func select(_ path: String, from e: Element) -> [Element] {
+    /// The elements at `steps` (a discriminator path split at dots; empty for `$this`) below `e`.
+    static func select(_ steps: [Substring], from e: Element) -> [Element] {
         var current = [e]
-        guard path != "$this" else { return current }
-        for var step in path.split(separator: ".") {
+        for var step in steps {
             if step.hasSuffix("[x]") { step = step.dropLast(3) }
             var next: [Element] = []
             for node in current {

@@ -7,10 +7,13 @@ enum ValueConformance {
     /// aside: they say nothing about the value).
     static func equals(_ instance: Element, _ fixed: Element) -> Bool {
         guard instance.value == fixed.value else { return false }
-        let mine = instance.children.filter { $0.name != "extension" }
-        let theirs = fixed.children
-        guard mine.count == theirs.count else { return false }
-        return zip(mine, theirs).allSatisfy { $0.name == $1.name && equals($0, $1) }
+        let mine = instance.children, theirs = fixed.children
+        var j = 0
+        for k in mine.indices where mine[k].name != "extension" {
+            guard j < theirs.count, mine[k].name == theirs[j].name, equals(mine[k], theirs[j]) else { return false }
+            j += 1
+        }
+        return j == theirs.count
     }
 
     /// pattern: everything the pattern holds is in the instance; a repeating pattern element

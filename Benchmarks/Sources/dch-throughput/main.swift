@@ -3,24 +3,34 @@ import BenchmarkCorpus
 import FHIRConversion
 import FHIRValidation
 
-// Prints conversion throughput over the corpus (messages/s and MB/s, one core), for the README.
+// Prints throughput over the corpus (messages and MB per CPU second, one core), for the README.
 // Usage: dch-throughput [seconds-per-measurement] [name-filter]   (e.g. `3 JSON->XML`)
+// A negative first argument runs that many rounds instead of timing (for `perf stat` instruction
+// counts on a busy machine: `perf stat -e instructions:u dch-throughput -20 "Layers +2"`).
 let seconds = Double(CommandLine.arguments.dropFirst().first ?? "3") ?? 3
 let only = CommandLine.arguments.dropFirst(2).first
 let corpus = try BenchmarkCorpus()
 let converter = corpus.converter
+
+/// CPU seconds used by this process: the figures are per core, and a busy machine (other
+/// processes on the same cores) then disturbs them much less than wall time would.
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
 
 func measure(_ name: String, inputs: [Data], _ body: (Data) throws -> Void) rethrows {
     if let only, !name.contains(only) { return }
     let bytes = inputs.reduce(0) { $0 + $1.count }
     for input in inputs { try body(input) }  // warm-up: loads every definition the corpus needs
     var rounds = 0
-    let start = Date()
+    let start = cpuSeconds()
     repeat {
         for input in inputs { try body(input) }
         rounds += 1
-    } while Date().timeIntervalSince(start) < seconds
-    let elapsed = Date().timeIntervalSince(start)
+    } while seconds < 0 ? rounds < Int(-seconds) : cpuSeconds() - start < seconds
+    let elapsed = cpuSeconds() - start
     let messages = Double(rounds * inputs.count) / elapsed
     let mb = Double(rounds * bytes) / elapsed / 1_000_000
     print(String(format: "%-14@ %8.0f messages/s %8.1f MB/s  (%d messages, %.1f KB mean)",
@@ -33,14 +43,30 @@ try measure("JSON->XML", inputs: corpus.json) { _ = try converter.convert($0, fr
 try measure("XML parse", inputs: corpus.xml) { _ = try converter.read($0, format: .xml) }
 try measure("JSON parse", inputs: corpus.json) { _ = try converter.read($0, format: .json) }
 
-// Validation (layer 1 today): parse + validate, and validate alone on parsed trees.
+// Validation: parse + every layer (1-5), over the corpus and over its DCH message Bundles alone;
+// then each layer's cost on parsed trees (layers added one at a time to 1 + 4).
 let validator = Validator(pack: converter.pack)
-try measure("Validate", inputs: corpus.xml) { data in
+try measure("Validate all", inputs: corpus.xml) { data in
     _ = validator.validate(try converter.read(data, format: .xml).0.root, syntax: .xml)
 }
+let dch = zip(corpus.xmlFiles, corpus.xml).filter { $0.0.lastPathComponent.hasPrefix("DCH-") }.map(\.1)
+if !dch.isEmpty {
+    try measure("Validate DCH", inputs: dch) { data in
+        _ = validator.validate(try converter.read(data, format: .xml).0.root, syntax: .xml)
+    }
+}
 let trees = try corpus.xml.map { try converter.read($0, format: .xml).0.root }
-var next = 0
-try measure("Validate only", inputs: corpus.xml) { _ in
-    _ = validator.validate(trees[next % trees.count], syntax: .xml)
-    next += 1
+let layerSets: [(String, ValidationOptions)] = [
+    ("Layers 1+4", ValidationOptions(checkTerminology: false, checkInvariants: false, checkProfiles: false)),
+    ("Layers +3", ValidationOptions(checkTerminology: true, checkInvariants: false, checkProfiles: false)),
+    ("Layers +2", ValidationOptions(checkTerminology: true, checkInvariants: false, checkProfiles: true)),
+    ("Layers +5 all", ValidationOptions()),
+]
+for (name, options) in layerSets {
+    let v = Validator(pack: converter.pack, options: options)
+    var next = 0
+    try measure(name, inputs: corpus.xml) { _ in
+        _ = v.validate(trees[next % trees.count], syntax: .xml)
+        next += 1
+    }
 }
