@@ -9,6 +9,28 @@ final class ProfileCache: @unchecked Sendable {
     /// `.none` remembers a URL the pack does not hold.
     private var profiles: [String: CompiledProfile?] = [:]
     private var coreKeys: Set<String>?
+    /// Per reference element: its target profiles' types (nil inside: one is not in the pack).
+    private var targetTypes: [ObjectIdentifier: [TargetProfile]?] = [:]
+
+    /// A target profile of a reference and the resource type it constrains.
+    struct TargetProfile {
+        let type: String
+        let url: String
+    }
+
+    /// The target profiles of a reference element with their types, worked out once per element
+    /// definition; nil when one of them is not in the pack (the allowed types are then unknown).
+    func targets(of node: ProfileNode) -> [TargetProfile]? {
+        let key = ObjectIdentifier(node)
+        if let known = lock.withLock({ targetTypes[key] }) { return known }
+        var result: [TargetProfile]? = []
+        for url in node.targetProfiles {
+            guard let type = (try? profile(url))?.type else { result = nil; break }
+            result?.append(TargetProfile(type: type, url: url))
+        }
+        lock.withLock { targetTypes[key] = .some(result) }
+        return result
+    }
 
     init(pack: DefinitionPack) {
         self.pack = pack

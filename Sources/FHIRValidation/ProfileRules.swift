@@ -333,13 +333,8 @@ extension ProfileRules {
     mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
         guard let value = reference.value, let target = resources.resolve(value, from: current),
               let targetType = target.element.resourceType, resourceNode(target.element) != nil else { return }
-        var allowed: [(type: String, url: String)] = []
-        for url in def.targetProfiles {
-            // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
-            guard let type = (try? profiles.profile(url))?.type else { return }
-            allowed.append((type, url))
-        }
-        guard !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
+        // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
+        guard let allowed = profiles.targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
         var at: String { path.text(appending: "reference") }
         let sameType = allowed.filter { $0.type == targetType }
         guard !sameType.isEmpty else {
