@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FHIRPath", targets: ["FHIRPath"]),
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
+        .library(name: "ChildHealthEvents", targets: ["ChildHealthEvents"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
+        .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports",
+                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +61,7 @@ let package = Package(
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "ChildHealthEventsTests", dependencies: ["ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
     ]
 )

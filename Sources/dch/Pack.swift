@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FHIRDefinitionImport
+import ChildHealthEvents
 
 /// `dch pack build`: regenerates the definition pack from the official definition files.
 struct Pack: ParsableCommand {
@@ -11,7 +12,7 @@ struct Pack: ParsableCommand {
 
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Regenerate the definition pack from the FHIR STU3 and NHS definition files.")
+            abstract: "Regenerate the definition pack and event catalogue from the FHIR STU3 and NHS definition files and spec/events.json.")
 
         @Option(name: .long, help: "The shared folder holding fhir-stu3/ and corpus/.")
         var shared: String = "../shared"
@@ -26,6 +27,9 @@ struct Pack: ParsableCommand {
             let importer = DefinitionImporter(sharedRoot: URL(fileURLWithPath: shared))
             let (writer, report) = try runReportingIssues { try importer.run() }
             try runReportingIssues { try writer.write(to: URL(fileURLWithPath: output)) }
+            // The event catalogue ships beside the pack, from our digest of the event pages.
+            let events = try runReportingIssues { try EventCatalogueImporter.catalogueFile(sharedRoot: URL(fileURLWithPath: shared)) }
+            try writeAtomically(Array(events), to: URL(fileURLWithPath: output).appendingPathComponent(EventCatalogue.fileName).path)
             if verbose { report.notes.forEach { printError($0) } }
             printError("pack written to \(output): \(report.structures) StructureDefinitions, "
                 + "\(report.valueSets) ValueSets, \(report.codeSystems) CodeSystems from \(report.filesRead) files; "
