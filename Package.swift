@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FHIRPath", targets: ["FHIRPath"]),
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
+        .library(name: "EventResponse", targets: ["EventResponse"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
+        .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation", "FHIRConversion"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports",
+                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "EventResponse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,5 +62,6 @@ let package = Package(
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "EventResponseTests", dependencies: ["EventResponse", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
     ]
 )
