@@ -1,8 +1,8 @@
 import FHIRModel
 import FHIRDefinitions
 
-/// Profiles that contradict themselves on terminology: an element bound (required or extensible)
-/// to a value set while the same profile fixes its codings' `system` to a code system that value
+/// Profiles that contradict themselves on terminology: an element with a required binding to a
+/// value set while the same profile fixes its codings' `system` to a code system that value
 /// set never draws from. No instance can satisfy both (the EMS-EventMessageResponse-Task-1
 /// `reason` fixes the value set's own URL as the system; its `messageID` input fixes
 /// `EMS-EventErrorInput-1`, which the bound value set does not include). A coding that carries
@@ -11,8 +11,9 @@ import FHIRDefinitions
 extension ProfileRules {
     /// The fixed coding system of `def` that contradicts `binding`, or nil when there is none
     /// (or when the value set is not in the pack, or draws on other value sets: then it is unknown).
+    /// An extensible binding allows codes from elsewhere, so only a required one can contradict.
     func contradictedSystem(_ def: ProfileNode, _ binding: BindingRecord) -> String? {
-        guard let url = binding.valueSet, let fixed = fixedCodingSystem(def),
+        guard binding.strength == "required", let url = binding.valueSet, let fixed = fixedCodingSystem(def),
               let vs = try? profiles.pack.valueSet(url: ProfileCache.canonical(url)) else { return nil }
         let includes = vs.includes ?? []
         guard includes.allSatisfy({ ($0.valueSets ?? []).isEmpty && $0.system != nil }) else { return nil }
