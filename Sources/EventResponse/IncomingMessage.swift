@@ -13,8 +13,9 @@ public struct IncomingMessage: Sendable, Hashable {
     public var sourceEndpoint: String?
     /// `MessageHeader.source.name`.
     public var sourceName: String?
-    /// `MessageHeader.event.code` and `.system`.
+    /// `MessageHeader.event.code`.
     public var eventCode: String?
+    /// `MessageHeader.event.system`.
     public var eventSystem: String?
 
     /// The facts of a message tree (a Bundle whose first entry is a MessageHeader, or a bare

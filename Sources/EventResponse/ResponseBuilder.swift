@@ -2,7 +2,10 @@ import FHIRModel
 
 /// Whether the answered message was taken or refused.
 public enum ResponseVerdict: String, Sendable, Hashable {
-    case accepted, rejected
+    /// No validation error: reason `R00`, response level `001`.
+    case accepted
+    /// At least one error: reason `R10` (`R08` if unreadable), response level `002`, an OperationOutcome.
+    case rejected
 }
 
 /// Builds the EMS event message response Bundle (event `EMS01`), as an element tree.
