@@ -9,7 +9,8 @@ import FHIRDefinitions
 /// `min`/`max` (where the profile is tighter than the base), `type` (a choice type the profile
 /// removed), `fixed`, `pattern`, `slice-min`/`slice-max`, `slice-closed`, `slice-order` (ordered
 /// and openAtEnd slicing), `slicing-unevaluable` (information, once per slicing), `target-type`
-/// and `target-profile` (references), `extension-unknown` (warning; error for a modifier extension).
+/// and `target-profile` (references), `extension-unknown` (warning; error for a modifier extension),
+/// `binding-conflict` (warning: a profile whose fixed coding system contradicts its own binding).
 struct ProfileRules {
     let profiles: ProfileCache
     let definitions: DefinitionCache
@@ -185,7 +186,11 @@ struct ProfileRules {
            let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
             let here = path.text()
             rebound.insert(here)
-            terminology!.checker.check(e, typeCode: type, binding: binding, path: here, into: &terminology!.report)
+            if let system = contradictedSystem(def, binding), codings(of: e, allUse: system) {
+                issues.append(bindingConflict(e, def, profile, system: system, valueSet: binding.valueSet ?? "", at: here))
+            } else {
+                terminology!.checker.check(e, typeCode: type, binding: binding, path: here, into: &terminology!.report)
+            }
         }
         if !def.targetProfiles.isEmpty, let reference = e.child("reference") {
             checkTarget(reference, def, profile)

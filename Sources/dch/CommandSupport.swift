@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import FHIRModel
+import FHIRConversion
+import FHIRValidation
+import ChildHealthEvents
 
 /// Writes a line to stderr.
 func printError(_ line: String) {
@@ -48,4 +51,12 @@ struct ExitStatus {
     func finish() throws {
         if worst != .ok { throw ExitCode(worst.rawValue) }
     }
+}
+
+/// The validator every command uses: all layers, the requested profiles, and the child-health
+/// event rules (`event.*`) on every message Bundle.
+func fullValidator(_ converter: Converter, profiles: [String] = [], catalogue: EventCatalogue? = nil) throws -> Validator {
+    let catalogue = try catalogue ?? runReportingIssues { try EventCatalogue.shipped() }
+    let events = EventRules(catalogue: catalogue, pack: converter.pack)
+    return Validator(pack: converter.pack, options: ValidationOptions(profiles: profiles, ruleSets: [events]))
 }

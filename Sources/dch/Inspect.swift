@@ -30,8 +30,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let converter = try runReportingIssues { try Converter() }
         let catalogue = try runReportingIssues { try EventCatalogue.shipped() }
-        let rules = EventRules(catalogue: catalogue, pack: converter.pack)
-        let validator = Validator(pack: converter.pack, options: ValidationOptions(ruleSets: [rules]))
+        let validator = try fullValidator(converter, catalogue: catalogue)
         var exit = ExitStatus()
         for input in inputs.isEmpty ? ["-"] : inputs {
             let name = input == "-" ? "<stdin>" : input

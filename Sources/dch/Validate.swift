@@ -72,9 +72,7 @@ struct Validate: ParsableCommand {
         let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
-        // The child-health event rules (`event.*`) apply to every message Bundle.
-        let events = EventRules(catalogue: try runReportingIssues { try EventCatalogue.shipped() }, pack: converter.pack)
-        let validator = Validator(pack: converter.pack, options: ValidationOptions(profiles: profiles, ruleSets: [events]))
+        let validator = try fullValidator(converter, profiles: profiles)
         let unknown = try runReportingIssues { try validator.unknownProfiles(profiles) }
         guard unknown.isEmpty else {
             printError("error: no such profile in the definition pack: \(unknown.joined(separator: ", "))")
