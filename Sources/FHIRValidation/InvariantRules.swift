@@ -42,15 +42,10 @@ struct InvariantRules {
     private mutating func walkChildren(_ parent: TypedElement) {
         guard let table = parent.context?.table, let model = parent.context?.model else { return }
         let children = parent.element.children
-        var runIndex = 0
+        var siblings = SiblingIndex()
         for k in children.indices {
             let c = children[k]
-            if k > 0 && children[k - 1].name == c.name {
-                runIndex += 1
-            } else {
-                runIndex = 0
-                for j in 0..<k where children[j].name == c.name { runIndex += 1 }
-            }
+            let runIndex = siblings.next(k, in: children)
             guard let info = table[c.name] else { continue }   // unknown element: layer 1's
             path.push(c.name, index: info.repeats ? runIndex : -1)
             defer { path.pop() }

@@ -369,16 +369,10 @@ extension ProfileRules {
     /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
     mutating func checkExtensions(in e: Element, node: NodeDef?, insideExtension: Bool) {
         let kids = e.children
-        var runIndex = 0
+        var siblings = SiblingIndex()
         for k in kids.indices where !kids[k].isResource {
             let c = kids[k]
-            // Index among same-named siblings: runs are the norm; a name that comes back is recounted.
-            if k > 0 && kids[k - 1].name == c.name {
-                runIndex += 1
-            } else {
-                runIndex = 0
-                for j in 0..<k where kids[j].name == c.name { runIndex += 1 }
-            }
+            let runIndex = siblings.next(k, in: kids)
             let index = runIndex
             let def = node?.children[c.name]
             let isExtension = c.name == "extension" || c.name == "modifierExtension"
