@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
         .library(name: "ChildHealthEvents", targets: ["ChildHealthEvents"]),
+        .library(name: "EventBuilder", targets: ["EventBuilder"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
+        .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRXML"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents",
+                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents", "EventBuilder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "EventBuilderTests", dependencies: ["EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
     ]
 )
