@@ -41,15 +41,15 @@ public final class EventMessageBuilder {
         guard event.allowedMessageEventTypes.contains(input.messageEventType) else {
             throw BuildError(description: "event '\(event.name)' (\(event.eventCode)) does not allow '\(input.messageEventType.rawValue)' messages; it allows \(event.allowedMessageEventTypes.map(\.rawValue).joined(separator: ", "))")
         }
-        var extraTypes: [String] = []
+        var extraTypes: [CompletionContext.Target] = []
         var attempt = 0
         while true {
             attempt += 1
             let headerID = random.uuid()
             var drafts = plannedDrafts(event, input, using: &random)
-            for type in extraTypes {
-                let profile = event.resources.first { $0.type == type }?.profile
-                drafts.append(ResourceDraft(type: type, profile: profile, role: .supporting, id: random.uuid()))
+            for target in extraTypes {
+                let profile = target.profile ?? event.resources.first { $0.type == target.type }?.profile
+                drafts.append(ResourceDraft(type: target.type, profile: profile, role: .supporting, id: random.uuid()))
             }
             var links = MessageLinks()
             link(&links, drafts)

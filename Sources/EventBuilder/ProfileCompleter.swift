@@ -17,7 +17,14 @@ struct CompletionContext {
     /// The time of the event: the value of any required dateTime the builders did not set.
     var time: FHIRTime
     /// Entry types a required reference found missing (the builder adds such resources and runs again).
-    var missingTargets: [String] = []
+    var missingTargets: [Target] = []
+
+    /// A resource a reference needs: its type and, when the reference demands one, its profile.
+    struct Target: Hashable, Comparable {
+        var type: String
+        var profile: String?
+        static func < (a: Target, b: Target) -> Bool { (a.type, a.profile ?? "") < (b.type, b.profile ?? "") }
+    }
 }
 
 /// Completes a resource against its profile: adds every element the profile requires that the
@@ -91,12 +98,18 @@ final class ProfileCompleter {
             for slice in child.slices where slice.record.min > 0 {
                 let have = element.children.filter { child.matches($0.name) && sliceMatches(slice, $0) }.count
                 for _ in have..<max(have, slice.record.min) {
-                    if let made = make(slice, context: &context, depth: depth) { insert(made, into: &element) }
+                    if let made = made(slice, context: &context, depth: depth) { insert(made, into: &element) }
                 }
             }
             let have = element.children.filter { child.matches($0.name) }.count
             for _ in have..<max(have, child.record.min) {
-                if let made = make(child, context: &context, depth: depth) { insert(made, into: &element) }
+                if let made = made(child, context: &context, depth: depth) { insert(made, into: &element) }
+            }
+            if let fixed = fixedValue(child)?.value {
+                // A fixed primitive wins over what a builder or a bound code put there.
+                for i in element.children.indices where child.matches(element.children[i].name) {
+                    element.children[i].value = fixed
+                }
             }
             for i in element.children.indices where child.matches(element.children[i].name) {
                 let target = child.slices.first { sliceMatches($0, element.children[i]) } ?? child
@@ -145,6 +158,27 @@ final class ProfileCompleter {
 
     // MARK: - Making elements
 
+    /// A new instance of `node`, completed against it (so that a slice gets its fixed parts).
+    private func made(_ node: ProfileNode, context: inout CompletionContext, depth: Int) -> Element? {
+        guard var e = make(node, context: &context, depth: depth) else { return nil }
+        complete(&e, node: node, context: &context, depth: depth + 1)
+        if e.name == "extension" || e.name == "modifierExtension", e.children.isEmpty, let url = e.url,
+           let value = tree(url)?.root.children.first(where: { $0.isChoice && $0.record.max != "0" }),
+           let made = made(value, context: &context, depth: depth + 1) {
+            e.children.append(made)  // ext-1: an extension needs a value or extensions
+        }
+        if e.children.isEmpty, e.value == nil, e.url == nil || !node.children.isEmpty || e.name != "extension" {
+            let type = node.isChoice ? chooseType(node) : (node.typeCodes.first ?? "")
+            fillEmpty(&e, type: type)
+            if e.children.isEmpty, e.value == nil, let first = node.children.first(where: { c in
+                !["id", "extension", "modifierExtension"].contains(c.stem) && c.record.max != "0"
+            }), let inner = made(first, context: &context, depth: depth + 1) {
+                e.children.append(inner)  // an empty backbone: its first usable child (e.g. stage.summary)
+            }
+        }
+        return e
+    }
+
     /// A new instance of `node`, or nil when none can be made (an unknown type).
     private func make(_ node: ProfileNode, context: inout CompletionContext, depth: Int) -> Element? {
         let type = chooseType(node)
@@ -161,7 +195,13 @@ final class ProfileCompleter {
             if node.children.isEmpty, e.url == nil { return nil }
             return e
         case "CodeableConcept":
-            if let code = binding {
+            // The coding's own binding, when the profile gives one, is the more specific.
+            let codingBinding = node.children.first { $0.stem == "coding" }?.record.binding?.valueSet
+                .flatMap { picker.firstCode(of: $0) }
+            if let coding = node.children.first(where: { $0.stem == "coding" }), coding.slices.contains(where: { $0.record.min > 0 }) {
+                return Element(name: name)  // the required coding slices fill it
+            }
+            if let code = codingBinding ?? binding {
                 return .group(name, [coding(code)])
             }
             return Element(name: name)
@@ -221,16 +261,20 @@ final class ProfileCompleter {
 
     /// A reference to an entry of the message whose type one of the element's targets allows.
     private func reference(_ node: ProfileNode, name: String, context: inout CompletionContext) -> Element {
-        let targets = (node.record.types ?? []).compactMap(\.targetProfile)
+        // Some NHS profiles put the target in `profile` instead of `targetProfile`.
+        let targets = (node.record.types ?? []).compactMap { $0.targetProfile ?? $0.profile }
         let targetTypes = targets.compactMap(constrainedType)
         let open = targetTypes.isEmpty || targetTypes.contains("Resource")
         // Prefer an entry whose profile is the target, then one of the right type.
+        let specific = targets.filter { !$0.hasPrefix(DefinitionPack.coreStructurePrefix) }
         if let e = context.entries.first(where: { e in targets.contains { $0 == e.profile } })
-            ?? context.entries.first(where: { e in open ? e.type == "Patient" : targetTypes.contains(e.type) }) {
+            ?? context.entries.first(where: { e in
+                open ? e.type == "Patient" : targetTypes.contains(e.type) && (specific.count < targets.count || e.profile == nil
+                    || !specific.allSatisfy { constrainedType($0) == e.type }) }) {
             return .reference(name, e.fullUrl)
         }
-        if let wanted = targetTypes.first(where: { $0 != "Resource" }) {
-            context.missingTargets.append(wanted)
+        if let i = targetTypes.firstIndex(where: { $0 != "Resource" }) {
+            context.missingTargets.append(.init(type: targetTypes[i], profile: targets[i].hasPrefix(DefinitionPack.coreStructurePrefix) ? nil : targets[i]))
         }
         return .group(name, [.primitive("display", "Not known")])
     }

@@ -46,17 +46,29 @@ struct ProfileTree {
             let node = ProfileNode(record: record)
             let id = record.id ?? record.path
             byID[id] = node
+            defer { if byID[record.path] == nil { byID[record.path] = node } }  // elements without ids are found by path
             guard let dot = lastStepDot(id) else { continue }
             let parentID = String(id[..<dot])
             let step = id[id.index(after: dot)...]
             guard let parent = byID[parentID] else { continue }
             if let colon = step.firstIndex(of: ":") {
                 let entryName = String(step[..<colon])
-                if step[step.index(after: colon)...].contains("/") { continue }  // re-slices: not needed
-                if let entry = byID[parentID + "." + entryName] {
+                let sliceName = step[step.index(after: colon)...]
+                if sliceName.contains("/") { continue }  // re-slices: not needed
+                if let entry = byID[parentID + "." + entryName], entry !== node {
                     entry.slices.append(node)
                 } else if let choice = parent.children.first(where: { $0.isChoice && $0.matches(entryName) }) {
                     choice.slices.append(node)  // a type slice of a choice: `value[x]` as `valueQuantity`
+                } else {
+                    // A choice renamed to one type (`Observation.valueQuantity:valueQuantity`), its
+                    // `value[x]` absent: a plain child; its own children may use either id form.
+                    parent.children.append(node)
+                }
+                if let choiceStem = choiceForm(of: String(entryName), in: record) {
+                    byID[parentID + "." + choiceStem + ":" + sliceName] = node
+                }
+                if entryName.hasSuffix("[x]") {
+                    byID[parentID + "." + sliceName + ":" + sliceName] = node
                 }
             } else {
                 parent.children.append(node)
@@ -69,6 +81,14 @@ struct ProfileTree {
 /// never occurs in the NHS ids, but URLs in slice names would).
 private func lastStepDot(_ id: String) -> String.Index? {
     id.lastIndex(of: ".")
+}
+
+/// `value[x]` for an element renamed `valueQuantity` with the one type `Quantity`.
+private func choiceForm(of name: String, in record: ElementRecord) -> String? {
+    guard let type = record.types?.first?.code, record.types?.count == 1 else { return nil }
+    let suffix = capitalised(type)
+    guard name.hasSuffix(suffix), name.count > suffix.count else { return nil }
+    return String(name.dropLast(suffix.count)) + "[x]"
 }
 
 /// `dateTime` → `DateTime`: the suffix a choice element takes for a type.

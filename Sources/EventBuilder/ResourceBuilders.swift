@@ -21,6 +21,9 @@ struct ResourceBuilders {
         case "Immunization": immunization(&draft)
         case "EpisodeOfCare": episodeOfCare(&draft)
         case "Communication": communication(&draft)
+        case "AllergyIntolerance":
+            // ait-1: a clinical status whenever the verification status is not entered-in-error.
+            draft.add(.primitive("clinicalStatus", "active"), .primitive("verificationStatus", "confirmed"))
         default: break
         }
     }
@@ -34,7 +37,10 @@ struct ResourceBuilders {
         d.add(identifier,
               .group("name", [.primitive("use", "official"), .primitive("family", person.family), .primitive("given", person.given)]),
               .primitive("gender", person.gender),
-              .primitive("birthDate", person.birth.date),
+              Element(name: "birthDate", value: person.birth.date, children: [
+                  .extensionElement("http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+                                    [.primitive("valueDateTime", person.birth.dateTime)]),
+              ]),
               address(person.address, use: "home"))
     }
 

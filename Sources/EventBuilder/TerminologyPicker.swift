@@ -39,6 +39,11 @@ final class TerminologyPicker {
                let cs = try? pack.codeSystem(url: system), let first = cs.concepts?.first {
                 return PickedCode(system: system, code: first.code, display: first.display)
             }
+            // A SNOMED CT style filter on one concept (`is-a` / `in` / `=`): the concept itself belongs.
+            if let system = include.system, let f = include.filters?.first, f.property == "concept",
+               ["is-a", "in", "="].contains(f.op) {
+                return PickedCode(system: system, code: f.value, display: nil)
+            }
             for nested in include.valueSets ?? [] {
                 if let code = firstCode(of: nested) { return code }
             }
