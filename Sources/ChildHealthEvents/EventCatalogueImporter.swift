@@ -89,6 +89,7 @@ private struct DigestResource: Decodable {
     var role: String
     var deleteMin: Int?
     var deleteMax: String?
+    var cardinalityBasis: String?
 
     func resource(_ problem: (String) -> IssuesError) throws -> EventResource {
         guard let role = EventResourceRole(rawValue: role) else { throw problem("unknown role '\(role)'") }
@@ -98,6 +99,6 @@ private struct DigestResource: Decodable {
             return value
         }
         return EventResource(type: type, name: name, profile: profile, min: min, max: max, role: role,
-                             deleteMin: deleteMin, deleteMax: deleteMax)
+                             deleteMin: deleteMin, deleteMax: deleteMax, cardinalityStated: cardinalityBasis != "inferred")
     }
 }

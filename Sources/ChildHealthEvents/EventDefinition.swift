@@ -49,12 +49,16 @@ public struct EventResource: Sendable, Hashable, Codable {
     public var deleteMin: Int?
     /// Most in a `delete` message, when the event page gives it (`Int.max` for `*`).
     public var deleteMax: Int?
+    /// True when the sources state the cardinality (NEMS pages, profiles); false when our digest
+    /// inferred it (DCH pages list profiles without cardinalities).
+    public var cardinalityStated: Bool
 
     /// A resource entry of an event.
     public init(type: String, name: String, profile: String, min: Int, max: Int, role: EventResourceRole,
-                deleteMin: Int? = nil, deleteMax: Int? = nil) {
+                deleteMin: Int? = nil, deleteMax: Int? = nil, cardinalityStated: Bool = true) {
         self.type = type; self.name = name; self.profile = profile; self.min = min; self.max = max
         self.role = role; self.deleteMin = deleteMin; self.deleteMax = deleteMax
+        self.cardinalityStated = cardinalityStated
     }
 
     /// The cardinality that applies to a message of this event type.
@@ -68,7 +72,7 @@ public struct EventResource: Sendable, Hashable, Codable {
         "\(min)..\(max == Int.max ? "*" : String(max))"
     }
 
-    private enum CodingKeys: String, CodingKey { case type, name, profile, min, max, role, deleteMin, deleteMax }
+    private enum CodingKeys: String, CodingKey { case type, name, profile, min, max, role, deleteMin, deleteMax, cardinalityStated }
 
     // The shipped file writes maxima as FHIR does ("1", "*"), so it stays readable and diffable.
     public init(from decoder: Decoder) throws {
@@ -81,6 +85,7 @@ public struct EventResource: Sendable, Hashable, Codable {
         role = try c.decode(EventResourceRole.self, forKey: .role)
         deleteMin = try c.decodeIfPresent(Int.self, forKey: .deleteMin)
         deleteMax = try c.decodeIfPresent(String.self, forKey: .deleteMax).map { try Self.decodeMax($0, c, .deleteMax) }
+        cardinalityStated = try c.decode(Bool.self, forKey: .cardinalityStated)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -93,6 +98,7 @@ public struct EventResource: Sendable, Hashable, Codable {
         try c.encode(role, forKey: .role)
         try c.encodeIfPresent(deleteMin, forKey: .deleteMin)
         try c.encodeIfPresent(deleteMax.map(Self.maxText), forKey: .deleteMax)
+        try c.encode(cardinalityStated, forKey: .cardinalityStated)
     }
 
     static func maxText(_ max: Int) -> String { max == Int.max ? "*" : String(max) }

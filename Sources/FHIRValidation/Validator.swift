@@ -20,10 +20,14 @@ public struct ValidationOptions: Sendable {
     /// Profiles (canonical URLs) every resource of their type is checked against, besides the ones
     /// it claims in `meta.profile` (`dch validate --profile`).
     public var profiles: [String] = []
+    /// Further rule sets applied to every message after the layers above, in order (e.g. the
+    /// child-health event rules of `ChildHealthEvents`).
+    public var ruleSets: [any MessageRuleSet] = []
 
     /// Options; every check is on by default.
     public init(checkElementOrder: Bool = true, checkTerminology: Bool = true, checkInvariants: Bool = true,
-                checkProfiles: Bool = true, profiles: [String] = []) {
+                checkProfiles: Bool = true, profiles: [String] = [], ruleSets: [any MessageRuleSet] = []) {
+        self.ruleSets = ruleSets
         self.checkElementOrder = checkElementOrder
         self.checkProfiles = checkProfiles
         self.checkTerminology = checkTerminology
@@ -107,6 +111,7 @@ public struct Validator: Sendable {
         }
         // Layer 5: the invariants (FHIRPath constraints) of the base definitions.
         if options.checkInvariants { issues += invariants.validate(root) }
+        for ruleSet in options.ruleSets { issues += ruleSet.check(root, syntax: syntax) }
         return issues
     }
 

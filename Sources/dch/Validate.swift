@@ -4,6 +4,7 @@ import FHIRModel
 import FHIRConversion
 import FHIRValidation
 import ValidationReports
+import ChildHealthEvents
 
 /// `dch validate`: checks messages against the definition pack and writes a report.
 struct Validate: ParsableCommand {
@@ -23,7 +24,9 @@ struct Validate: ParsableCommand {
             the profiles its meta.profile claims and every --profile URL of its type, and every extension \
             against its definition; 3 required and extensible bindings (SNOMED CT and other systems that \
             cannot be checked offline are reported once per message as information); 4 Bundle rules; 5 \
-            the FHIRPath invariants of the definitions. A --profile the definition pack lacks is a usage \
+            the FHIRPath invariants of the definitions; then, for every message Bundle, the child-health \
+            event rules (event.G3 ... event.G13 from the generic rules, event.E-<code> for an event's \
+            resources; `dch events` lists the events). A --profile the definition pack lacks is a usage \
             error (exit 2).
             Formats: text (file:line:col: severity: [rule] message (path), then a summary line), json \
             (one object per issue per line), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
@@ -69,7 +72,9 @@ struct Validate: ParsableCommand {
         let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
-        let validator = Validator(pack: converter.pack, options: ValidationOptions(profiles: profiles))
+        // The child-health event rules (`event.*`) apply to every message Bundle.
+        let events = EventRules(catalogue: try runReportingIssues { try EventCatalogue.shipped() }, pack: converter.pack)
+        let validator = Validator(pack: converter.pack, options: ValidationOptions(profiles: profiles, ruleSets: [events]))
         let unknown = try runReportingIssues { try validator.unknownProfiles(profiles) }
         guard unknown.isEmpty else {
             printError("error: no such profile in the definition pack: \(unknown.joined(separator: ", "))")

@@ -8,7 +8,7 @@ import EventBuilder
 import DCHTestSupport
 
 /// Every event of the catalogue can be generated, and what is generated is valid: each message,
-/// written as XML and read back, has no error under every layer of the validator.
+/// written as XML and read back, has no error under every layer of the validator and the event rules.
 final class GeneratedEventsValidTests: XCTestCase {
     static let pack = try? DefinitionPack.shipped()
 
@@ -16,7 +16,7 @@ final class GeneratedEventsValidTests: XCTestCase {
         let pack = try XCTUnwrap(Self.pack)
         let catalogue = try EventCatalogue.shipped()
         let converter = Converter(pack: pack)
-        let validator = Validator(pack: pack)
+        let validator = Validator(pack: pack, options: ValidationOptions(ruleSets: [EventRules(catalogue: catalogue, pack: pack)]))
         let generator = MessageGenerator(pack: pack, catalogue: catalogue)
         var failures: [String] = []
         for event in catalogue.events {

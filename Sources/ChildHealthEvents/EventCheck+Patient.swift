@@ -1,0 +1,122 @@
+import FHIRModel
+
+extension EventCheck {
+    /// G10: the routing demographics of a NEMS header, and their agreement with the Patient.
+    mutating func checkRoutingDemographics(_ header: EventMessage.Entry, _ event: EventDefinition) {
+        guard let (routing, path) = message.routingDemographics else {
+            add(.error, .required, "G10", "a \(event.name) MessageHeader needs the routing demographics extension "
+                + "(\(EventMessage.routingDemographicsURL))", path: header.path + ".extension", at: header.resource)
+            return
+        }
+        // Screening deletes may drop the Patient, and with it routing name and birth date (G10).
+        let relaxed = eventType == .delete && event.subject?.cardinality(for: .delete).min == 0
+        var parts: [String: (Element, String)] = [:]
+        for (i, ext) in routing.children(named: "extension").enumerated() {
+            if let url = ext.url, parts[url] == nil { parts[url] = (ext, path + ".extension[\(i)]") }
+        }
+        let patient = message.patient
+        if let (ext, extPath) = parts["nhsNumber"] {
+            let id = ext.child("valueIdentifier")
+            let system = id?.child("system")?.value, value = id?.child("value")?.value
+            if system != NHSNumber.system {
+                add(.error, .value, "G10", "the routing NHS number must have system \(NHSNumber.system), not \(system ?? "none")",
+                    path: extPath + ".valueIdentifier.system", at: id ?? ext)
+            }
+            if let value {
+                checkNHSNumber(value, rule: "G10", path: extPath + ".valueIdentifier.value", at: id?.child("value") ?? ext)
+                if let patient, let patientNumber = message.nhsNumber, patientNumber != value {
+                    add(.error, .invalid, "G10", "the routing NHS number \(NHSNumber.masked(value)) differs from the Patient's "
+                        + "\(NHSNumber.masked(patientNumber)) (\(patient.path))", path: extPath + ".valueIdentifier.value",
+                        at: id?.child("value") ?? ext)
+                }
+            } else {
+                add(.error, .required, "G10", "the routing NHS number has no value", path: extPath + ".valueIdentifier.value", at: ext)
+            }
+        } else {
+            add(.error, .required, "G10", "routing demographics need nhsNumber", path: path + ".extension", at: routing)
+        }
+        if let (ext, extPath) = parts["name"] {
+            let family = ext.child("valueHumanName")?.child("family")?.value
+            if let family, let patient, let patientFamily = Self.officialFamily(patient.resource),
+               family.lowercased() != patientFamily.lowercased() {
+                add(.warning, .invalid, "G10", "the routing family name '\(family)' differs from the Patient's '\(patientFamily)'",
+                    path: extPath + ".valueHumanName.family", at: ext)
+            }
+        } else if !relaxed {
+            add(.error, .required, "G10", "routing demographics need name (the official PDS name)", path: path + ".extension", at: routing)
+        }
+        if let (ext, extPath) = parts["birthDateTime"] {
+            let value = ext.child("valueDateTime")?.value
+            if let value, let patient, let birthDate = patient.resource.child("birthDate")?.value,
+               value.prefix(10) != birthDate.prefix(10) {
+                add(.error, .invalid, "G10", "the routing birth date \(value) differs from the Patient's birthDate \(birthDate)",
+                    path: extPath + ".valueDateTime", at: ext)
+            }
+        } else if !relaxed {
+            add(.error, .required, "G10", "routing demographics need birthDateTime", path: path + ".extension", at: routing)
+        }
+    }
+
+    /// The family name of the official name, else of the first name.
+    static func officialFamily(_ patient: Element) -> String? {
+        let names = patient.children(named: "name")
+        let name = names.first { $0.child("use")?.value == "official" } ?? names.first
+        return name?.child("family")?.value
+    }
+
+    /// G11: every Patient's NHS number identifiers; G9 does the PDS serial number.
+    mutating func checkPatients(_ event: EventDefinition) {
+        for entry in message.entries where entry.type == "Patient" {
+            var hasNumber = false
+            for (i, id) in entry.resource.children(named: "identifier").enumerated() {
+                let system = id.child("system")?.value ?? ""
+                let path = entry.path + ".identifier[\(i)]"
+                if system == NHSNumber.system {
+                    hasNumber = true
+                    if let value = id.child("value")?.value {
+                        checkNHSNumber(value, rule: "G11", path: path + ".value", at: id.child("value") ?? id)
+                    }
+                } else if system.lowercased().contains("nhs-number") {
+                    add(.warning, .value, "G11", "identifier system \(system) looks like an NHS number system; "
+                        + "NHS numbers use \(NHSNumber.system)", path: path + ".system", at: id)
+                }
+            }
+            if !hasNumber, entry.path == message.patient?.path, event.subject != nil {
+                add(.warning, .required, "G11", "the event's Patient carries no NHS number (\(NHSNumber.system))",
+                    path: entry.path + ".identifier", at: entry.resource)
+            }
+        }
+    }
+
+    /// G11: ten digits with a valid modulus 11 check digit.
+    mutating func checkNHSNumber(_ value: String, rule: String, path: String, at element: Element) {
+        if value.utf8.count != 10 || !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            add(.error, .value, rule, "'\(value)' is not an NHS number: ten digits expected", path: path, at: element)
+        } else if !NHSNumber.isValid(value) {
+            let expected = NHSNumber.checkDigit(ofFirstNine: String(value.prefix(9)))
+            add(.error, .value, rule, "NHS number \(NHSNumber.masked(value)) fails the modulus 11 check "
+                + (expected.map { "(check digit \($0) expected)" } ?? "(no NHS number starts with these nine digits)"),
+                path: path, at: element)
+        }
+    }
+
+    /// G12: ODS codes in their systems with a plausible format.
+    mutating func checkOrganizations() {
+        for entry in message.entries where ["Organization", "Location", "HealthcareService"].contains(entry.type) {
+            for (i, id) in entry.resource.children(named: "identifier").enumerated() {
+                let system = id.child("system")?.value ?? ""
+                let path = entry.path + ".identifier[\(i)]"
+                if ODSCode.systems.contains(system) {
+                    if let value = id.child("value")?.value, !ODSCode.isPlausible(value, system: system) {
+                        add(.warning, .value, "G12", "'\(value)' does not look like an ODS code of \(system) "
+                            + "(upper-case letters and digits, at least one letter, \(system == ODSCode.siteSystem ? "3-9" : "3-6") characters)",
+                            path: path + ".value", at: id.child("value") ?? id)
+                    }
+                } else if system.lowercased().contains("ods-organization-code") || system.lowercased().contains("ods-site-code") {
+                    add(.warning, .value, "G12", "identifier system \(system) is not an ODS system; use "
+                        + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: path + ".system", at: id)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import FHIRModel
+
+/// A message Bundle seen as an event message: its entries with their paths, the MessageHeader, the
+/// event coding, the message-event-type extension and the patient. Built once per message and
+/// shared by the event rules and `dch inspect`.
+public struct EventMessage {
+    /// One entry's resource and where it stands.
+    public struct Entry {
+        /// The resource element.
+        public let resource: Element
+        /// `Bundle.entry[3].resource`.
+        public let path: String
+        /// The entry's fullUrl.
+        public let fullUrl: String?
+        /// The resource type.
+        public var type: String { resource.resourceType ?? resource.name }
+        /// The profiles the resource claims in `meta.profile`.
+        public var profiles: [String] { resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? [] }
+    }
+
+    /// The message-event-type extension found on the MessageHeader.
+    public struct EventTypeExtension {
+        /// The extension element.
+        public let element: Element
+        /// Its path.
+        public let path: String
+        /// Its URL as written (one of ``EventMessage/eventTypeExtensionURLs``).
+        public let url: String
+        /// The coding's code, as written.
+        public let code: String?
+        /// The coding's system.
+        public let system: String?
+        /// Path of the coding.
+        public let codingPath: String
+        /// The code as a type, nil when it is not new, update or delete.
+        public var type: MessageEventType? { code.flatMap(MessageEventType.init(rawValue:)) }
+    }
+
+    /// Every URL the sources use for the message-event-type extension (GENERIC-RULES.md, contradiction 3).
+    public static let eventTypeExtensionURLs = [
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-MessageEventType-1",
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-DCH-MessageEventType-1",
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-EMS-MessageEventType-1",
+    ]
+    /// The routing-demographics extension of NEMS headers.
+    public static let routingDemographicsURL = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-RoutingDemographics-1"
+
+    /// The Bundle.
+    public let root: Element
+    /// Entries that carry a resource, in order.
+    public let entries: [Entry]
+    /// The first MessageHeader entry.
+    public let header: Entry?
+
+    /// Reads a Bundle; nil unless it is a Bundle of type `message`.
+    public init?(_ root: Element) {
+        guard root.resourceType == "Bundle", root.child("type")?.value == "message" else { return nil }
+        self.root = root
+        var entries: [Entry] = []
+        for (i, entry) in root.children(named: "entry").enumerated() {
+            guard let resource = entry.child("resource"), resource.isResource else { continue }
+            entries.append(Entry(resource: resource, path: "Bundle.entry[\(i)].resource", fullUrl: entry.child("fullUrl")?.value))
+        }
+        self.entries = entries
+        header = entries.first { $0.type == "MessageHeader" }
+    }
+
+    /// `MessageHeader.event`: system, code and display as written.
+    public var eventCoding: (system: String?, code: String?, display: String?) {
+        let event = header?.resource.child("event")
+        return (event?.child("system")?.value, event?.child("code")?.value, event?.child("display")?.value)
+    }
+
+    /// The message-event-type extension (the first one with a known URL).
+    public var eventTypeExtension: EventTypeExtension? {
+        guard let header else { return nil }
+        for (i, ext) in header.resource.children(named: "extension").enumerated() {
+            guard let url = ext.url, Self.eventTypeExtensionURLs.contains(url) else { continue }
+            let path = header.path + ".extension[\(i)]"
+            let coding = ext.child("valueCodeableConcept")?.children(named: "coding").first
+            return EventTypeExtension(element: ext, path: path, url: url, code: coding?.child("code")?.value,
+                                      system: coding?.child("system")?.value,
+                                      codingPath: path + ".valueCodeableConcept.coding[0]")
+        }
+        return nil
+    }
+
+    /// The routing-demographics extension and its path.
+    public var routingDemographics: (element: Element, path: String)? {
+        guard let header else { return nil }
+        for (i, ext) in header.resource.children(named: "extension").enumerated() where ext.url == Self.routingDemographicsURL {
+            return (ext, header.path + ".extension[\(i)]")
+        }
+        return nil
+    }
+
+    /// The entry a reference names: by fullUrl, or `Type/id` by type and id.
+    public func resolve(_ reference: String?) -> Entry? {
+        guard let reference, !reference.isEmpty else { return nil }
+        if let hit = entries.first(where: { $0.fullUrl == reference }) { return hit }
+        let parts = reference.split(separator: "/")
+        guard parts.count >= 2 else { return nil }
+        let type = String(parts[parts.count - 2]), id = String(parts[parts.count - 1])
+        return entries.first { $0.type == type && $0.resource.child("id")?.value == id }
+    }
+
+    /// The resource `MessageHeader.focus` points to.
+    public var focus: Entry? { resolve(header?.resource.child("focus")?.child("reference")?.value) }
+
+    /// The patient the event is about: the Patient the focus names as `subject` or `patient` (or the
+    /// focus itself), else the first Patient entry.
+    public var patient: Entry? {
+        if let focus {
+            if focus.type == "Patient" { return focus }
+            for name in ["subject", "patient"] {
+                if let p = resolve(focus.resource.child(name)?.child("reference")?.value), p.type == "Patient" { return p }
+            }
+        }
+        return entries.first { $0.type == "Patient" }
+    }
+
+    /// The first identifier of a resource in a system, with its path.
+    public static func identifier(of entry: Entry, system: String) -> (value: String?, path: String)? {
+        for (i, id) in entry.resource.children(named: "identifier").enumerated() where id.child("system")?.value == system {
+            return (id.child("value")?.value, entry.path + ".identifier[\(i)]")
+        }
+        return nil
+    }
+
+    /// The patient's NHS number, when it carries one.
+    public var nhsNumber: String? { patient.flatMap { Self.identifier(of: $0, system: NHSNumber.system)?.value } }
+}

@@ -1,0 +1,56 @@
+import FHIRModel
+import FHIRDefinitions
+import FHIRValidation
+
+/// The child-health event rules, applied by the validator to every message Bundle (plug them in
+/// with ``FHIRValidation/ValidationOptions/ruleSets``).
+///
+/// Rule ids are `event.` followed by the id in our digest of the standards
+/// (`../shared/spec/GENERIC-RULES.md`, `EVENTS.md`): `event.G1` … `event.G19` for the generic
+/// rules, `event.E-<event code>` for an event page's resource table (which resources, which
+/// profiles, how many) and `event.E-<event code>-<n>` for one numbered rule of that page.
+/// ``ruleDescriptions`` lists every id these rules report.
+public struct EventRules: MessageRuleSet {
+    /// The events known.
+    public let catalogue: EventCatalogue
+    /// Definitions, used to name the elements of paths (which elements repeat).
+    public let pack: DefinitionPack
+
+    /// Event rules over a catalogue and a definition pack.
+    public init(catalogue: EventCatalogue, pack: DefinitionPack) {
+        self.catalogue = catalogue
+        self.pack = pack
+    }
+
+    /// The event rules' issues for one message; nothing for anything but a message Bundle.
+    public func check(_ root: Element, syntax: SourceSyntax) -> [Issue] {
+        guard let message = EventMessage(root) else { return [] }
+        var check = EventCheck(message: message, catalogue: catalogue)
+        check.pack = pack
+        check.run()
+        var issues = check.issues
+        issues += DateTimeZoneRule(pack: pack).check(root)
+        return issues
+    }
+
+    /// The event a message carries, recognised from `MessageHeader.event` (code and system), or nil.
+    public func event(of message: EventMessage) -> EventDefinition? {
+        let coding = message.eventCoding
+        return coding.code.flatMap { catalogue.event(code: $0, system: coding.system) }
+    }
+
+    /// What each rule id reported by these rules checks.
+    public static let ruleDescriptions: [(id: String, text: String)] = [
+        ("event.G3", "NEMS MessageHeader (Event-MessageHeader-1): id, source.contact, responsible Organization, focus of the event's type"),
+        ("event.G4", "DCH/EMS MessageHeader: id, timestamp, source.endpoint, responsible Organization, focus of the event's type"),
+        ("event.G5", "MessageHeader.event: a known event code in its code system, with the catalogue's display"),
+        ("event.G6", "the messageEventType extension (any of its three URL forms, reported as information) with new, update or delete"),
+        ("event.G7", "the messageEventType the event allows (e.g. screening events never use update)"),
+        ("event.G9", "MessageHeader.meta.lastUpdated for NEMS events, meta.versionId an integer, Patient.meta.versionId for PDS events"),
+        ("event.G10", "routing demographics (NEMS): present, NHS number, name and birth date, matching the Patient"),
+        ("event.G11", "NHS numbers: system https://fhir.nhs.uk/Id/nhs-number, 10 digits, modulus 11 check digit"),
+        ("event.G12", "ODS codes: system ods-organization-code or ods-site-code, plausible format; responsible is an Organization"),
+        ("event.G13", "a dateTime or instant with a time carries a UTC offset"),
+        ("event.E-<code>", "the event page's resources: types, counts (delete counts for delete messages) and profiles"),
+    ]
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import ChildHealthEvents
+
+/// `dch events`: lists the event catalogue.
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the DCH and NEMS events dch knows (name, family, code, focus resource, profile).",
+        discussion: "Codes are MessageHeader.event codes; `dch validate` recognises a message's event by code and system.")
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Option(name: .long, help: "Output format: text|json.")
+    var format: Format = .text
+
+    func run() throws {
+        let catalogue = try runReportingIssues { try EventCatalogue.shipped() }
+        let rows = catalogue.events.map { e in
+            Row(name: e.name, family: e.family.rawValue, code: e.eventCode, system: e.eventSystem,
+                focus: e.focus?.type, focusProfile: e.focus?.profile, headerProfile: e.messageHeaderProfile,
+                messageEventTypes: e.allowedMessageEventTypes.map(\.rawValue), legacy: e.isLegacy)
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for row in rows { FileHandle.standardOutput.write(try encoder.encode(row) + Data("\n".utf8)) }
+        case .text:
+            let table = [["NAME", "FAMILY", "CODE", "FOCUS", "PROFILE"]] + rows.map {
+                [$0.name + ($0.legacy ? " (legacy)" : ""), $0.family, $0.code, $0.focus ?? "-",
+                 ($0.focusProfile ?? $0.headerProfile).components(separatedBy: "/").last ?? "-"]
+            }
+            FileHandle.standardOutput.write(Data(textTable(table).utf8))
+        }
+    }
+
+    /// One event, as `--format json` writes it (one object per line).
+    struct Row: Encodable {
+        var name, family, code, system: String
+        var focus, focusProfile: String?
+        var headerProfile: String
+        var messageEventTypes: [String]
+        var legacy: Bool
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+func textTable(_ rows: [[String]]) -> String {
+    guard let first = rows.first else { return "" }
+    let widths = first.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
+    return rows.map { row in
+        row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ")
+    }.joined(separator: "\n") + "\n"
+}
