@@ -68,6 +68,7 @@ public final class EventMessageBuilder {
                                             time: input.occurred)
             completer.complete(&header.element, profile: event.messageHeaderProfile, context: &context)
             for i in drafts.indices {
+                context.currentType = drafts[i].type
                 if let p = drafts[i].profile { completer.complete(&drafts[i].element, profile: p, context: &context) }
             }
             let missing = Set(context.missingTargets).subtracting(extraTypes).sorted()
@@ -106,6 +107,14 @@ public final class EventMessageBuilder {
             for _ in 0..<count {
                 drafts.append(ResourceDraft(type: resource.type, profile: resource.profile, role: resource.role, id: random.uuid()))
             }
+        }
+        // MessageHeader.responsible is always the sending organisation, even where the event lists
+        // the Organization as optional.
+        if !drafts.contains(where: { $0.type == "Organization" }), event.routingDemographicsExtension != nil
+            || event.resources.contains(where: { $0.type == "Organization" }) {
+            let profile = event.resources.first { $0.type == "Organization" }?.profile
+                ?? "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Organization-1"
+            drafts.append(ResourceDraft(type: "Organization", profile: profile, role: .supporting, id: random.uuid()))
         }
         return drafts
     }

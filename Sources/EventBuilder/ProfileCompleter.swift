@@ -16,6 +16,8 @@ struct CompletionContext {
     var entries: [Entry]
     /// The time of the event: the value of any required dateTime the builders did not set.
     var time: FHIRTime
+    /// The type of the resource being completed.
+    var currentType: String = ""
     /// Entry types a required reference found missing (the builder adds such resources and runs again).
     var missingTargets: [Target] = []
 
@@ -272,6 +274,11 @@ final class ProfileCompleter {
                 open ? e.type == "Patient" : targetTypes.contains(e.type) && (specific.count < targets.count || e.profile == nil
                     || !specific.allSatisfy { constrainedType($0) == e.type }) }) {
             return .reference(name, e.fullUrl)
+        }
+        if let i = targetTypes.firstIndex(where: { $0 != "Resource" }), targetTypes[i] == context.currentType {
+            // A resource of the same type sent earlier (an alert that a nullify cancels): it is not in
+            // this message, so the reference points to the sender's server.
+            return .reference(name, "https://fhir.example.nhs.uk/STU3/\(targetTypes[i])/\(context.time.minutes)")
         }
         if let i = targetTypes.firstIndex(where: { $0 != "Resource" }) {
             context.missingTargets.append(.init(type: targetTypes[i], profile: targets[i].hasPrefix(DefinitionPack.coreStructurePrefix) ? nil : targets[i]))

@@ -10,7 +10,7 @@ struct ResourceBuilders {
     /// The content of a draft by resource type (other types get only what their profile requires).
     func fill(_ draft: inout ResourceDraft, index: Int) {
         switch draft.type {
-        case "Patient": patient(&draft, person: draft.role == .subject || input.parent == nil ? input.patient : input.parent!)
+        case "Patient": patient(&draft, person: draft.role == .supporting ? (input.parent ?? input.patient) : input.patient)
         case "Organization": organisation(&draft, index == 0 ? input.sender : (input.receiver ?? input.sender))
         case "Practitioner": practitioner(&draft)
         case "PractitionerRole": practitionerRole(&draft)
