@@ -1,4 +1,5 @@
 import Foundation
+import FHIRModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,9 +21,16 @@ final class StreamingOutput {
         destination = nil
     }
 
-    /// A file at `path`, replaced atomically by ``finish()``.
+    /// A file at `path`, replaced atomically by ``finish()``. A path that exists and is no regular
+    /// file (`/dev/null`, a named pipe) is written directly: it cannot be replaced by a rename.
     init(path: String) throws {
         let url = URL(fileURLWithPath: path)
+        if AtomicFile.isSpecialFile(path) {
+            handle = try FileHandle(forWritingTo: url)
+            temporary = nil
+            destination = nil
+            return
+        }
         let temp = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).dch-\(ProcessInfo.processInfo.processIdentifier).tmp")
         guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
