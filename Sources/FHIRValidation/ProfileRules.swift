@@ -94,8 +94,6 @@ struct ProfileRules {
 
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
     mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
-        // The children's names once (short names are stored inline: comparing them costs no
-        // reference counting, unlike copying whole elements for every definition).
         let kids = e.children
         let defs = node.children
         // Each child's definitions by one lookup; the children of each definition in order.
