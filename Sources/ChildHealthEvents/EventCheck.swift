@@ -12,6 +12,8 @@ struct EventCheck {
     var event: EventDefinition?
     /// new/update/delete, when the extension says so.
     var eventType: MessageEventType?
+    /// The mandatory data items of each event, by ``EventRules/eventKey(_:)``.
+    var dataItems: [String: [DataItemRequirement]] = [:]
 
     init(message: EventMessage, catalogue: EventCatalogue) {
         self.message = message
@@ -35,6 +37,7 @@ struct EventCheck {
         checkPatients(event)
         checkOrganizations()
         checkResources(event)
+        checkDataItems(dataItems[EventRules.eventKey(event)] ?? [])
     }
 
     /// G5: the event code and system.

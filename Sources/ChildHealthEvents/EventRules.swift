@@ -15,18 +15,33 @@ public struct EventRules: MessageRuleSet {
     public let catalogue: EventCatalogue
     /// Definitions, used to name the elements of paths (which elements repeat).
     public let pack: DefinitionPack
+    /// The mandatory data items the definitions resolve, per event (classified once, here).
+    let dataItems: [String: [DataItemRequirement]]
 
     /// Event rules over a catalogue and a definition pack.
     public init(catalogue: EventCatalogue, pack: DefinitionPack) {
         self.catalogue = catalogue
         self.pack = pack
+        let classifier = EventRuleClassifier(pack: pack)
+        var items: [String: [DataItemRequirement]] = [:]
+        for event in catalogue.events {
+            items[Self.eventKey(event)] = classifier.classify(event).compactMap {
+                if case .mandatoryItem(let requirement) = $0.treatment { return requirement }
+                return nil
+            }
+        }
+        dataItems = items
     }
+
+    /// An event's key: its code system and code (codes alone may repeat across systems).
+    static func eventKey(_ event: EventDefinition) -> String { event.eventSystem + "|" + event.eventCode }
 
     /// The event rules' issues for one message; nothing for anything but a message Bundle.
     public func check(_ root: Element, syntax: SourceSyntax) -> [Issue] {
         guard let message = EventMessage(root) else { return [] }
         var check = EventCheck(message: message, catalogue: catalogue)
         check.pack = pack
+        check.dataItems = dataItems
         check.run()
         var issues = check.issues
         issues += DateTimeZoneRule(pack: pack).check(root)
@@ -52,5 +67,6 @@ public struct EventRules: MessageRuleSet {
         ("event.G12", "ODS codes: system ods-organization-code or ods-site-code, plausible format; responsible is an Organization"),
         ("event.G13", "a dateTime or instant with a time carries a UTC offset"),
         ("event.E-<code>", "the event page's resources: types, counts (delete counts for delete messages) and profiles"),
+        ("event.E-<page>-<n>", "a numbered rule of an event page: a mandatory data item (in a resource of its profile; `dch events --rules` lists them) or MessageHeader.meta.lastUpdated"),
     ]
 }

@@ -6,14 +6,26 @@ import ChildHealthEvents
 struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the DCH and NEMS events dch knows (name, family, code, focus resource, profile).",
-        discussion: "Codes are MessageHeader.event codes; `dch validate` recognises a message's event by code and system.")
+        discussion: """
+            Codes are MessageHeader.event codes; `dch validate` recognises a message's event by code and system.
+            With --rules NAME|CODE (or 'all'), lists instead an event's numbered page rules, each with how dch \
+            treats it: checked (and the rule id its findings carry), a mandatory data item checked as \
+            event.E-<page>-<n>, or not checkable and why (required-if-recorded, optional, prose).
+            """)
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
     @Option(name: .long, help: "Output format: text|json.")
     var format: Format = .text
 
+    @Option(name: .long, help: "List the numbered rules of this event (name or code, or 'all') and how dch treats each.")
+    var rules: String?
+
     func run() throws {
+        if let rules {
+            try listRules(rules)
+            return
+        }
         let catalogue = try runReportingIssues { try EventCatalogue.shipped() }
         let rows = catalogue.events.map { e in
             Row(name: e.name, family: e.family.rawValue, code: e.eventCode, system: e.eventSystem,
