@@ -92,6 +92,11 @@ public struct DataItemRequirement: Sendable, Hashable {
     public var resourceType: String
     /// The steps from the resource to the item.
     public var steps: [Step]
+    /// The ids of the profile's elements (slices included) on the way to the item: what a builder
+    /// must make present.
+    public var elementIDs: [String]
+    /// For a choice element on the way (`multipleBirth[x]`), the type the page names (`integer`), by element id.
+    public var choiceTypes: [String: String] = [:]
 
     /// The path the requirement checks, with slices spelled out.
     public var pathText: String { steps.map(\.text).joined(separator: ".") }
@@ -111,12 +116,22 @@ struct DataItemResolver {
             return .failure(Unresolved("profile \(mapping.profileName) is not in the definitions"))
         }
         var steps: [DataItemRequirement.Step] = []
+        var ids: [String] = []
+        var choiceTypes: [String: String] = [:]
         var basePath = structure.type
         var baseID = structure.type
         let segments = mapping.path.split(separator: ".").map(String.init)
         for (i, segment) in segments.enumerated() {
             let last = i == segments.count - 1
             // By id, else by path: type slices such as `Observation.valueQuantity:valueQuantity` carry irregular ids.
+            let choicePath = choiceElement(in: structure, base: baseID, wireName: segment)?.path
+            let forbidden = structure.elements.first { e in
+                (e.id ?? e.path) == baseID + "." + segment || e.path == basePath + "." + segment || e.path == choicePath
+            }
+            if let forbidden, forbidden.max == "0" {
+                return .failure(Unresolved("the page names \(mapping.path), but the profile forbids \(forbidden.path) (max 0): "
+                                           + "page and profile disagree"))
+            }
             if let element = record(in: structure, id: baseID + "." + segment)
                 ?? structure.elements.first(where: { $0.path == basePath + "." + segment && $0.sliceName == nil })
                 ?? structure.elements.first(where: { $0.path == basePath + "." + segment }) {
@@ -124,13 +139,22 @@ struct DataItemResolver {
                 let step = slicedStep(segment, element: element, structure: structure, qualifier: qualifier)
                 steps.append(step)
                 basePath += "." + segment; baseID = element.id ?? element.path
+                ids.append(baseID)
+                switch step {
+                case .sliced(_, let slice, _): ids.append(baseID + ":" + slice)
+                case .codingSliced(_, let slice, _): ids += [baseID + ".coding", baseID + ".coding:" + slice]
+                default: break
+                }
             } else if let choice = choiceElement(in: structure, base: baseID, wireName: segment) {
                 steps.append(.child(segment))
                 basePath = choice.path; baseID = choice.id ?? choice.path
+                ids.append(baseID)
+                choiceTypes[baseID] = choice.types?.first { segment.lowercased().hasSuffix($0.code.lowercased()) }?.code
             } else if let ext = structure.elements.first(where: { $0.id == baseID + ".extension:" + segment }),
                       let url = ext.types?.first?.profile {
                 steps.append(.extensionSlice(slice: segment, url: url))
                 basePath += ".extension"; baseID = ext.id ?? ext.path
+                ids.append(baseID)
             } else {
                 let what = structure.type == "QuestionnaireResponse" && mapping.path.hasPrefix("item.")
                     ? "questionnaire item linkIds are not elements of the profile"
@@ -143,7 +167,7 @@ struct DataItemResolver {
                                        + "(\(bound.valueSet)) to \(bound.path): page and profile disagree"))
         }
         return .success(DataItemRequirement(ruleID: ruleID, mapping: mapping, profile: structure.url,
-                                            resourceType: structure.type, steps: steps))
+                                            resourceType: structure.type, steps: steps, elementIDs: ids, choiceTypes: choiceTypes))
     }
 
     /// The profile named on the page: the event's own resource of that name first, else the NHS or

@@ -30,6 +30,25 @@ public final class EventMessageBuilder {
         order = DefinitionOrder(pack: pack)
     }
 
+    private typealias MandatoryElements = (ids: [String: Set<String>], choiceTypes: [String: String])
+    private var mandatoryByEvent: [String: MandatoryElements] = [:]
+
+    /// The event page's mandatory data items, as element ids per profile and the types their choice
+    /// elements take (checked by the event rules as `event.E-<page>-<n>`), computed once per event.
+    private func mandatoryElements(_ event: EventDefinition) -> MandatoryElements {
+        let key = event.eventSystem + "|" + event.eventCode
+        if let known = mandatoryByEvent[key] { return known }
+        var found: MandatoryElements = ([:], [:])
+        for classified in EventRuleClassifier(pack: pack).classify(event) {
+            if case .mandatoryItem(let requirement) = classified.treatment {
+                found.ids[requirement.profile, default: []].formUnion(requirement.elementIDs)
+                found.choiceTypes.merge(requirement.choiceTypes) { a, _ in a }
+            }
+        }
+        mandatoryByEvent[key] = found
+        return found
+    }
+
     /// Why a message cannot be built.
     public struct BuildError: Error, CustomStringConvertible {
         public var description: String
@@ -67,9 +86,13 @@ public final class EventMessageBuilder {
             var context = CompletionContext(entries: ([header] + drafts).map { .init(type: $0.type, profile: $0.profile, fullUrl: $0.fullUrl) },
                                             time: input.occurred)
             completer.complete(&header.element, profile: event.messageHeaderProfile, context: &context)
+            let mandatory = mandatoryElements(event)
             for i in drafts.indices {
                 context.currentType = drafts[i].type
-                if let p = drafts[i].profile { completer.complete(&drafts[i].element, profile: p, context: &context) }
+                if let p = drafts[i].profile {
+                    completer.complete(&drafts[i].element, profile: p, context: &context,
+                                       alsoRequired: mandatory.ids[p] ?? [], choiceTypes: mandatory.choiceTypes)
+                }
             }
             let missing = Set(context.missingTargets).subtracting(extraTypes).sorted()
             if !missing.isEmpty, attempt < 4 {

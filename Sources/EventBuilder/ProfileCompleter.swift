@@ -66,10 +66,26 @@ final class ProfileCompleter {
         return t
     }
 
+    /// Ids of the profile's elements treated as required in the current completion (the event
+    /// page's mandatory data items, which profiles often leave optional).
+    private var alsoRequired: Set<String> = []
+    /// The type to give a required choice element, by element id (`multipleBirth[x]` -> `integer`).
+    private var choiceTypes: [String: String] = [:]
+
     /// Completes `resource` against `profile`; no-op when the pack does not have the profile.
-    func complete(_ resource: inout Element, profile: String, context: inout CompletionContext) {
+    /// `alsoRequired` names elements (by id) to make present as if their minimum were 1.
+    func complete(_ resource: inout Element, profile: String, context: inout CompletionContext,
+                  alsoRequired: Set<String> = [], choiceTypes: [String: String] = [:]) {
         guard let tree = tree(profile) else { return }
+        self.alsoRequired = alsoRequired
+        self.choiceTypes = choiceTypes
+        defer { self.alsoRequired = []; self.choiceTypes = [:] }
         complete(&resource, node: tree.root, context: &context, depth: 0)
+    }
+
+    /// The least number of instances of `node`, mandatory data items counted.
+    private func minimum(_ node: ProfileNode) -> Int {
+        alsoRequired.contains(node.record.id ?? node.record.path) ? max(node.record.min, 1) : node.record.min
     }
 
     // MARK: - Walking
@@ -97,14 +113,14 @@ final class ProfileCompleter {
                 element.children.removeAll { child.matches($0.name) }
                 continue
             }
-            for slice in child.slices where slice.record.min > 0 {
+            for slice in child.slices where minimum(slice) > 0 {
                 let have = element.children.filter { child.matches($0.name) && sliceMatches(slice, $0) }.count
-                for _ in have..<max(have, slice.record.min) {
+                for _ in have..<max(have, minimum(slice)) {
                     if let made = made(slice, context: &context, depth: depth) { insert(made, into: &element) }
                 }
             }
             let have = element.children.filter { child.matches($0.name) }.count
-            for _ in have..<max(have, child.record.min) {
+            for _ in have..<max(have, minimum(child)) {
                 if let made = made(child, context: &context, depth: depth) { insert(made, into: &element) }
             }
             if let fixed = fixedValue(child)?.value {
@@ -200,7 +216,7 @@ final class ProfileCompleter {
             // The coding's own binding, when the profile gives one, is the more specific.
             let codingBinding = node.children.first { $0.stem == "coding" }?.record.binding?.valueSet
                 .flatMap { picker.firstCode(of: $0) }
-            if let coding = node.children.first(where: { $0.stem == "coding" }), coding.slices.contains(where: { $0.record.min > 0 }) {
+            if let coding = node.children.first(where: { $0.stem == "coding" }), coding.slices.contains(where: { minimum($0) > 0 }) {
                 return Element(name: name)  // the required coding slices fill it
             }
             if let code = codingBinding ?? binding {
@@ -255,6 +271,7 @@ final class ProfileCompleter {
     /// The type a new instance of a (choice) element gets: the builders' usual choices first.
     private func chooseType(_ node: ProfileNode) -> String {
         let types = node.typeCodes
+        if let named = choiceTypes[node.record.id ?? node.record.path], types.contains(named) { return named }
         for preferred in ["dateTime", "Quantity", "CodeableConcept", "Reference", "string", "boolean"] where types.contains(preferred) {
             return preferred
         }
