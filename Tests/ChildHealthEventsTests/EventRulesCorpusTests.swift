@@ -22,9 +22,38 @@ final class EventRulesCorpusTests: XCTestCase {
         "DCH-MedicationAdministration-Bundle-Example-1.xml": [
             "error event.G5 Bundle.entry[0].resource.event.code",
         ],
-        // the code system names CH024 "NIPE outcome"
+        // the code system names CH024 "NIPE outcome"; the PractitionerRole has no code (SDS Job Role Name) and the
+        // Encounter no type at all (Encounter Type, childHealthEncounterType), both mandatory data items of the page
         "DCH-PhysicalExamination-Bundle-Example-1.xml": [
             "warning event.G5 Bundle.entry[0].resource.event.display",
+            "error event.E-PhysicalExamination-6 Bundle.entry[10].resource.code",
+            "error event.E-PhysicalExamination-11 Bundle.entry[8].resource.type",
+        ],
+        // the PractitionerRole carries only an SDS role profile identifier: no code (SDS Job Role Name, mandatory)
+        "DCH-AssessmentScales-Bundle-Example-1.xml": [
+            "error event.E-AssessmentScales-6 Bundle.entry[7].resource.code",
+        ],
+        // the Encounter has no type (Encounter Type, childHealthEncounterType, mandatory)
+        "DCH-DevelopmentalSkills-Bundle-Example-1.xml": [
+            "error event.E-DevelopmentalSkills-5 Bundle.entry[4].resource.type",
+        ],
+        // no PractitionerRole.code (SDS Job Role Name) and no Encounter.type (Encounter Type): both mandatory
+        "DCH-ExaminationFindings-Bundle-Example-1.xml": [
+            "error event.E-ExaminationFindings-6 Bundle.entry[8].resource.code",
+            "error event.E-ExaminationFindings-7 Bundle.entry[4].resource.type",
+        ],
+        // no PractitionerRole.code (SDS Job Role Name, mandatory)
+        "DCH-InformationandAdviceGiven-Bundle-Example-1.xml": [
+            "error event.E-InformationAndAdviceGiven-6 Bundle.entry[7].resource.code",
+        ],
+        // CH018 Measurements: no PractitionerRole.code (SDS Job Role Name, mandatory)
+        "DCH-Observation-Bundle-Example-1.xml": [
+            "error event.E-Measurements-6 Bundle.entry[14].resource.code",
+        ],
+        // no PractitionerRole.code (SDS Job Role Name) and no Encounter.type (Encounter Type): both mandatory
+        "DCH-PlanandRequestedActions-Bundle-Example-1.xml": [
+            "error event.E-PlanAndRequestedActions-5 Bundle.entry[8].resource.code",
+            "error event.E-PlanAndRequestedActions-8 Bundle.entry[6].resource.type",
         ],
         // a misspelt ODS system (.../STU3/Id/ods-organization-code)
         "EMS-FailsafeAlertNullify-Bundle-Example-1.xml": [
