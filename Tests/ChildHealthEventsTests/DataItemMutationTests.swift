@@ -33,6 +33,13 @@ final class DataItemMutationTests: XCTestCase {
         XCTAssertEqual(found.map(\.rule), ["event.E-BirthDetails-5"])
     }
 
+    func testBirthTimeRemovedFromTheBirthDate() throws {
+        let found = try errors(replacing: "<extension url=\"http://hl7.org/fhir/StructureDefinition/patient-birthTime\">",
+                               with: "<extension url=\"https://example.org/not-birth-time\">", in: birth)
+        XCTAssertEqual(found.map(\.rule), ["event.E-BirthDetails-8"])
+        XCTAssertEqual(found.first?.path, "Bundle.entry[1].resource.birthDate.extension")
+    }
+
     func testDeleteMessagesNeedNoDataItems() throws {
         let delete = birth.replacingOccurrences(of: "<code value=\"new\"/>", with: "<code value=\"delete\"/>")
         XCTAssertNotEqual(delete, birth)
