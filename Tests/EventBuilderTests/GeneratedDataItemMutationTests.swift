@@ -16,11 +16,13 @@ final class GeneratedDataItemMutationTests: XCTestCase {
         let generator = MessageGenerator(pack: pack, catalogue: catalogue)
         var failures: [String] = []
         var mutated = 0
+        var checked = 0
         for event in catalogue.events {
             let requirements = classifier.classify(event).compactMap { c -> DataItemRequirement? in
                 if case .mandatoryItem(let r) = c.treatment { return r } else { return nil }
             }
             guard !requirements.isEmpty else { continue }
+            checked += requirements.count
             let message = try generator.message(event: event, seed: 5, index: 0)
             let before = Set(rules.check(message, syntax: .xml).filter { $0.severity == .error }.map(\.rule))
             XCTAssert(before.isEmpty, "\(event.eventCode) generated with errors \(before)")
@@ -36,7 +38,8 @@ final class GeneratedDataItemMutationTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThan(mutated, 100, "most checked items are in the generated messages")
+        XCTAssertEqual(mutated, checked, "every checked item's resource is in the generated message of its event")
+        XCTAssertGreaterThan(checked, 100)
         XCTAssert(failures.isEmpty, failures.joined(separator: "\n"))
     }
 
