@@ -1,0 +1,103 @@
+import XCTest
+import Foundation
+import FHIRModel
+import FHIRConversion
+import ChildHealthEvents
+import DCHTestSupport
+@testable import FHIRValidation
+
+/// Every kind of ``MutationCatalogue`` applied to every message of the corpus and of `Samples/`
+/// that the full validator (all layers and the event rules, as `dch validate` runs them) finds
+/// valid: each defect must be reported with its rule at its path.
+final class MutationCatalogueTests: XCTestCase {
+    /// The full validator and the valid messages, made once for the class.
+    struct Fixture {
+        let validator: Validator
+        let tools: MutationTools
+        let targets: [MutationTarget]
+        /// Messages read but left out because the validator finds errors in them as they are.
+        let invalidCount: Int
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cached: Fixture?
+
+    static func fixture() throws -> Fixture {
+        if let known = lock.withLock({ cached }) { return known }
+        let root = try SharedCorpus.require()
+        let pack = try SharedCorpus.definitionPack()
+        let catalogueURL = SharedCorpus.schemas.appendingPathComponent(EventCatalogue.fileName)
+        guard let catalogueData = FileManager.default.contents(atPath: catalogueURL.path) else {
+            throw XCTSkip("Schemas/\(EventCatalogue.fileName) is absent; run scripts/regenerate-pack")
+        }
+        let events = EventRules(catalogue: try EventCatalogue(data: catalogueData), pack: pack)
+        let validator = Validator(pack: pack, options: ValidationOptions(ruleSets: [events]))
+        let tools = MutationTools(validator: validator, events: events)
+        var files: [URL] = []
+        for folder in ["corpus/nhs-stu3-assets/Examples", "corpus/nems-examples"] {
+            for ext in ["xml", "json"] { files += try SharedCorpus.files(folder, extension: ext) }
+        }
+        let samples = SharedCorpus.packageRoot.appendingPathComponent("Samples")
+        files += try FileManager.default.contentsOfDirectory(at: samples, includingPropertiesForKeys: nil)
+            .filter { ["xml", "json"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
+        var targets: [MutationTarget] = []
+        var invalid = 0
+        for url in files {
+            // Files our reader refuses (e.g. DSTU2 content) are not valid messages either.
+            guard let (tree, syntax) = try? VT.read(try Data(contentsOf: url)),
+                  VT.errors(validator.validate(tree, syntax: syntax)).isEmpty else {
+                invalid += 1
+                continue
+            }
+            let name = url.path.replacingOccurrences(of: root.path + "/", with: "")
+                .replacingOccurrences(of: SharedCorpus.packageRoot.path + "/", with: "")
+            targets.append(tools.target(name: name, root: tree, syntax: syntax))
+        }
+        let made = Fixture(validator: validator, tools: tools, targets: targets, invalidCount: invalid)
+        lock.withLock { cached = made }
+        return made
+    }
+
+    func testCatalogueHasTwentyKindsOrMoreWithDistinctNames() {
+        let names = MutationCatalogue.kinds.map(\.name)
+        XCTAssertGreaterThanOrEqual(names.count, 22)
+        XCTAssertEqual(Set(names).count, names.count, "kind names must be distinct")
+    }
+
+    func testValidMessagesAreFoundInTheCorpusAndSamples() throws {
+        let f = try Self.fixture()
+        // Both syntaxes and both sources take part (the corpus has valid XML and JSON messages).
+        XCTAssertTrue(f.targets.contains { $0.syntax == .xml && $0.name.hasPrefix("corpus/") })
+        XCTAssertTrue(f.targets.contains { $0.syntax == .json && $0.name.hasPrefix("corpus/") })
+        XCTAssertTrue(f.targets.contains { $0.name.hasPrefix("Samples/") })
+        XCTAssertGreaterThan(f.invalidCount, 0, "the corpus holds known-invalid examples; none was left out")
+    }
+
+    /// The catalogue over every valid message: each application must be found (rule and path),
+    /// and every kind must find a place in at least one message.
+    func testEveryMutationIsFoundAtItsPath() throws {
+        let f = try Self.fixture()
+        var applied: [String: Int] = [:]
+        var missed: [String] = []
+        for target in f.targets {
+            for kind in MutationCatalogue.kinds {
+                var mutated = target.root
+                guard let expected = kind.apply(target, &mutated) else { continue }
+                applied[kind.name, default: 0] += 1
+                let issues = f.validator.validate(mutated, syntax: target.syntax)
+                let found = issues.contains { $0.rule == expected.rule && $0.path == expected.path && $0.severity >= .warning }
+                if !found {
+                    let near = issues.filter { $0.severity >= .warning }.map { "    \($0.rule) \($0.path ?? "-"): \($0.message)" }
+                    missed.append("\(kind.name) on \(target.name): expected \(expected); found:\n" + near.joined(separator: "\n"))
+                }
+            }
+        }
+        XCTAssertEqual(missed, [], "mutations the validator did not report")
+        for kind in MutationCatalogue.kinds {
+            XCTAssertGreaterThan(applied[kind.name, default: 0], 0, "kind \(kind.name) found no place in any valid message")
+        }
+        let summary = MutationCatalogue.kinds.map { "\($0.name): \(applied[$0.name, default: 0])" }
+        print("mutation catalogue over \(f.targets.count) valid messages (\(applied.values.reduce(0, +)) applications): "
+              + summary.joined(separator: ", "))
+    }
+}
