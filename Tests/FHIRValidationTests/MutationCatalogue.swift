@@ -17,21 +17,23 @@ enum MutationCatalogue {
         // that keeps other children (an element left empty is `struct.empty` instead). Cascades:
         // a profile's own min on the same element (`profile.min`), event rules that need it.
         MutationKind(name: "drop-required") { t, root in
-            for site in t.sites.reversed() {
-                guard let node = site.node, let requirement = node.required.first else { continue }
-                let matching = site.element.children.indices.filter { node.children[site.element.children[$0].name]?.slot == requirement.slot }
-                guard !matching.isEmpty, matching.count < site.element.children.count else { continue }
-                root.modify(at: site.location) { e in
-                    for k in matching.reversed() { e.children.remove(at: k) }
-                }
-                return ExpectedFinding(rule: "struct.min", path: site.path + "." + requirement.name)
+            let candidates = t.sites.compactMap { site -> (MutationSite, String, [Int])? in
+                guard let node = site.node, let requirement = node.required.first else { return nil }
+                let kids = site.element.children
+                let matching = kids.indices.filter { node.children[kids[$0].name]?.slot == requirement.slot }
+                guard !matching.isEmpty, matching.count < kids.count else { return nil }
+                return (site, requirement.name, matching)
             }
-            return nil
+            guard let (site, name, matching) = t.pick(candidates) else { return nil }
+            root.modify(at: site.location) { e in
+                for k in matching.reversed() { e.children.remove(at: k) }
+            }
+            return ExpectedFinding(rule: "struct.min", path: site.path + "." + name)
         },
         // A second copy of an element whose base max is 1, right after it. Cascade: a profile's
         // max on the element or a slice's max (`profile.max`, `profile.slice-max`).
         MutationKind(name: "duplicate-max-1") { t, root in
-            guard let site = t.sites.last(where: { s in
+            guard let site = t.pick(t.sites.filter { s in
                 guard let def = s.def, !s.isResource, def.max == 1, !def.info.repeats else { return false }
                 return s.element.name != "extension" && s.element.name != "modifierExtension"
             }) else { return nil }
@@ -42,7 +44,7 @@ enum MutationCatalogue {
         },
         // An element no definition has, at the end of a complex element.
         MutationKind(name: "unknown-element") { t, root in
-            guard let site = t.sites.last(where: { $0.def?.primitive == nil && $0.node != nil && !$0.isResource
+            guard let site = t.pick(t.sites.filter { $0.def?.primitive == nil && $0.node != nil && !$0.isResource
                 && !$0.element.children.isEmpty }) else { return nil }
             root.modify(at: site.location) { $0.children.append(Element(name: "favouriteColour", value: "blue")) }
             return ExpectedFinding(rule: "struct.unknown-element", path: site.path + ".favouriteColour")
@@ -51,7 +53,8 @@ enum MutationCatalogue {
         // XML rule only (JSON properties have no order), so JSON messages offer no place.
         MutationKind(name: "swap-order") { t, root in
             guard t.syntax == .xml else { return nil }
-            for site in t.sites.reversed() {
+            var candidates: [(site: MutationSite, k: Int, path: String)] = []
+            for site in t.sites {
                 guard let node = site.node else { continue }
                 let kids = site.element.children
                 for k in kids.indices.dropLast() {
@@ -59,29 +62,30 @@ enum MutationCatalogue {
                     guard a != b, kids.filter({ $0.name == a || $0.name == b }).count == 2,
                           let da = node.children[a], let db = node.children[b], da.info.order < db.info.order
                     else { continue }
-                    root.modify(at: site.location) { $0.children.swapAt(k, k + 1) }
-                    return ExpectedFinding(rule: "struct.order", path: site.path + "." + a + (da.info.repeats ? "[0]" : ""))
+                    candidates.append((site, k, site.path + "." + a + (da.info.repeats ? "[0]" : "")))
                 }
             }
-            return nil
+            guard let c = t.pick(candidates) else { return nil }
+            root.modify(at: c.site.location) { $0.children.swapAt(c.k, c.k + 1) }
+            return ExpectedFinding(rule: "struct.order", path: c.path)
         },
         // An entry's resource renamed to a type FHIR does not have. Cascades: the references to it
         // no longer find a resource of the profile's types; event rules miss the resource.
         MutationKind(name: "unknown-resource-type") { t, root in
-            guard let site = t.sites.last(where: { $0.isResource && $0.element.name == "resource" }) else { return nil }
+            guard let site = t.pick(t.sites.filter { $0.isResource && $0.element.name == "resource" }) else { return nil }
             root.modify(at: site.location) { $0.resourceType = "Patent" }
             return ExpectedFinding(rule: "struct.unknown-resource-type", path: site.path)
         },
         // A value on a complex (non-primitive) element.
         MutationKind(name: "value-on-complex") { t, root in
-            guard let site = t.sites.last(where: { $0.def != nil && $0.def!.primitive == nil && !$0.isResource
+            guard let site = t.pick(t.sites.filter { $0.def != nil && $0.def!.primitive == nil && !$0.isResource
                 && $0.def!.isXHTML == false && $0.element.value == nil && $0.element.name != "extension" }) else { return nil }
             root.modify(at: site.location) { $0.value = "stray text" }
             return ExpectedFinding(rule: "struct.unexpected-value", path: site.path)
         },
         // JSON only: a non-repeating element written as an array.
         MutationKind(name: "json-array-for-single") { t, root in
-            guard t.syntax == .json, let site = t.sites.last(where: { s in
+            guard t.syntax == .json, let site = t.pick(t.sites.filter { s in
                 guard let def = s.def, !def.info.repeats, !s.element.inJSONArray else { return false }
                 return s.element.name != "extension" && s.element.name != "modifierExtension" && s.element.name != "resource"
             }) else { return nil }
@@ -91,7 +95,7 @@ enum MutationCatalogue {
         // An extension without its url (Extension.url is 1..1). Cascade: a profile's slice keyed
         // by that url loses its occurrence (`profile.slice-min`); event rules that read it.
         MutationKind(name: "extension-without-url") { t, root in
-            guard let site = t.sites.last(where: { $0.element.name == "extension" && $0.element.url != nil }) else { return nil }
+            guard let site = t.pick(t.sites.filter { $0.element.name == "extension" && $0.element.url != nil }) else { return nil }
             root.modify(at: site.location) { $0.url = nil }
             return ExpectedFinding(rule: "struct.min", path: site.path + ".url")
         },
@@ -100,16 +104,16 @@ enum MutationCatalogue {
     // MARK: layer 1: primitive values
 
     /// A primitive of a type given a wrong lexical form.
-    static func primitive(_ name: String, types: Set<PrimitiveType>, rule: String,
+    static func primitive(_ name: String, types: Set<PrimitiveType>, rule: String? = nil,
                           where accept: @escaping (String) -> Bool = { _ in true },
                           _ wrong: @escaping (String) -> String) -> MutationKind {
         MutationKind(name: name) { t, root in
-            guard let site = t.sites.last(where: { s in
+            guard let site = t.pick(t.sites.filter { s in
                 guard let p = s.def?.primitive, types.contains(p), let v = s.element.value else { return false }
                 return accept(v)
             }) else { return nil }
             root.modify(at: site.location) { $0.value = wrong($0.value!) }
-            return ExpectedFinding(rule: rule, path: site.path)
+            return ExpectedFinding(rule: rule ?? site.def!.primitive!.rule, path: site.path)
         }
     }
 
@@ -126,6 +130,7 @@ enum MutationCatalogue {
         primitive("boolean-word", types: [.boolean], rule: "value.boolean") { _ in "yes" },
         primitive("code-edge-space", types: [.code], rule: "value.code") { v in " " + v },
         primitive("id-with-space", types: [.id], rule: "value.id") { _ in "not an id" },
+        primitive("integer-with-fraction", types: [.integer, .positiveInt, .unsignedInt]) { _ in "1.5" },
         primitive("decimal-comma", types: [.decimal], rule: "value.decimal") { _ in "1,5" },
         primitive("uri-with-space", types: [.uri], rule: "value.uri",
                   where: { !$0.hasPrefix("urn:uuid:") }) { _ in "http://example.org/has space" },
@@ -139,7 +144,7 @@ enum MutationCatalogue {
         // A code bound (required) by its base definition to a value set the pack can decide.
         MutationKind(name: "code-outside-required-binding") { t, root in
             let code = "zz-not-a-code"
-            guard let site = t.sites.last(where: { s in
+            guard let site = t.pick(t.sites.filter { s in
                 guard s.def?.primitive == .code, s.element.value != nil, let bound = s.def?.binding,
                       bound.binding.strength == "required",
                       let vs = bound.valueSet(t.tools.cache.terminology) else { return false }
@@ -151,7 +156,7 @@ enum MutationCatalogue {
         // A primitive a claimed profile fixes, given another value. Cascade: a code also leaves
         // its required binding (`terminology.required`).
         MutationKind(name: "profile-fixed-value") { t, root in
-            guard let site = t.profileSites.last(where: { $0.node.fixed?.value != nil && $0.element.value != nil }) else { return nil }
+            guard let site = t.pick(t.profileSites.filter { $0.node.fixed?.value != nil && $0.element.value != nil }) else { return nil }
             root.modify(at: site.location) { e in
                 let v = e.value!
                 e.value = v == "true" ? "false" : v == "false" ? "true" : Int(v).map { String($0 + 1) } ?? v + "x"
@@ -161,51 +166,52 @@ enum MutationCatalogue {
         // Every occurrence of a slice with min >= 1 removed: extension slices (by url) and slices
         // told apart by a fixed `system` (the NHS number identifier, coding slices).
         MutationKind(name: "missing-required-slice") { t, root in
-            for site in t.profileSites.reversed() {
+            var candidates: [(site: ProfileSite, name: String, members: [Int])] = []
+            for site in t.profileSites {
                 for def in site.node.children {
                     for slice in def.slices where slice.record.min > 0 {
-                        let members = site.element.children.indices.filter { k in
-                            let c = site.element.children[k]
-                            guard def.matches(c.name) else { return false }
-                            if let url = slice.extensionURL { return c.url == url }
+                        let kids = site.element.children
+                        let members = kids.indices.filter { k in
+                            guard def.matches(kids[k].name) else { return false }
+                            if let url = slice.extensionURL { return kids[k].url == url }
                             if let system = slice.children.first(where: { $0.name == "system" })?.fixed?.value {
-                                return c.child("system")?.value == system
+                                return kids[k].child("system")?.value == system
                             }
                             return false
                         }
-                        guard !members.isEmpty, members.count < site.element.children.count else { continue }
-                        root.modify(at: site.location) { e in
-                            for k in members.reversed() { e.children.remove(at: k) }
-                        }
-                        return ExpectedFinding(rule: "profile.slice-min", path: site.path + "." + def.name)
+                        if !members.isEmpty, members.count < kids.count { candidates.append((site, def.name, members)) }
                     }
                 }
             }
-            return nil
+            guard let c = t.pick(candidates) else { return nil }
+            root.modify(at: c.site.location) { e in
+                for k in c.members.reversed() { e.children.remove(at: k) }
+            }
+            return ExpectedFinding(rule: "profile.slice-min", path: c.site.path + "." + c.name)
         },
         // A reference whose profile allows only some resource types, pointed at an entry of
         // another type. Cascade: event rules that expect the type there.
         MutationKind(name: "reference-wrong-target-type") { t, root in
-            for site in t.profileSites.reversed() {
+            let fullUrls = t.entries.compactMap(\.fullUrl)
+            let candidates = t.profileSites.compactMap { site -> (ProfileSite, String)? in
                 guard site.node.typeCodes.contains("Reference"), site.element.child("reference")?.value != nil,
                       let allowed = t.tools.profiles.targets(of: site.node), !allowed.isEmpty,
-                      !allowed.contains(where: { $0.type == "Resource" }) else { continue }
+                      !allowed.contains(where: { $0.type == "Resource" }) else { return nil }
                 let types = Set(allowed.map(\.type))
-                let fullUrls = t.entries.compactMap(\.fullUrl)
-                guard let other = t.entries.first(where: { e in
+                return t.entries.first(where: { e in
                     guard let url = e.fullUrl, let type = e.type else { return false }
                     return !types.contains(type) && fullUrls.filter { $0 == url }.count == 1
-                }) else { continue }
-                let k = site.element.children.firstIndex { $0.name == "reference" }!
-                root.modify(at: site.location + [k]) { $0.value = other.fullUrl }
-                return ExpectedFinding(rule: "profile.target-type", path: site.path + ".reference")
+                }).map { (site, $0.fullUrl!) }
             }
-            return nil
+            guard let (site, url) = t.pick(candidates) else { return nil }
+            let k = site.element.children.firstIndex { $0.name == "reference" }!
+            root.modify(at: site.location + [k]) { $0.value = url }
+            return ExpectedFinding(rule: "profile.target-type", path: site.path + ".reference")
         },
         // A modifierExtension with a URL the pack does not know: an error, since it may change
         // the meaning of its resource. Placed in definition order (after text, contained, extension).
         MutationKind(name: "unknown-modifier-extension") { t, root in
-            guard let site = t.sites.last(where: { $0.isResource && $0.node?.children["modifierExtension"] != nil
+            guard let site = t.pick(t.sites.filter { $0.isResource && $0.node?.children["modifierExtension"] != nil
                 && $0.element.child("modifierExtension") == nil }), let node = site.node else { return nil }
             let order = node.children["modifierExtension"]!.info.order
             let at = site.element.children.firstIndex { (node.children[$0.name]?.info.order ?? Int.max) > order }
@@ -218,21 +224,23 @@ enum MutationCatalogue {
         // dom-2: a contained resource that contains another. Cascade: dom-3 (the contained resource
         // is not referenced from its container).
         MutationKind(name: "nested-contained") { t, root in
-            guard let site = t.sites.last(where: { $0.isResource && $0.node?.children["contained"] != nil
+            guard let site = t.pick(t.sites.filter { $0.isResource && $0.node?.children["contained"] != nil
                 && $0.element.child("contained") == nil }), let node = site.node else { return nil }
             let order = node.children["contained"]!.info.order
             let at = site.element.children.firstIndex { (node.children[$0.name]?.info.order ?? Int.max) > order }
                 ?? site.element.children.count
             func basic(_ id: String, _ more: [Element]) -> Element {
-                Element(name: "contained", resourceType: "Basic", children: [Element(name: "id", value: id)] + more
-                        + [Element(name: "code", children: [Element(name: "text", value: "mutation")])])
+                var e = Element(name: "contained", resourceType: "Basic", children: [Element(name: "id", value: id)] + more
+                                + [Element(name: "code", children: [Element(name: "text", value: "mutation")])])
+                e.inJSONArray = t.syntax == .json   // contained repeats: an array in JSON
+                return e
             }
             root.modify(at: site.location) { $0.children.insert(basic("outer", [basic("inner", [])]), at: at) }
             return ExpectedFinding(rule: "invariant.dom-2", path: site.path)
         },
         // per-1: a Period that ends before it starts.
         MutationKind(name: "period-end-before-start") { t, root in
-            guard let site = t.sites.last(where: { $0.typeCode == "Period" }) else { return nil }
+            guard let site = t.pick(t.sites.filter { $0.typeCode == "Period" }) else { return nil }
             root.modify(at: site.location) { e in
                 e.children.removeAll { $0.name == "start" || $0.name == "end" }
                 e.children += [Element(name: "start", value: "2020-02-01"), Element(name: "end", value: "2020-01-01")]
@@ -242,7 +250,7 @@ enum MutationCatalogue {
         // qty-3: a Quantity with a unit code and no system. Cascade: a profile that requires the
         // system (`profile.min`).
         MutationKind(name: "quantity-code-without-system") { t, root in
-            guard let site = t.sites.last(where: { s in
+            guard let site = t.pick(t.sites.filter { s in
                 ["Quantity", "SimpleQuantity"].contains(s.node?.typeName ?? "") && s.element.child("code") != nil && s.element.child("system") != nil
             }) else { return nil }
             root.modify(at: site.location) { $0.children.removeAll { $0.name == "system" } }
@@ -257,7 +265,7 @@ enum MutationCatalogue {
         // Cascade: the profile cannot check the target's type; event rules miss the resource.
         MutationKind(name: "broken-urn-reference") { t, root in
             guard t.bundleType == "message" || t.bundleType == "document",
-                  let site = t.sites.last(where: { $0.element.name == "reference" && $0.element.value?.hasPrefix("urn:uuid:") == true })
+                  let site = t.pick(t.sites.filter { $0.element.name == "reference" && $0.element.value?.hasPrefix("urn:uuid:") == true })
             else { return nil }
             root.modify(at: site.location) { $0.value = "urn:uuid:0f0e0d0c-0b0a-4000-8000-000000000000" }
             return ExpectedFinding(rule: "bundle.reference-unresolved", path: site.path)
@@ -293,17 +301,18 @@ enum MutationCatalogue {
         // G11: an NHS number whose modulus-11 check digit is wrong.
         MutationKind(name: "nhs-number-check-digit") { t, root in
             guard t.isEventMessage else { return nil }
-            for site in t.sites where site.element.name == "value" && site.path.contains(".identifier[") {
-                guard let value = site.element.value, value.count == 10, value.allSatisfy(\.isNumber) else { continue }
+            let candidates = t.sites.filter { site in
+                guard site.element.name == "value", site.path.contains(".identifier["),
+                      let value = site.element.value, value.count == 10, value.allSatisfy(\.isNumber) else { return false }
                 let owner = t.sites.first { $0.location == Array(site.location.dropLast()) }
                 let resource = t.sites.first { $0.location == Array(site.location.dropLast(2)) }
-                guard resource?.element.resourceType == "Patient",
-                      owner?.element.child("system")?.value == "https://fhir.nhs.uk/Id/nhs-number" else { continue }
-                let last = Int(String(value.last!))!
-                root.modify(at: site.location) { $0.value = String(value.dropLast()) + String((last + 1) % 10) }
-                return ExpectedFinding(rule: "event.G11", path: site.path)
+                return resource?.element.resourceType == "Patient"
+                    && owner?.element.child("system")?.value == "https://fhir.nhs.uk/Id/nhs-number"
             }
-            return nil
+            guard let site = t.pick(candidates), let value = site.element.value else { return nil }
+            let last = Int(String(value.last!))!
+            root.modify(at: site.location) { $0.value = String(value.dropLast()) + String((last + 1) % 10) }
+            return ExpectedFinding(rule: "event.G11", path: site.path)
         },
     ]
 }

@@ -51,7 +51,7 @@ final class MutationCatalogueTests: XCTestCase {
             }
             let name = url.path.replacingOccurrences(of: root.path + "/", with: "")
                 .replacingOccurrences(of: SharedCorpus.packageRoot.path + "/", with: "")
-            targets.append(tools.target(name: name, root: tree, syntax: syntax))
+            targets.append(tools.target(name: name, seed: targets.count, root: tree, syntax: syntax))
         }
         let made = Fixture(validator: validator, tools: tools, targets: targets, invalidCount: invalid)
         lock.withLock { cached = made }
@@ -79,13 +79,20 @@ final class MutationCatalogueTests: XCTestCase {
         let f = try Self.fixture()
         var applied: [String: Int] = [:]
         var missed: [String] = []
+        var cascades: [String: Set<String>] = [:]
         for target in f.targets {
+            let before = Set(f.validator.validate(target.root, syntax: target.syntax).map { "\($0.rule) \($0.path ?? "")" })
             for kind in MutationCatalogue.kinds {
                 var mutated = target.root
                 guard let expected = kind.apply(target, &mutated) else { continue }
                 applied[kind.name, default: 0] += 1
+                XCTAssertFalse(before.contains("\(expected.rule) \(expected.path)"),
+                               "\(kind.name) on \(target.name): \(expected) was there before the mutation")
                 let issues = f.validator.validate(mutated, syntax: target.syntax)
-                let found = issues.contains { $0.rule == expected.rule && $0.path == expected.path && $0.severity >= .warning }
+                let found = issues.contains { $0.rule == expected.rule && $0.path == expected.path && $0.severity >= .error }
+                for other in VT.errors(issues) where other.rule != expected.rule {
+                    cascades[kind.name, default: []].insert(other.rule)
+                }
                 if !found {
                     let near = issues.filter { $0.severity >= .warning }.map { "    \($0.rule) \($0.path ?? "-"): \($0.message)" }
                     missed.append("\(kind.name) on \(target.name): expected \(expected); found:\n" + near.joined(separator: "\n"))
@@ -99,5 +106,8 @@ final class MutationCatalogueTests: XCTestCase {
         let summary = MutationCatalogue.kinds.map { "\($0.name): \(applied[$0.name, default: 0])" }
         print("mutation catalogue over \(f.targets.count) valid messages (\(applied.values.reduce(0, +)) applications): "
               + summary.joined(separator: ", "))
+        print("other errors per kind: " + MutationCatalogue.kinds.compactMap { kind in
+            cascades[kind.name].map { "\(kind.name): \($0.sorted().joined(separator: " "))" }
+        }.joined(separator: "; "))
     }
 }

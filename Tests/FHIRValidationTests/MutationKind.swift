@@ -14,6 +14,9 @@ struct ExpectedFinding: Hashable, CustomStringConvertible {
 /// A valid message ready to be mutated: its tree and the places mutations can use.
 struct MutationTarget {
     let name: String
+    /// The message's number in the run: spreads the places the kinds pick over the candidates,
+    /// so that different messages get the same defect at different places.
+    let seed: Int
     let root: Element
     let syntax: SourceSyntax
     let sites: [MutationSite]
@@ -21,6 +24,11 @@ struct MutationTarget {
     /// True when the event rules recognise the message's event (they then check it).
     let isEventMessage: Bool
     let tools: MutationTools
+
+    /// One of the candidate places, chosen by ``seed``; nil when there is none.
+    func pick<T>(_ candidates: [T]) -> T? {
+        candidates.isEmpty ? nil : candidates[seed % candidates.count]
+    }
 
     /// The root's Bundle.type, when the root is a Bundle.
     var bundleType: String? { root.resourceType == "Bundle" ? root.child("type")?.value : nil }
@@ -49,10 +57,10 @@ struct MutationTools {
         self.events = events
     }
 
-    func target(name: String, root: Element, syntax: SourceSyntax) -> MutationTarget {
+    func target(name: String, seed: Int, root: Element, syntax: SourceSyntax) -> MutationTarget {
         let sites = MutationSites.sites(of: root, cache: cache)
         let isEvent = EventMessage(root).flatMap { events.event(of: $0) } != nil
-        return MutationTarget(name: name, root: root, syntax: syntax, sites: sites,
+        return MutationTarget(name: name, seed: seed, root: root, syntax: syntax, sites: sites,
                               profileSites: MutationSites.profileSites(of: sites, profiles: profiles),
                               isEventMessage: isEvent, tools: self)
     }
