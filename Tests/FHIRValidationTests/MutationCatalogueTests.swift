@@ -73,6 +73,13 @@ final class MutationCatalogueTests: XCTestCase {
         XCTAssertGreaterThan(f.invalidCount, 0, "the corpus holds known-invalid examples; none was left out")
     }
 
+    /// Rounds of the catalogue per message: each round moves every kind to another of its candidate
+    /// places. One by default (the debug suite stays fast); `DCH_MUTATION_ROUNDS=20 swift test
+    /// --filter MutationCatalogueTests` explores further.
+    static var rounds: Int {
+        ProcessInfo.processInfo.environment["DCH_MUTATION_ROUNDS"].flatMap(Int.init).map { max($0, 1) } ?? 1
+    }
+
     /// The catalogue over every valid message: each application must be found (rule and path),
     /// and every kind must find a place in at least one message.
     func testEveryMutationIsFoundAtItsPath() throws {
@@ -80,7 +87,10 @@ final class MutationCatalogueTests: XCTestCase {
         var applied: [String: Int] = [:]
         var missed: [String] = []
         var cascades: [String: Set<String>] = [:]
-        for target in f.targets {
+        for (original, round) in f.targets.flatMap({ t in (0..<Self.rounds).map { (t, $0) } }) {
+            var target = original
+            // Seeds of one message's rounds differ by one: consecutive candidates.
+            target.seed += round
             let before = Set(f.validator.validate(target.root, syntax: target.syntax).map { "\($0.rule) \($0.path ?? "")" })
             for kind in MutationCatalogue.kinds {
                 var mutated = target.root

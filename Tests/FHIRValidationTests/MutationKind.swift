@@ -16,7 +16,7 @@ struct MutationTarget {
     let name: String
     /// The message's number in the run: spreads the places the kinds pick over the candidates,
     /// so that different messages get the same defect at different places.
-    let seed: Int
+    var seed: Int
     let root: Element
     let syntax: SourceSyntax
     let sites: [MutationSite]
