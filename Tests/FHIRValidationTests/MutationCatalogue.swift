@@ -5,8 +5,9 @@ import FHIRDefinitions
 
 /// The kinds of defect applied to every valid message by ``MutationCatalogueTests``, across all
 /// layers. Each finds its place generically, from the definitions and the message itself, so it
-/// applies to any message that has such a place. Where a kind usually causes other findings too
-/// (a cascade), its comment says which and why; only the expected finding is asserted.
+/// applies to any message that has such a place. Only the expected finding is asserted; the other
+/// errors each kind also caused over the corpus (cascades, printed by the test) are named in its
+/// comment with why.
 enum MutationCatalogue {
     static let kinds: [MutationKind] = structural + values + definitionLayers + bundleAndEvents
 
@@ -15,7 +16,8 @@ enum MutationCatalogue {
     static let structural: [MutationKind] = [
         // Every occurrence of a child whose base definition has min >= 1 removed, from an element
         // that keeps other children (an element left empty is `struct.empty` instead). Cascades:
-        // a profile's own min on the same element (`profile.min`), event rules that need it.
+        // a Coding without its code matches no slice of a closed slicing (`profile.slice-closed`);
+        // MessageHeader.event without its code or system (`event.G5`).
         MutationKind(name: "drop-required") { t, root in
             let candidates = t.sites.compactMap { site -> (MutationSite, String, [Int])? in
                 guard let node = site.node, let requirement = node.required.first else { return nil }
@@ -30,8 +32,8 @@ enum MutationCatalogue {
             }
             return ExpectedFinding(rule: "struct.min", path: site.path + "." + name)
         },
-        // A second copy of an element whose base max is 1, right after it. Cascade: a profile's
-        // max on the element or a slice's max (`profile.max`, `profile.slice-max`).
+        // A second copy of an element whose base max is 1, right after it. Cascade: invariants
+        // that compare it as one value now see two (`invariant.cpb-9`, `cpb-12`, `lst-2`).
         MutationKind(name: "duplicate-max-1") { t, root in
             guard let site = t.pick(t.sites.filter { s in
                 guard let def = s.def, !s.isResource, def.max == 1, !def.info.repeats else { return false }
@@ -69,8 +71,9 @@ enum MutationCatalogue {
             root.modify(at: c.site.location) { $0.children.swapAt(c.k, c.k + 1) }
             return ExpectedFinding(rule: "struct.order", path: c.path)
         },
-        // An entry's resource renamed to a type FHIR does not have. Cascades: the references to it
-        // no longer find a resource of the profile's types; event rules miss the resource.
+        // An entry's resource renamed to a type FHIR does not have. Cascades: a renamed
+        // MessageHeader (`bundle.messageheader-first`); event rules miss the resource (`event.G3`,
+        // `G4`, `G12`, the event page's `event.E-…`).
         MutationKind(name: "unknown-resource-type") { t, root in
             guard let site = t.pick(t.sites.filter { $0.isResource && $0.element.name == "resource" }) else { return nil }
             root.modify(at: site.location) { $0.resourceType = "Patent" }
@@ -92,8 +95,9 @@ enum MutationCatalogue {
             root.modify(at: site.location) { $0.inJSONArray = true }
             return ExpectedFinding(rule: "struct.json-array", path: site.path)
         },
-        // An extension without its url (Extension.url is 1..1). Cascade: a profile's slice keyed
-        // by that url loses its occurrence (`profile.slice-min`); event rules that read it.
+        // An extension without its url (Extension.url is 1..1). Cascades: a profile's slice keyed
+        // by that url loses its occurrence (`profile.slice-min`); event rules that find extensions
+        // by url (`event.G6` event type, `G10` routing demographics, `E-…`).
         MutationKind(name: "extension-without-url") { t, root in
             guard let site = t.pick(t.sites.filter { $0.element.name == "extension" && $0.element.url != nil }) else { return nil }
             root.modify(at: site.location) { $0.url = nil }
@@ -117,10 +121,15 @@ enum MutationCatalogue {
         }
     }
 
+    /// Cascades: a malformed birth date no longer matches the routing demographics (`event.G10`);
+    /// a time without zone is also `event.G13`; a code or uri (system) that changes breaks a
+    /// profile's fixed value, the slices told apart by it, its binding, the event code (`event.G5`);
+    /// a changed contained resource id breaks its `#id` references (`invariant.ref-1`, `dom-3`).
+    /// A malformed boolean is still read by invariants: `notGiven` = `yes` fails `invariant.imm-2`
+    /// (one defect reported twice).
     static let values: [MutationKind] = [
         primitive("date-wrong-format", types: [.date], rule: "value.date") { _ in "02/11/2025" },
         primitive("date-impossible", types: [.date], rule: "value.date") { _ in "2019-02-30" },
-        // Cascade: event rule G13 (a time with no UTC offset) in event messages.
         primitive("datetime-without-zone", types: [.dateTime], rule: "value.dateTime") { v in
             String(v.prefix(10)) + "T10:30:00"
         },
@@ -134,7 +143,6 @@ enum MutationCatalogue {
         primitive("decimal-comma", types: [.decimal], rule: "value.decimal") { _ in "1,5" },
         primitive("uri-with-space", types: [.uri], rule: "value.uri",
                   where: { !$0.hasPrefix("urn:uuid:") }) { _ in "http://example.org/has space" },
-        // Cascade: a fixed or pattern value on the element (`profile.fixed`), a slice keyed by it.
         primitive("empty-string", types: [.string], rule: "value.empty") { _ in "" },
     ]
 
@@ -142,6 +150,8 @@ enum MutationCatalogue {
 
     static let definitionLayers: [MutationKind] = [
         // A code bound (required) by its base definition to a value set the pack can decide.
+        // Cascades: its profile's fixed value, the slices it tells apart, `invariant.lst-2`
+        // (List.mode no longer `changes`).
         MutationKind(name: "code-outside-required-binding") { t, root in
             let code = "zz-not-a-code"
             guard let site = t.pick(t.sites.filter { s in
@@ -153,8 +163,9 @@ enum MutationCatalogue {
             root.modify(at: site.location) { $0.value = code }
             return ExpectedFinding(rule: "terminology.required", path: site.path)
         },
-        // A primitive a claimed profile fixes, given another value. Cascade: a code also leaves
-        // its required binding (`terminology.required`).
+        // A primitive a claimed profile fixes, given another value. Cascades: a code also leaves
+        // its binding (`terminology.required`, `event.G5` for the event code); a fixed
+        // `notGiven` flipped to true with a reaction recorded (`invariant.imm-1`).
         MutationKind(name: "profile-fixed-value") { t, root in
             guard let site = t.pick(t.profileSites.filter { $0.node.fixed?.value != nil && $0.element.value != nil }) else { return nil }
             root.modify(at: site.location) { e in
@@ -164,7 +175,9 @@ enum MutationCatalogue {
             return ExpectedFinding(rule: "profile.fixed", path: site.path)
         },
         // Every occurrence of a slice with min >= 1 removed: extension slices (by url) and slices
-        // told apart by a fixed `system` (the NHS number identifier, coding slices).
+        // told apart by a fixed `system` (the NHS number identifier, coding slices). Cascades: the
+        // profile's min on the element, event rules that need the extension (`event.G6`, `G10`,
+        // `E-…`), a removed contained-resource extension leaves it unreferenced (`dom-3`).
         MutationKind(name: "missing-required-slice") { t, root in
             var candidates: [(site: ProfileSite, name: String, members: [Int])] = []
             for site in t.profileSites {
@@ -190,7 +203,7 @@ enum MutationCatalogue {
             return ExpectedFinding(rule: "profile.slice-min", path: c.site.path + "." + c.name)
         },
         // A reference whose profile allows only some resource types, pointed at an entry of
-        // another type. Cascade: event rules that expect the type there.
+        // another type. Cascade: the responsible organisation is no Organization (`event.G12`).
         MutationKind(name: "reference-wrong-target-type") { t, root in
             let fullUrls = t.entries.compactMap(\.fullUrl)
             let candidates = t.profileSites.compactMap { site -> (ProfileSite, String)? in
@@ -262,7 +275,7 @@ enum MutationCatalogue {
 
     static let bundleAndEvents: [MutationKind] = [
         // A urn:uuid reference that no entry's fullUrl matches, in a message or document Bundle.
-        // Cascade: the profile cannot check the target's type; event rules miss the resource.
+        // Cascade: MessageHeader.focus or responsible no longer found (`event.G3`, `G4`).
         MutationKind(name: "broken-urn-reference") { t, root in
             guard t.bundleType == "message" || t.bundleType == "document",
                   let site = t.pick(t.sites.filter { $0.element.name == "reference" && $0.element.value?.hasPrefix("urn:uuid:") == true })
@@ -270,8 +283,8 @@ enum MutationCatalogue {
             root.modify(at: site.location) { $0.value = "urn:uuid:0f0e0d0c-0b0a-4000-8000-000000000000" }
             return ExpectedFinding(rule: "bundle.reference-unresolved", path: site.path)
         },
-        // bdl-7: an entry given the fullUrl of the entry before it. Cascade: references to the
-        // changed entry no longer resolve.
+        // bdl-7: an entry given the fullUrl of the entry before it. Cascades: references to the
+        // changed entry no longer resolve (`bundle.reference-unresolved`, `event.G3`, `G4`).
         MutationKind(name: "duplicate-fullurl") { t, root in
             let withUrl = t.entries.filter { $0.fullUrl != nil }
             guard withUrl.count >= 2 else { return nil }
@@ -281,8 +294,8 @@ enum MutationCatalogue {
             let index = t.entries.firstIndex { $0.location == second.location }!
             return ExpectedFinding(rule: "bundle.fullurl-duplicate", path: "Bundle.entry[\(index)].fullUrl")
         },
-        // A message Bundle whose MessageHeader is moved behind the next entry. Cascade: event
-        // rules find no header where they look.
+        // A message Bundle whose MessageHeader is moved behind the next entry. Cascade: the event
+        // page's resource table (`event.E-…`) counts entries in order.
         MutationKind(name: "messageheader-not-first") { t, root in
             let entries = t.entries
             guard t.bundleType == "message", entries.count >= 2, entries[0].type == "MessageHeader" else { return nil }
@@ -290,7 +303,8 @@ enum MutationCatalogue {
             root.children.insert(moved, at: entries[1].location)
             return ExpectedFinding(rule: "bundle.messageheader-first", path: "Bundle.entry[0].resource")
         },
-        // G5: an event code the catalogue does not know.
+        // G5: an event code the catalogue does not know. Cascade: the event code's required
+        // binding in the MessageHeader profile (`terminology.required`).
         MutationKind(name: "unknown-event-code") { t, root in
             guard t.isEventMessage, let site = t.sites.first(where: {
                 $0.path.hasSuffix(".event.code") && $0.path.hasPrefix("Bundle.entry[0].resource.")
@@ -298,7 +312,8 @@ enum MutationCatalogue {
             root.modify(at: site.location) { $0.value = "zz-unknown-event" }
             return ExpectedFinding(rule: "event.G5", path: site.path)
         },
-        // G11: an NHS number whose modulus-11 check digit is wrong.
+        // G11: an NHS number whose modulus-11 check digit is wrong. Cascade: it no longer matches
+        // the routing demographics' NHS number (`event.G10`).
         MutationKind(name: "nhs-number-check-digit") { t, root in
             guard t.isEventMessage else { return nil }
             let candidates = t.sites.filter { site in

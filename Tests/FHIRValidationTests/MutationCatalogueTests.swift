@@ -80,6 +80,26 @@ final class MutationCatalogueTests: XCTestCase {
         ProcessInfo.processInfo.environment["DCH_MUTATION_ROUNDS"].flatMap(Int.init).map { max($0, 1) } ?? 1
     }
 
+    /// Found by the catalogue (`DCH_MUTATION_ROUNDS=30`): a reference whose target type only the
+    /// base definition restricts, in a resource whose profile repeats that restriction unchanged,
+    /// was checked by no layer (layer 1 does not resolve references; the profile walk skipped the
+    /// element as saying no more than the base).
+    func testBaseTargetTypeIsCheckedWhereTheProfileRepeatsIt() throws {
+        let f = try Self.fixture()
+        guard let target = f.targets.first(where: { $0.name.hasSuffix("nems-examples/vaccinations-1-notgiven-new.xml") }) else {
+            throw XCTSkip("vaccinations-1-notgiven-new.xml is not among the valid messages")
+        }
+        // entry[4] is a HealthcareService (CareConnect-HealthcareService-1: providedBy as in the
+        // base, Reference(Organization)); entry[0] is the MessageHeader.
+        guard let site = target.sites.first(where: { $0.path == "Bundle.entry[4].resource.providedBy.reference" }),
+              let header = target.entries.first?.fullUrl else { return XCTFail("no providedBy in entry 4") }
+        var mutated = target.root
+        mutated.modify(at: site.location) { $0.value = header }
+        let issues = f.validator.validate(mutated, syntax: target.syntax)
+        XCTAssertEqual(VT.errors(issues).filter { $0.rule.hasPrefix("profile.") }.map { "\($0.rule) \($0.path ?? "")" },
+                       ["profile.target-type Bundle.entry[4].resource.providedBy.reference"])
+    }
+
     /// The catalogue over every valid message: each application must be found (rule and path),
     /// and every kind must find a place in at least one message.
     func testEveryMutationIsFoundAtItsPath() throws {
