@@ -204,23 +204,10 @@ enum MutationCatalogue {
         },
         // A reference whose profile allows only some resource types, pointed at an entry of
         // another type. Cascade: the responsible organisation is no Organization (`event.G12`).
-        MutationKind(name: "reference-wrong-target-type") { t, root in
-            let fullUrls = t.entries.compactMap(\.fullUrl)
-            let candidates = t.profileSites.compactMap { site -> (ProfileSite, String)? in
-                guard site.node.typeCodes.contains("Reference"), site.element.child("reference")?.value != nil,
-                      let allowed = t.tools.profiles.targets(of: site.node), !allowed.isEmpty,
-                      !allowed.contains(where: { $0.type == "Resource" }) else { return nil }
-                let types = Set(allowed.map(\.type))
-                return t.entries.first(where: { e in
-                    guard let url = e.fullUrl, let type = e.type else { return false }
-                    return !types.contains(type) && fullUrls.filter { $0 == url }.count == 1
-                }).map { (site, $0.fullUrl!) }
-            }
-            guard let (site, url) = t.pick(candidates) else { return nil }
-            let k = site.element.children.firstIndex { $0.name == "reference" }!
-            root.modify(at: site.location + [k]) { $0.value = url }
-            return ExpectedFinding(rule: "profile.target-type", path: site.path + ".reference")
-        },
+        wrongTargetType("reference-wrong-target-type", \.profileSites),
+        // The same against the base definitions' target types, in any resource (claimed profile
+        // or none). Cascade: as above.
+        wrongTargetType("reference-wrong-base-target-type", \.baseSites),
         // A modifierExtension with a URL the pack does not know: an error, since it may change
         // the meaning of its resource. Placed in definition order (after text, contained, extension).
         MutationKind(name: "unknown-modifier-extension") { t, root in
@@ -270,6 +257,27 @@ enum MutationCatalogue {
             return ExpectedFinding(rule: "invariant.qty-3", path: site.path)
         },
     ]
+
+    /// A reference pointed at an entry of a type its definition does not allow.
+    static func wrongTargetType(_ name: String, _ sites: KeyPath<MutationTarget, [ProfileSite]>) -> MutationKind {
+        MutationKind(name: name) { t, root in
+            let fullUrls = t.entries.compactMap(\.fullUrl)
+            let candidates = t[keyPath: sites].compactMap { site -> (ProfileSite, String)? in
+                guard site.node.typeCodes.contains("Reference"), site.element.child("reference")?.value != nil,
+                      let allowed = t.tools.profiles.targets(of: site.node), !allowed.isEmpty,
+                      !allowed.contains(where: { $0.type == "Resource" }) else { return nil }
+                let types = Set(allowed.map(\.type))
+                return t.entries.first(where: { e in
+                    guard let url = e.fullUrl, let type = e.type else { return false }
+                    return !types.contains(type) && fullUrls.filter { $0 == url }.count == 1
+                }).map { (site, $0.fullUrl!) }
+            }
+            guard let (site, url) = t.pick(candidates) else { return nil }
+            let k = site.element.children.firstIndex { $0.name == "reference" }!
+            root.modify(at: site.location + [k]) { $0.value = url }
+            return ExpectedFinding(rule: "profile.target-type", path: site.path + ".reference")
+        }
+    }
 
     // MARK: layer 4 and event rules
 

@@ -100,6 +100,22 @@ final class MutationCatalogueTests: XCTestCase {
                        ["profile.target-type Bundle.entry[4].resource.providedBy.reference"])
     }
 
+    /// The same gap where no profile is walked at all: a resource that claims none still has its
+    /// base definition's target types checked (Immunization.patient: Reference(Patient)).
+    func testBaseTargetTypeIsCheckedWithoutAProfile() throws {
+        let f = try Self.fixture()
+        var (root, _) = try VT.read(try VT.sample("nems-vaccination-new.xml"))
+        // entry[1]: the Immunization, its profile claim removed; entry[3]: an Organization.
+        let organization = try XCTUnwrap(root.children(named: "entry")[3].child("fullUrl")?.value)
+        root.edit([("entry", 1), ("resource", 0)]) { immunization in
+            immunization.children.removeAll { $0.name == "meta" }
+            immunization.edit([("patient", 0), ("reference", 0)]) { $0.value = organization }
+        }
+        let issues = f.validator.validate(root, syntax: .xml)
+        XCTAssertTrue(issues.contains { $0.rule == "profile.target-type" && $0.path == "Bundle.entry[1].resource.patient.reference" },
+                      issues.map { "\($0.rule) \($0.path ?? "")" }.joined(separator: "\n"))
+    }
+
     /// The catalogue over every valid message: each application must be found (rule and path),
     /// and every kind must find a place in at least one message.
     func testEveryMutationIsFoundAtItsPath() throws {

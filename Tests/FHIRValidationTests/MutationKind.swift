@@ -21,6 +21,8 @@ struct MutationTarget {
     let syntax: SourceSyntax
     let sites: [MutationSite]
     let profileSites: [ProfileSite]
+    /// The same pairs for each resource's core definition.
+    let baseSites: [ProfileSite]
     /// True when the event rules recognise the message's event (they then check it).
     let isEventMessage: Bool
     let tools: MutationTools
@@ -62,6 +64,7 @@ struct MutationTools {
         let isEvent = EventMessage(root).flatMap { events.event(of: $0) } != nil
         return MutationTarget(name: name, seed: seed, root: root, syntax: syntax, sites: sites,
                               profileSites: MutationSites.profileSites(of: sites, profiles: profiles),
+                              baseSites: MutationSites.profileSites(of: sites, profiles: profiles, base: true),
                               isEventMessage: isEvent, tools: self)
     }
 }

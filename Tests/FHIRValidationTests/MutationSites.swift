@@ -70,13 +70,15 @@ enum MutationSites {
         }
     }
 
-    /// Every (element, profile element) pair of the profiles the message's resources claim.
-    static func profileSites(of sites: [MutationSite], profiles: ProfileCache) -> [ProfileSite] {
+    /// Every (element, profile element) pair of the profiles the message's resources claim, or
+    /// with `base`, of each resource's core definition.
+    static func profileSites(of sites: [MutationSite], profiles: ProfileCache, base: Bool = false) -> [ProfileSite] {
         var result: [ProfileSite] = []
         for site in sites where site.isResource {
-            for claim in site.element.child("meta")?.children(named: "profile") ?? [] {
-                guard let url = claim.value, let profile = try? profiles.profile(url),
-                      profile.type == site.element.resourceType else { continue }
+            let claims = site.element.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
+            let urls = base ? [DefinitionPack.coreStructurePrefix + site.element.resourceType!] : claims
+            for url in urls {
+                guard let profile = try? profiles.profile(url), profile.type == site.element.resourceType else { continue }
                 walk(site.element, profile.root, profile, location: site.location, path: site.path, into: &result)
             }
         }
