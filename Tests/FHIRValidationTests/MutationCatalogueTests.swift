@@ -117,7 +117,12 @@ final class MutationCatalogueTests: XCTestCase {
     }
 
     /// The catalogue over every valid message: each application must be found (rule and path),
-    /// and every kind must find a place in at least one message.
+    /// and every kind must find a place in at least one message. The test prints how many messages
+    /// each kind applied to; on the corpus of this writing, 39 messages are valid (27 XML and 8
+    /// JSON of the corpus, the 4 samples) and the 33 kinds make 780 applications: from 5 (qty-3: few
+    /// messages carry a Quantity with a unit code) and 6-7 (integers, decimals) to 39 (unknown
+    /// element, duplicate, value on a complex element, empty string: every message has a place).
+    /// With `DCH_MUTATION_ROUNDS=15`, 11,700 applications, all found.
     func testEveryMutationIsFoundAtItsPath() throws {
         let f = try Self.fixture()
         var applied: [String: Int] = [:]
