@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport"]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

@@ -2,50 +2,73 @@ import FHIRModel
 import FHIRDefinitions
 
 /// G13: every dateTime or instant value with a time carries a UTC offset (`Z` or `±hh:mm`). Walks
-/// the whole message once; the pack names which elements repeat, for the paths.
+/// the whole message once, keeping only the names and sibling indices of the way down; the path is
+/// rendered (with the pack saying which elements repeat) only for a value that breaks the rule.
 struct DateTimeZoneRule {
     let pack: DefinitionPack
 
     func check(_ root: Element) -> [Issue] {
         var issues: [Issue] = []
-        let context = root.resourceType.flatMap { try? pack.context(forType: $0) }
-        walk(root, path: root.resourceType ?? root.name, context: context, into: &issues)
+        var steps: [(name: String, index: Int)] = []
+        walk(root, steps: &steps, root: root, into: &issues)
         return issues
     }
 
-    private func walk(_ element: Element, path: String, context: TypeContext?, into issues: inout [Issue]) {
+    private func walk(_ element: Element, steps: inout [(name: String, index: Int)], root: Element,
+                      into issues: inout [Issue]) {
         if let value = element.value, Self.lacksZone(value) {
             issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
-                + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)", path: path, position: element.position))
+                + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
+                path: path(root, steps), position: element.position))
         }
-        var counts: [String: Int] = [:]
-        for child in element.children {
-            let index = counts[child.name, default: 0]
-            counts[child.name] = index + 1
-            let info = context?.child(child.name)
-            let repeats = info?.repeats ?? (element.children(named: child.name).count > 1)
-            let childPath = path + "." + child.name + (repeats ? "[\(index)]" : "")
-            var childContext: TypeContext?
+        let children = element.children
+        for k in children.indices {
+            var index = 0
+            for j in 0..<k where children[j].name == children[k].name { index += 1 }
+            steps.append((children[k].name, index))
+            walk(children[k], steps: &steps, root: root, into: &issues)
+            steps.removeLast()
+        }
+    }
+
+    /// `Bundle.entry[2].resource.effectiveDateTime`: each step indexed when the definitions say it
+    /// repeats (or, for an element they do not know, when its name occurs more than once).
+    private func path(_ root: Element, _ steps: [(name: String, index: Int)]) -> String {
+        var text = root.resourceType ?? root.name
+        var element = root
+        var context = root.resourceType.flatMap { try? pack.context(forType: $0) }
+        for step in steps {
+            let siblings = element.children(named: step.name)
+            guard step.index < siblings.count else { break }
+            let info = context?.child(step.name)
+            let repeats = info?.repeats ?? (siblings.count > 1)
+            text += "." + step.name + (repeats ? "[\(step.index)]" : "")
+            let child = siblings[step.index]
             if child.isResource, let type = child.resourceType {
-                childContext = try? pack.context(forType: type)
-            } else if let info {
-                childContext = (try? pack.context(of: info, in: context!)) ?? (try? pack.primitiveContext(info))
+                context = try? pack.context(forType: type)
+            } else if let info, let parent = context {
+                context = (try? pack.context(of: info, in: parent)) ?? (try? pack.primitiveContext(info))
+            } else {
+                context = nil
             }
-            walk(child, path: childPath, context: childContext, into: &issues)
+            element = child
         }
+        return text
     }
 
     /// A date followed by a time (`YYYY-MM-DDThh:mm…`) with no `Z` and no `±hh:mm` at the end.
     static func lacksZone(_ value: String) -> Bool {
-        let b = Array(value.utf8)
+        // Most values are short or have no 'T' at offset 10: decided without copying the bytes.
+        if let answer = value.utf8.withContiguousStorageIfAvailable({ lacksZone(bytes: $0) }) { return answer }
+        return Array(value.utf8).withUnsafeBufferPointer { lacksZone(bytes: $0) }
+    }
+
+    private static func lacksZone(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count >= 16, b[4] == 45, b[7] == 45, b[10] == 84,
               b[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-        if b.last == 90 { return false }  // Z
-        if b.count >= 6 {
-            let tail = b[(b.count - 6)...]
-            let sign = tail[tail.startIndex]
-            if (sign == 43 || sign == 45) && tail[tail.startIndex + 3] == 58 { return false }
-        }
+        if b[b.count - 1] == 90 { return false }  // Z
+        let sign = b[b.count - 6]
+        if (sign == 43 || sign == 45) && b[b.count - 3] == 58 { return false }
         return true
     }
 }

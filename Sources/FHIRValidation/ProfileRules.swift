@@ -54,10 +54,19 @@ struct ProfileRules {
                 guard let url = claim.value else { continue }
                 apply(url, to: r.element, claim: claim, claimPath: path.text(appending: "meta.profile[\(i)]"))
             }
+            var walked = !claims.isEmpty
             for url in requested where !claims.contains(where: { $0.value == url }) {
                 if let profile = try? profiles.profile(url), profile.type == r.element.resourceType {
                     walk(r.element, profile.root, profile)
+                    walked = true
                 }
+            }
+            // A resource no profile is walked for still has its base definition's reference target
+            // types to meet (layer 1 does not resolve references): its core definition, walked as
+            // a profile, matters only there.
+            if !walked, let type = r.element.resourceType,
+               let core = try? profiles.profile(DefinitionPack.coreStructurePrefix + type) {
+                walk(r.element, core.root, core)
             }
             checkExtensions(in: r.element, node: resourceNode(r.element), insideExtension: false)
             path.pop()
