@@ -79,7 +79,11 @@ public final class EventMessageBuilder {
                 perType[drafts[i].type] = n + 1
                 builders.fill(&drafts[i], index: n)
             }
-            var header = MessageHeaderBuilder(event: event, input: input, links: links).build(id: headerID)
+            // The code system's display of the event code wins over the event page's wording, as
+            // the event rules expect (GENERIC-RULES.md, contradiction 6).
+            let display = (try? pack.codeSystem(url: event.eventSystem))??.concepts?
+                .first { $0.code == event.eventCode }?.display ?? event.eventDisplay ?? event.name
+            var header = MessageHeaderBuilder(event: event, input: input, links: links, eventDisplay: display).build(id: headerID)
             // Complete each resource against its profile. A required reference to a type the
             // message lacks adds a resource of that type (with the event's profile for it, if any)
             // and starts again, so that every builder sees it.

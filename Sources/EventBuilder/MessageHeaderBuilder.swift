@@ -8,6 +8,8 @@ struct MessageHeaderBuilder {
     let event: EventDefinition
     let input: EventMessageInput
     let links: MessageLinks
+    /// `MessageHeader.event.display`.
+    let eventDisplay: String
 
     func build(id: String) -> ResourceDraft {
         var d = ResourceDraft(type: "MessageHeader", profile: nil, role: .header, id: id)
@@ -25,7 +27,7 @@ struct MessageHeaderBuilder {
             .concept("valueCodeableConcept", system: event.messageEventTypeSystem, code: input.messageEventType.rawValue,
                      display: MessageHeaderBuilder.display(input.messageEventType)),
         ]))
-        d.add(.coding("event", system: event.eventSystem, code: event.eventCode, display: event.eventDisplay ?? event.name))
+        d.add(.coding("event", system: event.eventSystem, code: event.eventCode, display: eventDisplay))
         if let r = input.receiver {
             d.add(.group("destination", [.primitive("name", r.name), .primitive("endpoint", "urn:nhs:addressing:asid:" + r.asid)]))
         }

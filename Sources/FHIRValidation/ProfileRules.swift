@@ -26,6 +26,15 @@ struct ProfileRules {
     private var current = 0
     /// Slicings already reported as unevaluable in this message.
     private var unevaluable: Set<String> = []
+    /// While an occurrence is walked against its slice: the fixed values the slice sets, by path.
+    /// The sliced element's own definition fixing another value at the same place is the profile
+    /// contradicting itself (CareConnect-DCH-Height-Observation-1 fixes the SNOMED display to
+    /// 'Body height' in its slice and every display to 'Body height measure'): one warning per
+    /// definition, `profile.fixed-conflict`, instead of failing every instance.
+    private var sliceFixed: [String: Element] = [:]
+    private var inSlice = 0
+    /// Definitions already reported as contradicting their slices, once per message.
+    private var fixedConflicts: Set<String> = []
     /// Whether a resource (by path) conforms to a profile (by URL), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
@@ -136,8 +145,13 @@ struct ProfileRules {
             if !def.slices.isEmpty { slices = checkSlicing(e, def, occurrences, profile) }
             for (k, o) in occurrences.enumerated() {
                 path.push(o.element.name, index: def.repeats ? o.index : -1)
-                if slices[k] >= 0 { checkElement(o.element, def.slices[slices[k]], profile) }
+                if slices[k] >= 0 {
+                    inSlice += 1
+                    checkElement(o.element, def.slices[slices[k]], profile)
+                    inSlice -= 1
+                }
                 checkElement(o.element, def, profile)
+                if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
                 path.pop()
             }
         }
@@ -181,9 +195,9 @@ struct ProfileRules {
                 "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e)
             return
         }
-        if let fixed = def.fixed, !ValueConformance.equals(e, fixed) {
-            add(.error, .value, "profile.fixed",
-                "value \(ValueConformance.describe(e)) differs from the fixed value \(ValueConformance.describe(fixed)) of \(label(def, profile))", e)
+        if let fixed = def.fixed {
+            if inSlice > 0 { sliceFixed[path.text()] = fixed }
+            if !ValueConformance.equals(e, fixed) { reportFixed(e, fixed, def, profile) }
         }
         if let pattern = def.pattern, !ValueConformance.contains(e, pattern) {
             add(.error, .value, "profile.pattern",
@@ -207,6 +221,21 @@ struct ProfileRules {
         } else if let url = def.typeProfile, let typeProfile = try? profiles.profile(url) {
             walk(e, typeProfile.root, typeProfile)
         }
+    }
+
+    /// A value that is not the fixed one: an error, unless the slice it matched fixes another value
+    /// at the same place (the profile contradicting itself: one warning per definition).
+    private mutating func reportFixed(_ e: Element, _ fixed: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+        if inSlice == 0, !sliceFixed.isEmpty, let other = sliceFixed[path.text()], !ValueConformance.equals(other, fixed) {
+            if fixedConflicts.insert(profile.url + "#" + def.id).inserted {
+                add(.warning, .value, "profile.fixed-conflict",
+                    "\(label(def, profile)) fixes \(ValueConformance.describe(fixed)) where its own slice fixes "
+                        + "\(ValueConformance.describe(other)): the profile contradicts itself, so the slice's value is accepted", e)
+            }
+            return
+        }
+        add(.error, .value, "profile.fixed",
+            "value \(ValueConformance.describe(e)) differs from the fixed value \(ValueConformance.describe(fixed)) of \(label(def, profile))", e)
     }
 
     /// `Element 'Patient.identifier:nhsNumber' of CareConnect-DCH-Patient-1`.
