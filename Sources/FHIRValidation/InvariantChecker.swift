@@ -3,8 +3,9 @@ import FHIRModel
 import FHIRDefinitions
 import FHIRPath
 
-/// A constraint made ready to evaluate: its expression parsed once, its severity decoded.
-public struct CompiledConstraint: Sendable {
+/// A constraint made ready to evaluate: its expression parsed once, its severity decoded. A class,
+/// so that the constraint lists of layer 5's sites pass around by reference.
+public final class CompiledConstraint: Sendable {
     /// The constraint as the definitions give it.
     public let record: ConstraintRecord
     /// The issue severity (`error` or `warning`).

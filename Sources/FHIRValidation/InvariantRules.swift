@@ -8,6 +8,8 @@ struct InvariantRules {
     let sites: InvariantSiteCache
     var run: InvariantRun
     var path = PathStack()
+    /// Sites met in this message, by child definition: most repeat, and this needs no lock.
+    private var siteMemo: [ObjectIdentifier: InvariantSite] = [:]
 
     init(checker: InvariantChecker, root: Element) {
         sites = checker.sites
@@ -40,29 +42,46 @@ struct InvariantRules {
     }
 
     private mutating func walkChildren(_ parent: TypedElement) {
-        guard let table = parent.context?.table, let model = parent.context?.model else { return }
+        guard let context = parent.type?.context, let table = context.table else { return }
+        let model = context.model
+        // Children are read in place and copied only when they have work below them.
         let children = parent.element.children
         var runIndex = 0
         for k in children.indices {
-            let c = children[k]
-            if k > 0 && children[k - 1].name == c.name {
+            let name = children[k].name
+            if k > 0 && children[k - 1].name == name {
                 runIndex += 1
             } else {
                 runIndex = 0
-                for j in 0..<k where children[j].name == c.name { runIndex += 1 }
+                for j in 0..<k where children[j].name == name { runIndex += 1 }
             }
-            guard let info = table[c.name] else { continue }   // unknown element: layer 1's
-            path.push(c.name, index: info.repeats ? runIndex : -1)
-            defer { path.pop() }
-            if case .resource = info.content {
-                if c.isResource { walkResource(c, contained: c.name == "contained") }
+            guard let info = table[name] else { continue }   // unknown element: layer 1's
+            let site = site(of: info, owner: model)
+            if site.holdsResource {
+                if children[k].isResource {
+                    path.push(name, index: site.repeats ? runIndex : -1)
+                    walkResource(children[k], contained: name == "contained")
+                    path.pop()
+                }
                 continue
             }
-            let site = sites.child(info, owner: model)
-            let typed = TypedElement(element: c, type: site.type)
+            let hasChildren = !children[k].children.isEmpty
+            guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
+            path.push(name, index: site.repeats ? runIndex : -1)
+            let typed = TypedElement(element: children[k], type: site.type)
             evaluate(site, typed)
-            if !c.children.isEmpty { walkChildren(typed) }
+            if hasChildren { walkChildren(typed) }
+            path.pop()
         }
+    }
+
+    /// A child definition's site: from this message's memo, else from the shared (locked) cache.
+    private mutating func site(of info: ChildInfo, owner: TypeModel) -> InvariantSite {
+        let id = ObjectIdentifier(info)
+        if let known = siteMemo[id] { return known }
+        let site = sites.child(info, owner: owner)
+        siteMemo[id] = site
+        return site
     }
 
     private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement) {
