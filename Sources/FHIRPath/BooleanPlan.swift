@@ -88,24 +88,27 @@ indirect enum BooleanPlan: Sendable {
     }
 }
 
-extension Evaluation {
-    /// The value of a plan on the focus (one typed element): true, false or nil (empty).
-    mutating func decide(_ plan: BooleanPlan, _ focus: TypedElement) throws -> Bool? {
+extension FHIRPathEngine {
+    /// The value of a plan on the focus (one typed element): true, false or nil (empty). The
+    /// evaluator of ``BooleanPlan/general(_:what:)`` leaves is made on first need (most plans
+    /// have none), and then shared by the later leaves as one evaluation would be.
+    func decide(_ plan: BooleanPlan, _ focus: TypedElement, _ environment: FHIRPathEnvironment,
+                _ evaluation: inout Evaluation?) throws -> Bool? {
         switch plan {
         case let .exists(names, negated):
-            return engine.anyItem(from: focus, names[...], atStart: true) != negated
+            return anyItem(from: focus, names[...], atStart: true) != negated
         case let .emptyUnless(head, negated, node):
-            guard engine.anyItem(from: focus, [head], atStart: true) else { return negated }
-            return try boolean(eval(node, [.element(focus)]), "")
+            guard anyItem(from: focus, [head], atStart: true) else { return negated }
+            return try decide(.general(node, what: ""), focus, environment, &evaluation)
         case let .logic(op, a, b):
-            let x = try decide(a, focus)
+            let x = try decide(a, focus, environment, &evaluation)
             switch (op, x) {
             case (.and, false?): return false
             case (.or, true?): return true
             case (.implies, false?): return true
             default: break
             }
-            let y = try decide(b, focus)
+            let y = try decide(b, focus, environment, &evaluation)
             switch op {
             case .and: return y == false ? false : (x == true && y == true ? true : nil)
             case .or: return y == true ? true : (x == false && y == false ? false : nil)
@@ -113,18 +116,19 @@ extension Evaluation {
             default: return y == true ? true : (x == true ? y : nil)   // implies: x is true or unknown
             }
         case let .not(inner):
-            return try decide(inner, focus).map { !$0 }
+            return try decide(inner, focus, environment, &evaluation).map { !$0 }
         case let .same(a, b, negated):
-            let x = try decide(a, focus), y = try decide(b, focus)
+            let x = try decide(a, focus, environment, &evaluation)
+            let y = try decide(b, focus, environment, &evaluation)
             guard let x, let y else { return nil }
             return (x == y) != negated
         case let .general(node, what):
-            return try boolean(eval(node, [.element(focus)]), what)
+            if evaluation == nil { evaluation = Evaluation(engine: self, env: environment, context: focus) }
+            let items = try evaluation!.eval(node, [.element(focus)])
+            return try evaluation!.boolean(items, what)
         }
     }
-}
 
-extension FHIRPathEngine {
     /// True when following `names` from `t` reaches some item: the test `names.exists()` makes,
     /// with the matching rules of a member step (choice variants, the `id` and `url` attributes,
     /// a leading type name that names a resource focus), without collecting the items.

@@ -99,8 +99,8 @@ public final class FHIRPathEngine: @unchecked Sendable {
     public func evaluateBoolean(_ expression: FHIRPathExpression, on focus: TypedElement,
                                 in environment: FHIRPathEnvironment) throws -> Bool? {
         if let plan = expression.plan {
-            var evaluation = Evaluation(engine: self, env: environment, context: focus)
-            return try evaluation.decide(plan, focus)
+            var evaluation: Evaluation?
+            return try decide(plan, focus, environment, &evaluation)
         }
         let result = try evaluate(expression, on: focus, in: environment)
         guard !result.isEmpty else { return nil }

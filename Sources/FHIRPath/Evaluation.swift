@@ -36,6 +36,13 @@ struct Evaluation {
             }
         case let .external(name):
             return try constant(name)
+        case let .member(.call(base, .descendants, args)?, name) where args.isEmpty:
+            // `descendants().name` (dom-3's `%resource.descendants().reference`): the same items in
+            // the same order, without collecting every descendant first.
+            let items = try base.map { try eval($0, focus) } ?? focus
+            var out: FHIRPathCollection = []
+            engine.appendChildren(ofDescendantsOf: items, named: name, to: &out)
+            return out
         case let .member(input, name):
             let items = try input.map { try eval($0, focus) } ?? focus
             var out: FHIRPathCollection = []

@@ -27,6 +27,22 @@ extension FHIRPathEngine {
         }
     }
 
+    /// What `descendants().name` gives for `items`: the children called `name` of every
+    /// descendant, level by level as `descendants()` orders them.
+    func appendChildren(ofDescendantsOf items: FHIRPathCollection, named name: String, to out: inout FHIRPathCollection) {
+        var level: [TypedElement] = []
+        for case let .element(t) in items { level.append(t) }
+        while !level.isEmpty {
+            var next: [TypedElement] = []
+            for t in level {
+                let table = t.type?.context?.table
+                for c in t.element.children { next.append(typed(c, as: table?[c.name])) }
+            }
+            for d in next { appendChildren(of: d, named: name, to: &out) }
+            level = next
+        }
+    }
+
     /// Every child of `t`, typed (`children()`).
     func appendAllChildren(of t: TypedElement, to out: inout FHIRPathCollection) {
         let table = t.context?.table

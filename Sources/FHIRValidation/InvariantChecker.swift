@@ -123,7 +123,8 @@ public struct InvariantRun {
     public private(set) var issues: [Issue] = []
     private var notEvaluated: Set<String> = []
     /// Keys another layer checks natively in this message (layer 5 leaves them out).
-    var skippedKeys: Set<String> = []
+    /// (A list, not a set: it holds one key at most, and a compare costs less than a hash.)
+    var skippedKeys: [String] = []
     /// Number of constraint evaluations made (for measurements and tests).
     public private(set) var evaluations = 0
 

@@ -9,7 +9,7 @@ struct InvariantRules {
     var run: InvariantRun
     var path = PathStack()
     /// Sites met in this message, by child definition: most repeat, and this needs no lock.
-    private var siteMemo: [ObjectIdentifier: InvariantSite] = [:]
+    private var siteMemo = InvariantSiteMemo()
 
     init(checker: InvariantChecker, root: Element) {
         sites = checker.sites
@@ -38,14 +38,14 @@ struct InvariantRules {
         if !contained { environment.resource = typed }
         defer { environment.resource = saved }
         evaluate(site, typed)
-        walkChildren(typed)
+        walkChildren(e.children, of: typed.type)
     }
 
-    private mutating func walkChildren(_ parent: TypedElement) {
-        guard let context = parent.type?.context, let table = context.table else { return }
+    /// The children of an element of type `type`: each one's constraints, then its own children.
+    /// Children are read in place and copied (as typed elements) only when they have constraints.
+    private mutating func walkChildren(_ children: [Element], of type: ElementType?) {
+        guard let context = type?.context, let table = context.table else { return }
         let model = context.model
-        // Children are read in place and copied only when they have work below them.
-        let children = parent.element.children
         var runIndex = 0
         for k in children.indices {
             let name = children[k].name
@@ -68,9 +68,8 @@ struct InvariantRules {
             let hasChildren = !children[k].children.isEmpty
             guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
             path.push(name, index: site.repeats ? runIndex : -1)
-            let typed = TypedElement(element: children[k], type: site.type)
-            evaluate(site, typed)
-            if hasChildren { walkChildren(typed) }
+            if !site.constraints.isEmpty { evaluate(site, TypedElement(element: children[k], type: site.type)) }
+            if hasChildren { walkChildren(children[k].children, of: site.type) }
             path.pop()
         }
     }
@@ -80,7 +79,7 @@ struct InvariantRules {
         let id = ObjectIdentifier(info)
         if let known = siteMemo[id] { return known }
         let site = sites.child(info, owner: owner)
-        siteMemo[id] = site
+        siteMemo.insert(site, for: id)
         return site
     }
 

@@ -44,13 +44,15 @@ final class InvariantSiteCache: @unchecked Sendable {
 
     var pack: DefinitionPack { engine.pack }
 
+    /// A resource typed by its `resourceType`, and its site (whose type is the resource's type:
+    /// one lookup gives both).
     func resource(_ element: Element) -> (TypedElement, InvariantSite) {
+        let name = element.resourceType ?? element.name
+        if let known = lock.withLock({ byResource[name] }) { return (TypedElement(element: element, type: known.type), known) }
         let typed = engine.typedResource(element)
-        let type = typed.typeName ?? ""
-        if let known = lock.withLock({ byResource[type] }) { return (typed, known) }
-        let url = DefinitionPack.coreStructurePrefix + type
+        let url = DefinitionPack.coreStructurePrefix + (typed.typeName ?? "")
         let site = InvariantSite(type: typed.type, constraints: rootConstraints(url))
-        lock.withLock { byResource[type] = site }
+        lock.withLock { byResource[name] = site }
         return (typed, site)
     }
 
