@@ -17,12 +17,16 @@ extension FHIRPathEngine {
                 out.append(.element(typed(c, as: info)))
             }
         }
-        // The attributes XML keeps outside the children: `Element.id` and `Extension.url`.
-        if name == "id", !t.element.isResource, let id = t.element.id {
-            out.append(.element(TypedElement(element: Element(name: "id", value: id, position: t.element.position),
+        appendAttribute(of: t.element, named: name, to: &out)
+    }
+
+    /// The attributes XML keeps outside the children, `Element.id` and `Extension.url`, as items.
+    private func appendAttribute(of element: Element, named name: String, to out: inout FHIRPathCollection) {
+        if name == "id", !element.isResource, let id = element.id {
+            out.append(.element(TypedElement(element: Element(name: "id", value: id, position: element.position),
                                              type: ElementType.string)))
-        } else if name == "url", let url = t.element.url {
-            out.append(.element(TypedElement(element: Element(name: "url", value: url, position: t.element.position),
+        } else if name == "url", let url = element.url {
+            out.append(.element(TypedElement(element: Element(name: "url", value: url, position: element.position),
                                              type: ElementType.uri)))
         }
     }
@@ -36,9 +40,17 @@ extension FHIRPathEngine {
             var next: [TypedElement] = []
             for t in level {
                 let table = t.type?.context?.table
-                for c in t.element.children { next.append(typed(c, as: table?[c.name])) }
+                for c in t.element.children {
+                    // A leaf can only offer an attribute, whatever its type: it is not typed.
+                    guard !c.children.isEmpty else {
+                        appendAttribute(of: c, named: name, to: &out)
+                        continue
+                    }
+                    let d = typed(c, as: table?[c.name])
+                    appendChildren(of: d, named: name, to: &out)
+                    next.append(d)
+                }
             }
-            for d in next { appendChildren(of: d, named: name, to: &out) }
             level = next
         }
     }

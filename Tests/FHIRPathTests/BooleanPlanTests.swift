@@ -87,6 +87,18 @@ final class BooleanPlanTests: XCTestCase {
             XCTAssertNotEqual(a, "[]", "\(fused) finds something")
         }
         XCTAssertEqual(try FP.text("descendants().given"), "[string:Ann, string:Mary, string:Annie]")
+        // Attributes of leaves and of inner elements, in document order.
+        let json = """
+        {"resourceType": "Patient", "birthDate": "2019-03", "_birthDate": {"id": "b1"},
+         "name": [{"id": "n1", "family": "Smith", "_family": {"id": "f1"}}],
+         "extension": [{"url": "http://example.org/x", "valueString": "A", "_valueString": {"id": "v1"}}]}
+        """
+        for name in ["id", "url"] {
+            let fused = try FP.text("descendants().\(name)", on: json)
+            XCTAssertEqual(fused, try FP.text("descendants().where(true).\(name)", on: json))
+            XCTAssertNotEqual(fused, "[]", name)
+        }
+        XCTAssertEqual(try FP.text("descendants().id", on: json), "[string:b1, string:n1, string:f1, string:v1]", "level by level, in document order")
     }
 
     func testHtmlChecksFoldsCaseAndPrefixesInTagNames() throws {
