@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
         .library(name: "ChildHealthEvents", targets: ["ChildHealthEvents"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
+        .library(name: "EventBuilder", targets: ["EventBuilder"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -38,6 +39,7 @@ let package = Package(
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation", "FHIRConversion"]),
+        .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRXML"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents", "EventResponse",
+                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents", "EventResponse", "EventBuilder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,11 +61,12 @@ let package = Package(
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport"]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "EventBuilderTests", dependencies: ["EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["EventResponse", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
     ]

@@ -36,6 +36,7 @@ let package = Package(
                 "BenchmarkCorpus",
                 .product(name: "FHIRConversion", package: dch),
                 .product(name: "FHIRValidation", package: dch),
+                .product(name: "ChildHealthEvents", package: dch),
             ],
             path: "Sources/dch-throughput"
         ),

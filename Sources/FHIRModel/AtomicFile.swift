@@ -15,8 +15,15 @@ public enum AtomicFile {
         try write(Data(bytes), to: url)
     }
 
-    /// Writes `data` to `url` atomically.
+    /// Writes `data` to `url` atomically (a device or pipe such as `/dev/null` directly: see
+    /// ``isSpecialFile(_:)``).
     public static func write(_ data: Data, to url: URL) throws {
+        if isSpecialFile(url.path) {
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            return
+        }
         let temp = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).dch-\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
@@ -31,5 +38,15 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temp)
             throw error
         }
+    }
+
+    /// True when `path` exists and is neither a regular file nor a folder (`/dev/null`, a named
+    /// pipe, a terminal): it must be written in place, since a rename would replace the device
+    /// node itself with a file.
+    public static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
     }
 }

@@ -203,16 +203,10 @@ struct BundleRules {
     private func collect(_ e: Element, node: NodeDef?, path: inout PathStack, contained: Set<String>,
                          into found: inout [Found]) {
         let kids = e.children
-        var runIndex = 0
+        var siblings = SiblingIndex()
         for k in kids.indices {
             let c = kids[k]
-            // Index among same-named siblings: runs are the norm; a name that comes back is recounted.
-            if k > 0 && kids[k - 1].name == c.name {
-                runIndex += 1
-            } else {
-                runIndex = 0
-                for j in 0..<k where kids[j].name == c.name { runIndex += 1 }
-            }
+            let runIndex = siblings.next(k, in: kids)
             let def = node?.children[c.name]
             let repeats: Bool
             if let def { repeats = def.info.repeats } else { repeats = kids.lazy.filter { $0.name == c.name }.count > 1 }

@@ -46,15 +46,10 @@ struct InvariantRules {
     private mutating func walkChildren(_ children: [Element], of type: ElementType?) {
         guard let context = type?.context, let table = context.table else { return }
         let model = context.model
-        var runIndex = 0
+        var siblings = SiblingIndex()
         for k in children.indices {
             let name = children[k].name
-            if k > 0 && children[k - 1].name == name {
-                runIndex += 1
-            } else {
-                runIndex = 0
-                for j in 0..<k where children[j].name == name { runIndex += 1 }
-            }
+            let runIndex = siblings.next(k, in: children)
             guard let info = table[name] else { continue }   // unknown element: layer 1's
             let site = site(of: info, owner: model)
             if site.holdsResource {

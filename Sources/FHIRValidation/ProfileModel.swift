@@ -182,6 +182,10 @@ enum ProfileCompiler {
                 || (node.bindingMatters && record.binding.map(BindingChecker.isChecked) == true)
                 || (record.types ?? []) != (baseRecord.types ?? []) || !node.slices.isEmpty
                 || record.slicing?.rules == "closed"   // closed with no slices: nothing allowed
+                // Layer 1 does not resolve references: a target type the base already restricts
+                // (HealthcareService.providedBy: Organization) is checked here, even when the
+                // profile repeats it unchanged.
+                || node.targetProfiles.contains { !$0.hasSuffix("/Resource") }
         } else {
             matters = true
         }

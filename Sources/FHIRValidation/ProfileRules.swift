@@ -54,10 +54,19 @@ struct ProfileRules {
                 guard let url = claim.value else { continue }
                 apply(url, to: r.element, claim: claim, claimPath: path.text(appending: "meta.profile[\(i)]"))
             }
+            var walked = !claims.isEmpty
             for url in requested where !claims.contains(where: { $0.value == url }) {
                 if let profile = try? profiles.profile(url), profile.type == r.element.resourceType {
                     walk(r.element, profile.root, profile)
+                    walked = true
                 }
+            }
+            // A resource no profile is walked for still has its base definition's reference target
+            // types to meet (layer 1 does not resolve references): its core definition, walked as
+            // a profile, matters only there.
+            if !walked, let type = r.element.resourceType,
+               let core = try? profiles.profile(DefinitionPack.coreStructurePrefix + type) {
+                walk(r.element, core.root, core)
             }
             checkExtensions(in: r.element, node: resourceNode(r.element), insideExtension: false)
             path.pop()
@@ -94,8 +103,6 @@ struct ProfileRules {
 
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
     mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
-        // The children's names once (short names are stored inline: comparing them costs no
-        // reference counting, unlike copying whole elements for every definition).
         let kids = e.children
         let defs = node.children
         // Each child's definitions by one lookup; the children of each definition in order.
@@ -369,16 +376,10 @@ extension ProfileRules {
     /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
     mutating func checkExtensions(in e: Element, node: NodeDef?, insideExtension: Bool) {
         let kids = e.children
-        var runIndex = 0
+        var siblings = SiblingIndex()
         for k in kids.indices where !kids[k].isResource {
             let c = kids[k]
-            // Index among same-named siblings: runs are the norm; a name that comes back is recounted.
-            if k > 0 && kids[k - 1].name == c.name {
-                runIndex += 1
-            } else {
-                runIndex = 0
-                for j in 0..<k where kids[j].name == c.name { runIndex += 1 }
-            }
+            let runIndex = siblings.next(k, in: kids)
             let index = runIndex
             let def = node?.children[c.name]
             let isExtension = c.name == "extension" || c.name == "modifierExtension"

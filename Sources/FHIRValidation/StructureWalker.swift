@@ -65,18 +65,11 @@ struct StructureWalker {
         counts.append(contentsOf: repeatElement(0, count: node.slotCount))
         var lastOrder = -1
         var lastName = ""
-        var runIndex = 0
+        var siblings = SiblingIndex()
         let children = e.children
         for k in children.indices {
             let c = children[k]
-            // Index among same-named siblings: consecutive runs are the norm (F6); a name that comes
-            // back after others is counted from the start.
-            if k > 0 && children[k - 1].name == c.name {
-                runIndex += 1
-            } else {
-                runIndex = 0
-                for j in 0..<k where children[j].name == c.name { runIndex += 1 }
-            }
+            let runIndex = siblings.next(k, in: children)
             guard let def = node.children[c.name] else {
                 let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == c.name)
                 report(.error, .structure, "struct.unknown-element",

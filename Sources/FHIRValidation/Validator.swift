@@ -38,14 +38,22 @@ public struct ValidationOptions: Sendable {
 
 /// Validates FHIR STU3 messages (element trees) against a definition pack.
 ///
-/// Layer 1 (structure against the base STU3 definitions): unknown elements and resource types,
-/// cardinality, empty elements and values, XML element order, JSON value kinds and the lexical rule
-/// of every primitive type. Layer 3 (terminology, `terminology.*`): required and extensible bindings
-/// of the base definitions checked against the pack's value sets (see ``BindingChecker``). Layer 4 (Bundles, `bundle.*`): fullUrl uniqueness and consistency, the
-/// MessageHeader first in a message, and every reference in a message or document Bundle resolving
-/// to an entry or a contained resource. Layer 5 (`invariant.*`): the FHIRPath constraints of the base
-/// definitions on every element (``InvariantChecker``). Every issue carries a stable rule id (`struct.*`, `value.*`), an
-/// OperationOutcome issue type, a FHIRPath location and the element's source position.
+/// - Layer 1 (`struct.*`, `value.*`): structure against the base STU3 definitions: unknown elements
+///   and resource types, cardinality, empty elements and values, XML element order, JSON arrays and
+///   value kinds, and the lexical rule of every primitive type.
+/// - Layer 2 (`profile.*`): each resource against the profiles it claims and those in
+///   ``ValidationOptions/profiles``: cardinality, fixed and pattern values, types, reference
+///   targets, slicing; every extension against the definition its URL names.
+/// - Layer 3 (`terminology.*`): required and extensible bindings, of the base definitions and of the
+///   profiles, against the pack's value sets (see ``BindingChecker``).
+/// - Layer 4 (`bundle.*`): fullUrl uniqueness and consistency, the MessageHeader first in a message,
+///   every reference in a message or document Bundle resolving to an entry or a contained resource.
+/// - Layer 5 (`invariant.*`): the FHIRPath constraints of the base definitions on every element
+///   (``InvariantChecker``).
+/// - Any ``MessageRuleSet`` in ``ValidationOptions/ruleSets`` (the child-health event rules).
+///
+/// Every issue carries a stable rule id, an OperationOutcome issue type, a FHIRPath location and
+/// the element's source position.
 ///
 /// ```swift
 /// let validator = Validator(pack: try .shipped())

@@ -33,4 +33,22 @@ final class ModelTests: XCTestCase {
         let p = ElementPath(root: "Bundle").appending("entry", index: 2).appending("resource").appending("birthDate")
         XCTAssertEqual(p.text, "Bundle.entry[2].resource.birthDate")
     }
+
+    func testAtomicWriteReplacesAFileAndLeavesDevicesInPlace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dch-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("out.txt")
+        try AtomicFile.write(Array("one".utf8), to: file)
+        try AtomicFile.write(Array("two".utf8), to: file)
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "two")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["out.txt"], "no temporary file left")
+        XCTAssertFalse(AtomicFile.isSpecialFile(file.path))
+        XCTAssertFalse(AtomicFile.isSpecialFile(dir.path))
+        // /dev/null is written in place: a rename over it would replace the device with a file.
+        XCTAssertTrue(AtomicFile.isSpecialFile("/dev/null"))
+        try AtomicFile.write(Array("gone".utf8), to: URL(fileURLWithPath: "/dev/null"))
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        XCTAssertEqual(type, .typeCharacterSpecial)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import BenchmarkCorpus
 import FHIRConversion
 import FHIRValidation
+import ChildHealthEvents
 
 // Prints throughput over the corpus (messages and MB per CPU second, one core), for the README.
 // Usage: dch-throughput [seconds-per-measurement] [name-filter]   (e.g. `3 JSON->XML`)
@@ -43,9 +44,11 @@ try measure("JSON->XML", inputs: corpus.json) { _ = try converter.convert($0, fr
 try measure("XML parse", inputs: corpus.xml) { _ = try converter.read($0, format: .xml) }
 try measure("JSON parse", inputs: corpus.json) { _ = try converter.read($0, format: .json) }
 
-// Validation: parse + every layer (1-5), over the corpus and over its DCH message Bundles alone;
-// then each layer's cost on parsed trees (layers added one at a time to 1 + 4).
-let validator = Validator(pack: converter.pack)
+// Validation: parse + every layer (1-5) and the event rules, as `dch validate` runs them, over the
+// corpus and over its DCH message Bundles alone; then each layer's cost on parsed trees (layers
+// added one at a time to 1 + 4).
+let events = EventRules(catalogue: try EventCatalogue.shipped(), pack: converter.pack)
+let validator = Validator(pack: converter.pack, options: ValidationOptions(ruleSets: [events]))
 try measure("Validate all", inputs: corpus.xml) { data in
     _ = validator.validate(try converter.read(data, format: .xml).0.root, syntax: .xml)
 }
@@ -60,7 +63,8 @@ let layerSets: [(String, ValidationOptions)] = [
     ("Layers 1+4", ValidationOptions(checkTerminology: false, checkInvariants: false, checkProfiles: false)),
     ("Layers +3", ValidationOptions(checkTerminology: true, checkInvariants: false, checkProfiles: false)),
     ("Layers +2", ValidationOptions(checkTerminology: true, checkInvariants: false, checkProfiles: true)),
-    ("Layers +5 all", ValidationOptions()),
+    ("Layers +5", ValidationOptions()),
+    ("Layers +events", ValidationOptions(ruleSets: [events])),
 ]
 for (name, options) in layerSets {
     let v = Validator(pack: converter.pack, options: options)

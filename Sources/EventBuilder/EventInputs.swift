@@ -1,0 +1,128 @@
+import ChildHealthEvents
+
+/// A postal address.
+public struct PostalAddress: Sendable, Hashable {
+    public var line: String
+    public var city: String
+    public var postalCode: String
+
+    public init(line: String, city: String, postalCode: String) {
+        self.line = line; self.city = city; self.postalCode = postalCode
+    }
+}
+
+/// The child (or other person) an event is about.
+public struct PatientDetails: Sendable, Hashable {
+    /// The NHS number (10 digits).
+    public var nhsNumber: String
+    public var given: String
+    /// Family name, upper case as PDS holds it.
+    public var family: String
+    /// `male`, `female`, `other` or `unknown` (FHIR administrative gender).
+    public var gender: String
+    /// Date and time of birth.
+    public var birth: FHIRTime
+    public var address: PostalAddress
+
+    public init(nhsNumber: String, given: String, family: String, gender: String, birth: FHIRTime, address: PostalAddress) {
+        self.nhsNumber = nhsNumber; self.given = given; self.family = family; self.gender = gender
+        self.birth = birth; self.address = address
+    }
+}
+
+/// An organisation: the sender (responsible for the event) or the receiver.
+public struct OrganisationDetails: Sendable, Hashable {
+    /// ODS organisation code.
+    public var odsCode: String
+    public var name: String
+    public var address: PostalAddress
+    public var phone: String
+    /// The organisation's system's ASID (`MessageHeader.source.endpoint` / `destination.endpoint`).
+    public var asid: String
+
+    public init(odsCode: String, name: String, address: PostalAddress, phone: String, asid: String) {
+        self.odsCode = odsCode; self.name = name; self.address = address; self.phone = phone; self.asid = asid
+    }
+}
+
+/// The professional who recorded or performed the event.
+public struct PractitionerDetails: Sendable, Hashable {
+    /// SDS user id.
+    public var sdsUserId: String
+    public var given: String
+    public var family: String
+
+    public init(sdsUserId: String, given: String, family: String) {
+        self.sdsUserId = sdsUserId; self.given = given; self.family = family
+    }
+}
+
+/// A growth measurement.
+public struct Measurement: Sendable, Hashable {
+    /// What was measured.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case weight, height, length, headCircumference
+    }
+
+    public var kind: Kind
+    /// The value as a FHIR decimal lexeme (`3.450`), in ``unit``.
+    public var value: String
+    /// UCUM unit: `kg` for weight, `cm` otherwise.
+    public var unit: String { kind == .weight ? "kg" : "cm" }
+
+    public init(kind: Kind, value: String) {
+        self.kind = kind; self.value = value
+    }
+}
+
+/// A vaccination given.
+public struct Vaccination: Sendable, Hashable {
+    /// SNOMED CT vaccination procedure (`Extension-CareConnect-VaccinationProcedure-1`).
+    public var procedureCode: String
+    public var procedureDisplay: String
+    /// SNOMED CT / dm+d vaccine product.
+    public var vaccineCode: String
+    public var vaccineDisplay: String
+    public var lotNumber: String
+
+    public init(procedureCode: String, procedureDisplay: String, vaccineCode: String, vaccineDisplay: String, lotNumber: String) {
+        self.procedureCode = procedureCode; self.procedureDisplay = procedureDisplay
+        self.vaccineCode = vaccineCode; self.vaccineDisplay = vaccineDisplay; self.lotNumber = lotNumber
+    }
+}
+
+/// Everything a message is built from: who, who sends it, when, and the event's facts.
+public struct EventMessageInput: Sendable, Hashable {
+    /// new, update or delete (must be one the event allows).
+    public var messageEventType: MessageEventType
+    public var patient: PatientDetails
+    /// A parent (the mother for a birth notification), when the event carries one.
+    public var parent: PatientDetails?
+    /// The organisation responsible for the event (MessageHeader.responsible, sender).
+    public var sender: OrganisationDetails
+    /// The receiving organisation (MessageHeader.destination), when known.
+    public var receiver: OrganisationDetails?
+    public var practitioner: PractitionerDetails
+    /// When the event happened (Encounter.period.start, effective times).
+    public var occurred: FHIRTime
+    /// When the message was sent (MessageHeader.timestamp, meta.lastUpdated).
+    public var sent: FHIRTime
+    /// Sequence number per patient and event type (`MessageHeader.meta.versionId`), sent when set.
+    public var versionId: Int?
+    /// Measurements taken (Observation resources of the event, or its measurement profiles).
+    public var measurements: [Measurement]
+    /// The vaccination given, for immunisation events.
+    public var vaccination: Vaccination?
+    /// The sender's local identifier of the event (Encounter/focus identifier, kept across update/delete).
+    public var eventIdentifier: String
+
+    public init(messageEventType: MessageEventType = .new, patient: PatientDetails, parent: PatientDetails? = nil,
+                sender: OrganisationDetails, receiver: OrganisationDetails? = nil, practitioner: PractitionerDetails,
+                occurred: FHIRTime, sent: FHIRTime, versionId: Int? = nil, measurements: [Measurement] = [],
+                vaccination: Vaccination? = nil, eventIdentifier: String) {
+        self.messageEventType = messageEventType; self.patient = patient; self.parent = parent
+        self.sender = sender; self.receiver = receiver; self.practitioner = practitioner
+        self.occurred = occurred; self.sent = sent; self.versionId = versionId
+        self.measurements = measurements; self.vaccination = vaccination; self.eventIdentifier = eventIdentifier
+    }
+}

@@ -1,0 +1,148 @@
+import FHIRModel
+import FHIRDefinitions
+import ChildHealthEvents
+
+/// Builds complete event messages: a message Bundle with the MessageHeader first (in the header
+/// style of the event's family, with the message-event-type extension and the focus), then every
+/// resource the event requires, in the order of its definition, each with its profile in
+/// `meta.profile` and a `urn:uuid:` full URL equal to its id, every reference resolved inside the
+/// message. Realistic content comes from typed inputs (``EventMessageInput``); whatever a profile
+/// still requires is completed from the definition pack.
+///
+/// ```swift
+/// let builder = EventMessageBuilder(pack: try DefinitionPack.shipped())
+/// let event = try EventCatalogue.shipped().event(named: "vaccinations-1")!
+/// var random = SeededRandom(seed: 1)
+/// let bundle = try builder.build(event, input, using: &random)   // an Element tree
+/// ```
+///
+/// A builder caches profiles and value sets: keep one for many messages. It is not thread-safe;
+/// use one per thread.
+public final class EventMessageBuilder {
+    public let pack: DefinitionPack
+    private let completer: ProfileCompleter
+    private let order: DefinitionOrder
+
+    /// A builder over a definition pack (normally ``DefinitionPack/shipped()``).
+    public init(pack: DefinitionPack) {
+        self.pack = pack
+        completer = ProfileCompleter(pack: pack)
+        order = DefinitionOrder(pack: pack)
+    }
+
+    /// Why a message cannot be built.
+    public struct BuildError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Builds one message of `event` from `input`; `random` supplies the ids (UUIDs).
+    /// - Throws: ``BuildError`` when the event does not allow the input's message event type.
+    public func build(_ event: EventDefinition, _ input: EventMessageInput, using random: inout SeededRandom) throws -> Element {
+        guard event.allowedMessageEventTypes.contains(input.messageEventType) else {
+            throw BuildError(description: "event '\(event.name)' (\(event.eventCode)) does not allow '\(input.messageEventType.rawValue)' messages; it allows \(event.allowedMessageEventTypes.map(\.rawValue).joined(separator: ", "))")
+        }
+        var extraTypes: [CompletionContext.Target] = []
+        var attempt = 0
+        while true {
+            attempt += 1
+            let headerID = random.uuid()
+            var drafts = plannedDrafts(event, input, using: &random)
+            for target in extraTypes {
+                let profile = target.profile ?? event.resources.first { $0.type == target.type }?.profile
+                drafts.append(ResourceDraft(type: target.type, profile: profile, role: .supporting, id: random.uuid()))
+            }
+            var links = MessageLinks()
+            link(&links, drafts)
+            let builders = ResourceBuilders(input: input, links: links)
+            var perType: [String: Int] = [:]
+            for i in drafts.indices {
+                let n = perType[drafts[i].type, default: 0]
+                perType[drafts[i].type] = n + 1
+                builders.fill(&drafts[i], index: n)
+            }
+            var header = MessageHeaderBuilder(event: event, input: input, links: links).build(id: headerID)
+            // Complete each resource against its profile. A required reference to a type the
+            // message lacks adds a resource of that type (with the event's profile for it, if any)
+            // and starts again, so that every builder sees it.
+            var context = CompletionContext(entries: ([header] + drafts).map { .init(type: $0.type, profile: $0.profile, fullUrl: $0.fullUrl) },
+                                            time: input.occurred)
+            completer.complete(&header.element, profile: event.messageHeaderProfile, context: &context)
+            for i in drafts.indices {
+                context.currentType = drafts[i].type
+                if let p = drafts[i].profile { completer.complete(&drafts[i].element, profile: p, context: &context) }
+            }
+            let missing = Set(context.missingTargets).subtracting(extraTypes).sorted()
+            if !missing.isEmpty, attempt < 4 {
+                extraTypes += missing
+                continue
+            }
+            return bundle(event, [header] + drafts, id: random.uuid())
+        }
+    }
+
+    /// The message Bundle of finished drafts, each sorted into definition order.
+    private func bundle(_ event: EventDefinition, _ drafts: [ResourceDraft], id: String) -> Element {
+        var entries: [Element] = []
+        for draft in drafts {
+            var resource = draft.element
+            order.sort(&resource)
+            resource.name = "resource"
+            entries.append(.group("entry", [.primitive("fullUrl", draft.fullUrl), resource]))
+        }
+        return Element(name: "Bundle", resourceType: "Bundle", children: [
+            .primitive("id", id),
+            .group("meta", [.primitive("profile", event.bundleProfile)]),
+            .primitive("type", "message"),
+        ] + entries)
+    }
+
+    /// One draft per resource the message carries: each event resource's minimum (the delete
+    /// minimum for a delete), at least one of each measurement profile the input has a value for.
+    private func plannedDrafts(_ event: EventDefinition, _ input: EventMessageInput, using random: inout SeededRandom) -> [ResourceDraft] {
+        var drafts: [ResourceDraft] = []
+        for resource in event.entryResources {
+            var count = resource.cardinality(for: input.messageEventType).min
+            if count == 0, input.messageEventType != .delete, carriesFact(resource, input) { count = 1 }
+            if resource.role == .focus || resource.role == .subject { count = max(count, 1) }
+            for _ in 0..<count {
+                drafts.append(ResourceDraft(type: resource.type, profile: resource.profile, role: resource.role, id: random.uuid()))
+            }
+        }
+        // MessageHeader.responsible is always the sending organisation, even where the event lists
+        // the Organization as optional.
+        if !drafts.contains(where: { $0.type == "Organization" }), event.routingDemographicsExtension != nil
+            || event.resources.contains(where: { $0.type == "Organization" }) {
+            let profile = event.resources.first { $0.type == "Organization" }?.profile
+                ?? "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Organization-1"
+            drafts.append(ResourceDraft(type: "Organization", profile: profile, role: .supporting, id: random.uuid()))
+        }
+        return drafts
+    }
+
+    /// Whether an optional resource is one the input has facts for (a measurement profile).
+    private func carriesFact(_ r: EventResource, _ input: EventMessageInput) -> Bool {
+        guard r.type == "Observation" else { return r.type == "Immunization" && input.vaccination != nil }
+        let p = r.profile
+        return input.measurements.contains { m in
+            switch m.kind {
+            case .weight: return p.contains("-Weight-")
+            case .height: return p.contains("-Height-")
+            case .length: return p.contains("-Length-")
+            case .headCircumference: return p.contains("-HeadCircumference-")
+            }
+        }
+    }
+
+    private func link(_ links: inout MessageLinks, _ drafts: [ResourceDraft]) {
+        func first(_ type: String) -> String? { drafts.first { $0.type == type }?.fullUrl }
+        links.patient = drafts.first { $0.type == "Patient" && $0.role == .subject }?.fullUrl ?? first("Patient")
+        links.sender = first("Organization")
+        links.receiver = drafts.filter { $0.type == "Organization" }.dropFirst().first?.fullUrl
+        links.encounter = first("Encounter")
+        links.practitioner = first("Practitioner")
+        links.practitionerRole = first("PractitionerRole")
+        links.location = first("Location")
+        links.healthcareService = first("HealthcareService")
+        links.focus = drafts.first { $0.role == .focus }?.fullUrl
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import FHIRModel
+import FHIRConversion
+import ChildHealthEvents
+import EventBuilder
+
+/// Where `dch generate` puts its messages and defect labels: one NDJSON stream, or one file per
+/// message in a folder (or one message on stdout).
+struct MessageWriter {
+    let format: Generate.OutputFormat
+    let folder: String?
+    private let stream: StreamingOutput?
+    private let sidecar: StreamingOutput?
+
+    init(format: Generate.OutputFormat, output: String?, defects: Bool) throws {
+        self.format = format
+        if format == .ndjson {
+            folder = nil
+            stream = try output.map(StreamingOutput.init(path:)) ?? StreamingOutput()
+            sidecar = try defects ? output.map { try StreamingOutput(path: $0 + ".defects.ndjson") } : nil
+        } else if let output {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            folder = output
+            stream = nil
+            sidecar = try defects ? StreamingOutput(path: URL(fileURLWithPath: output).appendingPathComponent("defects.ndjson").path) : nil
+        } else {
+            folder = nil
+            stream = StreamingOutput()
+            sidecar = nil
+        }
+    }
+
+    mutating func write(_ message: Element, index: Int, event: EventDefinition, defects: [Defect], converter: Converter) throws {
+        var file: String? = nil
+        switch format {
+        case .ndjson:
+            var bytes = try converter.write(message, format: .json, pretty: false).bytes
+            bytes.append(0x0A)
+            try stream?.write(bytes)
+        case .xml, .json:
+            var bytes = try converter.write(message, format: format == .xml ? .xml : .json, pretty: true).bytes
+            if bytes.last != 0x0A { bytes.append(0x0A) }
+            if let folder {
+                let name = String(format: "%07d", index) + "-" + safeName(event.eventCode) + "." + format.rawValue
+                file = name
+                try AtomicFile.write(bytes, to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+            } else {
+                try stream?.write(bytes)
+            }
+        }
+        if let sidecar {
+            try sidecar.write(labelLine(index: index, file: file, event: event, defects: defects))
+        }
+    }
+
+    func finish() throws {
+        try stream?.finish()
+        try sidecar?.finish()
+    }
+
+    func abandon() {
+        stream?.abandon()
+        sidecar?.abandon()
+    }
+
+    /// One JSON line of the sidecar.
+    private func labelLine(index: Int, file: String?, event: EventDefinition, defects: [Defect]) -> String {
+        let items = defects.map { "{\"rule\":\(quoted($0.rule)),\"path\":\(quoted($0.path)),\"description\":\(quoted($0.description))}" }
+        let fileField = file.map { ",\"file\":\(quoted($0))" } ?? ""
+        return "{\"index\":\(index)\(fileField),\"event\":\(quoted(event.eventCode)),\"defects\":[\(items.joined(separator: ","))]}\n"
+    }
+
+    private func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    private func safeName(_ code: String) -> String {
+        String(code.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+    }
+}
