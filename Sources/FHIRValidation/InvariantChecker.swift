@@ -55,6 +55,8 @@ public final class InvariantChecker: @unchecked Sendable {
     public let engine: FHIRPathEngine
     private let lock = NSLock()
     private var constraintsByText: [ConstraintRecord: CompiledConstraint] = [:]
+    /// Site memos of finished runs, for the next ones (at most one per concurrent run is kept).
+    private var siteMemos: [InvariantSiteMemo] = []
     /// Layer 5's compiled sites (per child definition and resource type).
     let sites: InvariantSiteCache
 
@@ -77,8 +79,13 @@ public final class InvariantChecker: @unchecked Sendable {
     /// Layer 5 over one message, with the finished run (its issues and how many constraint
     /// evaluations it made).
     public func evaluate(_ root: Element) -> InvariantRun {
-        var rules = InvariantRules(checker: self, root: root)
+        // A warm site memo from an earlier message (sites never change once made): one lock per
+        // message instead of one per new child definition.
+        let memo = lock.withLock { siteMemos.popLast() } ?? InvariantSiteMemo()
+        var rules = InvariantRules(checker: self, root: root, siteMemo: memo)
         rules.check(root)
+        let used = rules.siteMemo
+        lock.withLock { if siteMemos.count < 16 { siteMemos.append(used) } }
         return rules.run
     }
 

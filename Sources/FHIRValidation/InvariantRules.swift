@@ -9,9 +9,10 @@ struct InvariantRules {
     var run: InvariantRun
     var path = PathStack()
     /// Sites met in this message, by child definition: most repeat, and this needs no lock.
-    private var siteMemo = InvariantSiteMemo()
+    var siteMemo: InvariantSiteMemo
 
-    init(checker: InvariantChecker, root: Element) {
+    init(checker: InvariantChecker, root: Element, siteMemo: InvariantSiteMemo = InvariantSiteMemo()) {
+        self.siteMemo = siteMemo
         sites = checker.sites
         run = checker.run(root: root)
         // ref-1 (a `#id` reference has its contained resource): in a message or document Bundle
