@@ -75,7 +75,7 @@ for (name, options) in layerSets {
     }
 }
 
-// Layer 5 alone (the FHIRPath invariants), on parsed trees: what "Layers +5 all" adds.
+// Layer 5 alone (the FHIRPath invariants), on parsed trees: what "Layers +5" adds.
 let invariants = InvariantChecker(pack: converter.pack)
 var nextTree = 0
 try measure("Invariants", inputs: corpus.xml) { _ in
