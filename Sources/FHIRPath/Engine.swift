@@ -2,14 +2,38 @@ import Foundation
 import FHIRModel
 import FHIRDefinitions
 
-/// A compiled FHIRPath expression: parse once, evaluate many times.
+/// A compiled FHIRPath expression: parse once, evaluate many times. Its parts live in one shared
+/// object, so that passing an expression around costs one reference count.
 public struct FHIRPathExpression: Sendable {
+    private final class Parts: Sendable {
+        let text: String
+        let root: Node
+        let unsupportedReason: String?
+        let plan: BooleanPlan?
+
+        init(text: String, root: Node, unsupportedReason: String?) {
+            self.text = text
+            self.root = root
+            self.unsupportedReason = unsupportedReason
+            plan = unsupportedReason == nil ? BooleanPlan.compile(root) : nil
+        }
+    }
+
+    private let parts: Parts
+
     /// The source text.
-    public let text: String
-    let root: Node
+    public var text: String { parts.text }
+    var root: Node { parts.root }
     /// Why the expression cannot be evaluated (it calls `memberOf`, `conformsTo`, an unknown function
     /// or names an unknown `%` constant), or nil when every part of it is supported.
-    public let unsupportedReason: String?
+    public var unsupportedReason: String? { parts.unsupportedReason }
+    /// The boolean shape that ``FHIRPathEngine/evaluateBoolean(_:on:in:)`` answers without
+    /// building collections, when the expression has one (and is supported).
+    var plan: BooleanPlan? { parts.plan }
+
+    init(text: String, root: Node, unsupportedReason: String?) {
+        parts = Parts(text: text, root: root, unsupportedReason: unsupportedReason)
+    }
 }
 
 /// The FHIRPath engine: compiles expressions (cached by text) and evaluates them over element
@@ -74,6 +98,10 @@ public final class FHIRPathEngine: @unchecked Sendable {
     /// different precision compared). Several items or a non-boolean item are errors.
     public func evaluateBoolean(_ expression: FHIRPathExpression, on focus: TypedElement,
                                 in environment: FHIRPathEnvironment) throws -> Bool? {
+        if let plan = expression.plan {
+            var evaluation: Evaluation?
+            return try decide(plan, focus, environment, &evaluation)
+        }
         let result = try evaluate(expression, on: focus, in: environment)
         guard !result.isEmpty else { return nil }
         guard result.count == 1 else {
@@ -205,6 +233,9 @@ public final class FHIRPathEnvironment {
     public var tracer: ((String, FHIRPathCollection) -> Void)?
     /// Resources of the message by fullUrl and by `Type/id`, built on the first `resolve()`.
     var resolutionIndex: [String: Element]?
+    /// The last narrative `htmlChecks()` scanned and its answer: txt-1 and txt-2 ask it of the
+    /// same `div` one after the other (the text compares in O(1) when it is the same string).
+    var lastNarrativeCheck: (xhtml: String, passes: Bool)?
 
     /// An environment for one message.
     public init(root: Element, engine: FHIRPathEngine) {

@@ -12,6 +12,8 @@ struct Evaluation {
     var this: FHIRPathValue?
     var index: Int?
     var total: FHIRPathCollection?
+    /// `%resource.descendants().name` once computed in this evaluation.
+    var resourceDescendants: (name: String, items: FHIRPathCollection)?
 
     init(engine: FHIRPathEngine, env: FHIRPathEnvironment, context: TypedElement) {
         self.engine = engine
@@ -36,6 +38,18 @@ struct Evaluation {
             }
         case let .external(name):
             return try constant(name)
+        case let .member(.call(base, .descendants, args)?, name) where args.isEmpty:
+            // `descendants().name` (dom-3's `%resource.descendants().reference`): the same items in
+            // the same order, without collecting every descendant first.
+            // `%resource` is fixed for one evaluation: dom-3 asks the same for every contained item.
+            let fromResource: Bool
+            if case .external("resource")? = base { fromResource = true } else { fromResource = false }
+            if fromResource, let memo = resourceDescendants, memo.name == name { return memo.items }
+            let items = try base.map { try eval($0, focus) } ?? focus
+            var out: FHIRPathCollection = []
+            engine.appendChildren(ofDescendantsOf: items, named: name, to: &out)
+            if fromResource { resourceDescendants = (name, out) }
+            return out
         case let .member(input, name):
             let items = try input.map { try eval($0, focus) } ?? focus
             var out: FHIRPathCollection = []

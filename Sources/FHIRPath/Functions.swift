@@ -139,7 +139,10 @@ extension Evaluation {
         case .htmlChecks:
             guard let item = try single(items, "htmlChecks()") else { return [] }
             guard case let .element(t) = item, let xhtml = t.element.value else { return [.boolean(false)] }
-            return [.boolean(NarrativeCheck.passes(xhtml))]
+            if let last = env.lastNarrativeCheck, last.xhtml == xhtml { return [.boolean(last.passes)] }
+            let passes = NarrativeCheck.passes(xhtml)
+            env.lastNarrativeCheck = (xhtml, passes)
+            return [.boolean(passes)]
 
         // Strings and conversions
         case .toString:

@@ -40,10 +40,11 @@ enum NarrativeCheck {
             if closing { i += 1 }
             let nameStart = i
             while i < bytes.count, !Self.endsName(bytes[i]) { i += 1 }
-            var name = String(decoding: bytes[nameStart..<i], as: UTF8.self).lowercased()
-            if let colon = name.lastIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
-            if forbidden.contains(name) { return false }
-            if name == "img" { hasContent = true }
+            switch Self.tagKind(UnsafeBufferPointer(rebasing: bytes[nameStart..<i])) {
+            case .forbidden: return false
+            case .image: hasContent = true
+            case .other: break
+            }
             let tagStart = i
             var quote: UInt8 = 0
             while i < bytes.count && (quote != 0 || bytes[i] != UInt8(ascii: ">")) {
@@ -63,6 +64,34 @@ enum NarrativeCheck {
     }
 
     private static let javascript = Array("javascript:".utf8)
+
+    private enum TagKind { case forbidden, image, other }
+
+    /// What a tag name (prefix ignored, case folded) says: an ASCII name is folded in a machine
+    /// word, since this runs on every tag of every narrative; any other takes the `String` route.
+    private static func tagKind(_ name: UnsafeBufferPointer<UInt8>) -> TagKind {
+        var start = name.startIndex
+        for k in name.indices where name[k] == UInt8(ascii: ":") { start = k + 1 }
+        let local = UnsafeBufferPointer(rebasing: name[start...])
+        guard local.allSatisfy({ $0 < 0x80 }) else {
+            var text = String(decoding: name, as: UTF8.self).lowercased()
+            if let colon = text.lastIndex(of: ":") { text = String(text[text.index(after: colon)...]) }
+            return forbidden.contains(text) ? .forbidden : text == "img" ? .image : .other
+        }
+        guard local.count <= 8 else { return .other }   // no forbidden name is longer
+        let word = packed(local.lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
+        return forbiddenWords.contains(word) ? .forbidden : word == imageWord ? .image : .other
+    }
+
+    /// Up to 8 bytes in one word (first byte lowest); distinct for distinct short names.
+    private static func packed<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+        var word: UInt64 = 0, shift: UInt64 = 0
+        for b in bytes { word |= UInt64(b) << shift; shift += 8 }
+        return word
+    }
+
+    private static let forbiddenWords = Set(forbidden.map { packed($0.utf8) })
+    private static let imageWord = packed("img".utf8)
 
     @inline(__always) private static func endsName(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "/") || b == UInt8(ascii: ">")

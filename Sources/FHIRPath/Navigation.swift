@@ -17,13 +17,41 @@ extension FHIRPathEngine {
                 out.append(.element(typed(c, as: info)))
             }
         }
-        // The attributes XML keeps outside the children: `Element.id` and `Extension.url`.
-        if name == "id", !t.element.isResource, let id = t.element.id {
-            out.append(.element(TypedElement(element: Element(name: "id", value: id, position: t.element.position),
+        appendAttribute(of: t.element, named: name, to: &out)
+    }
+
+    /// The attributes XML keeps outside the children, `Element.id` and `Extension.url`, as items.
+    private func appendAttribute(of element: Element, named name: String, to out: inout FHIRPathCollection) {
+        if name == "id", !element.isResource, let id = element.id {
+            out.append(.element(TypedElement(element: Element(name: "id", value: id, position: element.position),
                                              type: ElementType.string)))
-        } else if name == "url", let url = t.element.url {
-            out.append(.element(TypedElement(element: Element(name: "url", value: url, position: t.element.position),
+        } else if name == "url", let url = element.url {
+            out.append(.element(TypedElement(element: Element(name: "url", value: url, position: element.position),
                                              type: ElementType.uri)))
+        }
+    }
+
+    /// What `descendants().name` gives for `items`: the children called `name` of every
+    /// descendant, level by level as `descendants()` orders them.
+    func appendChildren(ofDescendantsOf items: FHIRPathCollection, named name: String, to out: inout FHIRPathCollection) {
+        var level: [TypedElement] = []
+        for case let .element(t) in items { level.append(t) }
+        while !level.isEmpty {
+            var next: [TypedElement] = []
+            for t in level {
+                let table = t.type?.context?.table
+                for c in t.element.children {
+                    // A leaf can only offer an attribute, whatever its type: it is not typed.
+                    guard !c.children.isEmpty else {
+                        appendAttribute(of: c, named: name, to: &out)
+                        continue
+                    }
+                    let d = typed(c, as: table?[c.name])
+                    appendChildren(of: d, named: name, to: &out)
+                    next.append(d)
+                }
+            }
+            level = next
         }
     }
 

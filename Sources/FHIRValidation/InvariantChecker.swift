@@ -3,8 +3,9 @@ import FHIRModel
 import FHIRDefinitions
 import FHIRPath
 
-/// A constraint made ready to evaluate: its expression parsed once, its severity decoded.
-public struct CompiledConstraint: Sendable {
+/// A constraint made ready to evaluate: its expression parsed once, its severity decoded. A class,
+/// so that the constraint lists of layer 5's sites pass around by reference.
+public final class CompiledConstraint: Sendable {
     /// The constraint as the definitions give it.
     public let record: ConstraintRecord
     /// The issue severity (`error` or `warning`).
@@ -54,6 +55,8 @@ public final class InvariantChecker: @unchecked Sendable {
     public let engine: FHIRPathEngine
     private let lock = NSLock()
     private var constraintsByText: [ConstraintRecord: CompiledConstraint] = [:]
+    /// Site memos of finished runs, for the next ones (at most one per concurrent run is kept).
+    private var siteMemos: [InvariantSiteMemo] = []
     /// Layer 5's compiled sites (per child definition and resource type).
     let sites: InvariantSiteCache
 
@@ -76,8 +79,13 @@ public final class InvariantChecker: @unchecked Sendable {
     /// Layer 5 over one message, with the finished run (its issues and how many constraint
     /// evaluations it made).
     public func evaluate(_ root: Element) -> InvariantRun {
-        var rules = InvariantRules(checker: self, root: root)
+        // A warm site memo from an earlier message (sites never change once made): one lock per
+        // message instead of one per new child definition.
+        let memo = lock.withLock { siteMemos.popLast() } ?? InvariantSiteMemo()
+        var rules = InvariantRules(checker: self, root: root, siteMemo: memo)
         rules.check(root)
+        let used = rules.siteMemo
+        lock.withLock { if siteMemos.count < 16 { siteMemos.append(used) } }
         return rules.run
     }
 
@@ -122,7 +130,8 @@ public struct InvariantRun {
     public private(set) var issues: [Issue] = []
     private var notEvaluated: Set<String> = []
     /// Keys another layer checks natively in this message (layer 5 leaves them out).
-    var skippedKeys: Set<String> = []
+    /// (A list, not a set: it holds one key at most, and a compare costs less than a hash.)
+    var skippedKeys: [String] = []
     /// Number of constraint evaluations made (for measurements and tests).
     public private(set) var evaluations = 0
 

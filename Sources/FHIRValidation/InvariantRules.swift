@@ -8,8 +8,11 @@ struct InvariantRules {
     let sites: InvariantSiteCache
     var run: InvariantRun
     var path = PathStack()
+    /// Sites met in this message, by child definition: most repeat, and this needs no lock.
+    var siteMemo: InvariantSiteMemo
 
-    init(checker: InvariantChecker, root: Element) {
+    init(checker: InvariantChecker, root: Element, siteMemo: InvariantSiteMemo = InvariantSiteMemo()) {
+        self.siteMemo = siteMemo
         sites = checker.sites
         run = checker.run(root: root)
         // ref-1 (a `#id` reference has its contained resource): in a message or document Bundle
@@ -36,28 +39,44 @@ struct InvariantRules {
         if !contained { environment.resource = typed }
         defer { environment.resource = saved }
         evaluate(site, typed)
-        walkChildren(typed)
+        walkChildren(e.children, of: typed.type)
     }
 
-    private mutating func walkChildren(_ parent: TypedElement) {
-        guard let table = parent.context?.table, let model = parent.context?.model else { return }
-        let children = parent.element.children
+    /// The children of an element of type `type`: each one's constraints, then its own children.
+    /// Children are read in place and copied (as typed elements) only when they have constraints.
+    private mutating func walkChildren(_ children: [Element], of type: ElementType?) {
+        guard let context = type?.context, let table = context.table else { return }
+        let model = context.model
         var siblings = SiblingIndex()
         for k in children.indices {
-            let c = children[k]
+            let name = children[k].name
             let runIndex = siblings.next(k, in: children)
-            guard let info = table[c.name] else { continue }   // unknown element: layer 1's
-            path.push(c.name, index: info.repeats ? runIndex : -1)
-            defer { path.pop() }
-            if case .resource = info.content {
-                if c.isResource { walkResource(c, contained: c.name == "contained") }
+            guard let info = table[name] else { continue }   // unknown element: layer 1's
+            let site = site(of: info, owner: model)
+            if site.holdsResource {
+                if children[k].isResource {
+                    path.push(name, index: site.repeats ? runIndex : -1)
+                    walkResource(children[k], contained: name == "contained")
+                    path.pop()
+                }
                 continue
             }
-            let site = sites.child(info, owner: model)
-            let typed = TypedElement(element: c, type: site.type)
-            evaluate(site, typed)
-            if !c.children.isEmpty { walkChildren(typed) }
+            let hasChildren = !children[k].children.isEmpty
+            guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
+            path.push(name, index: site.repeats ? runIndex : -1)
+            if !site.constraints.isEmpty { evaluate(site, TypedElement(element: children[k], type: site.type)) }
+            if hasChildren { walkChildren(children[k].children, of: site.type) }
+            path.pop()
         }
+    }
+
+    /// A child definition's site: from this message's memo, else from the shared (locked) cache.
+    private mutating func site(of info: ChildInfo, owner: TypeModel) -> InvariantSite {
+        let id = ObjectIdentifier(info)
+        if let known = siteMemo[id] { return known }
+        let site = sites.child(info, owner: owner)
+        siteMemo.insert(site, for: id)
+        return site
     }
 
     private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement) {

@@ -8,10 +8,16 @@ import FHIRPath
 final class InvariantSite: @unchecked Sendable {
     let type: ElementType?
     let constraints: [CompiledConstraint]
+    /// The definition's answers the walk asks of every element, kept here so that it reads them
+    /// from the site it already holds: the child repeats, the child is a resource.
+    let repeats: Bool
+    let holdsResource: Bool
 
-    init(type: ElementType?, constraints: [CompiledConstraint]) {
+    init(type: ElementType?, constraints: [CompiledConstraint], repeats: Bool = false, holdsResource: Bool = false) {
         self.type = type
         self.constraints = constraints
+        self.repeats = repeats
+        self.holdsResource = holdsResource
     }
 }
 
@@ -38,13 +44,15 @@ final class InvariantSiteCache: @unchecked Sendable {
 
     var pack: DefinitionPack { engine.pack }
 
+    /// A resource typed by its `resourceType`, and its site (whose type is the resource's type:
+    /// one lookup gives both).
     func resource(_ element: Element) -> (TypedElement, InvariantSite) {
+        let name = element.resourceType ?? element.name
+        if let known = lock.withLock({ byResource[name] }) { return (TypedElement(element: element, type: known.type), known) }
         let typed = engine.typedResource(element)
-        let type = typed.typeName ?? ""
-        if let known = lock.withLock({ byResource[type] }) { return (typed, known) }
-        let url = DefinitionPack.coreStructurePrefix + type
+        let url = DefinitionPack.coreStructurePrefix + (typed.typeName ?? "")
         let site = InvariantSite(type: typed.type, constraints: rootConstraints(url))
-        lock.withLock { byResource[type] = site }
+        lock.withLock { byResource[name] = site }
         return (typed, site)
     }
 
@@ -52,6 +60,11 @@ final class InvariantSiteCache: @unchecked Sendable {
     func child(_ info: ChildInfo, owner: TypeModel) -> InvariantSite {
         let id = ObjectIdentifier(info)
         if let known = lock.withLock({ byChild[id] }) { return known }
+        if case .resource = info.content {   // walked as a resource, with its own site
+            let site = InvariantSite(type: nil, constraints: [], repeats: info.repeats, holdsResource: true)
+            lock.withLock { byChild[id] = site }
+            return site
+        }
         let type = engine.type(of: info)
         let record = elementRecord(url: owner.url, path: info.definitionPath)
         var list = constraints(of: record, url: owner.url)
@@ -67,7 +80,7 @@ final class InvariantSiteCache: @unchecked Sendable {
         default:
             break
         }
-        let site = InvariantSite(type: type, constraints: list)
+        let site = InvariantSite(type: type, constraints: list, repeats: info.repeats)
         lock.withLock { byChild[id] = site }
         return site
     }

@@ -1,0 +1,167 @@
+import FHIRModel
+import FHIRDefinitions
+
+/// The boolean skeleton of an expression, compiled once: the shapes most constraints take
+/// (`a.exists() or b.empty()`, `extension.exists() != value.exists()`, `contained.where(…).empty()`)
+/// answered straight from the tree, without building collections; any other part is a
+/// ``general(_:)`` leaf that the evaluator runs as usual.
+///
+/// Every plan answers exactly what `boolean(eval(node))` answers for the node it stands for, the
+/// same errors in the same order included: the shapes below produce one boolean or none, so the
+/// singleton rule never sees more.
+indirect enum BooleanPlan: Sendable {
+    /// `a.b.c.exists()` (`empty()` when `negated`): member names followed from the focus.
+    case exists([String], negated: Bool)
+    /// `head…​.empty()` / `.exists()` over a chain that keeps an empty input empty (members,
+    /// `where`, `select`, `first`…): decided without evaluation when the focus has no child `head`,
+    /// else `node` is evaluated.
+    case emptyUnless(head: String, negated: Bool, node: Node)
+    /// `and`, `or`, `xor`, `implies` (three-valued, the right side only when needed).
+    case logic(BinaryOperator, BooleanPlan, BooleanPlan)
+    /// `x.not()`.
+    case not(BooleanPlan)
+    /// `=` (or `!=` when `negated`) between two plans that always give one boolean.
+    case same(BooleanPlan, BooleanPlan, negated: Bool)
+    /// Any other expression: evaluated, then read as a boolean with `what` naming its user.
+    case general(Node, what: String)
+
+    /// The plan of an expression's root, or nil when no part of it has a faster shape.
+    static func compile(_ root: Node) -> BooleanPlan? {
+        let plan = make(root, what: "")
+        if case .general = plan { return nil }
+        return plan
+    }
+
+    private static func make(_ node: Node, what: String) -> BooleanPlan {
+        switch node {
+        case let .call(input?, function, args) where args.isEmpty && (function == .exists || function == .empty):
+            let negated = function == .empty
+            if let names = memberChain(input) { return .exists(names, negated: negated) }
+            if let head = emptyPreservingHead(input) { return .emptyUnless(head: head, negated: negated, node: node) }
+        case let .call(input?, .not, args) where args.isEmpty:
+            return .not(make(input, what: "not()"))
+        case let .binary(op, a, b) where op == .and || op == .or || op == .xor || op == .implies:
+            let what = "'\(op.rawValue)'"
+            return .logic(op, make(a, what: what), make(b, what: what))
+        case let .binary(op, a, b) where op == .equal || op == .notEqual:
+            let x = make(a, what: ""), y = make(b, what: "")
+            if x.isDefinite && y.isDefinite { return .same(x, y, negated: op == .notEqual) }
+        default:
+            break
+        }
+        return .general(node, what: what)
+    }
+
+    /// True when the plan always gives exactly one boolean (never empty).
+    private var isDefinite: Bool {
+        switch self {
+        case .exists, .emptyUnless: return true
+        default: return false
+        }
+    }
+
+    /// `a.b.c` from the focus: the names, or nil for anything else.
+    private static func memberChain(_ node: Node) -> [String]? {
+        switch node {
+        case let .member(nil, name): return [name]
+        case let .member(input?, name): return memberChain(input).map { $0 + [name] }
+        default: return nil
+        }
+    }
+
+    /// The first member name of a chain whose every later step gives nothing for no input and
+    /// cannot fail on it; nil for other chains.
+    private static func emptyPreservingHead(_ node: Node) -> String? {
+        switch node {
+        case let .member(nil, name): return name
+        case let .member(input?, _): return emptyPreservingHead(input)
+        case let .call(input?, function, _):
+            switch function {
+            case .where, .select, .first, .last, .tail, .distinct, .children, .descendants, .resolve:
+                return emptyPreservingHead(input)
+            default:
+                return nil
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+extension FHIRPathEngine {
+    /// The value of a plan on the focus (one typed element): true, false or nil (empty). The
+    /// evaluator of ``BooleanPlan/general(_:what:)`` leaves is made on first need (most plans
+    /// have none), and then shared by the later leaves as one evaluation would be.
+    func decide(_ plan: BooleanPlan, _ focus: TypedElement, _ environment: FHIRPathEnvironment,
+                _ evaluation: inout Evaluation?) throws -> Bool? {
+        switch plan {
+        case let .exists(names, negated):
+            return anyItem(from: focus, names[...], atStart: true) != negated
+        case let .emptyUnless(head, negated, node):
+            guard anyItem(from: focus, [head], atStart: true) else { return negated }
+            return try decide(.general(node, what: ""), focus, environment, &evaluation)
+        case let .logic(op, a, b):
+            let x = try decide(a, focus, environment, &evaluation)
+            switch (op, x) {
+            case (.and, false?): return false
+            case (.or, true?): return true
+            case (.implies, false?): return true
+            default: break
+            }
+            let y = try decide(b, focus, environment, &evaluation)
+            switch op {
+            case .and: return y == false ? false : (x == true && y == true ? true : nil)
+            case .or: return y == true ? true : (x == false && y == false ? false : nil)
+            case .xor: return x.flatMap { x in y.map { x != $0 } }
+            default: return y == true ? true : (x == true ? y : nil)   // implies: x is true or unknown
+            }
+        case let .not(inner):
+            return try decide(inner, focus, environment, &evaluation).map { !$0 }
+        case let .same(a, b, negated):
+            let x = try decide(a, focus, environment, &evaluation)
+            let y = try decide(b, focus, environment, &evaluation)
+            guard let x, let y else { return nil }
+            return (x == y) != negated
+        case let .general(node, what):
+            if evaluation == nil { evaluation = Evaluation(engine: self, env: environment, context: focus) }
+            let items = try evaluation!.eval(node, [.element(focus)])
+            return try evaluation!.boolean(items, what)
+        }
+    }
+
+    /// True when following `names` from `t` reaches some item: the test `names.exists()` makes,
+    /// with the matching rules of a member step (choice variants, the `id` and `url` attributes,
+    /// a leading type name that names a resource focus), without collecting the items.
+    func anyItem(from t: TypedElement, _ names: ArraySlice<String>, atStart: Bool) -> Bool {
+        guard let name = names.first else { return true }
+        let rest = names.dropFirst()
+        if atStart, t.element.isResource, t.typeName == name, t.element.child(name) == nil {
+            return anyItem(from: t, rest, atStart: false)
+        }
+        let nameLength = name.utf8.count
+        // By index, so that a child is copied (retained) only when the path goes on below it; the
+        // child table is read only for a candidate (most children fail on the name alone).
+        let children = t.element.children
+        for k in children.indices {
+            let childName = children[k].name
+            let info: ChildInfo?
+            if childName == name {
+                guard !rest.isEmpty else { return true }
+                info = t.type?.context?.table?[childName]
+            } else if childName.utf8.count > nameLength, childName.hasPrefix(name),
+                      let choice = t.type?.context?.table?[childName], choice.isChoice,
+                      childName.utf8.count == nameLength + choice.typeCode.utf8.count {
+                guard !rest.isEmpty else { return true }
+                info = choice
+            } else {
+                continue
+            }
+            if anyItem(from: typed(children[k], as: info), rest, atStart: false) { return true }
+        }
+        // The attributes are leaves (strings without children or attributes of their own).
+        guard rest.isEmpty else { return false }
+        if name == "id" { return !t.element.isResource && t.element.id != nil }
+        if name == "url" { return t.element.url != nil }
+        return false
+    }
+}
