@@ -104,13 +104,17 @@ struct BundleRules {
     }
 
     private mutating func checkDuplicates(_ entries: [Entry]) {
+        // The usual case, every fullUrl different, costs one set.
+        var distinct = Set<String>()
+        guard entries.contains(where: { $0.fullUrl?.value.map { !distinct.insert($0).inserted } ?? false }) else { return }
+        func versionOf(_ entry: Entry) -> String? { entry.resource?.child("meta")?.child("versionId")?.value }
         var seen: [String: [Entry]] = [:]
         for entry in entries {
             guard let url = entry.fullUrl?.value else { continue }
-            let version = entry.resource?.descendant("meta.versionId")?.value
+            let version = versionOf(entry)
             let earlier = seen[url, default: []]
             if let first = earlier.first(where: { other in
-                let otherVersion = other.resource?.descendant("meta.versionId")?.value
+                let otherVersion = versionOf(other)
                 return version == nil || otherVersion == nil || otherVersion == version
             }) {
                 add(.error, .invariant, "bundle.fullurl-duplicate",
@@ -134,8 +138,15 @@ struct BundleRules {
     private mutating func checkReferences(_ entries: [Entry]) {
         var fullUrls = Set<String>()
         var typeAndID = Set<String>()
+        // `Type/id` at the end of each absolute fullUrl: what a relative reference can name.
+        var fullUrlEnds = Set<Substring>()
         for entry in entries {
-            if let url = entry.fullUrl?.value { fullUrls.insert(url) }
+            if let url = entry.fullUrl?.value {
+                fullUrls.insert(url)
+                if let last = url.lastIndex(of: "/"), let type = url[..<last].lastIndex(of: "/") {
+                    fullUrlEnds.insert(url[url.index(after: type)...])
+                }
+            }
             if let r = entry.resource, let type = r.resourceType, let id = r.child("id")?.value {
                 typeAndID.insert(type + "/" + id)
             }
@@ -167,8 +178,7 @@ struct BundleRules {
                         "reference '\(v)' points outside the Bundle (not checked)", ref.element, ref.path)
                 }
             } else if let relative = Self.relative(v) {
-                let resolved = typeAndID.contains(relative)
-                    || fullUrls.contains { $0.hasSuffix("/" + relative) }
+                let resolved = typeAndID.contains(relative) || fullUrlEnds.contains(Substring(relative))
                 if !resolved {
                     add(.error, .structure, "bundle.reference-unresolved",
                         "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",

@@ -96,11 +96,15 @@ public struct Validator: Sendable {
         walker.checkTerminology = options.checkTerminology
         walker.validateRoot(root)
         var issues = walker.issues
+        guard options.checkProfiles else {
+            issues += walker.terminology.issues
+            return issues + bundleAndInvariantIssues(root, syntax)
+        }
         // Layer 2: profiles claimed or requested (their bindings through layer 3, sharing its
         // once-per-message notes), and every extension by its URL.
         var profiles = ProfileRules(profiles: profileCache, definitions: cache, root: root, requested: options.profiles)
         if options.checkTerminology { profiles.terminology = (bindingChecker, walker.terminology) }
-        if options.checkProfiles { profiles.check() }
+        profiles.check()
         // A profile that binds an element itself replaces the base's extensible binding there
         // (CareConnect-DCH-Delivery-Location-1 binds Location.type to the DCH delivery places).
         issues += walker.terminology.issues.filter { !($0.rule == "terminology.extensible" && profiles.rebound.contains($0.path ?? "")) }
@@ -111,6 +115,12 @@ public struct Validator: Sendable {
             issues += Self.withoutRepeats(Array(bindings), of: issues)
         }
         issues += Self.withoutRepeats(profiles.issues, of: issues)
+        return issues + bundleAndInvariantIssues(root, syntax)
+    }
+
+    /// Layers 4 and 5 and the extra rule sets.
+    private func bundleAndInvariantIssues(_ root: Element, _ syntax: SourceSyntax) -> [Issue] {
+        var issues: [Issue] = []
         // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
         if root.resourceType == "Bundle" {
             var bundle = BundleRules(cache: cache)
