@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 
 /// A date, dateTime or time with partial precision, as FHIR writes them (`2019`, `2019-03`,
@@ -156,33 +157,12 @@ public struct FHIRPathDateTime: Sendable, Hashable {
         c[3] = total / 60
         c[4] = total % 60
         if dayShift != 0 {
-            let days = Self.dayNumber(c[0], c[1], c[2]) + dayShift
-            (c[0], c[1], c[2]) = Self.civil(days)
+            let days = CivilCalendar.days(year: c[0], month: c[1], day: c[2]) + dayShift
+            (c[0], c[1], c[2]) = CivilCalendar.date(days: days)
         }
         return FHIRPathDateTime(kind: kind, components: c, fraction: fraction, zone: 0)
     }
 
-    /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-    static func dayNumber(_ y: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y - 1 : y
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp + (mp < 10 ? 3 : -9)
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
 
     /// The FHIR lexical form.
     public var text: String {
