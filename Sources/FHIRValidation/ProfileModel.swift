@@ -45,11 +45,6 @@ final class ProfileNode: @unchecked Sendable {
     var childrenByName: [String: [Int]] = [:]
     var choiceChildren: [(prefix: String, index: Int)] = []
 
-    /// The indices of the children an instance child named `wireName` is an occurrence of.
-    func definitions(of wireName: String, into found: inout [Int]) {
-        if let exact = childrenByName[wireName] { found.append(contentsOf: exact) }
-        for choice in choiceChildren where children[choice.index].matches(wireName) { found.append(choice.index) }
-    }
     /// `fixed[x]` and `pattern[x]`, parsed (the element is named `fixedUri` and so on).
     let fixed: Element?
     let pattern: Element?
@@ -92,6 +87,12 @@ final class ProfileNode: @unchecked Sendable {
         })?.profile
         repeats = record.repeats
         max = record.max == "*" ? Int.max : Int(record.max) ?? Int.max
+    }
+
+    /// The indices of the children an instance child named `wireName` is an occurrence of.
+    func definitions(of wireName: String, into found: inout [Int]) {
+        if let exact = childrenByName[wireName] { found.append(contentsOf: exact) }
+        for choice in choiceChildren where children[choice.index].matches(wireName) { found.append(choice.index) }
     }
 
     /// Makes a type-named choice element (`valueDateTime`) stand for its whole choice (`value[x]`).
