@@ -3,18 +3,8 @@ import Foundation
 import DCHTestSupport
 
 /// `dch convert` run as a real process on real files.
-final class ConvertCommandTests: XCTestCase {
+final class ConvertCommandTests: CommandTestCase {
     let sample = "Samples/nems-vaccination-new.xml"
-    var temp: URL!
-
-    override func setUpWithError() throws {
-        temp = FileManager.default.temporaryDirectory.appendingPathComponent("dch-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: temp)
-    }
 
     func testConvertsSampleToJSONOnStdout() throws {
         let r = try DCHCommand.run(["convert", sample])

@@ -3,20 +3,10 @@ import Foundation
 import DCHTestSupport
 
 /// `dch respond` run as a real process; its responses are checked by `dch validate`.
-final class RespondCommandTests: XCTestCase {
-    var temp: URL!
+final class RespondCommandTests: CommandTestCase {
     let identity = ["--source-endpoint", "urn:nhs:addressing:asid:999000000009", "--source-name", "Northfield CHIS",
                     "--ods-code", "X26", "--id", "6F1C2D3E-4A5B-4C6D-8E9F-0A1B2C3D4E5F",
                     "--timestamp", "2026-03-14T10:20:00+00:00"]
-
-    override func setUpWithError() throws {
-        temp = FileManager.default.temporaryDirectory.appendingPathComponent("dch-respond-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: temp)
-    }
 
     /// `dch validate` of a written response: exit status and report.
     private func validate(_ path: String) throws -> CommandResult {

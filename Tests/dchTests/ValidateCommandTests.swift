@@ -3,25 +3,8 @@ import Foundation
 import DCHTestSupport
 
 /// `dch validate` run as a real process on real files.
-final class ValidateCommandTests: XCTestCase {
+final class ValidateCommandTests: CommandTestCase {
     let samples = ["Samples/nems-vaccination-new.xml", "Samples/dch-birth-weight.xml"]
-    var temp: URL!
-
-    override func setUpWithError() throws {
-        temp = FileManager.default.temporaryDirectory.appendingPathComponent("dch-validate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: temp)
-    }
-
-    /// Writes a file in the temporary folder and returns its path.
-    private func file(_ name: String, _ text: String) throws -> String {
-        let url = temp.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
 
     private var brokenPatient: String {
         """

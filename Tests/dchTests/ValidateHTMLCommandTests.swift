@@ -3,23 +3,7 @@ import Foundation
 import DCHTestSupport
 
 /// `dch validate --format html` run as a real process.
-final class ValidateHTMLCommandTests: XCTestCase {
-    var temp: URL!
-
-    override func setUpWithError() throws {
-        temp = FileManager.default.temporaryDirectory.appendingPathComponent("dch-html-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: temp)
-    }
-
-    private func file(_ name: String, _ text: String) throws -> String {
-        let url = temp.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+final class ValidateHTMLCommandTests: CommandTestCase {
 
     /// The line of `html` that holds `id="<id>"` (the report writes one such element per line).
     private func line(_ html: String, id: String) -> String? {
