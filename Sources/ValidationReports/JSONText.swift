@@ -1,6 +1,6 @@
 /// A JSON value built by the report writers, written with members in the order given, so output is
 /// deterministic.
-enum JSONText {
+public enum JSONText {
     case object([(String, JSONText)])
     case array([JSONText])
     case string(String)
@@ -48,8 +48,9 @@ enum JSONText {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func quoted(_ s: String) -> String {
+    /// A JSON string literal: quotes, backslashes and control characters escaped (also used by
+    /// `dch generate` for its defect sidecar).
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

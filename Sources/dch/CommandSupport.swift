@@ -60,3 +60,10 @@ func fullValidator(_ converter: Converter, profiles: [String] = [], catalogue: E
     let events = EventRules(catalogue: catalogue, pack: converter.pack)
     return Validator(pack: converter.pack, options: ValidationOptions(profiles: profiles, ruleSets: [events]))
 }
+
+/// Writes one JSON object per line to stdout (sorted keys, so the output is stable).
+func writeJSONLines<Row: Encodable>(_ rows: [Row]) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    for row in rows { FileHandle.standardOutput.write(try encoder.encode(row) + Data("\n".utf8)) }
+}

@@ -30,9 +30,7 @@ extension Events {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for row in rows { FileHandle.standardOutput.write(try encoder.encode(row) + Data("\n".utf8)) }
+            try writeJSONLines(rows)
         case .text:
             var out = ""
             for row in rows { out += "\(row.id): \(row.text)\n    -> \(row.how)\n" }

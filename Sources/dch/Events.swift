@@ -34,9 +34,7 @@ struct Events: ParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for row in rows { FileHandle.standardOutput.write(try encoder.encode(row) + Data("\n".utf8)) }
+            try writeJSONLines(rows)
         case .text:
             let table = [["NAME", "FAMILY", "CODE", "FOCUS", "PROFILE"]] + rows.map {
                 [$0.name + ($0.legacy ? " (legacy)" : ""), $0.family, $0.code, $0.focus ?? "-",

@@ -1,4 +1,5 @@
 import Foundation
+import ValidationReports
 import FHIRModel
 import FHIRConversion
 import ChildHealthEvents
@@ -65,23 +66,9 @@ struct MessageWriter {
 
     /// One JSON line of the sidecar.
     private func labelLine(index: Int, file: String?, event: EventDefinition, defects: [Defect]) -> String {
-        let items = defects.map { "{\"rule\":\(quoted($0.rule)),\"path\":\(quoted($0.path)),\"description\":\(quoted($0.description))}" }
-        let fileField = file.map { ",\"file\":\(quoted($0))" } ?? ""
-        return "{\"index\":\(index)\(fileField),\"event\":\(quoted(event.eventCode)),\"defects\":[\(items.joined(separator: ","))]}\n"
-    }
-
-    private func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        let items = defects.map { "{\"rule\":\(JSONText.quoted($0.rule)),\"path\":\(JSONText.quoted($0.path)),\"description\":\(JSONText.quoted($0.description))}" }
+        let fileField = file.map { ",\"file\":\(JSONText.quoted($0))" } ?? ""
+        return "{\"index\":\(index)\(fileField),\"event\":\(JSONText.quoted(event.eventCode)),\"defects\":[\(items.joined(separator: ","))]}\n"
     }
 
     private func safeName(_ code: String) -> String {
