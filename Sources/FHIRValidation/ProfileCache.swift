@@ -8,7 +8,6 @@ final class ProfileCache: @unchecked Sendable {
     private let lock = NSLock()
     /// `.none` remembers a URL the pack does not hold.
     private var profiles: [String: CompiledProfile?] = [:]
-    private var coreKeys: Set<String>?
     /// Per reference element: its target profiles' types (nil inside: one is not in the pack).
     private var targetTypes: [ObjectIdentifier: [TargetProfile]?] = [:]
 
@@ -54,14 +53,6 @@ final class ProfileCache: @unchecked Sendable {
         return compiled
     }
 
-    /// Whether a value set lists a code in its `compose.include` concepts or its expansion (what
-    /// binding discriminators need); nil when the value set is not in the pack.
-    func valueSetContains(_ url: String, code: String?) -> Bool? {
-        guard let code, let vs = try? pack.valueSet(url: url) else { return nil }
-        if vs.includes?.contains(where: { $0.concepts?.contains { $0.code == code } == true }) == true { return true }
-        return vs.expansion?.contains { $0.code == code } == true
-    }
-
     /// The URL the pack files a profile under: without a `|version` suffix, and with the STU3
     /// publication address of a core definition (`http://hl7.org/fhir/STU3/StructureDefinition/Bundle`,
     /// which NEMS messages claim, also over https) mapped to its canonical URL.
@@ -72,17 +63,5 @@ final class ProfileCache: @unchecked Sendable {
             key = DefinitionPack.coreStructurePrefix + key.dropFirst(prefix.count)
         }
         return key
-    }
-
-    /// The keys of every constraint the core definitions declare: a profile's constraint with
-    /// another key is the profile's own (the core ones are layer 5's, checked on every resource).
-    func coreConstraintKeys() -> Set<String> {
-        if let known = lock.withLock({ coreKeys }) { return known }
-        var keys = Set<String>()
-        for url in (try? pack.urls(of: .structure)) ?? [] where url.hasPrefix(DefinitionPack.coreStructurePrefix) {
-            for c in (try? pack.structure(url: url))?.constraints ?? [] { keys.insert(c.key) }
-        }
-        lock.withLock { coreKeys = keys }
-        return keys
     }
 }

@@ -343,7 +343,13 @@ extension ProfileRules {
                 return types.contains { $0.lowercased() == t.lowercased() }
             }
         case let .profiles(urls): return values.contains { v in urls.contains { conforms(v, to: $0) } }
-        case let .valueSet(url): return values.contains { profiles.valueSetContains(url, code: $0.value) == true }
+        case let .valueSet(url):
+            // Layer 3's value sets decide; a code they cannot judge matches no slice.
+            guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
+            return values.contains { v in
+                guard let code = v.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
+                return true
+            }
         case let .exists(required): return values.isEmpty != required
         case .unknown: return false
         }
