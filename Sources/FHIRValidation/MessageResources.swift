@@ -53,17 +53,17 @@ struct MessageResources {
 
     /// The resource a `reference` value names, seen from the resource at `from`: `#id` among the
     /// container's contained resources, `urn:uuid:`/absolute URLs by fullUrl, `Type/id` by type and
-    /// id or by a fullUrl ending in it. Nil when it is not in the message.
-    func resolve(_ reference: String, from: Int) -> Located? {
+    /// id or by a fullUrl ending in it: its index in ``resources``, nil when it is not in the message.
+    func resolve(_ reference: String, from: Int) -> Int? {
         if reference.hasPrefix("#") {
             let owner = resources[from].container ?? from
             let id = String(reference.dropFirst())
-            return resources.first { $0.container == owner && $0.element.child("id")?.value == id }
+            return resources.firstIndex { $0.container == owner && $0.element.child("id")?.value == id }
         }
-        if let k = byFullUrl[reference] { return resources[k] }
+        if let k = byFullUrl[reference] { return k }
         if let relative = BundleRules.relative(reference) {
-            if let k = byTypeAndID[relative] { return resources[k] }
-            if let (_, k) = byFullUrl.first(where: { $0.key.hasSuffix("/" + relative) }) { return resources[k] }
+            if let k = byTypeAndID[relative] { return k }
+            if let (_, k) = byFullUrl.first(where: { $0.key.hasSuffix("/" + relative) }) { return k }
         }
         return nil
     }

@@ -8,13 +8,14 @@ import FHIRDefinitions
 /// `EMS-EventErrorInput-1`, which the bound value set does not include). A coding that carries
 /// exactly the fixed system did what the profile demands: the conflict is the profile's defect,
 /// reported as one warning (`profile.binding-conflict`) instead of a binding error.
-extension ProfileRules {
+enum ProfileBindingConflict {
     /// The fixed coding system of `def` that contradicts `binding`, or nil when there is none
     /// (or when the value set is not in the pack, or draws on other value sets: then it is unknown).
     /// An extensible binding allows codes from elsewhere, so only a required one can contradict.
-    func contradictedSystem(_ def: ProfileNode, _ binding: BindingRecord) -> String? {
+    /// Worked out once per profile element, when the profile is compiled.
+    static func contradictedSystem(_ def: ProfileNode, _ binding: BindingRecord, pack: DefinitionPack) -> String? {
         guard binding.strength == "required", let url = binding.valueSet, let fixed = fixedCodingSystem(def),
-              let vs = try? profiles.pack.valueSet(url: ProfileCache.canonical(url)) else { return nil }
+              let vs = try? pack.valueSet(url: ProfileCache.canonical(url)) else { return nil }
         let includes = vs.includes ?? []
         guard includes.allSatisfy({ ($0.valueSets ?? []).isEmpty && $0.system != nil }) else { return nil }
         if includes.contains(where: { $0.system == fixed }) { return nil }
@@ -23,11 +24,13 @@ extension ProfileRules {
     }
 
     /// The `system` a profile fixes for a Coding element, or for the `coding` of a CodeableConcept.
-    private func fixedCodingSystem(_ def: ProfileNode) -> String? {
+    private static func fixedCodingSystem(_ def: ProfileNode) -> String? {
         let coding = def.children.first { $0.name == "coding" } ?? def
         return coding.children.first { $0.name == "system" }?.fixed?.value
     }
+}
 
+extension ProfileRules {
     /// True when every coding of `e` (a Coding, or a CodeableConcept's codings) has `system`.
     func codings(of e: Element, allUse system: String) -> Bool {
         let codings = e.child("system") != nil ? [e] : e.children(named: "coding")

@@ -13,8 +13,11 @@ final class ProfileCache: @unchecked Sendable {
 
     /// A target profile of a reference and the resource type it constrains.
     struct TargetProfile {
-        let type: String
-        let url: String
+        let profile: CompiledProfile
+        var type: String { profile.type }
+        var url: String { profile.url }
+        /// A core definition: any resource of its type conforms.
+        let isCore: Bool
     }
 
     /// The target profiles of a reference element with their types, worked out once per element
@@ -24,8 +27,8 @@ final class ProfileCache: @unchecked Sendable {
         if let known = lock.withLock({ targetTypes[key] }) { return known }
         var result: [TargetProfile]? = []
         for url in node.targetProfiles {
-            guard let type = (try? profile(url))?.type else { result = nil; break }
-            result?.append(TargetProfile(type: type, url: url))
+            guard let compiled = try? profile(url) else { result = nil; break }
+            result?.append(TargetProfile(profile: compiled, isCore: url.hasPrefix(DefinitionPack.coreStructurePrefix)))
         }
         lock.withLock { targetTypes[key] = .some(result) }
         return result

@@ -40,11 +40,6 @@ final class ProfileNode: @unchecked Sendable {
     var sliceKeys: [[SliceKey]] = []
     /// The discriminator paths split at dots (empty for `$this`), once.
     var discriminatorSteps: [[Substring]] = []
-    /// Indices into ``children`` by exact wire name, and the choice children by prefix: an
-    /// instance's children are matched with one lookup each (built by ``ProfileCompiler``).
-    var childrenByName: [String: [Int]] = [:]
-    var choiceChildren: [(prefix: String, index: Int)] = []
-
     /// `fixed[x]` and `pattern[x]`, parsed (the element is named `fixedUri` and so on).
     let fixed: Element?
     let pattern: Element?
@@ -65,6 +60,23 @@ final class ProfileNode: @unchecked Sendable {
     var matters = true
     /// False when the binding is the base definition's own (layer 3 checks it already).
     var bindingMatters = true
+
+    // Worked out once by ``ProfileCompiler`` so the walk of each message only reads them.
+    /// Indices into ``children`` of the children that matter (definition order).
+    var matteringChildren: [Int] = []
+    /// The binding the walk checks here (one that matters and that layer 3 can judge), if any.
+    var checkedBinding: BindingRecord?
+    /// A coding system this element fixes that its own required binding excludes (see
+    /// ProfileBindingConflict): the profile contradicting itself.
+    var contradictedSystem: String?
+    /// For a choice: the wire names of its allowed variants (`valueQuantity`).
+    private(set) var variantNames: [String] = []
+    /// Whether some slice of this element is required.
+    private(set) var hasRequiredSlice = false
+    /// `Extension.url` and the like: an XML attribute in the tree.
+    let isXMLAttribute: Bool
+    /// ``choicePrefix``'s UTF-8 length (choices are matched on bytes).
+    private var prefixLength = 0
 
     init(record: ElementRecord, fragmentReader: (String) -> Element?) {
         self.record = record
@@ -87,12 +99,21 @@ final class ProfileNode: @unchecked Sendable {
         })?.profile
         repeats = record.repeats
         max = record.max == "*" ? Int.max : Int(record.max) ?? Int.max
+        isXMLAttribute = record.xmlAttribute == true
+        updateChoiceTables()
     }
 
-    /// The indices of the children an instance child named `wireName` is an occurrence of.
-    func definitions(of wireName: String, into found: inout [Int]) {
-        if let exact = childrenByName[wireName] { found.append(contentsOf: exact) }
-        for choice in choiceChildren where children[choice.index].matches(wireName) { found.append(choice.index) }
+    /// Fills the tables that depend on the node's slices and choice prefix (after compilation).
+    func finish() {
+        hasRequiredSlice = slices.contains { $0.record.min > 0 }
+        matteringChildren = children.indices.filter { children[$0].matters }
+        checkedBinding = bindingMatters ? record.binding.flatMap { BindingChecker.isChecked($0) ? $0 : nil } : nil
+    }
+
+    private func updateChoiceTables() {
+        guard let prefix = choicePrefix else { return }
+        prefixLength = prefix.utf8.count
+        variantNames = typeCodes.compactMap { code in code.first.map { prefix + $0.uppercased() + code.dropFirst() } }
     }
 
     /// Makes a type-named choice element (`valueDateTime`) stand for its whole choice (`value[x]`).
@@ -102,16 +123,28 @@ final class ProfileNode: @unchecked Sendable {
         let suffix = first.uppercased() + code.dropFirst()
         guard name.hasSuffix(suffix), name.count > suffix.count else { return }
         choicePrefix = String(name.dropLast(suffix.count))
+        updateChoiceTables()
     }
 
     /// True when an instance child named `wireName` is an occurrence of this element.
     func matches(_ wireName: String) -> Bool {
-        if let prefix = choicePrefix {
-            guard wireName.count > prefix.count, wireName.hasPrefix(prefix) else { return false }
-            let next = wireName[wireName.index(wireName.startIndex, offsetBy: prefix.count)]
-            return next.isUppercase
-        }
-        return wireName == name
+        guard let prefix = choicePrefix else { return wireName == name }
+        // On bytes: the prefix, then an upper-case letter (names are ASCII; a non-ASCII name
+        // matches no choice, as `Character.isUppercase` would mostly agree).
+        let bytes = wireName.utf8
+        guard bytes.count > prefixLength, bytes.starts(with: prefix.utf8) else { return false }
+        let next = bytes[bytes.index(bytes.startIndex, offsetBy: prefixLength)]
+        if next >= 0x41 && next <= 0x5A { return true }
+        if next < 0x80 { return false }
+        let character = wireName[wireName.index(wireName.startIndex, offsetBy: prefix.count)]
+        return character.isUppercase
+    }
+
+    /// True when `wireName`, a variant of this choice, names a type the element allows.
+    func allowsVariant(_ wireName: String) -> Bool {
+        if variantNames.contains(wireName) { return true }
+        guard let type = variantType(wireName) else { return true }
+        return typeCodes.contains { $0.lowercased() == type.lowercased() }
     }
 
     /// The type code a choice variant names (`valueQuantity` -> `Quantity`, `valueDateTime` ->
@@ -165,9 +198,9 @@ enum ProfileCompiler {
             byID[node.id] = node
         }
         computeSliceKeys(root)
-        indexChildren(root)
         var base = BaseElements(pack: pack)
         _ = markWhatMatters(root, base: &base)
+        finish(root, pack: pack)
         return CompiledProfile(url: sd.url, name: sd.name, type: sd.type, root: root)
     }
 
@@ -196,17 +229,14 @@ enum ProfileCompiler {
         return matters
     }
 
-    /// Fills every node's child lookup tables.
-    static func indexChildren(_ node: ProfileNode) {
-        for (i, child) in node.children.enumerated() {
-            if child.choicePrefix != nil {
-                node.choiceChildren.append((child.choicePrefix!, i))
-            } else {
-                node.childrenByName[child.name, default: []].append(i)
-            }
-            indexChildren(child)
+    /// Fills every node's walk tables once the tree is marked.
+    static func finish(_ node: ProfileNode, pack: DefinitionPack?) {
+        node.finish()
+        if let binding = node.checkedBinding, let pack {
+            node.contradictedSystem = ProfileBindingConflict.contradictedSystem(node, binding, pack: pack)
         }
-        for slice in node.slices { indexChildren(slice) }
+        for child in node.children { finish(child, pack: pack) }
+        for slice in node.slices { finish(slice, pack: pack) }
     }
 
     /// The steps of an element id (`Patient.identifier:nhsNumber.system` -> 3 steps). Slice names

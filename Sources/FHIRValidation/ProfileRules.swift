@@ -21,7 +21,10 @@ struct ProfileRules {
     /// Layer 3 for the profiles' own bindings: the checker and the message's report so far.
     var terminology: (checker: BindingChecker, report: TerminologyReport)?
     /// Paths of elements a profile binds itself: its binding replaces the base's extensible one there.
+    /// Collected only when layer 3 found extensible-binding issues (``extensibleFindings``).
     var rebound: Set<String> = []
+    /// The paths where the base walk reported `terminology.extensible` issues.
+    var extensibleFindings: Set<String> = []
     /// The resource being walked (an index into ``resources``): references resolve from it.
     private var current = 0
     /// Slicings already reported as unevaluable in this message.
@@ -38,7 +41,15 @@ struct ProfileRules {
     /// Whether a resource (by path) conforms to a profile (by URL), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
-    private var conformance: [String: Bool] = [:]
+    private var conformance: [ConformanceKey: Bool] = [:]
+    /// Per resource of ``resources``: whether its type is known (layer 1 reported the others).
+    private var typed: [Bool] = []
+
+    /// A resource (its index in ``resources``) and a profile.
+    private struct ConformanceKey: Hashable {
+        let resource: Int
+        let profile: ObjectIdentifier
+    }
 
     init(profiles: ProfileCache, definitions: DefinitionCache, root: Element, requested: [String]) {
         self.profiles = profiles
@@ -49,13 +60,16 @@ struct ProfileRules {
 
     /// Checks every resource of the message.
     mutating func check() {
-        for r in resources.resources {
-            for url in claimedOrRequested(r.element) { conformance[r.path + "|" + url] = true }
+        typed = resources.resources.map { resourceNode($0.element) != nil }
+        for (k, r) in resources.resources.enumerated() {
+            for url in claimedOrRequested(r.element) {
+                if let profile = try? profiles.profile(url) { conformance[ConformanceKey(resource: k, profile: ObjectIdentifier(profile))] = true }
+            }
         }
         for k in resources.resources.indices {
             let r = resources.resources[k]
             // A resource of no known type was reported by layer 1; its profiles would only echo that.
-            guard resourceNode(r.element) != nil else { continue }
+            guard typed[k] else { continue }
             current = k
             path.push(r.path)
             let claims = r.element.child("meta")?.children(named: "profile") ?? []
@@ -113,47 +127,59 @@ struct ProfileRules {
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
     mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
         let kids = e.children
-        let defs = node.children
-        // Each child's definitions by one lookup; the children of each definition in order.
-        var perDefinition = [[Int]](repeating: [], count: defs.count)
-        var found: [Int] = []
-        for k in kids.indices {
-            found.removeAll(keepingCapacity: true)
-            node.definitions(of: kids[k].name, into: &found)
-            for d in found { perDefinition[d].append(k) }
-        }
-        for (d, def) in defs.enumerated() where def.matters {
-            if def.record.xmlAttribute == true {
+        // Only the definitions that say more than the base; each finds its occurrences by name
+        // (short names compare cheaply; no table, no per-child allocation).
+        for d in node.matteringChildren {
+            let def = node.children[d]
+            if def.isXMLAttribute {
                 if def.name == "url" { checkURLAttribute(e, def, profile) }
                 continue
             }
-            let matched = perDefinition[d]
-            if matched.isEmpty {
-                if def.record.min > 0 { checkCardinality(e, def, [], profile) }
-                if def.slices.contains(where: { $0.record.min > 0 }) { _ = checkSlicing(e, def, [], profile) }
+            var count = 0
+            for k in kids.indices where def.matches(kids[k].name) { count += 1 }
+            if count == 0 {
+                if def.record.min > 0 { checkCardinality(e, def, count: 0, first: nil, profile) }
+                if def.hasRequiredSlice { _ = checkSlicing(e, def, [], profile) }
                 continue
             }
-            var occurrences: [(element: Element, index: Int)] = []
-            occurrences.reserveCapacity(matched.count)
-            for (n, k) in matched.enumerated() {
-                // Index among same-named siblings: all of an element's occurrences share its name
-                // (a choice's variants never repeat).
-                occurrences.append((kids[k], def.repeats ? n : -1))
+            if count < def.record.min || count > def.max {
+                let extra = count > def.max ? kids.indices.lazy.filter { def.matches(kids[$0].name) }.dropFirst(def.max).first : nil
+                checkCardinality(e, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
             }
-            checkCardinality(e, def, occurrences, profile)
-            var slices = [Int](repeating: -1, count: occurrences.count)
-            if !def.slices.isEmpty { slices = checkSlicing(e, def, occurrences, profile) }
-            for (k, o) in occurrences.enumerated() {
-                path.push(o.element.name, index: def.repeats ? o.index : -1)
-                if slices[k] >= 0 {
-                    inSlice += 1
-                    checkElement(o.element, def.slices[slices[k]], profile)
-                    inSlice -= 1
-                }
-                checkElement(o.element, def, profile)
+            guard def.slices.isEmpty else {
+                walkSliced(e, kids, def, profile)
+                continue
+            }
+            // Index among same-named siblings: all of an element's occurrences share its name
+            // (a choice's variants never repeat).
+            var n = 0
+            for k in kids.indices where def.matches(kids[k].name) {
+                path.push(kids[k].name, index: def.repeats ? n : -1)
+                checkElement(kids[k], def, profile)
                 if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
                 path.pop()
+                n += 1
             }
+        }
+    }
+
+    /// The occurrences of a sliced element: each against its slice, then against the element.
+    private mutating func walkSliced(_ e: Element, _ kids: [Element], _ def: ProfileNode, _ profile: CompiledProfile) {
+        var occurrences: [(element: Element, index: Int)] = []
+        for k in kids.indices where def.matches(kids[k].name) {
+            occurrences.append((kids[k], def.repeats ? occurrences.count : -1))
+        }
+        let slices = checkSlicing(e, def, occurrences, profile)
+        for (k, o) in occurrences.enumerated() {
+            path.push(o.element.name, index: o.index)
+            if slices[k] >= 0 {
+                inSlice += 1
+                checkElement(o.element, def.slices[slices[k]], profile)
+                inSlice -= 1
+            }
+            checkElement(o.element, def, profile)
+            if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
+            path.pop()
         }
     }
 
@@ -171,16 +197,16 @@ struct ProfileRules {
         }
     }
 
-    private mutating func checkCardinality(_ e: Element, _ def: ProfileNode, _ occurrences: [(element: Element, index: Int)],
+    /// `count` occurrences of `def` below `e`; `first` is the first occurrence past the max (and
+    /// its index among its siblings) when there are too many.
+    private mutating func checkCardinality(_ e: Element, _ def: ProfileNode, count: Int, first: (element: Element, index: Int)?,
                                            _ profile: CompiledProfile) {
-        let count = occurrences.count
         if count < def.record.min {
             add(.error, .required, "profile.min",
                 "missing '\(def.name)': \(label(def, profile)) needs at least \(def.record.min), found \(count)",
                 e, path.text(appending: def.name))
         }
-        guard count > def.max, let baseMax = def.record.baseMax, def.max < (Int(baseMax) ?? Int.max) else { return }
-        let first = occurrences[def.max]
+        guard count > def.max, let first, let baseMax = def.record.baseMax, def.max < (Int(baseMax) ?? Int.max) else { return }
         add(.error, .structure, "profile.max",
             def.max == 0 ? "'\(first.element.name)' is not allowed by \(label(def, profile)) (max 0)"
                          : "'\(first.element.name)' occurs \(count) times; \(label(def, profile)) allows \(def.max)",
@@ -189,8 +215,7 @@ struct ProfileRules {
 
     /// Checks one occurrence against one definition (the path stack is at the occurrence).
     private mutating func checkElement(_ e: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        if def.choicePrefix != nil, !def.typeCodes.isEmpty, let type = def.variantType(e.name),
-           !def.typeCodes.contains(where: { $0.lowercased() == type.lowercased() }) {
+        if def.choicePrefix != nil, !def.typeCodes.isEmpty, !def.allowsVariant(e.name), let type = def.variantType(e.name) {
             add(.error, .structure, "profile.type",
                 "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e)
             return
@@ -203,14 +228,13 @@ struct ProfileRules {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e)
         }
-        if def.bindingMatters, let binding = def.record.binding, terminology != nil, BindingChecker.isChecked(binding),
+        if let binding = def.checkedBinding, terminology != nil,
            let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
-            let here = path.text()
-            rebound.insert(here)
-            if let system = contradictedSystem(def, binding), codings(of: e, allUse: system) {
-                issues.append(bindingConflict(e, def, profile, system: system, valueSet: binding.valueSet ?? "", at: here))
+            if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
+            if let system = def.contradictedSystem, codings(of: e, allUse: system) {
+                issues.append(bindingConflict(e, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
             } else {
-                terminology!.checker.check(e, typeCode: type, binding: binding, path: here, into: &terminology!.report)
+                terminology!.checker.check(e, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
             }
         }
         if !def.targetProfiles.isEmpty, let reference = e.child("reference") {
@@ -365,6 +389,10 @@ extension ProfileRules {
     /// Whether `e` meets a profile without errors (for profile discriminators), walked on a copy.
     private mutating func conforms(_ e: Element, to url: String) -> Bool {
         guard let profile = try? profiles.profile(url) else { return false }
+        return conforms(e, to: profile)
+    }
+
+    private mutating func conforms(_ e: Element, to profile: CompiledProfile) -> Bool {
         var probe = self
         probe.issues = []
         probe.walk(e, profile.root, profile)
@@ -378,31 +406,39 @@ extension ProfileRules {
     /// `targetProfile`: the resource a reference resolves to (inside the message) must be of an
     /// allowed type and conform to the profile (claimed in its meta.profile, or checked here).
     mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        guard let value = reference.value, let target = resources.resolve(value, from: current),
-              let targetType = target.element.resourceType, resourceNode(target.element) != nil else { return }
+        guard let value = reference.value, let k = resources.resolve(value, from: current), typed[k],
+              let targetType = resources.resources[k].element.resourceType else { return }
         // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
         guard let allowed = profiles.targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
         var at: String { path.text(appending: "reference") }
-        let sameType = allowed.filter { $0.type == targetType }
-        guard !sameType.isEmpty else {
+        var sameType = false
+        for t in allowed where t.type == targetType {
+            // A core definition of the type: any resource of that type conforms.
+            if t.isCore { return }
+            sameType = true
+        }
+        guard sameType else {
             add(.error, .structure, "profile.target-type",
                 "reference '\(value)' resolves to a \(targetType); \(label(def, profile)) allows \(Set(allowed.map(\.type)).sorted().joined(separator: ", "))",
                 reference, at)
             return
         }
-        if sameType.contains(where: { $0.url.hasPrefix(DefinitionPack.coreStructurePrefix) }) { return }
-        let failing = sameType.filter { !targetConforms(target, to: $0.url) }
-        guard failing.count == sameType.count, let first = failing.first else { return }
+        var firstFailing: CompiledProfile?
+        for t in allowed where t.type == targetType {
+            if targetConforms(k, to: t.profile) { return }
+            if firstFailing == nil { firstFailing = t.profile }
+        }
+        guard let first = firstFailing else { return }
         add(.error, .structure, "profile.target-profile",
-            "reference '\(value)' resolves to \(target.path), which does not conform to \((try? profiles.profile(first.url))?.name ?? first.url) as \(label(def, profile)) requires",
+            "reference '\(value)' resolves to \(resources.resources[k].path), which does not conform to \(first.name) as \(label(def, profile)) requires",
             reference, at)
     }
 
-    private mutating func targetConforms(_ target: MessageResources.Located, to url: String) -> Bool {
-        let key = target.path + "|" + url
+    private mutating func targetConforms(_ target: Int, to profile: CompiledProfile) -> Bool {
+        let key = ConformanceKey(resource: target, profile: ObjectIdentifier(profile))
         if let known = conformance[key] { return known }
         conformance[key] = true   // a reference cycle must not recurse
-        let result = conforms(target.element, to: url)
+        let result = conforms(resources.resources[target].element, to: profile)
         conformance[key] = result
         return result
     }

@@ -103,7 +103,10 @@ public struct Validator: Sendable {
         // Layer 2: profiles claimed or requested (their bindings through layer 3, sharing its
         // once-per-message notes), and every extension by its URL.
         var profiles = ProfileRules(profiles: profileCache, definitions: cache, root: root, requested: options.profiles)
-        if options.checkTerminology { profiles.terminology = (bindingChecker, walker.terminology) }
+        if options.checkTerminology {
+            profiles.terminology = (bindingChecker, walker.terminology)
+            profiles.extensibleFindings = Set(walker.terminology.issues.lazy.filter { $0.rule == "terminology.extensible" }.compactMap(\.path))
+        }
         profiles.check()
         // A profile that binds an element itself replaces the base's extensible binding there
         // (CareConnect-DCH-Delivery-Location-1 binds Location.type to the DCH delivery places).

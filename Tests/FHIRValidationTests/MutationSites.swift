@@ -89,15 +89,11 @@ enum MutationSites {
                              into result: inout [ProfileSite]) {
         result.append(ProfileSite(location: location, path: path, element: e, node: node, profile: profile))
         var seen: [String: Int] = [:]
-        var found: [Int] = []
         for (k, c) in e.children.enumerated() {
             let index = seen[c.name, default: 0]
             seen[c.name] = index + 1
-            found.removeAll()
-            node.definitions(of: c.name, into: &found)
             // Contained and entry resources are checked against their own claims, not from here.
-            guard let d = found.first, c.resourceType == nil else { continue }
-            let child = node.children[d]
+            guard let child = node.children.first(where: { $0.matches(c.name) }), c.resourceType == nil else { continue }
             let childPath = path + "." + c.name + (child.repeats ? "[\(index)]" : "")
             walk(c, child, profile, location: location + [k], path: childPath, into: &result)
         }
