@@ -2,59 +2,89 @@ import FHIRModel
 
 /// Every resource of one message with its FHIRPath location, and the resolution of references
 /// between them: what the profile layer needs to check `targetProfile`.
+///
+/// Built for every message, so it keeps only what resolution needs: locations are rendered as
+/// text on demand, and the type/id index is made on the first relative reference.
 struct MessageResources {
     /// A resource node and where it stands.
     struct Located {
         let element: Element
-        /// `Bundle.entry[1].resource`, `Bundle.entry[1].resource.contained[0]`.
-        let path: String
+        /// Index of the resource holding it (as contained resource, Bundle entry or parameter).
+        let parent: Int?
+        /// The step from the parent: `contained[2]`, `entry[1].resource`, `parameter[0].resource`.
+        let step: Step
         /// Index of the resource holding it when it is contained (for `#id` references).
-        let container: Int?
+        var container: Int? { if case .contained = step { parent } else { nil } }
+    }
+
+    /// How a resource hangs below its parent (or is the root).
+    enum Step {
+        case root, contained(Int), entry(Int), parameter(Int)
     }
 
     private(set) var resources: [Located] = []
     private var byFullUrl: [String: Int] = [:]
-    private var byTypeAndID: [String: Int] = [:]
+    private var byTypeAndID: [String: Int]?
 
     init(root: Element) {
         guard root.isResource else { return }
-        add(root, path: root.resourceType ?? root.name, container: nil)
+        add(root, parent: nil, step: .root, fullUrl: nil)
     }
 
-    private mutating func add(_ resource: Element, path: String, container: Int?, fullUrl: String? = nil) {
+    private mutating func add(_ resource: Element, parent: Int?, step: Step, fullUrl: String?) {
         let index = resources.count
-        resources.append(Located(element: resource, path: path, container: container))
+        resources.append(Located(element: resource, parent: parent, step: step))
         if let fullUrl, byFullUrl[fullUrl] == nil { byFullUrl[fullUrl] = index }
-        if container == nil, let type = resource.resourceType, let id = resource.child("id")?.value,
-           byTypeAndID[type + "/" + id] == nil {
-            byTypeAndID[type + "/" + id] = index
-        }
+        let kids = resource.children
+        let isBundle = resource.resourceType == "Bundle", isParameters = resource.resourceType == "Parameters"
         var contained = 0, entries = 0, parameters = 0
-        for c in resource.children {
-            switch c.name {
-            case "contained" where c.isResource:
-                add(c, path: path + ".contained[\(contained)]", container: index)
+        for k in kids.indices {
+            let name = kids[k].name
+            if name == "contained" {
+                guard kids[k].isResource else { continue }
+                add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)
                 contained += 1
-            case "entry" where resource.resourceType == "Bundle":
-                if let r = c.child("resource"), r.isResource {
-                    add(r, path: path + ".entry[\(entries)].resource", container: nil, fullUrl: c.child("fullUrl")?.value)
+            } else if isBundle && name == "entry" {
+                if let r = kids[k].child("resource"), r.isResource {
+                    add(r, parent: index, step: .entry(entries), fullUrl: kids[k].child("fullUrl")?.value)
                 }
                 entries += 1
-            case "parameter" where resource.resourceType == "Parameters":
-                if let r = c.child("resource"), r.isResource {
-                    add(r, path: path + ".parameter[\(parameters)].resource", container: nil)
+            } else if isParameters && name == "parameter" {
+                if let r = kids[k].child("resource"), r.isResource {
+                    add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
                 }
                 parameters += 1
-            default:
-                break
             }
+        }
+    }
+
+    /// The location of resource `k`: `Bundle.entry[1].resource`, `Bundle.entry[1].resource.contained[0]`.
+    func path(of k: Int) -> String {
+        var stack = PathStack()
+        push(k, onto: &stack)
+        return stack.text()
+    }
+
+    /// Pushes the steps to resource `k` onto `stack`.
+    func push(_ k: Int, onto stack: inout PathStack) {
+        let r = resources[k]
+        if let parent = r.parent { push(parent, onto: &stack) }
+        switch r.step {
+        case .root: stack.push(r.element.resourceType ?? r.element.name)
+        case let .contained(n): stack.push("contained", index: n)
+        case let .entry(n):
+            stack.push("entry", index: n)
+            stack.push("resource")
+        case let .parameter(n):
+            stack.push("parameter", index: n)
+            stack.push("resource")
         }
     }
 
     /// The resource a `reference` value names, seen from the resource at `from`: `#id` among the
     /// container's contained resources, `urn:uuid:`/absolute URLs by fullUrl, `Type/id` by type and
     /// id or by a fullUrl ending in it: its index in ``resources``, nil when it is not in the message.
-    func resolve(_ reference: String, from: Int) -> Int? {
+    mutating func resolve(_ reference: String, from: Int) -> Int? {
         if reference.hasPrefix("#") {
             let owner = resources[from].container ?? from
             let id = String(reference.dropFirst())
@@ -62,9 +92,22 @@ struct MessageResources {
         }
         if let k = byFullUrl[reference] { return k }
         if let relative = BundleRules.relative(reference) {
-            if let k = byTypeAndID[relative] { return k }
+            if let k = typeAndIDIndex()[relative] { return k }
             if let (_, k) = byFullUrl.first(where: { $0.key.hasSuffix("/" + relative) }) { return k }
         }
         return nil
+    }
+
+    /// Resources that are not contained, by `Type/id` (the first of each).
+    private mutating func typeAndIDIndex() -> [String: Int] {
+        if let byTypeAndID { return byTypeAndID }
+        var index: [String: Int] = [:]
+        for (k, r) in resources.enumerated() where r.container == nil {
+            if let type = r.element.resourceType, let id = r.element.child("id")?.value, index[type + "/" + id] == nil {
+                index[type + "/" + id] = k
+            }
+        }
+        byTypeAndID = index
+        return index
     }
 }

@@ -20,6 +20,15 @@ struct PathStack {
         indices.removeLast()
     }
 
+    /// The number of steps.
+    var depth: Int { names.count }
+
+    /// Pops steps until `depth` remain.
+    mutating func pop(to depth: Int) {
+        names.removeLast(names.count - depth)
+        indices.removeLast(indices.count - depth)
+    }
+
     /// The path, e.g. `Bundle.entry[2].resource.birthDate`, optionally with one more step.
     func text(appending extra: String? = nil) -> String {
         var s = ""

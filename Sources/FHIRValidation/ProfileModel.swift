@@ -71,6 +71,18 @@ final class ProfileNode: @unchecked Sendable {
     var contradictedSystem: String?
     /// For a choice: the wire names of its allowed variants (`valueQuantity`).
     private(set) var variantNames: [String] = []
+    /// For a sliced element: its discriminator paths, `rules` (`open` when absent) and `ordered`.
+    private(set) var discriminatorPaths: [String] = []
+    private(set) var slicingRules = "open"
+    private(set) var slicingOrdered = false
+    /// Why this element's slices cannot be told apart (no discriminator, or a slice the
+    /// definitions give no key for), reported once per message; nil when they can.
+    private(set) var unevaluableSlicing: String?
+    /// Indices into ``children`` by exact wire name (choices aside), the choice children's
+    /// indices, and whether two children could claim one name (then each is asked in turn).
+    private var childTable = NameTable<Int>()
+    private var choiceChildren: [Int] = []
+    private(set) var ambiguousNames = false
     /// Whether some slice of this element is required.
     private(set) var hasRequiredSlice = false
     /// `Extension.url` and the like: an XML attribute in the tree.
@@ -105,7 +117,30 @@ final class ProfileNode: @unchecked Sendable {
 
     /// Fills the tables that depend on the node's slices and choice prefix (after compilation).
     func finish() {
+        var exact: [String: Int] = [:]
+        for (i, child) in children.enumerated() {
+            if child.choicePrefix != nil {
+                choiceChildren.append(i)
+            } else if exact.updateValue(i, forKey: child.name) != nil {
+                ambiguousNames = true
+            }
+        }
+        childTable = NameTable(exact)
+        // A choice's variants could also be some other child's name: rare enough to ask each child.
+        for c in choiceChildren where children.contains(where: { $0 !== children[c] && ($0.matches(children[c].name)
+                                                             || children[c].matches($0.name)) }) {
+            ambiguousNames = true
+        }
+        if choiceChildren.count > 1 { ambiguousNames = true }
         hasRequiredSlice = slices.contains { $0.record.min > 0 }
+        if !slices.isEmpty {
+            let slicing = record.slicing
+            discriminatorPaths = (slicing?.discriminators ?? []).map(\.path)
+            slicingRules = slicing?.rules ?? "open"
+            slicingOrdered = slicing?.ordered == true
+            unevaluableSlicing = discriminatorPaths.isEmpty ? "the slicing has no discriminator"
+                : sliceKeys.lazy.compactMap { keys in keys.lazy.compactMap { if case let .unknown(r) = $0 { r } else { nil } }.first }.first
+        }
         matteringChildren = children.indices.filter { children[$0].matters }
         checkedBinding = bindingMatters ? record.binding.flatMap { BindingChecker.isChecked($0) ? $0 : nil } : nil
     }
@@ -138,6 +173,14 @@ final class ProfileNode: @unchecked Sendable {
         if next < 0x80 { return false }
         let character = wireName[wireName.index(wireName.startIndex, offsetBy: prefix.count)]
         return character.isUppercase
+    }
+
+    /// The index of the child an instance child named `wireName` is an occurrence of, or -1
+    /// (only when no two children can claim one name: ``ambiguousNames`` is false).
+    func childIndex(of wireName: String) -> Int {
+        if let i = childTable[wireName] { return i }
+        for c in choiceChildren where children[c].matches(wireName) { return c }
+        return -1
     }
 
     /// True when `wireName`, a variant of this choice, names a type the element allows.

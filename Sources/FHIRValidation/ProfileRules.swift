@@ -14,7 +14,7 @@ import FHIRDefinitions
 struct ProfileRules {
     let profiles: ProfileCache
     let definitions: DefinitionCache
-    let resources: MessageResources
+    var resources: MessageResources
     let requested: [String]
     var issues: [Issue] = []
     var path = PathStack()
@@ -71,11 +71,12 @@ struct ProfileRules {
             // A resource of no known type was reported by layer 1; its profiles would only echo that.
             guard typed[k] else { continue }
             current = k
-            path.push(r.path)
+            let depth = path.depth
+            resources.push(k, onto: &path)
             let claims = r.element.child("meta")?.children(named: "profile") ?? []
             for (i, claim) in claims.enumerated() {
                 guard let url = claim.value else { continue }
-                apply(url, to: r.element, claim: claim, claimPath: path.text(appending: "meta.profile[\(i)]"))
+                apply(url, to: r.element, claim: claim, index: i)
             }
             var walked = !claims.isEmpty
             for url in requested where !claims.contains(where: { $0.value == url }) {
@@ -91,8 +92,8 @@ struct ProfileRules {
                let core = try? profiles.profile(DefinitionPack.coreStructurePrefix + type) {
                 walk(r.element, core.root, core)
             }
-            checkExtensions(in: r.element, node: resourceNode(r.element), insideExtension: false)
-            path.pop()
+            checkExtensions(in: r.element, node: resourceNode(r.element))
+            path.pop(to: depth)
         }
     }
 
@@ -103,7 +104,9 @@ struct ProfileRules {
         }
     }
 
-    private mutating func apply(_ url: String, to resource: Element, claim: Element, claimPath: String) {
+    /// Walks `resource` against the profile its `meta.profile[index]` (`claim`) names.
+    private mutating func apply(_ url: String, to resource: Element, claim: Element, index: Int) {
+        var claimPath: String { path.text(appending: "meta.profile[\(index)]") }
         let profile: CompiledProfile?
         do { profile = try profiles.profile(url) } catch {
             add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim, claimPath)
@@ -127,8 +130,18 @@ struct ProfileRules {
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
     mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
         let kids = e.children
-        // Only the definitions that say more than the base; each finds its occurrences by name
-        // (short names compare cheaply; no table, no per-child allocation).
+        guard !node.ambiguousNames else { return walk(e, kids, node, profile) { d, k in node.children[d].matches(kids[k].name) } }
+        // Each child's definition by one lookup; then only the definitions that say more than the
+        // base visit their occurrences.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count) { owner in
+            for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
+            walk(e, kids, node, profile) { d, k in owner[k] == d }
+        }
+    }
+
+    /// The walk of `e`'s children, told which child is an occurrence of which definition.
+    private mutating func walk(_ e: Element, _ kids: [Element], _ node: ProfileNode, _ profile: CompiledProfile,
+                               occurs: (_ definition: Int, _ child: Int) -> Bool) {
         for d in node.matteringChildren {
             let def = node.children[d]
             if def.isXMLAttribute {
@@ -136,24 +149,31 @@ struct ProfileRules {
                 continue
             }
             var count = 0
-            for k in kids.indices where def.matches(kids[k].name) { count += 1 }
+            for k in kids.indices where occurs(d, k) { count += 1 }
             if count == 0 {
                 if def.record.min > 0 { checkCardinality(e, def, count: 0, first: nil, profile) }
-                if def.hasRequiredSlice { _ = checkSlicing(e, def, [], profile) }
+                if def.hasRequiredSlice { _ = checkSlicing(e, def, kids, [], profile) }
                 continue
             }
             if count < def.record.min || count > def.max {
-                let extra = count > def.max ? kids.indices.lazy.filter { def.matches(kids[$0].name) }.dropFirst(def.max).first : nil
+                var extra: Int?
+                if count > def.max {
+                    var seen = 0
+                    for k in kids.indices where occurs(d, k) {
+                        if seen == def.max { extra = k; break }
+                        seen += 1
+                    }
+                }
                 checkCardinality(e, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
             }
             guard def.slices.isEmpty else {
-                walkSliced(e, kids, def, profile)
+                walkSliced(e, kids, def, profile, occurrences: kids.indices.filter { occurs(d, $0) })
                 continue
             }
             // Index among same-named siblings: all of an element's occurrences share its name
             // (a choice's variants never repeat).
             var n = 0
-            for k in kids.indices where def.matches(kids[k].name) {
+            for k in kids.indices where occurs(d, k) {
                 path.push(kids[k].name, index: def.repeats ? n : -1)
                 checkElement(kids[k], def, profile)
                 if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
@@ -164,20 +184,17 @@ struct ProfileRules {
     }
 
     /// The occurrences of a sliced element: each against its slice, then against the element.
-    private mutating func walkSliced(_ e: Element, _ kids: [Element], _ def: ProfileNode, _ profile: CompiledProfile) {
-        var occurrences: [(element: Element, index: Int)] = []
-        for k in kids.indices where def.matches(kids[k].name) {
-            occurrences.append((kids[k], def.repeats ? occurrences.count : -1))
-        }
-        let slices = checkSlicing(e, def, occurrences, profile)
-        for (k, o) in occurrences.enumerated() {
-            path.push(o.element.name, index: o.index)
-            if slices[k] >= 0 {
+    private mutating func walkSliced(_ e: Element, _ kids: [Element], _ def: ProfileNode, _ profile: CompiledProfile,
+                                     occurrences: [Int]) {
+        let slices = checkSlicing(e, def, kids, occurrences, profile)
+        for (n, k) in occurrences.enumerated() {
+            path.push(kids[k].name, index: def.repeats ? n : -1)
+            if slices[n] >= 0 {
                 inSlice += 1
-                checkElement(o.element, def.slices[slices[k]], profile)
+                checkElement(kids[k], def.slices[slices[n]], profile)
                 inSlice -= 1
             }
-            checkElement(o.element, def, profile)
+            checkElement(kids[k], def, profile)
             if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
             path.pop()
         }
@@ -283,34 +300,29 @@ struct ProfileRules {
 extension ProfileRules {
     /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
     /// closed and ordered slicing. Returns each occurrence's slice index (-1: none).
-    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ occurrences: [(element: Element, index: Int)],
+    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: [Element], _ occurrences: [Int],
                                _ profile: CompiledProfile) -> [Int] {
-        let slicing = def.record.slicing
-        let discriminators = slicing?.discriminators ?? []
         var matched = [Int](repeating: -1, count: occurrences.count)
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
-        guard !discriminators.isEmpty else {
-            reportUnevaluable(def, profile, "the slicing has no discriminator", e, at)
-            return matched
+        if let reason = def.unevaluableSlicing {
+            reportUnevaluable(def, profile, reason, e, at)
+            if def.discriminatorPaths.isEmpty { return matched }
         }
-        for keys in def.sliceKeys {
-            if let reason = keys.lazy.compactMap({ if case let .unknown(r) = $0 { r } else { nil } }).first {
-                reportUnevaluable(def, profile, reason, e, at)
-                break
-            }
-        }
-        for (k, o) in occurrences.enumerated() {
+        var counts = [Int](repeating: 0, count: def.slices.count)
+        for (n, k) in occurrences.enumerated() {
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
-                if keys.indices.allSatisfy({ belongs(o.element, discriminators[$0].path, def.discriminatorSteps[$0], keys[$0], def) }) {
-                    matched[k] = s
+                if keys.indices.allSatisfy({ belongs(kids[k], def.discriminatorPaths[$0], def.discriminatorSteps[$0], keys[$0], def) }) {
+                    matched[n] = s
+                    counts[s] += 1
                     break
                 }
             }
         }
         for (s, slice) in def.slices.enumerated() {
-            let count = matched.filter { $0 == s }.count
+            let count = counts[s]
+            guard count < slice.record.min || count > slice.max else { continue }
             let name = slice.record.sliceName ?? slice.id
             if count < slice.record.min {
                 add(.error, .required, "profile.slice-min",
@@ -321,29 +333,31 @@ extension ProfileRules {
                     "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e, at)
             }
         }
-        let rules = slicing?.rules ?? "open"
+        let rules = def.slicingRules
+        guard rules != "open" || def.slicingOrdered else { return matched }
         var highest = -1
         var sawUnmatched = false
-        for (k, o) in occurrences.enumerated() {
-            var here: String { path.text(appending: def.repeats ? "\(o.element.name)[\(o.index)]" : o.element.name) }
-            let s = matched[k]
+        for (n, k) in occurrences.enumerated() {
+            let o = kids[k]
+            var here: String { path.text(appending: def.repeats ? "\(o.name)[\(n)]" : o.name) }
+            let s = matched[n]
             if s < 0 {
                 sawUnmatched = true
                 if rules == "closed" {
                     add(.error, .structure, "profile.slice-closed",
-                        "'\(o.element.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
-                        o.element, here)
+                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
+                        o, here)
                 }
                 continue
             }
-            if slicing?.ordered == true && s < highest {
+            if def.slicingOrdered && s < highest {
                 add(.error, .structure, "profile.slice-order",
                     "slice '\(def.slices[s].record.sliceName ?? "")' comes after '\(def.slices[highest].record.sliceName ?? "")'; \(label(def, profile)) orders its slices",
-                    o.element, here)
+                    o, here)
             } else if rules == "openAtEnd" && sawUnmatched {
                 add(.error, .structure, "profile.slice-order",
                     "slice '\(def.slices[s].record.sliceName ?? "")' follows an element outside the slices; \(label(def, profile)) puts those at the end",
-                    o.element, here)
+                    o, here)
             }
             highest = max(highest, s)
         }
@@ -430,7 +444,7 @@ extension ProfileRules {
         }
         guard let first = firstFailing else { return }
         add(.error, .structure, "profile.target-profile",
-            "reference '\(value)' resolves to \(resources.resources[k].path), which does not conform to \(first.name) as \(label(def, profile)) requires",
+            "reference '\(value)' resolves to \(resources.path(of: k)), which does not conform to \(first.name) as \(label(def, profile)) requires",
             reference, at)
     }
 
@@ -443,25 +457,50 @@ extension ProfileRules {
         return result
     }
 
-    /// Every extension below `e` (resources below are walked on their own), against the
+    /// Every extension below `resource` (resources below are walked on their own), against the
     /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
-    mutating func checkExtensions(in e: Element, node: NodeDef?, insideExtension: Bool) {
+    /// A cheap scan finds them (most elements hold none); the path of each is then rebuilt.
+    mutating func checkExtensions(in resource: Element, node: NodeDef?) {
+        var sites: [[Int]] = []
+        var trail: [Int] = []
+        Self.collectExtensions(in: resource, insideExtension: false, trail: &trail, into: &sites)
+        for site in sites {
+            let depth = path.depth
+            var e = resource
+            var node = node
+            for k in site {
+                let kids = e.children
+                let c = kids[k]
+                var index = 0
+                for j in 0..<k where kids[j].name == c.name { index += 1 }
+                let def = node?.children[c.name]
+                let isExtension = Self.isExtension(c.name)
+                path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)
+                e = c
+                node = def?.node
+            }
+            if let url = e.url { checkExtension(e, url: url, modifier: e.name == "modifierExtension") }
+            path.pop(to: depth)
+        }
+    }
+
+    private static func isExtension(_ name: String) -> Bool {
+        let length = name.utf8.count   // short names compare cheaply by length first
+        return (length == 9 && name == "extension") || (length == 17 && name == "modifierExtension")
+    }
+
+    /// The child-index trails of the extensions to check below `e`, in document order.
+    private static func collectExtensions(in e: Element, insideExtension: Bool, trail: inout [Int], into sites: inout [[Int]]) {
         let kids = e.children
-        var siblings = SiblingIndex()
         for k in kids.indices where !kids[k].isResource {
-            let c = kids[k]
-            let runIndex = siblings.next(k, in: kids)
-            let index = runIndex
-            let def = node?.children[c.name]
-            let isExtension = c.name == "extension" || c.name == "modifierExtension"
-            path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)
-            if isExtension, let url = c.url, !(insideExtension && !url.contains(":")) {
-                checkExtension(c, url: url, modifier: c.name == "modifierExtension")
+            let isExtension = isExtension(kids[k].name)
+            guard isExtension || !kids[k].children.isEmpty else { continue }
+            trail.append(k)
+            if isExtension, let url = kids[k].url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
+                sites.append(trail)
             }
-            if !c.children.isEmpty {
-                checkExtensions(in: c, node: def?.node, insideExtension: insideExtension || isExtension)
-            }
-            path.pop()
+            collectExtensions(in: kids[k], insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
+            trail.removeLast()
         }
     }
 

@@ -5,11 +5,13 @@ import FHIRModel
 /// is counted again from the start.
 struct SiblingIndex {
     private var run = 0
+    private var last = -1
 
-    /// The index of `children[k]`; call it for k = 0, 1, 2… in order.
+    /// The index of `children[k]`; call it with increasing k (children skipped are counted again).
     mutating func next(_ k: Int, in children: [Element]) -> Int {
         let name = children[k].name
-        if k > 0 && children[k - 1].name == name {
+        defer { last = k }
+        if k > 0 && last == k - 1 && children[k - 1].name == name {
             run += 1
         } else {
             run = 0

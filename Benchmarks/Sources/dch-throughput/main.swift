@@ -3,6 +3,7 @@ import BenchmarkCorpus
 import FHIRConversion
 import FHIRValidation
 import ChildHealthEvents
+import FHIRModel
 
 // Prints throughput over the corpus (messages and MB per CPU second, one core), for the README.
 // Usage: dch-throughput [seconds-per-measurement] [name-filter]   (e.g. `3 JSON->XML`)
@@ -81,4 +82,12 @@ var nextTree = 0
 try measure("Invariants", inputs: corpus.xml) { _ in
     _ = invariants.validate(trees[nextTree % trees.count])
     nextTree += 1
+}
+@inline(never) func steadyRounds(_ v: Validator, _ trees: [Element], rounds: Int) {
+    for _ in 0..<rounds { for t in trees { _ = v.validate(t, syntax: .xml) } }
+}
+if let only, only.hasPrefix("steady") {
+    let v = Validator(pack: converter.pack, options: only == "steady2" ? ValidationOptions(checkTerminology: true, checkInvariants: false, checkProfiles: true) : ValidationOptions(ruleSets: [events]))
+    for t in trees { _ = v.validate(t, syntax: .xml) }
+    steadyRounds(v, trees, rounds: 3)
 }
