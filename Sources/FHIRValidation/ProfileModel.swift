@@ -24,6 +24,9 @@ final class CompiledProfile: @unchecked Sendable {
 }
 
 /// One element definition of a profile (a slice is a node of its own).
+///
+/// Its `var`s are set while ``ProfileCompiler`` builds the tree and only read once the profile
+/// is shared, so they opt out of the run-time exclusivity checks (read on every element walked).
 final class ProfileNode: @unchecked Sendable {
     let record: ElementRecord
     /// Element id with slice names (`Patient.identifier:nhsNumber.system`).
@@ -31,15 +34,17 @@ final class ProfileNode: @unchecked Sendable {
     /// Last path segment (`identifier`, `value[x]`, `valueQuantity`).
     let name: String
     /// `value` for `value[x]`: the prefix its choice variants share.
-    private(set) var choicePrefix: String?
+    @exclusivity(unchecked) private(set) var choicePrefix: String?
     /// Children in definition order (slices excluded).
-    var children: [ProfileNode] = []
+    @exclusivity(unchecked) var children: [ProfileNode] = []
     /// When this node defines slicing: its slices in definition order.
-    var slices: [ProfileNode] = []
+    @exclusivity(unchecked) var slices: [ProfileNode] = []
     /// Per slice, what it expects at each discriminator (same order as the discriminators).
-    var sliceKeys: [[SliceKey]] = []
-    /// The discriminator paths split at dots (empty for `$this`), once.
-    var discriminatorSteps: [[Substring]] = []
+    @exclusivity(unchecked) var sliceKeys: [[SliceKey]] = []
+    /// The discriminator paths split at dots, `[x]` removed (empty for `$this`), once.
+    @exclusivity(unchecked) var discriminatorSteps: [[String]] = []
+    /// Per discriminator: the choice prefix whose variants name types (for `type` discriminators).
+    @exclusivity(unchecked) var discriminatorChoices: [String?] = []
     /// `fixed[x]` and `pattern[x]`, parsed (the element is named `fixedUri` and so on).
     let fixed: Element?
     let pattern: Element?
@@ -57,38 +62,38 @@ final class ProfileNode: @unchecked Sendable {
     let max: Int
     /// False when this element and everything below it say no more than the base definitions
     /// (layer 1 checks those): the walk skips it. Set by ``ProfileCompiler``.
-    var matters = true
+    @exclusivity(unchecked) var matters = true
     /// False when the binding is the base definition's own (layer 3 checks it already).
-    var bindingMatters = true
+    @exclusivity(unchecked) var bindingMatters = true
 
     // Worked out once by ``ProfileCompiler`` so the walk of each message only reads them.
     /// Indices into ``children`` of the children that matter (definition order).
-    var matteringChildren: [Int] = []
+    @exclusivity(unchecked) var matteringChildren: [Int] = []
     /// The binding the walk checks here (one that matters and that layer 3 can judge), if any.
-    var checkedBinding: BindingRecord?
+    @exclusivity(unchecked) var checkedBinding: BindingRecord?
     /// A coding system this element fixes that its own required binding excludes (see
     /// ProfileBindingConflict): the profile contradicting itself.
-    var contradictedSystem: String?
+    @exclusivity(unchecked) var contradictedSystem: String?
     /// For a choice: the wire names of its allowed variants (`valueQuantity`).
-    private(set) var variantNames: [String] = []
+    @exclusivity(unchecked) private(set) var variantNames: [String] = []
     /// For a sliced element: its discriminator paths, `rules` (`open` when absent) and `ordered`.
-    private(set) var discriminatorPaths: [String] = []
-    private(set) var slicingRules = "open"
-    private(set) var slicingOrdered = false
+    @exclusivity(unchecked) private(set) var discriminatorPaths: [String] = []
+    @exclusivity(unchecked) private(set) var slicingRules = "open"
+    @exclusivity(unchecked) private(set) var slicingOrdered = false
     /// Why this element's slices cannot be told apart (no discriminator, or a slice the
     /// definitions give no key for), reported once per message; nil when they can.
-    private(set) var unevaluableSlicing: String?
+    @exclusivity(unchecked) private(set) var unevaluableSlicing: String?
     /// Indices into ``children`` by exact wire name (choices aside), the choice children's
     /// indices, and whether two children could claim one name (then each is asked in turn).
-    private var childTable = NameTable<Int>()
-    private var choiceChildren: [Int] = []
-    private(set) var ambiguousNames = false
+    @exclusivity(unchecked) private var childTable = NameTable<Int>()
+    @exclusivity(unchecked) private var choiceChildren: [Int] = []
+    @exclusivity(unchecked) private(set) var ambiguousNames = false
     /// Whether some slice of this element is required.
-    private(set) var hasRequiredSlice = false
+    @exclusivity(unchecked) private(set) var hasRequiredSlice = false
     /// `Extension.url` and the like: an XML attribute in the tree.
     let isXMLAttribute: Bool
     /// ``choicePrefix``'s UTF-8 length (choices are matched on bytes).
-    private var prefixLength = 0
+    @exclusivity(unchecked) private var prefixLength = 0
 
     init(record: ElementRecord, fragmentReader: (String) -> Element?) {
         self.record = record
@@ -126,12 +131,12 @@ final class ProfileNode: @unchecked Sendable {
             }
         }
         childTable = NameTable(exact)
-        // A choice's variants could also be some other child's name: rare enough to ask each child.
+        // A choice's variants could also be some other child's name (or another choice's variants,
+        // `value[x]` and `valueSet[x]`): rare enough to ask each child then.
         for c in choiceChildren where children.contains(where: { $0 !== children[c] && ($0.matches(children[c].name)
                                                              || children[c].matches($0.name)) }) {
             ambiguousNames = true
         }
-        if choiceChildren.count > 1 { ambiguousNames = true }
         hasRequiredSlice = slices.contains { $0.record.min > 0 }
         if !slices.isEmpty {
             let slicing = record.slicing

@@ -27,8 +27,8 @@ struct ProfileRules {
     var extensibleFindings: Set<String> = []
     /// The resource being walked (an index into ``resources``): references resolve from it.
     private var current = 0
-    /// Slicings already reported as unevaluable in this message.
-    private var unevaluable: Set<String> = []
+    /// Slicings (their nodes) already reported as unevaluable in this message.
+    private var unevaluable: Set<ObjectIdentifier> = []
     /// While an occurrence is walked against its slice: the fixed values the slice sets, by path.
     /// The sliced element's own definition fixing another value at the same place is the profile
     /// contradicting itself (CareConnect-DCH-Height-Observation-1 fixes the SNOMED display to
@@ -42,8 +42,8 @@ struct ProfileRules {
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
     private var conformance: [ConformanceKey: Bool] = [:]
-    /// Per resource of ``resources``: whether its type is known (layer 1 reported the others).
-    private var typed: [Bool] = []
+    /// Per resource of ``resources``: its base definition (nil for a type layer 1 reported unknown).
+    private var resourceNodes: [NodeDef?] = []
 
     /// A resource (its index in ``resources``) and a profile.
     private struct ConformanceKey: Hashable {
@@ -58,18 +58,30 @@ struct ProfileRules {
         self.requested = requested
     }
 
+    /// Profiles this message looked up, by URL as written: a message names a handful, many
+    /// times, and comparing its URLs costs less than hashing them into the shared cache.
+    private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
+
+    /// The compiled profile of `url` (see ``ProfileCache/profile(_:)``).
+    private mutating func profile(_ url: String) throws -> CompiledProfile? {
+        for recent in recentProfiles where recent.url == url { return recent.profile }
+        let found = try profiles.profile(url)
+        if recentProfiles.count < 32 { recentProfiles.append((url, found)) }
+        return found
+    }
+
     /// Checks every resource of the message.
     mutating func check() {
-        typed = resources.resources.map { resourceNode($0.element) != nil }
+        resourceNodes = resources.resources.map { resourceNode($0.element) }
         for (k, r) in resources.resources.enumerated() {
             for url in claimedOrRequested(r.element) {
-                if let profile = try? profiles.profile(url) { conformance[ConformanceKey(resource: k, profile: ObjectIdentifier(profile))] = true }
+                if let profile = try? self.profile(url) { conformance[ConformanceKey(resource: k, profile: ObjectIdentifier(profile))] = true }
             }
         }
         for k in resources.resources.indices {
             let r = resources.resources[k]
             // A resource of no known type was reported by layer 1; its profiles would only echo that.
-            guard typed[k] else { continue }
+            guard let node = resourceNodes[k] else { continue }
             current = k
             let depth = path.depth
             resources.push(k, onto: &path)
@@ -80,7 +92,7 @@ struct ProfileRules {
             }
             var walked = !claims.isEmpty
             for url in requested where !claims.contains(where: { $0.value == url }) {
-                if let profile = try? profiles.profile(url), profile.type == r.element.resourceType {
+                if let profile = try? self.profile(url), profile.type == r.element.resourceType {
                     walk(r.element, profile.root, profile)
                     walked = true
                 }
@@ -89,18 +101,18 @@ struct ProfileRules {
             // types to meet (layer 1 does not resolve references): its core definition, walked as
             // a profile, matters only there.
             if !walked, let type = r.element.resourceType,
-               let core = try? profiles.profile(DefinitionPack.coreStructurePrefix + type) {
+               let core = try? self.profile(DefinitionPack.coreStructurePrefix + type) {
                 walk(r.element, core.root, core)
             }
-            checkExtensions(in: r.element, node: resourceNode(r.element))
+            checkExtensions(in: r.element, node: node)
             path.pop(to: depth)
         }
     }
 
-    private func claimedOrRequested(_ resource: Element) -> [String] {
+    private mutating func claimedOrRequested(_ resource: Element) -> [String] {
         let claims = resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
         return claims + requested.filter { url in
-            !claims.contains(url) && (try? profiles.profile(url))?.type == resource.resourceType
+            !claims.contains(url) && (try? self.profile(url))?.type == resource.resourceType
         }
     }
 
@@ -108,7 +120,7 @@ struct ProfileRules {
     private mutating func apply(_ url: String, to resource: Element, claim: Element, index: Int) {
         var claimPath: String { path.text(appending: "meta.profile[\(index)]") }
         let profile: CompiledProfile?
-        do { profile = try profiles.profile(url) } catch {
+        do { profile = try self.profile(url) } catch {
             add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim, claimPath)
             return
         }
@@ -258,8 +270,8 @@ struct ProfileRules {
             checkTarget(reference, def, profile)
         }
         if !def.children.isEmpty {
-            if def.children.contains(where: \.matters) { walk(e, def, profile) }
-        } else if let url = def.typeProfile, let typeProfile = try? profiles.profile(url) {
+            if !def.matteringChildren.isEmpty { walk(e, def, profile) }
+        } else if let url = def.typeProfile, let typeProfile = try? self.profile(url) {
             walk(e, typeProfile.root, typeProfile)
         }
     }
@@ -306,14 +318,14 @@ extension ProfileRules {
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
         if let reason = def.unevaluableSlicing {
-            reportUnevaluable(def, profile, reason, e, at)
+            reportUnevaluable(def, profile, reason, e)
             if def.discriminatorPaths.isEmpty { return matched }
         }
         var counts = [Int](repeating: 0, count: def.slices.count)
         for (n, k) in occurrences.enumerated() {
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
-                if keys.indices.allSatisfy({ belongs(kids[k], def.discriminatorPaths[$0], def.discriminatorSteps[$0], keys[$0], def) }) {
+                if keys.indices.allSatisfy({ belongs(kids[k], $0, keys[$0], def) }) {
                     matched[n] = s
                     counts[s] += 1
                     break
@@ -364,45 +376,44 @@ extension ProfileRules {
         return matched
     }
 
-    /// True when an occurrence meets one slice key at one discriminator path.
-    private mutating func belongs(_ e: Element, _ path: String, _ steps: [Substring], _ key: SliceKey,
-                                  _ def: ProfileNode) -> Bool {
+    /// True when an occurrence meets the slice key of discriminator `d` of `def`.
+    private mutating func belongs(_ e: Element, _ d: Int, _ key: SliceKey, _ def: ProfileNode) -> Bool {
         // The usual case, extension slices told apart by url: no element built to compare.
-        if path == "url", case let .value(v) = key { return e.url != nil && e.url == v.value && v.children.isEmpty }
-        let values = DiscriminatorPath.select(steps, from: e)
+        if def.discriminatorPaths[d] == "url", case let .value(v) = key { return e.url != nil && e.url == v.value && v.children.isEmpty }
+        let steps = def.discriminatorSteps[d][...]
         switch key {
-        case let .value(v): return values.contains { ValueConformance.equals($0, v) }
-        case let .pattern(p): return values.contains { ValueConformance.contains($0, p) }
+        case let .value(v): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) }
+        case let .pattern(p): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) }
         case let .types(types):
-            let last = path.split(separator: ".").last.map(String.init) ?? path
-            let prefix = path == "$this" ? def.choicePrefix : last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
-            return values.contains { v in
+            let prefix = def.discriminatorChoices[d]
+            return DiscriminatorPath.contains(steps, in: e) { v in
                 guard let t = DiscriminatorPath.typeOf(v, choicePrefix: prefix) else { return false }
                 return types.contains { $0.lowercased() == t.lowercased() }
             }
-        case let .profiles(urls): return values.contains { v in urls.contains { conforms(v, to: $0) } }
+        case let .profiles(urls):
+            return DiscriminatorPath.contains(steps, in: e) { v in urls.contains { conforms(v, to: $0) } }
         case let .valueSet(url):
             // Layer 3's value sets decide; a code they cannot judge matches no slice.
             guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
-            return values.contains { v in
+            return DiscriminatorPath.contains(steps, in: e) { v in
                 guard let code = v.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
                 return true
             }
-        case let .exists(required): return values.isEmpty != required
+        case let .exists(required): return DiscriminatorPath.contains(steps, in: e) { _ in true } == required
         case .unknown: return false
         }
     }
 
     private mutating func reportUnevaluable(_ def: ProfileNode, _ profile: CompiledProfile, _ reason: String,
-                                            _ e: Element, _ at: String) {
-        guard unevaluable.insert(profile.url + "#" + def.id).inserted else { return }
+                                            _ e: Element) {
+        guard unevaluable.insert(ObjectIdentifier(def)).inserted else { return }
         add(.information, .informational, "profile.slicing-unevaluable",
-            "the slices of \(label(def, profile)) cannot be told apart (\(reason)): their rules are not checked", e, at)
+            "the slices of \(label(def, profile)) cannot be told apart (\(reason)): their rules are not checked", e, path.text(appending: def.name))
     }
 
     /// Whether `e` meets a profile without errors (for profile discriminators), walked on a copy.
     private mutating func conforms(_ e: Element, to url: String) -> Bool {
-        guard let profile = try? profiles.profile(url) else { return false }
+        guard let profile = try? self.profile(url) else { return false }
         return conforms(e, to: profile)
     }
 
@@ -420,7 +431,7 @@ extension ProfileRules {
     /// `targetProfile`: the resource a reference resolves to (inside the message) must be of an
     /// allowed type and conform to the profile (claimed in its meta.profile, or checked here).
     mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        guard let value = reference.value, let k = resources.resolve(value, from: current), typed[k],
+        guard let value = reference.value, let k = resources.resolve(value, from: current), resourceNodes[k] != nil,
               let targetType = resources.resources[k].element.resourceType else { return }
         // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
         guard let allowed = profiles.targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
@@ -505,7 +516,7 @@ extension ProfileRules {
     }
 
     private mutating func checkExtension(_ e: Element, url: String, modifier: Bool) {
-        guard let definition = try? profiles.profile(url) else {
+        guard let definition = try? self.profile(url) else {
             if modifier {
                 add(.error, .unknownExtension, "profile.extension-unknown",
                     "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e)

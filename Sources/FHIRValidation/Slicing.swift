@@ -25,7 +25,15 @@ extension ProfileCompiler {
     static func computeSliceKeys(_ node: ProfileNode) {
         if !node.slices.isEmpty {
             let discriminators = node.record.slicing?.discriminators ?? []
-            node.discriminatorSteps = discriminators.map { $0.path == "$this" ? [] : $0.path.split(separator: ".") }
+            node.discriminatorSteps = discriminators.map { d in
+                d.path == "$this" ? [] : d.path.split(separator: ".").map { $0.hasSuffix("[x]") ? String($0.dropLast(3)) : String($0) }
+            }
+            // For a type discriminator: the choice whose variants name the types.
+            node.discriminatorChoices = discriminators.map { d in
+                if d.path == "$this" { return node.choicePrefix }
+                let last = d.path.split(separator: ".").last.map(String.init) ?? d.path
+                return last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
+            }
             node.sliceKeys = node.slices.map { slice in
                 discriminators.map { key(for: $0, in: slice) }
             }
@@ -93,30 +101,28 @@ extension ProfileCompiler {
 /// Evaluates the restricted FHIRPath of discriminators on instances: dotted names (choice
 /// variants included), `url` (an attribute in our tree) and `$this`.
 enum DiscriminatorPath {
-    /// The elements at `steps` (a discriminator path split at dots; empty for `$this`) below `e`.
-    static func select(_ steps: [Substring], from e: Element) -> [Element] {
-        var current = [e]
-        for var step in steps {
-            if step.hasSuffix("[x]") { step = step.dropLast(3) }
-            var next: [Element] = []
-            for node in current {
-                if step == "url", let url = node.url {
-                    next.append(Element(name: "url", value: url, position: node.position))
-                    continue
-                }
-                for c in node.children where c.name == step || isVariant(c.name, of: step) {
-                    next.append(c)
-                }
-            }
-            current = next
-            if current.isEmpty { break }
+    /// Whether some element at `steps` (a discriminator path split at dots, `[x]` removed; empty
+    /// for `$this`) below `e` meets `test`. Visits them in place: no collection is built.
+    static func contains(_ steps: ArraySlice<String>, in e: Element, where test: (Element) -> Bool) -> Bool {
+        guard let step = steps.first else { return test(e) }
+        let rest = steps.dropFirst()
+        if step == "url", let url = e.url {
+            return contains(rest, in: Element(name: "url", value: url, position: e.position), where: test)
         }
-        return current
+        let kids = e.children
+        for k in kids.indices where kids[k].name == step || isVariant(kids[k].name, of: step) {
+            if contains(rest, in: kids[k], where: test) { return true }
+        }
+        return false
     }
 
     /// `valueQuantity` is a variant of `value` (a choice element named without `[x]` in a path).
-    static func isVariant(_ name: String, of step: Substring) -> Bool {
-        guard name.count > step.count, name.hasPrefix(step) else { return false }
+    static func isVariant(_ name: String, of step: String) -> Bool {
+        let bytes = name.utf8, prefix = step.utf8
+        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return false }
+        let next = bytes[bytes.index(bytes.startIndex, offsetBy: prefix.count)]
+        if next >= 0x41 && next <= 0x5A { return true }
+        if next < 0x80 { return false }
         return name[name.index(name.startIndex, offsetBy: step.count)].isUppercase
     }
 

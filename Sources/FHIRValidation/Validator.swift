@@ -146,14 +146,26 @@ public struct Validator: Sendable {
     /// own definition and the profile that slices it, a binding the base also has) or meet what
     /// layer 1 found (a required element both define): each is reported once.
     static func withoutRepeats(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
-        var seen = Set(earlier.lazy.map(repeatKey))
-        return found.filter { seen.insert(repeatKey($0)).inserted }
+        guard !found.isEmpty else { return [] }
+        // Only earlier issues under a rule found here can repeat one (most are not: no key made).
+        let rules = Set(found.lazy.map(\.rule))
+        var seen = Set<RepeatKey>()
+        for issue in earlier {
+            let key = RepeatKey(issue)
+            if rules.contains(key.rule) { seen.insert(key) }
+        }
+        return found.filter { seen.insert(RepeatKey($0)).inserted }
     }
 
     /// Rule (layer 1's min/max counted as the profile's) and path. Two bindings of one element
     /// failing give one finding, the base definition's (the narrower profile one adds little).
-    private static func repeatKey(_ issue: Issue) -> String {
-        let rule = issue.rule.hasPrefix("struct.") ? "profile." + issue.rule.dropFirst("struct.".count) : issue.rule
-        return rule + "\u{0}" + (issue.path ?? "")
+    private struct RepeatKey: Hashable {
+        let rule: String
+        let path: String?
+
+        init(_ issue: Issue) {
+            rule = issue.rule.hasPrefix("struct.") ? "profile." + issue.rule.dropFirst("struct.".count) : issue.rule
+            path = issue.path
+        }
     }
 }
