@@ -119,19 +119,24 @@ public struct Element: Sendable, Hashable {
 
     /// The first child with the given name.
     public func child(_ name: String) -> Element? {
-        children.first { $0.name == name }
+        // By index: `first(where:)` would copy every child it looks at (four reference counts each).
+        for k in children.indices where children[k].name == name { return children[k] }
+        return nil
     }
 
     /// All children with the given name, in order.
     public func children(named name: String) -> [Element] {
-        children.filter { $0.name == name }
+        var found: [Element] = []
+        for k in children.indices where children[k].name == name { found.append(children[k]) }
+        return found
     }
 
     /// Follows a dotted path of child names (first match at each step): `"meta.profile"`.
     public func descendant(_ dottedPath: String) -> Element? {
-        var node: Element? = self
+        var node = self
         for step in dottedPath.split(separator: ".") {
-            node = node?.children.first { $0.name == step }
+            guard let next = node.child(String(step)) else { return nil }
+            node = next
         }
         return node
     }

@@ -140,7 +140,7 @@ struct ProfileRules {
     // MARK: elements
 
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
-    mutating func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile) {
+    mutating func walk(_ e: borrowing Element, _ node: ProfileNode, _ profile: CompiledProfile) {
         let kids = e.children
         guard !node.ambiguousNames else { return walk(e, kids, node, profile) { d, k in node.children[d].matches(kids[k].name) } }
         // Each child's definition by one lookup; then only the definitions that say more than the
@@ -152,7 +152,7 @@ struct ProfileRules {
     }
 
     /// The walk of `e`'s children, told which child is an occurrence of which definition.
-    private mutating func walk(_ e: Element, _ kids: [Element], _ node: ProfileNode, _ profile: CompiledProfile,
+    private mutating func walk(_ e: borrowing Element, _ kids: borrowing [Element], _ node: ProfileNode, _ profile: CompiledProfile,
                                occurs: (_ definition: Int, _ child: Int) -> Bool) {
         for d in node.matteringChildren {
             let def = node.children[d]
@@ -243,7 +243,7 @@ struct ProfileRules {
     }
 
     /// Checks one occurrence against one definition (the path stack is at the occurrence).
-    private mutating func checkElement(_ e: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+    private mutating func checkElement(_ e: borrowing Element, _ def: ProfileNode, _ profile: CompiledProfile) {
         if def.choicePrefix != nil, !def.typeCodes.isEmpty, !def.allowsVariant(e.name), let type = def.variantType(e.name) {
             add(.error, .structure, "profile.type",
                 "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e)
