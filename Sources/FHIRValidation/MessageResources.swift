@@ -28,6 +28,10 @@ struct MessageResources {
 
     init(root: Element) {
         guard root.isResource else { return }
+        // A Bundle's entries: sized once rather than grown (and rehashed) entry by entry.
+        let entries = root.children.count
+        resources.reserveCapacity(entries + 1)
+        byFullUrl.reserveCapacity(entries)
         add(root, parent: nil, step: .root, fullUrl: nil)
     }
 

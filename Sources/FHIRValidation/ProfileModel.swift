@@ -88,6 +88,26 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) private var childTable = NameTable<Int>()
     @exclusivity(unchecked) private var choiceChildren: [Int] = []
     @exclusivity(unchecked) private(set) var ambiguousNames = false
+    /// What ``ProfileRules`` checks on each occurrence of this element, worked out once.
+    @exclusivity(unchecked) private(set) var checks: Checks = []
+
+    /// The parts of an occurrence's check that apply to an element.
+    struct Checks: OptionSet {
+        let rawValue: UInt8
+        /// A choice whose variants the profile restricts.
+        static let choiceType = Checks(rawValue: 1)
+        static let fixed = Checks(rawValue: 2)
+        static let pattern = Checks(rawValue: 4)
+        /// A binding of the profile's own (``checkedBinding``).
+        static let binding = Checks(rawValue: 8)
+        /// Reference targets to check.
+        static let target = Checks(rawValue: 16)
+        /// Children that matter: walk them.
+        static let children = Checks(rawValue: 32)
+        /// No children of its own, but a non-core type profile to walk instead.
+        static let typeProfile = Checks(rawValue: 64)
+    }
+
     /// Whether some slice of this element is required.
     @exclusivity(unchecked) private(set) var hasRequiredSlice = false
     /// `Extension.url` and the like: an XML attribute in the tree.
@@ -148,6 +168,15 @@ final class ProfileNode: @unchecked Sendable {
         }
         matteringChildren = children.indices.filter { children[$0].matters }
         checkedBinding = bindingMatters ? record.binding.flatMap { BindingChecker.isChecked($0) ? $0 : nil } : nil
+        var checks: Checks = []
+        if choicePrefix != nil && !typeCodes.isEmpty { checks.insert(.choiceType) }
+        if fixed != nil { checks.insert(.fixed) }
+        if pattern != nil { checks.insert(.pattern) }
+        if checkedBinding != nil { checks.insert(.binding) }
+        if !targetProfiles.isEmpty { checks.insert(.target) }
+        if !matteringChildren.isEmpty { checks.insert(.children) }
+        if children.isEmpty && typeProfile != nil { checks.insert(.typeProfile) }
+        self.checks = checks
     }
 
     private func updateChoiceTables() {

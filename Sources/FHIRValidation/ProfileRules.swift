@@ -244,20 +244,22 @@ struct ProfileRules {
 
     /// Checks one occurrence against one definition (the path stack is at the occurrence).
     private mutating func checkElement(_ e: borrowing Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        if def.choicePrefix != nil, !def.typeCodes.isEmpty, !def.allowsVariant(e.name), let type = def.variantType(e.name) {
+        // Most nodes are walked only for what lies below them: their checks say which parts to read.
+        let checks = def.checks
+        if checks.contains(.choiceType), !def.allowsVariant(e.name), let type = def.variantType(e.name) {
             add(.error, .structure, "profile.type",
                 "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e)
             return
         }
-        if let fixed = def.fixed {
+        if checks.contains(.fixed), let fixed = def.fixed {
             if inSlice > 0 { sliceFixed[path.text()] = fixed }
             if !ValueConformance.equals(e, fixed) { reportFixed(e, fixed, def, profile) }
         }
-        if let pattern = def.pattern, !ValueConformance.contains(e, pattern) {
+        if checks.contains(.pattern), let pattern = def.pattern, !ValueConformance.contains(e, pattern) {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e)
         }
-        if let binding = def.checkedBinding, terminology != nil,
+        if checks.contains(.binding), let binding = def.checkedBinding, terminology != nil,
            let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
             if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
             if let system = def.contradictedSystem, codings(of: e, allUse: system) {
@@ -266,12 +268,12 @@ struct ProfileRules {
                 terminology!.checker.check(e, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
             }
         }
-        if !def.targetProfiles.isEmpty, let reference = e.child("reference") {
+        if checks.contains(.target), let reference = e.child("reference") {
             checkTarget(reference, def, profile)
         }
-        if !def.children.isEmpty {
-            if !def.matteringChildren.isEmpty { walk(e, def, profile) }
-        } else if let url = def.typeProfile, let typeProfile = try? self.profile(url) {
+        if checks.contains(.children) {
+            walk(e, def, profile)
+        } else if checks.contains(.typeProfile), let url = def.typeProfile, let typeProfile = try? self.profile(url) {
             walk(e, typeProfile.root, typeProfile)
         }
     }

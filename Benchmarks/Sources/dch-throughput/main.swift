@@ -83,6 +83,10 @@ try measure("Invariants", inputs: corpus.xml) { _ in
     _ = invariants.validate(trees[nextTree % trees.count])
     nextTree += 1
 }
+@inline(never) func steadyParse(_ inputs: [Data], rounds: Int) throws {
+    for _ in 0..<rounds { for input in inputs { _ = try converter.read(input, format: .xml) } }
+}
+if let only, only == "steadyparse" { try steadyParse(corpus.xml, rounds: 3) }
 @inline(never) func steadyRounds(_ v: Validator, _ trees: [Element], rounds: Int) {
     for _ in 0..<rounds { for t in trees { _ = v.validate(t, syntax: .xml) } }
 }
