@@ -82,3 +82,10 @@ try measure("Invariants", inputs: corpus.xml) { _ in
     _ = invariants.validate(trees[nextTree % trees.count])
     nextTree += 1
 }
+
+// The event rules alone (EventRules.check on parsed trees): what "Layers +events" adds.
+var nextEventTree = 0
+try measure("Event rules", inputs: corpus.xml) { _ in
+    _ = events.check(trees[nextEventTree % trees.count], syntax: .xml)
+    nextEventTree += 1
+}
