@@ -15,7 +15,8 @@ extension EventCheck {
                 + "expected \(event.messageEventTypeExtension)", path: header.path + ".extension", at: header.resource)
             return
         }
-        let form = ext.url.components(separatedBy: "/").last ?? ext.url
+        // The URL's last segment (the URL is one of the three known ones).
+        let form = ext.url.lastIndex(of: "/").map { String(ext.url[ext.url.index(after: $0)...]) } ?? ext.url
         let note = ext.url == event.messageEventTypeExtension ? "" : "; the event's definition names \(event.messageEventTypeExtension), accepted alike"
         add(.information, .informational, "G6", "messageEventType extension form: \(form)\(note)", path: ext.path, at: ext.element)
         guard let code = ext.code else {
@@ -41,10 +42,10 @@ extension EventCheck {
     }
 
     /// G3/G4 and G12: the elements the header styles require, the responsible organisation and the focus.
-    mutating func checkHeader(_ header: EventMessage.Entry, _ event: EventDefinition) {
-        let rule = headerRule(event)
+    mutating func checkHeader(_ header: EventMessage.Entry, _ plan: EventPlan) {
+        let rule = plan.headerRule
         let h = header.resource
-        let style = rule == "G3" ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
+        let style = plan.headerStyle
         if h.child("id")?.value?.isEmpty ?? true {
             add(.error, .required, rule, "\(style) needs an id (a UUID unique to the message)", path: header.path + ".id", at: h)
         }
@@ -60,14 +61,13 @@ extension EventCheck {
             add(.error, .required, rule, "\(style) needs source.endpoint", path: header.path + ".source.endpoint", at: source ?? h)
         }
         checkResponsible(header, rule: rule, style: style)
-        checkFocus(header, event, rule: rule, style: style)
+        checkFocus(header, plan.event, rule: rule, style: style)
     }
 
     mutating func checkResponsible(_ header: EventMessage.Entry, rule: String, style: String) {
-        let path = header.path + ".responsible"
         guard let responsible = header.resource.child("responsible") else {
             add(.error, .required, rule, "\(style) needs responsible: the organisation responsible for the event",
-                path: path, at: header.resource)
+                path: header.path + ".responsible", at: header.resource)
             return
         }
         let reference = responsible.child("reference")?.value
@@ -75,33 +75,34 @@ extension EventCheck {
             // Spine's own messages name the organisation in the directory: a real sender's form.
             if let reference, reference.contains("://"), reference.contains("/Organization/") { return }
             add(.error, .required, rule, "MessageHeader.responsible must reference the responsible Organization in the message"
-                + (reference.map { " ('\($0)' is not an entry)" } ?? ""), path: path + ".reference", at: responsible)
+                + (reference.map { " ('\($0)' is not an entry)" } ?? ""), path: header.path + ".responsible.reference", at: responsible)
             return
         }
         if target.type != "Organization" {
             add(.error, .invalid, "G12", "MessageHeader.responsible points to a \(target.type); it must be the Organization "
-                + "responsible for the event", path: path + ".reference", at: responsible)
+                + "responsible for the event", path: header.path + ".responsible.reference", at: responsible)
         }
     }
 
+    /// The focus: present, an entry (``focus``, resolved once), of the event's focus type and profile.
     mutating func checkFocus(_ header: EventMessage.Entry, _ event: EventDefinition, rule: String, style: String) {
         let path = header.path + ".focus"
-        guard let focus = header.resource.child("focus") else {
+        guard let focusElement = header.resource.child("focus") else {
             if let expected = event.focus {
                 add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: path, at: header.resource)
             }
             return
         }
-        let reference = focus.child("reference")?.value
-        guard let target = message.resolve(reference) else {
+        guard let target = focus else {
+            let reference = focusElement.child("reference")?.value
             add(.error, .required, rule, "MessageHeader.focus does not point to an entry of the message"
-                + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focus)
+                + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focusElement)
             return
         }
         guard let expected = event.focus else { return }
         if target.type != expected.type {
             add(.error, .invalid, rule, "MessageHeader.focus points to a \(target.type) (\(target.path)); the focus of "
-                + "\(event.name) (\(event.eventCode)) is a \(expected.type) (\(expected.name))", path: path + ".reference", at: focus)
+                + "\(event.name) (\(event.eventCode)) is a \(expected.type) (\(expected.name))", path: path + ".reference", at: focusElement)
         } else if !target.profiles.isEmpty, !target.profiles.contains(expected.profile) {
             add(.warning, .invalid, rule, "the focus \(target.type) claims \(target.profiles.joined(separator: ", ")), "
                 + "not the event's profile \(expected.profile)", path: target.path + ".meta.profile", at: target.resource)
@@ -109,12 +110,12 @@ extension EventCheck {
     }
 
     /// G9: meta.lastUpdated for NEMS events, integer versionIds, the SCN of PDS events.
-    mutating func checkVersioning(_ header: EventMessage.Entry, _ event: EventDefinition) {
+    mutating func checkVersioning(_ header: EventMessage.Entry, _ plan: EventPlan) {
+        let event = plan.event
         let meta = header.resource.child("meta")
         if event.family == .nems, !event.isLegacy, meta?.child("lastUpdated") == nil {
             // The event page's own rule when it has one, else the generic one.
-            let pageRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }?.id ?? "G9"
-            add(.error, .required, pageRule, "MessageHeader.meta.lastUpdated is required for \(event.name): receivers order "
+            add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(event.name): receivers order "
                 + "messages by it", path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
         }
         for entry in message.entries {
@@ -124,8 +125,7 @@ extension EventCheck {
                     path: entry.path + ".meta.versionId", at: version)
             }
         }
-        if event.eventCode.hasPrefix("pds-"), let patient = message.patient,
-           patient.resource.child("meta")?.child("versionId") == nil {
+        if plan.isPDS, let patient, patient.resource.child("meta")?.child("versionId") == nil {
             // A warning: the NEMS site's own PDS examples omit it.
             add(.warning, .required, "G9", "a PDS event's Patient carries the Spine serial change number in meta.versionId",
                 path: patient.path + ".meta.versionId", at: patient.resource)

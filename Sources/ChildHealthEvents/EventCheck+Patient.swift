@@ -14,7 +14,7 @@ extension EventCheck {
         for (i, ext) in routing.children(named: "extension").enumerated() {
             if let url = ext.url, parts[url] == nil { parts[url] = (ext, path + ".extension[\(i)]") }
         }
-        let patient = message.patient
+        let patient = self.patient
         if let (ext, extPath) = parts["nhsNumber"] {
             let id = ext.child("valueIdentifier")
             let system = id?.child("system")?.value, value = id?.child("value")?.value
@@ -24,7 +24,8 @@ extension EventCheck {
             }
             if let value {
                 checkNHSNumber(value, rule: "G10", path: extPath + ".valueIdentifier.value", at: id?.child("value") ?? ext)
-                if let patient, let patientNumber = message.nhsNumber, patientNumber != value {
+                if let patient, let patientNumber = EventMessage.identifier(of: patient, system: NHSNumber.system)?.value,
+                   patientNumber != value {
                     add(.error, .invalid, "G10", "the routing NHS number \(NHSNumber.masked(value)) differs from the Patient's "
                         + "\(NHSNumber.masked(patientNumber)) (\(patient.path))", path: extPath + ".valueIdentifier.value",
                         at: id?.child("value") ?? ext)
@@ -76,12 +77,12 @@ extension EventCheck {
                     if let value = id.child("value")?.value {
                         checkNHSNumber(value, rule: "G11", path: path + ".value", at: id.child("value") ?? id)
                     }
-                } else if system.lowercased().contains("nhs-number") {
+                } else if Self.mentions(system, "nhs-number") {
                     add(.warning, .value, "G11", "identifier system \(system) looks like an NHS number system; "
                         + "NHS numbers use \(NHSNumber.system)", path: path + ".system", at: id)
                 }
             }
-            if !hasNumber, entry.path == message.patient?.path, event.subject != nil {
+            if !hasNumber, entry.index == patient?.index, event.subject != nil {
                 add(.warning, .required, "G11", "the event's Patient carries no NHS number (\(NHSNumber.system))",
                     path: entry.path + ".identifier", at: entry.resource)
             }
@@ -102,21 +103,45 @@ extension EventCheck {
 
     /// G12: ODS codes in their systems with a plausible format.
     mutating func checkOrganizations() {
-        for entry in message.entries where ["Organization", "Location", "HealthcareService"].contains(entry.type) {
+        for entry in message.entries where entry.type == "Organization" || entry.type == "Location" || entry.type == "HealthcareService" {
             for (i, id) in entry.resource.children(named: "identifier").enumerated() {
                 let system = id.child("system")?.value ?? ""
                 let path = entry.path + ".identifier[\(i)]"
-                if ODSCode.systems.contains(system) {
+                if system == ODSCode.organizationSystem || system == ODSCode.siteSystem {
                     if let value = id.child("value")?.value, !ODSCode.isPlausible(value, system: system) {
                         add(.warning, .value, "G12", "'\(value)' does not look like an ODS code of \(system) "
                             + "(upper-case letters and digits, at least one letter, \(system == ODSCode.siteSystem ? "3-9" : "3-6") characters)",
                             path: path + ".value", at: id.child("value") ?? id)
                     }
-                } else if system.lowercased().contains("ods-organization-code") || system.lowercased().contains("ods-site-code") {
+                } else if Self.mentions(system, "ods-organization-code") || Self.mentions(system, "ods-site-code") {
                     add(.warning, .value, "G12", "identifier system \(system) is not an ODS system; use "
                         + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: path + ".system", at: id)
                 }
             }
         }
+    }
+
+    /// `system.lowercased().contains(word)` for a lower-case ASCII word, without lower-casing
+    /// systems that cannot hold it: a byte search, ASCII case ignored, rules those out first (no
+    /// other character lower-cases to the word's letters).
+    static func mentions(_ system: String, _ word: String) -> Bool {
+        var system = system, word = word
+        let possible = system.withUTF8 { s in word.withUTF8 { w in containsIgnoringASCIICase(s, w) } }
+        return possible && system.lowercased().contains(word)
+    }
+
+    private static func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) {
+            var k = 0
+            while k < needle.count {
+                var b = haystack[start + k]
+                if b >= 65 && b <= 90 { b += 32 }
+                if b != needle[k] { break }
+                k += 1
+            }
+            if k == needle.count { return true }
+        }
+        return false
     }
 }

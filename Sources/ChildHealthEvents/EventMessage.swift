@@ -8,14 +8,29 @@ public struct EventMessage {
     public struct Entry {
         /// The resource element.
         public let resource: Element
-        /// `Bundle.entry[3].resource`.
-        public let path: String
+        /// The entry's position among the Bundle's entries: `Bundle.entry[index]`.
+        public let index: Int
         /// The entry's fullUrl.
         public let fullUrl: String?
         /// The resource type.
-        public var type: String { resource.resourceType ?? resource.name }
+        public let type: String
         /// The profiles the resource claims in `meta.profile`.
-        public var profiles: [String] { resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? [] }
+        public let profiles: [String]
+
+        init(resource: Element, index: Int, fullUrl: String?) {
+            self.resource = resource
+            self.index = index
+            self.fullUrl = fullUrl
+            type = resource.resourceType ?? resource.name
+            var profiles: [String] = []
+            if let meta = resource.child("meta") {
+                for child in meta.children where child.name == "profile" { if let value = child.value { profiles.append(value) } }
+            }
+            self.profiles = profiles
+        }
+
+        /// `Bundle.entry[3].resource`: built when asked for, since most checks report nothing.
+        public var path: String { "Bundle.entry[\(index)].resource" }
     }
 
     /// The message-event-type extension found on the MessageHeader.
@@ -57,9 +72,11 @@ public struct EventMessage {
         guard root.resourceType == "Bundle", root.child("type")?.value == "message" else { return nil }
         self.root = root
         var entries: [Entry] = []
-        for (i, entry) in root.children(named: "entry").enumerated() {
+        var i = 0
+        for entry in root.children where entry.name == "entry" {
+            defer { i += 1 }
             guard let resource = entry.child("resource"), resource.isResource else { continue }
-            entries.append(Entry(resource: resource, path: "Bundle.entry[\(i)].resource", fullUrl: entry.child("fullUrl")?.value))
+            entries.append(Entry(resource: resource, index: i, fullUrl: entry.child("fullUrl")?.value))
         }
         self.entries = entries
         header = entries.first { $0.type == "MessageHeader" }
@@ -109,7 +126,10 @@ public struct EventMessage {
 
     /// The patient the event is about: the Patient the focus names as `subject` or `patient` (or the
     /// focus itself), else the first Patient entry.
-    public var patient: Entry? {
+    public var patient: Entry? { patient(focus: focus) }
+
+    /// ``patient`` when the focus is already resolved.
+    func patient(focus: Entry?) -> Entry? {
         if let focus {
             if focus.type == "Patient" { return focus }
             for name in ["subject", "patient"] {

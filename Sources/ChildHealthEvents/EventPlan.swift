@@ -1,0 +1,92 @@
+import FHIRDefinitions
+
+/// What the event rules need of one catalogue event, worked out once when ``EventRules`` is made:
+/// checking a message then only reads it. Immutable, so any number of threads share it without locks.
+final class EventPlan: Sendable {
+    /// The rows of the event page's resource table that share a resource type, merged.
+    struct ResourceGroup: Sendable {
+        /// The resource type, e.g. `Condition`.
+        let type: String
+        /// The rows' profile names, for findings (`A, B`).
+        let rowNames: String
+        /// Summed cardinality of the rows for `new`/`update` (and unknown) messages.
+        let min: Int, max: Int
+        /// Summed cardinality of the rows for `delete` messages.
+        let deleteMin: Int, deleteMax: Int
+        /// True when every row's cardinality is stated by the sources.
+        let stated: Bool
+        /// The rows' profiles, each once.
+        let profiles: [String]
+        /// The profiles sorted and joined with ` or `, for findings.
+        let profilesText: String
+
+        /// The summed cardinality that applies to a message of this event type.
+        func limits(_ eventType: MessageEventType?) -> (min: Int, max: Int) {
+            eventType == .delete ? (deleteMin, deleteMax) : (min, max)
+        }
+    }
+
+    /// A mandatory data item with what its check needs beside the requirement.
+    struct DataItem: Sendable {
+        let requirement: DataItemRequirement
+        /// True when the event lists the requirement's profile for its resource type: resources of
+        /// that type claiming no profile then count as carriers.
+        let listed: Bool
+        /// The steps as a path below the resource's (`.period.start`).
+        let pathSuffix: String
+    }
+
+    /// The event.
+    let event: EventDefinition
+    /// The display `MessageHeader.event.display` must have: the code system's, else the event page's.
+    let expectedDisplay: String?
+    /// The resource table by type, in the page's order; empty when the page lists no entry resources.
+    let groups: [ResourceGroup]
+    /// The mandatory data items the definitions resolve.
+    let dataItems: [DataItem]
+    /// The rule id of the header requirements: G3 for NEMS headers, G4 for DCH and EMS ones.
+    let headerRule: String
+    /// How findings name the header style (`a NEMS MessageHeader`).
+    let headerStyle: String
+    /// The rule reporting a missing `MessageHeader.meta.lastUpdated`: the page's own, else G9.
+    let lastUpdatedRule: String
+    /// True for the PDS events, whose Patient carries the serial change number.
+    let isPDS: Bool
+
+    init(event: EventDefinition, expectedDisplay: String?, dataItems: [DataItemRequirement]) {
+        self.event = event
+        self.expectedDisplay = expectedDisplay
+        let isNEMSHeader = event.family == .nems && !event.isLegacy
+        headerRule = isNEMSHeader ? "G3" : "G4"
+        headerStyle = isNEMSHeader ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
+        lastUpdatedRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }?.id ?? "G9"
+        isPDS = event.eventCode.hasPrefix("pds-")
+        groups = Self.groups(event.entryResources)
+        self.dataItems = dataItems.map { r in
+            DataItem(requirement: r,
+                     listed: event.resources.contains { $0.type == r.resourceType && $0.profile == r.profile },
+                     pathSuffix: "." + r.steps.map(\.segment).joined(separator: "."))
+        }
+    }
+
+    /// The page's rows grouped by type, in the order each type first appears.
+    private static func groups(_ listed: [EventResource]) -> [ResourceGroup] {
+        var seen = Set<String>()
+        var groups: [ResourceGroup] = []
+        for resource in listed where seen.insert(resource.type).inserted {
+            let rows = listed.filter { $0.type == resource.type }
+            func sum(_ limits: [(min: Int, max: Int)]) -> (min: Int, max: Int) {
+                (limits.map(\.min).reduce(0, +), limits.map(\.max).reduce(0) { $0 > Int.max - $1 ? Int.max : $0 + $1 })
+            }
+            let normal = sum(rows.map { $0.cardinality(for: nil) })
+            let delete = sum(rows.map { $0.cardinality(for: .delete) })
+            var profiles: [String] = []
+            for row in rows where !profiles.contains(row.profile) { profiles.append(row.profile) }
+            groups.append(ResourceGroup(type: resource.type, rowNames: rows.map(\.name).joined(separator: ", "),
+                                        min: normal.min, max: normal.max, deleteMin: delete.min, deleteMax: delete.max,
+                                        stated: rows.allSatisfy(\.cardinalityStated), profiles: profiles,
+                                        profilesText: profiles.sorted().joined(separator: " or ")))
+        }
+        return groups
+    }
+}
