@@ -12,21 +12,23 @@ struct DateTimeZoneRule {
         var issues: [Issue] = []
         var steps: [Int] = []
         steps.reserveCapacity(16)
-        walk(root, steps: &steps, root: root, into: &issues)
+        withUnsafePointer(to: root) { walk($0, steps: &steps, root: root, into: &issues) }
         return issues
     }
 
-    private func walk(_ element: Element, steps: inout [Int], root: Element, into issues: inout [Issue]) {
-        if let value = element.value, Self.lacksZone(value) {
+    /// Visits every node of every message, so it reads the tree in place through pointers: passing
+    /// `Element` values would copy (retain and release) each node's four reference-counted fields.
+    private func walk(_ element: UnsafePointer<Element>, steps: inout [Int], root: Element, into issues: inout [Issue]) {
+        if let value = element.pointee.value, Self.lacksZone(value) {
             issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
                 + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
-                path: path(root, steps), position: element.position))
+                path: path(root, steps), position: element.pointee.position))
         }
-        // Borrowed, not copied: the walk visits every node of every message.
-        element.children.withUnsafeBufferPointer { children in
-            for k in children.indices {
+        element.pointee.children.withUnsafeBufferPointer { children in
+            guard let first = children.baseAddress else { return }
+            for k in 0..<children.count {
                 steps.append(k)
-                walk(children[k], steps: &steps, root: root, into: &issues)
+                walk(first + k, steps: &steps, root: root, into: &issues)
                 steps.removeLast()
             }
         }
