@@ -42,7 +42,8 @@ extension EventCheck {
         guard let step = steps.first else { return true }
         let rest = steps.dropFirst()
         return node.children.withUnsafeBufferPointer { children in
-            children.contains { matches($0, step) && carries($0, rest) }
+            for k in 0..<children.count where matches(children[k], step) && carries(children[k], rest) { return true }
+            return false
         }
     }
 
@@ -52,9 +53,13 @@ extension EventCheck {
         case .child(let name):
             return child.name == name
         case .sliced(let name, _, let system):
-            return child.name == name && child.child("system")?.value == system
+            return child.name == name && child.valueOfChild("system") == system
         case .codingSliced(let name, _, let system):
-            return child.name == name && child.children.contains { $0.name == "coding" && $0.child("system")?.value == system }
+            guard child.name == name else { return false }
+            return child.children.withUnsafeBufferPointer { codings in
+                for k in 0..<codings.count where codings[k].name == "coding" && codings[k].valueOfChild("system") == system { return true }
+                return false
+            }
         case .extensionSlice(_, let url):
             return child.name == "extension" && child.url == url
         }

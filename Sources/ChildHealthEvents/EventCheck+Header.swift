@@ -16,7 +16,7 @@ extension EventCheck {
             return
         }
         // The URL's last segment (the URL is one of the three known ones).
-        let form = ext.url.lastIndex(of: "/").map { String(ext.url[ext.url.index(after: $0)...]) } ?? ext.url
+        let form = ext.url.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(ext.url[ext.url.utf8.index(after: $0)...]) } ?? ext.url
         let note = ext.url == event.messageEventTypeExtension ? "" : "; the event's definition names \(event.messageEventTypeExtension), accepted alike"
         add(.information, .informational, "G6", "messageEventType extension form: \(form)\(note)", path: ext.path, at: ext.element)
         guard let code = ext.code else {
@@ -46,18 +46,18 @@ extension EventCheck {
         let rule = plan.headerRule
         let h = header.resource
         let style = plan.headerStyle
-        if h.child("id")?.value?.isEmpty ?? true {
+        if h.valueOfChild("id")?.isEmpty ?? true {
             add(.error, .required, rule, "\(style) needs an id (a UUID unique to the message)", path: header.path + ".id", at: h)
         }
-        if rule == "G4", h.child("timestamp") == nil {
+        if rule == "G4", !h.hasChild("timestamp") {
             add(.error, .required, rule, "\(style) needs a timestamp", path: header.path + ".timestamp", at: h)
         }
-        let source = h.child("source")
-        if rule == "G3", source?.child("contact") == nil {
+        let source = h.firstChild("source")
+        if rule == "G3", source?.hasChild("contact") != true {
             add(.error, .required, rule, "\(style) needs source.contact (phone or email for problems with the message)",
                 path: header.path + ".source.contact", at: source ?? h)
         }
-        if rule == "G4", source?.child("endpoint") == nil {
+        if rule == "G4", source?.hasChild("endpoint") != true {
             add(.error, .required, rule, "\(style) needs source.endpoint", path: header.path + ".source.endpoint", at: source ?? h)
         }
         checkResponsible(header, rule: rule, style: style)
@@ -65,12 +65,12 @@ extension EventCheck {
     }
 
     mutating func checkResponsible(_ header: EventMessage.Entry, rule: String, style: String) {
-        guard let responsible = header.resource.child("responsible") else {
+        guard let responsible = header.resource.firstChild("responsible") else {
             add(.error, .required, rule, "\(style) needs responsible: the organisation responsible for the event",
                 path: header.path + ".responsible", at: header.resource)
             return
         }
-        let reference = responsible.child("reference")?.value
+        let reference = responsible.valueOfChild("reference")
         guard let target = message.resolve(reference) else {
             // Spine's own messages name the organisation in the directory: a real sender's form.
             if let reference, reference.contains("://"), reference.contains("/Organization/") { return }
@@ -87,14 +87,14 @@ extension EventCheck {
     /// The focus: present, an entry (``focus``, resolved once), of the event's focus type and profile.
     mutating func checkFocus(_ header: EventMessage.Entry, _ event: EventDefinition, rule: String, style: String) {
         let path = header.path + ".focus"
-        guard let focusElement = header.resource.child("focus") else {
+        guard let focusElement = header.resource.firstChild("focus") else {
             if let expected = event.focus {
                 add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: path, at: header.resource)
             }
             return
         }
         guard let target = focus else {
-            let reference = focusElement.child("reference")?.value
+            let reference = focusElement.valueOfChild("reference")
             add(.error, .required, rule, "MessageHeader.focus does not point to an entry of the message"
                 + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focusElement)
             return
@@ -112,20 +112,21 @@ extension EventCheck {
     /// G9: meta.lastUpdated for NEMS events, integer versionIds, the SCN of PDS events.
     mutating func checkVersioning(_ header: EventMessage.Entry, _ plan: EventPlan) {
         let event = plan.event
-        let meta = header.resource.child("meta")
-        if event.family == .nems, !event.isLegacy, meta?.child("lastUpdated") == nil {
+        let meta = header.resource.firstChild("meta")
+        if event.family == .nems, !event.isLegacy, meta?.hasChild("lastUpdated") != true {
             // The event page's own rule when it has one, else the generic one.
             add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(event.name): receivers order "
                 + "messages by it", path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
         }
         for entry in message.entries {
-            guard let version = entry.resource.child("meta")?.child("versionId") else { continue }
+            guard let meta = entry.resource.indexOfChild("meta"),
+                  let version = entry.resource.children[meta].firstChild("versionId") else { continue }
             if let v = version.value, !v.isEmpty, !v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
                 add(.error, .value, "G9", "meta.versionId '\(v)' is not an integer sequence number",
                     path: entry.path + ".meta.versionId", at: version)
             }
         }
-        if plan.isPDS, let patient, patient.resource.child("meta")?.child("versionId") == nil {
+        if plan.isPDS, let patient, !patient.resource.hasGrandchild("meta", "versionId") {
             // A warning: the NEMS site's own PDS examples omit it.
             add(.warning, .required, "G9", "a PDS event's Patient carries the Spine serial change number in meta.versionId",
                 path: patient.path + ".meta.versionId", at: patient.resource)

@@ -67,19 +67,25 @@ extension EventCheck {
 
     /// G11: every Patient's NHS number identifiers; G9 does the PDS serial number.
     mutating func checkPatients(_ event: EventDefinition) {
-        for entry in message.entries where entry.type == "Patient" {
+        let entries = message.entries
+        for e in entries.indices where entries[e].type == "Patient" {
+            let entry = entries[e]
             var hasNumber = false
-            for (i, id) in entry.resource.children(named: "identifier").enumerated() {
-                let system = id.child("system")?.value ?? ""
-                let path = entry.path + ".identifier[\(i)]"
+            // Paths are built only for findings: most identifiers are fine.
+            let children = entry.resource.children
+            var i = 0
+            for k in children.indices where children[k].name == "identifier" {
+                defer { i += 1 }
+                let system = children[k].valueOfChild("system") ?? ""
                 if system == NHSNumber.system {
                     hasNumber = true
-                    if let value = id.child("value")?.value {
-                        checkNHSNumber(value, rule: "G11", path: path + ".value", at: id.child("value") ?? id)
+                    if let value = children[k].valueOfChild("value") {
+                        checkNHSNumber(value, rule: "G11", path: entry.path + ".identifier[\(i)].value",
+                                       at: children[k].child("value") ?? children[k])
                     }
                 } else if Self.mentions(system, "nhs-number") {
                     add(.warning, .value, "G11", "identifier system \(system) looks like an NHS number system; "
-                        + "NHS numbers use \(NHSNumber.system)", path: path + ".system", at: id)
+                        + "NHS numbers use \(NHSNumber.system)", path: entry.path + ".identifier[\(i)].system", at: children[k])
                 }
             }
             if !hasNumber, entry.index == patient?.index, event.subject != nil {
@@ -89,33 +95,41 @@ extension EventCheck {
         }
     }
 
-    /// G11: ten digits with a valid modulus 11 check digit.
-    mutating func checkNHSNumber(_ value: String, rule: String, path: String, at element: Element) {
+    /// G11: ten digits with a valid modulus 11 check digit. The path and element are worked out
+    /// only for a finding.
+    mutating func checkNHSNumber(_ value: String, rule: String, path: @autoclosure () -> String,
+                                 at element: @autoclosure () -> Element) {
         if value.utf8.count != 10 || !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            add(.error, .value, rule, "'\(value)' is not an NHS number: ten digits expected", path: path, at: element)
+            add(.error, .value, rule, "'\(value)' is not an NHS number: ten digits expected", path: path(), at: element())
         } else if !NHSNumber.isValid(value) {
             let expected = NHSNumber.checkDigit(ofFirstNine: String(value.prefix(9)))
             add(.error, .value, rule, "NHS number \(NHSNumber.masked(value)) fails the modulus 11 check "
                 + (expected.map { "(check digit \($0) expected)" } ?? "(no NHS number starts with these nine digits)"),
-                path: path, at: element)
+                path: path(), at: element())
         }
     }
 
     /// G12: ODS codes in their systems with a plausible format.
     mutating func checkOrganizations() {
-        for entry in message.entries where entry.type == "Organization" || entry.type == "Location" || entry.type == "HealthcareService" {
-            for (i, id) in entry.resource.children(named: "identifier").enumerated() {
-                let system = id.child("system")?.value ?? ""
-                let path = entry.path + ".identifier[\(i)]"
+        let entries = message.entries
+        for e in entries.indices {
+            let type = entries[e].type
+            guard type == "Organization" || type == "Location" || type == "HealthcareService" else { continue }
+            let children = entries[e].resource.children
+            var i = 0
+            for k in children.indices where children[k].name == "identifier" {
+                defer { i += 1 }
+                let system = children[k].valueOfChild("system") ?? ""
                 if system == ODSCode.organizationSystem || system == ODSCode.siteSystem {
-                    if let value = id.child("value")?.value, !ODSCode.isPlausible(value, system: system) {
+                    if let value = children[k].valueOfChild("value"), !ODSCode.isPlausible(value, system: system) {
                         add(.warning, .value, "G12", "'\(value)' does not look like an ODS code of \(system) "
                             + "(upper-case letters and digits, at least one letter, \(system == ODSCode.siteSystem ? "3-9" : "3-6") characters)",
-                            path: path + ".value", at: id.child("value") ?? id)
+                            path: entries[e].path + ".identifier[\(i)].value", at: children[k].child("value") ?? children[k])
                     }
                 } else if Self.mentions(system, "ods-organization-code") || Self.mentions(system, "ods-site-code") {
                     add(.warning, .value, "G12", "identifier system \(system) is not an ODS system; use "
-                        + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: path + ".system", at: id)
+                        + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: entries[e].path + ".identifier[\(i)].system",
+                        at: children[k])
                 }
             }
         }

@@ -44,9 +44,9 @@ extension EventCheck {
             }
             guard found > 0 else { continue }
             for i in entries.indices where groupOf[i] == g {
+                guard !entries[i].profiles.isEmpty, !entries[i].profiles.contains(where: group.profiles.contains),
+                      entries[i].index != focus?.index else { continue }
                 let entry = entries[i]
-                guard !entry.profiles.isEmpty, !entry.profiles.contains(where: group.profiles.contains),
-                      entry.index != focus?.index else { continue }
                 add(stated ? .warning : .information, stated ? .invalid : .informational, rule, "\(entry.type) claims \(entry.profiles.joined(separator: ", ")); \(event.name) "
                     + "uses \(group.profilesText)", path: entry.path + ".meta.profile", at: entry.resource)
             }

@@ -48,13 +48,13 @@ struct EventCheck {
 
     /// G5: the event code and system.
     mutating func recognise(_ header: EventMessage.Entry) -> EventPlan? {
-        guard let eventElement = header.resource.child("event") else {
+        guard let eventElement = header.resource.firstChild("event") else {
             add(.error, .required, "G5", "MessageHeader.event is missing: the message's event cannot be recognised",
                 path: header.path + ".event", at: header.resource)
             return nil
         }
-        let system = eventElement.child("system")?.value
-        let code = eventElement.child("code")?.value
+        let system = eventElement.valueOfChild("system")
+        let code = eventElement.valueOfChild("code")
         guard let code, !code.isEmpty else {
             add(.error, .required, "G5", "MessageHeader.event has no code: the message's event cannot be recognised",
                 path: header.path + ".event", at: eventElement)
@@ -74,7 +74,7 @@ struct EventCheck {
         }
         let plan = plans[index]
         // The code system's display wins over the event page's wording (GENERIC-RULES.md, contradiction 6).
-        if let expected = plan.expectedDisplay, let display = eventElement.child("display")?.value, display != expected {
+        if let expected = plan.expectedDisplay, let display = eventElement.valueOfChild("display"), display != expected {
             add(.warning, .value, "G5", "event display '\(display)' differs from the code system's '\(expected)' "
                 + "for \(plan.event.eventCode)", path: header.path + ".event.display", at: eventElement.child("display"))
         }
