@@ -21,16 +21,15 @@ extension EventCheck {
     /// the profile are those claiming it, else (when none claims it) those of its type that claim
     /// no profile while the event lists the profile for the type.
     func firstCarrierLacking(_ item: EventPlan.DataItem) -> Int? {
-        let requirement = item.requirement
         let entries = message.entries
         var first: Int?
-        for i in entries.indices.dropFirst() where entries[i].profiles.contains(requirement.profile) {
-            if Self.carries(entries[i].resource, requirement.steps[...]) { return nil }
+        for i in entries.indices.dropFirst() where entries[i].profiles.contains(item.profile) {
+            if Self.carries(entries[i].resource, item.steps[...]) { return nil }
             if first == nil { first = i }
         }
         guard first == nil, item.listed else { return first }
-        for i in entries.indices.dropFirst() where entries[i].type == requirement.resourceType && entries[i].profiles.isEmpty {
-            if Self.carries(entries[i].resource, requirement.steps[...]) { return nil }
+        for i in entries.indices.dropFirst() where entries[i].type == item.resourceType && entries[i].profiles.isEmpty {
+            if Self.carries(entries[i].resource, item.steps[...]) { return nil }
             if first == nil { first = i }
         }
         return first

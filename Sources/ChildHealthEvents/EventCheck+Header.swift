@@ -9,15 +9,17 @@ extension EventCheck {
     ]
 
     /// G6 and G7: the messageEventType extension, its form and its code.
-    mutating func checkEventType(_ header: EventMessage.Entry, _ event: EventDefinition) {
+    mutating func checkEventType(_ header: EventMessage.Entry, _ plan: EventPlan) {
         guard let ext = message.eventTypeExtension else {
+            let event = plan.event
             add(.error, .required, "G6", "the MessageHeader has no messageEventType extension (new, update or delete); "
                 + "expected \(event.messageEventTypeExtension)", path: header.path + ".extension", at: header.resource)
             return
         }
         // The URL's last segment (the URL is one of the three known ones).
         let form = ext.url.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(ext.url[ext.url.utf8.index(after: $0)...]) } ?? ext.url
-        let note = ext.url == event.messageEventTypeExtension ? "" : "; the event's definition names \(event.messageEventTypeExtension), accepted alike"
+        let expectedURL = plan.event.messageEventTypeExtension
+        let note = ext.url == expectedURL ? "" : "; the event's definition names \(expectedURL), accepted alike"
         add(.information, .informational, "G6", "messageEventType extension form: \(form)\(note)", path: ext.path, at: ext.element)
         guard let code = ext.code else {
             add(.error, .required, "G6", "the messageEventType extension has no code (new, update or delete)",
@@ -31,10 +33,11 @@ extension EventCheck {
         }
         if let system = ext.system, !Self.eventTypeSystems.contains(system) {
             add(.warning, .codeInvalid, "G6", "messageEventType system \(system) is none of the three messageEventType "
-                + "code systems (expected \(event.messageEventTypeSystem))", path: ext.codingPath + ".system", at: ext.element)
+                + "code systems (expected \(plan.event.messageEventTypeSystem))", path: ext.codingPath + ".system", at: ext.element)
         }
         eventType = type
-        if !event.allowedMessageEventTypes.contains(type) {
+        if !plan.event.allowedMessageEventTypes.contains(type) {
+            let event = plan.event
             let allowed = event.allowedMessageEventTypes.map(\.rawValue).joined(separator: ", ")
             add(.error, .invalid, "G7", "\(event.name) (\(event.eventCode)) messages are never '\(code)'; "
                 + "allowed: \(allowed)", path: ext.codingPath + ".code", at: ext.element)
@@ -61,7 +64,7 @@ extension EventCheck {
             add(.error, .required, rule, "\(style) needs source.endpoint", path: header.path + ".source.endpoint", at: source ?? h)
         }
         checkResponsible(header, rule: rule, style: style)
-        checkFocus(header, plan.event, rule: rule, style: style)
+        checkFocus(header, plan, rule: rule, style: style)
     }
 
     mutating func checkResponsible(_ header: EventMessage.Entry, rule: String, style: String) {
@@ -85,10 +88,10 @@ extension EventCheck {
     }
 
     /// The focus: present, an entry (``focus``, resolved once), of the event's focus type and profile.
-    mutating func checkFocus(_ header: EventMessage.Entry, _ event: EventDefinition, rule: String, style: String) {
+    mutating func checkFocus(_ header: EventMessage.Entry, _ plan: EventPlan, rule: String, style: String) {
         let path = header.path + ".focus"
         guard let focusElement = header.resource.firstChild("focus") else {
-            if let expected = event.focus {
+            if let expected = plan.focus {
                 add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: path, at: header.resource)
             }
             return
@@ -99,8 +102,9 @@ extension EventCheck {
                 + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focusElement)
             return
         }
-        guard let expected = event.focus else { return }
+        guard let expected = plan.focus else { return }
         if target.type != expected.type {
+            let event = plan.event
             add(.error, .invalid, rule, "MessageHeader.focus points to a \(target.type) (\(target.path)); the focus of "
                 + "\(event.name) (\(event.eventCode)) is a \(expected.type) (\(expected.name))", path: path + ".reference", at: focusElement)
         } else if !target.profiles.isEmpty, !target.profiles.contains(expected.profile) {
@@ -111,11 +115,10 @@ extension EventCheck {
 
     /// G9: meta.lastUpdated for NEMS events, integer versionIds, the SCN of PDS events.
     mutating func checkVersioning(_ header: EventMessage.Entry, _ plan: EventPlan) {
-        let event = plan.event
         let meta = header.resource.firstChild("meta")
-        if event.family == .nems, !event.isLegacy, meta?.hasChild("lastUpdated") != true {
+        if plan.needsLastUpdated, meta?.hasChild("lastUpdated") != true {
             // The event page's own rule when it has one, else the generic one.
-            add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(event.name): receivers order "
+            add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(plan.event.name): receivers order "
                 + "messages by it", path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
         }
         for entry in message.entries {

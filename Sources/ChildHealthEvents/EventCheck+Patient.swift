@@ -66,7 +66,7 @@ extension EventCheck {
     }
 
     /// G11: every Patient's NHS number identifiers; G9 does the PDS serial number.
-    mutating func checkPatients(_ event: EventDefinition) {
+    mutating func checkPatients(_ plan: EventPlan) {
         let entries = message.entries
         for e in entries.indices where entries[e].type == "Patient" {
             let entry = entries[e]
@@ -88,7 +88,7 @@ extension EventCheck {
                         + "NHS numbers use \(NHSNumber.system)", path: entry.path + ".identifier[\(i)].system", at: children[k])
                 }
             }
-            if !hasNumber, entry.index == patient?.index, event.subject != nil {
+            if !hasNumber, entry.index == patient?.index, plan.hasSubject {
                 add(.warning, .required, "G11", "the event's Patient carries no NHS number (\(NHSNumber.system))",
                     path: entry.path + ".identifier", at: entry.resource)
             }

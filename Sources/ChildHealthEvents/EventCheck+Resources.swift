@@ -6,8 +6,7 @@ extension EventCheck {
     mutating func checkResources(_ plan: EventPlan) {
         let groups = plan.groups
         guard !groups.isEmpty else { return }
-        let event = plan.event
-        let rule = "E-" + event.eventCode
+        let rule = plan.resourceRule
         let entries = message.entries
         // Each entry after the first, by the group of its type (-1: a type the page does not list).
         var groupOf = [Int](repeating: -1, count: entries.count)
@@ -23,12 +22,14 @@ extension EventCheck {
             }
         }
         let kind = eventType == .delete ? "a delete" : "a"
-        for (g, group) in groups.enumerated() {
+        for g in groups.indices {
+            let group = groups[g]
             let (min, max) = group.limits(eventType)
             let found = counts[g]
             // DCH pages state no cardinalities: what our digest inferred is reported, not enforced.
             let stated = group.stated
             if found < min || found > max {
+                let event = plan.event
                 let allowed = EventResource.cardinalityText(min, max)
                 let inferred = stated ? "" : " (cardinality inferred by our digest; the DCH pages state none)"
                 if found < min {
@@ -46,7 +47,7 @@ extension EventCheck {
             for i in entries.indices where groupOf[i] == g {
                 guard !entries[i].profiles.isEmpty, !entries[i].profiles.contains(where: group.profiles.contains),
                       entries[i].index != focus?.index else { continue }
-                let entry = entries[i]
+                let entry = entries[i], event = plan.event
                 add(stated ? .warning : .information, stated ? .invalid : .informational, rule, "\(entry.type) claims \(entry.profiles.joined(separator: ", ")); \(event.name) "
                     + "uses \(group.profilesText)", path: entry.path + ".meta.profile", at: entry.resource)
             }
@@ -56,6 +57,7 @@ extension EventCheck {
         for i in entries.indices.dropFirst() where groupOf[i] < 0 && firstOfType[entries[i].type] == nil {
             firstOfType[entries[i].type] = entries[i]
         }
+        let event = plan.event
         for (type, first) in firstOfType.sorted(by: { $0.key < $1.key }) {
             add(.information, .informational, rule, "\(type) is not among the resources of \(event.name) (\(event.eventCode))",
                 path: first.path, at: first.resource)

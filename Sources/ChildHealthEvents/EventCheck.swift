@@ -7,6 +7,8 @@ struct EventCheck {
     let catalogue: EventCatalogue
     /// One plan per catalogue event, in the catalogue's order.
     let plans: [EventPlan]
+    /// Every event as `name (code)`, for the finding on an unknown code.
+    let knownEvents: String
     var issues: [Issue] = []
     /// The event recognised, once `recognise()` ran.
     var plan: EventPlan?
@@ -17,10 +19,11 @@ struct EventCheck {
     /// The patient the event is about (``EventMessage/patient``), resolved once per message.
     var patient: EventMessage.Entry?
 
-    init(message: EventMessage, catalogue: EventCatalogue, plans: [EventPlan]) {
+    init(message: EventMessage, catalogue: EventCatalogue, plans: [EventPlan], knownEvents: String) {
         self.message = message
         self.catalogue = catalogue
         self.plans = plans
+        self.knownEvents = knownEvents
     }
 
     mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ text: String,
@@ -35,12 +38,11 @@ struct EventCheck {
         self.plan = plan
         focus = message.focus
         patient = message.patient(focus: focus)
-        let event = plan.event
-        checkEventType(header, event)
+        checkEventType(header, plan)
         checkHeader(header, plan)
         checkVersioning(header, plan)
-        if event.routingDemographicsExtension != nil { checkRoutingDemographics(header, event) }
-        checkPatients(event)
+        if plan.hasRoutingDemographics { checkRoutingDemographics(header, plan.event) }
+        checkPatients(plan)
         checkOrganizations()
         checkResources(plan)
         checkDataItems(plan.dataItems)
@@ -67,9 +69,8 @@ struct EventCheck {
                     at: eventElement.child("system") ?? eventElement)
                 return other
             }
-            let known = catalogue.events.map { "\($0.name) (\($0.eventCode))" }.joined(separator: ", ")
             add(.error, .codeInvalid, "G5", "unknown event code '\(code)' in system \(system ?? "(none)"); "
-                + "known events: \(known)", path: header.path + ".event.code", at: eventElement.child("code"))
+                + "known events: \(knownEvents)", path: header.path + ".event.code", at: eventElement.child("code"))
             return nil
         }
         let plan = plans[index]

@@ -2,9 +2,10 @@ import FHIRDefinitions
 
 /// What the event rules need of one catalogue event, worked out once when ``EventRules`` is made:
 /// checking a message then only reads it. Immutable, so any number of threads share it without locks.
+/// Its parts are classes too: reading one costs a single retain, not one per string it holds.
 final class EventPlan: Sendable {
     /// The rows of the event page's resource table that share a resource type, merged.
-    struct ResourceGroup: Sendable {
+    final class ResourceGroup: Sendable {
         /// The resource type, e.g. `Condition`.
         let type: String
         /// The rows' profile names, for findings (`A, B`).
@@ -20,6 +21,13 @@ final class EventPlan: Sendable {
         /// The profiles sorted and joined with ` or `, for findings.
         let profilesText: String
 
+        init(type: String, rowNames: String, min: Int, max: Int, deleteMin: Int, deleteMax: Int, stated: Bool,
+             profiles: [String], profilesText: String) {
+            self.type = type; self.rowNames = rowNames; self.min = min; self.max = max
+            self.deleteMin = deleteMin; self.deleteMax = deleteMax; self.stated = stated
+            self.profiles = profiles; self.profilesText = profilesText
+        }
+
         /// The summed cardinality that applies to a message of this event type.
         func limits(_ eventType: MessageEventType?) -> (min: Int, max: Int) {
             eventType == .delete ? (deleteMin, deleteMax) : (min, max)
@@ -27,13 +35,24 @@ final class EventPlan: Sendable {
     }
 
     /// A mandatory data item with what its check needs beside the requirement.
-    struct DataItem: Sendable {
+    final class DataItem: Sendable {
         let requirement: DataItemRequirement
+        /// The requirement's profile, resource type and steps, read for every message.
+        let profile: String, resourceType: String, steps: [DataItemRequirement.Step]
         /// True when the event lists the requirement's profile for its resource type: resources of
         /// that type claiming no profile then count as carriers.
         let listed: Bool
         /// The steps as a path below the resource's (`.period.start`).
         let pathSuffix: String
+
+        init(_ requirement: DataItemRequirement, listed: Bool) {
+            self.requirement = requirement
+            profile = requirement.profile
+            resourceType = requirement.resourceType
+            steps = requirement.steps
+            self.listed = listed
+            pathSuffix = "." + requirement.steps.map(\.segment).joined(separator: ".")
+        }
     }
 
     /// The event.
@@ -52,6 +71,16 @@ final class EventPlan: Sendable {
     let lastUpdatedRule: String
     /// True for the PDS events, whose Patient carries the serial change number.
     let isPDS: Bool
+    /// True for NEMS events (not the legacy EMS ones): their header needs `meta.lastUpdated`.
+    let needsLastUpdated: Bool
+    /// The resource `MessageHeader.focus` points to (``EventDefinition/focus``).
+    let focus: EventResource?
+    /// True when the event has a patient (``EventDefinition/subject``).
+    let hasSubject: Bool
+    /// True when the event's header carries routing demographics.
+    let hasRoutingDemographics: Bool
+    /// `E-<code>`: the rule of the resource table.
+    let resourceRule: String
 
     init(event: EventDefinition, expectedDisplay: String?, dataItems: [DataItemRequirement]) {
         self.event = event
@@ -61,11 +90,14 @@ final class EventPlan: Sendable {
         headerStyle = isNEMSHeader ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
         lastUpdatedRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }?.id ?? "G9"
         isPDS = event.eventCode.hasPrefix("pds-")
+        needsLastUpdated = isNEMSHeader
+        focus = event.focus
+        hasSubject = event.subject != nil
+        hasRoutingDemographics = event.routingDemographicsExtension != nil
+        resourceRule = "E-" + event.eventCode
         groups = Self.groups(event.entryResources)
         self.dataItems = dataItems.map { r in
-            DataItem(requirement: r,
-                     listed: event.resources.contains { $0.type == r.resourceType && $0.profile == r.profile },
-                     pathSuffix: "." + r.steps.map(\.segment).joined(separator: "."))
+            DataItem(r, listed: event.resources.contains { $0.type == r.resourceType && $0.profile == r.profile })
         }
     }
 

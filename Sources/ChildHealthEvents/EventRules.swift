@@ -17,6 +17,8 @@ public struct EventRules: MessageRuleSet {
     public let pack: DefinitionPack
     /// What the checks need of each event, worked out once here, in the catalogue's order.
     let plans: [EventPlan]
+    /// Every event as `name (code)`, for the finding on an unknown event code.
+    let knownEvents: String
 
     /// Event rules over a catalogue and a definition pack. Classifies every event's rules and
     /// resolves its mandatory data items now, so that checking a message only reads the results.
@@ -24,6 +26,7 @@ public struct EventRules: MessageRuleSet {
         self.catalogue = catalogue
         self.pack = pack
         let classifier = EventRuleClassifier(pack: pack)
+        knownEvents = catalogue.events.map { "\($0.name) (\($0.eventCode))" }.joined(separator: ", ")
         var concepts: [String: [CodeRecord]] = [:]
         plans = catalogue.events.map { event in
             let items = classifier.classify(event).compactMap { rule -> DataItemRequirement? in
@@ -42,7 +45,7 @@ public struct EventRules: MessageRuleSet {
     /// The event rules' issues for one message; nothing for anything but a message Bundle.
     public func check(_ root: Element, syntax: SourceSyntax) -> [Issue] {
         guard let message = EventMessage(root) else { return [] }
-        var check = EventCheck(message: message, catalogue: catalogue, plans: plans)
+        var check = EventCheck(message: message, catalogue: catalogue, plans: plans, knownEvents: knownEvents)
         check.run()
         var issues = check.issues
         issues += DateTimeZoneRule(pack: pack).check(root)
