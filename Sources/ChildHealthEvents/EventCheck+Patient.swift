@@ -135,10 +135,14 @@ extension EventCheck {
         }
     }
 
-    /// `system.lowercased().contains(word)` for a lower-case ASCII word, without lower-casing
-    /// systems that cannot hold it: a byte search, ASCII case ignored, rules those out first (no
-    /// other character lower-cases to the word's letters).
+    /// `system.lowercased().contains(word)` for a lower-case ASCII word, without lower-casing the
+    /// systems that cannot hold it. A byte search ignoring ASCII case rules those out first: only
+    /// U+212A (Kelvin sign, to `k`) and U+0130 (to `i` and a combining dot) lower-case to ASCII
+    /// letters, so for a word with no `k` that does not end in `i` a miss is certain.
     static func mentions(_ system: String, _ word: String) -> Bool {
+        guard !word.utf8.contains(UInt8(ascii: "k")), word.utf8.last != UInt8(ascii: "i") else {
+            return system.lowercased().contains(word)
+        }
         var system = system, word = word
         let possible = system.withUTF8 { s in word.withUTF8 { w in containsIgnoringASCIICase(s, w) } }
         return possible && system.lowercased().contains(word)
