@@ -4,9 +4,9 @@ extension EventCheck {
     /// The event page's mandatory data items (rules `E-<page>-<n>`): each must be in a resource of its
     /// profile. A message without any such resource is the resource table's business (`E-<code>`),
     /// and delete messages may carry the minimum payload, so neither is reported here.
-    mutating func checkDataItems(_ items: [EventPlan.DataItem]) {
+    mutating func checkDataItems(_ plan: EventPlan) {
         guard eventType != .delete else { return }
-        for item in items {
+        for item in plan.dataItems {
             guard let first = firstCarrierLacking(item) else { continue }
             let requirement = item.requirement
             let entry = message.entries[first]

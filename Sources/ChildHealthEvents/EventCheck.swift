@@ -45,7 +45,7 @@ struct EventCheck {
         checkPatients(plan)
         checkOrganizations()
         checkResources(plan)
-        checkDataItems(plan.dataItems)
+        checkDataItems(plan)
     }
 
     /// G5: the event code and system.

@@ -1,9 +1,11 @@
+import Foundation
 import FHIRDefinitions
 
 /// What the event rules need of one catalogue event, worked out once when ``EventRules`` is made:
-/// checking a message then only reads it. Immutable, so any number of threads share it without locks.
-/// Its parts are classes too: reading one costs a single retain, not one per string it holds.
-final class EventPlan: Sendable {
+/// checking a message then only reads it. Immutable but for the mandatory data items, which are
+/// resolved on the first message of the event (see ``dataItems``). Its parts are classes too:
+/// reading one costs a single retain, not one per string it holds.
+final class EventPlan: @unchecked Sendable {
     /// The rows of the event page's resource table that share a resource type, merged.
     final class ResourceGroup: Sendable {
         /// The resource type, e.g. `Condition`.
@@ -61,8 +63,12 @@ final class EventPlan: Sendable {
     let expectedDisplay: String?
     /// The resource table by type, in the page's order; empty when the page lists no entry resources.
     let groups: [ResourceGroup]
-    /// The mandatory data items the definitions resolve.
-    let dataItems: [DataItem]
+    /// Resolves the mandatory data items; nil once they are resolved.
+    private var resolveDataItems: (@Sendable () -> [DataItemRequirement])?
+    /// The data items once resolved.
+    private var resolvedDataItems: [DataItem] = []
+    /// Guards the two above.
+    private let lock = NSLock()
     /// The rule id of the header requirements: G3 for NEMS headers, G4 for DCH and EMS ones.
     let headerRule: String
     /// How findings name the header style (`a NEMS MessageHeader`).
@@ -82,8 +88,10 @@ final class EventPlan: Sendable {
     /// `E-<code>`: the rule of the resource table.
     let resourceRule: String
 
-    init(event: EventDefinition, expectedDisplay: String?, dataItems: [DataItemRequirement]) {
+    /// A plan whose data items are resolved on first use by `dataItems`.
+    init(event: EventDefinition, expectedDisplay: String?, dataItems: @escaping @Sendable () -> [DataItemRequirement]) {
         self.event = event
+        resolveDataItems = dataItems
         self.expectedDisplay = expectedDisplay
         let isNEMSHeader = event.family == .nems && !event.isLegacy
         headerRule = isNEMSHeader ? "G3" : "G4"
@@ -96,8 +104,27 @@ final class EventPlan: Sendable {
         hasRoutingDemographics = event.routingDemographicsExtension != nil
         resourceRule = "E-" + event.eventCode
         groups = Self.groups(event.entryResources)
-        self.dataItems = dataItems.map { r in
-            DataItem(r, listed: event.resources.contains { $0.type == r.resourceType && $0.profile == r.profile })
+    }
+
+    /// A plan with these data items.
+    convenience init(event: EventDefinition, expectedDisplay: String?, dataItems: [DataItemRequirement]) {
+        self.init(event: event, expectedDisplay: expectedDisplay, dataItems: { dataItems })
+    }
+
+    /// The mandatory data items the definitions resolve. Resolving loads every profile the event
+    /// page names, so it happens on the event's first message, not for all events at start-up (a
+    /// `dch validate` of one message would pay for some hundred profiles); later reads take the
+    /// lock only to read the array, uncontended in practice.
+    var dataItems: [DataItem] {
+        lock.withLock {
+            if let resolve = resolveDataItems {
+                let event = self.event
+                resolvedDataItems = resolve().map { r in
+                    DataItem(r, listed: event.resources.contains { $0.type == r.resourceType && $0.profile == r.profile })
+                }
+                resolveDataItems = nil
+            }
+            return resolvedDataItems
         }
     }
 

@@ -20,8 +20,8 @@ public struct EventRules: MessageRuleSet {
     /// Every event as `name (code)`, for the finding on an unknown event code.
     let knownEvents: String
 
-    /// Event rules over a catalogue and a definition pack. Classifies every event's rules and
-    /// resolves its mandatory data items now, so that checking a message only reads the results.
+    /// Event rules over a catalogue and a definition pack. Works out what each event's checks need
+    /// now, but for its mandatory data items, resolved on the event's first message.
     public init(catalogue: EventCatalogue, pack: DefinitionPack) {
         self.catalogue = catalogue
         self.pack = pack
@@ -29,16 +29,17 @@ public struct EventRules: MessageRuleSet {
         knownEvents = catalogue.events.map { "\($0.name) (\($0.eventCode))" }.joined(separator: ", ")
         var concepts: [String: [CodeRecord]] = [:]
         plans = catalogue.events.map { event in
-            let items = classifier.classify(event).compactMap { rule -> DataItemRequirement? in
-                if case .mandatoryItem(let requirement) = rule.treatment { return requirement }
-                return nil
-            }
             // The code system's display wins over the event page's wording (GENERIC-RULES.md, contradiction 6).
             if concepts[event.eventSystem] == nil {
                 concepts[event.eventSystem] = (try? pack.codeSystem(url: event.eventSystem))??.concepts ?? []
             }
             let systemDisplay = concepts[event.eventSystem]?.first { $0.code == event.eventCode }?.display
-            return EventPlan(event: event, expectedDisplay: systemDisplay ?? event.eventDisplay, dataItems: items)
+            return EventPlan(event: event, expectedDisplay: systemDisplay ?? event.eventDisplay) {
+                classifier.classify(event).compactMap { rule -> DataItemRequirement? in
+                    if case .mandatoryItem(let requirement) = rule.treatment { return requirement }
+                    return nil
+                }
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import FHIRModel
 @testable import ChildHealthEvents
 
@@ -66,6 +67,28 @@ final class EventPlanTests: XCTestCase {
         XCTAssertEqual(dch.headerRule, "G4")
         XCTAssertEqual(dch.headerStyle, "a DCH MessageHeader")
         XCTAssertFalse(dch.isPDS)
+    }
+
+    /// Data items resolve on first use, once, however many threads ask at the same time.
+    func testDataItemsResolveOnceOnFirstUse() throws {
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var calls = 0
+        }
+        let counter = Counter()
+        let mapping = try XCTUnwrap(DataItemMapping(ruleText: "Mandatory data item 'Date' -> P-1.period.start (must always be sent)"))
+        let requirement = DataItemRequirement(ruleID: "E-x-3", mapping: mapping, profile: "https://example.org/P-1",
+                                              resourceType: "Encounter", steps: [.child("period"), .child("start")], elementIDs: [])
+        let plan = EventPlan(event: event(resources: [row("Encounter", "P-1", 1, 1)]), expectedDisplay: nil) {
+            counter.lock.withLock { counter.calls += 1 }
+            return [requirement]
+        }
+        XCTAssertEqual(counter.calls, 0, "nothing is resolved before the first message")
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in XCTAssertEqual(plan.dataItems.count, 1) }
+        XCTAssertEqual(counter.calls, 1)
+        let item = try XCTUnwrap(plan.dataItems.first)
+        XCTAssertEqual(item.pathSuffix, ".period.start")
+        XCTAssertTrue(item.listed, "the event lists P-1 for Encounter")
     }
 
     func testEntriesKeepTheirBundlePositionTypeAndProfiles() throws {
