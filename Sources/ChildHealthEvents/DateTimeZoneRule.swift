@@ -2,48 +2,51 @@ import FHIRModel
 import FHIRDefinitions
 
 /// G13: every dateTime or instant value with a time carries a UTC offset (`Z` or `±hh:mm`). Walks
-/// the whole message once, keeping only the names and sibling indices of the way down; the path is
-/// rendered (with the pack saying which elements repeat) only for a value that breaks the rule.
+/// the whole message once, keeping only the child positions of the way down; the path is rendered
+/// (names, sibling indices, and the pack saying which elements repeat) only for a value that breaks
+/// the rule.
 struct DateTimeZoneRule {
     let pack: DefinitionPack
 
     func check(_ root: Element) -> [Issue] {
         var issues: [Issue] = []
-        var steps: [(name: String, index: Int)] = []
-        walk(root, steps: &steps, root: root, into: &issues)
+        var steps: [Int] = []
+        steps.reserveCapacity(16)
+        withUnsafePointer(to: root) { walk($0, steps: &steps, root: root, into: &issues) }
         return issues
     }
 
-    private func walk(_ element: Element, steps: inout [(name: String, index: Int)], root: Element,
-                      into issues: inout [Issue]) {
-        if let value = element.value, Self.lacksZone(value) {
+    /// Visits every node of every message, so it reads the tree in place through pointers: passing
+    /// `Element` values would copy (retain and release) each node's four reference-counted fields.
+    private func walk(_ element: UnsafePointer<Element>, steps: inout [Int], root: Element, into issues: inout [Issue]) {
+        if let value = element.pointee.value, Self.lacksZone(value) {
             issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
                 + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
-                path: path(root, steps), position: element.position))
+                path: path(root, steps), position: element.pointee.position))
         }
-        let children = element.children
-        for k in children.indices {
-            var index = 0
-            for j in 0..<k where children[j].name == children[k].name { index += 1 }
-            steps.append((children[k].name, index))
-            walk(children[k], steps: &steps, root: root, into: &issues)
-            steps.removeLast()
+        element.pointee.children.withUnsafeBufferPointer { children in
+            guard let first = children.baseAddress else { return }
+            for k in 0..<children.count {
+                steps.append(k)
+                walk(first + k, steps: &steps, root: root, into: &issues)
+                steps.removeLast()
+            }
         }
     }
 
     /// `Bundle.entry[2].resource.effectiveDateTime`: each step indexed when the definitions say it
     /// repeats (or, for an element they do not know, when its name occurs more than once).
-    private func path(_ root: Element, _ steps: [(name: String, index: Int)]) -> String {
+    private func path(_ root: Element, _ steps: [Int]) -> String {
         var text = root.resourceType ?? root.name
         var element = root
         var context = root.resourceType.flatMap { try? pack.context(forType: $0) }
-        for step in steps {
-            let siblings = element.children(named: step.name)
-            guard step.index < siblings.count else { break }
-            let info = context?.child(step.name)
+        for k in steps {
+            let child = element.children[k]
+            let siblings = element.children.lazy.filter { $0.name == child.name }
+            let index = element.children[..<k].lazy.filter { $0.name == child.name }.count
+            let info = context?.child(child.name)
             let repeats = info?.repeats ?? (siblings.count > 1)
-            text += "." + step.name + (repeats ? "[\(step.index)]" : "")
-            let child = siblings[step.index]
+            text += "." + child.name + (repeats ? "[\(index)]" : "")
             if child.isResource, let type = child.resourceType {
                 context = try? pack.context(forType: type)
             } else if let info, let parent = context {
@@ -55,7 +58,6 @@ struct DateTimeZoneRule {
         }
         return text
     }
-
     /// A date followed by a time (`YYYY-MM-DDThh:mm…`) with no `Z` and no `±hh:mm` at the end.
     static func lacksZone(_ value: String) -> Bool {
         // Most values are short or have no 'T' at offset 10: decided without copying the bytes.

@@ -50,8 +50,13 @@ public struct EventCatalogue: Sendable {
 
     /// The event with this `MessageHeader.event` code; with a system, only an event of that system.
     public func event(code: String, system: String?) -> EventDefinition? {
+        index(code: code, system: system).map { events[$0] }
+    }
+
+    /// The position in ``events`` of the event ``event(code:system:)`` finds.
+    func index(code: String, system: String?) -> Int? {
         guard let indices = byCode[code] else { return nil }
-        for i in indices where system == nil || events[i].eventSystem == system { return events[i] }
+        for i in indices where system == nil || events[i].eventSystem == system { return i }
         return nil
     }
 

@@ -4,48 +4,63 @@ extension EventCheck {
     /// The event page's mandatory data items (rules `E-<page>-<n>`): each must be in a resource of its
     /// profile. A message without any such resource is the resource table's business (`E-<code>`),
     /// and delete messages may carry the minimum payload, so neither is reported here.
-    mutating func checkDataItems(_ requirements: [DataItemRequirement]) {
+    mutating func checkDataItems(_ plan: EventPlan) {
         guard eventType != .delete else { return }
-        for requirement in requirements {
-            let candidates = carriers(of: requirement)
-            guard !candidates.isEmpty, !candidates.contains(where: { Self.carries($0.resource, requirement.steps) }) else { continue }
-            let first = candidates[0]
-            let path = first.path + "." + requirement.steps.map(\.segment).joined(separator: ".")
+        for item in plan.dataItems {
+            guard let first = firstCarrierLacking(item) else { continue }
+            let requirement = item.requirement
+            let entry = message.entries[first]
             add(.error, .required, requirement.ruleID, "mandatory data item '\(requirement.mapping.displayName)' is missing: "
                 + "\(requirement.mapping.profileName).\(requirement.pathText) must always be sent (coded text when "
-                + "nothing is known); \(first.type) \(first.path) has none", path: path, at: first.resource)
+                + "nothing is known); \(entry.type) \(entry.path) has none", path: entry.path + item.pathSuffix, at: entry.resource)
         }
     }
 
-    /// The message's resources of the requirement's profile: those claiming it, else (when none
-    /// claims it) those of its type that claim no profile while the event lists the profile for the type.
-    func carriers(of requirement: DataItemRequirement) -> [EventMessage.Entry] {
-        let entries = message.entries.dropFirst()
-        let claiming = entries.filter { $0.profiles.contains(requirement.profile) }
-        if !claiming.isEmpty { return claiming }
-        let listed = event?.resources.contains { $0.type == requirement.resourceType && $0.profile == requirement.profile } ?? false
-        guard listed else { return [] }
-        return entries.filter { $0.type == requirement.resourceType && $0.profiles.isEmpty }
+    /// When no resource of the requirement's profile carries the item, the first such resource (its
+    /// position in the entries); nil when one carries it or the message has none. The resources of
+    /// the profile are those claiming it, else (when none claims it) those of its type that claim
+    /// no profile while the event lists the profile for the type.
+    func firstCarrierLacking(_ item: EventPlan.DataItem) -> Int? {
+        let entries = message.entries
+        var first: Int?
+        for i in entries.indices.dropFirst() where entries[i].profiles.contains(item.profile) {
+            if Self.carries(entries[i].resource, item.steps[...]) { return nil }
+            if first == nil { first = i }
+        }
+        guard first == nil, item.listed else { return first }
+        for i in entries.indices.dropFirst() where entries[i].type == item.resourceType && entries[i].profiles.isEmpty {
+            if Self.carries(entries[i].resource, item.steps[...]) { return nil }
+            if first == nil { first = i }
+        }
+        return first
     }
 
-    /// True when the steps lead to at least one element from this resource.
-    static func carries(_ resource: Element, _ steps: [DataItemRequirement.Step]) -> Bool {
-        var nodes = [resource]
-        for step in steps {
-            nodes = nodes.flatMap { node -> [Element] in
-                switch step {
-                case .child(let name):
-                    return node.children(named: name)
-                case .sliced(let name, _, let system):
-                    return node.children(named: name).filter { $0.child("system")?.value == system }
-                case .codingSliced(let name, _, let system):
-                    return node.children(named: name).filter { c in c.children(named: "coding").contains { $0.child("system")?.value == system } }
-                case .extensionSlice(_, let url):
-                    return node.children(named: "extension").filter { $0.url == url }
-                }
+    /// True when the steps lead to at least one element from this node (depth first, no copies of
+    /// the levels).
+    static func carries(_ node: Element, _ steps: ArraySlice<DataItemRequirement.Step>) -> Bool {
+        guard let step = steps.first else { return true }
+        let rest = steps.dropFirst()
+        return node.children.withUnsafeBufferPointer { children in
+            for k in 0..<children.count where matches(children[k], step) && carries(children[k], rest) { return true }
+            return false
+        }
+    }
+
+    /// True when a child is one the step leads to.
+    static func matches(_ child: Element, _ step: DataItemRequirement.Step) -> Bool {
+        switch step {
+        case .child(let name):
+            return child.name == name
+        case .sliced(let name, _, let system):
+            return child.name == name && child.valueOfChild("system") == system
+        case .codingSliced(let name, _, let system):
+            guard child.name == name else { return false }
+            return child.children.withUnsafeBufferPointer { codings in
+                for k in 0..<codings.count where codings[k].name == "coding" && codings[k].valueOfChild("system") == system { return true }
+                return false
             }
-            if nodes.isEmpty { return false }
+        case .extensionSlice(_, let url):
+            return child.name == "extension" && child.url == url
         }
-        return true
     }
 }

@@ -9,14 +9,17 @@ extension EventCheck {
     ]
 
     /// G6 and G7: the messageEventType extension, its form and its code.
-    mutating func checkEventType(_ header: EventMessage.Entry, _ event: EventDefinition) {
+    mutating func checkEventType(_ header: EventMessage.Entry, _ plan: EventPlan) {
         guard let ext = message.eventTypeExtension else {
+            let event = plan.event
             add(.error, .required, "G6", "the MessageHeader has no messageEventType extension (new, update or delete); "
                 + "expected \(event.messageEventTypeExtension)", path: header.path + ".extension", at: header.resource)
             return
         }
-        let form = ext.url.components(separatedBy: "/").last ?? ext.url
-        let note = ext.url == event.messageEventTypeExtension ? "" : "; the event's definition names \(event.messageEventTypeExtension), accepted alike"
+        // The URL's last segment (the URL is one of the three known ones).
+        let form = ext.url.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(ext.url[ext.url.utf8.index(after: $0)...]) } ?? ext.url
+        let expectedURL = plan.event.messageEventTypeExtension
+        let note = ext.url == expectedURL ? "" : "; the event's definition names \(expectedURL), accepted alike"
         add(.information, .informational, "G6", "messageEventType extension form: \(form)\(note)", path: ext.path, at: ext.element)
         guard let code = ext.code else {
             add(.error, .required, "G6", "the messageEventType extension has no code (new, update or delete)",
@@ -30,10 +33,11 @@ extension EventCheck {
         }
         if let system = ext.system, !Self.eventTypeSystems.contains(system) {
             add(.warning, .codeInvalid, "G6", "messageEventType system \(system) is none of the three messageEventType "
-                + "code systems (expected \(event.messageEventTypeSystem))", path: ext.codingPath + ".system", at: ext.element)
+                + "code systems (expected \(plan.event.messageEventTypeSystem))", path: ext.codingPath + ".system", at: ext.element)
         }
         eventType = type
-        if !event.allowedMessageEventTypes.contains(type) {
+        if !plan.event.allowedMessageEventTypes.contains(type) {
+            let event = plan.event
             let allowed = event.allowedMessageEventTypes.map(\.rawValue).joined(separator: ", ")
             add(.error, .invalid, "G7", "\(event.name) (\(event.eventCode)) messages are never '\(code)'; "
                 + "allowed: \(allowed)", path: ext.codingPath + ".code", at: ext.element)
@@ -41,67 +45,68 @@ extension EventCheck {
     }
 
     /// G3/G4 and G12: the elements the header styles require, the responsible organisation and the focus.
-    mutating func checkHeader(_ header: EventMessage.Entry, _ event: EventDefinition) {
-        let rule = headerRule(event)
+    mutating func checkHeader(_ header: EventMessage.Entry, _ plan: EventPlan) {
+        let rule = plan.headerRule
         let h = header.resource
-        let style = rule == "G3" ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
-        if h.child("id")?.value?.isEmpty ?? true {
+        let style = plan.headerStyle
+        if h.valueOfChild("id")?.isEmpty ?? true {
             add(.error, .required, rule, "\(style) needs an id (a UUID unique to the message)", path: header.path + ".id", at: h)
         }
-        if rule == "G4", h.child("timestamp") == nil {
+        if rule == "G4", !h.hasChild("timestamp") {
             add(.error, .required, rule, "\(style) needs a timestamp", path: header.path + ".timestamp", at: h)
         }
-        let source = h.child("source")
-        if rule == "G3", source?.child("contact") == nil {
+        let source = h.firstChild("source")
+        if rule == "G3", source?.hasChild("contact") != true {
             add(.error, .required, rule, "\(style) needs source.contact (phone or email for problems with the message)",
                 path: header.path + ".source.contact", at: source ?? h)
         }
-        if rule == "G4", source?.child("endpoint") == nil {
+        if rule == "G4", source?.hasChild("endpoint") != true {
             add(.error, .required, rule, "\(style) needs source.endpoint", path: header.path + ".source.endpoint", at: source ?? h)
         }
         checkResponsible(header, rule: rule, style: style)
-        checkFocus(header, event, rule: rule, style: style)
+        checkFocus(header, plan, rule: rule, style: style)
     }
 
     mutating func checkResponsible(_ header: EventMessage.Entry, rule: String, style: String) {
-        let path = header.path + ".responsible"
-        guard let responsible = header.resource.child("responsible") else {
+        guard let responsible = header.resource.firstChild("responsible") else {
             add(.error, .required, rule, "\(style) needs responsible: the organisation responsible for the event",
-                path: path, at: header.resource)
+                path: header.path + ".responsible", at: header.resource)
             return
         }
-        let reference = responsible.child("reference")?.value
+        let reference = responsible.valueOfChild("reference")
         guard let target = message.resolve(reference) else {
             // Spine's own messages name the organisation in the directory: a real sender's form.
             if let reference, reference.contains("://"), reference.contains("/Organization/") { return }
             add(.error, .required, rule, "MessageHeader.responsible must reference the responsible Organization in the message"
-                + (reference.map { " ('\($0)' is not an entry)" } ?? ""), path: path + ".reference", at: responsible)
+                + (reference.map { " ('\($0)' is not an entry)" } ?? ""), path: header.path + ".responsible.reference", at: responsible)
             return
         }
         if target.type != "Organization" {
             add(.error, .invalid, "G12", "MessageHeader.responsible points to a \(target.type); it must be the Organization "
-                + "responsible for the event", path: path + ".reference", at: responsible)
+                + "responsible for the event", path: header.path + ".responsible.reference", at: responsible)
         }
     }
 
-    mutating func checkFocus(_ header: EventMessage.Entry, _ event: EventDefinition, rule: String, style: String) {
+    /// The focus: present, an entry (``focus``, resolved once), of the event's focus type and profile.
+    mutating func checkFocus(_ header: EventMessage.Entry, _ plan: EventPlan, rule: String, style: String) {
         let path = header.path + ".focus"
-        guard let focus = header.resource.child("focus") else {
-            if let expected = event.focus {
+        guard let focusElement = header.resource.firstChild("focus") else {
+            if let expected = plan.focus {
                 add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: path, at: header.resource)
             }
             return
         }
-        let reference = focus.child("reference")?.value
-        guard let target = message.resolve(reference) else {
+        guard let target = focus else {
+            let reference = focusElement.valueOfChild("reference")
             add(.error, .required, rule, "MessageHeader.focus does not point to an entry of the message"
-                + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focus)
+                + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focusElement)
             return
         }
-        guard let expected = event.focus else { return }
+        guard let expected = plan.focus else { return }
         if target.type != expected.type {
+            let event = plan.event
             add(.error, .invalid, rule, "MessageHeader.focus points to a \(target.type) (\(target.path)); the focus of "
-                + "\(event.name) (\(event.eventCode)) is a \(expected.type) (\(expected.name))", path: path + ".reference", at: focus)
+                + "\(event.name) (\(event.eventCode)) is a \(expected.type) (\(expected.name))", path: path + ".reference", at: focusElement)
         } else if !target.profiles.isEmpty, !target.profiles.contains(expected.profile) {
             add(.warning, .invalid, rule, "the focus \(target.type) claims \(target.profiles.joined(separator: ", ")), "
                 + "not the event's profile \(expected.profile)", path: target.path + ".meta.profile", at: target.resource)
@@ -109,23 +114,22 @@ extension EventCheck {
     }
 
     /// G9: meta.lastUpdated for NEMS events, integer versionIds, the SCN of PDS events.
-    mutating func checkVersioning(_ header: EventMessage.Entry, _ event: EventDefinition) {
-        let meta = header.resource.child("meta")
-        if event.family == .nems, !event.isLegacy, meta?.child("lastUpdated") == nil {
+    mutating func checkVersioning(_ header: EventMessage.Entry, _ plan: EventPlan) {
+        let meta = header.resource.firstChild("meta")
+        if plan.needsLastUpdated, meta?.hasChild("lastUpdated") != true {
             // The event page's own rule when it has one, else the generic one.
-            let pageRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }?.id ?? "G9"
-            add(.error, .required, pageRule, "MessageHeader.meta.lastUpdated is required for \(event.name): receivers order "
+            add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(plan.event.name): receivers order "
                 + "messages by it", path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
         }
         for entry in message.entries {
-            guard let version = entry.resource.child("meta")?.child("versionId") else { continue }
+            guard let meta = entry.resource.indexOfChild("meta"),
+                  let version = entry.resource.children[meta].firstChild("versionId") else { continue }
             if let v = version.value, !v.isEmpty, !v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
                 add(.error, .value, "G9", "meta.versionId '\(v)' is not an integer sequence number",
                     path: entry.path + ".meta.versionId", at: version)
             }
         }
-        if event.eventCode.hasPrefix("pds-"), let patient = message.patient,
-           patient.resource.child("meta")?.child("versionId") == nil {
+        if plan.isPDS, let patient, !patient.resource.hasGrandchild("meta", "versionId") {
             // A warning: the NEMS site's own PDS examples omit it.
             add(.warning, .required, "G9", "a PDS event's Patient carries the Spine serial change number in meta.versionId",
                 path: patient.path + ".meta.versionId", at: patient.resource)

@@ -14,7 +14,7 @@ extension EventCheck {
         for (i, ext) in routing.children(named: "extension").enumerated() {
             if let url = ext.url, parts[url] == nil { parts[url] = (ext, path + ".extension[\(i)]") }
         }
-        let patient = message.patient
+        let patient = self.patient
         if let (ext, extPath) = parts["nhsNumber"] {
             let id = ext.child("valueIdentifier")
             let system = id?.child("system")?.value, value = id?.child("value")?.value
@@ -24,7 +24,8 @@ extension EventCheck {
             }
             if let value {
                 checkNHSNumber(value, rule: "G10", path: extPath + ".valueIdentifier.value", at: id?.child("value") ?? ext)
-                if let patient, let patientNumber = message.nhsNumber, patientNumber != value {
+                if let patient, let patientNumber = EventMessage.identifier(of: patient, system: NHSNumber.system)?.value,
+                   patientNumber != value {
                     add(.error, .invalid, "G10", "the routing NHS number \(NHSNumber.masked(value)) differs from the Patient's "
                         + "\(NHSNumber.masked(patientNumber)) (\(patient.path))", path: extPath + ".valueIdentifier.value",
                         at: id?.child("value") ?? ext)
@@ -65,58 +66,100 @@ extension EventCheck {
     }
 
     /// G11: every Patient's NHS number identifiers; G9 does the PDS serial number.
-    mutating func checkPatients(_ event: EventDefinition) {
-        for entry in message.entries where entry.type == "Patient" {
+    mutating func checkPatients(_ plan: EventPlan) {
+        let entries = message.entries
+        for e in entries.indices where entries[e].type == "Patient" {
+            let entry = entries[e]
             var hasNumber = false
-            for (i, id) in entry.resource.children(named: "identifier").enumerated() {
-                let system = id.child("system")?.value ?? ""
-                let path = entry.path + ".identifier[\(i)]"
+            // Paths are built only for findings: most identifiers are fine.
+            let children = entry.resource.children
+            var i = 0
+            for k in children.indices where children[k].name == "identifier" {
+                defer { i += 1 }
+                let system = children[k].valueOfChild("system") ?? ""
                 if system == NHSNumber.system {
                     hasNumber = true
-                    if let value = id.child("value")?.value {
-                        checkNHSNumber(value, rule: "G11", path: path + ".value", at: id.child("value") ?? id)
+                    if let value = children[k].valueOfChild("value") {
+                        checkNHSNumber(value, rule: "G11", path: entry.path + ".identifier[\(i)].value",
+                                       at: children[k].child("value") ?? children[k])
                     }
-                } else if system.lowercased().contains("nhs-number") {
+                } else if Self.mentions(system, "nhs-number") {
                     add(.warning, .value, "G11", "identifier system \(system) looks like an NHS number system; "
-                        + "NHS numbers use \(NHSNumber.system)", path: path + ".system", at: id)
+                        + "NHS numbers use \(NHSNumber.system)", path: entry.path + ".identifier[\(i)].system", at: children[k])
                 }
             }
-            if !hasNumber, entry.path == message.patient?.path, event.subject != nil {
+            if !hasNumber, entry.index == patient?.index, plan.hasSubject {
                 add(.warning, .required, "G11", "the event's Patient carries no NHS number (\(NHSNumber.system))",
                     path: entry.path + ".identifier", at: entry.resource)
             }
         }
     }
 
-    /// G11: ten digits with a valid modulus 11 check digit.
-    mutating func checkNHSNumber(_ value: String, rule: String, path: String, at element: Element) {
+    /// G11: ten digits with a valid modulus 11 check digit. The path and element are worked out
+    /// only for a finding.
+    mutating func checkNHSNumber(_ value: String, rule: String, path: @autoclosure () -> String,
+                                 at element: @autoclosure () -> Element) {
         if value.utf8.count != 10 || !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            add(.error, .value, rule, "'\(value)' is not an NHS number: ten digits expected", path: path, at: element)
+            add(.error, .value, rule, "'\(value)' is not an NHS number: ten digits expected", path: path(), at: element())
         } else if !NHSNumber.isValid(value) {
             let expected = NHSNumber.checkDigit(ofFirstNine: String(value.prefix(9)))
             add(.error, .value, rule, "NHS number \(NHSNumber.masked(value)) fails the modulus 11 check "
                 + (expected.map { "(check digit \($0) expected)" } ?? "(no NHS number starts with these nine digits)"),
-                path: path, at: element)
+                path: path(), at: element())
         }
     }
 
     /// G12: ODS codes in their systems with a plausible format.
     mutating func checkOrganizations() {
-        for entry in message.entries where ["Organization", "Location", "HealthcareService"].contains(entry.type) {
-            for (i, id) in entry.resource.children(named: "identifier").enumerated() {
-                let system = id.child("system")?.value ?? ""
-                let path = entry.path + ".identifier[\(i)]"
-                if ODSCode.systems.contains(system) {
-                    if let value = id.child("value")?.value, !ODSCode.isPlausible(value, system: system) {
+        let entries = message.entries
+        for e in entries.indices {
+            let type = entries[e].type
+            guard type == "Organization" || type == "Location" || type == "HealthcareService" else { continue }
+            let children = entries[e].resource.children
+            var i = 0
+            for k in children.indices where children[k].name == "identifier" {
+                defer { i += 1 }
+                let system = children[k].valueOfChild("system") ?? ""
+                if system == ODSCode.organizationSystem || system == ODSCode.siteSystem {
+                    if let value = children[k].valueOfChild("value"), !ODSCode.isPlausible(value, system: system) {
                         add(.warning, .value, "G12", "'\(value)' does not look like an ODS code of \(system) "
                             + "(upper-case letters and digits, at least one letter, \(system == ODSCode.siteSystem ? "3-9" : "3-6") characters)",
-                            path: path + ".value", at: id.child("value") ?? id)
+                            path: entries[e].path + ".identifier[\(i)].value", at: children[k].child("value") ?? children[k])
                     }
-                } else if system.lowercased().contains("ods-organization-code") || system.lowercased().contains("ods-site-code") {
+                } else if Self.mentions(system, "ods-organization-code") || Self.mentions(system, "ods-site-code") {
                     add(.warning, .value, "G12", "identifier system \(system) is not an ODS system; use "
-                        + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: path + ".system", at: id)
+                        + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: entries[e].path + ".identifier[\(i)].system",
+                        at: children[k])
                 }
             }
         }
+    }
+
+    /// `system.lowercased().contains(word)` for a lower-case ASCII word, without lower-casing the
+    /// systems that cannot hold it. A byte search ignoring ASCII case rules those out first: only
+    /// U+212A (Kelvin sign, to `k`) and U+0130 (to `i` and a combining dot) lower-case to ASCII
+    /// letters, so for a word with no `k` that does not end in `i` a miss is certain.
+    static func mentions(_ system: String, _ word: String) -> Bool {
+        guard !word.utf8.contains(UInt8(ascii: "k")), word.utf8.last != UInt8(ascii: "i") else {
+            return system.lowercased().contains(word)
+        }
+        var system = system, word = word
+        let possible = system.withUTF8 { s in word.withUTF8 { w in containsIgnoringASCIICase(s, w) } }
+        return possible && system.lowercased().contains(word)
+    }
+
+    private static func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) {
+            var k = 0
+            while k < needle.count {
+                var b = haystack[start + k]
+                if b >= 65 && b <= 90 { b += 32 }
+                if b != needle[k] { break }
+                k += 1
+            }
+            if k == needle.count { return true }
+        }
+        return false
     }
 }

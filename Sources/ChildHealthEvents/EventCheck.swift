@@ -5,19 +5,25 @@ import FHIRDefinitions
 struct EventCheck {
     let message: EventMessage
     let catalogue: EventCatalogue
-    /// For the code systems' displays; nil in tests that need none.
-    var pack: DefinitionPack? = nil
+    /// One plan per catalogue event, in the catalogue's order.
+    let plans: [EventPlan]
+    /// Every event as `name (code)`, for the finding on an unknown code.
+    let knownEvents: String
     var issues: [Issue] = []
     /// The event recognised, once `recognise()` ran.
-    var event: EventDefinition?
+    var plan: EventPlan?
     /// new/update/delete, when the extension says so.
     var eventType: MessageEventType?
-    /// The mandatory data items of each event, by ``EventRules/eventKey(_:)``.
-    var dataItems: [String: [DataItemRequirement]] = [:]
+    /// The entry `MessageHeader.focus` points to, resolved once per message.
+    var focus: EventMessage.Entry?
+    /// The patient the event is about (``EventMessage/patient``), resolved once per message.
+    var patient: EventMessage.Entry?
 
-    init(message: EventMessage, catalogue: EventCatalogue) {
+    init(message: EventMessage, catalogue: EventCatalogue, plans: [EventPlan], knownEvents: String) {
         self.message = message
         self.catalogue = catalogue
+        self.plans = plans
+        self.knownEvents = knownEvents
     }
 
     mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ text: String,
@@ -28,55 +34,51 @@ struct EventCheck {
     mutating func run() {
         // Without a MessageHeader there is no event to recognise; layer 4 already reports it.
         guard let header = message.header else { return }
-        guard let event = recognise(header) else { return }
-        self.event = event
-        checkEventType(header, event)
-        checkHeader(header, event)
-        checkVersioning(header, event)
-        if event.routingDemographicsExtension != nil { checkRoutingDemographics(header, event) }
-        checkPatients(event)
+        guard let plan = recognise(header) else { return }
+        self.plan = plan
+        focus = message.focus
+        patient = message.patient(focus: focus)
+        checkEventType(header, plan)
+        checkHeader(header, plan)
+        checkVersioning(header, plan)
+        if plan.hasRoutingDemographics { checkRoutingDemographics(header, plan.event) }
+        checkPatients(plan)
         checkOrganizations()
-        checkResources(event)
-        checkDataItems(dataItems[EventRules.eventKey(event)] ?? [])
+        checkResources(plan)
+        checkDataItems(plan)
     }
 
     /// G5: the event code and system.
-    mutating func recognise(_ header: EventMessage.Entry) -> EventDefinition? {
-        let eventPath = header.path + ".event"
-        guard let eventElement = header.resource.child("event") else {
+    mutating func recognise(_ header: EventMessage.Entry) -> EventPlan? {
+        guard let eventElement = header.resource.firstChild("event") else {
             add(.error, .required, "G5", "MessageHeader.event is missing: the message's event cannot be recognised",
-                path: eventPath, at: header.resource)
+                path: header.path + ".event", at: header.resource)
             return nil
         }
-        let (system, code, display) = message.eventCoding
+        let system = eventElement.valueOfChild("system")
+        let code = eventElement.valueOfChild("code")
         guard let code, !code.isEmpty else {
             add(.error, .required, "G5", "MessageHeader.event has no code: the message's event cannot be recognised",
-                path: eventPath, at: eventElement)
+                path: header.path + ".event", at: eventElement)
             return nil
         }
-        let codeElement = eventElement.child("code")
-        guard let event = catalogue.event(code: code, system: system) else {
-            if let other = catalogue.event(code: code, system: nil) {
-                add(.error, .codeInvalid, "G5", "event code '\(code)' (\(other.name)) belongs to the system "
-                    + "\(other.eventSystem), not \(system ?? "(no system)")", path: eventPath + ".system",
+        guard let index = catalogue.index(code: code, system: system) else {
+            if let other = catalogue.index(code: code, system: nil).map({ plans[$0] }) {
+                add(.error, .codeInvalid, "G5", "event code '\(code)' (\(other.event.name)) belongs to the system "
+                    + "\(other.event.eventSystem), not \(system ?? "(no system)")", path: header.path + ".event.system",
                     at: eventElement.child("system") ?? eventElement)
                 return other
             }
-            let known = catalogue.events.map { "\($0.name) (\($0.eventCode))" }.joined(separator: ", ")
             add(.error, .codeInvalid, "G5", "unknown event code '\(code)' in system \(system ?? "(none)"); "
-                + "known events: \(known)", path: eventPath + ".code", at: codeElement)
+                + "known events: \(knownEvents)", path: header.path + ".event.code", at: eventElement.child("code"))
             return nil
         }
+        let plan = plans[index]
         // The code system's display wins over the event page's wording (GENERIC-RULES.md, contradiction 6).
-        let concepts = (try? pack?.codeSystem(url: event.eventSystem))??.concepts
-        let systemDisplay = concepts?.first { $0.code == event.eventCode }?.display
-        if let expected = systemDisplay ?? event.eventDisplay, let display, display != expected {
+        if let expected = plan.expectedDisplay, let display = eventElement.valueOfChild("display"), display != expected {
             add(.warning, .value, "G5", "event display '\(display)' differs from the code system's '\(expected)' "
-                + "for \(event.eventCode)", path: eventPath + ".display", at: eventElement.child("display"))
+                + "for \(plan.event.eventCode)", path: header.path + ".event.display", at: eventElement.child("display"))
         }
-        return event
+        return plan
     }
-
-    /// The rule id of the header requirements: G3 for NEMS headers, G4 for DCH and EMS ones.
-    func headerRule(_ event: EventDefinition) -> String { event.family == .nems && !event.isLegacy ? "G3" : "G4" }
 }

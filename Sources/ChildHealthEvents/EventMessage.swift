@@ -8,14 +8,33 @@ public struct EventMessage {
     public struct Entry {
         /// The resource element.
         public let resource: Element
-        /// `Bundle.entry[3].resource`.
-        public let path: String
+        /// The entry's position among the Bundle's entries: `Bundle.entry[index]`.
+        public let index: Int
         /// The entry's fullUrl.
         public let fullUrl: String?
         /// The resource type.
-        public var type: String { resource.resourceType ?? resource.name }
+        public let type: String
         /// The profiles the resource claims in `meta.profile`.
-        public var profiles: [String] { resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? [] }
+        public let profiles: [String]
+
+        init(resource: Element, index: Int, fullUrl: String?) {
+            self.resource = resource
+            self.index = index
+            self.fullUrl = fullUrl
+            type = resource.resourceType ?? resource.name
+            var profiles: [String] = []
+            if let meta = resource.indexOfChild("meta") {
+                resource.children[meta].children.withUnsafeBufferPointer { children in
+                    for k in 0..<children.count where children[k].name == "profile" {
+                        if let value = children[k].value { profiles.append(value) }
+                    }
+                }
+            }
+            self.profiles = profiles
+        }
+
+        /// `Bundle.entry[3].resource`: built when asked for, since most checks report nothing.
+        public var path: String { "Bundle.entry[\(index)].resource" }
     }
 
     /// The message-event-type extension found on the MessageHeader.
@@ -54,32 +73,40 @@ public struct EventMessage {
 
     /// Reads a Bundle; nil unless it is a Bundle of type `message`.
     public init?(_ root: Element) {
-        guard root.resourceType == "Bundle", root.child("type")?.value == "message" else { return nil }
+        guard root.resourceType == "Bundle", root.valueOfChild("type") == "message" else { return nil }
         self.root = root
         var entries: [Entry] = []
-        for (i, entry) in root.children(named: "entry").enumerated() {
-            guard let resource = entry.child("resource"), resource.isResource else { continue }
-            entries.append(Entry(resource: resource, path: "Bundle.entry[\(i)].resource", fullUrl: entry.child("fullUrl")?.value))
+        var i = 0
+        root.children.withUnsafeBufferPointer { children in
+            for k in 0..<children.count where children[k].name == "entry" {
+                defer { i += 1 }
+                guard let resource = children[k].firstChild("resource"), resource.isResource else { continue }
+                entries.append(Entry(resource: resource, index: i, fullUrl: children[k].valueOfChild("fullUrl")))
+            }
         }
         self.entries = entries
-        header = entries.first { $0.type == "MessageHeader" }
+        header = entries.firstIndex { $0.type == "MessageHeader" }.map { entries[$0] }
     }
 
     /// `MessageHeader.event`: system, code and display as written.
     public var eventCoding: (system: String?, code: String?, display: String?) {
-        let event = header?.resource.child("event")
-        return (event?.child("system")?.value, event?.child("code")?.value, event?.child("display")?.value)
+        let event = header?.resource.firstChild("event")
+        return (event?.valueOfChild("system"), event?.valueOfChild("code"), event?.valueOfChild("display"))
     }
 
     /// The message-event-type extension (the first one with a known URL).
     public var eventTypeExtension: EventTypeExtension? {
         guard let header else { return nil }
-        for (i, ext) in header.resource.children(named: "extension").enumerated() {
-            guard let url = ext.url, Self.eventTypeExtensionURLs.contains(url) else { continue }
+        let children = header.resource.children
+        var i = 0
+        for k in children.indices where children[k].name == "extension" {
+            defer { i += 1 }
+            guard let url = children[k].url, Self.eventTypeExtensionURLs.contains(url) else { continue }
+            let ext = children[k]
             let path = header.path + ".extension[\(i)]"
-            let coding = ext.child("valueCodeableConcept")?.children(named: "coding").first
-            return EventTypeExtension(element: ext, path: path, url: url, code: coding?.child("code")?.value,
-                                      system: coding?.child("system")?.value,
+            let coding = ext.firstChild("valueCodeableConcept")?.firstChild("coding")
+            return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild("code"),
+                                      system: coding?.valueOfChild("system"),
                                       codingPath: path + ".valueCodeableConcept.coding[0]")
         }
         return nil
@@ -97,26 +124,29 @@ public struct EventMessage {
     /// The entry a reference names: by fullUrl, or `Type/id` by type and id.
     public func resolve(_ reference: String?) -> Entry? {
         guard let reference, !reference.isEmpty else { return nil }
-        if let hit = entries.first(where: { $0.fullUrl == reference }) { return hit }
+        if let hit = entries.firstIndex(where: { $0.fullUrl == reference }) { return entries[hit] }
         let parts = reference.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         let type = String(parts[parts.count - 2]), id = String(parts[parts.count - 1])
-        return entries.first { $0.type == type && $0.resource.child("id")?.value == id }
+        return entries.firstIndex { $0.type == type && $0.resource.valueOfChild("id") == id }.map { entries[$0] }
     }
 
     /// The resource `MessageHeader.focus` points to.
-    public var focus: Entry? { resolve(header?.resource.child("focus")?.child("reference")?.value) }
+    public var focus: Entry? { resolve(header?.resource.firstChild("focus")?.valueOfChild("reference")) }
 
     /// The patient the event is about: the Patient the focus names as `subject` or `patient` (or the
     /// focus itself), else the first Patient entry.
-    public var patient: Entry? {
+    public var patient: Entry? { patient(focus: focus) }
+
+    /// ``patient`` when the focus is already resolved.
+    func patient(focus: Entry?) -> Entry? {
         if let focus {
             if focus.type == "Patient" { return focus }
             for name in ["subject", "patient"] {
-                if let p = resolve(focus.resource.child(name)?.child("reference")?.value), p.type == "Patient" { return p }
+                if let p = resolve(focus.resource.firstChild(name)?.valueOfChild("reference")), p.type == "Patient" { return p }
             }
         }
-        return entries.first { $0.type == "Patient" }
+        return entries.firstIndex { $0.type == "Patient" }.map { entries[$0] }
     }
 
     /// The first identifier of a resource in a system, with its path.

@@ -15,33 +15,38 @@ public struct EventRules: MessageRuleSet {
     public let catalogue: EventCatalogue
     /// Definitions, used to name the elements of paths (which elements repeat).
     public let pack: DefinitionPack
-    /// The mandatory data items the definitions resolve, per event (classified once, here).
-    let dataItems: [String: [DataItemRequirement]]
+    /// What the checks need of each event, worked out once here, in the catalogue's order.
+    let plans: [EventPlan]
+    /// Every event as `name (code)`, for the finding on an unknown event code.
+    let knownEvents: String
 
-    /// Event rules over a catalogue and a definition pack.
+    /// Event rules over a catalogue and a definition pack. Works out what each event's checks need
+    /// now, but for its mandatory data items, resolved on the event's first message.
     public init(catalogue: EventCatalogue, pack: DefinitionPack) {
         self.catalogue = catalogue
         self.pack = pack
         let classifier = EventRuleClassifier(pack: pack)
-        var items: [String: [DataItemRequirement]] = [:]
-        for event in catalogue.events {
-            items[Self.eventKey(event)] = classifier.classify(event).compactMap {
-                if case .mandatoryItem(let requirement) = $0.treatment { return requirement }
-                return nil
+        knownEvents = catalogue.events.map { "\($0.name) (\($0.eventCode))" }.joined(separator: ", ")
+        var concepts: [String: [CodeRecord]] = [:]
+        plans = catalogue.events.map { event in
+            // The code system's display wins over the event page's wording (GENERIC-RULES.md, contradiction 6).
+            if concepts[event.eventSystem] == nil {
+                concepts[event.eventSystem] = (try? pack.codeSystem(url: event.eventSystem))??.concepts ?? []
+            }
+            let systemDisplay = concepts[event.eventSystem]?.first { $0.code == event.eventCode }?.display
+            return EventPlan(event: event, expectedDisplay: systemDisplay ?? event.eventDisplay) {
+                classifier.classify(event).compactMap { rule -> DataItemRequirement? in
+                    if case .mandatoryItem(let requirement) = rule.treatment { return requirement }
+                    return nil
+                }
             }
         }
-        dataItems = items
     }
-
-    /// An event's key: its code system and code (codes alone may repeat across systems).
-    static func eventKey(_ event: EventDefinition) -> String { event.eventSystem + "|" + event.eventCode }
 
     /// The event rules' issues for one message; nothing for anything but a message Bundle.
     public func check(_ root: Element, syntax: SourceSyntax) -> [Issue] {
         guard let message = EventMessage(root) else { return [] }
-        var check = EventCheck(message: message, catalogue: catalogue)
-        check.pack = pack
-        check.dataItems = dataItems
+        var check = EventCheck(message: message, catalogue: catalogue, plans: plans, knownEvents: knownEvents)
         check.run()
         var issues = check.issues
         issues += DateTimeZoneRule(pack: pack).check(root)

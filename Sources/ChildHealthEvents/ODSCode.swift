@@ -19,10 +19,11 @@ public enum ODSCode {
         case nil: range = 3...9
         default: return false
         }
-        let bytes = Array(code.utf8)
-        guard range.contains(bytes.count) else { return false }
-        let isUpper = { (b: UInt8) in b >= 65 && b <= 90 }
-        let isDigit = { (b: UInt8) in b >= 48 && b <= 57 }
-        return bytes.allSatisfy { isUpper($0) || isDigit($0) } && bytes.contains(where: isUpper)
+        guard range.contains(code.utf8.count) else { return false }
+        var hasLetter = false
+        for b in code.utf8 {
+            if b >= 65 && b <= 90 { hasLetter = true } else if !(b >= 48 && b <= 57) { return false }
+        }
+        return hasLetter
     }
 }

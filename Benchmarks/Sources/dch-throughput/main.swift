@@ -83,6 +83,13 @@ try measure("Invariants", inputs: corpus.xml) { _ in
     _ = invariants.validate(trees[nextTree % trees.count])
     nextTree += 1
 }
+// The event rules alone (EventRules.check on parsed trees): what "Layers +events" adds.
+var nextEventTree = 0
+try measure("Event rules", inputs: corpus.xml) { _ in
+    _ = events.check(trees[nextEventTree % trees.count], syntax: .xml)
+    nextEventTree += 1
+}
+
 // Steady-state modes for instruction counts (this VM has no hardware counters; callgrind counts
 // exactly and ignores the other processes on the machine):
 //   valgrind --tool=callgrind --toggle-collect='*steady*' dch-throughput 1 steady     (every layer + events)
