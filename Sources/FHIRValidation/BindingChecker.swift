@@ -98,7 +98,7 @@ public struct BindingChecker: Sendable {
 
     private func checkConcept(_ context: inout BindingContext) {
         let concept = context.element
-        let codings = concept.children.filter { $0.name == "coding" }
+        let codings = concept.children(named: "coding")
         guard let vs = context.valueSet(resolver) else { return }
         var undecided: [Membership.Undecided] = []
         var found = false
@@ -131,7 +131,7 @@ public struct BindingChecker: Sendable {
     }
 
     /// The display of a coding against the code system's, when the pack knows that code.
-    private func checkDisplay(_ coding: Element, system: String?, code: String, suffix: String,
+    private func checkDisplay(_ coding: Element, system: String?, code: String, suffix: @autoclosure () -> String,
                               _ context: inout BindingContext) {
         guard let displayElement = coding.child("display"), let display = displayElement.value, let system,
               let cs = context.valueSet?.codeSystem(system) ?? (try? resolver.codeSystem(url: system)),
@@ -139,7 +139,7 @@ public struct BindingChecker: Sendable {
               display != expected, Self.normalised(display) != Self.normalised(expected) else { return }
         context.report.issues.append(Issue(.warning, .codeInvalid, rule: "terminology.display",
             "display '\(display)' does not match '\(expected)', the display of code '\(code)' in code system \(TerminologyNames.label(of: cs))",
-            path: context.path() + "." + suffix, position: displayElement.position))
+            path: context.path() + "." + suffix(), position: displayElement.position))
     }
 
     /// Lower case, inner runs of whitespace as one space, no edge spaces (edge spaces are
