@@ -146,7 +146,9 @@ struct ProfileRules {
         // Each child's definition by one lookup; then only the definitions that say more than the
         // base visit their occurrences.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count) { owner in
-            for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
+            kids.withUnsafeBufferPointer { kids in
+                for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
+            }
             walk(e, kids, node, profile) { d, k in owner[k] == d }
         }
     }
@@ -503,17 +505,19 @@ extension ProfileRules {
     }
 
     /// The child-index trails of the extensions to check below `e`, in document order.
-    private static func collectExtensions(in e: Element, insideExtension: Bool, trail: inout [Int], into sites: inout [[Int]]) {
-        let kids = e.children
-        for k in kids.indices where !kids[k].isResource {
-            let isExtension = isExtension(kids[k].name)
-            guard isExtension || !kids[k].children.isEmpty else { continue }
-            trail.append(k)
-            if isExtension, let url = kids[k].url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
-                sites.append(trail)
+    private static func collectExtensions(in e: borrowing Element, insideExtension: Bool, trail: inout [Int], into sites: inout [[Int]]) {
+        // Read in place: copying each child out of the array would cost four reference counts.
+        e.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices where !kids[k].isResource {
+                let isExtension = isExtension(kids[k].name)
+                guard isExtension || !kids[k].children.isEmpty else { continue }
+                trail.append(k)
+                if isExtension, let url = kids[k].url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
+                    sites.append(trail)
+                }
+                collectExtensions(in: kids[k], insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
+                trail.removeLast()
             }
-            collectExtensions(in: kids[k], insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
-            trail.removeLast()
         }
     }
 
