@@ -28,8 +28,10 @@ struct BundleRules {
         let element: Element
         let fullUrl: Element?
         let resource: Element?
-        /// `Bundle.entry[2]` (below the path of its Bundle).
-        let path: String
+        /// The path of its Bundle.
+        let bundlePath: String
+        /// `Bundle.entry[2]`: rendered only for an issue.
+        var path: String { "\(bundlePath).entry[\(index)]" }
     }
 
     /// Checks a `Bundle` at `path` (anything else is left alone). A Bundle inside an entry is checked
@@ -39,7 +41,7 @@ struct BundleRules {
         let type = bundle.child("type")?.value
         let entries = bundle.children(named: "entry").enumerated().map { i, e in
             Entry(index: i, element: e, fullUrl: e.child("fullUrl"),
-                  resource: e.child("resource").flatMap { $0.isResource ? $0 : nil }, path: "\(path).entry[\(i)]")
+                  resource: e.child("resource").flatMap { $0.isResource ? $0 : nil }, bundlePath: path)
         }
         for entry in entries {
             if entry.element.child("resource") == nil && entry.element.child("request") == nil
@@ -79,18 +81,18 @@ struct BundleRules {
 
     private mutating func checkFullUrl(_ entry: Entry) {
         guard let element = entry.fullUrl, let url = element.value else { return }
-        let path = entry.path + ".fullUrl"
         let versioned = url.containsBytes("/_history/")
         if versioned {
             add(.error, .invariant, "bundle.fullurl-history",
-                "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)", element, path)
+                "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)",
+                element, entry.path + ".fullUrl")
         }
         guard let resource = entry.resource, let id = resource.child("id")?.value else { return }
         if url.hasPrefix("urn:uuid:") {
-            let uuid = String(url.dropFirst("urn:uuid:".count))
-            if uuid.lowercased() != id.lowercased() {
+            if !Self.sameLowercased(url.utf8.dropFirst("urn:uuid:".utf8.count), id) {
                 add(.warning, .invariant, "bundle.fullurl-id",
-                    "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)", element, path)
+                    "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)",
+                    element, entry.path + ".fullUrl")
             }
         } else if url.hasPrefix("http://") || url.hasPrefix("https://"), !versioned {
             let segments = url.split(separator: "/", omittingEmptySubsequences: false)
@@ -99,9 +101,19 @@ struct BundleRules {
             // Only a RESTful URL ([base]/Type/id) names an id; other absolute URLs say nothing about it.
             if typeSegment == resource.resourceType, last != id {
                 add(.error, .invariant, "bundle.fullurl-id",
-                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, path)
+                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path + ".fullUrl")
             }
         }
+    }
+
+    /// `String(uuid).lowercased() == id.lowercased()`, without building either string when both
+    /// are ASCII (a UUID always is).
+    static func sameLowercased(_ uuid: Substring.UTF8View, _ id: String) -> Bool {
+        guard uuid.allSatisfy({ $0 < 0x80 }), id.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return String(Substring(uuid)).lowercased() == id.lowercased()
+        }
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        return uuid.count == id.utf8.count && zip(uuid, id.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     private mutating func checkDuplicates(_ entries: [Entry]) {
@@ -128,65 +140,120 @@ struct BundleRules {
 
     // MARK: references
 
-    /// A `reference` value found in a resource, with where it is and the container it belongs to.
-    private struct Found {
-        let value: String
-        let element: Element
-        let path: String
-        let containedIDs: Set<String>
+    /// What references of one Bundle resolve against, and where the walk stands.
+    private struct ReferenceTargets {
+        var fullUrls = Set<String>()
+        var typeAndID = Set<String>()
+        /// `Type/id` at the end of each absolute fullUrl: what a relative reference can name.
+        var fullUrlEnds = Set<Substring>()
+        /// Absolute URLs outside the Bundle already reported (each once).
+        var external = Set<String>()
+        /// The entry being walked and the ids of its contained resources (gathered at the first
+        /// `#id` reference: most entries have none).
+        var entry: Entry?
+        var containedIDs: Set<String>?
+        /// Child indices from the entry's resource down to the element being walked: the path is
+        /// rendered from them only for a reference that is reported.
+        var trail: [Int] = []
     }
 
     private mutating func checkReferences(_ entries: [Entry]) {
-        var fullUrls = Set<String>()
-        var typeAndID = Set<String>()
-        // `Type/id` at the end of each absolute fullUrl: what a relative reference can name.
-        var fullUrlEnds = Set<Substring>()
+        var targets = ReferenceTargets()
         for entry in entries {
             if let url = entry.fullUrl?.value {
-                fullUrls.insert(url)
-                if let last = url.lastIndex(of: "/"), let type = url[..<last].lastIndex(of: "/") {
-                    fullUrlEnds.insert(url[url.index(after: type)...])
+                targets.fullUrls.insert(url)
+                let slash = UInt8(ascii: "/")
+                if let last = url.utf8.lastIndex(of: slash), let type = url.utf8[..<last].lastIndex(of: slash) {
+                    targets.fullUrlEnds.insert(url[url.utf8.index(after: type)...])
                 }
             }
             if let r = entry.resource, let type = r.resourceType, let id = r.child("id")?.value {
-                typeAndID.insert(type + "/" + id)
+                targets.typeAndID.insert(type + "/" + id)
             }
         }
-        var found: [Found] = []
+        targets.trail.reserveCapacity(32)
         for entry in entries {
             guard let resource = entry.resource, resource.resourceType != "Bundle" else { continue }
-            let contained = Set(resource.children(named: "contained").compactMap { $0.child("id")?.value })
-            var path = PathStack()
-            path.push(entry.path + ".resource")
-            collect(resource, node: resourceNode(resource), path: &path, contained: contained, into: &found)
+            targets.entry = entry
+            targets.containedIDs = nil
+            checkReferences(below: resource, &targets)
         }
-        var external = Set<String>()
-        for ref in found {
-            let v = ref.value
-            if v.hasPrefix("#") {
-                if v != "#" && !ref.containedIDs.contains(String(v.dropFirst())) {
-                    add(.error, .structure, "bundle.contained-unresolved",
-                        "reference '\(v)' matches no contained resource of its container (ref-1)", ref.element, ref.path)
-                }
-            } else if v.hasPrefix("urn:uuid:") || v.hasPrefix("urn:oid:") {
-                if !fullUrls.contains(v) {
-                    add(.error, .structure, "bundle.reference-unresolved",
-                        "reference '\(v)' matches no entry's fullUrl", ref.element, ref.path)
-                }
-            } else if v.hasPrefix("http://") || v.hasPrefix("https://") {
-                if !fullUrls.contains(v) && external.insert(v).inserted {
-                    add(.information, .informational, "bundle.reference-external",
-                        "reference '\(v)' points outside the Bundle (not checked)", ref.element, ref.path)
-                }
-            } else if let relative = Self.relative(v) {
-                let resolved = typeAndID.contains(relative) || fullUrlEnds.contains(Substring(relative))
-                if !resolved {
-                    add(.error, .structure, "bundle.reference-unresolved",
-                        "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
-                        ref.element, ref.path)
-                }
+    }
+
+    /// Checks every `reference` value below `e` as it is met (document order, so the first of
+    /// repeated external URLs is the one reported). Definitions are not consulted here: they only
+    /// shape the path, which ``referencePath(_:)`` renders for a reported reference.
+    private mutating func checkReferences(below e: Element, _ targets: inout ReferenceTargets) {
+        let kids = e.children
+        for k in kids.indices {
+            targets.trail.append(k)
+            let name = kids[k].name
+            if name.utf8.count == 9 && name == "reference", e.value == nil, let v = kids[k].value,
+               kids[k].children.allSatisfy({ $0.name == "extension" }) {
+                checkReference(v, kids[k], &targets)
+            }
+            if kids[k].isResource {
+                // A Bundle is its own context (checked on its own when it is an entry); a contained
+                // resource's `#id` references point into the same container.
+                if kids[k].resourceType != "Bundle" { checkReferences(below: kids[k], &targets) }
+            } else if !kids[k].children.isEmpty {
+                checkReferences(below: kids[k], &targets)
+            }
+            targets.trail.removeLast()
+        }
+    }
+
+    private mutating func checkReference(_ v: String, _ element: Element, _ targets: inout ReferenceTargets) {
+        if v.hasPrefix("#") {
+            if v == "#" { return }
+            if targets.containedIDs == nil {
+                let contained = targets.entry!.resource!.children(named: "contained")
+                targets.containedIDs = Set(contained.compactMap { $0.child("id")?.value })
+            }
+            if !targets.containedIDs!.contains(String(v.dropFirst())) {
+                add(.error, .structure, "bundle.contained-unresolved",
+                    "reference '\(v)' matches no contained resource of its container (ref-1)", element, referencePath(targets))
+            }
+        } else if v.hasPrefix("urn:uuid:") || v.hasPrefix("urn:oid:") {
+            if !targets.fullUrls.contains(v) {
+                add(.error, .structure, "bundle.reference-unresolved",
+                    "reference '\(v)' matches no entry's fullUrl", element, referencePath(targets))
+            }
+        } else if v.hasPrefix("http://") || v.hasPrefix("https://") {
+            if !targets.fullUrls.contains(v) && targets.external.insert(v).inserted {
+                add(.information, .informational, "bundle.reference-external",
+                    "reference '\(v)' points outside the Bundle (not checked)", element, referencePath(targets))
+            }
+        } else if let relative = Self.relative(v) {
+            let resolved = targets.typeAndID.contains(relative) || targets.fullUrlEnds.contains(Substring(relative))
+            if !resolved {
+                add(.error, .structure, "bundle.reference-unresolved",
+                    "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
+                    element, referencePath(targets))
             }
         }
+    }
+
+    /// The FHIRPath path of the element at `targets.trail`, with steps from the definitions: an
+    /// element is indexed when it repeats; an unknown one when its name occurs more than once.
+    private func referencePath(_ targets: ReferenceTargets) -> String {
+        let entry = targets.entry!
+        var e = entry.resource!
+        var node = resourceNode(e)
+        var path = PathStack()
+        path.push(entry.path + ".resource")
+        for k in targets.trail {
+            let kids = e.children
+            let c = kids[k]
+            let def = node?.children[c.name]
+            let repeats = def?.info.repeats ?? (kids.lazy.filter { $0.name == c.name }.count > 1)
+            // Its index among same-named siblings (as ``SiblingIndex`` counts it).
+            let runIndex = kids[..<k].lazy.filter { $0.name == c.name }.count
+            path.push(c.name, index: repeats ? runIndex : -1)
+            node = c.isResource ? resourceNode(c) : def?.node
+            e = c
+        }
+        return path.text()
     }
 
     /// `Type/id` of a relative reference (`Patient/123`, `Patient/123/_history/2`), else nil.
@@ -206,34 +273,5 @@ struct BundleRules {
     private func resourceNode(_ resource: Element) -> NodeDef? {
         guard let type = resource.resourceType, case let .found(node)? = try? cache.resource(named: type) else { return nil }
         return node
-    }
-
-    /// Collects `reference` values below `e`, with FHIRPath paths from the definitions (an element
-    /// is indexed when it repeats; an unknown one when its name occurs more than once). The path is
-    /// a stack, rendered only for the references found.
-    private func collect(_ e: Element, node: NodeDef?, path: inout PathStack, contained: Set<String>,
-                         into found: inout [Found]) {
-        let kids = e.children
-        var siblings = SiblingIndex()
-        for k in kids.indices {
-            let c = kids[k]
-            let runIndex = siblings.next(k, in: kids)
-            let def = node?.children[c.name]
-            let repeats: Bool
-            if let def { repeats = def.info.repeats } else { repeats = kids.lazy.filter { $0.name == c.name }.count > 1 }
-            path.push(c.name, index: repeats ? runIndex : -1)
-            if c.name == "reference", let v = c.value, e.value == nil, c.children.allSatisfy({ $0.name == "extension" }) {
-                found.append(Found(value: v, element: c, path: path.text(), containedIDs: contained))
-            }
-            if c.isResource && c.resourceType == "Bundle" {
-                // A Bundle is its own context (checked on its own when it is an entry).
-            } else if c.isResource {
-                // A contained resource's `#id` references point into the same container.
-                collect(c, node: resourceNode(c), path: &path, contained: contained, into: &found)
-            } else if !c.children.isEmpty {
-                collect(c, node: def?.node, path: &path, contained: contained, into: &found)
-            }
-            path.pop()
-        }
     }
 }

@@ -64,7 +64,7 @@ struct StructureWalker {
         let base = counts.count
         counts.append(contentsOf: repeatElement(0, count: node.slotCount))
         var lastOrder = -1
-        var lastName = ""
+        var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
         var siblings = SiblingIndex()
         let children = e.children
         for k in children.indices {
@@ -77,8 +77,8 @@ struct StructureWalker {
                        at: c, path: path.text(appending: repeated ? "\(c.name)[\(runIndex)]" : c.name))
                 continue
             }
-            let index = def.info.repeats ? runIndex : -1
-            if syntax == .json && c.inJSONArray != def.info.repeats && runIndex == 0 {
+            let index = def.repeats ? runIndex : -1
+            if syntax == .json && c.inJSONArray != def.repeats && runIndex == 0 {
                 checkJSONArray(c, def)
             }
             counts[base + def.slot] += 1
@@ -86,13 +86,13 @@ struct StructureWalker {
                 reportMax(c, def, count: counts[base + def.slot], index: index)
             }
             if checkOrder {
-                if def.info.order < lastOrder {
+                if def.order < lastOrder {
                     report(.error, .structure, "struct.order",
-                           "element '\(c.name)' is out of order: the definition puts it before '\(lastName)'",
+                           "element '\(c.name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
                            at: c, path: path.text(appending: step(c.name, index)))
                 } else {
-                    lastOrder = def.info.order
-                    lastName = c.name
+                    lastOrder = def.order
+                    lastOrdered = k
                 }
             }
             path.push(c.name, index: index)
@@ -159,11 +159,11 @@ struct StructureWalker {
     /// at the first item; extensions are left to the JSON reader, which reports them while reading.
     mutating func checkJSONArray(_ c: Element, _ def: ChildDef) {
         if c.name == "extension" || c.name == "modifierExtension" { return }
-        let message = def.info.repeats
+        let message = def.repeats
             ? "'\(c.name)' repeats (base max *): JSON needs an array, even for one item"
             : "'\(c.name)' does not repeat (base max 1): JSON needs a single value, not an array"
         report(.error, .structure, "struct.json-array", message, at: c,
-               path: path.text(appending: step(c.name, def.info.repeats ? 0 : -1)))
+               path: path.text(appending: step(c.name, def.repeats ? 0 : -1)))
     }
 
     /// `Extension.url` is required (1..1) and a uri; it is an attribute, so not in the child tables.
