@@ -22,8 +22,9 @@ struct BundleRules {
         self.cache = cache
     }
 
-    /// One entry as the rules see it.
-    private struct Entry {
+    /// One entry as the rules see it (a class: the checks pass entries around, and a struct of
+    /// three elements would be copied field by field each time).
+    private final class Entry {
         let index: Int
         let element: Element
         let fullUrl: Element?
@@ -32,6 +33,14 @@ struct BundleRules {
         let bundlePath: String
         /// `Bundle.entry[2]`: rendered only for an issue.
         var path: String { "\(bundlePath).entry[\(index)]" }
+
+        init(index: Int, element: Element, fullUrl: Element?, resource: Element?, bundlePath: String) {
+            self.index = index
+            self.element = element
+            self.fullUrl = fullUrl
+            self.resource = resource
+            self.bundlePath = bundlePath
+        }
     }
 
     /// Checks a `Bundle` at `path` (anything else is left alone). A Bundle inside an entry is checked
@@ -51,7 +60,13 @@ struct BundleRules {
             }
             checkFullUrl(entry)
         }
-        checkDuplicates(entries)
+        // The usual case, every fullUrl different, costs this one set (references reuse it).
+        var fullUrls = Set<String>(minimumCapacity: entries.count)
+        var repeated = false
+        for entry in entries {
+            if let url = entry.fullUrl?.value, !fullUrls.insert(url).inserted { repeated = true }
+        }
+        if repeated { checkDuplicates(entries) }
         if type == "message" {
             if let first = entries.first {
                 if first.resource?.resourceType != "MessageHeader" {
@@ -65,7 +80,7 @@ struct BundleRules {
             }
         }
         if type == "message" || type == "document" {
-            checkReferences(entries)
+            checkReferences(entries, fullUrls: fullUrls)
         }
         for entry in entries where entry.resource?.resourceType == "Bundle" {
             check(entry.resource!, path: entry.path + ".resource")
@@ -89,7 +104,7 @@ struct BundleRules {
         }
         guard let resource = entry.resource, let id = resource.child("id")?.value else { return }
         if url.hasPrefix("urn:uuid:") {
-            if !Self.sameLowercased(url.utf8.dropFirst("urn:uuid:".utf8.count), id) {
+            if !Self.sameLowercased(url.dropFirst("urn:uuid:".count), id) {
                 add(.warning, .invariant, "bundle.fullurl-id",
                     "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)",
                     element, entry.path + ".fullUrl")
@@ -108,18 +123,23 @@ struct BundleRules {
 
     /// `String(uuid).lowercased() == id.lowercased()`, without building either string when both
     /// are ASCII (a UUID always is).
-    static func sameLowercased(_ uuid: Substring.UTF8View, _ id: String) -> Bool {
-        guard uuid.allSatisfy({ $0 < 0x80 }), id.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return String(Substring(uuid)).lowercased() == id.lowercased()
+    static func sameLowercased(_ uuid: Substring, _ id: String) -> Bool {
+        var id = id
+        let ascii = uuid.utf8.withContiguousStorageIfAvailable { u in
+            id.withUTF8 { i -> Bool? in
+                guard u.allSatisfy({ $0 < 0x80 }), i.allSatisfy({ $0 < 0x80 }) else { return nil }
+                func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                guard u.count == i.count else { return false }
+                for k in 0..<u.count where lower(u[k]) != lower(i[k]) { return false }
+                return true
+            }
         }
-        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-        return uuid.count == id.utf8.count && zip(uuid, id.utf8).allSatisfy { lower($0) == lower($1) }
+        if let ascii = ascii ?? nil { return ascii }
+        return String(uuid).lowercased() == id.lowercased()
     }
 
+    /// bdl-7, once some fullUrl is known to occur twice.
     private mutating func checkDuplicates(_ entries: [Entry]) {
-        // The usual case, every fullUrl different, costs one set.
-        var distinct = Set<String>()
-        guard entries.contains(where: { $0.fullUrl?.value.map { !distinct.insert($0).inserted } ?? false }) else { return }
         func versionOf(_ entry: Entry) -> String? { entry.resource?.child("meta")?.child("versionId")?.value }
         var seen: [String: [Entry]] = [:]
         for entry in entries {
@@ -142,10 +162,12 @@ struct BundleRules {
 
     /// What references of one Bundle resolve against, and where the walk stands.
     private struct ReferenceTargets {
-        var fullUrls = Set<String>()
-        var typeAndID = Set<String>()
-        /// `Type/id` at the end of each absolute fullUrl: what a relative reference can name.
-        var fullUrlEnds = Set<Substring>()
+        let entries: [Entry]
+        let fullUrls: Set<String>
+        /// What a relative reference can name (`Type/id`): the entries' types and ids, and the
+        /// end of each absolute fullUrl. Gathered at the first relative reference (most messages
+        /// use `urn:uuid:` ones only).
+        var relativeTargets: (typeAndID: Set<String>, fullUrlEnds: Set<Substring>)?
         /// Absolute URLs outside the Bundle already reported (each once).
         var external = Set<String>()
         /// The entry being walked and the ids of its contained resources (gathered at the first
@@ -155,51 +177,67 @@ struct BundleRules {
         /// Child indices from the entry's resource down to the element being walked: the path is
         /// rendered from them only for a reference that is reported.
         var trail: [Int] = []
+
+        init(entries: [Entry], fullUrls: Set<String>) {
+            self.entries = entries
+            self.fullUrls = fullUrls
+            trail.reserveCapacity(32)
+        }
+
+        mutating func resolvesRelative(_ relative: String) -> Bool {
+            if relativeTargets == nil {
+                var typeAndID = Set<String>()
+                var fullUrlEnds = Set<Substring>()
+                for entry in entries {
+                    if let url = entry.fullUrl?.value {
+                        let slash = UInt8(ascii: "/")
+                        if let last = url.utf8.lastIndex(of: slash), let type = url.utf8[..<last].lastIndex(of: slash) {
+                            fullUrlEnds.insert(url[url.utf8.index(after: type)...])
+                        }
+                    }
+                    if let r = entry.resource, let type = r.resourceType, let id = r.child("id")?.value {
+                        typeAndID.insert(type + "/" + id)
+                    }
+                }
+                relativeTargets = (typeAndID, fullUrlEnds)
+            }
+            return relativeTargets!.typeAndID.contains(relative) || relativeTargets!.fullUrlEnds.contains(Substring(relative))
+        }
     }
 
-    private mutating func checkReferences(_ entries: [Entry]) {
-        var targets = ReferenceTargets()
-        for entry in entries {
-            if let url = entry.fullUrl?.value {
-                targets.fullUrls.insert(url)
-                let slash = UInt8(ascii: "/")
-                if let last = url.utf8.lastIndex(of: slash), let type = url.utf8[..<last].lastIndex(of: slash) {
-                    targets.fullUrlEnds.insert(url[url.utf8.index(after: type)...])
-                }
-            }
-            if let r = entry.resource, let type = r.resourceType, let id = r.child("id")?.value {
-                targets.typeAndID.insert(type + "/" + id)
-            }
-        }
-        targets.trail.reserveCapacity(32)
+    private mutating func checkReferences(_ entries: [Entry], fullUrls: Set<String>) {
+        var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls)
         for entry in entries {
             guard let resource = entry.resource, resource.resourceType != "Bundle" else { continue }
             targets.entry = entry
             targets.containedIDs = nil
-            checkReferences(below: resource, &targets)
+            withUnsafePointer(to: resource) { checkReferences(below: $0, &targets) }
         }
     }
 
     /// Checks every `reference` value below `e` as it is met (document order, so the first of
     /// repeated external URLs is the one reported). Definitions are not consulted here: they only
-    /// shape the path, which ``referencePath(_:)`` renders for a reported reference.
-    private mutating func checkReferences(below e: Element, _ targets: inout ReferenceTargets) {
-        let kids = e.children
-        for k in kids.indices {
-            targets.trail.append(k)
-            let name = kids[k].name
-            if name.utf8.count == 9 && name == "reference", e.value == nil, let v = kids[k].value,
-               kids[k].children.allSatisfy({ $0.name == "extension" }) {
-                checkReference(v, kids[k], &targets)
+    /// shape the path, which ``referencePath(_:)`` renders for a reported reference. Elements are
+    /// read in place (through pointers into their parent's children), never copied.
+    private mutating func checkReferences(below e: UnsafePointer<Element>, _ targets: inout ReferenceTargets) {
+        let parentHasValue = e.pointee.value != nil
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices {
+                let c = kids.baseAddress! + k
+                targets.trail.append(k)
+                if !parentHasValue, c.pointee.name.utf8.count == 9, c.pointee.name == "reference",
+                   let v = c.pointee.value, c.pointee.children.allSatisfy({ $0.name == "extension" }) {
+                    checkReference(v, c.pointee, &targets)
+                }
+                if c.pointee.isResource {
+                    // A Bundle is its own context (checked on its own when it is an entry); a contained
+                    // resource's `#id` references point into the same container.
+                    if c.pointee.resourceType != "Bundle" { checkReferences(below: c, &targets) }
+                } else if !c.pointee.children.isEmpty {
+                    checkReferences(below: c, &targets)
+                }
+                targets.trail.removeLast()
             }
-            if kids[k].isResource {
-                // A Bundle is its own context (checked on its own when it is an entry); a contained
-                // resource's `#id` references point into the same container.
-                if kids[k].resourceType != "Bundle" { checkReferences(below: kids[k], &targets) }
-            } else if !kids[k].children.isEmpty {
-                checkReferences(below: kids[k], &targets)
-            }
-            targets.trail.removeLast()
         }
     }
 
@@ -225,8 +263,7 @@ struct BundleRules {
                     "reference '\(v)' points outside the Bundle (not checked)", element, referencePath(targets))
             }
         } else if let relative = Self.relative(v) {
-            let resolved = targets.typeAndID.contains(relative) || targets.fullUrlEnds.contains(Substring(relative))
-            if !resolved {
+            if !targets.resolvesRelative(relative) {
                 add(.error, .structure, "bundle.reference-unresolved",
                     "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
                     element, referencePath(targets))

@@ -8,6 +8,11 @@ struct SiblingIndex {
 
     /// The index of `children[k]`; call it for k = 0, 1, 2… in order.
     mutating func next(_ k: Int, in children: [Element]) -> Int {
+        children.withUnsafeBufferPointer { next(k, in: $0) }
+    }
+
+    /// As above, over children read in place.
+    mutating func next(_ k: Int, in children: UnsafeBufferPointer<Element>) -> Int {
         let name = children[k].name
         if k > 0 && children[k - 1].name == name {
             run += 1
