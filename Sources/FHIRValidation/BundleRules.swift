@@ -28,18 +28,30 @@ struct BundleRules {
         let index: Int
         let element: Element
         let fullUrl: Element?
+        /// The fullUrl's value.
+        let url: String?
+        /// Its resource (nil when `resource` holds none) and the resource's `id`.
         let resource: Element?
+        let resourceID: String?
+        /// True when it has a resource, a request or a response (bdl-5).
+        let hasContent: Bool
         /// The path of its Bundle.
         let bundlePath: String
         /// `Bundle.entry[2]`: rendered only for an issue.
         var path: String { "\(bundlePath).entry[\(index)]" }
 
-        init(index: Int, element: Element, fullUrl: Element?, resource: Element?, bundlePath: String) {
+        /// Reads an entry's children once (the first of each name counts).
+        init(index: Int, element: Element, bundlePath: String) {
             self.index = index
             self.element = element
-            self.fullUrl = fullUrl
-            self.resource = resource
             self.bundlePath = bundlePath
+            let kids = element.children
+            fullUrl = kids.firstIndex { $0.name == "fullUrl" }.map { kids[$0] }
+            url = fullUrl?.value
+            let r = kids.firstIndex { $0.name == "resource" }
+            resource = r.flatMap { kids[$0].isResource ? kids[$0] : nil }
+            resourceID = resource.flatMap { r in r.children.firstIndex { $0.name == "id" }.flatMap { r.children[$0].value } }
+            hasContent = r != nil || kids.contains { $0.name == "request" || $0.name == "response" }
         }
     }
 
@@ -49,12 +61,10 @@ struct BundleRules {
         guard bundle.resourceType == "Bundle" else { return }
         let type = bundle.child("type")?.value
         let entries = bundle.children(named: "entry").enumerated().map { i, e in
-            Entry(index: i, element: e, fullUrl: e.child("fullUrl"),
-                  resource: e.child("resource").flatMap { $0.isResource ? $0 : nil }, bundlePath: path)
+            Entry(index: i, element: e, bundlePath: path)
         }
         for entry in entries {
-            if entry.element.child("resource") == nil && entry.element.child("request") == nil
-                && entry.element.child("response") == nil {
+            if !entry.hasContent {
                 add(.error, .invariant, "bundle.entry-empty",
                     "the entry has neither a resource, a request nor a response (bdl-5)", entry.element, entry.path)
             }
@@ -64,7 +74,7 @@ struct BundleRules {
         var fullUrls = Set<String>(minimumCapacity: entries.count)
         var repeated = false
         for entry in entries {
-            if let url = entry.fullUrl?.value, !fullUrls.insert(url).inserted { repeated = true }
+            if let url = entry.url, !fullUrls.insert(url).inserted { repeated = true }
         }
         if repeated { checkDuplicates(entries) }
         if type == "message" {
@@ -102,9 +112,9 @@ struct BundleRules {
                 "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)",
                 element, entry.path + ".fullUrl")
         }
-        guard let resource = entry.resource, let id = resource.child("id")?.value else { return }
+        guard let resource = entry.resource, let id = entry.resourceID else { return }
         if url.hasPrefix("urn:uuid:") {
-            if !Self.sameLowercased(url.dropFirst("urn:uuid:".count), id) {
+            if !Self.sameUUID(url, id) {
                 add(.warning, .invariant, "bundle.fullurl-id",
                     "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)",
                     element, entry.path + ".fullUrl")
@@ -121,21 +131,27 @@ struct BundleRules {
         }
     }
 
-    /// `String(uuid).lowercased() == id.lowercased()`, without building either string when both
-    /// are ASCII (a UUID always is).
-    static func sameLowercased(_ uuid: Substring, _ id: String) -> Bool {
-        var id = id
-        let ascii = uuid.utf8.withContiguousStorageIfAvailable { u in
+    /// Whether a `urn:uuid:` fullUrl names `id`, ignoring case: compares bytes when both are ASCII
+    /// (a UUID always is), else the lowercased strings.
+    static func sameUUID(_ url: String, _ id: String) -> Bool {
+        let prefix = "urn:uuid:".utf8.count   // `url` has this prefix: these bytes are its first characters
+        var url = url, id = id
+        let ascii = url.withUTF8 { u in
             id.withUTF8 { i -> Bool? in
-                guard u.allSatisfy({ $0 < 0x80 }), i.allSatisfy({ $0 < 0x80 }) else { return nil }
-                func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-                guard u.count == i.count else { return false }
-                for k in 0..<u.count where lower(u[k]) != lower(i[k]) { return false }
-                return true
+                guard u.count - prefix == i.count else {
+                    return u.allSatisfy({ $0 < 0x80 }) && i.allSatisfy({ $0 < 0x80 }) ? false : nil
+                }
+                var same = true
+                for k in 0..<i.count {
+                    let a = u[prefix + k], b = i[k]
+                    if a | b >= 0x80 { return nil }
+                    if a != b && (a | 0x20 != b | 0x20 || !(0x61...0x7A).contains(a | 0x20)) { same = false }
+                }
+                return same
             }
         }
-        if let ascii = ascii ?? nil { return ascii }
-        return String(uuid).lowercased() == id.lowercased()
+        if let ascii { return ascii }
+        return String(url.dropFirst("urn:uuid:".count)).lowercased() == id.lowercased()
     }
 
     /// bdl-7, once some fullUrl is known to occur twice.
@@ -189,13 +205,13 @@ struct BundleRules {
                 var typeAndID = Set<String>()
                 var fullUrlEnds = Set<Substring>()
                 for entry in entries {
-                    if let url = entry.fullUrl?.value {
+                    if let url = entry.url {
                         let slash = UInt8(ascii: "/")
                         if let last = url.utf8.lastIndex(of: slash), let type = url.utf8[..<last].lastIndex(of: slash) {
                             fullUrlEnds.insert(url[url.utf8.index(after: type)...])
                         }
                     }
-                    if let r = entry.resource, let type = r.resourceType, let id = r.child("id")?.value {
+                    if let type = entry.resource?.resourceType, let id = entry.resourceID {
                         typeAndID.insert(type + "/" + id)
                     }
                 }

@@ -30,6 +30,10 @@ final class NodeDef: @unchecked Sendable {
         self.isExtension = isExtension
     }
 
+    deinit {
+        children.deallocate()
+    }
+
     /// A child definition that must occur at least `min` times.
     struct Requirement {
         let slot: Int

@@ -16,12 +16,13 @@ extension StructureWalker {
                    at: c.pointee)
             return
         }
-        checkLexical(value, type, element: c, path: nil)
+        checkLexical(value, type, element: c, attribute: nil)
     }
 
-    /// The type's lexical rule, then the whitespace warnings of string types (F12, T5).
+    /// The type's lexical rule, then the whitespace warnings of string types (F12, T5): of the
+    /// element's value, or of its `attribute` (`id`, `url`), whose step the path then ends with.
     mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: UnsafePointer<Element>,
-                               path at: String?) {
+                               attribute: String?) {
         var value = value
         let (failure, edges) = value.withUTF8 { bytes -> (LexicalFailure?, Lexical.Edges) in
             let failure = type.check(utf8: bytes)
@@ -29,7 +30,8 @@ extension StructureWalker {
             return (failure, edges)
         }
         if let failure {
-            report(.error, .value, type.rule, Self.message(value, type, failure), at: c.pointee, path: at)
+            report(.error, .value, type.rule, Self.message(value, type, failure), at: c.pointee,
+                   path: path.text(appending: attribute))
             return
         }
         switch edges {
@@ -37,10 +39,12 @@ extension StructureWalker {
             break
         case .whitespaceOnly:
             report(.warning, .value, "value.whitespace",
-                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c.pointee, path: at)
+                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c.pointee,
+                   path: path.text(appending: attribute))
         case .edgeWhitespace where type == .string:
             report(.warning, .value, "value.whitespace",
-                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c.pointee, path: at)
+                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c.pointee,
+                   path: path.text(appending: attribute))
         case .edgeWhitespace:
             break
         }

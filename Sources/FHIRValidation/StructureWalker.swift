@@ -185,12 +185,12 @@ struct StructureWalker {
 
     /// `Element.id` / `Extension.url` attribute values: not empty, and their type's rule.
     mutating func checkAttribute(_ value: String, _ type: PrimitiveType, name: String, of c: Element) {
-        let at = path.text(appending: name)
         if value.isEmpty {
-            report(.error, .value, "value.empty", "'\(name)' is empty: a value needs at least one character", at: c, path: at)
+            report(.error, .value, "value.empty", "'\(name)' is empty: a value needs at least one character", at: c,
+                   path: path.text(appending: name))
             return
         }
-        withUnsafePointer(to: c) { checkLexical(value, type, element: $0, path: at) }
+        withUnsafePointer(to: c) { checkLexical(value, type, element: $0, attribute: name) }
     }
 
     func step(_ name: String, _ index: Int) -> String {
