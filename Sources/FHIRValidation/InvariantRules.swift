@@ -38,7 +38,8 @@ struct InvariantRules {
         let saved = environment.resource
         if !contained { environment.resource = typed }
         defer { environment.resource = saved }
-        evaluate(site, typed)
+        let decided = withUnsafePointer(to: e) { site.shortcuts.decided(on: $0) }
+        evaluate(site, typed, skipping: decided)
         walkChildren(e.children, of: typed.type)
     }
 
@@ -64,7 +65,13 @@ struct InvariantRules {
             let hasChildren = !children[k].children.isEmpty
             guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
             path.push(name, index: site.repeats ? runIndex : -1)
-            if !site.constraints.isEmpty { evaluate(site, TypedElement(element: children[k], type: site.type)) }
+            if !site.constraints.isEmpty {
+                // Built (a copy of the element) only when some constraint needs evaluating.
+                let decided = children.withUnsafeBufferPointer { site.shortcuts.decided(on: $0.baseAddress! + k) }
+                if !site.shortcuts.decidesAll(decided) {
+                    evaluate(site, TypedElement(element: children[k], type: site.type), skipping: decided)
+                }
+            }
             if hasChildren { walkChildren(children[k].children, of: site.type) }
             path.pop()
         }
@@ -79,9 +86,9 @@ struct InvariantRules {
         return site
     }
 
-    private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement) {
-        guard !site.constraints.isEmpty else { return }
+    private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement, skipping decided: UInt64) {
+        guard !site.constraints.isEmpty, !site.shortcuts.decidesAll(decided) else { return }
         let path = self.path
-        run.check(site.constraints, on: typed, path: { path.text() })
+        run.check(site.constraints, on: typed, skipping: decided, path: { path.text() })
     }
 }

@@ -12,12 +12,16 @@ final class InvariantSite: @unchecked Sendable {
     /// from the site it already holds: the child repeats, the child is a resource.
     let repeats: Bool
     let holdsResource: Bool
+    /// The constraints most elements are spared.
+    let shortcuts: InvariantShortcuts
 
-    init(type: ElementType?, constraints: [CompiledConstraint], repeats: Bool = false, holdsResource: Bool = false) {
+    init(type: ElementType?, constraints: [CompiledConstraint], repeats: Bool = false, holdsResource: Bool = false,
+         shortcuts: InvariantShortcuts = .none) {
         self.type = type
         self.constraints = constraints
         self.repeats = repeats
         self.holdsResource = holdsResource
+        self.shortcuts = shortcuts
     }
 }
 
@@ -51,7 +55,9 @@ final class InvariantSiteCache: @unchecked Sendable {
         if let known = lock.withLock({ byResource[name] }) { return (TypedElement(element: element, type: known.type), known) }
         let typed = engine.typedResource(element)
         let url = DefinitionPack.coreStructurePrefix + (typed.typeName ?? "")
-        let site = InvariantSite(type: typed.type, constraints: rootConstraints(url))
+        let constraints = rootConstraints(url)
+        let site = InvariantSite(type: typed.type, constraints: constraints,
+                                 shortcuts: InvariantShortcuts(constraints, type: typed.type, isResource: true, engine: engine))
         lock.withLock { byResource[name] = site }
         return (typed, site)
     }
@@ -80,7 +86,8 @@ final class InvariantSiteCache: @unchecked Sendable {
         default:
             break
         }
-        let site = InvariantSite(type: type, constraints: list, repeats: info.repeats)
+        let site = InvariantSite(type: type, constraints: list, repeats: info.repeats,
+                                 shortcuts: InvariantShortcuts(list, type: type, isResource: false, engine: engine))
         lock.withLock { byChild[id] = site }
         return site
     }
