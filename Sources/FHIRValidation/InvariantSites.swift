@@ -14,6 +14,9 @@ final class InvariantSite: @unchecked Sendable {
     let holdsResource: Bool
     /// The constraints most elements are spared.
     let shortcuts: InvariantShortcuts
+    /// Where its elements' children are defined (read from `type` once, for every element).
+    let childTable: ChildTable?
+    let childModel: TypeModel?
 
     init(type: ElementType?, constraints: [CompiledConstraint], repeats: Bool = false, holdsResource: Bool = false,
          shortcuts: InvariantShortcuts = .none) {
@@ -22,6 +25,8 @@ final class InvariantSite: @unchecked Sendable {
         self.repeats = repeats
         self.holdsResource = holdsResource
         self.shortcuts = shortcuts
+        childTable = type?.context?.table
+        childModel = type?.context?.model
     }
 }
 
