@@ -48,18 +48,20 @@ struct InvariantRules {
     /// The children of an element of the site `parent`: each one's constraints, then its own children.
     private mutating func walkChildren(of e: UnsafePointer<Element>, site parent: InvariantSite) {
         guard let table = parent.childTable, let model = parent.childModel else { return }
+        let leavesUnconstrained = parent.leavesUnconstrained
         e.pointee.children.withUnsafeBufferPointer { children in
             var siblings = SiblingIndex()
             for k in children.indices {
                 let c = children.baseAddress! + k
-                let runIndex = siblings.next(k, in: children)
+                // A leaf (not a resource) has nothing to check when no child definition has rules.
+                if leavesUnconstrained && c.pointee.children.isEmpty && !c.pointee.isResource { continue }
                 // Unretained: the table (held here) keeps its definitions alive.
                 var name = c.pointee.name
                 guard let info = name.withUTF8({ table.unretainedChild(utf8: $0) }) else { continue }   // unknown: layer 1's
                 let site = site(of: info, owner: model)
                 if site.holdsResource {
                     if c.pointee.isResource {
-                        path.push(c.pointee.name, index: site.repeats ? runIndex : -1)
+                        path.push(c.pointee.name, index: site.repeats ? siblings.next(k, in: children) : -1)
                         walkResource(c, contained: c.pointee.name == "contained")
                         path.pop()
                     }
@@ -67,7 +69,7 @@ struct InvariantRules {
                 }
                 let hasChildren = !c.pointee.children.isEmpty
                 guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
-                path.push(c.pointee.name, index: site.repeats ? runIndex : -1)
+                path.push(c.pointee.name, index: site.repeats ? siblings.next(k, in: children) : -1)
                 if !site.constraints.isEmpty {
                     // The typed element (a copy) is built only when some constraint needs evaluating.
                     let decided = site.shortcuts.decided(on: c)

@@ -72,17 +72,19 @@ struct StructureWalker {
             var siblings = SiblingIndex()
             for k in children.indices {
                 let c = children.baseAddress! + k
-                let runIndex = siblings.next(k, in: children)
                 guard let def = node.children[c.pointee.name] else {
                     let name = c.pointee.name
+                    let runIndex = siblings.next(k, in: children)
                     let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
                     report(.error, .structure, "struct.unknown-element",
                            "unknown element '\(name)': \(node.path) has no such element",
                            at: c.pointee, path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
                     continue
                 }
-                let index = def.repeats ? runIndex : -1
-                if syntax == .json && c.pointee.inJSONArray != def.repeats && runIndex == 0 {
+                // The index among same-named siblings is counted only where it is used.
+                let index = def.repeats ? siblings.next(k, in: children) : -1
+                if syntax == .json && c.pointee.inJSONArray != def.repeats
+                    && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
                     checkJSONArray(c.pointee, def)
                 }
                 counts[base + def.slot] += 1
