@@ -50,7 +50,9 @@ struct BundleRules {
             url = fullUrl?.value
             let r = kids.firstIndex { $0.name == "resource" }
             resource = r.flatMap { kids[$0].isResource ? kids[$0] : nil }
-            resourceID = resource.flatMap { r in r.children.firstIndex { $0.name == "id" }.flatMap { r.children[$0].value } }
+            resourceID = resource.flatMap { r in
+                r.children.firstIndex { $0.name == "id" }.flatMap { r.children[$0].value }
+            }
             hasContent = r != nil || kids.contains { $0.name == "request" || $0.name == "response" }
         }
     }
@@ -217,7 +219,8 @@ struct BundleRules {
                 }
                 relativeTargets = (typeAndID, fullUrlEnds)
             }
-            return relativeTargets!.typeAndID.contains(relative) || relativeTargets!.fullUrlEnds.contains(Substring(relative))
+            let targets = relativeTargets!
+            return targets.typeAndID.contains(relative) || targets.fullUrlEnds.contains(Substring(relative))
         }
     }
 

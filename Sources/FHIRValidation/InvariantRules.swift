@@ -55,9 +55,9 @@ struct InvariantRules {
                 let c = children.baseAddress! + k
                 // A leaf (not a resource) has nothing to check when no child definition has rules.
                 if leavesUnconstrained && c.pointee.children.isEmpty && !c.pointee.isResource { continue }
-                // Unretained: the table (held here) keeps its definitions alive.
+                // Unretained: the table (held here) keeps its definitions alive. Unknown: layer 1's.
                 var name = c.pointee.name
-                guard let info = name.withUTF8({ table.unretainedChild(utf8: $0) }) else { continue }   // unknown: layer 1's
+                guard let info = name.withUTF8({ table.unretainedChild(utf8: $0) }) else { continue }
                 let site = site(of: info, owner: model)
                 if site.holdsResource {
                     if c.pointee.isResource {

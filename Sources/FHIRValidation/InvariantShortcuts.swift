@@ -36,7 +36,8 @@ struct InvariantShortcuts {
         var names: [String] = []
         var skippable: [(index: Int, heads: UInt64)] = []
         for (k, constraint) in constraints.prefix(64).enumerated() {
-            guard case let .success(expression) = constraint.expression, let reads = expression.focusHeads else { continue }
+            guard case let .success(expression) = constraint.expression,
+                  let reads = expression.focusHeads else { continue }
             let newNames = reads.subtracting(names)
             guard names.count + newNames.count <= 64 else { continue }
             let environment = FHIRPathEnvironment(root: empty, engine: engine)

@@ -66,7 +66,8 @@ final class InvariantSiteCache: @unchecked Sendable {
         let url = DefinitionPack.coreStructurePrefix + (typed.typeName ?? "")
         let constraints = rootConstraints(url)
         let site = InvariantSite(type: typed.type, constraints: constraints,
-                                 shortcuts: InvariantShortcuts(constraints, type: typed.type, isResource: true, engine: engine),
+                                 shortcuts: InvariantShortcuts(constraints, type: typed.type, isResource: true,
+                                                               engine: engine),
                                  leavesUnconstrained: leavesUnconstrained(typed.type))
         lock.withLock { byResource[name] = site }
         return (typed, site)
