@@ -1,3 +1,4 @@
+import Foundation
 import FHIRModel
 import FHIRDefinitions
 
@@ -133,35 +134,73 @@ extension FHIRPathEngine {
     /// with the matching rules of a member step (choice variants, the `id` and `url` attributes,
     /// a leading type name that names a resource focus), without collecting the items.
     func anyItem(from t: TypedElement, _ names: ArraySlice<String>, atStart: Bool) -> Bool {
+        withUnsafePointer(to: t.element) { anyItem(from: $0, type: t.type, names, atStart: atStart) }
+    }
+
+    /// As above, on an element read in place: children are followed through pointers into their
+    /// parent's array, so no element is copied (retained) on the way down.
+    private func anyItem(from e: UnsafePointer<Element>, type: ElementType?, _ names: ArraySlice<String>,
+                         atStart: Bool) -> Bool {
         guard let name = names.first else { return true }
         let rest = names.dropFirst()
-        if atStart, t.element.isResource, t.typeName == name, t.element.child(name) == nil {
-            return anyItem(from: t, rest, atStart: false)
+        if atStart, e.pointee.isResource, type?.name == name, e.pointee.child(name) == nil {
+            return anyItem(from: e, type: type, rest, atStart: false)
         }
         let nameLength = name.utf8.count
-        // By index, so that a child is copied (retained) only when the path goes on below it; the
-        // child table is read only for a candidate (most children fail on the name alone).
-        let children = t.element.children
-        for k in children.indices {
-            let childName = children[k].name
-            let info: ChildInfo?
-            if childName == name {
-                guard !rest.isEmpty else { return true }
-                info = t.type?.context?.table?[childName]
-            } else if childName.utf8.count > nameLength, childName.hasPrefix(name),
-                      let choice = t.type?.context?.table?[childName], choice.isChoice,
-                      childName.utf8.count == nameLength + choice.typeCode.utf8.count {
-                guard !rest.isEmpty else { return true }
-                info = choice
-            } else {
-                continue
+        let found = e.pointee.children.withUnsafeBufferPointer { children -> Bool in
+            for k in children.indices {
+                let c = children.baseAddress! + k
+                let info: ChildInfo?
+                // The child table is read only for a candidate (most children fail on the name alone).
+                switch NameMatch(c.pointee.name, name) {
+                case .same:
+                    guard !rest.isEmpty else { return true }
+                    info = type?.childTable?[c.pointee.name]
+                case .longer:
+                    guard let choice = type?.childTable?[c.pointee.name], choice.isChoice,
+                          c.pointee.name.utf8.count == nameLength + choice.typeCode.utf8.count else { continue }
+                    guard !rest.isEmpty else { return true }
+                    info = choice
+                case .other:
+                    continue
+                }
+                if anyItem(from: c, type: childType(c, as: info), rest, atStart: false) { return true }
             }
-            if anyItem(from: typed(children[k], as: info), rest, atStart: false) { return true }
+            return false
         }
+        if found { return true }
         // The attributes are leaves (strings without children or attributes of their own).
         guard rest.isEmpty else { return false }
-        if name == "id" { return !t.element.isResource && t.element.id != nil }
-        if name == "url" { return t.element.url != nil }
+        if name == "id" { return !e.pointee.isResource && e.pointee.id != nil }
+        if name == "url" { return e.pointee.url != nil }
         return false
+    }
+
+    /// How a child's name relates to a member step's: the same, longer with it as a prefix (maybe
+    /// a choice variant: `valueQuantity` for `value`), or other. Compares UTF-8 bytes.
+    enum NameMatch {
+        case same, longer, other
+
+        @inline(__always)
+        init(_ child: String, _ step: String) {
+            var child = child, step = step
+            self = child.withUTF8 { c in
+                step.withUTF8 { s in
+                    guard c.count >= s.count, s.count > 0 else { return c.count == s.count ? .same : .other }
+                    guard c[0] == s[0], memcmp(c.baseAddress!, s.baseAddress!, s.count) == 0 else { return .other }
+                    return c.count == s.count ? .same : .longer
+                }
+            }
+        }
+    }
+
+    /// The type ``typed(_:as:)`` gives a child, without building the typed element.
+    private func childType(_ element: UnsafePointer<Element>, as info: ChildInfo?) -> ElementType? {
+        guard let info else {
+            guard let resourceType = element.pointee.resourceType else { return nil }
+            return self.resourceType(resourceType)
+        }
+        if case .resource = info.content { return resourceType(element.pointee.resourceType ?? element.pointee.name) }
+        return type(of: info)
     }
 }

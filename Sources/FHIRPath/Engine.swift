@@ -10,12 +10,14 @@ public struct FHIRPathExpression: Sendable {
         let root: Node
         let unsupportedReason: String?
         let plan: BooleanPlan?
+        let focusHeads: Set<String>?
 
         init(text: String, root: Node, unsupportedReason: String?) {
             self.text = text
             self.root = root
             self.unsupportedReason = unsupportedReason
             plan = unsupportedReason == nil ? BooleanPlan.compile(root) : nil
+            focusHeads = unsupportedReason == nil ? FocusHeads.of(root) : nil
         }
     }
 
@@ -30,6 +32,11 @@ public struct FHIRPathExpression: Sendable {
     /// The boolean shape that ``FHIRPathEngine/evaluateBoolean(_:on:in:)`` answers without
     /// building collections, when the expression has one (and is supported).
     var plan: BooleanPlan? { parts.plan }
+    /// The names of the focus's children (and `id` / `url` attributes) the expression reads, when
+    /// they are all it reads of the focus and of the message; nil otherwise. A name stands for its
+    /// choice variants too (`value`: `valueQuantity`…). On an element with none of them the
+    /// expression gives what it gives on an empty element of the same type.
+    public var focusHeads: Set<String>? { parts.focusHeads }
 
     init(text: String, root: Node, unsupportedReason: String?) {
         parts = Parts(text: text, root: root, unsupportedReason: unsupportedReason)

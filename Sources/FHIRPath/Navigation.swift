@@ -7,14 +7,22 @@ extension FHIRPathEngine {
     /// Appends the children of `t` that FHIRPath calls `name`: same-named children, and for a
     /// choice element its variants (`value` selects `valueQuantity`, `valueString`…).
     func appendChildren(of t: TypedElement, named name: String, to out: inout FHIRPathCollection) {
-        let table = t.context?.table
+        let table = t.type?.childTable
         let nameLength = name.utf8.count
-        for c in t.element.children {
-            if c.name == name {
-                out.append(.element(typed(c, as: table?[c.name])))
-            } else if let table, c.name.utf8.count > nameLength, c.name.hasPrefix(name),
-                      let info = table[c.name], info.isChoice, c.name.utf8.count == nameLength + info.typeCode.utf8.count {
-                out.append(.element(typed(c, as: info)))
+        // By index: a child is copied only when it is taken (most fail on the name alone).
+        let children = t.element.children
+        for k in children.indices {
+            let childName = children[k].name
+            switch NameMatch(childName, name) {
+            case .same:
+                out.append(.element(typed(children[k], as: table?[childName])))
+            case .longer:
+                if let table, let info = table[childName], info.isChoice,
+                   childName.utf8.count == nameLength + info.typeCode.utf8.count {
+                    out.append(.element(typed(children[k], as: info)))
+                }
+            case .other:
+                continue
             }
         }
         appendAttribute(of: t.element, named: name, to: &out)

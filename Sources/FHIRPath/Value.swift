@@ -9,11 +9,14 @@ public final class ElementType: Sendable {
     public let name: String
     /// Where children of elements of this type are defined; nil when they are matched by name only.
     public let context: TypeContext?
+    /// `context?.table`, read once: member steps consult it for every child.
+    let childTable: ChildTable?
 
     /// A type.
     public init(name: String, context: TypeContext?) {
         self.name = name
         self.context = context
+        childTable = context?.table
     }
 
     static let string = ElementType(name: "string", context: nil)

@@ -22,14 +22,39 @@ struct BundleRules {
         self.cache = cache
     }
 
-    /// One entry as the rules see it.
-    private struct Entry {
+    /// One entry as the rules see it (a class: the checks pass entries around, and a struct of
+    /// three elements would be copied field by field each time).
+    private final class Entry {
         let index: Int
         let element: Element
         let fullUrl: Element?
+        /// The fullUrl's value.
+        let url: String?
+        /// Its resource (nil when `resource` holds none) and the resource's `id`.
         let resource: Element?
-        /// `Bundle.entry[2]` (below the path of its Bundle).
-        let path: String
+        let resourceID: String?
+        /// True when it has a resource, a request or a response (bdl-5).
+        let hasContent: Bool
+        /// The path of its Bundle.
+        let bundlePath: String
+        /// `Bundle.entry[2]`: rendered only for an issue.
+        var path: String { "\(bundlePath).entry[\(index)]" }
+
+        /// Reads an entry's children once (the first of each name counts).
+        init(index: Int, element: Element, bundlePath: String) {
+            self.index = index
+            self.element = element
+            self.bundlePath = bundlePath
+            let kids = element.children
+            fullUrl = kids.firstIndex { $0.name == "fullUrl" }.map { kids[$0] }
+            url = fullUrl?.value
+            let r = kids.firstIndex { $0.name == "resource" }
+            resource = r.flatMap { kids[$0].isResource ? kids[$0] : nil }
+            resourceID = resource.flatMap { r in
+                r.children.firstIndex { $0.name == "id" }.flatMap { r.children[$0].value }
+            }
+            hasContent = r != nil || kids.contains { $0.name == "request" || $0.name == "response" }
+        }
     }
 
     /// Checks a `Bundle` at `path` (anything else is left alone). A Bundle inside an entry is checked
@@ -38,18 +63,22 @@ struct BundleRules {
         guard bundle.resourceType == "Bundle" else { return }
         let type = bundle.child("type")?.value
         let entries = bundle.children(named: "entry").enumerated().map { i, e in
-            Entry(index: i, element: e, fullUrl: e.child("fullUrl"),
-                  resource: e.child("resource").flatMap { $0.isResource ? $0 : nil }, path: "\(path).entry[\(i)]")
+            Entry(index: i, element: e, bundlePath: path)
         }
         for entry in entries {
-            if entry.element.child("resource") == nil && entry.element.child("request") == nil
-                && entry.element.child("response") == nil {
+            if !entry.hasContent {
                 add(.error, .invariant, "bundle.entry-empty",
                     "the entry has neither a resource, a request nor a response (bdl-5)", entry.element, entry.path)
             }
             checkFullUrl(entry)
         }
-        checkDuplicates(entries)
+        // The usual case, every fullUrl different, costs this one set (references reuse it).
+        var fullUrls = Set<String>(minimumCapacity: entries.count)
+        var repeated = false
+        for entry in entries {
+            if let url = entry.url, !fullUrls.insert(url).inserted { repeated = true }
+        }
+        if repeated { checkDuplicates(entries) }
         if type == "message" {
             if let first = entries.first {
                 if first.resource?.resourceType != "MessageHeader" {
@@ -63,7 +92,7 @@ struct BundleRules {
             }
         }
         if type == "message" || type == "document" {
-            checkReferences(entries)
+            checkReferences(entries, fullUrls: fullUrls)
         }
         for entry in entries where entry.resource?.resourceType == "Bundle" {
             check(entry.resource!, path: entry.path + ".resource")
@@ -79,18 +108,18 @@ struct BundleRules {
 
     private mutating func checkFullUrl(_ entry: Entry) {
         guard let element = entry.fullUrl, let url = element.value else { return }
-        let path = entry.path + ".fullUrl"
         let versioned = url.containsBytes("/_history/")
         if versioned {
             add(.error, .invariant, "bundle.fullurl-history",
-                "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)", element, path)
+                "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)",
+                element, entry.path + ".fullUrl")
         }
-        guard let resource = entry.resource, let id = resource.child("id")?.value else { return }
+        guard let resource = entry.resource, let id = entry.resourceID else { return }
         if url.hasPrefix("urn:uuid:") {
-            let uuid = String(url.dropFirst("urn:uuid:".count))
-            if uuid.lowercased() != id.lowercased() {
+            if !Self.sameUUID(url, id) {
                 add(.warning, .invariant, "bundle.fullurl-id",
-                    "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)", element, path)
+                    "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)",
+                    element, entry.path + ".fullUrl")
             }
         } else if url.hasPrefix("http://") || url.hasPrefix("https://"), !versioned {
             let segments = url.split(separator: "/", omittingEmptySubsequences: false)
@@ -99,15 +128,36 @@ struct BundleRules {
             // Only a RESTful URL ([base]/Type/id) names an id; other absolute URLs say nothing about it.
             if typeSegment == resource.resourceType, last != id {
                 add(.error, .invariant, "bundle.fullurl-id",
-                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, path)
+                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path + ".fullUrl")
             }
         }
     }
 
+    /// Whether a `urn:uuid:` fullUrl names `id`, ignoring case: compares bytes when both are ASCII
+    /// (a UUID always is), else the lowercased strings.
+    static func sameUUID(_ url: String, _ id: String) -> Bool {
+        let prefix = "urn:uuid:".utf8.count   // `url` has this prefix: these bytes are its first characters
+        var url = url, id = id
+        let ascii = url.withUTF8 { u in
+            id.withUTF8 { i -> Bool? in
+                guard u.count - prefix == i.count else {
+                    return u.allSatisfy({ $0 < 0x80 }) && i.allSatisfy({ $0 < 0x80 }) ? false : nil
+                }
+                var same = true
+                for k in 0..<i.count {
+                    let a = u[prefix + k], b = i[k]
+                    if a | b >= 0x80 { return nil }
+                    if a != b && (a | 0x20 != b | 0x20 || !(0x61...0x7A).contains(a | 0x20)) { same = false }
+                }
+                return same
+            }
+        }
+        if let ascii { return ascii }
+        return String(url.dropFirst("urn:uuid:".count)).lowercased() == id.lowercased()
+    }
+
+    /// bdl-7, once some fullUrl is known to occur twice.
     private mutating func checkDuplicates(_ entries: [Entry]) {
-        // The usual case, every fullUrl different, costs one set.
-        var distinct = Set<String>()
-        guard entries.contains(where: { $0.fullUrl?.value.map { !distinct.insert($0).inserted } ?? false }) else { return }
         func versionOf(_ entry: Entry) -> String? { entry.resource?.child("meta")?.child("versionId")?.value }
         var seen: [String: [Entry]] = [:]
         for entry in entries {
@@ -128,65 +178,138 @@ struct BundleRules {
 
     // MARK: references
 
-    /// A `reference` value found in a resource, with where it is and the container it belongs to.
-    private struct Found {
-        let value: String
-        let element: Element
-        let path: String
-        let containedIDs: Set<String>
+    /// What references of one Bundle resolve against, and where the walk stands.
+    private struct ReferenceTargets {
+        let entries: [Entry]
+        let fullUrls: Set<String>
+        /// What a relative reference can name (`Type/id`): the entries' types and ids, and the
+        /// end of each absolute fullUrl. Gathered at the first relative reference (most messages
+        /// use `urn:uuid:` ones only).
+        var relativeTargets: (typeAndID: Set<String>, fullUrlEnds: Set<Substring>)?
+        /// Absolute URLs outside the Bundle already reported (each once).
+        var external = Set<String>()
+        /// The entry being walked and the ids of its contained resources (gathered at the first
+        /// `#id` reference: most entries have none).
+        var entry: Entry?
+        var containedIDs: Set<String>?
+        /// Child indices from the entry's resource down to the element being walked: the path is
+        /// rendered from them only for a reference that is reported.
+        var trail: [Int] = []
+
+        init(entries: [Entry], fullUrls: Set<String>) {
+            self.entries = entries
+            self.fullUrls = fullUrls
+            trail.reserveCapacity(32)
+        }
+
+        mutating func resolvesRelative(_ relative: String) -> Bool {
+            if relativeTargets == nil {
+                var typeAndID = Set<String>()
+                var fullUrlEnds = Set<Substring>()
+                for entry in entries {
+                    if let url = entry.url {
+                        let slash = UInt8(ascii: "/")
+                        if let last = url.utf8.lastIndex(of: slash), let type = url.utf8[..<last].lastIndex(of: slash) {
+                            fullUrlEnds.insert(url[url.utf8.index(after: type)...])
+                        }
+                    }
+                    if let type = entry.resource?.resourceType, let id = entry.resourceID {
+                        typeAndID.insert(type + "/" + id)
+                    }
+                }
+                relativeTargets = (typeAndID, fullUrlEnds)
+            }
+            let targets = relativeTargets!
+            return targets.typeAndID.contains(relative) || targets.fullUrlEnds.contains(Substring(relative))
+        }
     }
 
-    private mutating func checkReferences(_ entries: [Entry]) {
-        var fullUrls = Set<String>()
-        var typeAndID = Set<String>()
-        // `Type/id` at the end of each absolute fullUrl: what a relative reference can name.
-        var fullUrlEnds = Set<Substring>()
-        for entry in entries {
-            if let url = entry.fullUrl?.value {
-                fullUrls.insert(url)
-                if let last = url.lastIndex(of: "/"), let type = url[..<last].lastIndex(of: "/") {
-                    fullUrlEnds.insert(url[url.index(after: type)...])
-                }
-            }
-            if let r = entry.resource, let type = r.resourceType, let id = r.child("id")?.value {
-                typeAndID.insert(type + "/" + id)
-            }
-        }
-        var found: [Found] = []
+    private mutating func checkReferences(_ entries: [Entry], fullUrls: Set<String>) {
+        var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls)
         for entry in entries {
             guard let resource = entry.resource, resource.resourceType != "Bundle" else { continue }
-            let contained = Set(resource.children(named: "contained").compactMap { $0.child("id")?.value })
-            var path = PathStack()
-            path.push(entry.path + ".resource")
-            collect(resource, node: resourceNode(resource), path: &path, contained: contained, into: &found)
+            targets.entry = entry
+            targets.containedIDs = nil
+            withUnsafePointer(to: resource) { checkReferences(below: $0, &targets) }
         }
-        var external = Set<String>()
-        for ref in found {
-            let v = ref.value
-            if v.hasPrefix("#") {
-                if v != "#" && !ref.containedIDs.contains(String(v.dropFirst())) {
-                    add(.error, .structure, "bundle.contained-unresolved",
-                        "reference '\(v)' matches no contained resource of its container (ref-1)", ref.element, ref.path)
+    }
+
+    /// Checks every `reference` value below `e` as it is met (document order, so the first of
+    /// repeated external URLs is the one reported). Definitions are not consulted here: they only
+    /// shape the path, which ``referencePath(_:)`` renders for a reported reference. Elements are
+    /// read in place (through pointers into their parent's children), never copied.
+    private mutating func checkReferences(below e: UnsafePointer<Element>, _ targets: inout ReferenceTargets) {
+        let parentHasValue = e.pointee.value != nil
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices {
+                let c = kids.baseAddress! + k
+                targets.trail.append(k)
+                if !parentHasValue, c.pointee.name.utf8.count == 9, c.pointee.name == "reference",
+                   let v = c.pointee.value, c.pointee.children.allSatisfy({ $0.name == "extension" }) {
+                    checkReference(v, c.pointee, &targets)
                 }
-            } else if v.hasPrefix("urn:uuid:") || v.hasPrefix("urn:oid:") {
-                if !fullUrls.contains(v) {
-                    add(.error, .structure, "bundle.reference-unresolved",
-                        "reference '\(v)' matches no entry's fullUrl", ref.element, ref.path)
+                if c.pointee.isResource {
+                    // A Bundle is its own context (checked on its own when it is an entry); a contained
+                    // resource's `#id` references point into the same container.
+                    if c.pointee.resourceType != "Bundle" { checkReferences(below: c, &targets) }
+                } else if !c.pointee.children.isEmpty {
+                    checkReferences(below: c, &targets)
                 }
-            } else if v.hasPrefix("http://") || v.hasPrefix("https://") {
-                if !fullUrls.contains(v) && external.insert(v).inserted {
-                    add(.information, .informational, "bundle.reference-external",
-                        "reference '\(v)' points outside the Bundle (not checked)", ref.element, ref.path)
-                }
-            } else if let relative = Self.relative(v) {
-                let resolved = typeAndID.contains(relative) || fullUrlEnds.contains(Substring(relative))
-                if !resolved {
-                    add(.error, .structure, "bundle.reference-unresolved",
-                        "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
-                        ref.element, ref.path)
-                }
+                targets.trail.removeLast()
             }
         }
+    }
+
+    private mutating func checkReference(_ v: String, _ element: Element, _ targets: inout ReferenceTargets) {
+        if v.hasPrefix("#") {
+            if v == "#" { return }
+            if targets.containedIDs == nil {
+                let contained = targets.entry!.resource!.children(named: "contained")
+                targets.containedIDs = Set(contained.compactMap { $0.child("id")?.value })
+            }
+            if !targets.containedIDs!.contains(String(v.dropFirst())) {
+                add(.error, .structure, "bundle.contained-unresolved",
+                    "reference '\(v)' matches no contained resource of its container (ref-1)", element, referencePath(targets))
+            }
+        } else if v.hasPrefix("urn:uuid:") || v.hasPrefix("urn:oid:") {
+            if !targets.fullUrls.contains(v) {
+                add(.error, .structure, "bundle.reference-unresolved",
+                    "reference '\(v)' matches no entry's fullUrl", element, referencePath(targets))
+            }
+        } else if v.hasPrefix("http://") || v.hasPrefix("https://") {
+            if !targets.fullUrls.contains(v) && targets.external.insert(v).inserted {
+                add(.information, .informational, "bundle.reference-external",
+                    "reference '\(v)' points outside the Bundle (not checked)", element, referencePath(targets))
+            }
+        } else if let relative = Self.relative(v) {
+            if !targets.resolvesRelative(relative) {
+                add(.error, .structure, "bundle.reference-unresolved",
+                    "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
+                    element, referencePath(targets))
+            }
+        }
+    }
+
+    /// The FHIRPath path of the element at `targets.trail`, with steps from the definitions: an
+    /// element is indexed when it repeats; an unknown one when its name occurs more than once.
+    private func referencePath(_ targets: ReferenceTargets) -> String {
+        let entry = targets.entry!
+        var e = entry.resource!
+        var node = resourceNode(e)
+        var path = PathStack()
+        path.push(entry.path + ".resource")
+        for k in targets.trail {
+            let kids = e.children
+            let c = kids[k]
+            let def = node?.children[c.name]
+            let repeats = def?.info.repeats ?? (kids.lazy.filter { $0.name == c.name }.count > 1)
+            // Its index among same-named siblings (as ``SiblingIndex`` counts it).
+            let runIndex = kids[..<k].lazy.filter { $0.name == c.name }.count
+            path.push(c.name, index: repeats ? runIndex : -1)
+            node = c.isResource ? resourceNode(c) : def?.node
+            e = c
+        }
+        return path.text()
     }
 
     /// `Type/id` of a relative reference (`Patient/123`, `Patient/123/_history/2`), else nil.
@@ -206,34 +329,5 @@ struct BundleRules {
     private func resourceNode(_ resource: Element) -> NodeDef? {
         guard let type = resource.resourceType, case let .found(node)? = try? cache.resource(named: type) else { return nil }
         return node
-    }
-
-    /// Collects `reference` values below `e`, with FHIRPath paths from the definitions (an element
-    /// is indexed when it repeats; an unknown one when its name occurs more than once). The path is
-    /// a stack, rendered only for the references found.
-    private func collect(_ e: Element, node: NodeDef?, path: inout PathStack, contained: Set<String>,
-                         into found: inout [Found]) {
-        let kids = e.children
-        var siblings = SiblingIndex()
-        for k in kids.indices {
-            let c = kids[k]
-            let runIndex = siblings.next(k, in: kids)
-            let def = node?.children[c.name]
-            let repeats: Bool
-            if let def { repeats = def.info.repeats } else { repeats = kids.lazy.filter { $0.name == c.name }.count > 1 }
-            path.push(c.name, index: repeats ? runIndex : -1)
-            if c.name == "reference", let v = c.value, e.value == nil, c.children.allSatisfy({ $0.name == "extension" }) {
-                found.append(Found(value: v, element: c, path: path.text(), containedIDs: contained))
-            }
-            if c.isResource && c.resourceType == "Bundle" {
-                // A Bundle is its own context (checked on its own when it is an entry).
-            } else if c.isResource {
-                // A contained resource's `#id` references point into the same container.
-                collect(c, node: resourceNode(c), path: &path, contained: contained, into: &found)
-            } else if !c.children.isEmpty {
-                collect(c, node: def?.node, path: &path, contained: contained, into: &found)
-            }
-            path.pop()
-        }
     }
 }

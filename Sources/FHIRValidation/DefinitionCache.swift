@@ -30,6 +30,10 @@ final class NodeDef: @unchecked Sendable {
         self.isExtension = isExtension
     }
 
+    deinit {
+        children.deallocate()
+    }
+
     /// A child definition that must occur at least `min` times.
     struct Requirement {
         let slot: Int
@@ -54,6 +58,12 @@ final class ChildDef: @unchecked Sendable {
     var node: NodeDef?
     /// Its base binding, when layer 3 checks it (required or extensible).
     var binding: BoundValueSet?
+    /// Copies of what the walk reads of `info` for every element, kept here so that reading them
+    /// touches no other object.
+    let repeats: Bool
+    let order: Int
+    let isResource: Bool
+    let isXHTML: Bool
 
     init(info: ChildInfo, slot: Int, max: Int, definitionName: String, primitive: PrimitiveType?) {
         self.info = info
@@ -61,10 +71,11 @@ final class ChildDef: @unchecked Sendable {
         self.max = max
         self.definitionName = definitionName
         self.primitive = primitive
+        repeats = info.repeats
+        order = info.order
+        if case .resource = info.content { isResource = true } else { isResource = false }
+        if case .xhtml = info.content { isXHTML = true } else { isXHTML = false }
     }
-
-    var isResource: Bool { if case .resource = info.content { return true } else { return false } }
-    var isXHTML: Bool { if case .xhtml = info.content { return true } else { return false } }
 }
 
 /// Compiles and caches ``NodeDef``s. A resource type is compiled with everything it can reach

@@ -159,7 +159,14 @@ public struct InvariantRun {
 
     /// Evaluates compiled constraints on a typed element; `path` is rendered only for an issue.
     public mutating func check(_ constraints: [CompiledConstraint], on element: TypedElement, path: () -> String) {
-        for constraint in constraints {
+        check(constraints, on: element, skipping: 0, path: path)
+    }
+
+    /// As above, leaving out the constraints known to hold (bit k of `decided`: the k-th).
+    mutating func check(_ constraints: [CompiledConstraint], on element: TypedElement, skipping decided: UInt64,
+                        path: () -> String) {
+        for (k, constraint) in constraints.enumerated() {
+            if k < 64 && decided & (1 << UInt64(k)) != 0 { continue }
             let key = constraint.record.key
             if !skippedKeys.isEmpty && skippedKeys.contains(key) { continue }
             let expression: FHIRPathExpression

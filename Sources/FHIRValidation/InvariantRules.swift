@@ -25,63 +25,76 @@ struct InvariantRules {
     mutating func check(_ root: Element) {
         guard root.isResource else { return }
         path.push(root.resourceType ?? root.name)
-        walkResource(root, contained: false)
+        withUnsafePointer(to: root) { walkResource($0, contained: false) }
         path.pop()
     }
 
+    // Elements are passed as pointers into their parent's children (or to the root): the walk
+    // reads names and counts children in place, and copies an element only to evaluate on it.
+
     /// A resource: its own constraints, then its children. `%resource` becomes this resource unless
     /// it is contained (contained resources are reached through their container).
-    private mutating func walkResource(_ e: Element, contained: Bool) {
-        let (typed, site) = sites.resource(e)
+    private mutating func walkResource(_ e: UnsafePointer<Element>, contained: Bool) {
+        let (typed, site) = sites.resource(e.pointee)
         guard typed.context != nil else { return }   // unknown type: layer 1 reports it
         let environment = run.environment
         let saved = environment.resource
         if !contained { environment.resource = typed }
         defer { environment.resource = saved }
-        evaluate(site, typed)
-        walkChildren(e.children, of: typed.type)
+        evaluate(site, typed, skipping: site.shortcuts.decided(on: e))
+        walkChildren(of: e, site: site)
     }
 
-    /// The children of an element of type `type`: each one's constraints, then its own children.
-    /// Children are read in place and copied (as typed elements) only when they have constraints.
-    private mutating func walkChildren(_ children: [Element], of type: ElementType?) {
-        guard let context = type?.context, let table = context.table else { return }
-        let model = context.model
-        var siblings = SiblingIndex()
-        for k in children.indices {
-            let name = children[k].name
-            let runIndex = siblings.next(k, in: children)
-            guard let info = table[name] else { continue }   // unknown element: layer 1's
-            let site = site(of: info, owner: model)
-            if site.holdsResource {
-                if children[k].isResource {
-                    path.push(name, index: site.repeats ? runIndex : -1)
-                    walkResource(children[k], contained: name == "contained")
-                    path.pop()
+    /// The children of an element of the site `parent`: each one's constraints, then its own children.
+    private mutating func walkChildren(of e: UnsafePointer<Element>, site parent: InvariantSite) {
+        guard let table = parent.childTable, let model = parent.childModel else { return }
+        let leavesUnconstrained = parent.leavesUnconstrained
+        e.pointee.children.withUnsafeBufferPointer { children in
+            var siblings = SiblingIndex()
+            for k in children.indices {
+                let c = children.baseAddress! + k
+                // A leaf (not a resource) has nothing to check when no child definition has rules.
+                if leavesUnconstrained && c.pointee.children.isEmpty && !c.pointee.isResource { continue }
+                // Unretained: the table (held here) keeps its definitions alive. Unknown: layer 1's.
+                var name = c.pointee.name
+                guard let info = name.withUTF8({ table.unretainedChild(utf8: $0) }) else { continue }
+                let site = site(of: info, owner: model)
+                if site.holdsResource {
+                    if c.pointee.isResource {
+                        path.push(c.pointee.name, index: site.repeats ? siblings.next(k, in: children) : -1)
+                        walkResource(c, contained: c.pointee.name == "contained")
+                        path.pop()
+                    }
+                    continue
                 }
-                continue
+                let hasChildren = !c.pointee.children.isEmpty
+                guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
+                path.push(c.pointee.name, index: site.repeats ? siblings.next(k, in: children) : -1)
+                if !site.constraints.isEmpty {
+                    // The typed element (a copy) is built only when some constraint needs evaluating.
+                    let decided = site.shortcuts.decided(on: c)
+                    if !site.shortcuts.decidesAll(decided) {
+                        evaluate(site, TypedElement(element: c.pointee, type: site.type), skipping: decided)
+                    }
+                }
+                if hasChildren { walkChildren(of: c, site: site) }
+                path.pop()
             }
-            let hasChildren = !children[k].children.isEmpty
-            guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
-            path.push(name, index: site.repeats ? runIndex : -1)
-            if !site.constraints.isEmpty { evaluate(site, TypedElement(element: children[k], type: site.type)) }
-            if hasChildren { walkChildren(children[k].children, of: site.type) }
-            path.pop()
         }
     }
 
     /// A child definition's site: from this message's memo, else from the shared (locked) cache.
-    private mutating func site(of info: ChildInfo, owner: TypeModel) -> InvariantSite {
-        let id = ObjectIdentifier(info)
+    private mutating func site(of info: Unmanaged<ChildInfo>, owner: TypeModel) -> InvariantSite {
+        let id = info._withUnsafeGuaranteedRef { ObjectIdentifier($0) }
         if let known = siteMemo[id] { return known }
-        let site = sites.child(info, owner: owner)
+        let site = sites.child(info.takeUnretainedValue(), owner: owner)
         siteMemo.insert(site, for: id)
         return site
     }
 
-    private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement) {
-        guard !site.constraints.isEmpty else { return }
+    private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement, skipping decided: UInt64) {
+        guard !site.constraints.isEmpty, !site.shortcuts.decidesAll(decided) else { return }
         let path = self.path
-        run.check(site.constraints, on: typed, path: { path.text() })
+        run.check(site.constraints, on: typed, skipping: decided, path: { path.text() })
     }
 }

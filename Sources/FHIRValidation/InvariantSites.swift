@@ -12,12 +12,25 @@ final class InvariantSite: @unchecked Sendable {
     /// from the site it already holds: the child repeats, the child is a resource.
     let repeats: Bool
     let holdsResource: Bool
+    /// The constraints most elements are spared.
+    let shortcuts: InvariantShortcuts
+    /// Where its elements' children are defined (read from `type` once, for every element).
+    let childTable: ChildTable?
+    let childModel: TypeModel?
+    /// True when none of the children its elements can have carries a constraint (resources
+    /// aside): a leaf child then needs nothing.
+    let leavesUnconstrained: Bool
 
-    init(type: ElementType?, constraints: [CompiledConstraint], repeats: Bool = false, holdsResource: Bool = false) {
+    init(type: ElementType?, constraints: [CompiledConstraint], repeats: Bool = false, holdsResource: Bool = false,
+         shortcuts: InvariantShortcuts = .none, leavesUnconstrained: Bool = false) {
         self.type = type
         self.constraints = constraints
         self.repeats = repeats
         self.holdsResource = holdsResource
+        self.shortcuts = shortcuts
+        self.leavesUnconstrained = leavesUnconstrained
+        childTable = type?.context?.table
+        childModel = type?.context?.model
     }
 }
 
@@ -51,7 +64,11 @@ final class InvariantSiteCache: @unchecked Sendable {
         if let known = lock.withLock({ byResource[name] }) { return (TypedElement(element: element, type: known.type), known) }
         let typed = engine.typedResource(element)
         let url = DefinitionPack.coreStructurePrefix + (typed.typeName ?? "")
-        let site = InvariantSite(type: typed.type, constraints: rootConstraints(url))
+        let constraints = rootConstraints(url)
+        let site = InvariantSite(type: typed.type, constraints: constraints,
+                                 shortcuts: InvariantShortcuts(constraints, type: typed.type, isResource: true,
+                                                               engine: engine),
+                                 leavesUnconstrained: leavesUnconstrained(typed.type))
         lock.withLock { byResource[name] = site }
         return (typed, site)
     }
@@ -66,6 +83,26 @@ final class InvariantSiteCache: @unchecked Sendable {
             return site
         }
         let type = engine.type(of: info)
+        let list = childConstraints(info, owner: owner)
+        let site = InvariantSite(type: type, constraints: list, repeats: info.repeats,
+                                 shortcuts: InvariantShortcuts(list, type: type, isResource: false, engine: engine),
+                                 leavesUnconstrained: leavesUnconstrained(type))
+        lock.withLock { byChild[id] = site }
+        return site
+    }
+
+    /// True when no child an element of `type` can have carries a constraint, resources aside:
+    /// the walk then passes over its leaf children without looking them up.
+    private func leavesUnconstrained(_ type: ElementType?) -> Bool {
+        guard let context = type?.context, let table = context.table else { return true }
+        return table.byName.values.allSatisfy { info in
+            if case .resource = info.content { return true }
+            return childConstraints(info, owner: context.model).isEmpty
+        }
+    }
+
+    /// The constraints of a (non-resource) child: its element definition's and its datatype's.
+    private func childConstraints(_ info: ChildInfo, owner: TypeModel) -> [CompiledConstraint] {
         let record = elementRecord(url: owner.url, path: info.definitionPath)
         var list = constraints(of: record, url: owner.url)
         switch info.content {
@@ -80,9 +117,7 @@ final class InvariantSiteCache: @unchecked Sendable {
         default:
             break
         }
-        let site = InvariantSite(type: type, constraints: list, repeats: info.repeats)
-        lock.withLock { byChild[id] = site }
-        return site
+        return list
     }
 
     private func rootConstraints(_ url: String) -> [CompiledConstraint] {

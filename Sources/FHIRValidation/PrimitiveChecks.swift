@@ -3,22 +3,26 @@ import FHIRDefinitions
 
 /// The value checks of a primitive element: emptiness, JSON kind, lexical rule, whitespace.
 extension StructureWalker {
-    mutating func checkPrimitive(_ value: String, _ type: PrimitiveType, _ def: ChildDef, _ c: Element) {
-        if syntax == .json, c.valueKind != .unspecified, case let .primitive(kind) = def.info.content,
-           !Self.matches(c.valueKind, kind) {
+    mutating func checkPrimitive(_ value: String, _ type: PrimitiveType, _ def: ChildDef, _ c: UnsafePointer<Element>) {
+        let kind = c.pointee.valueKind
+        if syntax == .json, kind != .unspecified, case let .primitive(expected) = def.info.content,
+           !Self.matches(kind, expected) {
             report(.error, .structure, "value.json-kind",
-                   "'\(c.name)' (\(def.info.typeCode)) must be a JSON \(kind.rawValue), not a \(Self.describe(c.valueKind))",
-                   at: c)
+                   "'\(c.pointee.name)' (\(def.info.typeCode)) must be a JSON \(expected.rawValue), not a \(Self.describe(kind))",
+                   at: c.pointee)
         }
         if value.isEmpty {
-            report(.error, .value, "value.empty", "'\(c.name)' has an empty value: remove it or give a value", at: c)
+            report(.error, .value, "value.empty", "'\(c.pointee.name)' has an empty value: remove it or give a value",
+                   at: c.pointee)
             return
         }
-        checkLexical(value, type, element: c, path: nil)
+        checkLexical(value, type, element: c, attribute: nil)
     }
 
-    /// The type's lexical rule, then the whitespace warnings of string types (F12, T5).
-    mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: Element, path at: String?) {
+    /// The type's lexical rule, then the whitespace warnings of string types (F12, T5): of the
+    /// element's value, or of its `attribute` (`id`, `url`), whose step the path then ends with.
+    mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: UnsafePointer<Element>,
+                               attribute: String?) {
         var value = value
         let (failure, edges) = value.withUTF8 { bytes -> (LexicalFailure?, Lexical.Edges) in
             let failure = type.check(utf8: bytes)
@@ -26,7 +30,8 @@ extension StructureWalker {
             return (failure, edges)
         }
         if let failure {
-            report(.error, .value, type.rule, Self.message(value, type, failure), at: c, path: at)
+            report(.error, .value, type.rule, Self.message(value, type, failure), at: c.pointee,
+                   path: path.text(appending: attribute))
             return
         }
         switch edges {
@@ -34,10 +39,12 @@ extension StructureWalker {
             break
         case .whitespaceOnly:
             report(.warning, .value, "value.whitespace",
-                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c, path: at)
+                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c.pointee,
+                   path: path.text(appending: attribute))
         case .edgeWhitespace where type == .string:
             report(.warning, .value, "value.whitespace",
-                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c, path: at)
+                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c.pointee,
+                   path: path.text(appending: attribute))
         case .edgeWhitespace:
             break
         }

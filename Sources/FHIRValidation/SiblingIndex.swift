@@ -1,22 +1,36 @@
 import FHIRModel
 
-/// The index of each child among its same-named siblings (`given[1]`), counted in one pass over a
-/// parent's children: consecutive runs are the norm (F6), and a name that comes back after others
-/// is counted again from the start.
+/// The index of a child among its same-named siblings (`given[1]`): the number of earlier siblings
+/// with its name. Consecutive runs are the norm (F6): asked for k right after k - 1 of the same
+/// name, it counts on from there; otherwise (a run's first element, a name that comes back after
+/// others, or children skipped in between) it counts the earlier siblings. A walk can then ask only
+/// for the children whose index it uses.
 struct SiblingIndex {
-    private var run = 0
+    /// The child asked about last, and its index.
     private var last = -1
+    private var run = 0
 
-    /// The index of `children[k]`; call it with increasing k (children skipped are counted again).
+    /// The index of `children[k]`.
     mutating func next(_ k: Int, in children: [Element]) -> Int {
+        children.withUnsafeBufferPointer { next(k, in: $0) }
+    }
+
+    /// As above, over children read in place.
+    mutating func next(_ k: Int, in children: UnsafeBufferPointer<Element>) -> Int {
         let name = children[k].name
-        defer { last = k }
-        if k > 0 && last == k - 1 && children[k - 1].name == name {
+        if k > 0 && last == k - 1 && Self.same(children[k - 1].name, name) {
             run += 1
         } else {
             run = 0
-            for j in 0..<k where children[j].name == name { run += 1 }
+            for j in 0..<k where Self.same(children[j].name, name) { run += 1 }
         }
+        last = k
         return run
+    }
+
+    /// Name equality with the cheap refusal first (most sibling names differ in length).
+    @inline(__always)
+    private static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 }

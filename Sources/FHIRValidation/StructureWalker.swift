@@ -23,6 +23,9 @@ struct StructureWalker {
         counts.reserveCapacity(256)
     }
 
+    // Elements are passed as pointers into their parent's children (or to the root): looking at an
+    // element then reads only the fields used, where passing the struct would copy (retain) all four.
+
     /// The message's root must be a resource.
     mutating func validateRoot(_ root: Element) {
         path.push(root.resourceType ?? root.name)
@@ -30,128 +33,134 @@ struct StructureWalker {
             report(.error, .structure, "struct.resource-missing",
                    "the root element '\(root.name)' is not a resource", at: root)
         } else {
-            walkResource(root)
+            withUnsafePointer(to: root) { walkResource($0) }
         }
         path.pop()
     }
 
     /// A resource node (root, `contained`, `entry.resource`): its type decides its definition.
-    mutating func walkResource(_ e: Element) {
-        let type = e.resourceType ?? e.name
+    mutating func walkResource(_ e: UnsafePointer<Element>) {
+        let type = e.pointee.resourceType ?? e.pointee.name
         let node: NodeDef
         do {
             switch try cache.resource(named: type) {
             case let .found(found):
                 node = found
             case let .notAResource(why):
-                report(.error, .structure, "struct.unknown-resource-type", "unknown resource type: \(why)", at: e)
+                report(.error, .structure, "struct.unknown-resource-type", "unknown resource type: \(why)", at: e.pointee)
                 return
             }
         } catch {
-            reportDefinitionProblem(error, at: e)
+            reportDefinitionProblem(error, at: e.pointee)
             return
         }
-        if e.children.isEmpty {
+        if e.pointee.children.isEmpty {
             report(.error, .invariant, "struct.empty",
-                   "the \(type) resource is empty: an element needs a value or children (ele-1)", at: e)
+                   "the \(type) resource is empty: an element needs a value or children (ele-1)", at: e.pointee)
             return
         }
         walkChildren(of: e, node)
     }
 
     /// Checks and walks an element's children against its definition, then its required children.
-    mutating func walkChildren(of e: Element, _ node: NodeDef) {
+    mutating func walkChildren(of e: UnsafePointer<Element>, _ node: NodeDef) {
         let base = counts.count
         counts.append(contentsOf: repeatElement(0, count: node.slotCount))
-        var lastOrder = -1
-        var lastName = ""
-        var siblings = SiblingIndex()
-        let children = e.children
-        for k in children.indices {
-            let c = children[k]
-            let runIndex = siblings.next(k, in: children)
-            guard let def = node.children[c.name] else {
-                let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == c.name)
-                report(.error, .structure, "struct.unknown-element",
-                       "unknown element '\(c.name)': \(node.path) has no such element",
-                       at: c, path: path.text(appending: repeated ? "\(c.name)[\(runIndex)]" : c.name))
-                continue
-            }
-            let index = def.info.repeats ? runIndex : -1
-            if syntax == .json && c.inJSONArray != def.info.repeats && runIndex == 0 {
-                checkJSONArray(c, def)
-            }
-            counts[base + def.slot] += 1
-            if counts[base + def.slot] > def.max {
-                reportMax(c, def, count: counts[base + def.slot], index: index)
-            }
-            if checkOrder {
-                if def.info.order < lastOrder {
-                    report(.error, .structure, "struct.order",
-                           "element '\(c.name)' is out of order: the definition puts it before '\(lastName)'",
-                           at: c, path: path.text(appending: step(c.name, index)))
-                } else {
-                    lastOrder = def.info.order
-                    lastName = c.name
+        e.pointee.children.withUnsafeBufferPointer { children in
+            var lastOrder = -1
+            var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
+            var siblings = SiblingIndex()
+            for k in children.indices {
+                let c = children.baseAddress! + k
+                guard let def = node.children[c.pointee.name] else {
+                    let name = c.pointee.name
+                    let runIndex = siblings.next(k, in: children)
+                    let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
+                    report(.error, .structure, "struct.unknown-element",
+                           "unknown element '\(name)': \(node.path) has no such element",
+                           at: c.pointee, path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
+                    continue
                 }
+                // The index among same-named siblings is counted only where it is used.
+                let index = def.repeats ? siblings.next(k, in: children) : -1
+                if syntax == .json && c.pointee.inJSONArray != def.repeats
+                    && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
+                    checkJSONArray(c.pointee, def)
+                }
+                counts[base + def.slot] += 1
+                if counts[base + def.slot] > def.max {
+                    reportMax(c.pointee, def, count: counts[base + def.slot], index: index)
+                }
+                if checkOrder {
+                    if def.order < lastOrder {
+                        let name = c.pointee.name
+                        report(.error, .structure, "struct.order",
+                               "element '\(name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
+                               at: c.pointee, path: path.text(appending: step(name, index)))
+                    } else {
+                        lastOrder = def.order
+                        lastOrdered = k
+                    }
+                }
+                path.push(c.pointee.name, index: index)
+                walkChild(c, def)
+                path.pop()
             }
-            path.push(c.name, index: index)
-            walkChild(c, def)
-            path.pop()
         }
         if !node.required.isEmpty {
             for r in node.required where counts[base + r.slot] < r.min {
                 report(.error, .required, "struct.min",
                        "missing required element '\(r.name)' (\(node.path).\(r.name) needs at least \(r.min))",
-                       at: e, path: path.text(appending: r.name))
+                       at: e.pointee, path: path.text(appending: r.name))
             }
         }
         counts.removeLast(node.slotCount)
     }
 
     /// One known child: its content by kind, then its own children.
-    mutating func walkChild(_ c: Element, _ def: ChildDef) {
-        if let id = c.id { checkAttribute(id, .string, name: "id", of: c) }
+    mutating func walkChild(_ c: UnsafePointer<Element>, _ def: ChildDef) {
+        if let id = c.pointee.id { checkAttribute(id, .string, name: "id", of: c.pointee) }
         if def.isResource {
-            guard c.resourceType != nil else {
+            guard c.pointee.isResource else {
                 report(.error, .required, "struct.resource-missing",
-                       "'\(c.name)' must hold a resource", at: c)
+                       "'\(c.pointee.name)' must hold a resource", at: c.pointee)
                 return
             }
             walkResource(c)
             return
         }
-        if c.resourceType != nil {
+        if let type = c.pointee.resourceType {
             report(.error, .structure, "struct.unexpected-resource",
-                   "a resource (\(c.resourceType!)) is not allowed in '\(c.name)' (type \(def.info.typeCode))", at: c)
+                   "a resource (\(type)) is not allowed in '\(c.pointee.name)' (type \(def.info.typeCode))", at: c.pointee)
             return
         }
         if def.isXHTML {
-            if (c.value ?? "").isEmpty { reportEmpty(c) }
+            if (c.pointee.value ?? "").isEmpty { reportEmpty(c.pointee) }
             return
         }
+        let hasChildren = !c.pointee.children.isEmpty
         if let primitive = def.primitive {
-            if let value = c.value {
+            if let value = c.pointee.value {
                 let found = issues.count
                 checkPrimitive(value, primitive, def, c)
                 // A value already wrong by its lexical rule is not looked up in its value set too.
-                if def.binding != nil && issues.count == found { checkBinding(c, def) }
-            } else if c.children.isEmpty {
-                reportEmpty(c)
+                if def.binding != nil && issues.count == found { checkBinding(c.pointee, def) }
+            } else if !hasChildren {
+                reportEmpty(c.pointee)
             }
         } else {
-            if c.value != nil {
+            if c.pointee.value != nil {
                 report(.error, .structure, "struct.unexpected-value",
-                       "'\(c.name)' is a \(def.info.typeCode), not a primitive: it cannot have a value", at: c)
+                       "'\(c.pointee.name)' is a \(def.info.typeCode), not a primitive: it cannot have a value", at: c.pointee)
             }
-            if let node = def.node, node.isExtension { checkExtensionURL(c) }
-            if c.children.isEmpty && c.url == nil {
-                reportEmpty(c)
+            if let node = def.node, node.isExtension { checkExtensionURL(c.pointee) }
+            if !hasChildren && c.pointee.url == nil {
+                reportEmpty(c.pointee)
                 return
             }
+            if def.binding != nil { checkBinding(c.pointee, def) }
         }
-        if def.binding != nil && def.primitive == nil { checkBinding(c, def) }
-        if let node = def.node, !c.children.isEmpty { walkChildren(of: c, node) }
+        if hasChildren, let node = def.node { walkChildren(of: c, node) }
     }
 
     /// JSON writes a repeating element as an array, even for one item, and any other as a single
@@ -159,11 +168,11 @@ struct StructureWalker {
     /// at the first item; extensions are left to the JSON reader, which reports them while reading.
     mutating func checkJSONArray(_ c: Element, _ def: ChildDef) {
         if c.name == "extension" || c.name == "modifierExtension" { return }
-        let message = def.info.repeats
+        let message = def.repeats
             ? "'\(c.name)' repeats (base max *): JSON needs an array, even for one item"
             : "'\(c.name)' does not repeat (base max 1): JSON needs a single value, not an array"
         report(.error, .structure, "struct.json-array", message, at: c,
-               path: path.text(appending: step(c.name, def.info.repeats ? 0 : -1)))
+               path: path.text(appending: step(c.name, def.repeats ? 0 : -1)))
     }
 
     /// `Extension.url` is required (1..1) and a uri; it is an attribute, so not in the child tables.
@@ -178,12 +187,12 @@ struct StructureWalker {
 
     /// `Element.id` / `Extension.url` attribute values: not empty, and their type's rule.
     mutating func checkAttribute(_ value: String, _ type: PrimitiveType, name: String, of c: Element) {
-        let at = path.text(appending: name)
         if value.isEmpty {
-            report(.error, .value, "value.empty", "'\(name)' is empty: a value needs at least one character", at: c, path: at)
+            report(.error, .value, "value.empty", "'\(name)' is empty: a value needs at least one character", at: c,
+                   path: path.text(appending: name))
             return
         }
-        checkLexical(value, type, element: c, path: at)
+        withUnsafePointer(to: c) { checkLexical(value, type, element: $0, attribute: name) }
     }
 
     func step(_ name: String, _ index: Int) -> String {

@@ -245,6 +245,38 @@ final class BundleRulesTests: XCTestCase {
         XCTAssertEqual(Set(kind("information").map { String($0.split(separator: " ")[1]) }), ["bundle.reference-external"])
     }
 
+    func testUUIDFullUrlAndIdCompareIgnoringCase() throws {
+        // Patient (entry 2) has fullUrl urn:uuid:2d4f6a8c-0e1f-4a2b-8c3d-4e5f6a7b8c9d.
+        try assertBundleIssues([]) { root in
+            root.edit(Self.resource(2) + [("id", 0)]) { $0.value = "2D4F6A8C-0E1F-4A2B-8C3D-4E5F6A7B8C9D" }
+        }
+        for id in ["2d4f6a8c-0e1f-4a2b-8c3d-4e5f6a7b8c9e", "2d4f6a8c-0e1f-4a2b-8c3d-4e5f6a7b8c9"] {
+            try assertBundleIssues(["warning bundle.fullurl-id Bundle.entry[2].fullUrl"]) { root in
+                root.edit(Self.resource(2) + [("id", 0)]) { $0.value = id }
+            }
+        }
+    }
+
+    func testReferencePathsInsideContainedAndUnknownElements() throws {
+        // A contained Organization's partOf, and an unknown element that occurs twice (indexed, as
+        // layer 1 indexes it): each dangling reference at its full path.
+        var root = try sample()
+        root.edit(Self.resource(1)) { imm in
+            let org = Element(name: "contained", resourceType: "Organization", children: [
+                Element(name: "id", value: "m1"),
+                Element(name: "partOf", children: [Element(name: "reference", value: "urn:uuid:dangling-1")]),
+            ])
+            imm.children.insert(org, at: imm.indexOfChild("status"))
+            let unknown = Element(name: "unknownThing", children: [Element(name: "reference", value: "urn:uuid:dangling-2")])
+            imm.children.append(contentsOf: [unknown, unknown])
+        }
+        XCTAssertEqual(try bundleIssues(root).map { "\($0.rule) \($0.path ?? "")" }, [
+            "bundle.reference-unresolved Bundle.entry[1].resource.contained[0].partOf.reference",
+            "bundle.reference-unresolved Bundle.entry[1].resource.unknownThing[0].reference",
+            "bundle.reference-unresolved Bundle.entry[1].resource.unknownThing[1].reference",
+        ])
+    }
+
     /// urn:uuid fullUrls whose resource.id is another value (allowed by F9's RESTful rule, so warnings;
     /// checked by hand: in MedicationAdministration/MedicationStatement the id has a stray extra '9',
     /// in the others it is an unrelated uuid, the FailsafeAlert MessageHeaders reuse one id).
