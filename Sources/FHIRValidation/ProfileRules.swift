@@ -93,7 +93,7 @@ struct ProfileRules {
             var walked = !claims.isEmpty
             for url in requested where !claims.contains(where: { $0.value == url }) {
                 if let profile = try? self.profile(url), profile.type == r.element.resourceType {
-                    walk(r.element, profile.root, profile)
+                    withUnsafePointer(to: r.element) { walk($0, profile.root, profile) }
                     walked = true
                 }
             }
@@ -102,7 +102,7 @@ struct ProfileRules {
             // a profile, matters only there.
             if !walked, let type = r.element.resourceType,
                let core = try? self.profile(DefinitionPack.coreStructurePrefix + type) {
-                walk(r.element, core.root, core)
+                withUnsafePointer(to: r.element) { walk($0, core.root, core) }
             }
             checkExtensions(in: r.element, node: node)
             path.pop(to: depth)
@@ -134,27 +134,32 @@ struct ProfileRules {
                 "profile '\(profile.name)' is for \(profile.type), not \(resource.resourceType ?? resource.name)", claim, claimPath)
             return
         }
-        walk(resource, profile.root, profile)
+        withUnsafePointer(to: resource) { walk($0, profile.root, profile) }
     }
 
     // MARK: elements
 
     /// Checks `e`'s children against `node`'s child definitions (the path stack is at `e`).
-    mutating func walk(_ e: borrowing Element, _ node: ProfileNode, _ profile: CompiledProfile) {
-        let kids = e.children
-        guard !node.ambiguousNames else { return walk(e, kids, node, profile) { d, k in node.children[d].matches(kids[k].name) } }
-        // Each child's definition by one lookup; then only the definitions that say more than the
-        // base visit their occurrences.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count) { owner in
-            kids.withUnsafeBufferPointer { kids in
-                for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
+    ///
+    /// Elements are passed as pointers into their parents' children (the tree is not changed while
+    /// it is validated): reading an element then touches only the fields used, where passing the
+    /// struct would copy (retain) all four.
+    mutating func walk(_ e: UnsafePointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile) {
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            guard !node.ambiguousNames else {
+                return walk(e, kids, node, profile) { d, k in node.children[d].matches(kids[k].name) }
             }
-            walk(e, kids, node, profile) { d, k in owner[k] == d }
+            // Each child's definition by one lookup; then only the definitions that say more than
+            // the base visit their occurrences.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count) { owner in
+                for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
+                walk(e, kids, node, profile) { d, k in owner[k] == d }
+            }
         }
     }
 
     /// The walk of `e`'s children, told which child is an occurrence of which definition.
-    private mutating func walk(_ e: borrowing Element, _ kids: borrowing [Element], _ node: ProfileNode, _ profile: CompiledProfile,
+    private mutating func walk(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile,
                                occurs: (_ definition: Int, _ child: Int) -> Bool) {
         for d in node.matteringChildren {
             let def = node.children[d]
@@ -165,8 +170,8 @@ struct ProfileRules {
             var count = 0
             for k in kids.indices where occurs(d, k) { count += 1 }
             if count == 0 {
-                if def.record.min > 0 { checkCardinality(e, def, count: 0, first: nil, profile) }
-                if def.hasRequiredSlice { _ = checkSlicing(e, def, kids, [], profile) }
+                if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
+                if def.hasRequiredSlice { _ = checkSlicing(e.pointee, def, kids, [], profile) }
                 continue
             }
             if count < def.record.min || count > def.max {
@@ -178,10 +183,10 @@ struct ProfileRules {
                         seen += 1
                     }
                 }
-                checkCardinality(e, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
+                checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
             }
             guard def.slices.isEmpty else {
-                walkSliced(e, kids, def, profile, occurrences: kids.indices.filter { occurs(d, $0) })
+                walkSliced(e.pointee, kids, def, profile, occurrences: kids.indices.filter { occurs(d, $0) })
                 continue
             }
             // Index among same-named siblings: all of an element's occurrences share its name
@@ -189,7 +194,7 @@ struct ProfileRules {
             var n = 0
             for k in kids.indices where occurs(d, k) {
                 path.push(kids[k].name, index: def.repeats ? n : -1)
-                checkElement(kids[k], def, profile)
+                checkElement(kids.baseAddress! + k, def, profile)
                 if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
                 path.pop()
                 n += 1
@@ -198,33 +203,33 @@ struct ProfileRules {
     }
 
     /// The occurrences of a sliced element: each against its slice, then against the element.
-    private mutating func walkSliced(_ e: Element, _ kids: [Element], _ def: ProfileNode, _ profile: CompiledProfile,
+    private mutating func walkSliced(_ e: Element, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
                                      occurrences: [Int]) {
         let slices = checkSlicing(e, def, kids, occurrences, profile)
         for (n, k) in occurrences.enumerated() {
             path.push(kids[k].name, index: def.repeats ? n : -1)
             if slices[n] >= 0 {
                 inSlice += 1
-                checkElement(kids[k], def.slices[slices[n]], profile)
+                checkElement(kids.baseAddress! + k, def.slices[slices[n]], profile)
                 inSlice -= 1
             }
-            checkElement(kids[k], def, profile)
+            checkElement(kids.baseAddress! + k, def, profile)
             if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
             path.pop()
         }
     }
 
     /// `Extension.url` is an attribute in our tree: required and fixed like any element.
-    private mutating func checkURLAttribute(_ e: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        guard let url = e.url else {
+    private mutating func checkURLAttribute(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let url = e.pointee.url else {
             if def.record.min > 0 {
-                add(.error, .required, "profile.min", "missing 'url', required by \(label(def, profile))", e, path.text(appending: "url"))
+                add(.error, .required, "profile.min", "missing 'url', required by \(label(def, profile))", e.pointee, path.text(appending: "url"))
             }
             return
         }
         if let fixed = def.fixed?.value, fixed != url {
             add(.error, .value, "profile.fixed", "url is '\(url)' but \(label(def, profile)) fixes it to '\(fixed)'",
-                e, path.text(appending: "url"))
+                e.pointee, path.text(appending: "url"))
         }
     }
 
@@ -245,32 +250,32 @@ struct ProfileRules {
     }
 
     /// Checks one occurrence against one definition (the path stack is at the occurrence).
-    private mutating func checkElement(_ e: borrowing Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+    private mutating func checkElement(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
         // Most nodes are walked only for what lies below them: their checks say which parts to read.
         let checks = def.checks
-        if checks.contains(.choiceType), !def.allowsVariant(e.name), let type = def.variantType(e.name) {
+        if checks.contains(.choiceType), !def.allowsVariant(e.pointee.name), let type = def.variantType(e.pointee.name) {
             add(.error, .structure, "profile.type",
-                "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e)
+                "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e.pointee)
             return
         }
         if checks.contains(.fixed), let fixed = def.fixed {
             if inSlice > 0 { sliceFixed[path.text()] = fixed }
-            if !ValueConformance.equals(e, fixed) { reportFixed(e, fixed, def, profile) }
+            if !ValueConformance.equals(e.pointee, fixed) { reportFixed(e.pointee, fixed, def, profile) }
         }
-        if checks.contains(.pattern), let pattern = def.pattern, !ValueConformance.contains(e, pattern) {
+        if checks.contains(.pattern), let pattern = def.pattern, !ValueConformance.contains(e.pointee, pattern) {
             add(.error, .value, "profile.pattern",
-                "value \(ValueConformance.describe(e)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e)
+                "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
         if checks.contains(.binding), let binding = def.checkedBinding, terminology != nil,
-           let type = def.choicePrefix != nil ? def.variantType(e.name) : def.typeCodes.first {
+           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first {
             if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
-            if let system = def.contradictedSystem, codings(of: e, allUse: system) {
-                issues.append(bindingConflict(e, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
+            if let system = def.contradictedSystem, codings(of: e.pointee, allUse: system) {
+                issues.append(bindingConflict(e.pointee, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
             } else {
-                terminology!.checker.check(e, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
+                terminology!.checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
             }
         }
-        if checks.contains(.target), let reference = e.child("reference") {
+        if checks.contains(.target), let reference = e.pointee.child("reference") {
             checkTarget(reference, def, profile)
         }
         if checks.contains(.children) {
@@ -316,7 +321,7 @@ struct ProfileRules {
 extension ProfileRules {
     /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
     /// closed and ordered slicing. Returns each occurrence's slice index (-1: none).
-    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: [Element], _ occurrences: [Int],
+    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>, _ occurrences: [Int],
                                _ profile: CompiledProfile) -> [Int] {
         var matched = [Int](repeating: -1, count: occurrences.count)
         // Paths are rendered only when something is reported.
@@ -329,7 +334,7 @@ extension ProfileRules {
         for (n, k) in occurrences.enumerated() {
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
-                if keys.indices.allSatisfy({ belongs(kids[k], $0, keys[$0], def) }) {
+                if keys.indices.allSatisfy({ belongs(kids.baseAddress! + k, $0, keys[$0], def) }) {
                     matched[n] = s
                     counts[s] += 1
                     break
@@ -381,9 +386,12 @@ extension ProfileRules {
     }
 
     /// True when an occurrence meets the slice key of discriminator `d` of `def`.
-    private mutating func belongs(_ e: Element, _ d: Int, _ key: SliceKey, _ def: ProfileNode) -> Bool {
+    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode) -> Bool {
         // The usual case, extension slices told apart by url: no element built to compare.
-        if def.discriminatorPaths[d] == "url", case let .value(v) = key { return e.url != nil && e.url == v.value && v.children.isEmpty }
+        if def.discriminatorPaths[d] == "url", case let .value(v) = key {
+            return occurrence.pointee.url != nil && occurrence.pointee.url == v.value && v.children.isEmpty
+        }
+        let e = occurrence.pointee
         let steps = def.discriminatorSteps[d][...]
         switch key {
         case let .value(v): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) }
@@ -424,7 +432,7 @@ extension ProfileRules {
     private mutating func conforms(_ e: Element, to profile: CompiledProfile) -> Bool {
         var probe = self
         probe.issues = []
-        probe.walk(e, profile.root, profile)
+        withUnsafePointer(to: e) { probe.walk($0, profile.root, profile) }
         return !probe.issues.contains { $0.severity >= .error }
     }
 }
@@ -536,6 +544,6 @@ extension ProfileRules {
             add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e)
             return
         }
-        walk(e, definition.root, definition)
+        withUnsafePointer(to: e) { walk($0, definition.root, definition) }
     }
 }
