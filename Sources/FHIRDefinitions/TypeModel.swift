@@ -125,12 +125,10 @@ final class NameIndex: Sendable {
     /// The lookup of `subscript(utf8:)`, over the contiguous names, without retaining the result
     /// (this index keeps it alive).
     func unretained(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
-        var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
         let n = bytes.count
         return slots.withUnsafeBufferPointer { slots in
             nameBytes.withUnsafeBufferPointer { names in
-                var i = Int(h) & mask
+                var i = NameHash.fnv1a(bytes: bytes) & mask
                 while true {
                     let slot = slots[i]
                     if slot.length < 0 { return nil }
@@ -156,9 +154,7 @@ final class NameIndex: Sendable {
     }
 
     subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ChildInfo? {
-        var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-        var i = Int(h) & mask
+        var i = NameHash.fnv1a(bytes: bytes) & mask
         while let info = infos[i] {
             var name = names[i]
             let same = name.withUTF8 { stored in
@@ -173,14 +169,26 @@ final class NameIndex: Sendable {
     }
 
     @inline(__always)
-    static func hash(_ name: String) -> Int {
+    static func hash(_ name: String) -> Int { NameHash.fnv1a(name) }
+}
+
+/// The hash of the name tables (here and in the validator): FNV-1a over a name's UTF-8 bytes.
+/// Element names are short, and this costs several times less than `Hasher` (SipHash).
+public enum NameHash {
+    /// FNV-1a (32 bits) of `name`'s UTF-8, as an `Int`.
+    @inlinable @inline(__always)
+    public static func fnv1a(_ name: String) -> Int {
         // Over the contiguous bytes: iterating `name.utf8` costs several times more per byte.
         var name = name
-        return name.withUTF8 { bytes in
-            var h: UInt32 = 2_166_136_261
-            for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-            return Int(h)
-        }
+        return name.withUTF8 { fnv1a(bytes: $0) }
+    }
+
+    /// FNV-1a (32 bits) of UTF-8 bytes, as an `Int`.
+    @inlinable @inline(__always)
+    public static func fnv1a(bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return Int(h)
     }
 }
 

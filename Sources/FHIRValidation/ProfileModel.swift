@@ -115,6 +115,10 @@ final class ProfileNode: @unchecked Sendable {
     /// ``choicePrefix``'s UTF-8 length (choices are matched on bytes).
     @exclusivity(unchecked) private var prefixLength = 0
 
+    deinit {
+        childTable.deallocate()
+    }
+
     init(record: ElementRecord, fragmentReader: (String) -> Element?) {
         self.record = record
         id = record.id ?? record.path
