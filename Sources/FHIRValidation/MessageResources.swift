@@ -44,6 +44,9 @@ struct MessageResources {
         var contained = 0, entries = 0, parameters = 0
         for k in kids.indices {
             let name = kids[k].name
+            // Lengths first: most children are none of these, and refusing them by length is cheapest.
+            let length = name.utf8.count
+            guard length == 9 || (length == 5 && isBundle) else { continue }
             if name == "contained" {
                 guard kids[k].isResource else { continue }
                 add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)

@@ -64,7 +64,8 @@ struct ProfileRules {
 
     /// The compiled profile of `url` (see ``ProfileCache/profile(_:)``).
     private mutating func profile(_ url: String) throws -> CompiledProfile? {
-        for recent in recentProfiles where recent.url == url { return recent.profile }
+        let length = url.utf8.count   // most URLs differ in length: compared without reading them
+        for recent in recentProfiles where recent.url.utf8.count == length && recent.url == url { return recent.profile }
         let found = try profiles.profile(url)
         if recentProfiles.count < 32 { recentProfiles.append((url, found)) }
         return found
