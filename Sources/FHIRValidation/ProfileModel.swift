@@ -83,6 +83,10 @@ final class ProfileNode: @unchecked Sendable {
     /// Why this element's slices cannot be told apart (no discriminator, or a slice the
     /// definitions give no key for), reported once per message; nil when they can.
     @exclusivity(unchecked) private(set) var unevaluableSlicing: String?
+    /// For a slicing told apart by `url` alone (extension slices): each slice's URL, in slice
+    /// order (slices with no URL to match left out), so an occurrence finds its slice by comparing
+    /// its url; nil for any other slicing.
+    @exclusivity(unchecked) private(set) var slicesByURL: [(url: String, slice: Int)]?
     /// Indices into ``children`` by exact wire name (choices aside), the choice children's
     /// indices, and whether two children could claim one name (then each is asked in turn).
     @exclusivity(unchecked) private var childTable = NameTable<Int>()
@@ -167,6 +171,19 @@ final class ProfileNode: @unchecked Sendable {
             discriminatorPaths = (slicing?.discriminators ?? []).map(\.path)
             slicingRules = slicing?.rules ?? "open"
             slicingOrdered = slicing?.ordered == true
+            if discriminatorPaths == ["url"] {
+                var table: [(url: String, slice: Int)] = []
+                var simple = true
+                for (k, keys) in sliceKeys.enumerated() {
+                    switch keys.first {
+                    case let .value(v)? where v.children.isEmpty:
+                        if let url = v.value { table.append((url, k)) }
+                    case .unknown?: break   // matches nothing
+                    default: simple = false
+                    }
+                }
+                slicesByURL = simple ? table : nil
+            }
             unevaluableSlicing = discriminatorPaths.isEmpty ? "the slicing has no discriminator"
                 : sliceKeys.lazy.compactMap { keys in keys.lazy.compactMap { if case let .unknown(r) = $0 { r } else { nil } }.first }.first
         }

@@ -333,6 +333,16 @@ extension ProfileRules {
         }
         var counts = [Int](repeating: 0, count: def.slices.count)
         for (n, k) in occurrences.enumerated() {
+            if let byURL = def.slicesByURL {
+                // Extension slices: the occurrence's url names its slice (the first with that URL).
+                guard let url = (kids.baseAddress! + k).pointee.url else { continue }
+                let length = url.utf8.count
+                if let s = byURL.first(where: { $0.url.utf8.count == length && $0.url == url })?.slice {
+                    matched[n] = s
+                    counts[s] += 1
+                }
+                continue
+            }
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
                 if keys.indices.allSatisfy({ belongs(kids.baseAddress! + k, $0, keys[$0], def) }) {
@@ -487,7 +497,8 @@ extension ProfileRules {
     mutating func checkExtensions(in resource: Element, node: NodeDef?) {
         var sites: [[Int]] = []
         var trail: [Int] = []
-        Self.collectExtensions(in: resource, insideExtension: false, trail: &trail, into: &sites)
+        withUnsafePointer(to: resource) { Self.collectExtensions(in: $0, insideExtension: false, trail: &trail, into: &sites) }
+        guard !sites.isEmpty else { return }
         for site in sites {
             let depth = path.depth
             var e = resource
@@ -514,17 +525,21 @@ extension ProfileRules {
     }
 
     /// The child-index trails of the extensions to check below `e`, in document order.
-    private static func collectExtensions(in e: borrowing Element, insideExtension: Bool, trail: inout [Int], into sites: inout [[Int]]) {
+    private static func collectExtensions(in e: UnsafePointer<Element>, insideExtension: Bool, trail: inout [Int],
+                                          into sites: inout [[Int]]) {
         // Read in place: copying each child out of the array would cost four reference counts.
-        e.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices where !kids[k].isResource {
-                let isExtension = isExtension(kids[k].name)
-                guard isExtension || !kids[k].children.isEmpty else { continue }
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices {
+                let c = kids.baseAddress! + k
+                let isExtension = isExtension(c.pointee.name)
+                guard isExtension || !c.pointee.children.isEmpty, !c.pointee.isResource else { continue }
                 trail.append(k)
-                if isExtension, let url = kids[k].url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
+                if isExtension, let url = c.pointee.url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
                     sites.append(trail)
                 }
-                collectExtensions(in: kids[k], insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
+                if !c.pointee.children.isEmpty {
+                    collectExtensions(in: c, insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
+                }
                 trail.removeLast()
             }
         }
