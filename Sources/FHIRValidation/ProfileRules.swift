@@ -38,12 +38,16 @@ struct ProfileRules {
     private var inSlice = 0
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
-    /// Whether a resource (by path) conforms to a profile (by URL), once per message; filled
+    /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
     private var conformance: [ConformanceKey: Bool] = [:]
     /// Per resource of ``resources``: its base definition (nil for a type layer 1 reported unknown).
     private var resourceNodes: [NodeDef?] = []
+
+    /// Profiles this message looked up, by URL as written: a message names a handful, many
+    /// times, and comparing its URLs costs less than hashing them into the shared cache.
+    private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
 
     /// A resource (its index in ``resources``) and a profile.
     private struct ConformanceKey: Hashable {
@@ -57,10 +61,6 @@ struct ProfileRules {
         self.resources = MessageResources(root: root)
         self.requested = requested
     }
-
-    /// Profiles this message looked up, by URL as written: a message names a handful, many
-    /// times, and comparing its URLs costs less than hashing them into the shared cache.
-    private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
 
     /// The compiled profile of `url` (see ``ProfileCache/profile(_:)``).
     private mutating func profile(_ url: String) throws -> CompiledProfile? {
