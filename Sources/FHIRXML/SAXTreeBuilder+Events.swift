@@ -75,7 +75,7 @@ extension SAXTreeBuilder {
             }
         }
         let isResource = kind == .resource || kind == .wrappedResource
-        let node = pushNode(Element(name: name, resourceType: isResource ? name : nil,
+        let node = pushNode(Element(reading: name, resourceType: isResource ? name : nil,
                                     comments: takeComments(), position: position))
         let parentForeign = frames.last?.foreign ?? false
         frames.append(Frame(node: node, kind: kind))
