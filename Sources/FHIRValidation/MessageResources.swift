@@ -92,7 +92,7 @@ struct MessageResources {
     /// container's contained resources, `urn:uuid:`/absolute URLs by fullUrl, `Type/id` by type and
     /// id or by a fullUrl ending in it: its index in ``resources``, nil when it is not in the message.
     mutating func resolve(_ reference: String, from: Int) -> Int? {
-        if reference.hasPrefix("#") {
+        if reference.utf8.first == UInt8(ascii: "#") {
             let owner = resources[from].container ?? from
             let id = String(reference.dropFirst())
             return resources.firstIndex { $0.container == owner && $0.element.child("id")?.value == id }
