@@ -147,6 +147,11 @@ extension FHIRPathEngine {
             return anyItem(from: e, type: type, rest, atStart: false)
         }
         let nameLength = name.utf8.count
+        // Same-named children share one definition and (resources aside) one type: looked up once
+        // per step, not once per repetition (bdl-2/3/4 follow `entry` through every entry).
+        var sameLooked = false
+        var sameInfo: ChildInfo?
+        var sameType: ElementType?
         let found = e.pointee.children.withUnsafeBufferPointer { children -> Bool in
             for k in children.indices {
                 let c = children.baseAddress! + k
@@ -155,7 +160,16 @@ extension FHIRPathEngine {
                 switch NameMatch(c.pointee.name, name) {
                 case .same:
                     guard !rest.isEmpty else { return true }
-                    info = type?.childTable?[c.pointee.name]
+                    if !sameLooked {
+                        sameLooked = true
+                        sameInfo = type?.childTable?[name]
+                        if let sameInfo, !sameInfo.holdsResource { sameType = self.type(of: sameInfo) }
+                    }
+                    if let sameInfo, !sameInfo.holdsResource {
+                        if anyItem(from: c, type: sameType, rest, atStart: false) { return true }
+                        continue
+                    }
+                    info = sameInfo
                 case .longer:
                     guard let choice = type?.childTable?[c.pointee.name], choice.isChoice,
                           c.pointee.name.utf8.count == nameLength + choice.typeCode.utf8.count else { continue }
@@ -202,5 +216,13 @@ extension FHIRPathEngine {
         }
         if case .resource = info.content { return resourceType(element.pointee.resourceType ?? element.pointee.name) }
         return type(of: info)
+    }
+}
+
+extension ChildInfo {
+    /// True when the child is a resource, whose type comes from the data rather than the definition.
+    var holdsResource: Bool {
+        if case .resource = content { return true }
+        return false
     }
 }

@@ -108,33 +108,34 @@ struct Evaluation {
 
     // MARK: helpers shared by operators and functions
 
-    /// The one item of a collection, nil when empty; several items are an error.
-    func single(_ items: FHIRPathCollection, _ what: String) throws -> FHIRPathValue? {
-        guard items.count <= 1 else { throw FHIRPathEvaluationError("\(what) needs one item, found \(items.count)") }
+    /// The one item of a collection, nil when empty; several items are an error. (`what` names the
+    /// item's user in the error, and is built only for an error.)
+    func single(_ items: FHIRPathCollection, _ what: @autoclosure () -> String) throws -> FHIRPathValue? {
+        guard items.count <= 1 else { throw FHIRPathEvaluationError("\(what()) needs one item, found \(items.count)") }
         return items.first
     }
 
     /// A collection as a boolean (singleton evaluation): empty is nil, one boolean is itself, one
     /// other item is true, several items are an error.
-    func boolean(_ items: FHIRPathCollection, _ what: String) throws -> Bool? {
-        guard let item = try single(items, what) else { return nil }
+    func boolean(_ items: FHIRPathCollection, _ what: @autoclosure () -> String) throws -> Bool? {
+        guard let item = try single(items, what()) else { return nil }
         if let b = item.booleanValue { return b }
         if case let .element(t) = item, t.typeName == "boolean" { return nil }   // no value: extensions only
         return true
     }
 
-    func integer(_ items: FHIRPathCollection, _ what: String) throws -> Int? {
-        guard let item = try single(items, what)?.systemValue else { return nil }
-        guard case let .integer(n) = item else { throw FHIRPathEvaluationError("\(what) needs an integer") }
+    func integer(_ items: FHIRPathCollection, _ what: @autoclosure () -> String) throws -> Int? {
+        guard let item = try single(items, what())?.systemValue else { return nil }
+        guard case let .integer(n) = item else { throw FHIRPathEvaluationError("\(what()) needs an integer") }
         return n
     }
 
-    func string(_ items: FHIRPathCollection, _ what: String) throws -> String? {
-        guard let item = try single(items, what) else { return nil }
+    func string(_ items: FHIRPathCollection, _ what: @autoclosure () -> String) throws -> String? {
+        guard let item = try single(items, what()) else { return nil }
         switch item.systemValue {
         case let .string(s)?: return s
         case nil: return nil
-        default: throw FHIRPathEvaluationError("\(what) needs a string")
+        default: throw FHIRPathEvaluationError("\(what()) needs a string")
         }
     }
 }

@@ -11,11 +11,24 @@ extension FHIRPathEngine {
         let nameLength = name.utf8.count
         // By index: a child is copied only when it is taken (most fail on the name alone).
         let children = t.element.children
+        // Same-named children share one definition and (resources aside) one type: looked up once.
+        var sameLooked = false
+        var sameInfo: ChildInfo?
+        var sameType: ElementType?
         for k in children.indices {
             let childName = children[k].name
             switch NameMatch(childName, name) {
             case .same:
-                out.append(.element(typed(children[k], as: table?[childName])))
+                if !sameLooked {
+                    sameLooked = true
+                    sameInfo = table?[name]
+                    if let sameInfo, !sameInfo.holdsResource { sameType = type(of: sameInfo) }
+                }
+                if let sameInfo, !sameInfo.holdsResource {
+                    out.append(.element(TypedElement(element: children[k], type: sameType)))
+                } else {
+                    out.append(.element(typed(children[k], as: sameInfo)))
+                }
             case .longer:
                 if let table, let info = table[childName], info.isChoice,
                    childName.utf8.count == nameLength + info.typeCode.utf8.count {

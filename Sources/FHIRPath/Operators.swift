@@ -45,15 +45,14 @@ extension Evaluation {
     /// `and`, `or`, `xor`, `implies` with three-valued logic (empty is unknown). The right side is
     /// evaluated only when the left does not decide the answer.
     private mutating func logic(_ op: BinaryOperator, _ a: Node, _ b: Node, _ focus: FHIRPathCollection) throws -> FHIRPathCollection {
-        let what = "'\(op.rawValue)'"
-        let x = try boolean(eval(a, focus), what)
+        let x = try boolean(eval(a, focus), "'\(op.rawValue)'")
         switch (op, x) {
         case (.and, false?): return [.boolean(false)]
         case (.or, true?): return [.boolean(true)]
         case (.implies, false?): return [.boolean(true)]
         default: break
         }
-        let y = try boolean(eval(b, focus), what)
+        let y = try boolean(eval(b, focus), "'\(op.rawValue)'")
         let result: Bool?
         switch op {
         case .and:

@@ -35,7 +35,7 @@ struct InvariantRules {
     /// A resource: its own constraints, then its children. `%resource` becomes this resource unless
     /// it is contained (contained resources are reached through their container).
     private mutating func walkResource(_ e: UnsafePointer<Element>, contained: Bool) {
-        let (typed, site) = sites.resource(e.pointee)
+        let (typed, site) = resourceSite(e.pointee)
         guard typed.context != nil else { return }   // unknown type: layer 1 reports it
         let environment = run.environment
         let saved = environment.resource
@@ -81,6 +81,16 @@ struct InvariantRules {
                 path.pop()
             }
         }
+    }
+
+    /// A resource's typed form and site: the site from this message's memo, else from the shared
+    /// (locked) cache. The typed element takes the site's type, as the shared cache gives it.
+    private mutating func resourceSite(_ element: Element) -> (TypedElement, InvariantSite) {
+        let name = element.resourceType ?? element.name
+        if let known = siteMemo.resource(named: name) { return (TypedElement(element: element, type: known.type), known) }
+        let found = sites.resource(element)
+        siteMemo.insertResource(found.1, named: name)
+        return found
     }
 
     /// A child definition's site: from this message's memo, else from the shared (locked) cache.

@@ -6,6 +6,9 @@ struct InvariantSiteMemo {
     private var count = 0
     /// log2 of the slot count.
     private var bits: Int
+    /// Resource sites by type name: a message has a handful of resource types, so a short list
+    /// compared by length first costs less than the shared cache's lock and `Hasher`.
+    private var resources: [(name: String, length: Int, site: InvariantSite)] = []
 
     init() {
         bits = 7
@@ -34,5 +37,17 @@ struct InvariantSiteMemo {
         }
         slots[slot(key)] = (key, site)
         count += 1
+    }
+
+    /// The site of resources named `name`, when recorded.
+    func resource(named name: String) -> InvariantSite? {
+        let length = name.utf8.count
+        for r in resources where r.length == length && r.name == name { return r.site }
+        return nil
+    }
+
+    /// Records a resource type's site (for a name not yet present).
+    mutating func insertResource(_ site: InvariantSite, named name: String) {
+        resources.append((name, name.utf8.count, site))
     }
 }
