@@ -25,10 +25,18 @@ import FHIRDefinitions
 public struct BindingChecker: Sendable {
     /// Where value sets and code systems come from (its compiled forms are shared by copies).
     public let resolver: TerminologyResolver
+    /// Value sets this checker (and its copies) has resolved, to skip the resolver's lookup by URL.
+    /// (None for the base walk's throwaway checkers, which are handed the value set.)
+    let memo: ValueSetMemo?
 
     /// A checker over a resolver (share one resolver between checkers of one pack).
     public init(resolver: TerminologyResolver) {
+        self.init(resolver: resolver, memo: ValueSetMemo())
+    }
+
+    init(resolver: TerminologyResolver, memo: ValueSetMemo?) {
         self.resolver = resolver
+        self.memo = memo
     }
 
     /// A checker with a resolver of its own over `pack`.
@@ -54,10 +62,12 @@ public struct BindingChecker: Sendable {
         guard Self.isChecked(binding), let url = binding.valueSet else { return }
         withoutActuallyEscaping(path) { path in
             // The report moves into the context and back (a swap, so its arrays are never copied).
+            let known = valueSet ?? memo?.lookup(url)
             var context = BindingContext(element: element, binding: binding, url: url, path: path, report: .init(),
-                                         valueSet: valueSet)
+                                         valueSet: known)
             swap(&context.report, &report)
             check(typeCode, &context)
+            if known == nil, let resolved = context.valueSet { memo?.keep(url, resolved) }
             swap(&context.report, &report)
         }
     }
@@ -73,8 +83,9 @@ public struct BindingChecker: Sendable {
         case "CodeableConcept":
             checkConcept(&context)
         case "Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity":
-            guard let code = element.child("code")?.value else { return }
-            let system = element.child("system")?.value
+            let fields = withUnsafePointer(to: element) { CodingFields($0) }
+            guard let code = fields.code else { return }
+            let system = fields.system
             guard let vs = context.valueSet(resolver) else { return }
             context.judge(vs.contains(system: system, code: code), vs, what: Self.describe(system: system, code: code))
         default:
@@ -83,10 +94,10 @@ public struct BindingChecker: Sendable {
     }
 
     private func checkCoding(_ context: inout BindingContext) {
-        let coding = context.element
-        let system = coding.child("system")?.value
+        let coding = withUnsafePointer(to: context.element) { CodingFields($0) }
+        let system = coding.system
         guard let vs = context.valueSet(resolver) else { return }
-        guard let code = coding.child("code")?.value else {
+        guard let code = coding.code else {
             context.fail(vs, "the Coding has no code, so it cannot be in value set \(vs.label)")
             return
         }
@@ -97,49 +108,55 @@ public struct BindingChecker: Sendable {
     }
 
     private func checkConcept(_ context: inout BindingContext) {
-        let concept = context.element
-        let codings = concept.children(named: "coding")
         guard let vs = context.valueSet(resolver) else { return }
         var undecided: [Membership.Undecided] = []
         var found = false
-        for (i, coding) in codings.enumerated() {
-            guard let code = coding.child("code")?.value else { continue }
-            let system = coding.child("system")?.value
-            if !found, let system {
-                switch vs.contains(system: system, code: code) {
-                case .member: found = true
-                case .notMember: break
-                case let .cannotTell(why): undecided.append(why)
+        var codingCount = 0
+        // The codings are read in place (no array of copies).
+        let concept = context.element
+        concept.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
+                let i = codingCount
+                codingCount += 1
+                let coding = CodingFields(kids.baseAddress! + k)
+                guard let code = coding.code else { continue }
+                let system = coding.system
+                if !found, let system {
+                    switch vs.contains(system: system, code: code) {
+                    case .member: found = true
+                    case .notMember: break
+                    case let .cannotTell(why): undecided.append(why)
+                    }
                 }
+                checkDisplay(coding, system: system, code: code, suffix: "coding[\(i)].display", &context)
             }
-            checkDisplay(coding, system: system, code: code, suffix: "coding[\(i)].display", &context)
         }
         if found { return }
         if !undecided.isEmpty {
             for why in undecided { context.noteNotChecked(vs.url, vs.label, why) }
             return
         }
-        if codings.isEmpty {
+        if codingCount == 0 {
             // Text alone is allowed where the binding is extensible; a required one needs a code.
             if context.binding.strength == "required" {
                 context.fail(vs, "the concept has no coding, and a code from value set \(vs.label) is required")
             }
             return
         }
-        let codes = codings.map { Self.describe(system: $0.child("system")?.value, code: $0.child("code")?.value ?? "") }
+        let codes = concept.children(named: "coding").map { Self.describe(system: $0.child("system")?.value, code: $0.child("code")?.value ?? "") }
         context.fail(vs, "none of the codings (\(codes.joined(separator: "; "))) is in value set \(vs.label)")
     }
 
     /// The display of a coding against the code system's, when the pack knows that code.
-    private func checkDisplay(_ coding: Element, system: String?, code: String, suffix: @autoclosure () -> String,
+    private func checkDisplay(_ coding: CodingFields, system: String?, code: String, suffix: @autoclosure () -> String,
                               _ context: inout BindingContext) {
-        guard let displayElement = coding.child("display"), let display = displayElement.value, let system,
+        guard let display = coding.display, let system,
               let cs = context.valueSet?.codeSystem(system) ?? (try? resolver.codeSystem(url: system)),
               let expected = cs.display(of: code),
               display != expected, Self.normalised(display) != Self.normalised(expected) else { return }
         context.report.issues.append(Issue(.warning, .codeInvalid, rule: "terminology.display",
             "display '\(display)' does not match '\(expected)', the display of code '\(code)' in code system \(TerminologyNames.label(of: cs))",
-            path: context.path() + "." + suffix(), position: displayElement.position))
+            path: context.path() + "." + suffix(), position: coding.displayPosition ?? context.element.position))
     }
 
     /// Lower case, inner runs of whitespace as one space, no edge spaces (edge spaces are
@@ -166,6 +183,7 @@ struct BindingContext {
     /// The bound value set, or nil after noting (once) that it cannot be checked.
     mutating func valueSet(_ resolver: TerminologyResolver) -> ValueSetExpansion? {
         if let valueSet { return valueSet }
+        let url = url
         do {
             if let vs = try resolver.valueSet(url: url) {
                 valueSet = vs
@@ -196,11 +214,12 @@ struct BindingContext {
     }
 
     /// Information, once per message per value set and system.
-    mutating func noteNotChecked(_ url: String, _ label: String, _ why: Membership.Undecided) {
+    /// The label is rendered only for a first note.
+    mutating func noteNotChecked(_ url: String, _ label: @autoclosure () -> String, _ why: Membership.Undecided) {
         guard report.firstNote(valueSet: url, system: why.system) else { return }
         let system = why.system.map { " for codes of \(TerminologyNames.label(ofSystem: $0))" } ?? ""
         report.issues.append(Issue(.information, .notSupported, rule: "terminology.not-checked",
-                                   "binding to value set \(label) not checked\(system): \(why.reason)",
+                                   "binding to value set \(label()) not checked\(system): \(why.reason)",
                                    path: path(), position: element.position))
     }
 }

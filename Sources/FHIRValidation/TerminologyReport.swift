@@ -8,14 +8,23 @@ import FHIRModel
 public struct TerminologyReport: Sendable {
     /// The issues found so far, in the order found.
     public var issues: [Issue] = []
-    /// `value set URL + NUL + system` of every not-checked note made.
-    private var noted: Set<String> = []
+    /// The value set / system pairs of every not-checked note made: a handful per message, so a
+    /// scan (lengths first, identical strings compare by storage) is cheaper than hashing a key per call.
+    /// (No system is noted as "".)
+    private var noted: [(valueSet: String, system: String)] = []
 
     /// An empty report, for a new message.
     public init() {}
 
     /// True when this value set / system pair has not been noted yet; notes it.
     mutating func firstNote(valueSet: String, system: String?) -> Bool {
-        noted.insert(valueSet + "\u{0}" + (system ?? "")).inserted
+        let system = system ?? ""
+        let vsLength = valueSet.utf8.count, systemLength = system.utf8.count
+        for note in noted where note.valueSet.utf8.count == vsLength && note.system.utf8.count == systemLength
+            && note.valueSet == valueSet && note.system == system {
+            return false
+        }
+        noted.append((valueSet, system))
+        return true
     }
 }

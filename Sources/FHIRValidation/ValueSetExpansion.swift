@@ -70,6 +70,8 @@ public final class ValueSetExpansion: Sendable {
     final class Part: Sendable {
         /// The code system, when the part names one.
         let system: String?
+        /// UTF-8 length of ``system`` (-1 when nil): most systems asked about differ in length.
+        private let systemLength: Int
         /// What the part takes of ``system`` (unused when ``system`` is nil).
         let selection: Selection
         /// Value sets whose codes the part takes (all must contain the code).
@@ -77,6 +79,7 @@ public final class ValueSetExpansion: Sendable {
 
         init(system: String?, selection: Selection, valueSets: [Import]) {
             self.system = system
+            self.systemLength = system?.utf8.count ?? -1
             self.selection = selection
             self.valueSets = valueSets
         }
@@ -84,7 +87,7 @@ public final class ValueSetExpansion: Sendable {
         func contains(system codeSystem: String?, code: String) -> Membership {
             var result: Membership = .member
             if let system {
-                if let codeSystem, codeSystem != system { return .notMember }
+                if let codeSystem, codeSystem.utf8.count != systemLength || codeSystem != system { return .notMember }
                 result = selection.contains(code, system: system)
             }
             for vs in valueSets {
