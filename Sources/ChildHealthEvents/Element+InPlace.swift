@@ -1,8 +1,7 @@
 import FHIRModel
 
-// `Element.child(_:)` and `children(named:)` copy every child they pass (four reference-counted
-// fields each); the event rules look up a few hundred children per message, so these read the
-// names in place and copy at most the child found.
+// Lookups the event rules make a few hundred times per message, reading the names in place and
+// copying no child (`Element.child(_:)` copies the one it returns).
 extension Element {
     /// The position in ``children`` of the first child with this name.
     func indexOfChild(_ name: String) -> Int? {
@@ -10,11 +9,6 @@ extension Element {
             for k in 0..<children.count where children[k].name == name { return k }
             return nil
         }
-    }
-
-    /// The first child with this name (``child(_:)``, copying only the child found).
-    func firstChild(_ name: String) -> Element? {
-        indexOfChild(name).map { children[$0] }
     }
 
     /// True when a child has this name.

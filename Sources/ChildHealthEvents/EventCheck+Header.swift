@@ -55,7 +55,7 @@ extension EventCheck {
         if rule == "G4", !h.hasChild("timestamp") {
             add(.error, .required, rule, "\(style) needs a timestamp", path: header.path + ".timestamp", at: h)
         }
-        let source = h.firstChild("source")
+        let source = h.child("source")
         if rule == "G3", source?.hasChild("contact") != true {
             add(.error, .required, rule, "\(style) needs source.contact (phone or email for problems with the message)",
                 path: header.path + ".source.contact", at: source ?? h)
@@ -68,7 +68,7 @@ extension EventCheck {
     }
 
     mutating func checkResponsible(_ header: EventMessage.Entry, rule: String, style: String) {
-        guard let responsible = header.resource.firstChild("responsible") else {
+        guard let responsible = header.resource.child("responsible") else {
             add(.error, .required, rule, "\(style) needs responsible: the organisation responsible for the event",
                 path: header.path + ".responsible", at: header.resource)
             return
@@ -90,7 +90,7 @@ extension EventCheck {
     /// The focus: present, an entry (``focus``, resolved once), of the event's focus type and profile.
     mutating func checkFocus(_ header: EventMessage.Entry, _ plan: EventPlan, rule: String, style: String) {
         let path = header.path + ".focus"
-        guard let focusElement = header.resource.firstChild("focus") else {
+        guard let focusElement = header.resource.child("focus") else {
             if let expected = plan.focus {
                 add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: path, at: header.resource)
             }
@@ -115,7 +115,7 @@ extension EventCheck {
 
     /// G9: meta.lastUpdated for NEMS events, integer versionIds, the SCN of PDS events.
     mutating func checkVersioning(_ header: EventMessage.Entry, _ plan: EventPlan) {
-        let meta = header.resource.firstChild("meta")
+        let meta = header.resource.child("meta")
         if plan.needsLastUpdated, meta?.hasChild("lastUpdated") != true {
             // The event page's own rule when it has one, else the generic one.
             add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(plan.event.name): receivers order "
@@ -123,7 +123,7 @@ extension EventCheck {
         }
         for entry in message.entries {
             guard let meta = entry.resource.indexOfChild("meta"),
-                  let version = entry.resource.children[meta].firstChild("versionId") else { continue }
+                  let version = entry.resource.children[meta].child("versionId") else { continue }
             if let v = version.value, !v.isEmpty, !v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
                 add(.error, .value, "G9", "meta.versionId '\(v)' is not an integer sequence number",
                     path: entry.path + ".meta.versionId", at: version)

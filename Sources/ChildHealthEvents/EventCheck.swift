@@ -50,7 +50,7 @@ struct EventCheck {
 
     /// G5: the event code and system.
     mutating func recognise(_ header: EventMessage.Entry) -> EventPlan? {
-        guard let eventElement = header.resource.firstChild("event") else {
+        guard let eventElement = header.resource.child("event") else {
             add(.error, .required, "G5", "MessageHeader.event is missing: the message's event cannot be recognised",
                 path: header.path + ".event", at: header.resource)
             return nil

@@ -80,7 +80,7 @@ public struct EventMessage {
         root.children.withUnsafeBufferPointer { children in
             for k in 0..<children.count where children[k].name == "entry" {
                 defer { i += 1 }
-                guard let resource = children[k].firstChild("resource"), resource.isResource else { continue }
+                guard let resource = children[k].child("resource"), resource.isResource else { continue }
                 entries.append(Entry(resource: resource, index: i, fullUrl: children[k].valueOfChild("fullUrl")))
             }
         }
@@ -90,7 +90,7 @@ public struct EventMessage {
 
     /// `MessageHeader.event`: system, code and display as written.
     public var eventCoding: (system: String?, code: String?, display: String?) {
-        let event = header?.resource.firstChild("event")
+        let event = header?.resource.child("event")
         return (event?.valueOfChild("system"), event?.valueOfChild("code"), event?.valueOfChild("display"))
     }
 
@@ -104,7 +104,7 @@ public struct EventMessage {
             guard let url = children[k].url, Self.eventTypeExtensionURLs.contains(url) else { continue }
             let ext = children[k]
             let path = header.path + ".extension[\(i)]"
-            let coding = ext.firstChild("valueCodeableConcept")?.firstChild("coding")
+            let coding = ext.child("valueCodeableConcept")?.child("coding")
             return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild("code"),
                                       system: coding?.valueOfChild("system"),
                                       codingPath: path + ".valueCodeableConcept.coding[0]")
@@ -132,7 +132,7 @@ public struct EventMessage {
     }
 
     /// The resource `MessageHeader.focus` points to.
-    public var focus: Entry? { resolve(header?.resource.firstChild("focus")?.valueOfChild("reference")) }
+    public var focus: Entry? { resolve(header?.resource.child("focus")?.valueOfChild("reference")) }
 
     /// The patient the event is about: the Patient the focus names as `subject` or `patient` (or the
     /// focus itself), else the first Patient entry.
@@ -143,7 +143,7 @@ public struct EventMessage {
         if let focus {
             if focus.type == "Patient" { return focus }
             for name in ["subject", "patient"] {
-                if let p = resolve(focus.resource.firstChild(name)?.valueOfChild("reference")), p.type == "Patient" { return p }
+                if let p = resolve(focus.resource.child(name)?.valueOfChild("reference")), p.type == "Patient" { return p }
             }
         }
         return entries.firstIndex { $0.type == "Patient" }.map { entries[$0] }

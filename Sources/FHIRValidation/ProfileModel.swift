@@ -116,8 +116,6 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var hasRequiredSlice = false
     /// `Extension.url` and the like: an XML attribute in the tree.
     let isXMLAttribute: Bool
-    /// ``choicePrefix``'s UTF-8 length (choices are matched on bytes).
-    @exclusivity(unchecked) private var prefixLength = 0
 
     deinit {
         childTable.deallocate()
@@ -202,7 +200,6 @@ final class ProfileNode: @unchecked Sendable {
 
     private func updateChoiceTables() {
         guard let prefix = choicePrefix else { return }
-        prefixLength = prefix.utf8.count
         variantNames = typeCodes.compactMap { code in code.first.map { prefix + $0.uppercased() + code.dropFirst() } }
     }
 
@@ -219,15 +216,7 @@ final class ProfileNode: @unchecked Sendable {
     /// True when an instance child named `wireName` is an occurrence of this element.
     func matches(_ wireName: String) -> Bool {
         guard let prefix = choicePrefix else { return wireName == name }
-        // On bytes: the prefix, then an upper-case letter (names are ASCII; a non-ASCII name
-        // matches no choice, as `Character.isUppercase` would mostly agree).
-        let bytes = wireName.utf8
-        guard bytes.count > prefixLength, bytes.starts(with: prefix.utf8) else { return false }
-        let next = bytes[bytes.index(bytes.startIndex, offsetBy: prefixLength)]
-        if next >= 0x41 && next <= 0x5A { return true }
-        if next < 0x80 { return false }
-        let character = wireName[wireName.index(wireName.startIndex, offsetBy: prefix.count)]
-        return character.isUppercase
+        return DiscriminatorPath.isVariant(wireName, of: prefix)
     }
 
     /// The index of the child an instance child named `wireName` is an occurrence of, or -1

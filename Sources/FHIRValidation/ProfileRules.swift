@@ -506,8 +506,8 @@ extension ProfileRules {
             for k in site {
                 let kids = e.children
                 let c = kids[k]
-                var index = 0
-                for j in 0..<k where kids[j].name == c.name { index += 1 }
+                var siblings = SiblingIndex()
+                let index = siblings.next(k, in: kids)
                 let def = node?.children[c.name]
                 let isExtension = Self.isExtension(c.name)
                 path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)

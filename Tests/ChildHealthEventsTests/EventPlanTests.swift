@@ -120,7 +120,7 @@ final class EventPlanTests: XCTestCase {
             Element(name: "a", value: "3"),
         ])
         for name in ["a", "b", "c", "z"] {
-            XCTAssertEqual(element.firstChild(name), element.child(name), name)
+            XCTAssertEqual(element.indexOfChild(name).map { element.children[$0] }, element.child(name), name)
             XCTAssertEqual(element.valueOfChild(name), element.child(name)?.value, name)
             XCTAssertEqual(element.hasChild(name), element.child(name) != nil, name)
         }
