@@ -93,15 +93,25 @@ try measure("Event rules", inputs: corpus.xml) { _ in
 // Steady-state modes for instruction counts (this VM has no hardware counters; callgrind counts
 // exactly and ignores the other processes on the machine):
 //   valgrind --tool=callgrind --toggle-collect='*steady*' dch-throughput 1 steady     (every layer + events)
-//   ... steady2 (layers 1-4), steady3 (layers 1, 3, 4), steadyparse (XML reading alone)
+//   ... steady2 (layers 1-4), steady3 (layers 1, 3, 4), steadyparse (XML reading alone),
+//   steadyfull (XML read + every layer + events over the DCH Bundles, as the "Validate DCH" row)
 // Each runs a warm-up pass first, then three passes inside a function callgrind is told to count.
 @inline(never) func steadyParse(_ inputs: [Data], rounds: Int) throws {
     for _ in 0..<rounds { for input in inputs { _ = try converter.read(input, format: .xml) } }
 }
+@inline(never) func steadyFull(_ v: Validator, _ inputs: [Data], rounds: Int) throws {
+    for _ in 0..<rounds {
+        for input in inputs { _ = v.validate(try converter.read(input, format: .xml).0.root, syntax: .xml) }
+    }
+}
 @inline(never) func steadyRounds(_ v: Validator, _ trees: [Element], rounds: Int) {
     for _ in 0..<rounds { for t in trees { _ = v.validate(t, syntax: .xml) } }
 }
-if let only, only == "steadyparse" {
+if let only, only == "steadyfull" {
+    let dchOrAll = dch.isEmpty ? corpus.xml : dch
+    for input in dchOrAll { _ = validator.validate(try converter.read(input, format: .xml).0.root, syntax: .xml) }
+    try steadyFull(validator, dchOrAll, rounds: 3)
+} else if let only, only == "steadyparse" {
     for input in corpus.xml { _ = try converter.read(input, format: .xml) }
     try steadyParse(corpus.xml, rounds: 3)
 } else if let only, only.hasPrefix("steady") {
