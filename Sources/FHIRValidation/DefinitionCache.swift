@@ -16,12 +16,14 @@ final class NodeDef: @unchecked Sendable {
     let isPrimitiveType: Bool
     /// True for `Extension` (and extension definitions): `url` is required.
     let isExtension: Bool
+    // Set once while compiling (under the cache's lock), then only read: the walks read them for
+    // every element, so they are spared the dynamic exclusivity checks of class properties.
     /// Children by wire name (choice elements once per type).
-    var children = ChildIndex()
+    @exclusivity(unchecked) var children = ChildIndex()
     /// Number of distinct child definitions (a choice counts once): the size of a count buffer.
-    var slotCount = 0
+    @exclusivity(unchecked) var slotCount = 0
     /// Child definitions with `min > 0`.
-    var required: [Requirement] = []
+    @exclusivity(unchecked) var required: [Requirement] = []
 
     init(path: String, typeName: String, isPrimitiveType: Bool, isExtension: Bool) {
         self.path = path
@@ -55,9 +57,10 @@ final class ChildDef: @unchecked Sendable {
     /// The lexical rule when it is a primitive.
     let primitive: PrimitiveType?
     /// Where its own children are defined: nil for XHTML and resources (the data names their type).
-    var node: NodeDef?
+    /// (Set once while compiling, as ``NodeDef/children``.)
+    @exclusivity(unchecked) var node: NodeDef?
     /// Its base binding, when layer 3 checks it (required or extensible).
-    var binding: BoundValueSet?
+    @exclusivity(unchecked) var binding: BoundValueSet?
     /// Copies of what the walk reads of `info` for every element, kept here so that reading them
     /// touches no other object.
     let repeats: Bool

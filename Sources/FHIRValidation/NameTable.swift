@@ -1,3 +1,4 @@
+import Foundation
 import FHIRDefinitions
 
 /// Values by element name, for the per-element lookups of the walks: an open-addressing table
@@ -5,50 +6,76 @@ import FHIRDefinitions
 /// several times cheaper than `Dictionary`'s SipHash; it is built once per definition and only
 /// read after.
 ///
-/// The slots live in memory of their own, owned by whoever built the table (a ``NodeDef``, a
-/// ``ProfileNode``), which frees them once with ``deallocate()``: the table is then a plain pointer,
-/// and reading it from its owner retains nothing, where a table of arrays would be copied out of
-/// the owner (two retains and releases) on every lookup.
+/// The slots and the names' bytes live in memory of their own, owned by whoever built the table
+/// (a ``NodeDef``, a ``ProfileNode``), which frees them once with ``deallocate()``: the table is
+/// then two plain pointers, and reading it from its owner retains nothing. A lookup compares the
+/// stored hash and length before any byte, and never touches a `String`.
 struct NameTable<Value> {
     private struct Slot {
-        var name: String
+        /// The name's full FNV-1a hash; its bytes are `names[start ..< start + length]`.
+        var hash: Int
+        var start: Int
+        /// -1 for an empty slot.
+        var length: Int
         var value: Value?
     }
 
     private var slots: UnsafeMutablePointer<Slot>?
+    private var names: UnsafeMutablePointer<UInt8>?
     private var mask = 0
 
     init(_ byName: [String: Value]) {
         var size = 4
         while size < 2 * byName.count { size *= 2 }   // at most half full: short probes
         let slots = UnsafeMutablePointer<Slot>.allocate(capacity: size)
-        slots.initialize(repeating: Slot(name: "", value: nil), count: size)
+        slots.initialize(repeating: Slot(hash: 0, start: 0, length: -1, value: nil), count: size)
+        let names = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, byName.keys.reduce(0) { $0 + $1.utf8.count }))
         mask = size - 1
+        var end = 0
         for (name, value) in byName {
-            var i = NameHash.fnv1a(name) & mask
-            while slots[i].value != nil { i = (i + 1) & mask }
-            slots[i] = Slot(name: name, value: value)
+            let hash = NameHash.fnv1a(name)
+            var i = hash & mask
+            while slots[i].length >= 0 { i = (i + 1) & mask }
+            slots[i] = Slot(hash: hash, start: end, length: name.utf8.count, value: value)
+            for b in name.utf8 {
+                names[end] = b
+                end += 1
+            }
         }
         self.slots = slots
+        self.names = names
     }
 
     init() {}
 
     /// Frees the slots (by the owner, once).
     func deallocate() {
-        guard let slots else { return }
+        guard let slots, let names else { return }
         slots.deinitialize(count: mask + 1)
         slots.deallocate()
+        names.deallocate()
     }
 
     subscript(name: String) -> Value? {
-        guard let slots else { return nil }
-        var i = NameHash.fnv1a(name) & mask
-        while let value = slots[i].value {
-            if slots[i].name == name { return value }
+        var name = name
+        return name.withUTF8 { self[utf8: $0] }
+    }
+
+    /// The value of the name whose UTF-8 bytes are `bytes`.
+    subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        guard let slots, let names else { return nil }
+        let hash = NameHash.fnv1a(bytes: bytes)
+        var i = hash & mask
+        while true {
+            let slot = slots + i
+            let length = slot.pointee.length
+            if length < 0 { return nil }
+            if slot.pointee.hash == hash && length == bytes.count
+                && (length == 0 || memcmp(names + slot.pointee.start, bytes.baseAddress!, length) == 0) {
+                return slot.pointee.value
+            }
             i = (i + 1) & mask
         }
-        return nil
     }
 }
 

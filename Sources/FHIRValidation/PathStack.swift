@@ -1,45 +1,46 @@
 /// The FHIRPath location of the element being walked, kept as a stack of steps and turned into
 /// text only when an issue needs it (most elements never do).
 struct PathStack {
-    private var names: [String] = []
-    /// 0-based index of each step, or -1 for a step that does not repeat.
-    private var indices: [Int] = []
+    /// A name and its 0-based index, or -1 for a step that does not repeat. One array of pairs:
+    /// a push or pop is one append or removal, one uniqueness check.
+    private struct Step {
+        var name: String
+        var index: Int
+    }
+
+    private var steps: [Step] = []
 
     init() {
-        names.reserveCapacity(32)
-        indices.reserveCapacity(32)
+        steps.reserveCapacity(32)
     }
 
     mutating func push(_ name: String, index: Int = -1) {
-        names.append(name)
-        indices.append(index)
+        steps.append(Step(name: name, index: index))
     }
 
     mutating func pop() {
-        names.removeLast()
-        indices.removeLast()
+        steps.removeLast()
     }
 
     /// The number of steps.
-    var depth: Int { names.count }
+    var depth: Int { steps.count }
 
     /// Pops steps until `depth` remain.
     mutating func pop(to depth: Int) {
-        names.removeLast(names.count - depth)
-        indices.removeLast(indices.count - depth)
+        steps.removeLast(steps.count - depth)
     }
 
     /// The path, e.g. `Bundle.entry[2].resource.birthDate`, optionally with one more step.
     /// Built over bytes: string interpolation of the indices costs several times more.
     func text(appending extra: String? = nil) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(16 * names.count + (extra?.utf8.count ?? 0) + 1)
-        for k in names.indices {
+        bytes.reserveCapacity(16 * steps.count + (extra?.utf8.count ?? 0) + 1)
+        for k in steps.indices {
             if k > 0 { bytes.append(UInt8(ascii: ".")) }
-            bytes.append(contentsOf: names[k].utf8)
-            if indices[k] >= 0 {
+            bytes.append(contentsOf: steps[k].name.utf8)
+            if steps[k].index >= 0 {
                 bytes.append(UInt8(ascii: "["))
-                Self.appendDecimal(indices[k], to: &bytes)
+                Self.appendDecimal(steps[k].index, to: &bytes)
                 bytes.append(UInt8(ascii: "]"))
             }
         }

@@ -10,8 +10,8 @@ struct StructureWalker {
     var issues: [Issue] = []
     var path = PathStack()
     /// Occurrence counts per child definition of the elements being walked, one stacked frame per
-    /// element (grows to the tree depth once; no allocation per element).
-    var counts: [Int] = []
+    /// element (made and freed by ``validateRoot(_:)``; no allocation per element).
+    var counts = CountStack()
     /// Layer 3: check bound elements against their value sets (``checkBinding(_:_:)``).
     var checkTerminology = true
     var terminology = TerminologyReport()
@@ -20,7 +20,6 @@ struct StructureWalker {
         self.cache = cache
         self.syntax = syntax
         self.checkOrder = checkOrder
-        counts.reserveCapacity(256)
     }
 
     // Elements are passed as pointers into their parent's children (or to the root): looking at an
@@ -28,6 +27,7 @@ struct StructureWalker {
 
     /// The message's root must be a resource.
     mutating func validateRoot(_ root: Element) {
+        defer { counts.deallocate() }
         path.push(root.resourceType ?? root.name)
         if root.resourceType == nil {
             report(.error, .structure, "struct.resource-missing",
@@ -64,8 +64,7 @@ struct StructureWalker {
 
     /// Checks and walks an element's children against its definition, then its required children.
     mutating func walkChildren(of e: UnsafePointer<Element>, _ node: NodeDef) {
-        let base = counts.count
-        counts.append(contentsOf: repeatElement(0, count: node.slotCount))
+        let base = counts.push(node.slotCount)
         e.pointee.children.withUnsafeBufferPointer { children in
             var lastOrder = -1
             var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
@@ -87,9 +86,9 @@ struct StructureWalker {
                     && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
                     checkJSONArray(c.pointee, def)
                 }
-                counts[base + def.slot] += 1
-                if counts[base + def.slot] > def.max {
-                    reportMax(c.pointee, def, count: counts[base + def.slot], index: index)
+                let count = counts.increment(base + def.slot)
+                if count > def.max {
+                    reportMax(c.pointee, def, count: count, index: index)
                 }
                 if checkOrder {
                     if def.order < lastOrder {
@@ -114,7 +113,7 @@ struct StructureWalker {
                        at: e.pointee, path: path.text(appending: r.name))
             }
         }
-        counts.removeLast(node.slotCount)
+        counts.pop(to: base)
     }
 
     /// One known child: its content by kind, then its own children.

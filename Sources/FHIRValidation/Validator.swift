@@ -147,6 +147,27 @@ public struct Validator: Sendable {
     /// layer 1 found (a required element both define): each is reported once.
     static func withoutRepeats(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
         guard !found.isEmpty else { return [] }
+        // Few issues (the usual case): compared pairwise, paths first, which costs less than
+        // hashing every key; many: by a set of keys, so that the cost stays linear. (A found
+        // `struct.` rule repeats an earlier one only when some found issue has its `profile.`
+        // form: left to the set, which decides that.)
+        if found.count * (earlier.count + found.count) > 1024
+            || found.contains(where: { $0.rule.utf8.starts(with: RepeatKey.structPrefix) }) {
+            return withoutRepeatsHashed(found, of: earlier)
+        }
+        var kept: [Issue] = []
+        kept.reserveCapacity(found.count)
+        for issue in found {
+            if earlier.contains(where: { RepeatKey.same($0, issue) }) || kept.contains(where: { RepeatKey.same($0, issue) }) {
+                continue
+            }
+            kept.append(issue)
+        }
+        return kept
+    }
+
+    /// ``withoutRepeats(_:of:)`` by a set of keys.
+    private static func withoutRepeatsHashed(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
         // Only earlier issues under a rule found here can repeat one (most are not: no key made).
         let rules = Set(found.lazy.map(\.rule))
         var seen = Set<RepeatKey>()
@@ -166,6 +187,26 @@ public struct Validator: Sendable {
         init(_ issue: Issue) {
             rule = issue.rule.hasPrefix("struct.") ? "profile." + issue.rule.dropFirst("struct.".count) : issue.rule
             path = issue.path
+        }
+
+        /// Whether two issues have the same key, without making either (lengths compared first).
+        static func same(_ a: Issue, _ b: Issue) -> Bool {
+            guard sameText(a.path, b.path) else { return false }
+            let x = a.rule.utf8, y = b.rule.utf8
+            let xStruct = x.starts(with: structPrefix), yStruct = y.starts(with: structPrefix)
+            if xStruct == yStruct { return x.count == y.count && a.rule == b.rule }
+            // `struct.max` and `profile.max` are one key.
+            let (s, p) = xStruct ? (x, y) : (y, x)
+            return p.count == s.count + 1 && p.starts(with: profilePrefix)
+                && p.dropFirst(profilePrefix.count).elementsEqual(s.dropFirst(structPrefix.count))
+        }
+
+        static let structPrefix = Array("struct.".utf8)
+        private static let profilePrefix = Array("profile.".utf8)
+
+        private static func sameText(_ a: String?, _ b: String?) -> Bool {
+            guard let a, let b else { return a == nil && b == nil }
+            return a.utf8.count == b.utf8.count && a == b
         }
     }
 }
