@@ -23,6 +23,10 @@ indirect enum BooleanPlan: Sendable {
     case not(BooleanPlan)
     /// `=` (or `!=` when `negated`) between two plans that always give one boolean.
     case same(BooleanPlan, BooleanPlan, negated: Bool)
+    /// `name = 'text'`, `name = true` (`!=` when `negated`): a child of the focus against a string
+    /// or boolean literal (bdl-9's `type = 'document'`, imm-1's `notGiven = true`), read from the
+    /// child's lexical value where the child's definition allows it; else `node` is evaluated.
+    case equalsLiteral(name: String, literal: Literal, negated: Bool, node: Node, what: String)
     /// Any other expression: evaluated, then read as a boolean with `what` naming its user.
     case general(Node, what: String)
 
@@ -45,6 +49,14 @@ indirect enum BooleanPlan: Sendable {
             let what = "'\(op.rawValue)'"
             return .logic(op, make(a, what: what), make(b, what: what))
         case let .binary(op, a, b) where op == .equal || op == .notEqual:
+            if case let .member(nil, name) = a, case let .literal(literal) = b {
+                switch literal {
+                case .string, .boolean:
+                    return .equalsLiteral(name: name, literal: literal, negated: op == .notEqual, node: node, what: what)
+                default:
+                    break
+                }
+            }
             let x = make(a, what: ""), y = make(b, what: "")
             if x.isDefinite && y.isDefinite { return .same(x, y, negated: op == .notEqual) }
         default:
@@ -123,6 +135,9 @@ extension FHIRPathEngine {
             let y = try decide(b, focus, environment, &evaluation)
             guard let x, let y else { return nil }
             return (x == y) != negated
+        case let .equalsLiteral(name, literal, negated, node, what):
+            if let answer = literalEquality(focus, name, literal) { return answer.map { $0 != negated } }
+            return try decide(.general(node, what: what), focus, environment, &evaluation)
         case let .general(node, what):
             if evaluation == nil { evaluation = Evaluation(engine: self, env: environment, context: focus) }
             let items = try evaluation!.eval(node, [.element(focus)])
@@ -188,6 +203,48 @@ extension FHIRPathEngine {
         if name == "id" { return !e.pointee.isResource && e.pointee.id != nil }
         if name == "url" { return e.pointee.url != nil }
         return false
+    }
+
+    /// What `name = literal` gives on `t` (nil: empty), answered from the lexical value of the one
+    /// child `name`, as the evaluator's `=` would answer it; `.none` where this does not decide it
+    /// (the name is a choice, a resource, an attribute or the focus's own type name; the child is
+    /// not a primitive of the literal's kind; a choice variant shares the name as a prefix).
+    func literalEquality(_ t: TypedElement, _ name: String, _ literal: Literal) -> Bool?? {
+        guard let table = t.type?.childTable, let info = table[name], !info.isChoice, case .primitive = info.content,
+              name != "id", name != "url", !(t.element.isResource && t.type?.name == name) else { return .none }
+        let kind = PrimitiveKind.of(info.typeCode)
+        switch (kind, literal) {
+        case (.string?, .string), (.boolean?, .boolean): break
+        default: return .none
+        }
+        let nameLength = name.utf8.count
+        var count = 0
+        var value: String?
+        let undecided = t.element.children.withUnsafeBufferPointer { children -> Bool in
+            for k in children.indices {
+                let c = children.baseAddress! + k
+                switch NameMatch(c.pointee.name, name) {
+                case .same:
+                    count += 1
+                    if count == 1 { value = c.pointee.value }
+                case .longer:
+                    if let choice = table[c.pointee.name], choice.isChoice,
+                       c.pointee.name.utf8.count == nameLength + choice.typeCode.utf8.count { return true }
+                case .other:
+                    continue
+                }
+            }
+            return false
+        }
+        if undecided { return .none }
+        if count == 0 { return .some(nil) }   // an empty side: empty
+        if count > 1 { return .some(false) }  // collections of different sizes
+        guard let value else { return .some(nil) }   // no value (extensions only): empty
+        switch literal {
+        case let .string(text): return .some(value == text)
+        case let .boolean(b): return .some(value == "true" ? b : value == "false" ? !b : false)
+        default: return .none
+        }
     }
 
     /// How a child's name relates to a member step's: the same, longer with it as a prefix (maybe

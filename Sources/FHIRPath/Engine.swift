@@ -232,10 +232,12 @@ public final class FHIRPathEnvironment {
     public let rootElement: TypedElement
     /// `%resource`: the resource the focus lies in. A contained resource counts as part of its
     /// container, since `#id` references between contained resources resolve through it.
-    public var resource: TypedElement
+    /// (An environment is used by one thread: its fields, set for every resource and every
+    /// constraint, are spared the dynamic exclusivity checks.)
+    @exclusivity(unchecked) public var resource: TypedElement
     /// Set when `resolve()` met a reference it could not resolve inside the message (an outside
     /// server): a constraint that is not true after that is unknown, not false.
-    public var unresolvedReference = false
+    @exclusivity(unchecked) public var unresolvedReference = false
     /// Called by `trace(name)` with the name and the collection traced; nil: trace does nothing.
     public var tracer: ((String, FHIRPathCollection) -> Void)?
     /// Resources of the message by fullUrl and by `Type/id`, built on the first `resolve()`.

@@ -1,3 +1,4 @@
+import Foundation
 import FHIRModel
 
 /// Layer 4: the rules of a Bundle as a whole (FORMATS.md F8, F9).
@@ -22,39 +23,51 @@ struct BundleRules {
         self.cache = cache
     }
 
-    /// One entry as the rules see it (a class: the checks pass entries around, and a struct of
-    /// three elements would be copied field by field each time).
-    private final class Entry {
+    /// One entry as the rules see it: pointers into the Bundle's children, read in place (valid
+    /// while ``check(_:path:)`` holds the Bundle's children).
+    private struct Entry {
         let index: Int
-        let element: Element
-        let fullUrl: Element?
-        /// The fullUrl's value.
-        let url: String?
+        let element: UnsafePointer<Element>
+        let fullUrl: UnsafePointer<Element>?
         /// Its resource (nil when `resource` holds none) and the resource's `id`.
-        let resource: Element?
+        let resource: UnsafePointer<Element>?
         let resourceID: String?
         /// True when it has a resource, a request or a response (bdl-5).
         let hasContent: Bool
-        /// The path of its Bundle.
-        let bundlePath: String
-        /// `Bundle.entry[2]`: rendered only for an issue.
-        var path: String { "\(bundlePath).entry[\(index)]" }
+        /// The fullUrl's value.
+        var url: String? { fullUrl?.pointee.value }
 
         /// Reads an entry's children once (the first of each name counts).
-        init(index: Int, element: Element, bundlePath: String) {
+        init(index: Int, element: UnsafePointer<Element>) {
             self.index = index
             self.element = element
-            self.bundlePath = bundlePath
-            let kids = element.children
-            fullUrl = kids.firstIndex { $0.name == "fullUrl" }.map { kids[$0] }
-            url = fullUrl?.value
-            let r = kids.firstIndex { $0.name == "resource" }
-            resource = r.flatMap { kids[$0].isResource ? kids[$0] : nil }
-            resourceID = resource.flatMap { r in
-                r.children.firstIndex { $0.name == "id" }.flatMap { r.children[$0].value }
+            var fullUrl: UnsafePointer<Element>?
+            var r: UnsafePointer<Element>?
+            var other = false
+            element.pointee.children.withUnsafeBufferPointer { kids in
+                for k in kids.indices {
+                    let c = kids.baseAddress! + k
+                    switch c.pointee.name.utf8.count {
+                    case 7 where fullUrl == nil && c.pointee.name == "fullUrl": fullUrl = c
+                    case 8 where r == nil && c.pointee.name == "resource": r = c
+                    case 7 where c.pointee.name == "request": other = true
+                    case 8 where c.pointee.name == "response": other = true
+                    default: break
+                    }
+                }
             }
-            hasContent = r != nil || kids.contains { $0.name == "request" || $0.name == "response" }
+            self.fullUrl = fullUrl
+            resource = r.flatMap { $0.pointee.isResource ? $0 : nil }
+            resourceID = resource.flatMap { r in
+                r.pointee.children.withUnsafeBufferPointer { kids in
+                    kids.firstIndex { $0.name.utf8.count == 2 && $0.name == "id" }.flatMap { kids[$0].value }
+                }
+            }
+            hasContent = r != nil || other
         }
+
+        /// `Bundle.entry[2]`: rendered only for an issue.
+        func path(_ bundlePath: String) -> String { "\(bundlePath).entry[\(index)]" }
     }
 
     /// Checks a `Bundle` at `path` (anything else is left alone). A Bundle inside an entry is checked
@@ -62,29 +75,36 @@ struct BundleRules {
     mutating func check(_ bundle: Element, path: String = "Bundle") {
         guard bundle.resourceType == "Bundle" else { return }
         let type = bundle.child("type")?.value
-        let entries = bundle.children(named: "entry").enumerated().map { i, e in
-            Entry(index: i, element: e, bundlePath: path)
+        bundle.children.withUnsafeBufferPointer { kids in
+            var entries: [Entry] = []
+            for k in kids.indices where kids[k].name.utf8.count == 5 && kids[k].name == "entry" {
+                entries.append(Entry(index: entries.count, element: kids.baseAddress! + k))
+            }
+            check(bundle, entries, type: type, path: path)
         }
+    }
+
+    private mutating func check(_ bundle: Element, _ entries: [Entry], type: String?, path: String) {
         for entry in entries {
             if !entry.hasContent {
                 add(.error, .invariant, "bundle.entry-empty",
-                    "the entry has neither a resource, a request nor a response (bdl-5)", entry.element, entry.path)
+                    "the entry has neither a resource, a request nor a response (bdl-5)", entry.element.pointee, entry.path(path))
             }
-            checkFullUrl(entry)
+            checkFullUrl(entry, path)
         }
-        // The usual case, every fullUrl different, costs this one set (references reuse it).
-        var fullUrls = Set<String>(minimumCapacity: entries.count)
+        // The usual case, every fullUrl different, costs this one index (references reuse it).
+        var fullUrls = FullUrlIndex(capacity: entries.count)
         var repeated = false
         for entry in entries {
-            if let url = entry.url, !fullUrls.insert(url).inserted { repeated = true }
+            if let url = entry.url, !fullUrls.insert(url) { repeated = true }
         }
-        if repeated { checkDuplicates(entries) }
+        if repeated { checkDuplicates(entries, path) }
         if type == "message" {
             if let first = entries.first {
-                if first.resource?.resourceType != "MessageHeader" {
+                if first.resource?.pointee.resourceType != "MessageHeader" {
                     add(.error, .invariant, "bundle.messageheader-first",
-                        "the first entry of a message Bundle must be a MessageHeader, not \(first.resource?.resourceType ?? "an entry without a resource")",
-                        first.element, first.resource == nil ? first.path : first.path + ".resource")
+                        "the first entry of a message Bundle must be a MessageHeader, not \(first.resource?.pointee.resourceType ?? "an entry without a resource")",
+                        first.element.pointee, first.resource == nil ? first.path(path) : first.path(path) + ".resource")
                 }
             } else {
                 add(.error, .invariant, "bundle.messageheader-first",
@@ -92,11 +112,24 @@ struct BundleRules {
             }
         }
         if type == "message" || type == "document" {
-            checkReferences(entries, fullUrls: fullUrls)
+            checkReferences(entries, fullUrls: fullUrls, path)
         }
-        for entry in entries where entry.resource?.resourceType == "Bundle" {
-            check(entry.resource!, path: entry.path + ".resource")
+        for entry in entries where entry.resource?.pointee.resourceType == "Bundle" {
+            check(entry.resource!.pointee, path: entry.path(path) + ".resource")
         }
+    }
+
+    /// `s.hasPrefix(prefix)` for an ASCII prefix, over bytes: the same answer (a prefix whose
+    /// last character would combine with what follows is left to `hasPrefix`) at a fraction of
+    /// the cost.
+    static func hasPrefix(_ s: String, _ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        let bytes: Bool?? = s.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+            guard b.count >= n, memcmp(b.baseAddress!, prefix.utf8Start, n) == 0 else { return false }
+            return b.count == n || b[n] < 0x80 ? true : nil
+        }
+        if case let answer?? = bytes { return answer }
+        return s.hasPrefix(prefix.description)
     }
 
     private mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
@@ -106,29 +139,29 @@ struct BundleRules {
 
     // MARK: fullUrl
 
-    private mutating func checkFullUrl(_ entry: Entry) {
-        guard let element = entry.fullUrl, let url = element.value else { return }
+    private mutating func checkFullUrl(_ entry: Entry, _ bundlePath: String) {
+        guard let element = entry.fullUrl?.pointee, let url = element.value else { return }
         let versioned = url.containsBytes("/_history/")
         if versioned {
             add(.error, .invariant, "bundle.fullurl-history",
                 "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)",
-                element, entry.path + ".fullUrl")
+                element, entry.path(bundlePath) + ".fullUrl")
         }
-        guard let resource = entry.resource, let id = entry.resourceID else { return }
-        if url.hasPrefix("urn:uuid:") {
+        guard let resource = entry.resource?.pointee, let id = entry.resourceID else { return }
+        if Self.hasPrefix(url, "urn:uuid:") {
             if !Self.sameUUID(url, id) {
                 add(.warning, .invariant, "bundle.fullurl-id",
                     "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)",
-                    element, entry.path + ".fullUrl")
+                    element, entry.path(bundlePath) + ".fullUrl")
             }
-        } else if url.hasPrefix("http://") || url.hasPrefix("https://"), !versioned {
+        } else if Self.hasPrefix(url, "http://") || Self.hasPrefix(url, "https://"), !versioned {
             let segments = url.split(separator: "/", omittingEmptySubsequences: false)
             let last = segments.last.map(String.init) ?? ""
             let typeSegment = segments.count >= 2 ? String(segments[segments.count - 2]) : ""
             // Only a RESTful URL ([base]/Type/id) names an id; other absolute URLs say nothing about it.
             if typeSegment == resource.resourceType, last != id {
                 add(.error, .invariant, "bundle.fullurl-id",
-                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path + ".fullUrl")
+                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path(bundlePath) + ".fullUrl")
             }
         }
     }
@@ -140,6 +173,10 @@ struct BundleRules {
         var url = url, id = id
         let ascii = url.withUTF8 { u in
             id.withUTF8 { i -> Bool? in
+                // The usual case: the same bytes (then the same however they are compared).
+                if u.count - prefix == i.count && (i.count == 0 || memcmp(u.baseAddress! + prefix, i.baseAddress!, i.count) == 0) {
+                    return true
+                }
                 guard u.count - prefix == i.count else {
                     return u.allSatisfy({ $0 < 0x80 }) && i.allSatisfy({ $0 < 0x80 }) ? false : nil
                 }
@@ -157,11 +194,11 @@ struct BundleRules {
     }
 
     /// bdl-7, once some fullUrl is known to occur twice.
-    private mutating func checkDuplicates(_ entries: [Entry]) {
-        func versionOf(_ entry: Entry) -> String? { entry.resource?.child("meta")?.child("versionId")?.value }
+    private mutating func checkDuplicates(_ entries: [Entry], _ bundlePath: String) {
+        func versionOf(_ entry: Entry) -> String? { entry.resource?.pointee.child("meta")?.child("versionId")?.value }
         var seen: [String: [Entry]] = [:]
         for entry in entries {
-            guard let url = entry.fullUrl?.value else { continue }
+            guard let url = entry.url else { continue }
             let version = versionOf(entry)
             let earlier = seen[url, default: []]
             if let first = earlier.first(where: { other in
@@ -170,7 +207,7 @@ struct BundleRules {
             }) {
                 add(.error, .invariant, "bundle.fullurl-duplicate",
                     "fullUrl '\(url)' is also the fullUrl of entry \(first.index) (bdl-7: unique unless meta.versionId differs)",
-                    entry.fullUrl!, entry.path + ".fullUrl")
+                    entry.fullUrl!.pointee, entry.path(bundlePath) + ".fullUrl")
             }
             seen[url, default: []].append(entry)
         }
@@ -181,7 +218,9 @@ struct BundleRules {
     /// What references of one Bundle resolve against, and where the walk stands.
     private struct ReferenceTargets {
         let entries: [Entry]
-        let fullUrls: Set<String>
+        let fullUrls: FullUrlIndex
+        /// The path of their Bundle.
+        let bundlePath: String
         /// What a relative reference can name (`Type/id`): the entries' types and ids, and the
         /// end of each absolute fullUrl. Gathered at the first relative reference (most messages
         /// use `urn:uuid:` ones only).
@@ -192,14 +231,36 @@ struct BundleRules {
         /// `#id` reference: most entries have none).
         var entry: Entry?
         var containedIDs: Set<String>?
-        /// Child indices from the entry's resource down to the element being walked: the path is
-        /// rendered from them only for a reference that is reported.
-        var trail: [Int] = []
+        /// Child indices from the entry's resource down to the element being walked (`depth` of
+        /// them, in memory of its own: no uniqueness check per step): the path is rendered from
+        /// them only for a reference that is reported. Freed by ``free()``.
+        var trail: UnsafeMutablePointer<Int>
+        var capacity = 32
+        var depth = 0
 
-        init(entries: [Entry], fullUrls: Set<String>) {
+        init(entries: [Entry], fullUrls: FullUrlIndex, bundlePath: String) {
             self.entries = entries
             self.fullUrls = fullUrls
-            trail.reserveCapacity(32)
+            self.bundlePath = bundlePath
+            trail = .allocate(capacity: capacity)
+        }
+
+        /// Steps down to child `k`.
+        @inline(__always)
+        mutating func push(_ k: Int) {
+            if depth == capacity {
+                let bigger = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity)
+                bigger.update(from: trail, count: depth)
+                trail.deallocate()
+                trail = bigger
+                capacity *= 2
+            }
+            trail[depth] = k
+            depth += 1
+        }
+
+        func free() {
+            trail.deallocate()
         }
 
         mutating func resolvesRelative(_ relative: String) -> Bool {
@@ -213,7 +274,7 @@ struct BundleRules {
                             fullUrlEnds.insert(url[url.utf8.index(after: type)...])
                         }
                     }
-                    if let type = entry.resource?.resourceType, let id = entry.resourceID {
+                    if let type = entry.resource?.pointee.resourceType, let id = entry.resourceID {
                         typeAndID.insert(type + "/" + id)
                     }
                 }
@@ -224,14 +285,15 @@ struct BundleRules {
         }
     }
 
-    private mutating func checkReferences(_ entries: [Entry], fullUrls: Set<String>) {
-        var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls)
+    private mutating func checkReferences(_ entries: [Entry], fullUrls: FullUrlIndex, _ bundlePath: String) {
+        var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls, bundlePath: bundlePath)
         for entry in entries {
-            guard let resource = entry.resource, resource.resourceType != "Bundle" else { continue }
+            guard let resource = entry.resource, resource.pointee.resourceType != "Bundle" else { continue }
             targets.entry = entry
             targets.containedIDs = nil
-            withUnsafePointer(to: resource) { checkReferences(below: $0, &targets) }
+            checkReferences(below: resource, &targets)
         }
+        targets.free()
     }
 
     /// Checks every `reference` value below `e` as it is met (document order, so the first of
@@ -243,10 +305,10 @@ struct BundleRules {
         e.pointee.children.withUnsafeBufferPointer { kids in
             for k in kids.indices {
                 let c = kids.baseAddress! + k
-                targets.trail.append(k)
+                targets.push(k)
                 if !parentHasValue, c.pointee.name.utf8.count == 9, c.pointee.name == "reference",
                    let v = c.pointee.value, c.pointee.children.allSatisfy({ $0.name == "extension" }) {
-                    checkReference(v, c.pointee, &targets)
+                    checkReference(v, c, &targets)
                 }
                 if c.pointee.isResource {
                     // A Bundle is its own context (checked on its own when it is an entry); a contained
@@ -255,37 +317,37 @@ struct BundleRules {
                 } else if !c.pointee.children.isEmpty {
                     checkReferences(below: c, &targets)
                 }
-                targets.trail.removeLast()
+                targets.depth -= 1
             }
         }
     }
 
-    private mutating func checkReference(_ v: String, _ element: Element, _ targets: inout ReferenceTargets) {
-        if v.hasPrefix("#") {
+    private mutating func checkReference(_ v: String, _ c: UnsafePointer<Element>, _ targets: inout ReferenceTargets) {
+        if Self.hasPrefix(v, "#") {
             if v == "#" { return }
             if targets.containedIDs == nil {
-                let contained = targets.entry!.resource!.children(named: "contained")
+                let contained = targets.entry!.resource!.pointee.children(named: "contained")
                 targets.containedIDs = Set(contained.compactMap { $0.child("id")?.value })
             }
             if !targets.containedIDs!.contains(String(v.dropFirst())) {
                 add(.error, .structure, "bundle.contained-unresolved",
-                    "reference '\(v)' matches no contained resource of its container (ref-1)", element, referencePath(targets))
+                    "reference '\(v)' matches no contained resource of its container (ref-1)", c.pointee, referencePath(targets))
             }
-        } else if v.hasPrefix("urn:uuid:") || v.hasPrefix("urn:oid:") {
+        } else if Self.hasPrefix(v, "urn:uuid:") || Self.hasPrefix(v, "urn:oid:") {
             if !targets.fullUrls.contains(v) {
                 add(.error, .structure, "bundle.reference-unresolved",
-                    "reference '\(v)' matches no entry's fullUrl", element, referencePath(targets))
+                    "reference '\(v)' matches no entry's fullUrl", c.pointee, referencePath(targets))
             }
-        } else if v.hasPrefix("http://") || v.hasPrefix("https://") {
+        } else if Self.hasPrefix(v, "http://") || Self.hasPrefix(v, "https://") {
             if !targets.fullUrls.contains(v) && targets.external.insert(v).inserted {
                 add(.information, .informational, "bundle.reference-external",
-                    "reference '\(v)' points outside the Bundle (not checked)", element, referencePath(targets))
+                    "reference '\(v)' points outside the Bundle (not checked)", c.pointee, referencePath(targets))
             }
         } else if let relative = Self.relative(v) {
             if !targets.resolvesRelative(relative) {
                 add(.error, .structure, "bundle.reference-unresolved",
                     "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
-                    element, referencePath(targets))
+                    c.pointee, referencePath(targets))
             }
         }
     }
@@ -294,11 +356,11 @@ struct BundleRules {
     /// element is indexed when it repeats; an unknown one when its name occurs more than once.
     private func referencePath(_ targets: ReferenceTargets) -> String {
         let entry = targets.entry!
-        var e = entry.resource!
+        var e = entry.resource!.pointee
         var node = resourceNode(e)
         var path = PathStack()
-        path.push(entry.path + ".resource")
-        for k in targets.trail {
+        path.push(entry.path(targets.bundlePath) + ".resource")
+        for k in UnsafeBufferPointer(start: targets.trail, count: targets.depth) {
             let kids = e.children
             let c = kids[k]
             let def = node?.children[c.name]

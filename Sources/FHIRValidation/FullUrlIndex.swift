@@ -1,0 +1,76 @@
+import Foundation
+import FHIRDefinitions
+
+/// The fullUrls of one Bundle, for layer 4's lookups: every entry's fullUrl goes in once and every
+/// reference is looked up once. An open-addressing table hashed over the UTF-8 bytes' length and
+/// last 16 bytes (where `urn:uuid:` URLs differ; FNV-1a, ``NameHash``, for shorter ones), which
+/// costs a fraction of `Set<String>`'s SipHash on URLs of 45 bytes; a lookup compares stored
+/// hashes and lengths before any byte.
+struct FullUrlIndex {
+    private var urls: [String] = []
+    private var hashes: [Int] = []
+    /// Index into `urls` + 1, or 0 for an empty slot.
+    private var slots: [Int32]
+    private var mask: Int
+
+    /// An index sized for `capacity` URLs.
+    init(capacity: Int) {
+        var size = 8
+        while size < 2 * capacity { size *= 2 }   // at most half full
+        slots = Array(repeating: 0, count: size)
+        mask = size - 1
+        urls.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+
+    /// Adds `url`; false when it was already there.
+    mutating func insert(_ url: String) -> Bool {
+        let hash = Self.hash(url)
+        if let _ = find(url, hash: hash) { return false }
+        if 2 * (urls.count + 1) > slots.count { grow() }
+        urls.append(url)
+        hashes.append(hash)
+        place(urls.count - 1)
+        return true
+    }
+
+    /// Whether `url` was added.
+    func contains(_ url: String) -> Bool {
+        let hash = Self.hash(url)
+        return find(url, hash: hash) != nil
+    }
+
+    private static func hash(_ url: String) -> Int {
+        var url = url
+        return url.withUTF8 { bytes in
+            guard bytes.count >= 16 else { return NameHash.fnv1a(bytes: bytes) }
+            let raw = UnsafeRawPointer(bytes.baseAddress! + bytes.count - 16)
+            let a = raw.loadUnaligned(as: UInt64.self), b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            var h = (a ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+            h = (h ^ (h >> 29) ^ b) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: h ^ (h >> 32))
+        }
+    }
+
+    private func find(_ url: String, hash: Int) -> Int? {
+        var i = hash & mask
+        while slots[i] != 0 {
+            let k = Int(slots[i]) - 1
+            if hashes[k] == hash && urls[k].utf8.count == url.utf8.count && urls[k] == url { return k }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    private mutating func place(_ k: Int) {
+        var i = hashes[k] & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(k + 1)
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: 0, count: slots.count * 2)
+        mask = slots.count - 1
+        for k in urls.indices { place(k) }
+    }
+}
