@@ -27,6 +27,10 @@ indirect enum BooleanPlan: Sendable {
     /// or boolean literal (bdl-9's `type = 'document'`, imm-1's `notGiven = true`), read from the
     /// child's lexical value where the child's definition allows it; else `node` is evaluated.
     case equalsLiteral(name: String, literal: Literal, negated: Bool, node: Node, what: String)
+    /// `where(criterion).exists()` (`.empty()` when `negated`) on the focus alone, the criterion an
+    /// ``equalsLiteral(name:literal:negated:node:what:)`` (org-2's `where(use = 'home').empty()`):
+    /// the focus is kept exactly when the criterion is true.
+    case focusWhere(BooleanPlan, negated: Bool)
     /// Any other expression: evaluated, then read as a boolean with `what` naming its user.
     case general(Node, what: String)
 
@@ -43,11 +47,23 @@ indirect enum BooleanPlan: Sendable {
             let negated = function == .empty
             if let names = memberChain(input) { return .exists(names, negated: negated) }
             if let head = emptyPreservingHead(input) { return .emptyUnless(head: head, negated: negated, node: node) }
+            if case let .call(nil, .where, criteria) = input, criteria.count == 1 {
+                let criterion = make(criteria[0], what: "a criteria expression")
+                if case .equalsLiteral = criterion { return .focusWhere(criterion, negated: negated) }
+            }
         case let .call(input?, .not, args) where args.isEmpty:
             return .not(make(input, what: "not()"))
         case let .binary(op, a, b) where op == .and || op == .or || op == .xor || op == .implies:
             let what = "'\(op.rawValue)'"
             return .logic(op, make(a, what: what), make(b, what: what))
+        case let .binary(.greater, sum, .literal(.integer(0))):
+            // `(a.count() + b.count()) > 0` (org-1): some chain has an item. Counts never fail,
+            // and the answer is always one boolean.
+            if let chains = countedChains(sum) {
+                return chains.dropFirst().reduce(.exists(chains[0], negated: false)) {
+                    .logic(.or, $0, .exists($1, negated: false))
+                }
+            }
         case let .binary(op, a, b) where op == .equal || op == .notEqual:
             if case let .member(nil, name) = a, case let .literal(literal) = b {
                 switch literal {
@@ -65,10 +81,23 @@ indirect enum BooleanPlan: Sendable {
         return .general(node, what: what)
     }
 
+    /// The member chains of `a.count() + b.count() + …`, or nil for anything else.
+    private static func countedChains(_ node: Node) -> [[String]]? {
+        switch node {
+        case let .call(input?, .count, args) where args.isEmpty:
+            return memberChain(input).map { [$0] }
+        case let .binary(.add, a, b):
+            guard let x = countedChains(a), let y = countedChains(b) else { return nil }
+            return x + y
+        default:
+            return nil
+        }
+    }
+
     /// True when the plan always gives exactly one boolean (never empty).
     private var isDefinite: Bool {
         switch self {
-        case .exists, .emptyUnless: return true
+        case .exists, .emptyUnless, .focusWhere: return true
         default: return false
         }
     }
@@ -138,6 +167,8 @@ extension FHIRPathEngine {
         case let .equalsLiteral(name, literal, negated, node, what):
             if let answer = literalEquality(focus, name, literal) { return answer.map { $0 != negated } }
             return try decide(.general(node, what: what), focus, environment, &evaluation)
+        case let .focusWhere(criterion, negated):
+            return try (decide(criterion, focus, environment, &evaluation) == true) != negated
         case let .general(node, what):
             if evaluation == nil { evaluation = Evaluation(engine: self, env: environment, context: focus) }
             let items = try evaluation!.eval(node, [.element(focus)])
@@ -254,6 +285,11 @@ extension FHIRPathEngine {
 
         @inline(__always)
         init(_ child: String, _ step: String) {
+            // Most children fail on the length alone (no bytes read).
+            if child.utf8.count < step.utf8.count {
+                self = .other
+                return
+            }
             var child = child, step = step
             self = child.withUTF8 { c in
                 step.withUTF8 { s in

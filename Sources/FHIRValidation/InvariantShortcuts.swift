@@ -64,7 +64,9 @@ struct InvariantShortcuts {
             for c in children.indices {
                 var name = children[c].name
                 name.withUTF8 { bytes in
-                    for (j, head) in heads.enumerated() where bytes.count >= head.count {
+                    // The first byte refuses most pairs before any call.
+                    for (j, head) in heads.enumerated()
+                    where bytes.count >= head.count && (head.isEmpty || head[0] == bytes[0]) {
                         if memcmp(bytes.baseAddress!, head, head.count) == 0 { present |= 1 << UInt64(j) }
                     }
                 }

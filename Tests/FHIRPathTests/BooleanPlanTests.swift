@@ -21,6 +21,11 @@ final class BooleanPlanTests: XCTestCase {
         "(name.given and true) or gender.exists()", "name.given.empty() or (name.given = 'Ann')",
         "value.empty() or code != component.code", "effective.exists() and (effective as Period).start <= (effective as Period).end",
         "referenceRange.low.empty() or referenceRange.high.empty() or (referenceRange.low <= referenceRange.high)",
+        // `name = literal`, `where(name = literal)` on the focus, and sums of counts compared to 0.
+        "gender = 'female'", "gender != 'female'", "active = true", "active != false", "status = 'final'",
+        "name = 'Ann'", "deceased = true", "id = 'x'", "Patient = 'x'", "value = 'x'",
+        "(identifier.count() + name.count()) > 0", "(telecom.count() + photo.count()) > 0",
+        "where(gender = 'female').empty()", "where(active = true).exists()", "where(status = 'final').exists()",
     ]
 
     func testPlansAgreeWithTheGeneralEvaluator() throws {
@@ -49,7 +54,9 @@ final class BooleanPlanTests: XCTestCase {
         XCTAssertGreaterThan(focuses.count, 10)
         for text in ["extension.exists() != value.exists()", "value.empty() or system.exists()",
                      "given.exists() or family.exists()", "reference.startsWith('#').not() or reference.exists()",
-                     "url.exists() and value.exists()"] {
+                     "url.exists() and value.exists()", "use = 'official'", "system != 'phone'",
+                     "where(use = 'home').empty()", "where(system = 'email').exists()", "(given.count() + family.count()) > 0",
+                     "url = 'http://example.org/x'", "value = true"] {
             let expression = try engine.compile(text).get()
             XCTAssertNotNil(expression.plan, text)
             for focus in focuses {
@@ -71,8 +78,8 @@ final class BooleanPlanTests: XCTestCase {
 
     func testExpressionsWithoutABooleanShapeHaveNoPlan() throws {
         let engine = try FP.engine()
-        for text in ["name.given", "htmlChecks()", "(identifier.count() + name.count()) > 0", "where(use = 'home').empty()",
-                     "name.count() = 2"] {
+        for text in ["name.given", "htmlChecks()", "(identifier.count() + name.count()) > 1", "where(use = 'home').count()",
+                     "name.count() = 2", "name.given = 'Ann'", "where(use.exists()).empty()"] {
             XCTAssertNil(try engine.compile(text).get().plan, text)
         }
     }
