@@ -198,12 +198,14 @@ extension FHIRPathEngine {
         var sameLooked = false
         var sameInfo: ChildInfo?
         var sameType: ElementType?
-        let found = e.pointee.children.withUnsafeBufferPointer { children -> Bool in
+        // The step's bytes are read once for all the children.
+        var step = name
+        let found = step.withUTF8 { stepBytes in e.pointee.children.withUnsafeBufferPointer { children -> Bool in
             for k in children.indices {
                 let c = children.baseAddress! + k
                 let info: ChildInfo?
                 // The child table is read only for a candidate (most children fail on the name alone).
-                switch NameMatch(c.pointee.name, name) {
+                switch NameMatch(c.pointee.name, utf8: stepBytes) {
                 case .same:
                     guard !rest.isEmpty else { return true }
                     if !sameLooked {
@@ -227,12 +229,12 @@ extension FHIRPathEngine {
                 if anyItem(from: c, type: childType(c, as: info), rest, atStart: false) { return true }
             }
             return false
-        }
+        } }
         if found { return true }
         // The attributes are leaves (strings without children or attributes of their own).
         guard rest.isEmpty else { return false }
-        if name == "id" { return !e.pointee.isResource && e.pointee.id != nil }
-        if name == "url" { return e.pointee.url != nil }
+        if nameLength == 2 && name == "id" { return !e.pointee.isResource && e.pointee.id != nil }
+        if nameLength == 3 && name == "url" { return e.pointee.url != nil }
         return false
     }
 
@@ -285,18 +287,23 @@ extension FHIRPathEngine {
 
         @inline(__always)
         init(_ child: String, _ step: String) {
+            var step = step
+            self = step.withUTF8 { NameMatch(child, utf8: $0) }
+        }
+
+        /// As above, with the step's UTF-8 bytes (read once by a caller matching many children).
+        @inline(__always)
+        init(_ child: String, utf8 s: UnsafeBufferPointer<UInt8>) {
             // Most children fail on the length alone (no bytes read).
-            if child.utf8.count < step.utf8.count {
+            if child.utf8.count < s.count {
                 self = .other
                 return
             }
-            var child = child, step = step
+            var child = child
             self = child.withUTF8 { c in
-                step.withUTF8 { s in
-                    guard c.count >= s.count, s.count > 0 else { return c.count == s.count ? .same : .other }
-                    guard c[0] == s[0], memcmp(c.baseAddress!, s.baseAddress!, s.count) == 0 else { return .other }
-                    return c.count == s.count ? .same : .longer
-                }
+                guard c.count >= s.count, s.count > 0 else { return c.count == s.count ? .same : .other }
+                guard c[0] == s[0], memcmp(c.baseAddress!, s.baseAddress!, s.count) == 0 else { return .other }
+                return c.count == s.count ? .same : .longer
             }
         }
     }
