@@ -47,7 +47,8 @@ struct InvariantRules {
 
     /// The children of an element of the site `parent`: each one's constraints, then its own children.
     private mutating func walkChildren(of e: UnsafePointer<Element>, site parent: InvariantSite) {
-        guard let table = parent.childTable, let model = parent.childModel else { return }
+        guard parent.childTable != nil, let model = parent.childModel else { return }
+        let table = parent.childIndex
         let leavesUnconstrained = parent.leavesUnconstrained
         e.pointee.children.withUnsafeBufferPointer { children in
             var siblings = SiblingIndex()
@@ -57,7 +58,7 @@ struct InvariantRules {
                 if leavesUnconstrained && c.pointee.children.isEmpty && !c.pointee.isResource { continue }
                 // Unretained: the table (held here) keeps its definitions alive. Unknown: layer 1's.
                 var name = c.pointee.name
-                guard let info = name.withUTF8({ table.unretainedChild(utf8: $0) }) else { continue }
+                guard let info = name.withUTF8({ table[utf8: $0] }) else { continue }
                 let site = site(of: info, owner: model)
                 if site.holdsResource {
                     if c.pointee.isResource {
