@@ -80,6 +80,18 @@ struct NameTable<Value> {
         return Int(truncatingIfNeeded: x)
     }
 
+    /// Whether `n` bytes at `a` and `b` are equal, once their hashes and lengths are: under 8 bytes
+    /// the hash is a bijection of the bytes (packed into a word, then mixed by invertible steps),
+    /// so they are; up to 16, two word loads compare them.
+    @inline(__always)
+    private static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+        guard n >= 8, let b else { return true }
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        guard n <= 16 else { return memcmp(x, y, n) == 0 }
+        return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+            && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
+
     /// The value of the name whose UTF-8 bytes are `bytes`.
     subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         guard let slots, let names else { return nil }
@@ -90,7 +102,7 @@ struct NameTable<Value> {
             let length = slot.pointee.length
             if length < 0 { return nil }
             if slot.pointee.hash == hash && length == bytes.count
-                && (length == 0 || memcmp(names + slot.pointee.start, bytes.baseAddress!, length) == 0) {
+                && Self.sameBytes(names + slot.pointee.start, bytes.baseAddress, length) {
                 return slot.pointee.value
             }
             i = (i + 1) & mask
