@@ -11,7 +11,7 @@ extension Lexical {
     /// `[ \r\n\t\S]+` up to 1048576 characters: vertical tab and form feed are the only characters
     /// the pattern excludes. Emptiness is reported apart (`value.empty`), whitespace as a warning.
     static func string(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
-        for b in s where b == 0x0B || b == 0x0C { return .syntax }
+        if hasVerticalTabOrFormFeed(s) { return .syntax }
         if s.count > maxStringLength {
             // Count characters (scalars) only when the byte count could exceed the limit.
             var scalars = 0
@@ -19,6 +19,27 @@ extension Lexical {
             if scalars > maxStringLength { return .tooLong }
         }
         return nil
+    }
+
+    /// Whether a vertical tab (0x0B) or form feed (0x0C) occurs: eight bytes at a time (a word has
+    /// a byte equal to `c` exactly when `w ^ c…c` has a zero byte, which the borrow test finds),
+    /// then the last few one by one.
+    static func hasVerticalTabOrFormFeed(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = s.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= s.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let vt = w ^ (ones &* 0x0B), ff = w ^ (ones &* 0x0C)
+            if ((vt &- ones) & ~vt | (ff &- ones) & ~ff) & highs != 0 { return true }
+            i += 8
+        }
+        while i < s.count {
+            if s[i] == 0x0B || s[i] == 0x0C { return true }
+            i += 1
+        }
+        return false
     }
 
     /// `[^\s]+([\s]?[^\s]+)*`: no leading or trailing whitespace, no two whitespace in a row.
