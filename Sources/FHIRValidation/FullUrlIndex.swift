@@ -2,11 +2,19 @@ import Foundation
 import FHIRDefinitions
 
 /// The fullUrls of one Bundle, for layer 4's lookups: every entry's fullUrl goes in once and every
-/// reference is looked up once. An open-addressing table hashed over the UTF-8 bytes' length and
-/// last 16 bytes (where `urn:uuid:` URLs differ; FNV-1a, ``NameHash``, for shorter ones), which
-/// costs a fraction of `Set<String>`'s SipHash on URLs of 45 bytes; a lookup compares stored
-/// hashes and lengths before any byte.
+/// reference is looked up once. An open-addressing table hashed over every eight bytes of the
+/// UTF-8 form (FNV-1a, ``NameHash``, for URLs under 16 bytes), which costs a fraction of
+/// `Set<String>`'s SipHash on URLs of 45 bytes; a lookup compares stored hashes and lengths before
+/// any byte.
+///
+/// The hash is not keyed, so a hostile Bundle could craft fullUrls that collide; past
+/// ``largeBundle`` entries the index is a `Set<String>` (seeded SipHash), which keeps the worst
+/// case linear in the message size.
 struct FullUrlIndex {
+    /// Entries beyond which a Bundle's fullUrls go in a `Set<String>` instead (message Bundles
+    /// hold tens).
+    static let largeBundle = 256
+    private var large: Set<String>?
     private var urls: [String] = []
     private var hashes: [Int] = []
     /// Index into `urls` + 1, or 0 for an empty slot.
@@ -17,6 +25,10 @@ struct FullUrlIndex {
     init(capacity: Int) {
         var size = 8
         while size < 2 * capacity { size *= 2 }   // at most half full
+        if capacity > Self.largeBundle {
+            large = Set(minimumCapacity: capacity)
+            size = 1
+        }
         slots = Array(repeating: 0, count: size)
         mask = size - 1
         urls.reserveCapacity(capacity)
@@ -25,6 +37,7 @@ struct FullUrlIndex {
 
     /// Adds `url`; false when it was already there.
     mutating func insert(_ url: String) -> Bool {
+        if large != nil { return large!.insert(url).inserted }
         let hash = Self.hash(url)
         if let _ = find(url, hash: hash) { return false }
         if 2 * (urls.count + 1) > slots.count { grow() }
@@ -36,6 +49,7 @@ struct FullUrlIndex {
 
     /// Whether `url` was added.
     func contains(_ url: String) -> Bool {
+        if let large { return large.contains(url) }
         let hash = Self.hash(url)
         return find(url, hash: hash) != nil
     }
@@ -43,11 +57,19 @@ struct FullUrlIndex {
     private static func hash(_ url: String) -> Int {
         var url = url
         return url.withUTF8 { bytes in
-            guard bytes.count >= 16 else { return NameHash.fnv1a(bytes: bytes) }
-            let raw = UnsafeRawPointer(bytes.baseAddress! + bytes.count - 16)
-            let a = raw.loadUnaligned(as: UInt64.self), b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-            var h = (a ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
-            h = (h ^ (h >> 29) ^ b) &* 0xBF58_476D_1CE4_E5B9
+            let n = bytes.count
+            guard n >= 16 else { return NameHash.fnv1a(bytes: bytes) }
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+            var i = 0
+            while true {
+                // Every word, the last one overlapping the one before when n is not a multiple of 8.
+                let at = min(i, n - 8)
+                h = (h ^ raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+                if at == n - 8 { break }
+                i += 8
+            }
             return Int(truncatingIfNeeded: h ^ (h >> 32))
         }
     }

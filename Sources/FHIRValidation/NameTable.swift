@@ -11,7 +11,7 @@ import Foundation
 /// stored hash and length before any byte, and never touches a `String`.
 struct NameTable<Value> {
     private struct Slot {
-        /// The name's full FNV-1a hash; its bytes are `names[start ..< start + length]`.
+        /// The name's ``NameTable/hash(_:)``; its bytes are `names[start ..< start + length]`.
         var hash: Int
         var start: Int
         /// -1 for an empty slot.
