@@ -75,8 +75,8 @@ extension SAXTreeBuilder {
             }
         }
         let isResource = kind == .resource || kind == .wrappedResource
-        let node = pushNode(Element(reading: name, resourceType: isResource ? name : nil,
-                                    comments: takeComments(), position: position))
+        let node = pushNode(reading: name, resourceType: isResource ? name : nil, comments: takeComments(),
+                            position: position)
         let parentForeign = frames.last?.foreign ?? false
         frames.append(Frame(node: node, kind: kind))
         if !isFHIRNamespace(uri) {

@@ -36,17 +36,15 @@ struct SAXTreeBuilder {
             throw IssuesError(Issue(.fatal, .notSupported, rule: "xml.encoding", problem,
                                     position: SourcePosition(line: 1, column: 1)))
         }
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
+        guard bytes.count > 0 else {
             throw IssuesError(Issue(.fatal, .structure, rule: "xml.syntax", "the document is empty",
                                     position: SourcePosition(line: 1, column: 1)))
         }
         LibXML.initialize()
-        guard let ctxt = base.withMemoryRebound(to: CChar.self, capacity: bytes.count, {
-            xmlCreateMemoryParserCtxt($0, Int32(bytes.count))
-        }) else {
+        guard let slot = ParserSlots.take(), slot.push(bytes) else {
             throw IssuesError(Issue(.fatal, .processing, rule: "xml.syntax", "libxml2 could not create a parser"))
         }
-        defer { xmlFreeParserCtxt(ctxt) }
+        let ctxt = slot.ctxt
 
         let builder = UnsafeMutablePointer<SAXTreeBuilder>.allocate(capacity: 1)
         builder.initialize(to: SAXTreeBuilder(bytes: bytes, ctxt: ctxt, options: options))
@@ -54,6 +52,7 @@ struct SAXTreeBuilder {
             builder.deinitialize(count: 1)
             builder.deallocate()
         }
+        builder.pointee.adopt(slot)
         // NONET: no network. No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID
         // (no DTD is read), no HUGE (libxml2's limits stay on). NOCDATA: CDATA arrives as text.
         xmlCtxtUseOptions(ctxt, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
@@ -61,9 +60,18 @@ struct SAXTreeBuilder {
         ctxt.pointee.userData = UnsafeMutableRawPointer(builder)
         _ = xmlParseDocument(ctxt)
         ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+        let wellFormed = ctxt.pointee.wellFormed != 0
+        builder.pointee.giveBack(to: slot)
+        let clean = !builder.pointee.stopped && builder.pointee.errorCount == 0
 
         defer { builder.pointee.release() }
-        return try builder.pointee.finish(wellFormed: ctxt.pointee.wellFormed != 0)
+        defer {
+            if slot.reusable(afterCleanParse: clean) {
+                slot.reset()
+                ParserSlots.put(slot)
+            }
+        }
+        return try builder.pointee.finish(wellFormed: wellFormed)
     }
 
     /// Why the document's encoding is refused, or nil when it is UTF-8 (declared or not).
@@ -172,9 +180,10 @@ struct SAXTreeBuilder {
     var urlName: UnsafePointer<UInt8>?
 
     static let maxErrors = 1000
-    static let nameCacheSize = 256
-    var nameCacheKeys = [UnsafePointer<UInt8>?](repeating: nil, count: nameCacheSize)
-    var nameCacheValues = [String](repeating: "", count: nameCacheSize)
+    static let nameCacheSize = 1024
+    /// Element names by libxml2's interned address, lent by the ``ParserSlot`` for one parse.
+    var nameCacheKeys: [UnsafePointer<UInt8>?] = []
+    var nameCacheValues: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, ctxt: xmlParserCtxtPtr, options: XMLReadOptions) {
         self.bytes = bytes
@@ -185,6 +194,25 @@ struct SAXTreeBuilder {
         frames.reserveCapacity(32)
     }
 
+    /// Borrows the slot's caches for this parse (moved, not copied).
+    mutating func adopt(_ slot: ParserSlot) {
+        swap(&nameCacheKeys, &slot.nameKeys)
+        swap(&nameCacheValues, &slot.nameValues)
+        fhirURI = slot.interned.fhirURI
+        xhtmlURI = slot.interned.xhtmlURI
+        valueName = slot.interned.valueName
+        idName = slot.interned.idName
+        urlName = slot.interned.urlName
+    }
+
+    /// Returns the caches, grown by this parse, to the slot.
+    mutating func giveBack(to slot: ParserSlot) {
+        swap(&nameCacheKeys, &slot.nameKeys)
+        swap(&nameCacheValues, &slot.nameValues)
+        slot.interned = InternedNames(fhirURI: fhirURI, xhtmlURI: xhtmlURI, valueName: valueName,
+                                      idName: idName, urlName: urlName)
+    }
+
     /// Frees the node arena (whatever is left in it after an error).
     mutating func release() {
         nodes.deinitialize(count: nodeCount)
@@ -192,18 +220,25 @@ struct SAXTreeBuilder {
         nodeCount = 0
     }
 
+    /// Appends a new element to the arena, built in its slot there (building it first and then
+    /// moving it in costs a copy and a destroy of every field per start tag).
     @inline(__always)
-    mutating func pushNode(_ element: __owned Element) -> Int {
-        if nodeCount == nodeCapacity {
-            let bigger = UnsafeMutablePointer<Element>.allocate(capacity: nodeCapacity * 2)
-            bigger.moveInitialize(from: nodes, count: nodeCount)
-            nodes.deallocate()
-            nodes = bigger
-            nodeCapacity *= 2
-        }
-        (nodes + nodeCount).initialize(to: element)
+    mutating func pushNode(reading name: __owned String, resourceType: __owned String?, comments: __owned [String],
+                           position: SourcePosition) -> Int {
+        if nodeCount == nodeCapacity { growNodes() }
+        Element.initialize(nodes + nodeCount, reading: name, resourceType: resourceType, comments: comments,
+                           position: position)
         nodeCount += 1
         return nodeCount - 1
+    }
+
+    @inline(never)
+    mutating func growNodes() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: nodeCapacity * 2)
+        bigger.moveInitialize(from: nodes, count: nodeCount)
+        nodes.deallocate()
+        nodes = bigger
+        nodeCapacity *= 2
     }
 
     // MARK: Positions
