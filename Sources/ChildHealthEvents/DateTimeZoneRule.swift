@@ -10,28 +10,53 @@ struct DateTimeZoneRule {
 
     func check(_ root: Element) -> [Issue] {
         var issues: [Issue] = []
-        var steps: [Int] = []
-        steps.reserveCapacity(16)
-        withUnsafePointer(to: root) { walk($0, steps: &steps, root: root, into: &issues) }
+        withUnsafePointer(to: root) { walk($0, root: root, into: &issues) }
         return issues
     }
 
-    /// Visits every node of every message, so it reads the tree in place through pointers: passing
-    /// `Element` values would copy (retain and release) each node's four reference-counted fields.
-    private func walk(_ element: UnsafePointer<Element>, steps: inout [Int], root: Element, into issues: inout [Issue]) {
-        if let value = element.pointee.value, Self.lacksZone(value) {
-            issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
-                + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
-                path: path(root, steps), position: element.pointee.position))
-        }
-        element.pointee.children.withUnsafeBufferPointer { children in
-            guard let first = children.baseAddress else { return }
-            for k in 0..<children.count {
-                steps.append(k)
-                walk(first + k, steps: &steps, root: root, into: &issues)
-                steps.removeLast()
+    /// One level of the walk: a children array read in place and the next child to visit.
+    private struct Level {
+        var children: UnsafePointer<Element>
+        var count: Int
+        var next: Int
+    }
+
+    /// Visits every node of every message, so it reads the tree in place, depth first with its own
+    /// stack of levels: passing `Element` values would copy (retain and release) each node's
+    /// reference-counted fields, and a recursive walk pays a closure and an array access per node.
+    /// The children pointers stay valid for the walk: `root` is borrowed, so no array can change.
+    private func walk(_ top: UnsafePointer<Element>, root: Element, into issues: inout [Issue]) {
+        report(top, [], root: root, into: &issues)
+        var levels: [Level] = []
+        levels.reserveCapacity(16)
+        func push(_ element: UnsafePointer<Element>) {
+            element.pointee.children.withUnsafeBufferPointer { children in
+                if let first = children.baseAddress { levels.append(Level(children: first, count: children.count, next: 0)) }
             }
         }
+        push(top)
+        while let last = levels.indices.last {
+            let k = levels[last].next
+            guard k < levels[last].count else {
+                levels.removeLast()
+                continue
+            }
+            levels[last].next = k + 1
+            let element = levels[last].children + k
+            if element.pointee.value != nil {
+                report(element, levels, root: root, into: &issues)
+            }
+            if !element.pointee.children.isEmpty { push(element) }
+        }
+    }
+
+    /// Reports `element` when its value breaks the rule; `levels` lead to it from the root (each
+    /// level's `next` is one past the child taken).
+    private func report(_ element: UnsafePointer<Element>, _ levels: [Level], root: Element, into issues: inout [Issue]) {
+        guard let value = element.pointee.value, Self.lacksZone(value) else { return }
+        issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
+            + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
+            path: path(root, levels.map { $0.next - 1 }), position: element.pointee.position))
     }
 
     /// `Bundle.entry[2].resource.effectiveDateTime`: each step indexed when the definitions say it

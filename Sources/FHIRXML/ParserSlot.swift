@@ -26,6 +26,10 @@ final class ParserSlot {
     /// belongs to this context's dictionary.
     var nameKeys: [UnsafePointer<UInt8>?]
     var nameValues: [String]
+    /// The long attribute values cache (``SAXTreeBuilder/sharedValue(_:_:)``); its keys are hashes
+    /// of the bytes, not addresses, but it lives here alike.
+    var valueKeys: [UInt64]
+    var values: [String]
     /// Interned namespace URIs and attribute names, once recognised (dictionary addresses too).
     var interned = InternedNames()
 
@@ -38,6 +42,8 @@ final class ParserSlot {
         self.ctxt = ctxt
         nameKeys = [UnsafePointer<UInt8>?](repeating: nil, count: SAXTreeBuilder.nameCacheSize)
         nameValues = [String](repeating: "", count: SAXTreeBuilder.nameCacheSize)
+        valueKeys = [UInt64](repeating: 0, count: SAXTreeBuilder.valueCacheSize)
+        values = [String](repeating: "", count: SAXTreeBuilder.valueCacheSize)
     }
 
     deinit {

@@ -80,33 +80,35 @@ struct SAXTreeBuilder {
                              || (b[0] == 0 && b[1] != 0) || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] == 0)) {
             return "the document is not UTF-8 (it looks like UTF-16 or UTF-32); FHIR XML SHALL be UTF-8"
         }
-        let xmlDecl: [UInt8] = Array("<?xml".utf8)
-        guard b.count > 6, Array(b[0..<5]) == xmlDecl, b[5] == 0x20 || b[5] == 0x09 || b[5] == 0x0A || b[5] == 0x0D
-        else { return nil }
+        // Read in place: this runs for every document, and most have a declaration.
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        func matches(_ at: Int, _ s: StaticString) -> Bool {
+            s.withUTF8Buffer { w in
+                guard at + w.count <= b.count else { return false }
+                for k in 0..<w.count where b[at + k] != w[k] { return false }
+                return true
+            }
+        }
+        guard b.count > 6, matches(0, "<?xml"), isSpace(b[5]) else { return nil }
         let limit = min(b.count, 1024)
         var end = 5
         while end + 1 < limit && !(b[end] == UInt8(ascii: "?") && b[end + 1] == UInt8(ascii: ">")) { end += 1 }
-        let decl = Array(b[5..<end])
-        let key = Array("encoding".utf8)
-        guard decl.count >= key.count else { return nil }
-        var i = 0
-        while i + key.count <= decl.count {
-            if Array(decl[i..<(i + key.count)]) == key { break }
-            i += 1
-        }
-        guard i + key.count <= decl.count else { return nil }
-        i += key.count
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-        while i < decl.count && isSpace(decl[i]) { i += 1 }
-        guard i < decl.count, decl[i] == UInt8(ascii: "=") else { return nil }
+        // The declaration is b[5..<end].
+        let keyCount = 8
+        var i = 5
+        while i + keyCount <= end && !matches(i, "encoding") { i += 1 }
+        guard i + keyCount <= end else { return nil }
+        i += keyCount
+        while i < end && isSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "=") else { return nil }
         i += 1
-        while i < decl.count && isSpace(decl[i]) { i += 1 }
-        guard i < decl.count, decl[i] == UInt8(ascii: "\"") || decl[i] == UInt8(ascii: "'") else { return nil }
-        let quote = decl[i]
+        while i < end && isSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") else { return nil }
+        let quote = b[i]
         i += 1
         var j = i
-        while j < decl.count && decl[j] != quote { j += 1 }
-        let name = String(decoding: decl[i..<j], as: UTF8.self)
+        while j < end && b[j] != quote { j += 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)
         if name.lowercased() == "utf-8" { return nil }
         return "the declared encoding is '\(name)'; FHIR XML SHALL be UTF-8"
     }
@@ -180,10 +182,15 @@ struct SAXTreeBuilder {
     var urlName: UnsafePointer<UInt8>?
 
     static let maxErrors = 1000
+    /// Slots of the name cache: 2^10, the top ten bits of the address hash.
     static let nameCacheSize = 1024
     /// Element names by libxml2's interned address, lent by the ``ParserSlot`` for one parse.
     var nameCacheKeys: [UnsafePointer<UInt8>?] = []
     var nameCacheValues: [String] = []
+    /// Long attribute values by a hash of their bytes (``sharedValue(_:_:)``), lent by the slot too.
+    static let valueCacheSize = 512
+    var valueCacheKeys: [UInt64] = []
+    var valueCacheValues: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, ctxt: xmlParserCtxtPtr, options: XMLReadOptions) {
         self.bytes = bytes
@@ -198,6 +205,8 @@ struct SAXTreeBuilder {
     mutating func adopt(_ slot: ParserSlot) {
         swap(&nameCacheKeys, &slot.nameKeys)
         swap(&nameCacheValues, &slot.nameValues)
+        swap(&valueCacheKeys, &slot.valueKeys)
+        swap(&valueCacheValues, &slot.values)
         fhirURI = slot.interned.fhirURI
         xhtmlURI = slot.interned.xhtmlURI
         valueName = slot.interned.valueName
@@ -209,6 +218,8 @@ struct SAXTreeBuilder {
     mutating func giveBack(to slot: ParserSlot) {
         swap(&nameCacheKeys, &slot.nameKeys)
         swap(&nameCacheValues, &slot.nameValues)
+        swap(&valueCacheKeys, &slot.valueKeys)
+        swap(&valueCacheValues, &slot.values)
         slot.interned = InternedNames(fhirURI: fhirURI, xhtmlURI: xhtmlURI, valueName: valueName,
                                       idName: idName, urlName: urlName)
     }
