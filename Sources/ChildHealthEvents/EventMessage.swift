@@ -49,8 +49,8 @@ public struct EventMessage {
         public let code: String?
         /// The coding's system.
         public let system: String?
-        /// Path of the coding.
-        public let codingPath: String
+        /// Path of the coding (built when asked for: only findings about the code use it).
+        public var codingPath: String { path + ".valueCodeableConcept.coding[0]" }
         /// The code as a type, nil when it is not new, update or delete.
         public var type: MessageEventType? { code.flatMap(MessageEventType.init(rawValue:)) }
     }
@@ -76,12 +76,13 @@ public struct EventMessage {
         guard root.resourceType == "Bundle", root.valueOfChild("type") == "message" else { return nil }
         self.root = root
         var entries: [Entry] = []
+        entries.reserveCapacity(root.children.count)
         var i = 0
         root.children.withUnsafeBufferPointer { children in
             for k in 0..<children.count where children[k].name == "entry" {
                 defer { i += 1 }
-                guard let resource = children[k].child("resource"), resource.isResource else { continue }
-                entries.append(Entry(resource: resource, index: i, fullUrl: children[k].valueOfChild("fullUrl")))
+                guard let r = children[k].indexOfChild("resource"), children[k].children[r].isResource else { continue }
+                entries.append(Entry(resource: children[k].children[r], index: i, fullUrl: children[k].valueOfChild("fullUrl")))
             }
         }
         self.entries = entries
@@ -106,8 +107,7 @@ public struct EventMessage {
             let path = header.path + ".extension[\(i)]"
             let coding = ext.child("valueCodeableConcept")?.child("coding")
             return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild("code"),
-                                      system: coding?.valueOfChild("system"),
-                                      codingPath: path + ".valueCodeableConcept.coding[0]")
+                                      system: coding?.valueOfChild("system"))
         }
         return nil
     }

@@ -23,26 +23,13 @@ struct LineTracker {
         let t = min(max(target, 0), bytes.count)
         guard let base = bytes.baseAddress else { return SourcePosition(line: 1, column: 1) }
         if t >= offset {
-            // Start tags are a line or so apart: a word-at-a-time scan beats a memchr call here.
-            let raw = UnsafeRawPointer(base)
             var i = offset
-            while i + 8 <= t {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-                // Exact per byte (no borrow between bytes): 0x80 where the byte was a newline.
-                var hits = ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w | 0x7F7F_7F7F_7F7F_7F7F)
-                while hits != 0 {
-                    line += 1
-                    lineStart = i + hits.trailingZeroBitCount / 8 + 1
-                    hits &= hits &- 1
-                }
-                i += 8
-            }
             while i < t {
-                if base[i] == 0x0A {
-                    line += 1
-                    lineStart = i + 1
-                }
-                i += 1
+                guard let hit = memchr(base + i, 0x0A, t - i) else { break }
+                let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+                line += 1
+                lineStart = at + 1
+                i = at + 1
             }
         } else if t < lineStart {
             var i = offset

@@ -58,6 +58,13 @@ final class ParserSlot {
             xmlParserInputBufferCreateMem($0, Int32(bytes.count), XML_CHAR_ENCODING_NONE)
         }
         guard let buffer else { return false }
+        // The bytes are all in the buffer, yet libxml2 calls its no-op reader (through two layers)
+        // each time it wants more input near the end: a few hundred calls per document. Without
+        // a reader it stops at its first check. Kept for documents past libxml2's lookup limit,
+        // where the no-op reader is what lets libxml2 accept them (its "huge input" check).
+        if bytes.count < Int(XML_MAX_LOOKUP_LIMIT) {
+            buffer.pointee.readcallback = nil
+        }
         guard let input = xmlNewIOInputStream(ctxt, buffer, XML_CHAR_ENCODING_NONE) else {
             xmlFreeParserInputBuffer(buffer)
             return false
