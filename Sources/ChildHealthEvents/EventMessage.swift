@@ -22,15 +22,17 @@ public struct EventMessage {
             self.index = index
             self.fullUrl = fullUrl
             type = resource.resourceType ?? resource.name
-            var profiles: [String] = []
-            if let meta = resource.indexOfChild("meta") {
+            // Built inside the closure and returned: a captured array would be checked for
+            // exclusive access at run time on every append.
+            profiles = resource.indexOfChild("meta").map { meta in
                 resource.children[meta].children.withUnsafeBufferPointer { children in
+                    var found: [String] = []
                     for k in 0..<children.count where children[k].name == "profile" {
-                        if let value = children[k].value { profiles.append(value) }
+                        if let value = children[k].value { found.append(value) }
                     }
+                    return found
                 }
-            }
-            self.profiles = profiles
+            } ?? []
         }
 
         /// `Bundle.entry[3].resource`: built when asked for, since most checks report nothing.
@@ -124,11 +126,11 @@ public struct EventMessage {
     /// The entry a reference names: by fullUrl, or `Type/id` by type and id.
     public func resolve(_ reference: String?) -> Entry? {
         guard let reference, !reference.isEmpty else { return nil }
-        if let hit = entries.firstIndex(where: { $0.fullUrl == reference }) { return entries[hit] }
+        for k in entries.indices where entries[k].fullUrl?.isSame(as: reference) == true { return entries[k] }
         let parts = reference.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         let type = String(parts[parts.count - 2]), id = String(parts[parts.count - 1])
-        return entries.firstIndex { $0.type == type && $0.resource.valueOfChild("id") == id }.map { entries[$0] }
+        return entries.firstIndex { $0.type.isSame(as: type) && $0.resource.valueOfChild("id") == id }.map { entries[$0] }
     }
 
     /// The resource `MessageHeader.focus` points to.

@@ -37,3 +37,15 @@ extension Element {
         raw.advanced(by: MemoryLayout<Element>.offset(of: \Element.extras)!).initializeMemory(as: Extras?.self, to: extras)
     }
 }
+
+extension Element {
+    /// True when none of the rarely present fields is set: no resource type, id, url or comments.
+    @inlinable public var hasOnlyCommonFields: Bool { extras == nil }
+
+    /// Exchanges the rarely present fields (resource type, id, url, comments) with `other`'s,
+    /// without copying them: a reader collapsing `<resource><Patient>…` hands the resource's
+    /// details to the wrapper this way.
+    @inlinable public mutating func swapRareFields(with other: inout Element) {
+        swap(&extras, &other.extras)
+    }
+}

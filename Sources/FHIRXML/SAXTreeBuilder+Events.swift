@@ -152,10 +152,16 @@ extension SAXTreeBuilder {
             // <resource><Patient>…</Patient></resource>: one node named after the wrapper, typed by the resource.
             var r = (nodes + node + 1).move()
             nodeCount = node + 1
-            nodes[node].resourceType = r.resourceType
             swap(&nodes[node].children, &r.children)
-            if !r.comments.isEmpty { nodes[node].comments.append(contentsOf: r.comments) }
-            if !r.trailingComments.isEmpty { nodes[node].trailingComments.insert(contentsOf: r.trailingComments, at: 0) }
+            if nodes[node].hasOnlyCommonFields && r.id == nil && r.url == nil {
+                // The usual wrapper has no comments or id of its own: the resource's box (type,
+                // comments) becomes the wrapper's as it is, rather than copied field by field.
+                nodes[node].swapRareFields(with: &r)
+            } else {
+                nodes[node].resourceType = r.resourceType
+                if !r.comments.isEmpty { nodes[node].comments.append(contentsOf: r.comments) }
+                if !r.trailingComments.isEmpty { nodes[node].trailingComments.insert(contentsOf: r.trailingComments, at: 0) }
+            }
         } else if childCount > 0 {
             // Moved one by one into a reserved array: `Array(unsafeUninitializedCapacity:)` allocates
             // through the unspecialised runtime path, which costs three times as much per array.
