@@ -36,7 +36,7 @@ public struct EventMessage {
         }
 
         /// `Bundle.entry[3].resource`: built when asked for, since most checks report nothing.
-        public var path: String { "Bundle.entry[\(index)].resource" }
+        public var path: String { "Bundle.entry[" + String(index) + "].resource" }
     }
 
     /// The message-event-type extension found on the MessageHeader.
@@ -106,7 +106,7 @@ public struct EventMessage {
             defer { i += 1 }
             guard let url = children[k].url, Self.eventTypeExtensionURLs.contains(url) else { continue }
             let ext = children[k]
-            let path = header.path + ".extension[\(i)]"
+            let path = header.path + ".extension[" + String(i) + "]"
             let coding = ext.child("valueCodeableConcept")?.child("coding")
             return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild("code"),
                                       system: coding?.valueOfChild("system"))
