@@ -65,18 +65,21 @@ final class ParserReuseTests: XCTestCase {
             + "(" + e.children.map(dump).joined(separator: ",") + ")"
     }
 
+    /// A result handed back from another thread (read after the thread signals).
+    final class Box: @unchecked Sendable { var text = "" }
+
     /// Each document read on a thread of its own, so on a new context.
     static func freshOutcomes() -> [String] {
         documents.map { text in
-            var result = ""
+            let result = Box()
             let done = DispatchSemaphore(value: 0)
             let thread = Thread {
-                result = outcome(text)
+                result.text = outcome(text)
                 done.signal()
             }
             thread.start()
             done.wait()
-            return result
+            return result.text
         }
     }
 
@@ -118,4 +121,33 @@ final class ParserReuseTests: XCTestCase {
             }
         }
     }
+
+    /// White space is skipped eight bytes at a time while it is spaces and line feeds: text after
+    /// runs of every length and mix (tabs, carriage returns) is still found, at its exact column.
+    func testTextAfterLongWhiteSpaceRuns() {
+        for run in ["", " ", "\n", String(repeating: " ", count: 7), String(repeating: " ", count: 8),
+                    String(repeating: " ", count: 17), "\n" + String(repeating: " ", count: 15) + "\t  ",
+                    String(repeating: " ", count: 9) + "\r\n" + String(repeating: "\t", count: 9)] {
+            let xml = "<Patient xmlns=\"http://hl7.org/fhir\"><name>" + run + "abc</name></Patient>"
+            let issues: [Issue]
+            do {
+                _ = try FHIRXMLReader().read(xml)
+                XCTFail("text after \(run.debugDescription) was not reported")
+                continue
+            } catch let error as IssuesError {
+                issues = error.issues
+            } catch {
+                XCTFail("\(error)")
+                continue
+            }
+            XCTAssertEqual(issues.map(\.rule), ["xml.text-content"], run.debugDescription)
+            XCTAssertTrue(issues.first?.message.contains("'abc'") ?? false, run.debugDescription)
+            // Counted in bytes: "\r\n" is one Character but its LF starts the line.
+            let bytes = Array(run.utf8)
+            let line = 1 + bytes.filter { $0 == 0x0A }.count
+            let column = bytes.lastIndex(of: 0x0A).map { bytes.count - $0 } ?? 43 + bytes.count + 1
+            XCTAssertEqual(issues.first?.position, SourcePosition(line: line, column: column), run.debugDescription)
+        }
+    }
 }
+
