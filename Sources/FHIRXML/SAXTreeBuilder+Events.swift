@@ -274,17 +274,10 @@ extension SAXTreeBuilder {
             XMLEscaping.appendText(ch, len, to: &xhtml)
             return
         }
-        // Most text is the indentation between tags: skip XML white space (tab, LF, CR, space),
-        // eight bytes at a time while they are all spaces or line feeds.
+        // Most text is the indentation between tags: skip XML white space (tab, LF, CR, space).
+        // Runs are a few bytes long, so a byte loop beats a word-at-a-time scan here.
         let white: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20
         var i = 0
-        let raw = UnsafeRawPointer(ch)
-        while i + 8 <= len {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if Self.zeroBytes(w ^ 0x2020_2020_2020_2020) | Self.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
-                != 0x8080_8080_8080_8080 { break }
-            i += 8
-        }
         while i < len {
             let c = ch[i]
             if c > 0x20 || white & (1 << UInt64(c)) == 0 { break }
@@ -300,12 +293,6 @@ extension SAXTreeBuilder {
         report(.error, .structure, "xml.text-content",
                "text '\(excerpt)' inside FHIR element '\(nodes[frames[top].node].name)': FHIR elements hold no text (a primitive's value is its 'value' attribute)",
                at: lines.position(at: offset))
-    }
-
-    /// 0x80 in each byte of `x` that is zero, 0 in the others (exact: no borrow between bytes).
-    @inline(__always)
-    static func zeroBytes(_ x: UInt64) -> UInt64 {
-        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
     }
 
     mutating func comment(_ value: UnsafePointer<UInt8>) {

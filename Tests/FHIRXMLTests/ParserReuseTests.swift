@@ -122,8 +122,8 @@ final class ParserReuseTests: XCTestCase {
         }
     }
 
-    /// White space is skipped eight bytes at a time while it is spaces and line feeds: text after
-    /// runs of every length and mix (tabs, carriage returns) is still found, at its exact column.
+    /// Text after white-space runs of every length and mix (tabs, carriage returns) is found, at
+    /// its exact line and column.
     func testTextAfterLongWhiteSpaceRuns() {
         for run in ["", " ", "\n", String(repeating: " ", count: 7), String(repeating: " ", count: 8),
                     String(repeating: " ", count: 17), "\n" + String(repeating: " ", count: 15) + "\t  ",
