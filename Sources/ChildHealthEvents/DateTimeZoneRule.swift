@@ -10,28 +10,63 @@ struct DateTimeZoneRule {
 
     func check(_ root: Element) -> [Issue] {
         var issues: [Issue] = []
-        var steps: [Int] = []
-        steps.reserveCapacity(16)
-        withUnsafePointer(to: root) { walk($0, steps: &steps, root: root, into: &issues) }
+        withUnsafePointer(to: root) { walk($0, root: root, into: &issues) }
         return issues
     }
 
-    /// Visits every node of every message, so it reads the tree in place through pointers: passing
-    /// `Element` values would copy (retain and release) each node's four reference-counted fields.
-    private func walk(_ element: UnsafePointer<Element>, steps: inout [Int], root: Element, into issues: inout [Issue]) {
-        if let value = element.pointee.value, Self.lacksZone(value) {
-            issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
-                + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
-                path: path(root, steps), position: element.pointee.position))
-        }
-        element.pointee.children.withUnsafeBufferPointer { children in
-            guard let first = children.baseAddress else { return }
-            for k in 0..<children.count {
-                steps.append(k)
-                walk(first + k, steps: &steps, root: root, into: &issues)
-                steps.removeLast()
+    /// One level of the walk: a children array read in place and the next child to visit.
+    private struct Level {
+        var children: UnsafePointer<Element>
+        var count: Int
+        var next: Int
+    }
+
+    /// Visits every node of every message, so it reads the tree in place, depth first with its own
+    /// stack of levels: passing `Element` values would copy (retain and release) each node's
+    /// reference-counted fields, and a recursive walk pays a closure and an array access per node.
+    /// The children pointers stay valid for the walk: `root` is borrowed, so no array can change.
+    private func walk(_ top: UnsafePointer<Element>, root: Element, into issues: inout [Issue]) {
+        report(top, levels: nil, depth: 0, root: root, into: &issues)
+        var capacity = 16
+        var levels = UnsafeMutablePointer<Level>.allocate(capacity: capacity)
+        defer { levels.deallocate() }
+        var depth = 0
+        var node = top
+        while true {
+            // Descend into `node`'s children, if any.
+            let (first, count) = node.pointee.children.withUnsafeBufferPointer { ($0.baseAddress, $0.count) }
+            if let first {
+                if depth == capacity {
+                    let bigger = UnsafeMutablePointer<Level>.allocate(capacity: capacity * 2)
+                    bigger.moveInitialize(from: levels, count: depth)
+                    levels.deallocate()
+                    levels = bigger
+                    capacity *= 2
+                }
+                (levels + depth).initialize(to: Level(children: first, count: count, next: 0))
+                depth += 1
+            }
+            // The next unvisited child, climbing out of finished levels.
+            while depth > 0 && levels[depth - 1].next == levels[depth - 1].count { depth -= 1 }
+            if depth == 0 { return }
+            node = levels[depth - 1].children + levels[depth - 1].next
+            levels[depth - 1].next += 1
+            // Only a value of 16 bytes or more can be a date with a time: skip the rest unread.
+            if let n = node.pointee.value?.utf8.count, n >= 16 {
+                report(node, levels: levels, depth: depth, root: root, into: &issues)
             }
         }
+    }
+
+    /// Reports `element` when its value breaks the rule; the first `depth` levels lead to it from
+    /// the root (each level's `next` is one past the child taken).
+    private func report(_ element: UnsafePointer<Element>, levels: UnsafeMutablePointer<Level>?, depth: Int,
+                        root: Element, into issues: inout [Issue]) {
+        guard let value = element.pointee.value, Self.lacksZone(value) else { return }
+        let steps = (0..<depth).map { levels![$0].next - 1 }
+        issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
+            + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
+            path: path(root, steps), position: element.pointee.position))
     }
 
     /// `Bundle.entry[2].resource.effectiveDateTime`: each step indexed when the definitions say it

@@ -23,12 +23,12 @@ extension EventCheck {
     func firstCarrierLacking(_ item: EventPlan.DataItem) -> Int? {
         let entries = message.entries
         var first: Int?
-        for i in entries.indices.dropFirst() where entries[i].profiles.contains(item.profile) {
+        for i in entries.indices.dropFirst() where entries[i].profiles.containsSame(item.profile) {
             if Self.carries(entries[i].resource, item.steps[...]) { return nil }
             if first == nil { first = i }
         }
         guard first == nil, item.listed else { return first }
-        for i in entries.indices.dropFirst() where entries[i].type == item.resourceType && entries[i].profiles.isEmpty {
+        for i in entries.indices.dropFirst() where entries[i].profiles.isEmpty && entries[i].type.isSame(as: item.resourceType) {
             if Self.carries(entries[i].resource, item.steps[...]) { return nil }
             if first == nil { first = i }
         }

@@ -121,13 +121,15 @@ extension EventCheck {
             add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(plan.event.name): receivers order "
                 + "messages by it", path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
         }
-        for entry in message.entries {
-            guard let meta = entry.resource.indexOfChild("meta"),
-                  let version = entry.resource.children[meta].child("versionId") else { continue }
-            if let v = version.value, !v.isEmpty, !v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                add(.error, .value, "G9", "meta.versionId '\(v)' is not an integer sequence number",
-                    path: entry.path + ".meta.versionId", at: version)
-            }
+        let entries = message.entries
+        for e in entries.indices {
+            // Read in place: every entry is looked at, few have a versionId to report.
+            guard let meta = entries[e].resource.indexOfChild("meta"),
+                  let k = entries[e].resource.children[meta].indexOfChild("versionId"),
+                  let v = entries[e].resource.children[meta].children[k].value,
+                  !v.isEmpty, !v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { continue }
+            add(.error, .value, "G9", "meta.versionId '\(v)' is not an integer sequence number",
+                path: entries[e].path + ".meta.versionId", at: entries[e].resource.children[meta].children[k])
         }
         if plan.isPDS, let patient, !patient.resource.hasGrandchild("meta", "versionId") {
             // A warning: the NEMS site's own PDS examples omit it.

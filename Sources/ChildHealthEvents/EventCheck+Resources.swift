@@ -14,7 +14,7 @@ extension EventCheck {
         var unlisted = false
         for i in entries.indices.dropFirst() {
             let type = entries[i].type
-            if let g = groups.firstIndex(where: { $0.type == type }) {
+            if let g = groups.firstIndex(where: { $0.type.isSame(as: type) }) {
                 groupOf[i] = g
                 counts[g] += 1
             } else {
@@ -45,7 +45,7 @@ extension EventCheck {
             }
             guard found > 0 else { continue }
             for i in entries.indices where groupOf[i] == g {
-                guard !entries[i].profiles.isEmpty, !entries[i].profiles.contains(where: group.profiles.contains),
+                guard !entries[i].profiles.isEmpty, !entries[i].profiles.contains(where: { group.profiles.containsSame($0) }),
                       entries[i].index != focus?.index else { continue }
                 let entry = entries[i], event = plan.event
                 add(stated ? .warning : .information, stated ? .invalid : .informational, rule, "\(entry.type) claims \(entry.profiles.joined(separator: ", ")); \(event.name) "

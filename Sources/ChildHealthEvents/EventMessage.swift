@@ -22,19 +22,21 @@ public struct EventMessage {
             self.index = index
             self.fullUrl = fullUrl
             type = resource.resourceType ?? resource.name
-            var profiles: [String] = []
-            if let meta = resource.indexOfChild("meta") {
+            // Built inside the closure and returned: a captured array would be checked for
+            // exclusive access at run time on every append.
+            profiles = resource.indexOfChild("meta").map { meta in
                 resource.children[meta].children.withUnsafeBufferPointer { children in
+                    var found: [String] = []
                     for k in 0..<children.count where children[k].name == "profile" {
-                        if let value = children[k].value { profiles.append(value) }
+                        if let value = children[k].value { found.append(value) }
                     }
+                    return found
                 }
-            }
-            self.profiles = profiles
+            } ?? []
         }
 
         /// `Bundle.entry[3].resource`: built when asked for, since most checks report nothing.
-        public var path: String { "Bundle.entry[\(index)].resource" }
+        public var path: String { "Bundle.entry[" + String(index) + "].resource" }
     }
 
     /// The message-event-type extension found on the MessageHeader.
@@ -49,8 +51,8 @@ public struct EventMessage {
         public let code: String?
         /// The coding's system.
         public let system: String?
-        /// Path of the coding.
-        public let codingPath: String
+        /// Path of the coding (built when asked for: only findings about the code use it).
+        public var codingPath: String { path + ".valueCodeableConcept.coding[0]" }
         /// The code as a type, nil when it is not new, update or delete.
         public var type: MessageEventType? { code.flatMap(MessageEventType.init(rawValue:)) }
     }
@@ -76,12 +78,13 @@ public struct EventMessage {
         guard root.resourceType == "Bundle", root.valueOfChild("type") == "message" else { return nil }
         self.root = root
         var entries: [Entry] = []
+        entries.reserveCapacity(root.children.count)
         var i = 0
         root.children.withUnsafeBufferPointer { children in
             for k in 0..<children.count where children[k].name == "entry" {
                 defer { i += 1 }
-                guard let resource = children[k].child("resource"), resource.isResource else { continue }
-                entries.append(Entry(resource: resource, index: i, fullUrl: children[k].valueOfChild("fullUrl")))
+                guard let r = children[k].indexOfChild("resource"), children[k].children[r].isResource else { continue }
+                entries.append(Entry(resource: children[k].children[r], index: i, fullUrl: children[k].valueOfChild("fullUrl")))
             }
         }
         self.entries = entries
@@ -103,11 +106,10 @@ public struct EventMessage {
             defer { i += 1 }
             guard let url = children[k].url, Self.eventTypeExtensionURLs.contains(url) else { continue }
             let ext = children[k]
-            let path = header.path + ".extension[\(i)]"
+            let path = header.path + ".extension[" + String(i) + "]"
             let coding = ext.child("valueCodeableConcept")?.child("coding")
             return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild("code"),
-                                      system: coding?.valueOfChild("system"),
-                                      codingPath: path + ".valueCodeableConcept.coding[0]")
+                                      system: coding?.valueOfChild("system"))
         }
         return nil
     }
@@ -124,11 +126,11 @@ public struct EventMessage {
     /// The entry a reference names: by fullUrl, or `Type/id` by type and id.
     public func resolve(_ reference: String?) -> Entry? {
         guard let reference, !reference.isEmpty else { return nil }
-        if let hit = entries.firstIndex(where: { $0.fullUrl == reference }) { return entries[hit] }
+        for k in entries.indices where entries[k].fullUrl?.isSame(as: reference) == true { return entries[k] }
         let parts = reference.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         let type = String(parts[parts.count - 2]), id = String(parts[parts.count - 1])
-        return entries.firstIndex { $0.type == type && $0.resource.valueOfChild("id") == id }.map { entries[$0] }
+        return entries.firstIndex { $0.type.isSame(as: type) && $0.resource.valueOfChild("id") == id }.map { entries[$0] }
     }
 
     /// The resource `MessageHeader.focus` points to.

@@ -16,7 +16,8 @@ extension SAXTreeBuilder {
     /// small pointer-keyed cache turns most lookups into one comparison).
     @inline(__always)
     mutating func elementName(_ localname: UnsafePointer<UInt8>) -> String {
-        let slot = Int(truncatingIfNeeded: UInt(bitPattern: localname) >> 3) & (Self.nameCacheSize - 1)
+        // Fibonacci hashing of the address: short names lie a few bytes apart in libxml2's pools.
+        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: localname) &* 0x9E37_79B9_7F4A_7C15) >> 54)
         if nameCacheKeys[slot] == localname { return nameCacheValues[slot] }
         let name = CString.string(localname)
         nameCacheKeys[slot] = localname
@@ -75,8 +76,8 @@ extension SAXTreeBuilder {
             }
         }
         let isResource = kind == .resource || kind == .wrappedResource
-        let node = pushNode(Element(reading: name, resourceType: isResource ? name : nil,
-                                    comments: takeComments(), position: position))
+        let node = pushNode(reading: name, resourceType: isResource ? name : nil, comments: takeComments(),
+                            position: position)
         let parentForeign = frames.last?.foreign ?? false
         frames.append(Frame(node: node, kind: kind))
         if !isFHIRNamespace(uri) {
@@ -151,16 +152,24 @@ extension SAXTreeBuilder {
             // <resource><Patient>…</Patient></resource>: one node named after the wrapper, typed by the resource.
             var r = (nodes + node + 1).move()
             nodeCount = node + 1
-            nodes[node].resourceType = r.resourceType
             swap(&nodes[node].children, &r.children)
-            if !r.comments.isEmpty { nodes[node].comments.append(contentsOf: r.comments) }
-            if !r.trailingComments.isEmpty { nodes[node].trailingComments.insert(contentsOf: r.trailingComments, at: 0) }
-        } else if childCount > 0 {
-            let source = nodes + node + 1
-            nodes[node].children = Array(unsafeUninitializedCapacity: childCount) { buffer, count in
-                buffer.baseAddress!.moveInitialize(from: source, count: childCount)
-                count = childCount
+            if nodes[node].hasOnlyCommonFields && r.id == nil && r.url == nil {
+                // The usual wrapper has no comments or id of its own: the resource's box (type,
+                // comments) becomes the wrapper's as it is, rather than copied field by field.
+                nodes[node].swapRareFields(with: &r)
+            } else {
+                nodes[node].resourceType = r.resourceType
+                if !r.comments.isEmpty { nodes[node].comments.append(contentsOf: r.comments) }
+                if !r.trailingComments.isEmpty { nodes[node].trailingComments.insert(contentsOf: r.trailingComments, at: 0) }
             }
+        } else if childCount > 0 {
+            // Moved one by one into a reserved array: `Array(unsafeUninitializedCapacity:)` allocates
+            // through the unspecialised runtime path, which costs three times as much per array.
+            let source = nodes + node + 1
+            var children: [Element] = []
+            children.reserveCapacity(childCount)
+            for i in 0..<childCount { children.append((source + i).move()) }
+            nodes[node].children = children
             nodeCount = node + 1
         }
     }
@@ -206,11 +215,11 @@ extension SAXTreeBuilder {
     /// `&` of the value (from `&amp;` or `&#38;`) as the five characters `&#38;`; every other reference
     /// is already resolved, so turning each `&#38;` back into `&` gives the value exactly.
     @inline(__always)
-    func attributeValue(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> String {
+    mutating func attributeValue(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> String {
         let n = end - start
         if n <= 0 { return "" }
         if memchr(start, Int32(UInt8(ascii: "&")), n) == nil {
-            return CString.string(start, count: n)
+            return n > Self.smallString ? sharedValue(start, n) : CString.string(start, count: n)
         }
         var out: [UInt8] = []
         out.reserveCapacity(n)
@@ -229,6 +238,33 @@ extension SAXTreeBuilder {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The longest string Swift stores inline (no allocation, nothing to share).
+    static var smallString: Int { 15 }
+
+    /// A long attribute value, shared with an equal earlier one when the value cache holds it:
+    /// system URLs, profile URLs and codes recur from message to message, and sharing one string
+    /// costs a retain where a new one costs an allocation, a UTF-8 check and, later, a free.
+    @inline(__always)
+    mutating func sharedValue(_ start: UnsafePointer<UInt8>, _ n: Int) -> String {
+        let raw = UnsafeRawPointer(start)
+        let head = raw.loadUnaligned(as: UInt64.self)
+        let tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        var h = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        let slot = Int(truncatingIfNeeded: h >> 55)  // 2^9 slots
+        if valueCacheKeys[slot] == h {
+            let same = valueCacheValues[slot].utf8.withContiguousStorageIfAvailable { b in
+                b.count == n && memcmp(b.baseAddress!, start, n) == 0
+            }
+            if same == true { return valueCacheValues[slot] }
+        }
+        let value = CString.string(start, count: n)
+        valueCacheKeys[slot] = h
+        valueCacheValues[slot] = value
+        return value
+    }
+
     // MARK: Text, comments, processing instructions
 
     mutating func characters(_ ch: UnsafePointer<UInt8>, _ len: Int) {
@@ -238,10 +274,13 @@ extension SAXTreeBuilder {
             XMLEscaping.appendText(ch, len, to: &xhtml)
             return
         }
+        // Most text is the indentation between tags: skip XML white space (tab, LF, CR, space).
+        // Runs are a few bytes long, so a byte loop beats a word-at-a-time scan here.
+        let white: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20
         var i = 0
         while i < len {
             let c = ch[i]
-            if c != 0x20 && c != 0x0A && c != 0x09 && c != 0x0D { break }
+            if c > 0x20 || white & (1 << UInt64(c)) == 0 { break }
             i += 1
         }
         if i == len { return }

@@ -14,7 +14,7 @@ extension SAXTreeBuilder {
 
     mutating func beginDiv(_ name: String, _ localname: UnsafePointer<UInt8>, _ position: SourcePosition,
                   _ nbAttributes: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
-        let node = pushNode(Element(reading: name, resourceType: nil, comments: takeComments(), position: position))
+        let node = pushNode(reading: name, resourceType: nil, comments: takeComments(), position: position)
         frames.append(Frame(node: node, kind: .xhtml))
         if name != "div" {
             report(.error, .structure, "xml.namespace",

@@ -36,17 +36,15 @@ struct SAXTreeBuilder {
             throw IssuesError(Issue(.fatal, .notSupported, rule: "xml.encoding", problem,
                                     position: SourcePosition(line: 1, column: 1)))
         }
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
+        guard bytes.count > 0 else {
             throw IssuesError(Issue(.fatal, .structure, rule: "xml.syntax", "the document is empty",
                                     position: SourcePosition(line: 1, column: 1)))
         }
         LibXML.initialize()
-        guard let ctxt = base.withMemoryRebound(to: CChar.self, capacity: bytes.count, {
-            xmlCreateMemoryParserCtxt($0, Int32(bytes.count))
-        }) else {
+        guard let slot = ParserSlots.take(), slot.push(bytes) else {
             throw IssuesError(Issue(.fatal, .processing, rule: "xml.syntax", "libxml2 could not create a parser"))
         }
-        defer { xmlFreeParserCtxt(ctxt) }
+        let ctxt = slot.ctxt
 
         let builder = UnsafeMutablePointer<SAXTreeBuilder>.allocate(capacity: 1)
         builder.initialize(to: SAXTreeBuilder(bytes: bytes, ctxt: ctxt, options: options))
@@ -54,6 +52,7 @@ struct SAXTreeBuilder {
             builder.deinitialize(count: 1)
             builder.deallocate()
         }
+        builder.pointee.adopt(slot)
         // NONET: no network. No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID
         // (no DTD is read), no HUGE (libxml2's limits stay on). NOCDATA: CDATA arrives as text.
         xmlCtxtUseOptions(ctxt, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
@@ -61,9 +60,18 @@ struct SAXTreeBuilder {
         ctxt.pointee.userData = UnsafeMutableRawPointer(builder)
         _ = xmlParseDocument(ctxt)
         ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+        let wellFormed = ctxt.pointee.wellFormed != 0
+        builder.pointee.giveBack(to: slot)
+        let clean = !builder.pointee.stopped && builder.pointee.errorCount == 0
 
         defer { builder.pointee.release() }
-        return try builder.pointee.finish(wellFormed: ctxt.pointee.wellFormed != 0)
+        defer {
+            if slot.reusable(afterCleanParse: clean) {
+                slot.reset()
+                ParserSlots.put(slot)
+            }
+        }
+        return try builder.pointee.finish(wellFormed: wellFormed)
     }
 
     /// Why the document's encoding is refused, or nil when it is UTF-8 (declared or not).
@@ -72,33 +80,35 @@ struct SAXTreeBuilder {
                              || (b[0] == 0 && b[1] != 0) || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] == 0)) {
             return "the document is not UTF-8 (it looks like UTF-16 or UTF-32); FHIR XML SHALL be UTF-8"
         }
-        let xmlDecl: [UInt8] = Array("<?xml".utf8)
-        guard b.count > 6, Array(b[0..<5]) == xmlDecl, b[5] == 0x20 || b[5] == 0x09 || b[5] == 0x0A || b[5] == 0x0D
-        else { return nil }
+        // Read in place: this runs for every document, and most have a declaration.
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        func matches(_ at: Int, _ s: StaticString) -> Bool {
+            s.withUTF8Buffer { w in
+                guard at + w.count <= b.count else { return false }
+                for k in 0..<w.count where b[at + k] != w[k] { return false }
+                return true
+            }
+        }
+        guard b.count > 6, matches(0, "<?xml"), isSpace(b[5]) else { return nil }
         let limit = min(b.count, 1024)
         var end = 5
         while end + 1 < limit && !(b[end] == UInt8(ascii: "?") && b[end + 1] == UInt8(ascii: ">")) { end += 1 }
-        let decl = Array(b[5..<end])
-        let key = Array("encoding".utf8)
-        guard decl.count >= key.count else { return nil }
-        var i = 0
-        while i + key.count <= decl.count {
-            if Array(decl[i..<(i + key.count)]) == key { break }
-            i += 1
-        }
-        guard i + key.count <= decl.count else { return nil }
-        i += key.count
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-        while i < decl.count && isSpace(decl[i]) { i += 1 }
-        guard i < decl.count, decl[i] == UInt8(ascii: "=") else { return nil }
+        // The declaration is b[5..<end].
+        let keyCount = 8
+        var i = 5
+        while i + keyCount <= end && !matches(i, "encoding") { i += 1 }
+        guard i + keyCount <= end else { return nil }
+        i += keyCount
+        while i < end && isSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "=") else { return nil }
         i += 1
-        while i < decl.count && isSpace(decl[i]) { i += 1 }
-        guard i < decl.count, decl[i] == UInt8(ascii: "\"") || decl[i] == UInt8(ascii: "'") else { return nil }
-        let quote = decl[i]
+        while i < end && isSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") else { return nil }
+        let quote = b[i]
         i += 1
         var j = i
-        while j < decl.count && decl[j] != quote { j += 1 }
-        let name = String(decoding: decl[i..<j], as: UTF8.self)
+        while j < end && b[j] != quote { j += 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)
         if name.lowercased() == "utf-8" { return nil }
         return "the declared encoding is '\(name)'; FHIR XML SHALL be UTF-8"
     }
@@ -172,9 +182,15 @@ struct SAXTreeBuilder {
     var urlName: UnsafePointer<UInt8>?
 
     static let maxErrors = 1000
-    static let nameCacheSize = 256
-    var nameCacheKeys = [UnsafePointer<UInt8>?](repeating: nil, count: nameCacheSize)
-    var nameCacheValues = [String](repeating: "", count: nameCacheSize)
+    /// Slots of the name cache: 2^10, the top ten bits of the address hash.
+    static let nameCacheSize = 1024
+    /// Element names by libxml2's interned address, lent by the ``ParserSlot`` for one parse.
+    var nameCacheKeys: [UnsafePointer<UInt8>?] = []
+    var nameCacheValues: [String] = []
+    /// Long attribute values by a hash of their bytes (``sharedValue(_:_:)``), lent by the slot too.
+    static let valueCacheSize = 512
+    var valueCacheKeys: [UInt64] = []
+    var valueCacheValues: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, ctxt: xmlParserCtxtPtr, options: XMLReadOptions) {
         self.bytes = bytes
@@ -185,6 +201,29 @@ struct SAXTreeBuilder {
         frames.reserveCapacity(32)
     }
 
+    /// Borrows the slot's caches for this parse (moved, not copied).
+    mutating func adopt(_ slot: ParserSlot) {
+        swap(&nameCacheKeys, &slot.nameKeys)
+        swap(&nameCacheValues, &slot.nameValues)
+        swap(&valueCacheKeys, &slot.valueKeys)
+        swap(&valueCacheValues, &slot.values)
+        fhirURI = slot.interned.fhirURI
+        xhtmlURI = slot.interned.xhtmlURI
+        valueName = slot.interned.valueName
+        idName = slot.interned.idName
+        urlName = slot.interned.urlName
+    }
+
+    /// Returns the caches, grown by this parse, to the slot.
+    mutating func giveBack(to slot: ParserSlot) {
+        swap(&nameCacheKeys, &slot.nameKeys)
+        swap(&nameCacheValues, &slot.nameValues)
+        swap(&valueCacheKeys, &slot.valueKeys)
+        swap(&valueCacheValues, &slot.values)
+        slot.interned = InternedNames(fhirURI: fhirURI, xhtmlURI: xhtmlURI, valueName: valueName,
+                                      idName: idName, urlName: urlName)
+    }
+
     /// Frees the node arena (whatever is left in it after an error).
     mutating func release() {
         nodes.deinitialize(count: nodeCount)
@@ -192,18 +231,25 @@ struct SAXTreeBuilder {
         nodeCount = 0
     }
 
+    /// Appends a new element to the arena, built in its slot there (building it first and then
+    /// moving it in costs a copy and a destroy of every field per start tag).
     @inline(__always)
-    mutating func pushNode(_ element: __owned Element) -> Int {
-        if nodeCount == nodeCapacity {
-            let bigger = UnsafeMutablePointer<Element>.allocate(capacity: nodeCapacity * 2)
-            bigger.moveInitialize(from: nodes, count: nodeCount)
-            nodes.deallocate()
-            nodes = bigger
-            nodeCapacity *= 2
-        }
-        (nodes + nodeCount).initialize(to: element)
+    mutating func pushNode(reading name: __owned String, resourceType: __owned String?, comments: __owned [String],
+                           position: SourcePosition) -> Int {
+        if nodeCount == nodeCapacity { growNodes() }
+        Element.initialize(nodes + nodeCount, reading: name, resourceType: resourceType, comments: comments,
+                           position: position)
         nodeCount += 1
         return nodeCount - 1
+    }
+
+    @inline(never)
+    mutating func growNodes() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: nodeCapacity * 2)
+        bigger.moveInitialize(from: nodes, count: nodeCount)
+        nodes.deallocate()
+        nodes = bigger
+        nodeCapacity *= 2
     }
 
     // MARK: Positions
