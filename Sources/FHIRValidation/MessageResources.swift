@@ -1,4 +1,5 @@
 import FHIRModel
+import FHIRDefinitions
 
 /// Every resource of one message with its FHIRPath location, and the resolution of references
 /// between them: what the profile layer needs to check `targetProfile`.
@@ -23,22 +24,33 @@ struct MessageResources {
     }
 
     private(set) var resources: [Located] = []
-    private var byFullUrl: [String: Int] = [:]
+    /// The entries' fullUrls with their resources, in document order, each with its FNV hash: a
+    /// message has a few dozen at most, so a scan of hashes costs less than hashing every URL
+    /// into a `Dictionary` (SipHash over ~45 bytes, twice per entry).
+    private var fullUrls: [(hash: Int, url: String, resource: Int)] = []
     private var byTypeAndID: [String: Int]?
 
     init(root: Element) {
         guard root.isResource else { return }
-        // A Bundle's entries: sized once rather than grown (and rehashed) entry by entry.
+        // A Bundle's entries: sized once rather than grown entry by entry.
         let entries = root.children.count
         resources.reserveCapacity(entries + 1)
-        byFullUrl.reserveCapacity(entries)
+        fullUrls.reserveCapacity(entries)
         add(root, parent: nil, step: .root, fullUrl: nil)
+    }
+
+    /// The first resource filed under `fullUrl`, if any.
+    private func resource(fullUrl: String, hash: Int) -> Int? {
+        let length = fullUrl.utf8.count
+        for f in fullUrls where f.hash == hash && f.url.utf8.count == length && f.url == fullUrl { return f.resource }
+        return nil
     }
 
     private mutating func add(_ resource: Element, parent: Int?, step: Step, fullUrl: String?) {
         let index = resources.count
         resources.append(Located(element: resource, parent: parent, step: step))
-        if let fullUrl, byFullUrl[fullUrl] == nil { byFullUrl[fullUrl] = index }
+        // Every fullUrl is kept; a lookup finds the first of each (what counts when two entries share one).
+        if let fullUrl { fullUrls.append((NameHash.fnv1a(fullUrl), fullUrl, index)) }
         let kids = resource.children
         let isBundle = resource.resourceType == "Bundle", isParameters = resource.resourceType == "Parameters"
         var contained = 0, entries = 0, parameters = 0
@@ -97,10 +109,11 @@ struct MessageResources {
             let id = String(reference.dropFirst())
             return resources.firstIndex { $0.container == owner && $0.element.child("id")?.value == id }
         }
-        if let k = byFullUrl[reference] { return k }
+        if let k = resource(fullUrl: reference, hash: NameHash.fnv1a(reference)) { return k }
         if let relative = BundleRules.relative(reference) {
             if let k = typeAndIDIndex()[relative] { return k }
-            if let (_, k) = byFullUrl.first(where: { $0.key.hasSuffix("/" + relative) }) { return k }
+            let suffix = "/" + relative
+            if let f = fullUrls.first(where: { $0.url.hasSuffix(suffix) }) { return f.resource }
         }
         return nil
     }

@@ -34,14 +34,23 @@ struct ProfileRules {
     /// contradicting itself (CareConnect-DCH-Height-Observation-1 fixes the SNOMED display to
     /// 'Body height' in its slice and every display to 'Body height measure'): one warning per
     /// definition, `profile.fixed-conflict`, instead of failing every instance.
-    private var sliceFixed: [String: Element] = [:]
+    /// Filed by the occurrence's address (the tree is not changed while it is walked, and the same
+    /// place is the same element), so no path is rendered; the last filing of an element counts.
+    private var sliceFixed: [(element: UnsafePointer<Element>, definition: ProfileNode)] = []
     private var inSlice = 0
+    /// The bindings checked so far in this message: where, at which path depth, by which definition, as which type.
+    private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
     /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
-    private var conformance: [ConformanceKey: Bool] = [:]
+    /// A message has a few dozen pairs at most: a list, searched by two integer compares, costs
+    /// less than a dictionary growing (and rehashing) as it fills.
+    private var conformance: [(key: ConformanceKey, conforms: Bool)] = []
+    /// The extension scan's buffers (see ``checkExtensions(in:node:)``), reused across resources.
+    private var extensionTrail: [Int] = []
+    private var extensionSites: [Int] = []
     /// Per resource of ``resources``: its base definition (nil for a type layer 1 reported unknown).
     private var resourceNodes: [NodeDef?] = []
 
@@ -73,69 +82,125 @@ struct ProfileRules {
 
     /// Checks every resource of the message.
     mutating func check() {
-        resourceNodes = resources.resources.map { resourceNode($0.element) }
-        for (k, r) in resources.resources.enumerated() {
-            for url in claimedOrRequested(r.element) {
-                if let profile = try? self.profile(url) { conformance[ConformanceKey(resource: k, profile: ObjectIdentifier(profile))] = true }
+        // The resources are read in place from a copy of their list (one retain), not copied out one by one.
+        let located = resources.resources
+        located.withUnsafeBufferPointer { located in
+            resourceNodes.reserveCapacity(located.count)
+            conformance.reserveCapacity(located.count + 4)
+            for k in located.indices { resourceNodes.append(resourceNode(located[k].element)) }
+            for k in located.indices {
+                markClaimedOrRequested(Self.element(of: located, k), resource: k)
             }
-        }
-        for k in resources.resources.indices {
-            let r = resources.resources[k]
-            // A resource of no known type was reported by layer 1; its profiles would only echo that.
-            guard let node = resourceNodes[k] else { continue }
-            current = k
-            let depth = path.depth
-            resources.push(k, onto: &path)
-            let claims = r.element.child("meta")?.children(named: "profile") ?? []
-            for (i, claim) in claims.enumerated() {
-                guard let url = claim.value else { continue }
-                apply(url, to: r.element, claim: claim, index: i)
+            for k in located.indices {
+                // A resource of no known type was reported by layer 1; its profiles would only echo that.
+                guard let node = resourceNodes[k] else { continue }
+                check(Self.element(of: located, k), resource: k, node: node)
             }
-            var walked = !claims.isEmpty
-            for url in requested where !claims.contains(where: { $0.value == url }) {
-                if let profile = try? self.profile(url), profile.type == r.element.resourceType {
-                    withUnsafePointer(to: r.element) { walk($0, profile.root, profile) }
-                    walked = true
-                }
-            }
-            // A resource no profile is walked for still has its base definition's reference target
-            // types to meet (layer 1 does not resolve references): its core definition, walked as
-            // a profile, matters only there.
-            if !walked, let type = r.element.resourceType,
-               let core = try? self.profile(DefinitionPack.coreStructurePrefix + type) {
-                withUnsafePointer(to: r.element) { walk($0, core.root, core) }
-            }
-            checkExtensions(in: r.element, node: node)
-            path.pop(to: depth)
         }
     }
 
-    private mutating func claimedOrRequested(_ resource: Element) -> [String] {
-        let claims = resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
-        return claims + requested.filter { url in
-            !claims.contains(url) && (try? self.profile(url))?.type == resource.resourceType
+    /// The element of resource `k`, in place.
+    private static func element(of located: UnsafeBufferPointer<MessageResources.Located>, _ k: Int) -> UnsafePointer<Element> {
+        (located.baseAddress! + k).pointer(to: \.element)!
+    }
+
+    /// Layer 2 for one resource (index `k` in ``resources``).
+    private mutating func check(_ resource: UnsafePointer<Element>, resource k: Int, node: NodeDef) {
+        current = k
+        let depth = path.depth
+        resources.push(k, onto: &path)
+        var walked = false
+        var claimCount = 0
+        if let meta = Self.child(named: "meta", of: resource) {
+            meta.pointee.children.withUnsafeBufferPointer { kids in
+                for c in kids.indices where Self.isProfile(kids[c].name) {
+                    let i = claimCount
+                    claimCount += 1
+                    walked = true
+                    guard let url = kids[c].value else { continue }
+                    apply(url, to: resource, claim: kids.baseAddress! + c, index: i)
+                }
+            }
+        }
+        for url in requested where !isClaimed(url, by: resource) {
+            if let profile = try? self.profile(url), profile.type == resource.pointee.resourceType {
+                walk(resource, profile.root, profile)
+                walked = true
+            }
+        }
+        // A resource no profile is walked for still has its base definition's reference target
+        // types to meet (layer 1 does not resolve references): its core definition, walked as
+        // a profile, matters only there.
+        if !walked, let type = resource.pointee.resourceType,
+           let core = try? self.profile(DefinitionPack.coreStructurePrefix + type) {
+            walk(resource, core.root, core)
+        }
+        checkExtensions(in: resource, node: node)
+        path.pop(to: depth)
+    }
+
+    /// Files the profiles `resource` claims or is asked to meet as met (see ``conformance``).
+    private mutating func markClaimedOrRequested(_ resource: UnsafePointer<Element>, resource k: Int) {
+        if let meta = Self.child(named: "meta", of: resource) {
+            meta.pointee.children.withUnsafeBufferPointer { kids in
+                for c in kids.indices where Self.isProfile(kids[c].name) {
+                    if let url = kids[c].value, let profile = try? self.profile(url) { markConforming(k, profile) }
+                }
+            }
+        }
+        for url in requested where !isClaimed(url, by: resource) {
+            if let profile = try? self.profile(url), profile.type == resource.pointee.resourceType { markConforming(k, profile) }
+        }
+    }
+
+    private mutating func markConforming(_ resource: Int, _ profile: CompiledProfile) {
+        let key = ConformanceKey(resource: resource, profile: ObjectIdentifier(profile))
+        if let i = conformance.firstIndex(where: { $0.key == key }) {
+            conformance[i].conforms = true
+        } else {
+            conformance.append((key, true))
+        }
+    }
+
+    /// Whether `resource`'s `meta.profile` names `url`.
+    private func isClaimed(_ url: String, by resource: UnsafePointer<Element>) -> Bool {
+        guard let meta = Self.child(named: "meta", of: resource) else { return false }
+        return meta.pointee.children.contains { Self.isProfile($0.name) && $0.value == url }
+    }
+
+    private static func isProfile(_ name: String) -> Bool {
+        name.utf8.count == 7 && name == "profile"
+    }
+
+    /// The first child named `name` of `e`, in place (the tree is not changed while it is validated).
+    private static func child(named name: String, of e: UnsafePointer<Element>) -> UnsafePointer<Element>? {
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            let length = name.utf8.count
+            for k in kids.indices where kids[k].name.utf8.count == length && kids[k].name == name { return kids.baseAddress! + k }
+            return nil
         }
     }
 
     /// Walks `resource` against the profile its `meta.profile[index]` (`claim`) names.
-    private mutating func apply(_ url: String, to resource: Element, claim: Element, index: Int) {
+    private mutating func apply(_ url: String, to resource: UnsafePointer<Element>, claim: UnsafePointer<Element>, index: Int) {
         var claimPath: String { path.text(appending: "meta.profile[\(index)]") }
         let profile: CompiledProfile?
         do { profile = try self.profile(url) } catch {
-            add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim, claimPath)
+            add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim.pointee, claimPath)
             return
         }
         guard let profile else {
             add(.warning, .notSupported, "profile.unknown",
-                "profile '\(url)' is not in the definition pack: the resource is not checked against it", claim, claimPath)
+                "profile '\(url)' is not in the definition pack: the resource is not checked against it", claim.pointee, claimPath)
             return
         }
-        guard profile.type == resource.resourceType else {
+        guard profile.type == resource.pointee.resourceType else {
             add(.error, .invalid, "profile.wrong-type",
-                "profile '\(profile.name)' is for \(profile.type), not \(resource.resourceType ?? resource.name)", claim, claimPath)
+                "profile '\(profile.name)' is for \(profile.type), not \(resource.pointee.resourceType ?? resource.pointee.name)",
+                claim.pointee, claimPath)
             return
         }
-        withUnsafePointer(to: resource) { walk($0, profile.root, profile) }
+        walk(resource, profile.root, profile)
     }
 
     // MARK: elements
@@ -148,31 +213,42 @@ struct ProfileRules {
     mutating func walk(_ e: UnsafePointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile) {
         e.pointee.children.withUnsafeBufferPointer { kids in
             guard !node.ambiguousNames else {
-                return walk(e, kids, node, profile) { d, k in node.children[d].matches(kids[k].name) }
+                return walk(e, kids, node, profile, count: { d in
+                    var n = 0
+                    for k in kids.indices where node.children[d].matches(kids[k].name) { n += 1 }
+                    return n
+                }, occurs: { d, k in node.children[d].matches(kids[k].name) })
             }
-            // Each child's definition by one lookup; then only the definitions that say more than
-            // the base visit their occurrences.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count) { owner in
-                for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
-                walk(e, kids, node, profile) { d, k in owner[k] == d }
+            // Each child's definition by one lookup, counted per definition; then only the
+            // definitions that say more than the base visit their occurrences, if they have any.
+            let definitions = node.children.count
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count + definitions) { buffer in
+                let owner = UnsafeMutableBufferPointer(rebasing: buffer[..<kids.count])
+                let counts = UnsafeMutableBufferPointer(rebasing: buffer[kids.count...])
+                counts.initialize(repeating: 0)
+                for k in kids.indices {
+                    let d = node.childIndex(of: kids[k].name)
+                    owner[k] = d
+                    if d >= 0 { counts[d] += 1 }
+                }
+                walk(e, kids, node, profile, count: { d in counts[d] }, occurs: { d, k in owner[k] == d })
             }
         }
     }
 
     /// The walk of `e`'s children, told which child is an occurrence of which definition.
     private mutating func walk(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile,
-                               occurs: (_ definition: Int, _ child: Int) -> Bool) {
+                               count: (_ definition: Int) -> Int, occurs: (_ definition: Int, _ child: Int) -> Bool) {
         for d in node.matteringChildren {
             let def = node.children[d]
             if def.isXMLAttribute {
                 if def.name == "url" { checkURLAttribute(e, def, profile) }
                 continue
             }
-            var count = 0
-            for k in kids.indices where occurs(d, k) { count += 1 }
+            let count = count(d)
             if count == 0 {
                 if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
-                if def.hasRequiredSlice { _ = checkSlicing(e.pointee, def, kids, [], profile) }
+                if def.hasRequiredSlice { checkSlicing(e.pointee, def, kids, occurrences: .init(start: nil, count: 0), matched: .init(start: nil, count: 0), profile) }
                 continue
             }
             if count < def.record.min || count > def.max {
@@ -187,7 +263,16 @@ struct ProfileRules {
                 checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
             }
             guard def.slices.isEmpty else {
-                walkSliced(e.pointee, kids, def, profile, occurrences: kids.indices.filter { occurs(d, $0) })
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * count) { buffer in
+                    let occurrences = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+                    var n = 0
+                    for k in kids.indices where occurs(d, k) {
+                        occurrences[n] = k
+                        n += 1
+                    }
+                    walkSliced(e.pointee, kids, def, profile, occurrences: UnsafeBufferPointer(occurrences),
+                               matched: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
+                }
                 continue
             }
             // Index among same-named siblings: all of an element's occurrences share its name
@@ -204,9 +289,11 @@ struct ProfileRules {
     }
 
     /// The occurrences of a sliced element: each against its slice, then against the element.
+    /// `matched` is scratch space, one slot per occurrence.
     private mutating func walkSliced(_ e: Element, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
-                                     occurrences: [Int]) {
-        let slices = checkSlicing(e, def, kids, occurrences, profile)
+                                     occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>) {
+        checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile)
+        let slices = matched
         for (n, k) in occurrences.enumerated() {
             path.push(kids[k].name, index: def.repeats ? n : -1)
             if slices[n] >= 0 {
@@ -260,15 +347,16 @@ struct ProfileRules {
             return
         }
         if checks.contains(.fixed), let fixed = def.fixed {
-            if inSlice > 0 { sliceFixed[path.text()] = fixed }
-            if !ValueConformance.equals(e.pointee, fixed) { reportFixed(e.pointee, fixed, def, profile) }
+            if inSlice > 0 { sliceFixed.append((e, def)) }
+            if !ValueConformance.equals(e.pointee, fixed) { reportFixed(e, fixed, def, profile) }
         }
         if checks.contains(.pattern), let pattern = def.pattern, !ValueConformance.contains(e.pointee, pattern) {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
         if checks.contains(.binding), let binding = def.checkedBinding, terminology != nil,
-           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first {
+           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
+           firstBindingCheck(of: e, def, binding, type) {
             if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
             if let system = def.contradictedSystem, codings(of: e.pointee, allUse: system) {
                 issues.append(bindingConflict(e.pointee, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
@@ -286,10 +374,27 @@ struct ProfileRules {
         }
     }
 
+    /// False when this element was already checked against the same binding as the same type (a
+    /// slice and its sliced element, an extension's definition and the profile slicing it): the
+    /// findings would be the same ones, at the same path, and are reported once anyway.
+    private mutating func firstBindingCheck(of e: UnsafePointer<Element>, _ def: ProfileNode, _ binding: BindingRecord,
+                                            _ type: String) -> Bool {
+        let depth = path.depth
+        for c in checkedBindings where c.element == e && c.depth == depth {
+            if c.definition === def { return false }
+            if c.definition.contradictedSystem == def.contradictedSystem && c.type == type
+                && c.definition.checkedBinding == binding { return false }
+        }
+        checkedBindings.append((e, depth, def, type))
+        return true
+    }
+
     /// A value that is not the fixed one: an error, unless the slice it matched fixes another value
     /// at the same place (the profile contradicting itself: one warning per definition).
-    private mutating func reportFixed(_ e: Element, _ fixed: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        if inSlice == 0, !sliceFixed.isEmpty, let other = sliceFixed[path.text()], !ValueConformance.equals(other, fixed) {
+    private mutating func reportFixed(_ occurrence: UnsafePointer<Element>, _ fixed: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+        let e = occurrence.pointee
+        if inSlice == 0, let other = sliceFixed.last(where: { $0.element == occurrence })?.definition.fixed,
+           !ValueConformance.equals(other, fixed) {
             if fixedConflicts.insert(profile.url + "#" + def.id).inserted {
                 add(.warning, .value, "profile.fixed-conflict",
                     "\(label(def, profile)) fixes \(ValueConformance.describe(fixed)) where its own slice fixes "
@@ -321,17 +426,27 @@ struct ProfileRules {
 
 extension ProfileRules {
     /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
-    /// closed and ordered slicing. Returns each occurrence's slice index (-1: none).
-    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>, _ occurrences: [Int],
-                               _ profile: CompiledProfile) -> [Int] {
-        var matched = [Int](repeating: -1, count: occurrences.count)
-        // Paths are rendered only when something is reported.
-        var at: String { path.text(appending: def.name) }
+    /// closed and ordered slicing. Fills `matched` (one slot per occurrence) with each occurrence's
+    /// slice index (-1: none).
+    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
+                               occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>,
+                               _ profile: CompiledProfile) {
+        matched.initialize(repeating: -1)
         if let reason = def.unevaluableSlicing {
             reportUnevaluable(def, profile, reason, e)
-            if def.discriminatorPaths.isEmpty { return matched }
+            if def.discriminatorPaths.isEmpty { return }
         }
-        var counts = [Int](repeating: 0, count: def.slices.count)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: def.slices.count) { counts in
+            counts.initialize(repeating: 0)
+            checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, counts: counts, profile)
+        }
+    }
+
+    private mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
+                                       occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>,
+                                       counts: UnsafeMutableBufferPointer<Int>, _ profile: CompiledProfile) {
+        // Paths are rendered only when something is reported.
+        var at: String { path.text(appending: def.name) }
         for (n, k) in occurrences.enumerated() {
             if let byURL = def.slicesByURL {
                 // Extension slices: the occurrence's url names its slice (the first with that URL).
@@ -366,7 +481,7 @@ extension ProfileRules {
             }
         }
         let rules = def.slicingRules
-        guard rules != "open" || def.slicingOrdered else { return matched }
+        guard rules != "open" || def.slicingOrdered else { return }
         var highest = -1
         var sawUnmatched = false
         for (n, k) in occurrences.enumerated() {
@@ -393,7 +508,6 @@ extension ProfileRules {
             }
             highest = max(highest, s)
         }
-        return matched
     }
 
     /// True when an occurrence meets the slice key of discriminator `d` of `def`.
@@ -443,6 +557,8 @@ extension ProfileRules {
     private mutating func conforms(_ e: Element, to profile: CompiledProfile) -> Bool {
         var probe = self
         probe.issues = []
+        // Only the probe's errors count: the bindings it would check report into a throwaway copy.
+        probe.terminology = nil
         withUnsafePointer(to: e) { probe.walk($0, profile.root, profile) }
         return !probe.issues.contains { $0.severity >= .error }
     }
@@ -484,37 +600,42 @@ extension ProfileRules {
 
     private mutating func targetConforms(_ target: Int, to profile: CompiledProfile) -> Bool {
         let key = ConformanceKey(resource: target, profile: ObjectIdentifier(profile))
-        if let known = conformance[key] { return known }
-        conformance[key] = true   // a reference cycle must not recurse
+        if let known = conformance.first(where: { $0.key == key }) { return known.conforms }
+        let slot = conformance.count
+        conformance.append((key, true))   // a reference cycle must not recurse
         let result = conforms(resources.resources[target].element, to: profile)
-        conformance[key] = result
+        conformance[slot].conforms = result
         return result
     }
 
     /// Every extension below `resource` (resources below are walked on their own), against the
     /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
     /// A cheap scan finds them (most elements hold none); the path of each is then rebuilt.
-    mutating func checkExtensions(in resource: Element, node: NodeDef?) {
-        var sites: [[Int]] = []
-        var trail: [Int] = []
-        withUnsafePointer(to: resource) { Self.collectExtensions(in: $0, insideExtension: false, trail: &trail, into: &sites) }
-        guard !sites.isEmpty else { return }
-        for site in sites {
+    mutating func checkExtensions(in resource: UnsafePointer<Element>, node: NodeDef?) {
+        // Each site is its trail's length, then the trail (child indices from the resource down);
+        // the buffers live as long as the message's walk.
+        extensionSites.removeAll(keepingCapacity: true)
+        Self.collectExtensions(in: resource, insideExtension: false, trail: &extensionTrail, into: &extensionSites)
+        var i = 0
+        while i < extensionSites.count {
+            let length = extensionSites[i]
             let depth = path.depth
             var e = resource
             var node = node
-            for k in site {
-                let kids = e.children
-                let c = kids[k]
-                var siblings = SiblingIndex()
-                let index = siblings.next(k, in: kids)
-                let def = node?.children[c.name]
-                let isExtension = Self.isExtension(c.name)
-                path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)
-                e = c
+            for step in 1...length {
+                let k = extensionSites[i + step]
+                let c = e.pointee.children.withUnsafeBufferPointer { kids in
+                    var siblings = SiblingIndex()
+                    return (element: kids.baseAddress! + k, index: siblings.next(k, in: kids))
+                }
+                let name = c.element.pointee.name
+                let def = node?.children[name]
+                path.push(name, index: Self.isExtension(name) || def?.info.repeats == true ? c.index : -1)
+                e = c.element
                 node = def?.node
             }
-            if let url = e.url { checkExtension(e, url: url, modifier: e.name == "modifierExtension") }
+            i += length + 1
+            if let url = e.pointee.url { checkExtension(e, url: url, modifier: e.pointee.name == "modifierExtension") }
             path.pop(to: depth)
         }
     }
@@ -524,9 +645,10 @@ extension ProfileRules {
         return (length == 9 && name == "extension") || (length == 17 && name == "modifierExtension")
     }
 
-    /// The child-index trails of the extensions to check below `e`, in document order.
+    /// The child-index trails of the extensions to check below `e`, in document order (see
+    /// ``checkExtensions(in:node:)`` for the layout of `sites`).
     private static func collectExtensions(in e: UnsafePointer<Element>, insideExtension: Bool, trail: inout [Int],
-                                          into sites: inout [[Int]]) {
+                                          into sites: inout [Int]) {
         // Read in place: copying each child out of the array would cost four reference counts.
         e.pointee.children.withUnsafeBufferPointer { kids in
             for k in kids.indices {
@@ -535,7 +657,8 @@ extension ProfileRules {
                 guard isExtension || !c.pointee.children.isEmpty, !c.pointee.isResource else { continue }
                 trail.append(k)
                 if isExtension, let url = c.pointee.url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
-                    sites.append(trail)
+                    sites.append(trail.count)
+                    sites.append(contentsOf: trail)
                 }
                 if !c.pointee.children.isEmpty {
                     collectExtensions(in: c, insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
@@ -545,21 +668,21 @@ extension ProfileRules {
         }
     }
 
-    private mutating func checkExtension(_ e: Element, url: String, modifier: Bool) {
+    private mutating func checkExtension(_ e: UnsafePointer<Element>, url: String, modifier: Bool) {
         guard let definition = try? self.profile(url) else {
             if modifier {
                 add(.error, .unknownExtension, "profile.extension-unknown",
-                    "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e)
+                    "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e.pointee)
             } else {
                 add(.warning, .unknownExtension, "profile.extension-unknown",
-                    "unknown extension '\(url)': not in the definition pack, so not checked", e)
+                    "unknown extension '\(url)': not in the definition pack, so not checked", e.pointee)
             }
             return
         }
         guard definition.type == "Extension" else {
-            add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e)
+            add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e.pointee)
             return
         }
-        withUnsafePointer(to: e) { walk($0, definition.root, definition) }
+        walk(e, definition.root, definition)
     }
 }
