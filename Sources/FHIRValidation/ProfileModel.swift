@@ -92,6 +92,10 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) private var childTable = NameTable<Int>()
     @exclusivity(unchecked) private var choiceChildren: [Int] = []
     @exclusivity(unchecked) private(set) var ambiguousNames = false
+    /// When the children that matter are few: the walk compares their names with the instance's
+    /// children rather than looking each child up (a hash over its name costs more than a few
+    /// length compares). A choice counts for more: its variants are matched by prefix.
+    @exclusivity(unchecked) private(set) var scansNames = false
     /// What ``ProfileRules`` checks on each occurrence of this element, worked out once.
     @exclusivity(unchecked) private(set) var checks: Checks = []
 
@@ -186,6 +190,10 @@ final class ProfileNode: @unchecked Sendable {
                 : sliceKeys.lazy.compactMap { keys in keys.lazy.compactMap { if case let .unknown(r) = $0 { r } else { nil } }.first }.first
         }
         matteringChildren = children.indices.filter { children[$0].matters }
+        let scanCost = matteringChildren.reduce(0) { cost, c in
+            children[c].isXMLAttribute ? cost : cost + (children[c].choicePrefix == nil ? 1 : 4)
+        }
+        scansNames = scanCost <= 8
         checkedBinding = bindingMatters ? record.binding.flatMap { BindingChecker.isChecked($0) ? $0 : nil } : nil
         var checks: Checks = []
         if choicePrefix != nil && !typeCodes.isEmpty { checks.insert(.choiceType) }
@@ -215,7 +223,7 @@ final class ProfileNode: @unchecked Sendable {
 
     /// True when an instance child named `wireName` is an occurrence of this element.
     func matches(_ wireName: String) -> Bool {
-        guard let prefix = choicePrefix else { return wireName == name }
+        guard let prefix = choicePrefix else { return wireName.utf8.count == name.utf8.count && wireName == name }
         return DiscriminatorPath.isVariant(wireName, of: prefix)
     }
 

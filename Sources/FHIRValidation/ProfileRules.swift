@@ -58,6 +58,9 @@ struct ProfileRules {
     /// times, and comparing its URLs costs less than hashing them into the shared cache.
     private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
 
+    /// Reference definitions met in this message with their target profiles (see ``targets(of:)``).
+    private var recentTargets: [(definition: ProfileNode, targets: [ProfileCache.TargetProfile]?)] = []
+
     /// A resource (its index in ``resources``) and a profile.
     private struct ConformanceKey: Hashable {
         let resource: Int
@@ -212,79 +215,77 @@ struct ProfileRules {
     /// struct would copy (retain) all four.
     mutating func walk(_ e: UnsafePointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile) {
         e.pointee.children.withUnsafeBufferPointer { kids in
-            guard !node.ambiguousNames else {
-                return walk(e, kids, node, profile, count: { d in
-                    var n = 0
-                    for k in kids.indices where node.children[d].matches(kids[k].name) { n += 1 }
-                    return n
-                }, occurs: { d, k in node.children[d].matches(kids[k].name) })
-            }
-            // Each child's definition by one lookup, counted per definition; then only the
-            // definitions that say more than the base visit their occurrences, if they have any.
-            let definitions = node.children.count
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count + definitions) { buffer in
-                let owner = UnsafeMutableBufferPointer(rebasing: buffer[..<kids.count])
-                let counts = UnsafeMutableBufferPointer(rebasing: buffer[kids.count...])
-                counts.initialize(repeating: 0)
-                for k in kids.indices {
-                    let d = node.childIndex(of: kids[k].name)
-                    owner[k] = d
-                    if d >= 0 { counts[d] += 1 }
+            // A node with few definitions that matter compares their names with the children's;
+            // otherwise each child's definition is found by one lookup (and counted), and only the
+            // definitions with occurrences look for them.
+            let byLookup = !node.ambiguousNames && !node.scansNames
+            let table = byLookup ? kids.count + node.children.count : 0
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * kids.count + table) { buffer in
+                let occurrences = UnsafeMutableBufferPointer(rebasing: buffer[..<kids.count])
+                let matched = UnsafeMutableBufferPointer(rebasing: buffer[kids.count..<(2 * kids.count)])
+                let owner = UnsafeMutableBufferPointer(rebasing: buffer[(2 * kids.count)..<(2 * kids.count + (byLookup ? kids.count : 0))])
+                let counts = UnsafeMutableBufferPointer(rebasing: buffer[(2 * kids.count + owner.count)...])
+                if byLookup {
+                    counts.initialize(repeating: 0)
+                    for k in kids.indices {
+                        let d = node.childIndex(of: kids[k].name)
+                        owner[k] = d
+                        if d >= 0 { counts[d] += 1 }
+                    }
                 }
-                walk(e, kids, node, profile, count: { d in counts[d] }, occurs: { d, k in owner[k] == d })
+                for d in node.matteringChildren {
+                    let def = node.children[d]
+                    if def.isXMLAttribute {
+                        if def.name == "url" { checkURLAttribute(e, def, profile) }
+                        continue
+                    }
+                    var n = 0
+                    if byLookup {
+                        if counts[d] > 0 {
+                            for k in kids.indices where owner[k] == d {
+                                occurrences[n] = k
+                                n += 1
+                            }
+                        }
+                    } else {
+                        for k in kids.indices where def.matches(kids[k].name) {
+                            occurrences[n] = k
+                            n += 1
+                        }
+                    }
+                    visit(e, kids, def, profile, occurrences: UnsafeBufferPointer(rebasing: occurrences[..<n]),
+                          matched: UnsafeMutableBufferPointer(rebasing: matched[..<n]))
+                }
             }
         }
     }
 
-    /// The walk of `e`'s children, told which child is an occurrence of which definition.
-    private mutating func walk(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile,
-                               count: (_ definition: Int) -> Int, occurs: (_ definition: Int, _ child: Int) -> Bool) {
-        for d in node.matteringChildren {
-            let def = node.children[d]
-            if def.isXMLAttribute {
-                if def.name == "url" { checkURLAttribute(e, def, profile) }
-                continue
-            }
-            let count = count(d)
-            if count == 0 {
-                if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
-                if def.hasRequiredSlice { checkSlicing(e.pointee, def, kids, occurrences: .init(start: nil, count: 0), matched: .init(start: nil, count: 0), profile) }
-                continue
-            }
-            if count < def.record.min || count > def.max {
-                var extra: Int?
-                if count > def.max {
-                    var seen = 0
-                    for k in kids.indices where occurs(d, k) {
-                        if seen == def.max { extra = k; break }
-                        seen += 1
-                    }
-                }
-                checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
-            }
-            guard def.slices.isEmpty else {
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * count) { buffer in
-                    let occurrences = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
-                    var n = 0
-                    for k in kids.indices where occurs(d, k) {
-                        occurrences[n] = k
-                        n += 1
-                    }
-                    walkSliced(e.pointee, kids, def, profile, occurrences: UnsafeBufferPointer(occurrences),
-                               matched: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
-                }
-                continue
-            }
-            // Index among same-named siblings: all of an element's occurrences share its name
-            // (a choice's variants never repeat).
-            var n = 0
-            for k in kids.indices where occurs(d, k) {
-                path.push(kids[k].name, index: def.repeats ? n : -1)
-                checkElement(kids.baseAddress! + k, def, profile)
-                if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
-                path.pop()
-                n += 1
-            }
+    /// The occurrences of `def` among `e`'s children (`matched`: scratch space, one slot per occurrence).
+    private mutating func visit(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode,
+                                _ profile: CompiledProfile, occurrences: UnsafeBufferPointer<Int>,
+                                matched: UnsafeMutableBufferPointer<Int>) {
+        let count = occurrences.count
+        if count == 0 {
+            if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
+            if def.hasRequiredSlice { checkSlicing(e.pointee, def, kids, occurrences: occurrences, matched: matched, profile) }
+            return
+        }
+        if count < def.record.min || count > def.max {
+            // The first occurrence past the max, when there are too many.
+            let extra = count > def.max ? occurrences[def.max] : nil
+            checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
+        }
+        guard def.slices.isEmpty else {
+            walkSliced(e.pointee, kids, def, profile, occurrences: occurrences, matched: matched)
+            return
+        }
+        // Index among same-named siblings: all of an element's occurrences share its name
+        // (a choice's variants never repeat).
+        for (n, k) in occurrences.enumerated() {
+            path.push(kids[k].name, index: def.repeats ? n : -1)
+            checkElement(kids.baseAddress! + k, def, profile)
+            if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
+            path.pop()
         }
     }
 
@@ -573,7 +574,7 @@ extension ProfileRules {
         guard let value = reference.value, let k = resources.resolve(value, from: current), resourceNodes[k] != nil,
               let targetType = resources.resources[k].element.resourceType else { return }
         // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
-        guard let allowed = profiles.targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
+        guard let allowed = targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
         var at: String { path.text(appending: "reference") }
         var sameType = false
         for t in allowed where t.type == targetType {
@@ -596,6 +597,15 @@ extension ProfileRules {
         add(.error, .structure, "profile.target-profile",
             "reference '\(value)' resolves to \(resources.path(of: k)), which does not conform to \(first.name) as \(label(def, profile)) requires",
             reference, at)
+    }
+
+    /// ``ProfileCache/targets(of:)``, remembered for the message: a handful of reference
+    /// definitions serve many references, and a short list costs less than the shared cache's lock and hash.
+    private mutating func targets(of def: ProfileNode) -> [ProfileCache.TargetProfile]? {
+        for known in recentTargets where known.definition === def { return known.targets }
+        let found = profiles.targets(of: def)
+        if recentTargets.count < 32 { recentTargets.append((def, found)) }
+        return found
     }
 
     private mutating func targetConforms(_ target: Int, to profile: CompiledProfile) -> Bool {
