@@ -86,10 +86,10 @@ struct MessageResources {
 
     /// Pushes the steps to resource `k` onto `stack`.
     func push(_ k: Int, onto stack: inout PathStack) {
-        let r = resources[k]
-        if let parent = r.parent { push(parent, onto: &stack) }
-        switch r.step {
-        case .root: stack.push(r.element.resourceType ?? r.element.name)
+        // Field by field: copying the location out would copy its element (four reference counts).
+        if let parent = resources[k].parent { push(parent, onto: &stack) }
+        switch resources[k].step {
+        case .root: stack.push(resources[k].element.resourceType ?? resources[k].element.name)
         case let .contained(n): stack.push("contained", index: n)
         case let .entry(n):
             stack.push("entry", index: n)

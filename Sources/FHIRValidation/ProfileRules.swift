@@ -58,9 +58,6 @@ struct ProfileRules {
     /// times, and comparing its URLs costs less than hashing them into the shared cache.
     private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
 
-    /// Reference definitions met in this message with their target profiles (see ``targets(of:)``).
-    private var recentTargets: [(definition: ProfileNode, targets: [ProfileCache.TargetProfile]?)] = []
-
     /// A resource (its index in ``resources``) and a profile.
     private struct ConformanceKey: Hashable {
         let resource: Int
@@ -365,7 +362,7 @@ struct ProfileRules {
                 terminology!.checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
             }
         }
-        if checks.contains(.target), let reference = e.pointee.child("reference") {
+        if checks.contains(.target), let reference = Self.child(named: "reference", of: e) {
             checkTarget(reference, def, profile)
         }
         if checks.contains(.children) {
@@ -570,11 +567,11 @@ extension ProfileRules {
 extension ProfileRules {
     /// `targetProfile`: the resource a reference resolves to (inside the message) must be of an
     /// allowed type and conform to the profile (claimed in its meta.profile, or checked here).
-    mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        guard let value = reference.value, let k = resources.resolve(value, from: current), resourceNodes[k] != nil,
+    mutating func checkTarget(_ reference: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let value = reference.pointee.value, let k = resources.resolve(value, from: current), resourceNodes[k] != nil,
               let targetType = resources.resources[k].element.resourceType else { return }
         // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
-        guard let allowed = targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
+        guard let allowed = profiles.targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
         var at: String { path.text(appending: "reference") }
         var sameType = false
         for t in allowed where t.type == targetType {
@@ -585,7 +582,7 @@ extension ProfileRules {
         guard sameType else {
             add(.error, .structure, "profile.target-type",
                 "reference '\(value)' resolves to a \(targetType); \(label(def, profile)) allows \(Set(allowed.map(\.type)).sorted().joined(separator: ", "))",
-                reference, at)
+                reference.pointee, at)
             return
         }
         var firstFailing: CompiledProfile?
@@ -596,16 +593,7 @@ extension ProfileRules {
         guard let first = firstFailing else { return }
         add(.error, .structure, "profile.target-profile",
             "reference '\(value)' resolves to \(resources.path(of: k)), which does not conform to \(first.name) as \(label(def, profile)) requires",
-            reference, at)
-    }
-
-    /// ``ProfileCache/targets(of:)``, remembered for the message: a handful of reference
-    /// definitions serve many references, and a short list costs less than the shared cache's lock and hash.
-    private mutating func targets(of def: ProfileNode) -> [ProfileCache.TargetProfile]? {
-        for known in recentTargets where known.definition === def { return known.targets }
-        let found = profiles.targets(of: def)
-        if recentTargets.count < 32 { recentTargets.append((def, found)) }
-        return found
+            reference.pointee, at)
     }
 
     private mutating func targetConforms(_ target: Int, to profile: CompiledProfile) -> Bool {
@@ -664,7 +652,8 @@ extension ProfileRules {
             for k in kids.indices {
                 let c = kids.baseAddress! + k
                 let isExtension = isExtension(c.pointee.name)
-                guard isExtension || !c.pointee.children.isEmpty, !c.pointee.isResource else { continue }
+                guard isExtension || !c.pointee.children.isEmpty else { continue }
+                guard !c.pointee.isResource else { continue }
                 trail.append(k)
                 if isExtension, let url = c.pointee.url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
                     sites.append(trail.count)
