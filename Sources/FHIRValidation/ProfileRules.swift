@@ -19,7 +19,17 @@ struct ProfileRules {
     var issues: [Issue] = []
     var path = PathStack()
     /// Layer 3 for the profiles' own bindings: the checker and the message's report so far.
-    var terminology: (checker: BindingChecker, report: TerminologyReport)?
+    var terminology: (checker: BindingChecker, report: TerminologyReport)? {
+        get { bindingChecker.map { ($0, bindingReport) } }
+        set {
+            bindingChecker = newValue?.checker
+            bindingReport = newValue?.report ?? TerminologyReport()
+        }
+    }
+    /// ``terminology``'s parts, kept apart: a check then reads the checker and extends the report
+    /// in place, where going through the optional pair copies and destroys it on every check.
+    private var bindingChecker: BindingChecker?
+    private var bindingReport = TerminologyReport()
     /// Paths of elements a profile binds itself: its binding replaces the base's extensible one there.
     /// Collected only when layer 3 found extensible-binding issues (``extensibleFindings``).
     var rebound: Set<String> = []
@@ -264,7 +274,7 @@ struct ProfileRules {
         let count = occurrences.count
         if count == 0 {
             if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
-            if def.hasRequiredSlice { checkSlicing(e.pointee, def, kids, occurrences: occurrences, matched: matched, profile) }
+            if def.hasRequiredSlice { checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile) }
             return
         }
         if count < def.record.min || count > def.max {
@@ -273,7 +283,7 @@ struct ProfileRules {
             checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
         }
         guard def.slices.isEmpty else {
-            walkSliced(e.pointee, kids, def, profile, occurrences: occurrences, matched: matched)
+            walkSliced(e, kids, def, profile, occurrences: occurrences, matched: matched)
             return
         }
         // Index among same-named siblings: all of an element's occurrences share its name
@@ -288,7 +298,7 @@ struct ProfileRules {
 
     /// The occurrences of a sliced element: each against its slice, then against the element.
     /// `matched` is scratch space, one slot per occurrence.
-    private mutating func walkSliced(_ e: Element, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
+    private mutating func walkSliced(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
                                      occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>) {
         checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile)
         let slices = matched
@@ -346,20 +356,20 @@ struct ProfileRules {
         }
         if checks.contains(.fixed), let fixed = def.fixed {
             if inSlice > 0 { sliceFixed.append((e, def)) }
-            if !ValueConformance.equals(e.pointee, fixed) { reportFixed(e, fixed, def, profile) }
+            if !withUnsafePointer(to: fixed, { ValueConformance.equals(e, $0) }) { reportFixed(e, fixed, def, profile) }
         }
-        if checks.contains(.pattern), let pattern = def.pattern, !ValueConformance.contains(e.pointee, pattern) {
+        if checks.contains(.pattern), let pattern = def.pattern, !withUnsafePointer(to: pattern, { ValueConformance.contains(e, $0) }) {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
-        if checks.contains(.binding), let binding = def.checkedBinding, terminology != nil,
+        if checks.contains(.binding), let binding = def.checkedBinding, let checker = bindingChecker,
            let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
            firstBindingCheck(of: e, def, binding, type) {
             if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
             if let system = def.contradictedSystem, codings(of: e.pointee, allUse: system) {
                 issues.append(bindingConflict(e.pointee, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
             } else {
-                terminology!.checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
+                checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
             }
         }
         if checks.contains(.target), let reference = Self.child(named: "reference", of: e) {
@@ -426,12 +436,12 @@ extension ProfileRules {
     /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
     /// closed and ordered slicing. Fills `matched` (one slot per occurrence) with each occurrence's
     /// slice index (-1: none).
-    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
+    mutating func checkSlicing(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
                                occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>,
                                _ profile: CompiledProfile) {
         matched.initialize(repeating: -1)
         if let reason = def.unevaluableSlicing {
-            reportUnevaluable(def, profile, reason, e)
+            reportUnevaluable(def, profile, reason, e.pointee)
             if def.discriminatorPaths.isEmpty { return }
         }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: def.slices.count) { counts in
@@ -440,7 +450,7 @@ extension ProfileRules {
         }
     }
 
-    private mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
+    private mutating func checkSlicing(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
                                        occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>,
                                        counts: UnsafeMutableBufferPointer<Int>, _ profile: CompiledProfile) {
         // Paths are rendered only when something is reported.
@@ -471,11 +481,11 @@ extension ProfileRules {
             let name = slice.record.sliceName ?? slice.id
             if count < slice.record.min {
                 add(.error, .required, "profile.slice-min",
-                    "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e, at)
+                    "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e.pointee, at)
             }
             if count > slice.max {
                 add(.error, .structure, "profile.slice-max",
-                    "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e, at)
+                    "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e.pointee, at)
             }
         }
         let rules = def.slicingRules
@@ -514,24 +524,26 @@ extension ProfileRules {
         if def.discriminatorPaths[d] == "url", case let .value(v) = key {
             return occurrence.pointee.url != nil && occurrence.pointee.url == v.value && v.children.isEmpty
         }
-        let e = occurrence.pointee
+        let e = occurrence
         let steps = def.discriminatorSteps[d][...]
         switch key {
-        case let .value(v): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) }
-        case let .pattern(p): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) }
+        case let .value(v):
+            return withUnsafePointer(to: v) { v in DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) } }
+        case let .pattern(p):
+            return withUnsafePointer(to: p) { p in DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) } }
         case let .types(types):
             let prefix = def.discriminatorChoices[d]
             return DiscriminatorPath.contains(steps, in: e) { v in
-                guard let t = DiscriminatorPath.typeOf(v, choicePrefix: prefix) else { return false }
+                guard let t = DiscriminatorPath.typeOf(v.pointee, choicePrefix: prefix) else { return false }
                 return types.contains { $0.lowercased() == t.lowercased() }
             }
         case let .profiles(urls):
-            return DiscriminatorPath.contains(steps, in: e) { v in urls.contains { conforms(v, to: $0) } }
+            return DiscriminatorPath.contains(steps, in: e) { v in urls.contains { conforms(v.pointee, to: $0) } }
         case let .valueSet(url):
             // Layer 3's value sets decide; a code they cannot judge matches no slice.
             guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
             return DiscriminatorPath.contains(steps, in: e) { v in
-                guard let code = v.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
+                guard let code = v.pointee.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
                 return true
             }
         case let .exists(required): return DiscriminatorPath.contains(steps, in: e) { _ in true } == required
@@ -556,7 +568,7 @@ extension ProfileRules {
         var probe = self
         probe.issues = []
         // Only the probe's errors count: the bindings it would check report into a throwaway copy.
-        probe.terminology = nil
+        probe.bindingChecker = nil
         withUnsafePointer(to: e) { probe.walk($0, profile.root, profile) }
         return !probe.issues.contains { $0.severity >= .error }
     }
