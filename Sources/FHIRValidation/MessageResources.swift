@@ -36,7 +36,7 @@ struct MessageResources {
         let entries = root.children.count
         resources.reserveCapacity(entries + 1)
         fullUrls.reserveCapacity(entries)
-        add(root, parent: nil, step: .root, fullUrl: nil)
+        withUnsafePointer(to: root) { add($0, parent: nil, step: .root, fullUrl: nil) }
     }
 
     /// The first resource filed under `fullUrl`, if any.
@@ -46,34 +46,48 @@ struct MessageResources {
         return nil
     }
 
-    private mutating func add(_ resource: Element, parent: Int?, step: Step, fullUrl: String?) {
+    /// Files `resource` and the resources below it. Elements are read in place (pointers into
+    /// their parents' children): each resource is copied once, into its location.
+    private mutating func add(_ resource: UnsafePointer<Element>, parent: Int?, step: Step, fullUrl: String?) {
         let index = resources.count
-        resources.append(Located(element: resource, parent: parent, step: step))
+        resources.append(Located(element: resource.pointee, parent: parent, step: step))
         // Every fullUrl is kept; a lookup finds the first of each (what counts when two entries share one).
         if let fullUrl { fullUrls.append((NameHash.fnv1a(fullUrl), fullUrl, index)) }
-        let kids = resource.children
-        let isBundle = resource.resourceType == "Bundle", isParameters = resource.resourceType == "Parameters"
+        let type = resource.pointee.resourceType
+        let isBundle = type == "Bundle", isParameters = type == "Parameters"
         var contained = 0, entries = 0, parameters = 0
-        for k in kids.indices {
-            let name = kids[k].name
-            // Lengths first: most children are none of these, and refusing them by length is cheapest.
-            let length = name.utf8.count
-            guard length == 9 || (length == 5 && isBundle) else { continue }
-            if name == "contained" {
-                guard kids[k].isResource else { continue }
-                add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)
-                contained += 1
-            } else if isBundle && name == "entry" {
-                if let r = kids[k].child("resource"), r.isResource {
-                    add(r, parent: index, step: .entry(entries), fullUrl: kids[k].child("fullUrl")?.value)
+        resource.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices {
+                let name = kids[k].name
+                // Lengths first: most children are none of these, and refusing them by length is cheapest.
+                let length = name.utf8.count
+                guard length == 9 || (length == 5 && isBundle) else { continue }
+                let kid = kids.baseAddress! + k
+                if name == "contained" {
+                    guard kid.pointee.isResource else { continue }
+                    add(kid, parent: index, step: .contained(contained), fullUrl: nil)
+                    contained += 1
+                } else if isBundle && name == "entry" {
+                    if let r = Self.child(named: "resource", of: kid), r.pointee.isResource {
+                        add(r, parent: index, step: .entry(entries), fullUrl: Self.child(named: "fullUrl", of: kid)?.pointee.value)
+                    }
+                    entries += 1
+                } else if isParameters && name == "parameter" {
+                    if let r = Self.child(named: "resource", of: kid), r.pointee.isResource {
+                        add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
+                    }
+                    parameters += 1
                 }
-                entries += 1
-            } else if isParameters && name == "parameter" {
-                if let r = kids[k].child("resource"), r.isResource {
-                    add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
-                }
-                parameters += 1
             }
+        }
+    }
+
+    /// The first child of `e` named `name`, in place.
+    private static func child(named name: String, of e: UnsafePointer<Element>) -> UnsafePointer<Element>? {
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            let length = name.utf8.count
+            for k in kids.indices where kids[k].name.utf8.count == length && kids[k].name == name { return kids.baseAddress! + k }
+            return nil
         }
     }
 
