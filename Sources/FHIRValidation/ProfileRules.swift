@@ -61,6 +61,8 @@ struct ProfileRules {
     /// The extension scan's buffers (see ``checkExtensions(in:node:)``), reused across resources.
     private var extensionTrail: [Int] = []
     private var extensionSites: [Int] = []
+    /// The resource types met in this message with their base definitions (see ``resourceNode(_:)``).
+    private var resourceTypes: [(type: String, node: NodeDef?)] = []
     /// Per resource of ``resources``: its base definition (nil for a type layer 1 reported unknown).
     private var resourceNodes: [NodeDef?] = []
 
@@ -424,8 +426,15 @@ struct ProfileRules {
         issues.append(Issue(severity, type, rule: rule, message, path: at ?? path.text(), position: element.position))
     }
 
-    private func resourceNode(_ resource: Element) -> NodeDef? {
-        guard let type = resource.resourceType, case let .found(node)? = try? definitions.resource(named: type) else { return nil }
+    /// The base definition of a resource's type; a message holds a few types many times, so
+    /// each is looked up in the shared cache once.
+    private mutating func resourceNode(_ resource: Element) -> NodeDef? {
+        guard let type = resource.resourceType else { return nil }
+        let length = type.utf8.count
+        for known in resourceTypes where known.type.utf8.count == length && known.type == type { return known.node }
+        var node: NodeDef?
+        if case let .found(found)? = try? definitions.resource(named: type) { node = found }
+        resourceTypes.append((type, node))
         return node
     }
 }
