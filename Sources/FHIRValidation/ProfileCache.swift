@@ -8,11 +8,6 @@ final class ProfileCache: @unchecked Sendable {
     private let lock = NSLock()
     /// `.none` remembers a URL the pack does not hold.
     private var profiles: [String: CompiledProfile?] = [:]
-    /// The first URLs looked up, as written, scanned before ``profiles``: the messages of one
-    /// kind name the same few dozen, and comparing lengths (then the one URL of that length)
-    /// costs less than hashing a long URL. Capped, so an odd URL later costs a short scan at most.
-    private var front: [(url: String, profile: CompiledProfile?)] = []
-    private static let frontCapacity = 64
     /// Per reference element: its target profiles' types (nil inside: one is not in the pack).
     private var targetTypes: [ObjectIdentifier: [TargetProfile]?] = [:]
 
@@ -47,30 +42,18 @@ final class ProfileCache: @unchecked Sendable {
     /// or nil when the pack has no such definition.
     func profile(_ url: String) throws -> CompiledProfile? {
         // Filed under the URL as written too, so the usual lookup is one dictionary probe.
-        let length = url.utf8.count
-        let found: CompiledProfile?? = lock.withLock {
-            for f in front where f.url.utf8.count == length && f.url == url { return .some(f.profile) }
-            return profiles[url]
-        }
-        if let known = found { return known }
+        if let known = lock.withLock({ profiles[url] }) { return known }
         let key = Self.canonical(url)
         if let known = lock.withLock({ profiles[key] }) {
-            lock.withLock { file(known, under: url) }
+            lock.withLock { profiles[url] = .some(known) }
             return known
         }
         let compiled = try pack.structure(url: key).flatMap { ProfileCompiler.compile($0, pack: pack) }
         lock.withLock {
             profiles[key] = .some(compiled)
-            file(compiled, under: url)
+            profiles[url] = .some(compiled)
         }
         return compiled
-    }
-
-    /// Files a lookup's answer under the URL as written (the lock held).
-    private func file(_ profile: CompiledProfile?, under url: String) {
-        if profiles.updateValue(profile, forKey: url) == nil && front.count < Self.frontCapacity {
-            front.append((url, profile))
-        }
     }
 
     /// The URL the pack files a profile under: without a `|version` suffix, and with the STU3
