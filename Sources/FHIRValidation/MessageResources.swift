@@ -39,6 +39,15 @@ struct MessageResources {
         withUnsafePointer(to: root) { add($0, parent: nil, step: .root, fullUrl: nil) }
     }
 
+    /// A cheap hash of a URL for the scan of ``fullUrls``: its length and last 16 bytes (where
+    /// `urn:uuid:`s and the ids of `Type/id`s differ); equal hashes are then compared in full.
+    private static func tailHash(_ url: String) -> Int {
+        var url = url
+        return url.withUTF8 { bytes in
+            NameHash.fnv1a(bytes: UnsafeBufferPointer(rebasing: bytes[max(0, bytes.count - 16)...])) &+ bytes.count &* 31
+        }
+    }
+
     /// The first resource filed under `fullUrl`, if any.
     private func resource(fullUrl: String, hash: Int) -> Int? {
         let length = fullUrl.utf8.count
@@ -52,7 +61,7 @@ struct MessageResources {
         let index = resources.count
         resources.append(Located(element: resource.pointee, parent: parent, step: step))
         // Every fullUrl is kept; a lookup finds the first of each (what counts when two entries share one).
-        if let fullUrl { fullUrls.append((NameHash.fnv1a(fullUrl), fullUrl, index)) }
+        if let fullUrl { fullUrls.append((Self.tailHash(fullUrl), fullUrl, index)) }
         let type = resource.pointee.resourceType
         let isBundle = type == "Bundle", isParameters = type == "Parameters"
         var contained = 0, entries = 0, parameters = 0
@@ -123,7 +132,7 @@ struct MessageResources {
             let id = String(reference.dropFirst())
             return resources.firstIndex { $0.container == owner && $0.element.child("id")?.value == id }
         }
-        if let k = resource(fullUrl: reference, hash: NameHash.fnv1a(reference)) { return k }
+        if let k = resource(fullUrl: reference, hash: Self.tailHash(reference)) { return k }
         if let relative = BundleRules.relative(reference) {
             if let k = typeAndIDIndex()[relative] { return k }
             let suffix = "/" + relative

@@ -76,6 +76,8 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) var contradictedSystem: String?
     /// For a choice: the wire names of its allowed variants (`valueQuantity`).
     @exclusivity(unchecked) private(set) var variantNames: [String] = []
+    /// The type code each of ``variantNames`` names (same order).
+    @exclusivity(unchecked) private var variantTypes: [String] = []
     /// For a sliced element: its discriminator paths, `rules` (`open` when absent) and `ordered`.
     @exclusivity(unchecked) private(set) var discriminatorPaths: [String] = []
     @exclusivity(unchecked) private(set) var slicingRules = "open"
@@ -208,7 +210,13 @@ final class ProfileNode: @unchecked Sendable {
 
     private func updateChoiceTables() {
         guard let prefix = choicePrefix else { return }
-        variantNames = typeCodes.compactMap { code in code.first.map { prefix + $0.uppercased() + code.dropFirst() } }
+        variantNames = []
+        variantTypes = []
+        for code in typeCodes {
+            guard let first = code.first else { continue }
+            variantNames.append(prefix + first.uppercased() + code.dropFirst())
+            variantTypes.append(code)
+        }
     }
 
     /// Makes a type-named choice element (`valueDateTime`) stand for its whole choice (`value[x]`).
@@ -246,6 +254,8 @@ final class ProfileNode: @unchecked Sendable {
     /// `dateTime`), matched case-insensitively on the first letter against ``typeCodes``.
     func variantType(_ wireName: String) -> String? {
         guard let prefix = choicePrefix else { return nil }
+        // The usual case, an allowed variant: its type without comparing lowercased copies.
+        if let i = variantNames.firstIndex(of: wireName) { return variantTypes[i] }
         let suffix = wireName.dropFirst(prefix.count)
         return typeCodes.first { $0.lowercased() == suffix.lowercased() } ?? String(suffix)
     }

@@ -633,7 +633,7 @@ extension ProfileRules {
     mutating func checkExtensions(in resource: UnsafePointer<Element>, node: NodeDef?) {
         // Each site is its trail's length, then the trail (child indices from the resource down);
         // the buffers live as long as the message's walk.
-        extensionSites.removeAll(keepingCapacity: true)
+        if !extensionSites.isEmpty { extensionSites.removeAll(keepingCapacity: true) }
         Self.collectExtensions(in: resource, insideExtension: false, trail: &extensionTrail, into: &extensionSites)
         var i = 0
         while i < extensionSites.count {
