@@ -118,6 +118,10 @@ final class ProfileNode: @unchecked Sendable {
         static let typeProfile = Checks(rawValue: 64)
     }
 
+    /// For a reference element: its target profiles once ``ProfileCache/targets(of:)`` has worked
+    /// them out (the inner nil: one is not in the pack). Read and written under the cache's lock only.
+    @exclusivity(unchecked) var targets: [ProfileCache.TargetProfile]??
+
     /// Whether some slice of this element is required.
     @exclusivity(unchecked) private(set) var hasRequiredSlice = false
     /// `Extension.url` and the like: an XML attribute in the tree.
