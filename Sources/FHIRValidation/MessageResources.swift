@@ -28,6 +28,8 @@ struct MessageResources {
     /// message has a few dozen at most, so a scan of hashes costs less than hashing every URL
     /// into a `Dictionary` (SipHash over ~45 bytes, twice per entry).
     private var fullUrls: [(hash: Int, url: String, resource: Int)] = []
+    /// For a large Bundle only: the first resource of each fullUrl (a scan per reference would be quadratic).
+    private var byFullUrl: [String: Int]?
     private var byTypeAndID: [String: Int]?
 
     init(root: Element) {
@@ -37,6 +39,12 @@ struct MessageResources {
         resources.reserveCapacity(entries + 1)
         fullUrls.reserveCapacity(entries)
         withUnsafePointer(to: root) { add($0, parent: nil, step: .root, fullUrl: nil) }
+        if fullUrls.count > 64 {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(fullUrls.count)
+            for f in fullUrls where index[f.url] == nil { index[f.url] = f.resource }
+            byFullUrl = index
+        }
     }
 
     /// A cheap hash of a URL for the scan of ``fullUrls``: its length and last 16 bytes (where
@@ -50,6 +58,7 @@ struct MessageResources {
 
     /// The first resource filed under `fullUrl`, if any.
     private func resource(fullUrl: String, hash: Int) -> Int? {
+        if let byFullUrl { return byFullUrl[fullUrl] }
         let length = fullUrl.utf8.count
         for f in fullUrls where f.hash == hash && f.url.utf8.count == length && f.url == fullUrl { return f.resource }
         return nil

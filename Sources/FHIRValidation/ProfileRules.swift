@@ -57,7 +57,7 @@ struct ProfileRules {
     /// are reported where they are, not again at every reference to them.
     /// A message has a few dozen pairs at most: a list, searched by two integer compares, costs
     /// less than a dictionary growing (and rehashing) as it fills.
-    private var conformance: [(key: ConformanceKey, conforms: Bool)] = []
+    private var conformance = ConformanceMemo()
     /// The extension scan's buffers (see ``checkExtensions(in:node:)``), reused across resources.
     private var extensionTrail: [Int] = []
     private var extensionSites: [Int] = []
@@ -69,6 +69,35 @@ struct ProfileRules {
     /// Profiles this message looked up, by URL as written: a message names a handful, many
     /// times, and comparing its URLs costs less than hashing them into the shared cache.
     private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
+
+    /// ``conformance``'s store: a list while short (a message holds a few dozen pairs, found by
+    /// two integer compares each), a dictionary once long (no quadratic scans in a huge Bundle).
+    private struct ConformanceMemo {
+        private var pairs: [(key: ConformanceKey, conforms: Bool)] = []
+        private var index: [ConformanceKey: Int]?
+
+        mutating func reserve(_ count: Int) { pairs.reserveCapacity(min(count, 64)) }
+
+        subscript(key: ConformanceKey) -> Bool? {
+            get {
+                if let index { return index[key].map { pairs[$0].conforms } }
+                return pairs.first(where: { $0.key == key })?.conforms
+            }
+            set {
+                let slot = index.map { $0[key] } ?? pairs.firstIndex(where: { $0.key == key })
+                if let slot {
+                    pairs[slot].conforms = newValue ?? false
+                    return
+                }
+                pairs.append((key, newValue ?? false))
+                if index != nil {
+                    index![key] = pairs.count - 1
+                } else if pairs.count > 64 {
+                    index = Dictionary(uniqueKeysWithValues: pairs.indices.map { (pairs[$0].key, $0) })
+                }
+            }
+        }
+    }
 
     /// A resource (its index in ``resources``) and a profile.
     private struct ConformanceKey: Hashable {
@@ -98,7 +127,7 @@ struct ProfileRules {
         let located = resources.resources
         located.withUnsafeBufferPointer { located in
             resourceNodes.reserveCapacity(located.count)
-            conformance.reserveCapacity(located.count + 4)
+            conformance.reserve(located.count + 4)
             for k in located.indices { resourceNodes.append(resourceNode(located[k].element)) }
             for k in located.indices {
                 markClaimedOrRequested(Self.element(of: located, k), resource: k)
@@ -167,11 +196,7 @@ struct ProfileRules {
 
     private mutating func markConforming(_ resource: Int, _ profile: CompiledProfile) {
         let key = ConformanceKey(resource: resource, profile: ObjectIdentifier(profile))
-        if let i = conformance.firstIndex(where: { $0.key == key }) {
-            conformance[i].conforms = true
-        } else {
-            conformance.append((key, true))
-        }
+        conformance[key] = true
     }
 
     /// Whether `resource`'s `meta.profile` names `url`.
@@ -395,7 +420,8 @@ struct ProfileRules {
             if c.definition.contradictedSystem == def.contradictedSystem && c.type == type
                 && c.definition.checkedBinding == binding { return false }
         }
-        checkedBindings.append((e, depth, def, type))
+        // Bounded: past that many, checks are simply not remembered (the report drops repeats anyway).
+        if checkedBindings.count < 64 { checkedBindings.append((e, depth, def, type)) }
         return true
     }
 
@@ -619,11 +645,10 @@ extension ProfileRules {
 
     private mutating func targetConforms(_ target: Int, to profile: CompiledProfile) -> Bool {
         let key = ConformanceKey(resource: target, profile: ObjectIdentifier(profile))
-        if let known = conformance.first(where: { $0.key == key }) { return known.conforms }
-        let slot = conformance.count
-        conformance.append((key, true))   // a reference cycle must not recurse
+        if let known = conformance[key] { return known }
+        conformance[key] = true   // a reference cycle must not recurse
         let result = conforms(resources.resources[target].element, to: profile)
-        conformance[slot].conforms = result
+        conformance[key] = result
         return result
     }
 
