@@ -1,4 +1,5 @@
 import FHIRModel
+import FHIRDefinitions
 
 /// Every resource of one message with its FHIRPath location, and the resolution of references
 /// between them: what the profile layer needs to check `targetProfile`.
@@ -23,45 +24,88 @@ struct MessageResources {
     }
 
     private(set) var resources: [Located] = []
-    private var byFullUrl: [String: Int] = [:]
+    /// The entries' fullUrls with their resources, in document order, each with its FNV hash: a
+    /// message has a few dozen at most, so a scan of hashes costs less than hashing every URL
+    /// into a `Dictionary` (SipHash over ~45 bytes, twice per entry).
+    private var fullUrls: [(hash: Int, url: String, resource: Int)] = []
+    /// For a large Bundle only: the first resource of each fullUrl (a scan per reference would be quadratic).
+    private var byFullUrl: [String: Int]?
     private var byTypeAndID: [String: Int]?
 
     init(root: Element) {
         guard root.isResource else { return }
-        // A Bundle's entries: sized once rather than grown (and rehashed) entry by entry.
+        // A Bundle's entries: sized once rather than grown entry by entry.
         let entries = root.children.count
         resources.reserveCapacity(entries + 1)
-        byFullUrl.reserveCapacity(entries)
-        add(root, parent: nil, step: .root, fullUrl: nil)
+        fullUrls.reserveCapacity(entries)
+        withUnsafePointer(to: root) { add($0, parent: nil, step: .root, fullUrl: nil) }
+        if fullUrls.count > 64 {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(fullUrls.count)
+            for f in fullUrls where index[f.url] == nil { index[f.url] = f.resource }
+            byFullUrl = index
+        }
     }
 
-    private mutating func add(_ resource: Element, parent: Int?, step: Step, fullUrl: String?) {
+    /// A cheap hash of a URL for the scan of ``fullUrls``: its length and last 16 bytes (where
+    /// `urn:uuid:`s and the ids of `Type/id`s differ); equal hashes are then compared in full.
+    private static func tailHash(_ url: String) -> Int {
+        var url = url
+        return url.withUTF8 { bytes in
+            NameHash.fnv1a(bytes: UnsafeBufferPointer(rebasing: bytes[max(0, bytes.count - 16)...])) &+ bytes.count &* 31
+        }
+    }
+
+    /// The first resource filed under `fullUrl`, if any.
+    private func resource(fullUrl: String, hash: Int) -> Int? {
+        if let byFullUrl { return byFullUrl[fullUrl] }
+        let length = fullUrl.utf8.count
+        for f in fullUrls where f.hash == hash && f.url.utf8.count == length && f.url == fullUrl { return f.resource }
+        return nil
+    }
+
+    /// Files `resource` and the resources below it. Elements are read in place (pointers into
+    /// their parents' children): each resource is copied once, into its location.
+    private mutating func add(_ resource: UnsafePointer<Element>, parent: Int?, step: Step, fullUrl: String?) {
         let index = resources.count
-        resources.append(Located(element: resource, parent: parent, step: step))
-        if let fullUrl, byFullUrl[fullUrl] == nil { byFullUrl[fullUrl] = index }
-        let kids = resource.children
-        let isBundle = resource.resourceType == "Bundle", isParameters = resource.resourceType == "Parameters"
+        resources.append(Located(element: resource.pointee, parent: parent, step: step))
+        // Every fullUrl is kept; a lookup finds the first of each (what counts when two entries share one).
+        if let fullUrl { fullUrls.append((Self.tailHash(fullUrl), fullUrl, index)) }
+        let type = resource.pointee.resourceType
+        let isBundle = type == "Bundle", isParameters = type == "Parameters"
         var contained = 0, entries = 0, parameters = 0
-        for k in kids.indices {
-            let name = kids[k].name
-            // Lengths first: most children are none of these, and refusing them by length is cheapest.
-            let length = name.utf8.count
-            guard length == 9 || (length == 5 && isBundle) else { continue }
-            if name == "contained" {
-                guard kids[k].isResource else { continue }
-                add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)
-                contained += 1
-            } else if isBundle && name == "entry" {
-                if let r = kids[k].child("resource"), r.isResource {
-                    add(r, parent: index, step: .entry(entries), fullUrl: kids[k].child("fullUrl")?.value)
+        resource.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices {
+                let name = kids[k].name
+                // Lengths first: most children are none of these, and refusing them by length is cheapest.
+                let length = name.utf8.count
+                guard length == 9 || (length == 5 && isBundle) else { continue }
+                let kid = kids.baseAddress! + k
+                if name == "contained" {
+                    guard kid.pointee.isResource else { continue }
+                    add(kid, parent: index, step: .contained(contained), fullUrl: nil)
+                    contained += 1
+                } else if isBundle && name == "entry" {
+                    if let r = Self.child(named: "resource", of: kid), r.pointee.isResource {
+                        add(r, parent: index, step: .entry(entries), fullUrl: Self.child(named: "fullUrl", of: kid)?.pointee.value)
+                    }
+                    entries += 1
+                } else if isParameters && name == "parameter" {
+                    if let r = Self.child(named: "resource", of: kid), r.pointee.isResource {
+                        add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
+                    }
+                    parameters += 1
                 }
-                entries += 1
-            } else if isParameters && name == "parameter" {
-                if let r = kids[k].child("resource"), r.isResource {
-                    add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
-                }
-                parameters += 1
             }
+        }
+    }
+
+    /// The first child of `e` named `name`, in place.
+    private static func child(named name: String, of e: UnsafePointer<Element>) -> UnsafePointer<Element>? {
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            let length = name.utf8.count
+            for k in kids.indices where kids[k].name.utf8.count == length && kids[k].name == name { return kids.baseAddress! + k }
+            return nil
         }
     }
 
@@ -74,10 +118,10 @@ struct MessageResources {
 
     /// Pushes the steps to resource `k` onto `stack`.
     func push(_ k: Int, onto stack: inout PathStack) {
-        let r = resources[k]
-        if let parent = r.parent { push(parent, onto: &stack) }
-        switch r.step {
-        case .root: stack.push(r.element.resourceType ?? r.element.name)
+        // Field by field: copying the location out would copy its element (four reference counts).
+        if let parent = resources[k].parent { push(parent, onto: &stack) }
+        switch resources[k].step {
+        case .root: stack.push(resources[k].element.resourceType ?? resources[k].element.name)
         case let .contained(n): stack.push("contained", index: n)
         case let .entry(n):
             stack.push("entry", index: n)
@@ -97,10 +141,11 @@ struct MessageResources {
             let id = String(reference.dropFirst())
             return resources.firstIndex { $0.container == owner && $0.element.child("id")?.value == id }
         }
-        if let k = byFullUrl[reference] { return k }
+        if let k = resource(fullUrl: reference, hash: Self.tailHash(reference)) { return k }
         if let relative = BundleRules.relative(reference) {
             if let k = typeAndIDIndex()[relative] { return k }
-            if let (_, k) = byFullUrl.first(where: { $0.key.hasSuffix("/" + relative) }) { return k }
+            let suffix = "/" + relative
+            if let f = fullUrls.first(where: { $0.url.hasSuffix(suffix) }) { return f.resource }
         }
         return nil
     }

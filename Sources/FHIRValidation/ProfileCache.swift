@@ -8,8 +8,6 @@ final class ProfileCache: @unchecked Sendable {
     private let lock = NSLock()
     /// `.none` remembers a URL the pack does not hold.
     private var profiles: [String: CompiledProfile?] = [:]
-    /// Per reference element: its target profiles' types (nil inside: one is not in the pack).
-    private var targetTypes: [ObjectIdentifier: [TargetProfile]?] = [:]
 
     /// A target profile of a reference and the resource type it constrains.
     struct TargetProfile {
@@ -23,19 +21,30 @@ final class ProfileCache: @unchecked Sendable {
     /// The target profiles of a reference element with their types, worked out once per element
     /// definition; nil when one of them is not in the pack (the allowed types are then unknown).
     func targets(of node: ProfileNode) -> [TargetProfile]? {
-        let key = ObjectIdentifier(node)
-        if let known = lock.withLock({ targetTypes[key] }) { return known }
+        // Kept on the node itself (read and written under the lock): no hashing per reference.
+        if let known = lock.withLock({ node.targets }) { return known }
         var result: [TargetProfile]? = []
         for url in node.targetProfiles {
             guard let compiled = try? profile(url) else { result = nil; break }
             result?.append(TargetProfile(profile: compiled, isCore: url.hasPrefix(DefinitionPack.coreStructurePrefix)))
         }
-        lock.withLock { targetTypes[key] = .some(result) }
+        lock.withLock {
+            if node.targets == nil { nodesWithTargets.append(node) }
+            node.targets = .some(result)
+        }
         return result
     }
 
+    /// The nodes whose ``ProfileNode/targets`` are filled: their profiles refer to one another
+    /// through them, so the cache clears them when it goes (else the cycles would outlive it).
+    private var nodesWithTargets: [ProfileNode] = []
+
     init(pack: DefinitionPack) {
         self.pack = pack
+    }
+
+    deinit {
+        for node in nodesWithTargets { node.targets = nil }
     }
 
     /// The compiled profile of a StructureDefinition URL (a version suffix `|3.0.1` is ignored),

@@ -76,6 +76,8 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) var contradictedSystem: String?
     /// For a choice: the wire names of its allowed variants (`valueQuantity`).
     @exclusivity(unchecked) private(set) var variantNames: [String] = []
+    /// The type code each of ``variantNames`` names (same order).
+    @exclusivity(unchecked) private var variantTypes: [String] = []
     /// For a sliced element: its discriminator paths, `rules` (`open` when absent) and `ordered`.
     @exclusivity(unchecked) private(set) var discriminatorPaths: [String] = []
     @exclusivity(unchecked) private(set) var slicingRules = "open"
@@ -92,6 +94,10 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) private var childTable = NameTable<Int>()
     @exclusivity(unchecked) private var choiceChildren: [Int] = []
     @exclusivity(unchecked) private(set) var ambiguousNames = false
+    /// When the children that matter are few: the walk compares their names with the instance's
+    /// children rather than looking each child up (a hash over its name costs more than a few
+    /// length compares). A choice counts for more: its variants are matched by prefix.
+    @exclusivity(unchecked) private(set) var scansNames = false
     /// What ``ProfileRules`` checks on each occurrence of this element, worked out once.
     @exclusivity(unchecked) private(set) var checks: Checks = []
 
@@ -111,6 +117,10 @@ final class ProfileNode: @unchecked Sendable {
         /// No children of its own, but a non-core type profile to walk instead.
         static let typeProfile = Checks(rawValue: 64)
     }
+
+    /// For a reference element: its target profiles once ``ProfileCache/targets(of:)`` has worked
+    /// them out (the inner nil: one is not in the pack). Read and written under the cache's lock only.
+    @exclusivity(unchecked) var targets: [ProfileCache.TargetProfile]??
 
     /// Whether some slice of this element is required.
     @exclusivity(unchecked) private(set) var hasRequiredSlice = false
@@ -186,6 +196,10 @@ final class ProfileNode: @unchecked Sendable {
                 : sliceKeys.lazy.compactMap { keys in keys.lazy.compactMap { if case let .unknown(r) = $0 { r } else { nil } }.first }.first
         }
         matteringChildren = children.indices.filter { children[$0].matters }
+        let scanCost = matteringChildren.reduce(0) { cost, c in
+            children[c].isXMLAttribute ? cost : cost + (children[c].choicePrefix == nil ? 1 : 4)
+        }
+        scansNames = scanCost <= 8
         checkedBinding = bindingMatters ? record.binding.flatMap { BindingChecker.isChecked($0) ? $0 : nil } : nil
         var checks: Checks = []
         if choicePrefix != nil && !typeCodes.isEmpty { checks.insert(.choiceType) }
@@ -200,7 +214,13 @@ final class ProfileNode: @unchecked Sendable {
 
     private func updateChoiceTables() {
         guard let prefix = choicePrefix else { return }
-        variantNames = typeCodes.compactMap { code in code.first.map { prefix + $0.uppercased() + code.dropFirst() } }
+        variantNames = []
+        variantTypes = []
+        for code in typeCodes {
+            guard let first = code.first else { continue }
+            variantNames.append(prefix + first.uppercased() + code.dropFirst())
+            variantTypes.append(code)
+        }
     }
 
     /// Makes a type-named choice element (`valueDateTime`) stand for its whole choice (`value[x]`).
@@ -215,7 +235,7 @@ final class ProfileNode: @unchecked Sendable {
 
     /// True when an instance child named `wireName` is an occurrence of this element.
     func matches(_ wireName: String) -> Bool {
-        guard let prefix = choicePrefix else { return wireName == name }
+        guard let prefix = choicePrefix else { return wireName.utf8.count == name.utf8.count && wireName == name }
         return DiscriminatorPath.isVariant(wireName, of: prefix)
     }
 
@@ -238,6 +258,8 @@ final class ProfileNode: @unchecked Sendable {
     /// `dateTime`), matched case-insensitively on the first letter against ``typeCodes``.
     func variantType(_ wireName: String) -> String? {
         guard let prefix = choicePrefix else { return nil }
+        // The usual case, an allowed variant: its type without comparing lowercased copies.
+        if let i = variantNames.firstIndex(of: wireName) { return variantTypes[i] }
         let suffix = wireName.dropFirst(prefix.count)
         return typeCodes.first { $0.lowercased() == suffix.lowercased() } ?? String(suffix)
     }

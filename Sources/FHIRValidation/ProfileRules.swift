@@ -19,7 +19,17 @@ struct ProfileRules {
     var issues: [Issue] = []
     var path = PathStack()
     /// Layer 3 for the profiles' own bindings: the checker and the message's report so far.
-    var terminology: (checker: BindingChecker, report: TerminologyReport)?
+    var terminology: (checker: BindingChecker, report: TerminologyReport)? {
+        get { bindingChecker.map { ($0, bindingReport) } }
+        set {
+            bindingChecker = newValue?.checker
+            bindingReport = newValue?.report ?? TerminologyReport()
+        }
+    }
+    /// ``terminology``'s parts, kept apart: a check then reads the checker and extends the report
+    /// in place, where going through the optional pair copies and destroys it on every check.
+    private var bindingChecker: BindingChecker?
+    private var bindingReport = TerminologyReport()
     /// Paths of elements a profile binds itself: its binding replaces the base's extensible one there.
     /// Collected only when layer 3 found extensible-binding issues (``extensibleFindings``).
     var rebound: Set<String> = []
@@ -34,20 +44,60 @@ struct ProfileRules {
     /// contradicting itself (CareConnect-DCH-Height-Observation-1 fixes the SNOMED display to
     /// 'Body height' in its slice and every display to 'Body height measure'): one warning per
     /// definition, `profile.fixed-conflict`, instead of failing every instance.
-    private var sliceFixed: [String: Element] = [:]
+    /// Filed by the occurrence's address (the tree is not changed while it is walked, and the same
+    /// place is the same element), so no path is rendered; the last filing of an element counts.
+    private var sliceFixed: [(element: UnsafePointer<Element>, definition: ProfileNode)] = []
     private var inSlice = 0
+    /// The bindings checked so far in this message: where, at which path depth, by which definition, as which type.
+    private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
     /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
-    private var conformance: [ConformanceKey: Bool] = [:]
+    /// A message has a few dozen pairs at most: a list, searched by two integer compares, costs
+    /// less than a dictionary growing (and rehashing) as it fills.
+    private var conformance = ConformanceMemo()
+    /// The extension scan's buffers (see ``checkExtensions(in:node:)``), reused across resources.
+    private var extensionTrail: [Int] = []
+    private var extensionSites: [Int] = []
+    /// The resource types met in this message with their base definitions (see ``resourceNode(_:)``).
+    private var resourceTypes: [(type: String, node: NodeDef?)] = []
     /// Per resource of ``resources``: its base definition (nil for a type layer 1 reported unknown).
     private var resourceNodes: [NodeDef?] = []
 
     /// Profiles this message looked up, by URL as written: a message names a handful, many
     /// times, and comparing its URLs costs less than hashing them into the shared cache.
     private var recentProfiles: [(url: String, profile: CompiledProfile?)] = []
+
+    /// ``conformance``'s store: a list while short (a message holds a few dozen pairs, found by
+    /// two integer compares each), a dictionary once long (no quadratic scans in a huge Bundle).
+    private struct ConformanceMemo {
+        private var pairs: [(key: ConformanceKey, conforms: Bool)] = []
+        private var index: [ConformanceKey: Int]?
+
+        mutating func reserve(_ count: Int) { pairs.reserveCapacity(min(count, 64)) }
+
+        subscript(key: ConformanceKey) -> Bool? {
+            get {
+                if let index { return index[key].map { pairs[$0].conforms } }
+                return pairs.first(where: { $0.key == key })?.conforms
+            }
+            set {
+                let slot = index.map { $0[key] } ?? pairs.firstIndex(where: { $0.key == key })
+                if let slot {
+                    pairs[slot].conforms = newValue ?? false
+                    return
+                }
+                pairs.append((key, newValue ?? false))
+                if index != nil {
+                    index![key] = pairs.count - 1
+                } else if pairs.count > 64 {
+                    index = Dictionary(uniqueKeysWithValues: pairs.indices.map { (pairs[$0].key, $0) })
+                }
+            }
+        }
+    }
 
     /// A resource (its index in ``resources``) and a profile.
     private struct ConformanceKey: Hashable {
@@ -73,69 +123,121 @@ struct ProfileRules {
 
     /// Checks every resource of the message.
     mutating func check() {
-        resourceNodes = resources.resources.map { resourceNode($0.element) }
-        for (k, r) in resources.resources.enumerated() {
-            for url in claimedOrRequested(r.element) {
-                if let profile = try? self.profile(url) { conformance[ConformanceKey(resource: k, profile: ObjectIdentifier(profile))] = true }
+        // The resources are read in place from a copy of their list (one retain), not copied out one by one.
+        let located = resources.resources
+        located.withUnsafeBufferPointer { located in
+            resourceNodes.reserveCapacity(located.count)
+            conformance.reserve(located.count + 4)
+            for k in located.indices { resourceNodes.append(resourceNode(located[k].element)) }
+            for k in located.indices {
+                markClaimedOrRequested(Self.element(of: located, k), resource: k)
             }
-        }
-        for k in resources.resources.indices {
-            let r = resources.resources[k]
-            // A resource of no known type was reported by layer 1; its profiles would only echo that.
-            guard let node = resourceNodes[k] else { continue }
-            current = k
-            let depth = path.depth
-            resources.push(k, onto: &path)
-            let claims = r.element.child("meta")?.children(named: "profile") ?? []
-            for (i, claim) in claims.enumerated() {
-                guard let url = claim.value else { continue }
-                apply(url, to: r.element, claim: claim, index: i)
+            for k in located.indices {
+                // A resource of no known type was reported by layer 1; its profiles would only echo that.
+                guard let node = resourceNodes[k] else { continue }
+                check(Self.element(of: located, k), resource: k, node: node)
             }
-            var walked = !claims.isEmpty
-            for url in requested where !claims.contains(where: { $0.value == url }) {
-                if let profile = try? self.profile(url), profile.type == r.element.resourceType {
-                    withUnsafePointer(to: r.element) { walk($0, profile.root, profile) }
-                    walked = true
-                }
-            }
-            // A resource no profile is walked for still has its base definition's reference target
-            // types to meet (layer 1 does not resolve references): its core definition, walked as
-            // a profile, matters only there.
-            if !walked, let type = r.element.resourceType,
-               let core = try? self.profile(DefinitionPack.coreStructurePrefix + type) {
-                withUnsafePointer(to: r.element) { walk($0, core.root, core) }
-            }
-            checkExtensions(in: r.element, node: node)
-            path.pop(to: depth)
         }
     }
 
-    private mutating func claimedOrRequested(_ resource: Element) -> [String] {
-        let claims = resource.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
-        return claims + requested.filter { url in
-            !claims.contains(url) && (try? self.profile(url))?.type == resource.resourceType
+    /// The element of resource `k`, in place.
+    private static func element(of located: UnsafeBufferPointer<MessageResources.Located>, _ k: Int) -> UnsafePointer<Element> {
+        (located.baseAddress! + k).pointer(to: \.element)!
+    }
+
+    /// Layer 2 for one resource (index `k` in ``resources``).
+    private mutating func check(_ resource: UnsafePointer<Element>, resource k: Int, node: NodeDef) {
+        current = k
+        let depth = path.depth
+        resources.push(k, onto: &path)
+        var walked = false
+        var claimCount = 0
+        if let meta = Self.child(named: "meta", of: resource) {
+            meta.pointee.children.withUnsafeBufferPointer { kids in
+                for c in kids.indices where Self.isProfile(kids[c].name) {
+                    let i = claimCount
+                    claimCount += 1
+                    walked = true
+                    guard let url = kids[c].value else { continue }
+                    apply(url, to: resource, claim: kids.baseAddress! + c, index: i)
+                }
+            }
+        }
+        for url in requested where !isClaimed(url, by: resource) {
+            if let profile = try? self.profile(url), profile.type == resource.pointee.resourceType {
+                walk(resource, profile.root, profile)
+                walked = true
+            }
+        }
+        // A resource no profile is walked for still has its base definition's reference target
+        // types to meet (layer 1 does not resolve references): its core definition, walked as
+        // a profile, matters only there.
+        if !walked, let type = resource.pointee.resourceType,
+           let core = try? self.profile(DefinitionPack.coreStructurePrefix + type) {
+            walk(resource, core.root, core)
+        }
+        checkExtensions(in: resource, node: node)
+        path.pop(to: depth)
+    }
+
+    /// Files the profiles `resource` claims or is asked to meet as met (see ``conformance``).
+    private mutating func markClaimedOrRequested(_ resource: UnsafePointer<Element>, resource k: Int) {
+        if let meta = Self.child(named: "meta", of: resource) {
+            meta.pointee.children.withUnsafeBufferPointer { kids in
+                for c in kids.indices where Self.isProfile(kids[c].name) {
+                    if let url = kids[c].value, let profile = try? self.profile(url) { markConforming(k, profile) }
+                }
+            }
+        }
+        for url in requested where !isClaimed(url, by: resource) {
+            if let profile = try? self.profile(url), profile.type == resource.pointee.resourceType { markConforming(k, profile) }
+        }
+    }
+
+    private mutating func markConforming(_ resource: Int, _ profile: CompiledProfile) {
+        let key = ConformanceKey(resource: resource, profile: ObjectIdentifier(profile))
+        conformance[key] = true
+    }
+
+    /// Whether `resource`'s `meta.profile` names `url`.
+    private func isClaimed(_ url: String, by resource: UnsafePointer<Element>) -> Bool {
+        guard let meta = Self.child(named: "meta", of: resource) else { return false }
+        return meta.pointee.children.contains { Self.isProfile($0.name) && $0.value == url }
+    }
+
+    private static func isProfile(_ name: String) -> Bool {
+        name.utf8.count == 7 && name == "profile"
+    }
+
+    /// The first child named `name` of `e`, in place (the tree is not changed while it is validated).
+    private static func child(named name: String, of e: UnsafePointer<Element>) -> UnsafePointer<Element>? {
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            let length = name.utf8.count
+            for k in kids.indices where kids[k].name.utf8.count == length && kids[k].name == name { return kids.baseAddress! + k }
+            return nil
         }
     }
 
     /// Walks `resource` against the profile its `meta.profile[index]` (`claim`) names.
-    private mutating func apply(_ url: String, to resource: Element, claim: Element, index: Int) {
+    private mutating func apply(_ url: String, to resource: UnsafePointer<Element>, claim: UnsafePointer<Element>, index: Int) {
         var claimPath: String { path.text(appending: "meta.profile[\(index)]") }
         let profile: CompiledProfile?
         do { profile = try self.profile(url) } catch {
-            add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim, claimPath)
+            add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim.pointee, claimPath)
             return
         }
         guard let profile else {
             add(.warning, .notSupported, "profile.unknown",
-                "profile '\(url)' is not in the definition pack: the resource is not checked against it", claim, claimPath)
+                "profile '\(url)' is not in the definition pack: the resource is not checked against it", claim.pointee, claimPath)
             return
         }
-        guard profile.type == resource.resourceType else {
+        guard profile.type == resource.pointee.resourceType else {
             add(.error, .invalid, "profile.wrong-type",
-                "profile '\(profile.name)' is for \(profile.type), not \(resource.resourceType ?? resource.name)", claim, claimPath)
+                "profile '\(profile.name)' is for \(profile.type), not \(resource.pointee.resourceType ?? resource.pointee.name)",
+                claim.pointee, claimPath)
             return
         }
-        withUnsafePointer(to: resource) { walk($0, profile.root, profile) }
+        walk(resource, profile.root, profile)
     }
 
     // MARK: elements
@@ -147,66 +249,86 @@ struct ProfileRules {
     /// struct would copy (retain) all four.
     mutating func walk(_ e: UnsafePointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile) {
         e.pointee.children.withUnsafeBufferPointer { kids in
-            guard !node.ambiguousNames else {
-                return walk(e, kids, node, profile) { d, k in node.children[d].matches(kids[k].name) }
-            }
-            // Each child's definition by one lookup; then only the definitions that say more than
-            // the base visit their occurrences.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: kids.count) { owner in
-                for k in kids.indices { owner[k] = node.childIndex(of: kids[k].name) }
-                walk(e, kids, node, profile) { d, k in owner[k] == d }
+            // A node with few definitions that matter compares their names with the children's;
+            // otherwise each child's definition is found by one lookup (and counted), and only the
+            // definitions with occurrences look for them.
+            let byLookup = !node.ambiguousNames && !node.scansNames
+            let table = byLookup ? kids.count + node.children.count : 0
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * kids.count + table) { buffer in
+                let occurrences = UnsafeMutableBufferPointer(rebasing: buffer[..<kids.count])
+                let matched = UnsafeMutableBufferPointer(rebasing: buffer[kids.count..<(2 * kids.count)])
+                let owner = UnsafeMutableBufferPointer(rebasing: buffer[(2 * kids.count)..<(2 * kids.count + (byLookup ? kids.count : 0))])
+                let counts = UnsafeMutableBufferPointer(rebasing: buffer[(2 * kids.count + owner.count)...])
+                if byLookup {
+                    counts.initialize(repeating: 0)
+                    for k in kids.indices {
+                        let d = node.childIndex(of: kids[k].name)
+                        owner[k] = d
+                        if d >= 0 { counts[d] += 1 }
+                    }
+                }
+                for d in node.matteringChildren {
+                    let def = node.children[d]
+                    if def.isXMLAttribute {
+                        if def.name == "url" { checkURLAttribute(e, def, profile) }
+                        continue
+                    }
+                    var n = 0
+                    if byLookup {
+                        if counts[d] > 0 {
+                            for k in kids.indices where owner[k] == d {
+                                occurrences[n] = k
+                                n += 1
+                            }
+                        }
+                    } else {
+                        for k in kids.indices where def.matches(kids[k].name) {
+                            occurrences[n] = k
+                            n += 1
+                        }
+                    }
+                    visit(e, kids, def, profile, occurrences: UnsafeBufferPointer(rebasing: occurrences[..<n]),
+                          matched: UnsafeMutableBufferPointer(rebasing: matched[..<n]))
+                }
             }
         }
     }
 
-    /// The walk of `e`'s children, told which child is an occurrence of which definition.
-    private mutating func walk(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ node: ProfileNode, _ profile: CompiledProfile,
-                               occurs: (_ definition: Int, _ child: Int) -> Bool) {
-        for d in node.matteringChildren {
-            let def = node.children[d]
-            if def.isXMLAttribute {
-                if def.name == "url" { checkURLAttribute(e, def, profile) }
-                continue
-            }
-            var count = 0
-            for k in kids.indices where occurs(d, k) { count += 1 }
-            if count == 0 {
-                if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
-                if def.hasRequiredSlice { _ = checkSlicing(e.pointee, def, kids, [], profile) }
-                continue
-            }
-            if count < def.record.min || count > def.max {
-                var extra: Int?
-                if count > def.max {
-                    var seen = 0
-                    for k in kids.indices where occurs(d, k) {
-                        if seen == def.max { extra = k; break }
-                        seen += 1
-                    }
-                }
-                checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
-            }
-            guard def.slices.isEmpty else {
-                walkSliced(e.pointee, kids, def, profile, occurrences: kids.indices.filter { occurs(d, $0) })
-                continue
-            }
-            // Index among same-named siblings: all of an element's occurrences share its name
-            // (a choice's variants never repeat).
-            var n = 0
-            for k in kids.indices where occurs(d, k) {
-                path.push(kids[k].name, index: def.repeats ? n : -1)
-                checkElement(kids.baseAddress! + k, def, profile)
-                if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
-                path.pop()
-                n += 1
-            }
+    /// The occurrences of `def` among `e`'s children (`matched`: scratch space, one slot per occurrence).
+    private mutating func visit(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode,
+                                _ profile: CompiledProfile, occurrences: UnsafeBufferPointer<Int>,
+                                matched: UnsafeMutableBufferPointer<Int>) {
+        let count = occurrences.count
+        if count == 0 {
+            if def.record.min > 0 { checkCardinality(e.pointee, def, count: 0, first: nil, profile) }
+            if def.hasRequiredSlice { checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile) }
+            return
+        }
+        if count < def.record.min || count > def.max {
+            // The first occurrence past the max, when there are too many.
+            let extra = count > def.max ? occurrences[def.max] : nil
+            checkCardinality(e.pointee, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
+        }
+        guard def.slices.isEmpty else {
+            walkSliced(e, kids, def, profile, occurrences: occurrences, matched: matched)
+            return
+        }
+        // Index among same-named siblings: all of an element's occurrences share its name
+        // (a choice's variants never repeat).
+        for (n, k) in occurrences.enumerated() {
+            path.push(kids[k].name, index: def.repeats ? n : -1)
+            checkElement(kids.baseAddress! + k, def, profile)
+            if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll(keepingCapacity: true) }
+            path.pop()
         }
     }
 
     /// The occurrences of a sliced element: each against its slice, then against the element.
-    private mutating func walkSliced(_ e: Element, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
-                                     occurrences: [Int]) {
-        let slices = checkSlicing(e, def, kids, occurrences, profile)
+    /// `matched` is scratch space, one slot per occurrence.
+    private mutating func walkSliced(_ e: UnsafePointer<Element>, _ kids: UnsafeBufferPointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
+                                     occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>) {
+        checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile)
+        let slices = matched
         for (n, k) in occurrences.enumerated() {
             path.push(kids[k].name, index: def.repeats ? n : -1)
             if slices[n] >= 0 {
@@ -260,23 +382,24 @@ struct ProfileRules {
             return
         }
         if checks.contains(.fixed), let fixed = def.fixed {
-            if inSlice > 0 { sliceFixed[path.text()] = fixed }
-            if !ValueConformance.equals(e.pointee, fixed) { reportFixed(e.pointee, fixed, def, profile) }
+            if inSlice > 0 { sliceFixed.append((e, def)) }
+            if !withUnsafePointer(to: fixed, { ValueConformance.equals(e, $0) }) { reportFixed(e, fixed, def, profile) }
         }
-        if checks.contains(.pattern), let pattern = def.pattern, !ValueConformance.contains(e.pointee, pattern) {
+        if checks.contains(.pattern), let pattern = def.pattern, !withUnsafePointer(to: pattern, { ValueConformance.contains(e, $0) }) {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
-        if checks.contains(.binding), let binding = def.checkedBinding, terminology != nil,
-           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first {
+        if checks.contains(.binding), let binding = def.checkedBinding, let checker = bindingChecker,
+           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
+           firstBindingCheck(of: e, def, binding, type) {
             if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
             if let system = def.contradictedSystem, codings(of: e.pointee, allUse: system) {
                 issues.append(bindingConflict(e.pointee, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
             } else {
-                terminology!.checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &terminology!.report)
+                checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
             }
         }
-        if checks.contains(.target), let reference = e.pointee.child("reference") {
+        if checks.contains(.target), let reference = Self.child(named: "reference", of: e) {
             checkTarget(reference, def, profile)
         }
         if checks.contains(.children) {
@@ -286,10 +409,28 @@ struct ProfileRules {
         }
     }
 
+    /// False when this element was already checked against the same binding as the same type (a
+    /// slice and its sliced element, an extension's definition and the profile slicing it): the
+    /// findings would be the same ones, at the same path, and are reported once anyway.
+    private mutating func firstBindingCheck(of e: UnsafePointer<Element>, _ def: ProfileNode, _ binding: BindingRecord,
+                                            _ type: String) -> Bool {
+        let depth = path.depth
+        for c in checkedBindings where c.element == e && c.depth == depth {
+            if c.definition === def { return false }
+            if c.definition.contradictedSystem == def.contradictedSystem && c.type == type
+                && c.definition.checkedBinding == binding { return false }
+        }
+        // Bounded: past that many, checks are simply not remembered (the report drops repeats anyway).
+        if checkedBindings.count < 64 { checkedBindings.append((e, depth, def, type)) }
+        return true
+    }
+
     /// A value that is not the fixed one: an error, unless the slice it matched fixes another value
     /// at the same place (the profile contradicting itself: one warning per definition).
-    private mutating func reportFixed(_ e: Element, _ fixed: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        if inSlice == 0, !sliceFixed.isEmpty, let other = sliceFixed[path.text()], !ValueConformance.equals(other, fixed) {
+    private mutating func reportFixed(_ occurrence: UnsafePointer<Element>, _ fixed: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
+        let e = occurrence.pointee
+        if inSlice == 0, let other = sliceFixed.last(where: { $0.element == occurrence })?.definition.fixed,
+           !ValueConformance.equals(other, fixed) {
             if fixedConflicts.insert(profile.url + "#" + def.id).inserted {
                 add(.warning, .value, "profile.fixed-conflict",
                     "\(label(def, profile)) fixes \(ValueConformance.describe(fixed)) where its own slice fixes "
@@ -311,8 +452,15 @@ struct ProfileRules {
         issues.append(Issue(severity, type, rule: rule, message, path: at ?? path.text(), position: element.position))
     }
 
-    private func resourceNode(_ resource: Element) -> NodeDef? {
-        guard let type = resource.resourceType, case let .found(node)? = try? definitions.resource(named: type) else { return nil }
+    /// The base definition of a resource's type; a message holds a few types many times, so
+    /// each is looked up in the shared cache once.
+    private mutating func resourceNode(_ resource: Element) -> NodeDef? {
+        guard let type = resource.resourceType else { return nil }
+        let length = type.utf8.count
+        for known in resourceTypes where known.type.utf8.count == length && known.type == type { return known.node }
+        var node: NodeDef?
+        if case let .found(found)? = try? definitions.resource(named: type) { node = found }
+        resourceTypes.append((type, node))
         return node
     }
 }
@@ -321,17 +469,27 @@ struct ProfileRules {
 
 extension ProfileRules {
     /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
-    /// closed and ordered slicing. Returns each occurrence's slice index (-1: none).
-    mutating func checkSlicing(_ e: Element, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>, _ occurrences: [Int],
-                               _ profile: CompiledProfile) -> [Int] {
-        var matched = [Int](repeating: -1, count: occurrences.count)
+    /// closed and ordered slicing. Fills `matched` (one slot per occurrence) with each occurrence's
+    /// slice index (-1: none).
+    mutating func checkSlicing(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
+                               occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>,
+                               _ profile: CompiledProfile) {
+        matched.initialize(repeating: -1)
+        if let reason = def.unevaluableSlicing {
+            reportUnevaluable(def, profile, reason, e.pointee)
+            if def.discriminatorPaths.isEmpty { return }
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: def.slices.count) { counts in
+            counts.initialize(repeating: 0)
+            checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, counts: counts, profile)
+        }
+    }
+
+    private mutating func checkSlicing(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ kids: UnsafeBufferPointer<Element>,
+                                       occurrences: UnsafeBufferPointer<Int>, matched: UnsafeMutableBufferPointer<Int>,
+                                       counts: UnsafeMutableBufferPointer<Int>, _ profile: CompiledProfile) {
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
-        if let reason = def.unevaluableSlicing {
-            reportUnevaluable(def, profile, reason, e)
-            if def.discriminatorPaths.isEmpty { return matched }
-        }
-        var counts = [Int](repeating: 0, count: def.slices.count)
         for (n, k) in occurrences.enumerated() {
             if let byURL = def.slicesByURL {
                 // Extension slices: the occurrence's url names its slice (the first with that URL).
@@ -358,15 +516,15 @@ extension ProfileRules {
             let name = slice.record.sliceName ?? slice.id
             if count < slice.record.min {
                 add(.error, .required, "profile.slice-min",
-                    "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e, at)
+                    "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e.pointee, at)
             }
             if count > slice.max {
                 add(.error, .structure, "profile.slice-max",
-                    "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e, at)
+                    "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e.pointee, at)
             }
         }
         let rules = def.slicingRules
-        guard rules != "open" || def.slicingOrdered else { return matched }
+        guard rules != "open" || def.slicingOrdered else { return }
         var highest = -1
         var sawUnmatched = false
         for (n, k) in occurrences.enumerated() {
@@ -393,7 +551,6 @@ extension ProfileRules {
             }
             highest = max(highest, s)
         }
-        return matched
     }
 
     /// True when an occurrence meets the slice key of discriminator `d` of `def`.
@@ -402,24 +559,26 @@ extension ProfileRules {
         if def.discriminatorPaths[d] == "url", case let .value(v) = key {
             return occurrence.pointee.url != nil && occurrence.pointee.url == v.value && v.children.isEmpty
         }
-        let e = occurrence.pointee
+        let e = occurrence
         let steps = def.discriminatorSteps[d][...]
         switch key {
-        case let .value(v): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) }
-        case let .pattern(p): return DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) }
+        case let .value(v):
+            return withUnsafePointer(to: v) { v in DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) } }
+        case let .pattern(p):
+            return withUnsafePointer(to: p) { p in DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) } }
         case let .types(types):
             let prefix = def.discriminatorChoices[d]
             return DiscriminatorPath.contains(steps, in: e) { v in
-                guard let t = DiscriminatorPath.typeOf(v, choicePrefix: prefix) else { return false }
+                guard let t = DiscriminatorPath.typeOf(v.pointee, choicePrefix: prefix) else { return false }
                 return types.contains { $0.lowercased() == t.lowercased() }
             }
         case let .profiles(urls):
-            return DiscriminatorPath.contains(steps, in: e) { v in urls.contains { conforms(v, to: $0) } }
+            return DiscriminatorPath.contains(steps, in: e) { v in urls.contains { conforms(v.pointee, to: $0) } }
         case let .valueSet(url):
             // Layer 3's value sets decide; a code they cannot judge matches no slice.
             guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
             return DiscriminatorPath.contains(steps, in: e) { v in
-                guard let code = v.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
+                guard let code = v.pointee.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
                 return true
             }
         case let .exists(required): return DiscriminatorPath.contains(steps, in: e) { _ in true } == required
@@ -443,6 +602,8 @@ extension ProfileRules {
     private mutating func conforms(_ e: Element, to profile: CompiledProfile) -> Bool {
         var probe = self
         probe.issues = []
+        // Only the probe's errors count: the bindings it would check report into a throwaway copy.
+        probe.bindingChecker = nil
         withUnsafePointer(to: e) { probe.walk($0, profile.root, profile) }
         return !probe.issues.contains { $0.severity >= .error }
     }
@@ -453,8 +614,8 @@ extension ProfileRules {
 extension ProfileRules {
     /// `targetProfile`: the resource a reference resolves to (inside the message) must be of an
     /// allowed type and conform to the profile (claimed in its meta.profile, or checked here).
-    mutating func checkTarget(_ reference: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
-        guard let value = reference.value, let k = resources.resolve(value, from: current), resourceNodes[k] != nil,
+    mutating func checkTarget(_ reference: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let value = reference.pointee.value, let k = resources.resolve(value, from: current), resourceNodes[k] != nil,
               let targetType = resources.resources[k].element.resourceType else { return }
         // A target profile the pack lacks leaves the allowed types unknown: nothing to check.
         guard let allowed = profiles.targets(of: def), !allowed.isEmpty, !allowed.contains(where: { $0.type == "Resource" }) else { return }
@@ -468,7 +629,7 @@ extension ProfileRules {
         guard sameType else {
             add(.error, .structure, "profile.target-type",
                 "reference '\(value)' resolves to a \(targetType); \(label(def, profile)) allows \(Set(allowed.map(\.type)).sorted().joined(separator: ", "))",
-                reference, at)
+                reference.pointee, at)
             return
         }
         var firstFailing: CompiledProfile?
@@ -479,7 +640,7 @@ extension ProfileRules {
         guard let first = firstFailing else { return }
         add(.error, .structure, "profile.target-profile",
             "reference '\(value)' resolves to \(resources.path(of: k)), which does not conform to \(first.name) as \(label(def, profile)) requires",
-            reference, at)
+            reference.pointee, at)
     }
 
     private mutating func targetConforms(_ target: Int, to profile: CompiledProfile) -> Bool {
@@ -494,27 +655,31 @@ extension ProfileRules {
     /// Every extension below `resource` (resources below are walked on their own), against the
     /// definition its URL names. Inside an extension, relative URLs belong to the parent's definition.
     /// A cheap scan finds them (most elements hold none); the path of each is then rebuilt.
-    mutating func checkExtensions(in resource: Element, node: NodeDef?) {
-        var sites: [[Int]] = []
-        var trail: [Int] = []
-        withUnsafePointer(to: resource) { Self.collectExtensions(in: $0, insideExtension: false, trail: &trail, into: &sites) }
-        guard !sites.isEmpty else { return }
-        for site in sites {
+    mutating func checkExtensions(in resource: UnsafePointer<Element>, node: NodeDef?) {
+        // Each site is its trail's length, then the trail (child indices from the resource down);
+        // the buffers live as long as the message's walk.
+        if !extensionSites.isEmpty { extensionSites.removeAll(keepingCapacity: true) }
+        Self.collectExtensions(in: resource, insideExtension: false, trail: &extensionTrail, into: &extensionSites)
+        var i = 0
+        while i < extensionSites.count {
+            let length = extensionSites[i]
             let depth = path.depth
             var e = resource
             var node = node
-            for k in site {
-                let kids = e.children
-                let c = kids[k]
-                var siblings = SiblingIndex()
-                let index = siblings.next(k, in: kids)
-                let def = node?.children[c.name]
-                let isExtension = Self.isExtension(c.name)
-                path.push(c.name, index: isExtension || def?.info.repeats == true ? index : -1)
-                e = c
+            for step in 1...length {
+                let k = extensionSites[i + step]
+                let c = e.pointee.children.withUnsafeBufferPointer { kids in
+                    var siblings = SiblingIndex()
+                    return (element: kids.baseAddress! + k, index: siblings.next(k, in: kids))
+                }
+                let name = c.element.pointee.name
+                let def = node?.children[name]
+                path.push(name, index: Self.isExtension(name) || def?.info.repeats == true ? c.index : -1)
+                e = c.element
                 node = def?.node
             }
-            if let url = e.url { checkExtension(e, url: url, modifier: e.name == "modifierExtension") }
+            i += length + 1
+            if let url = e.pointee.url { checkExtension(e, url: url, modifier: e.pointee.name == "modifierExtension") }
             path.pop(to: depth)
         }
     }
@@ -524,18 +689,21 @@ extension ProfileRules {
         return (length == 9 && name == "extension") || (length == 17 && name == "modifierExtension")
     }
 
-    /// The child-index trails of the extensions to check below `e`, in document order.
+    /// The child-index trails of the extensions to check below `e`, in document order (see
+    /// ``checkExtensions(in:node:)`` for the layout of `sites`).
     private static func collectExtensions(in e: UnsafePointer<Element>, insideExtension: Bool, trail: inout [Int],
-                                          into sites: inout [[Int]]) {
+                                          into sites: inout [Int]) {
         // Read in place: copying each child out of the array would cost four reference counts.
         e.pointee.children.withUnsafeBufferPointer { kids in
             for k in kids.indices {
                 let c = kids.baseAddress! + k
                 let isExtension = isExtension(c.pointee.name)
-                guard isExtension || !c.pointee.children.isEmpty, !c.pointee.isResource else { continue }
+                guard isExtension || !c.pointee.children.isEmpty else { continue }
+                guard !c.pointee.isResource else { continue }
                 trail.append(k)
                 if isExtension, let url = c.pointee.url, !(insideExtension && !url.utf8.contains(UInt8(ascii: ":"))) {
-                    sites.append(trail)
+                    sites.append(trail.count)
+                    sites.append(contentsOf: trail)
                 }
                 if !c.pointee.children.isEmpty {
                     collectExtensions(in: c, insideExtension: insideExtension || isExtension, trail: &trail, into: &sites)
@@ -545,21 +713,21 @@ extension ProfileRules {
         }
     }
 
-    private mutating func checkExtension(_ e: Element, url: String, modifier: Bool) {
+    private mutating func checkExtension(_ e: UnsafePointer<Element>, url: String, modifier: Bool) {
         guard let definition = try? self.profile(url) else {
             if modifier {
                 add(.error, .unknownExtension, "profile.extension-unknown",
-                    "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e)
+                    "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e.pointee)
             } else {
                 add(.warning, .unknownExtension, "profile.extension-unknown",
-                    "unknown extension '\(url)': not in the definition pack, so not checked", e)
+                    "unknown extension '\(url)': not in the definition pack, so not checked", e.pointee)
             }
             return
         }
         guard definition.type == "Extension" else {
-            add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e)
+            add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e.pointee)
             return
         }
-        withUnsafePointer(to: e) { walk($0, definition.root, definition) }
+        walk(e, definition.root, definition)
     }
 }

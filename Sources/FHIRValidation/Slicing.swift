@@ -102,18 +102,23 @@ extension ProfileCompiler {
 /// variants included), `url` (an attribute in our tree) and `$this`.
 enum DiscriminatorPath {
     /// Whether some element at `steps` (a discriminator path split at dots, `[x]` removed; empty
-    /// for `$this`) below `e` meets `test`. Visits them in place: no collection is built.
-    static func contains(_ steps: ArraySlice<String>, in e: Element, where test: (Element) -> Bool) -> Bool {
+    /// for `$this`) below `e` meets `test`. Visits them in place (pointers into their parents'
+    /// children): no collection is built, no element copied.
+    static func contains(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
+                         where test: (UnsafePointer<Element>) -> Bool) -> Bool {
         guard let step = steps.first else { return test(e) }
         let rest = steps.dropFirst()
-        if step == "url", let url = e.url {
-            return contains(rest, in: Element(name: "url", value: url, position: e.position), where: test)
+        if step == "url", let url = e.pointee.url {
+            return withUnsafePointer(to: Element(name: "url", value: url, position: e.pointee.position)) {
+                contains(rest, in: $0, where: test)
+            }
         }
-        let kids = e.children
-        for k in kids.indices where kids[k].name == step || isVariant(kids[k].name, of: step) {
-            if contains(rest, in: kids[k], where: test) { return true }
+        return e.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices where kids[k].name == step || isVariant(kids[k].name, of: step) {
+                if contains(rest, in: kids.baseAddress! + k, where: test) { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// `valueQuantity` is a variant of `value` (a choice element named without `[x]` in a path).
