@@ -148,11 +148,11 @@ public struct Element: Sendable, Hashable {
 
     /// The rarely present fields of an element.
     @usableFromInline final class Extras: @unchecked Sendable {
-        @usableFromInline var resourceType: String?
-        @usableFromInline var id: String?
-        @usableFromInline var url: String?
-        @usableFromInline var comments: [String]
-        @usableFromInline var trailingComments: [String]
+        @exclusivity(unchecked) @usableFromInline var resourceType: String?
+        @exclusivity(unchecked) @usableFromInline var id: String?
+        @exclusivity(unchecked) @usableFromInline var url: String?
+        @exclusivity(unchecked) @usableFromInline var comments: [String]
+        @exclusivity(unchecked) @usableFromInline var trailingComments: [String]
 
         @usableFromInline init(resourceType: String?, id: String?, url: String?, comments: [String],
                                trailingComments: [String]) {
