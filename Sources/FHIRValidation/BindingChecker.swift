@@ -25,18 +25,10 @@ import FHIRDefinitions
 public struct BindingChecker: Sendable {
     /// Where value sets and code systems come from (its compiled forms are shared by copies).
     public let resolver: TerminologyResolver
-    /// Value sets this checker (and its copies) has resolved, to skip the resolver's lookup by URL.
-    /// (None for the base walk's throwaway checkers, which are handed the value set.)
-    let memo: ValueSetMemo?
 
     /// A checker over a resolver (share one resolver between checkers of one pack).
     public init(resolver: TerminologyResolver) {
-        self.init(resolver: resolver, memo: ValueSetMemo())
-    }
-
-    init(resolver: TerminologyResolver, memo: ValueSetMemo?) {
         self.resolver = resolver
-        self.memo = memo
     }
 
     /// A checker with a resolver of its own over `pack`.
@@ -57,106 +49,118 @@ public struct BindingChecker: Sendable {
     }
 
     /// As above, with the bound value set already resolved (the base walk keeps it per element definition).
+    /// The element, the path and the report are handed down, never stored: a check copies no
+    /// `Element` and allocates nothing unless it reports.
     func check(_ element: Element, typeCode: String, binding: BindingRecord, valueSet: ValueSetExpansion?,
                path: @autoclosure () -> String, into report: inout TerminologyReport) {
         guard Self.isChecked(binding), let url = binding.valueSet else { return }
-        withoutActuallyEscaping(path) { path in
-            // The report moves into the context and back (a swap, so its arrays are never copied).
-            let known = valueSet ?? memo?.lookup(url)
-            var context = BindingContext(element: element, binding: binding, url: url, path: path, report: .init(),
-                                         valueSet: known)
-            swap(&context.report, &report)
-            check(typeCode, &context)
-            if known == nil, let resolved = context.valueSet { memo?.keep(url, resolved) }
-            swap(&context.report, &report)
-        }
+        var site = BindingSite(binding: binding, url: url, known: valueSet ?? resolver.memo.lookup(url))
+        let resolvedHere = site.known == nil
+        check(typeCode, element, &site, path, &report)
+        if resolvedHere, let resolved = site.known { resolver.memo.keep(url, resolved) }
     }
 
-    private func check(_ typeCode: String, _ context: inout BindingContext) {
-        let element = context.element
+    private func check(_ typeCode: String, _ element: Element, _ site: inout BindingSite, _ path: () -> String,
+                       _ report: inout TerminologyReport) {
         switch typeCode {
         case "code", "string", "uri":
-            guard let value = element.value, let vs = context.valueSet(resolver) else { return }
-            context.judge(vs.contains(system: nil, code: value), vs, what: "code '\(value)'")
+            guard let value = element.value, let vs = site.valueSet(resolver, element, path, &report) else { return }
+            site.judge(vs.contains(system: nil, code: value), vs, what: "code '\(value)'", resolver, element, path, &report)
         case "Coding":
-            checkCoding(&context)
+            checkCoding(element, &site, path, &report)
         case "CodeableConcept":
-            checkConcept(&context)
+            checkConcept(element, &site, path, &report)
         case "Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity":
-            let fields = withUnsafePointer(to: element) { CodingFields($0) }
+            let fields = CodingFields(element)
             guard let code = fields.code else { return }
             let system = fields.system
-            guard let vs = context.valueSet(resolver) else { return }
-            context.judge(vs.contains(system: system, code: code), vs, what: Self.describe(system: system, code: code))
+            guard let vs = site.valueSet(resolver, element, path, &report) else { return }
+            site.judge(vs.contains(system: system, code: code), vs, what: Self.describe(system: system, code: code),
+                       resolver, element, path, &report)
         default:
             return
         }
     }
 
-    private func checkCoding(_ context: inout BindingContext) {
-        let coding = withUnsafePointer(to: context.element) { CodingFields($0) }
+    private func checkCoding(_ element: Element, _ site: inout BindingSite, _ path: () -> String,
+                             _ report: inout TerminologyReport) {
+        let coding = CodingFields(element)
         let system = coding.system
-        guard let vs = context.valueSet(resolver) else { return }
+        guard let vs = site.valueSet(resolver, element, path, &report) else { return }
         guard let code = coding.code else {
-            context.fail(vs, "the Coding has no code, so it cannot be in value set \(vs.label)")
+            site.fail(vs, "the Coding has no code, so it cannot be in value set \(vs.label)", element, path, &report)
             return
         }
         // A Coding without a system names no code at all: it cannot be a member.
         let membership = system.map { vs.contains(system: $0, code: code) } ?? .notMember
-        context.judge(membership, vs, what: Self.describe(system: system, code: code))
-        checkDisplay(coding, system: system, code: code, suffix: "display", &context)
+        site.judge(membership, vs, what: Self.describe(system: system, code: code), resolver, element, path, &report)
+        checkDisplay(coding, system: system, code: code, vs, element, path, suffix: "display", &report)
     }
 
-    private func checkConcept(_ context: inout BindingContext) {
-        guard let vs = context.valueSet(resolver) else { return }
-        var undecided: [Membership.Undecided] = []
+    private func checkConcept(_ concept: Element, _ site: inout BindingSite, _ path: () -> String,
+                              _ report: inout TerminologyReport) {
+        guard let vs = site.valueSet(resolver, concept, path, &report) else { return }
+        // At most one undecided reason is kept inline; more (rare) go to an array made only then.
+        var firstUndecided: Membership.Undecided?
+        var moreUndecided: [Membership.Undecided] = []
         var found = false
         var codingCount = 0
         // The codings are read in place (no array of copies).
-        let concept = context.element
         concept.children.withUnsafeBufferPointer { kids in
             for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
                 let i = codingCount
                 codingCount += 1
-                let coding = CodingFields(kids.baseAddress! + k)
+                let coding = CodingFields(kids[k])
                 guard let code = coding.code else { continue }
                 let system = coding.system
                 if !found, let system {
                     switch vs.contains(system: system, code: code) {
                     case .member: found = true
                     case .notMember: break
-                    case let .cannotTell(why): undecided.append(why)
+                    case let .cannotTell(why):
+                        if firstUndecided == nil { firstUndecided = why } else { moreUndecided.append(why) }
                     }
                 }
-                checkDisplay(coding, system: system, code: code, suffix: "coding[\(i)].display", &context)
+                checkDisplay(coding, system: system, code: code, vs, concept, path, suffix: "coding[\(i)].display", &report)
             }
         }
         if found { return }
-        if !undecided.isEmpty {
-            for why in undecided { context.noteNotChecked(vs.url, vs.label, why) }
+        if let firstUndecided {
+            site.noteNotChecked(vs, firstUndecided, resolver, concept, path, &report)
+            for why in moreUndecided { site.noteNotChecked(vs, why, resolver, concept, path, &report) }
             return
         }
         if codingCount == 0 {
             // Text alone is allowed where the binding is extensible; a required one needs a code.
-            if context.binding.strength == "required" {
-                context.fail(vs, "the concept has no coding, and a code from value set \(vs.label) is required")
+            if site.binding.strength == "required" {
+                site.fail(vs, "the concept has no coding, and a code from value set \(vs.label) is required",
+                          concept, path, &report)
             }
             return
         }
         let codes = concept.children(named: "coding").map { Self.describe(system: $0.child("system")?.value, code: $0.child("code")?.value ?? "") }
-        context.fail(vs, "none of the codings (\(codes.joined(separator: "; "))) is in value set \(vs.label)")
+        site.fail(vs, "none of the codings (\(codes.joined(separator: "; "))) is in value set \(vs.label)",
+                  concept, path, &report)
     }
 
     /// The display of a coding against the code system's, when the pack knows that code.
-    private func checkDisplay(_ coding: CodingFields, system: String?, code: String, suffix: @autoclosure () -> String,
-                              _ context: inout BindingContext) {
+    private func checkDisplay(_ coding: CodingFields, system: String?, code: String, _ vs: ValueSetExpansion,
+                              _ element: Element, _ path: () -> String, suffix: @autoclosure () -> String,
+                              _ report: inout TerminologyReport) {
         guard let display = coding.display, let system,
-              let cs = context.valueSet?.codeSystem(system) ?? (try? resolver.codeSystem(url: system)),
+              let cs = codeSystem(system, vs),
               let expected = cs.display(of: code),
-              display != expected, Self.normalised(display) != Self.normalised(expected) else { return }
-        context.report.issues.append(Issue(.warning, .codeInvalid, rule: "terminology.display",
+              display != expected, !Self.sameDisplay(display, expected) else { return }
+        report.issues.append(Issue(.warning, .codeInvalid, rule: "terminology.display",
             "display '\(display)' does not match '\(expected)', the display of code '\(code)' in code system \(TerminologyNames.label(of: cs))",
-            path: context.path() + "." + suffix(), position: coding.displayPosition ?? context.element.position))
+            path: path() + "." + suffix(), position: coding.displayPosition ?? element.position))
+    }
+
+    /// The pack's code system `system`: the value set knows the answer for the systems it names
+    /// (no lock, no hashed lookup); others are asked of the resolver.
+    private func codeSystem(_ system: String, _ vs: ValueSetExpansion) -> CodeSystemIndex? {
+        if let known = vs.codeSystem(named: system) { return known }
+        return try? resolver.codeSystem(url: system)
     }
 
     /// Lower case, inner runs of whitespace as one space, no edge spaces (edge spaces are
@@ -165,61 +169,87 @@ public struct BindingChecker: Sendable {
         s.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 
+    /// `normalised(a) == normalised(b)`, compared byte by byte without building strings when both
+    /// are ASCII (displays almost always are); otherwise by ``normalised(_:)``.
+    static func sameDisplay(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        let answer: Bool? = a.withUTF8 { x in b.withUTF8 { y in DisplayWords.equalASCII(x, y) } }
+        return answer ?? (normalised(a) == normalised(b))
+    }
+
     static func describe(system: String?, code: String) -> String {
         system.map { "code '\(code)' of system '\($0)'" } ?? "code '\(code)' with no system"
     }
 }
 
-/// One check in progress: what is checked, where, and the report being filled.
-struct BindingContext {
-    let element: Element
+/// One check in progress: the binding and its value set once found. The element, the path and
+/// the report are parameters of each step, not fields (storing them copied the element and
+/// boxed the path closure on every check).
+struct BindingSite {
     let binding: BindingRecord
     let url: String
-    let path: () -> String
-    var report: TerminologyReport
-    /// The bound value set when the caller has it already (nil: look it up).
-    var valueSet: ValueSetExpansion?
+    /// The bound value set, once known (nil: not looked up yet).
+    var known: ValueSetExpansion?
 
     /// The bound value set, or nil after noting (once) that it cannot be checked.
-    mutating func valueSet(_ resolver: TerminologyResolver) -> ValueSetExpansion? {
-        if let valueSet { return valueSet }
+    mutating func valueSet(_ resolver: TerminologyResolver, _ element: Element, _ path: () -> String,
+                           _ report: inout TerminologyReport) -> ValueSetExpansion? {
+        if let known { return known }
         let url = url
         do {
             if let vs = try resolver.valueSet(url: url) {
-                valueSet = vs
+                known = vs
                 return vs
             }
-            noteNotChecked(url, "'\(url)'", .init(system: nil, reason: "the value set is not in the definition pack"))
+            note(url, "'\(url)'", .init(system: nil, reason: "the value set is not in the definition pack"),
+                 element, path, &report)
         } catch {
-            noteNotChecked(url, "'\(url)'", .init(system: nil, reason: "the definition pack cannot be read (\(error))"))
+            note(url, "'\(url)'", .init(system: nil, reason: "the definition pack cannot be read (\(error))"),
+                 element, path, &report)
         }
         return nil
     }
 
     /// A membership outcome for one code: nothing, a failure, or a not-checked note.
-    mutating func judge(_ membership: Membership, _ vs: ValueSetExpansion, what: @autoclosure () -> String) {
+    func judge(_ membership: Membership, _ vs: ValueSetExpansion, what: @autoclosure () -> String,
+               _ resolver: TerminologyResolver, _ element: Element, _ path: () -> String,
+               _ report: inout TerminologyReport) {
         switch membership {
         case .member: return
-        case .notMember: fail(vs, "\(what()) is not in value set \(vs.label)")
-        case let .cannotTell(why): noteNotChecked(vs.url, vs.label, why)
+        case .notMember: fail(vs, "\(what()) is not in value set \(vs.label)", element, path, &report)
+        case let .cannotTell(why): noteNotChecked(vs, why, resolver, element, path, &report)
         }
     }
 
     /// An error (required) or a warning (extensible).
-    mutating func fail(_ vs: ValueSetExpansion, _ message: String) {
+    func fail(_ vs: ValueSetExpansion, _ message: String, _ element: Element, _ path: () -> String,
+              _ report: inout TerminologyReport) {
         let required = binding.strength == "required"
         report.issues.append(Issue(required ? .error : .warning, .codeInvalid,
                                    rule: required ? "terminology.required" : "terminology.extensible",
                                    "\(message) (\(binding.strength) binding)", path: path(), position: element.position))
     }
 
-    /// Information, once per message per value set and system.
-    /// The label is rendered only for a first note.
-    mutating func noteNotChecked(_ url: String, _ label: @autoclosure () -> String, _ why: Membership.Undecided) {
-        guard report.firstNote(valueSet: url, system: why.system) else { return }
-        let system = why.system.map { " for codes of \(TerminologyNames.label(ofSystem: $0))" } ?? ""
+    /// Information, once per message per value set and system. The message is the same in every
+    /// message, so the resolver's memo keeps it rendered.
+    func noteNotChecked(_ vs: ValueSetExpansion, _ why: Membership.Undecided, _ resolver: TerminologyResolver,
+                        _ element: Element, _ path: () -> String, _ report: inout TerminologyReport) {
+        guard report.firstNote(valueSet: vs.url, system: why.system) else { return }
+        let message = resolver.memo.noteMessage(valueSet: vs, why) { Self.noteMessage(vs.label, why) }
         report.issues.append(Issue(.information, .notSupported, rule: "terminology.not-checked",
-                                   "binding to value set \(label()) not checked\(system): \(why.reason)",
-                                   path: path(), position: element.position))
+                                   message, path: path(), position: element.position))
+    }
+
+    /// As above, for a value set that could not be found (named by its URL).
+    private func note(_ url: String, _ label: @autoclosure () -> String, _ why: Membership.Undecided,
+                      _ element: Element, _ path: () -> String, _ report: inout TerminologyReport) {
+        guard report.firstNote(valueSet: url, system: why.system) else { return }
+        report.issues.append(Issue(.information, .notSupported, rule: "terminology.not-checked",
+                                   Self.noteMessage(label(), why), path: path(), position: element.position))
+    }
+
+    static func noteMessage(_ label: String, _ why: Membership.Undecided) -> String {
+        let system = why.system.map { " for codes of \(TerminologyNames.label(ofSystem: $0))" } ?? ""
+        return "binding to value set \(label) not checked\(system): \(why.reason)"
     }
 }

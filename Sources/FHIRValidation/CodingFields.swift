@@ -13,9 +13,9 @@ struct CodingFields {
     /// Where the first `display` child stands (for a display issue).
     var displayPosition: SourcePosition?
 
-    init(_ element: UnsafePointer<Element>) {
+    init(_ element: Element) {
         var seenSystem = false, seenCode = false, seenDisplay = false
-        element.pointee.children.withUnsafeBufferPointer { kids in
+        element.children.withUnsafeBufferPointer { kids in
             for k in kids.indices {
                 // Lengths first: 4 is code, 6 system, 7 display; other names are skipped unread.
                 switch kids[k].name.utf8.count {

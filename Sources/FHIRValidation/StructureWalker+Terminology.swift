@@ -6,7 +6,7 @@ extension StructureWalker {
         guard checkTerminology, let bound = def.binding else { return }
         let at = path   // a copy: the path is rendered only if something is reported
         let resolver = cache.terminology
-        BindingChecker(resolver: resolver, memo: nil).check(c, typeCode: def.info.typeCode, binding: bound.binding,
-                                                 valueSet: bound.valueSet(resolver), path: at.text(), into: &terminology)
+        BindingChecker(resolver: resolver).check(c, typeCode: def.info.typeCode, binding: bound.binding,
+                                         valueSet: bound.valueSet(resolver), path: at.text(), into: &terminology)
     }
 }

@@ -14,6 +14,9 @@ public final class TerminologyResolver: @unchecked Sendable {
     /// Compiled value sets; `.none` remembers a URL the pack does not have.
     private var valueSets: [String: ValueSetExpansion?] = [:]
     private var codeSystems: [String: CodeSystemIndex?] = [:]
+    /// Value sets and notes binding checks ask for often, answered without the lock and hashing
+    /// above (shared by every checker and message over this resolver).
+    let memo = ValueSetMemo()
 
     /// A resolver over a pack.
     public init(pack: DefinitionPack) {
@@ -74,12 +77,14 @@ public final class TerminologyResolver: @unchecked Sendable {
         guard let system = inc.system else {
             return .init(system: nil, selection: .codes([], caseSensitive: true), valueSets: imports)
         }
-        return .init(system: system, selection: try selection(inc, system: system), valueSets: imports)
+        let cs = try compileCodeSystem(system)
+        return .init(system: system, selection: selection(inc, system: system, cs), valueSets: imports, codeSystem: cs)
     }
 
-    /// What an include takes of its system: listed codes, the whole system, or filtered codes.
-    private func selection(_ inc: ValueSetIncludeRecord, system: String) throws -> ValueSetExpansion.Selection {
-        let cs = try compileCodeSystem(system)
+    /// What an include takes of its system (`cs`, when the pack has it): listed codes, the whole
+    /// system, or filtered codes.
+    private func selection(_ inc: ValueSetIncludeRecord, system: String,
+                           _ cs: CodeSystemIndex?) -> ValueSetExpansion.Selection {
         let caseSensitive = cs?.isCaseSensitive ?? TerminologyNames.caseSensitiveExternal.contains(system)
         if let concepts = inc.concepts {
             // Listed codes need no code system: they are members whatever the pack knows.

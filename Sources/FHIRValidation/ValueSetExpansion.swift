@@ -16,26 +16,32 @@ public final class ValueSetExpansion: Sendable {
     /// or it cannot decide.
     let expansion: [String: Set<String>]?
 
+    /// `'Name' (url)`, for messages.
+    public let label: String
+    /// The first part naming each system: what the resolver answered for that code system when
+    /// the value set was compiled (nil: not in the pack).
+    private let systems: [Part]
+
     init(url: String, name: String?, includes: [Part], excludes: [Part], expansion: [String: Set<String>]?) {
         self.url = url
         self.name = name
         self.includes = includes
         self.excludes = excludes
         self.expansion = expansion
-    }
-
-    /// The pack's code system behind a part that takes a whole system, when there is one (saves a
-    /// lookup by URL when comparing displays).
-    func codeSystem(_ system: String) -> CodeSystemIndex? {
-        for part in includes {
-            if case let .all(cs) = part.selection, cs.url == system { return cs }
+        label = name.map { "'\($0)' (\(url))" } ?? "'\(url)'"
+        var systems: [Part] = []
+        for part in includes + excludes {
+            if let system = part.system, !systems.contains(where: { $0.system == system }) { systems.append(part) }
         }
-        return nil
+        self.systems = systems
     }
 
-    /// `'Name' (url)`, for messages.
-    public var label: String {
-        name.map { "'\($0)' (\(url))" } ?? "'\(url)'"
+    /// The pack's code system `system` when the value set names that system (`.some(nil)`: the pack
+    /// has none), nil when it does not (ask the resolver): the same answer as
+    /// ``TerminologyResolver/codeSystem(url:)``, without its lock and hashed lookup.
+    func codeSystem(named system: String) -> CodeSystemIndex?? {
+        for part in systems where part.names(system) { return .some(part.codeSystem) }
+        return nil
     }
 
     /// Whether `code` of `system` is in the value set. With `system` nil (a `code` element, whose
@@ -76,12 +82,21 @@ public final class ValueSetExpansion: Sendable {
         let selection: Selection
         /// Value sets whose codes the part takes (all must contain the code).
         let valueSets: [Import]
+        /// The pack's code system ``system`` as the resolver compiled it (nil: none, or no system).
+        let codeSystem: CodeSystemIndex?
 
-        init(system: String?, selection: Selection, valueSets: [Import]) {
+        init(system: String?, selection: Selection, valueSets: [Import], codeSystem: CodeSystemIndex? = nil) {
             self.system = system
             self.systemLength = system?.utf8.count ?? -1
             self.selection = selection
             self.valueSets = valueSets
+            self.codeSystem = codeSystem
+        }
+
+        /// True when the part names exactly `codeSystem` (lengths first).
+        @inline(__always)
+        func names(_ codeSystem: String) -> Bool {
+            codeSystem.utf8.count == systemLength && codeSystem == system
         }
 
         func contains(system codeSystem: String?, code: String) -> Membership {

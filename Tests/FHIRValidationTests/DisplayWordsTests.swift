@@ -1,0 +1,45 @@
+import XCTest
+@testable import FHIRValidation
+
+/// Display comparison on bytes against the string definition it replaces
+/// (`BindingChecker.normalised(a) == normalised(b)`), and the not-checked notes the resolver keeps.
+final class DisplayWordsTests: XCTestCase {
+    /// Displays that differ by case, by white space of every ASCII kind, by a letter, by a word
+    /// boundary, plus non-ASCII ones (left to the string definition).
+    private let displays = [
+        "", " ", "Body height", "body height", "BODY  HEIGHT", " Body\theight ", "Body\u{0B}height",
+        "Body\u{0C}height", "Body\r\nheight", "Bodyheight", "Body heigh", "Body height measure",
+        "Body  height\n", "Body_height", "Body@height", "Body[height", "Körpergröße", "körpergröße",
+        "Body\u{A0}height", "Body\u{85}height", "Ｂody height", "a", "A", "ab", "a b", "a  b ", "b a",
+    ]
+
+    func testAgreesWithNormalisedStrings() {
+        for a in displays {
+            for b in displays {
+                let expected = BindingChecker.normalised(a) == BindingChecker.normalised(b)
+                XCTAssertEqual(BindingChecker.sameDisplay(a, b), expected, "'\(a)' vs '\(b)'")
+            }
+        }
+    }
+
+    func testNonASCIIIsLeftToStrings() {
+        var a = "Body\u{A0}height", b = "body height"
+        XCTAssertNil(a.withUTF8 { x in b.withUTF8 { y in DisplayWords.equalASCII(x, y) } })
+        XCTAssertTrue(BindingChecker.sameDisplay(a, b))
+    }
+
+    /// The memo renders a note once and answers the same text after, by value set and reason.
+    func testNoteMessagesAreKeptByValueSetAndReason() throws {
+        let resolver = TerminologyResolver(pack: try VT.validator().bindingChecker.resolver.pack)
+        let vs = try XCTUnwrap(resolver.valueSet(url: "http://hl7.org/fhir/ValueSet/administrative-gender"))
+        let why = Membership.Undecided(system: "http://snomed.info/sct", reason: "test reason")
+        var made = 0
+        let first = resolver.memo.noteMessage(valueSet: vs, why) { made += 1; return "first" }
+        let again = resolver.memo.noteMessage(valueSet: vs, why) { made += 1; return "second" }
+        let other = resolver.memo.noteMessage(valueSet: vs, .init(system: nil, reason: "test reason")) {
+            made += 1; return "third"
+        }
+        XCTAssertEqual([first, again, other], ["first", "first", "third"])
+        XCTAssertEqual(made, 2)
+    }
+}
