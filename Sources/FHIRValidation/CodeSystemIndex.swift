@@ -23,6 +23,8 @@ public final class CodeSystemIndex: Sendable {
     /// Children of each code (indices into ``codes``); a code may sit under several parents.
     let children: [[Int]]
     private let indexByKey: [String: Int]
+    /// ``indexByKey`` for lookups (each code of a message is looked up here).
+    private let table: CodeKeyTable
 
     /// Compiles a pack record.
     public init(_ record: CodeSystemRecord) {
@@ -57,6 +59,8 @@ public final class CodeSystemIndex: Sendable {
         self.displays = displays
         self.children = children
         self.indexByKey = byKey
+        let caseSensitive = isCaseSensitive
+        self.table = CodeKeyTable(codes.map { caseSensitive ? $0 : $0.lowercased() })
     }
 
     /// The key a code is compared by in this system (lower case when the system is not case sensitive).
@@ -67,7 +71,7 @@ public final class CodeSystemIndex: Sendable {
 
     /// Index of a code, compared as the system says.
     func index(of code: String) -> Int? {
-        indexByKey[key(code)]
+        table.index(of: key(code))
     }
 
     /// True when the system defines this code.
