@@ -54,10 +54,16 @@ public struct BindingChecker: Sendable {
     func check(_ element: Element, typeCode: String, binding: BindingRecord, valueSet: ValueSetExpansion?,
                path: @autoclosure () -> String, into report: inout TerminologyReport) {
         guard Self.isChecked(binding), let url = binding.valueSet else { return }
-        var site = BindingSite(binding: binding, url: url, known: valueSet ?? resolver.memo.lookup(url))
-        let resolvedHere = site.known == nil
+        var site = BindingSite(binding: binding, url: url)
+        if let valueSet {
+            site.known = valueSet
+        } else if let kept = resolver.memo.lookup(url) {
+            site.known = kept
+            site.absent = kept == nil
+        }
+        let resolvedHere = site.known == nil && !site.absent
         check(typeCode, element, &site, path, &report)
-        if resolvedHere, let resolved = site.known { resolver.memo.keep(url, resolved) }
+        if resolvedHere, site.known != nil || site.absent { resolver.memo.keep(url, site.known) }
     }
 
     private func check(_ typeCode: String, _ element: Element, _ site: inout BindingSite, _ path: () -> String,
@@ -188,8 +194,10 @@ public struct BindingChecker: Sendable {
 struct BindingSite {
     let binding: BindingRecord
     let url: String
-    /// The bound value set, once known (nil: not looked up yet).
+    /// The bound value set, once known (nil: not looked up yet, or absent).
     var known: ValueSetExpansion?
+    /// True once the pack is known not to have the value set.
+    var absent = false
 
     /// The bound value set, or nil after noting (once) that it cannot be checked.
     mutating func valueSet(_ resolver: TerminologyResolver, _ element: Element, _ path: () -> String,
@@ -197,10 +205,11 @@ struct BindingSite {
         if let known { return known }
         let url = url
         do {
-            if let vs = try resolver.valueSet(url: url) {
+            if !absent, let vs = try resolver.valueSet(url: url) {
                 known = vs
                 return vs
             }
+            absent = true
             note(url, "'\(url)'", .init(system: nil, reason: "the value set is not in the definition pack"),
                  element, path, &report)
         } catch {

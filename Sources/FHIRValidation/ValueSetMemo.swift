@@ -5,17 +5,18 @@ import Foundation
 ///
 /// A validator meets only a few dozen bound value sets, so a short scan (lengths first; a binding's
 /// URL is the same string each time, which compares by storage) is cheaper than the resolver's
-/// hashed lookup. Only found value sets are kept (a missing one is looked up, and noted, again).
+/// hashed lookup. A value set the pack does not have is kept as nil (the resolver keeps that answer
+/// too); one that could not be read is not kept (it is looked up, and noted, again).
 /// Both lists stop growing at ``capacity``: past that, the resolver answers (same answers, slower).
 final class ValueSetMemo: @unchecked Sendable {
     /// Most entries kept in each list.
     static let capacity = 64
     private let lock = NSLock()
-    @exclusivity(unchecked) private var entries: [(url: String, expansion: ValueSetExpansion)] = []
+    @exclusivity(unchecked) private var entries: [(url: String, expansion: ValueSetExpansion?)] = []
     @exclusivity(unchecked) private var notes: [(valueSet: ValueSetExpansion, system: String?, reason: String, message: String)] = []
 
-    /// The value set kept for `url`, if any.
-    func lookup(_ url: String) -> ValueSetExpansion? {
+    /// The value set kept for `url` (`.some(nil)`: the pack has none), nil when none is kept.
+    func lookup(_ url: String) -> ValueSetExpansion?? {
         let length = url.utf8.count
         lock.lock()
         defer { lock.unlock() }
@@ -23,8 +24,8 @@ final class ValueSetMemo: @unchecked Sendable {
         return nil
     }
 
-    /// Keeps a resolved value set.
-    func keep(_ url: String, _ expansion: ValueSetExpansion) {
+    /// Keeps a resolved value set, or nil for one the pack does not have.
+    func keep(_ url: String, _ expansion: ValueSetExpansion?) {
         lock.lock()
         defer { lock.unlock() }
         guard entries.count < Self.capacity,

@@ -1,4 +1,6 @@
 import XCTest
+import FHIRModel
+import FHIRDefinitions
 @testable import FHIRValidation
 
 /// Display comparison on bytes against the string definition it replaces
@@ -41,5 +43,20 @@ final class DisplayWordsTests: XCTestCase {
         }
         XCTAssertEqual([first, again, other], ["first", "first", "third"])
         XCTAssertEqual(made, 2)
+    }
+
+    /// A value set the pack lacks is noted in every message, also once the memo knows it is absent.
+    func testMissingValueSetNotedInEveryMessage() throws {
+        let checker = BindingChecker(resolver: TerminologyResolver(pack: try VT.validator().bindingChecker.resolver.pack))
+        let binding = BindingRecord(strength: "required", valueSet: "http://example.org/ValueSet/not-in-pack")
+        for message in 0..<3 {
+            var report = TerminologyReport()
+            for _ in 0..<2 {
+                checker.check(Element(name: "status", value: "x"), typeCode: "code", binding: binding,
+                              path: "X.status\(message)", into: &report)
+            }
+            XCTAssertEqual(report.issues.map { "\($0.rule) \($0.path ?? "")" }, ["terminology.not-checked X.status\(message)"])
+            XCTAssertTrue(report.issues[0].message.contains("not in the definition pack"), report.issues[0].message)
+        }
     }
 }
