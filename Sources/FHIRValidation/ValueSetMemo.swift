@@ -3,34 +3,49 @@ import Foundation
 /// What binding checks ask the resolver again and again, kept by its ``TerminologyResolver`` for
 /// every message: the value sets found by URL, and the rendered not-checked notes.
 ///
-/// A validator meets only a few dozen bound value sets, so a short scan (lengths first; a binding's
-/// URL is the same string each time, which compares by storage) is cheaper than the resolver's
-/// hashed lookup. A value set the pack does not have is kept as nil (the resolver keeps that answer
-/// too); one that could not be read is not kept (it is looked up, and noted, again).
+/// A validator meets only a few dozen bound value sets, so a short scan of cheap hashes is cheaper
+/// than the resolver's `Dictionary` lookup. A value set the pack does not have is kept as nil (the
+/// resolver keeps that answer too); one that could not be read is not kept (it is looked up, and
+/// noted, again).
 /// Both lists stop growing at ``capacity``: past that, the resolver answers (same answers, slower).
 final class ValueSetMemo: @unchecked Sendable {
     /// Most entries kept in each list.
     static let capacity = 64
     private let lock = NSLock()
-    @exclusivity(unchecked) private var entries: [(url: String, expansion: ValueSetExpansion?)] = []
+    /// The kept value sets: URL hashes (``CodeKeyTable/hash(_:)``) scanned as plain integers, then
+    /// the URL compared (iterating the URLs themselves retained and released each one).
+    @exclusivity(unchecked) private var hashes: [Int] = []
+    @exclusivity(unchecked) private var urls: [String] = []
+    @exclusivity(unchecked) private var expansions: [ValueSetExpansion?] = []
     @exclusivity(unchecked) private var notes: [(valueSet: ValueSetExpansion, system: String?, reason: String, message: String)] = []
 
     /// The value set kept for `url` (`.some(nil)`: the pack has none), nil when none is kept.
     func lookup(_ url: String) -> ValueSetExpansion?? {
-        let length = url.utf8.count
+        let hash = CodeKeyTable.hash(url)
         lock.lock()
         defer { lock.unlock() }
-        for entry in entries where entry.url.utf8.count == length && entry.url == url { return entry.expansion }
-        return nil
+        return find(url, hash).map { expansions[$0] }
     }
 
     /// Keeps a resolved value set, or nil for one the pack does not have.
     func keep(_ url: String, _ expansion: ValueSetExpansion?) {
+        let hash = CodeKeyTable.hash(url)
         lock.lock()
         defer { lock.unlock() }
-        guard entries.count < Self.capacity,
-              !entries.contains(where: { $0.url == url }) else { return }
-        entries.append((url, expansion))
+        guard hashes.count < Self.capacity, find(url, hash) == nil else { return }
+        hashes.append(hash)
+        urls.append(url)
+        expansions.append(expansion)
+    }
+
+    /// Lock held.
+    private func find(_ url: String, _ hash: Int) -> Int? {
+        var i = 0
+        while i < hashes.count {
+            if hashes[i] == hash && urls[i] == url { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The not-checked message for value set `valueSet` (by identity) and `why`: rendered by
