@@ -190,6 +190,35 @@ public enum NameHash {
         for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
         return Int(h)
     }
+
+    /// A 64-bit hash of every UTF-8 byte of `key`, read eight at a time, and its length: several
+    /// times cheaper than FNV-1a (and than `Dictionary`'s SipHash) on URLs and codes of tens of
+    /// bytes. Not keyed: tables fed by messages must bound what colliding keys can cost.
+    @inlinable
+    public static func words(_ key: String) -> Int {
+        var key = key
+        return key.withUTF8 { bytes in
+            let n = bytes.count
+            var h: UInt64 = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+            if n > 0 {
+                let p = UnsafeRawPointer(bytes.baseAddress!)
+                var i = 0
+                while i + 8 <= n {
+                    h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                    h ^= h >> 29
+                    i += 8
+                }
+                var tail: UInt64 = 0
+                while i < n {
+                    tail = tail << 8 | UInt64(bytes[i])
+                    i += 1
+                }
+                h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            }
+            h ^= h >> 31
+            return Int(truncatingIfNeeded: h)
+        }
+    }
 }
 
 /// What a codec knows of one child element (a choice element has one per type, by wire name).

@@ -1,3 +1,5 @@
+import FHIRDefinitions
+
 /// Positions of a code system's keys, found by a hash of every UTF-8 byte read a word at a time
 /// (several times cheaper than `Dictionary`'s SipHash for the short codes messages carry). The
 /// keys come from the definition pack, never from a message; a lookup probes at most one run of
@@ -40,29 +42,7 @@ struct CodeKeyTable: Sendable {
         }
     }
 
-    /// Every byte, eight at a time, and the length, mixed.
-    static func hash(_ key: String) -> Int {
-        var key = key
-        return key.withUTF8 { bytes in
-            let n = bytes.count
-            var h: UInt64 = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
-            var i = 0
-            if n > 0 {
-                let p = UnsafeRawPointer(bytes.baseAddress!)
-                while i + 8 <= n {
-                    h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                    h ^= h >> 29
-                    i += 8
-                }
-                var tail: UInt64 = 0
-                while i < n {
-                    tail = tail << 8 | UInt64(bytes[i])
-                    i += 1
-                }
-                h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-            }
-            h ^= h >> 31
-            return Int(truncatingIfNeeded: h)
-        }
-    }
+    /// Every byte, eight at a time, and the length, mixed (``NameHash/words(_:)``).
+    @inline(__always)
+    static func hash(_ key: String) -> Int { NameHash.words(key) }
 }

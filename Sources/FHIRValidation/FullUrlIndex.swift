@@ -3,7 +3,7 @@ import FHIRDefinitions
 
 /// The fullUrls of one Bundle, for layer 4's lookups: every entry's fullUrl goes in once and every
 /// reference is looked up once. An open-addressing table hashed over every eight bytes of the
-/// UTF-8 form (FNV-1a, ``NameHash``, for URLs under 16 bytes), which costs a fraction of
+/// UTF-8 form (``NameHash/words(_:)``), which costs a fraction of
 /// `Set<String>`'s SipHash on URLs of 45 bytes; a lookup compares stored hashes and lengths before
 /// any byte.
 ///
@@ -54,25 +54,7 @@ struct FullUrlIndex {
         return find(url, hash: hash) != nil
     }
 
-    private static func hash(_ url: String) -> Int {
-        var url = url
-        return url.withUTF8 { bytes in
-            let n = bytes.count
-            guard n >= 16 else { return NameHash.fnv1a(bytes: bytes) }
-            let raw = UnsafeRawPointer(bytes.baseAddress!)
-            var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
-            var i = 0
-            while true {
-                // Every word, the last one overlapping the one before when n is not a multiple of 8.
-                let at = min(i, n - 8)
-                h = (h ^ raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 29
-                if at == n - 8 { break }
-                i += 8
-            }
-            return Int(truncatingIfNeeded: h ^ (h >> 32))
-        }
-    }
+    private static func hash(_ url: String) -> Int { NameHash.words(url) }
 
     private func find(_ url: String, hash: Int) -> Int? {
         var i = hash & mask

@@ -47,14 +47,9 @@ struct MessageResources {
         }
     }
 
-    /// A cheap hash of a URL for the scan of ``fullUrls``: its length and last 16 bytes (where
-    /// `urn:uuid:`s and the ids of `Type/id`s differ); equal hashes are then compared in full.
-    private static func tailHash(_ url: String) -> Int {
-        var url = url
-        return url.withUTF8 { bytes in
-            NameHash.fnv1a(bytes: UnsafeBufferPointer(rebasing: bytes[max(0, bytes.count - 16)...])) &+ bytes.count &* 31
-        }
-    }
+    /// A cheap hash of a URL for the scan of ``fullUrls`` (``NameHash/words(_:)``); equal hashes
+    /// are then compared in full.
+    private static func urlHash(_ url: String) -> Int { NameHash.words(url) }
 
     /// The first resource filed under `fullUrl`, if any.
     private func resource(fullUrl: String, hash: Int) -> Int? {
@@ -70,7 +65,7 @@ struct MessageResources {
         let index = resources.count
         resources.append(Located(element: resource.pointee, parent: parent, step: step))
         // Every fullUrl is kept; a lookup finds the first of each (what counts when two entries share one).
-        if let fullUrl { fullUrls.append((Self.tailHash(fullUrl), fullUrl, index)) }
+        if let fullUrl { fullUrls.append((Self.urlHash(fullUrl), fullUrl, index)) }
         let type = resource.pointee.resourceType
         let isBundle = type == "Bundle", isParameters = type == "Parameters"
         var contained = 0, entries = 0, parameters = 0
@@ -141,7 +136,7 @@ struct MessageResources {
             let id = String(reference.dropFirst())
             return resources.firstIndex { $0.container == owner && $0.element.child("id")?.value == id }
         }
-        if let k = resource(fullUrl: reference, hash: Self.tailHash(reference)) { return k }
+        if let k = resource(fullUrl: reference, hash: Self.urlHash(reference)) { return k }
         if let relative = BundleRules.relative(reference) {
             if let k = typeAndIDIndex()[relative] { return k }
             let suffix = "/" + relative

@@ -1,4 +1,5 @@
 import Foundation
+import FHIRDefinitions
 
 /// What binding checks ask the resolver again and again, kept by its ``TerminologyResolver`` for
 /// every message: the value sets found by URL, and the rendered not-checked notes.
@@ -12,7 +13,7 @@ final class ValueSetMemo: @unchecked Sendable {
     /// Most entries kept in each list.
     static let capacity = 64
     private let lock = NSLock()
-    /// The kept value sets: URL hashes (``CodeKeyTable/hash(_:)``) scanned as plain integers, then
+    /// The kept value sets: URL hashes (``NameHash/words(_:)``) scanned as plain integers, then
     /// the URL compared (iterating the URLs themselves retained and released each one).
     @exclusivity(unchecked) private var hashes: [Int] = []
     @exclusivity(unchecked) private var urls: [String] = []
@@ -21,7 +22,7 @@ final class ValueSetMemo: @unchecked Sendable {
 
     /// The value set kept for `url` (`.some(nil)`: the pack has none), nil when none is kept.
     func lookup(_ url: String) -> ValueSetExpansion?? {
-        let hash = CodeKeyTable.hash(url)
+        let hash = NameHash.words(url)
         lock.lock()
         defer { lock.unlock() }
         return find(url, hash).map { expansions[$0] }
@@ -29,7 +30,7 @@ final class ValueSetMemo: @unchecked Sendable {
 
     /// Keeps a resolved value set, or nil for one the pack does not have.
     func keep(_ url: String, _ expansion: ValueSetExpansion?) {
-        let hash = CodeKeyTable.hash(url)
+        let hash = NameHash.words(url)
         lock.lock()
         defer { lock.unlock() }
         guard hashes.count < Self.capacity, find(url, hash) == nil else { return }
