@@ -1,16 +1,9 @@
 import FHIRModel
 
 // Lookups the event rules make a few hundred times per message, reading the names in place and
-// copying no child (`Element.child(_:)` copies the one it returns).
+// copying no child (`Element.child(_:)` copies the one it returns); built on FHIRModel's
+// `indexOfChild(_:)`.
 extension Element {
-    /// The position in ``children`` of the first child with this name.
-    func indexOfChild(_ name: String) -> Int? {
-        children.withUnsafeBufferPointer { children in
-            for k in 0..<children.count where children[k].name == name { return k }
-            return nil
-        }
-    }
-
     /// True when a child has this name.
     func hasChild(_ name: String) -> Bool { indexOfChild(name) != nil }
 

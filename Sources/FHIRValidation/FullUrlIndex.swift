@@ -1,5 +1,6 @@
 import Foundation
 import FHIRDefinitions
+import FHIRModel
 
 /// The fullUrls of one Bundle, for layer 4's lookups: every entry's fullUrl goes in once and every
 /// reference is looked up once. An open-addressing table hashed over every eight bytes of the
@@ -60,7 +61,7 @@ struct FullUrlIndex {
         var i = hash & mask
         while slots[i] != 0 {
             let k = Int(slots[i]) - 1
-            if hashes[k] == hash && urls[k].utf8.count == url.utf8.count && urls[k] == url { return k }
+            if hashes[k] == hash && urls[k].isSame(as: url) { return k }
             i = (i + 1) & mask
         }
         return nil

@@ -81,26 +81,17 @@ struct MessageResources {
                     add(kid, parent: index, step: .contained(contained), fullUrl: nil)
                     contained += 1
                 } else if isBundle && name == "entry" {
-                    if let r = Self.child(named: "resource", of: kid), r.pointee.isResource {
-                        add(r, parent: index, step: .entry(entries), fullUrl: Self.child(named: "fullUrl", of: kid)?.pointee.value)
+                    if let r = Element.child(named: "resource", of: kid), r.pointee.isResource {
+                        add(r, parent: index, step: .entry(entries), fullUrl: Element.child(named: "fullUrl", of: kid)?.pointee.value)
                     }
                     entries += 1
                 } else if isParameters && name == "parameter" {
-                    if let r = Self.child(named: "resource", of: kid), r.pointee.isResource {
+                    if let r = Element.child(named: "resource", of: kid), r.pointee.isResource {
                         add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
                     }
                     parameters += 1
                 }
             }
-        }
-    }
-
-    /// The first child of `e` named `name`, in place.
-    private static func child(named name: String, of e: UnsafePointer<Element>) -> UnsafePointer<Element>? {
-        e.pointee.children.withUnsafeBufferPointer { kids in
-            let length = name.utf8.count
-            for k in kids.indices where kids[k].name.utf8.count == length && kids[k].name == name { return kids.baseAddress! + k }
-            return nil
         }
     }
 

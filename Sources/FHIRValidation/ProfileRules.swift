@@ -152,7 +152,7 @@ struct ProfileRules {
         resources.push(k, onto: &path)
         var walked = false
         var claimCount = 0
-        if let meta = Self.child(named: "meta", of: resource) {
+        if let meta = Element.child(named: "meta", of: resource) {
             meta.pointee.children.withUnsafeBufferPointer { kids in
                 for c in kids.indices where Self.isProfile(kids[c].name) {
                     let i = claimCount
@@ -182,7 +182,7 @@ struct ProfileRules {
 
     /// Files the profiles `resource` claims or is asked to meet as met (see ``conformance``).
     private mutating func markClaimedOrRequested(_ resource: UnsafePointer<Element>, resource k: Int) {
-        if let meta = Self.child(named: "meta", of: resource) {
+        if let meta = Element.child(named: "meta", of: resource) {
             meta.pointee.children.withUnsafeBufferPointer { kids in
                 for c in kids.indices where Self.isProfile(kids[c].name) {
                     if let url = kids[c].value, let profile = try? self.profile(url) { markConforming(k, profile) }
@@ -201,21 +201,12 @@ struct ProfileRules {
 
     /// Whether `resource`'s `meta.profile` names `url`.
     private func isClaimed(_ url: String, by resource: UnsafePointer<Element>) -> Bool {
-        guard let meta = Self.child(named: "meta", of: resource) else { return false }
+        guard let meta = Element.child(named: "meta", of: resource) else { return false }
         return meta.pointee.children.contains { Self.isProfile($0.name) && $0.value == url }
     }
 
     private static func isProfile(_ name: String) -> Bool {
         name.utf8.count == 7 && name == "profile"
-    }
-
-    /// The first child named `name` of `e`, in place (the tree is not changed while it is validated).
-    private static func child(named name: String, of e: UnsafePointer<Element>) -> UnsafePointer<Element>? {
-        e.pointee.children.withUnsafeBufferPointer { kids in
-            let length = name.utf8.count
-            for k in kids.indices where kids[k].name.utf8.count == length && kids[k].name == name { return kids.baseAddress! + k }
-            return nil
-        }
     }
 
     /// Walks `resource` against the profile its `meta.profile[index]` (`claim`) names.
@@ -399,7 +390,7 @@ struct ProfileRules {
                 checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
             }
         }
-        if checks.contains(.target), let reference = Self.child(named: "reference", of: e) {
+        if checks.contains(.target), let reference = Element.child(named: "reference", of: e) {
             checkTarget(reference, def, profile)
         }
         if checks.contains(.children) {

@@ -18,19 +18,13 @@ struct SiblingIndex {
     /// As above, over children read in place.
     mutating func next(_ k: Int, in children: UnsafeBufferPointer<Element>) -> Int {
         let name = children[k].name
-        if k > 0 && last == k - 1 && Self.same(children[k - 1].name, name) {
+        if k > 0 && last == k - 1 && children[k - 1].name.isSame(as: name) {
             run += 1
         } else {
             run = 0
-            for j in 0..<k where Self.same(children[j].name, name) { run += 1 }
+            for j in 0..<k where children[j].name.isSame(as: name) { run += 1 }
         }
         last = k
         return run
-    }
-
-    /// Name equality with the cheap refusal first (most sibling names differ in length).
-    @inline(__always)
-    private static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
     }
 }

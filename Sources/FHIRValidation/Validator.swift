@@ -206,7 +206,7 @@ public struct Validator: Sendable {
 
         private static func sameText(_ a: String?, _ b: String?) -> Bool {
             guard let a, let b else { return a == nil && b == nil }
-            return a.utf8.count == b.utf8.count && a == b
+            return a.isSame(as: b)
         }
     }
 }

@@ -19,7 +19,7 @@ enum ValueConformance {
             fixed.pointee.children.withUnsafeBufferPointer { theirs in
                 var j = 0
                 for k in mine.indices where !isExtension(mine[k].name) {
-                    guard j < theirs.count, same(mine[k].name, theirs[j].name),
+                    guard j < theirs.count, mine[k].name.isSame(as: theirs[j].name),
                           equals(mine.baseAddress! + k, theirs.baseAddress! + j) else { return false }
                     j += 1
                 }
@@ -41,7 +41,7 @@ enum ValueConformance {
             pattern.pointee.children.withUnsafeBufferPointer { theirs in
                 for p in theirs.indices {
                     let part = theirs.baseAddress! + p
-                    guard mine.indices.contains(where: { same(mine[$0].name, part.pointee.name) && contains(mine.baseAddress! + $0, part) })
+                    guard mine.indices.contains(where: { mine[$0].name.isSame(as: part.pointee.name) && contains(mine.baseAddress! + $0, part) })
                     else { return false }
                 }
                 return true
@@ -53,12 +53,6 @@ enum ValueConformance {
     static func describe(_ e: Element) -> String {
         if let value = e.value { return "'\(value)'" }
         return "{" + e.children.map { c in "\(c.name): \(describe(c))" }.joined(separator: ", ") + "}"
-    }
-
-    /// Name equality with the cheap refusal first (most sibling names differ in length).
-    @inline(__always)
-    private static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
     }
 
     private static func isExtension(_ name: String) -> Bool {

@@ -266,7 +266,7 @@ final class BundleRulesTests: XCTestCase {
                 Element(name: "id", value: "m1"),
                 Element(name: "partOf", children: [Element(name: "reference", value: "urn:uuid:dangling-1")]),
             ])
-            imm.children.insert(org, at: imm.indexOfChild("status"))
+            imm.children.insert(org, at: imm.positionOfChild("status"))
             let unknown = Element(name: "unknownThing", children: [Element(name: "reference", value: "urn:uuid:dangling-2")])
             imm.children.append(contentsOf: [unknown, unknown])
         }

@@ -76,7 +76,7 @@ final class InvariantMutationTests: XCTestCase {
 
     func testQuantityCodeWithoutSystem() throws {
         let issues = try assertFinds(["invariant.qty-3 Bundle.entry[1].resource.doseQuantity"]) { root in
-            root.edit([("entry", 1), ("resource", 0), ("doseQuantity", 0)]) { q in q.children.remove(at: q.indexOfChild("system")) }
+            root.edit([("entry", 1), ("resource", 0), ("doseQuantity", 0)]) { q in q.children.remove(at: q.positionOfChild("system")) }
         }
         // The element's own position in the sample: its <doseQuantity> line.
         let text = String(decoding: try VT.sample("nems-vaccination-new.xml"), as: UTF8.self)
@@ -123,7 +123,7 @@ final class InvariantMutationTests: XCTestCase {
                          "invariant.pat-1 Bundle.entry[2].resource.contact[0]"]) { root in
             root.edit(Self.patient) { p in
                 p.children.insert(Element(name: "contact", children: [Element(name: "gender", value: "male")]),
-                                  at: p.indexOfChild("generalPractitioner"))
+                                  at: p.positionOfChild("generalPractitioner"))
             }
         }
     }

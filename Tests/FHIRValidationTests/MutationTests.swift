@@ -42,14 +42,14 @@ final class MutationTests: XCTestCase {
 
     func testMissingBundleType() throws {
         try assertFinds("struct.min", at: "Bundle.type") { root in
-            root.children.remove(at: root.indexOfChild("type"))
+            root.children.remove(at: root.positionOfChild("type"))
         }
     }
 
     func testMissingCodingInsideRequiredBackbone() throws {
         // MessageHeader.source.endpoint is 1..1.
         try assertFinds("struct.min", at: "Bundle.entry[0].resource.source.endpoint") { root in
-            root.edit([("entry", 0), ("resource", 0), ("source", 0)]) { $0.children.remove(at: $0.indexOfChild("endpoint")) }
+            root.edit([("entry", 0), ("resource", 0), ("source", 0)]) { $0.children.remove(at: $0.positionOfChild("endpoint")) }
         }
     }
 
@@ -86,7 +86,7 @@ final class MutationTests: XCTestCase {
     func testDuplicateMaxOneElement() throws {
         try assertFinds("struct.max", at: "Bundle.entry[2].resource.gender") { root in
             root.edit(Self.patient) { p in
-                let i = p.indexOfChild("gender")
+                let i = p.positionOfChild("gender")
                 p.children.insert(p.children[i], at: i + 1)
             }
         }
@@ -95,7 +95,7 @@ final class MutationTests: XCTestCase {
     func testCodingCodeTwice() throws {
         try assertFinds("struct.max", at: "Bundle.entry[1].resource.vaccineCode.coding[0].code") { root in
             root.edit(Self.immunization + [("vaccineCode", 0), ("coding", 0)]) { c in
-                let i = c.indexOfChild("code")
+                let i = c.positionOfChild("code")
                 c.children.insert(c.children[i], at: i + 1)
             }
         }
@@ -116,7 +116,7 @@ final class MutationTests: XCTestCase {
     func testSwappedElementOrder() throws {
         let swap: (inout Element) -> Void = { root in
             root.edit(Self.patient) { p in
-                let g = p.indexOfChild("gender"), b = p.indexOfChild("birthDate")
+                let g = p.positionOfChild("gender"), b = p.positionOfChild("birthDate")
                 p.children.swapAt(g, b)
             }
         }
@@ -186,7 +186,7 @@ final class MutationTests: XCTestCase {
         try assertFinds("struct.unknown-resource-type", at: "Bundle.entry[5].resource") { root in
             root.edit(Self.practitionerRole) { r in
                 r.resourceType = "PractitionerRol"
-                r.children.remove(at: r.indexOfChild("meta"))
+                r.children.remove(at: r.positionOfChild("meta"))
             }
         }
     }

@@ -64,8 +64,8 @@ final class ProfileRulesTests: XCTestCase {
     func testMoreThanTheProfileAllows() throws {
         try assertProfileIssues(["error profile.max Bundle.entry[4].resource.location[1]"]) { root in
             root.edit(Self.encounter) { e in
-                let location = e.children[e.indexOfChild("location")]
-                e.children.insert(location, at: e.indexOfChild("location"))
+                let location = e.children[e.positionOfChild("location")]
+                e.children.insert(location, at: e.positionOfChild("location"))
             }
         }
     }
@@ -99,7 +99,7 @@ final class ProfileRulesTests: XCTestCase {
         try assertProfileIssues(["warning profile.extension-unknown Bundle.entry[3].resource.extension[0]"]) { root in
             root.edit(Self.patient) { p in
                 p.children.insert(Element(name: "extension", url: "https://example.org/fhir/StructureDefinition/shoe-size",
-                                          children: [Element(name: "valueString", value: "3")], position: .init(line: 1, column: 1)), at: p.indexOfChild("identifier"))
+                                          children: [Element(name: "valueString", value: "3")], position: .init(line: 1, column: 1)), at: p.positionOfChild("identifier"))
             }
         }
     }
@@ -108,7 +108,7 @@ final class ProfileRulesTests: XCTestCase {
         try assertProfileIssues(["error profile.extension-unknown Bundle.entry[3].resource.modifierExtension[0]"]) { root in
             root.edit(Self.patient) { p in
                 p.children.insert(Element(name: "modifierExtension", url: "https://example.org/fhir/StructureDefinition/not-really",
-                                          children: [Element(name: "valueBoolean", value: "true")], position: .init(line: 1, column: 1)), at: p.indexOfChild("identifier"))
+                                          children: [Element(name: "valueBoolean", value: "true")], position: .init(line: 1, column: 1)), at: p.positionOfChild("identifier"))
             }
         }
     }

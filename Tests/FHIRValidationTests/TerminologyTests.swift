@@ -85,7 +85,7 @@ final class TerminologyTests: XCTestCase {
                 root.edit(Self.patient) { p in
                     p.children.insert(Element(name: "maritalStatus", children: [Element(name: "coding", children: [
                         Element(name: "system", value: "http://hl7.org/fhir/v3/MaritalStatus"), Element(name: "code", value: code),
-                    ])]), at: p.indexOfChild("address") + 1)
+                    ])]), at: p.positionOfChild("address") + 1)
                 }
             }
         }
@@ -99,7 +99,7 @@ final class TerminologyTests: XCTestCase {
             root.edit(Self.patient) { p in
                 let photo = Element(name: "photo", children: [Element(name: "contentType", value: "image/png"),
                                                               Element(name: "url", value: "http://example.org/p.png")])
-                p.children.insert(contentsOf: [photo, photo], at: p.indexOfChild("address") + 1)
+                p.children.insert(contentsOf: [photo, photo], at: p.positionOfChild("address") + 1)
             }
         }
         XCTAssertEqual(found, ["information terminology.not-checked Bundle.entry[2].resource.photo[0].contentType"])

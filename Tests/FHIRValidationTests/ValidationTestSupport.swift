@@ -66,9 +66,9 @@ extension Element {
         children[positions[index]].edit(Array(steps.dropFirst()), change)
     }
 
-    /// Index of the first child with this name.
-    func indexOfChild(_ name: String) -> Int {
-        guard let i = children.firstIndex(where: { $0.name == name }) else { preconditionFailure("no \(name) in \(self.name)") }
+    /// Index of the first child with this name, which the test requires to exist.
+    func positionOfChild(_ name: String) -> Int {
+        guard let i = indexOfChild(name) else { preconditionFailure("no \(name) in \(self.name)") }
         return i
     }
 }
