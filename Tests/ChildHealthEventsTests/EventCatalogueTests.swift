@@ -57,7 +57,7 @@ final class EventCatalogueTests: XCTestCase {
     private func loadCatalogue() throws -> EventCatalogue {
         let url = SharedCorpus.schemas.appendingPathComponent(EventCatalogue.fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw XCTSkip("Schemas/events.json is absent; run scripts/regenerate-pack")
+            throw Prerequisite.missing("Schemas/events.json is absent; run scripts/regenerate-pack")
         }
         return try EventCatalogue(data: data)
     }

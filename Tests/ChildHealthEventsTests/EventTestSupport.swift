@@ -14,7 +14,7 @@ struct EventFixture {
         let pack = try SharedCorpus.definitionPack()
         let url = SharedCorpus.schemas.appendingPathComponent(EventCatalogue.fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw XCTSkip("Schemas/events.json is absent; run scripts/regenerate-pack")
+            throw Prerequisite.missing("Schemas/events.json is absent; run scripts/regenerate-pack")
         }
         converter = Converter(pack: pack)
         rules = EventRules(catalogue: try EventCatalogue(data: data), pack: pack)

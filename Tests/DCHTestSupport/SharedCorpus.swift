@@ -21,7 +21,7 @@ public enum SharedCorpus {
     /// `../shared`, or skips the test with a message saying what is missing.
     public static func require(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
         guard let root else {
-            throw XCTSkip("\(expectedRoot.path) (../shared: corpus and official definitions) is absent beside the package; "
+            throw Prerequisite.missing("\(expectedRoot.path) (../shared: corpus and official definitions) is absent beside the package; "
                           + "corpus test skipped", file: file, line: line)
         }
         return root
@@ -52,18 +52,20 @@ public enum SharedCorpus {
         } else if let shipped = try? DefinitionPack.shipped() {
             pack = shipped
         } else {
-            throw XCTSkip("the definition pack (Schemas/\(DefinitionPackLayout.indexFileName)) is absent; "
+            throw Prerequisite.missing("the definition pack (Schemas/\(DefinitionPackLayout.indexFileName)) is absent; "
                           + "run scripts/regenerate-pack", file: file, line: line)
         }
         do {
             guard try pack.context(forType: "Patient") != nil else {
-                throw XCTSkip("the definition pack in \(pack.directory.path) has no Patient; regenerate it (scripts/regenerate-pack)",
+                throw Prerequisite.missing("the definition pack in \(pack.directory.path) has no Patient; regenerate it (scripts/regenerate-pack)",
                               file: file, line: line)
             }
         } catch let skip as XCTSkip {
             throw skip
+        } catch let missing as Prerequisite.Missing {
+            throw missing
         } catch {
-            throw XCTSkip("the definition pack in \(pack.directory.path) cannot be read (\(error)); "
+            throw Prerequisite.missing("the definition pack in \(pack.directory.path) cannot be read (\(error)); "
                           + "regenerate it (scripts/regenerate-pack)", file: file, line: line)
         }
         return pack

@@ -31,7 +31,7 @@ final class DefinitionPackTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard SharedCorpus.hasSchemasPack else {
-            throw XCTSkip("Schemas/ has no pack; run scripts/regenerate-pack")
+            throw Prerequisite.missing("Schemas/ has no pack; run scripts/regenerate-pack")
         }
         pack = try DefinitionPack(directory: SharedCorpus.schemas)
     }

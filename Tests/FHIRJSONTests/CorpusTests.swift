@@ -13,7 +13,7 @@ final class CorpusTests: XCTestCase {
     /// The JSON files of the NHS examples, or a skip.
     static func corpusJSONFiles() throws -> [URL] {
         let files = try SharedCorpus.files(examples, extension: "json")
-        guard !files.isEmpty else { throw XCTSkip("no JSON examples in ../shared/\(examples)") }
+        guard !files.isEmpty else { throw Prerequisite.missing("no JSON examples in ../shared/\(examples)") }
         return files
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import DCHTestSupport
 
 /// Headless Chromium (the Debian `chromium` package), run on a page to screenshot it or dump its DOM.
 struct HeadlessChromium {
@@ -15,7 +16,7 @@ struct HeadlessChromium {
     /// The browser on PATH, or a skip that says how to get it.
     static func require() throws -> HeadlessChromium {
         guard let path = Fixtures.which("chromium") ?? Fixtures.which("chromium-browser") else {
-            throw XCTSkip("chromium is not installed (apt-get install chromium; .ci/run installs it): rendering test skipped")
+            throw Prerequisite.missing("chromium is not installed (apt-get install chromium; .ci/run installs it): rendering test skipped")
         }
         return HeadlessChromium(executable: path, profile: Fixtures.tempFile("profile"))
     }

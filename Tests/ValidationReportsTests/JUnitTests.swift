@@ -1,4 +1,5 @@
 import XCTest
+import DCHTestSupport
 import FHIRModel
 import ValidationReports
 
@@ -6,7 +7,7 @@ final class JUnitTests: XCTestCase {
     /// Writes the report and checks it with `xmllint --noout` (libxml2-utils).
     private func wellFormed(_ bytes: [UInt8]) throws {
         guard let xmllint = Fixtures.which("xmllint") else {
-            throw XCTSkip("xmllint (libxml2-utils) is not installed; .ci/run installs it")
+            throw Prerequisite.missing("xmllint (libxml2-utils) is not installed; .ci/run installs it")
         }
         let file = Fixtures.tempFile("xml")
         defer { try? FileManager.default.removeItem(at: file) }

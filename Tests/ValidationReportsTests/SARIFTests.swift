@@ -80,11 +80,11 @@ final class SARIFTests: XCTestCase {
     func testMatchesTheSARIFSchemaWhenAvailable() throws {
         guard let schema = ProcessInfo.processInfo.environment["SARIF_SCHEMA"],
               FileManager.default.fileExists(atPath: schema) else {
-            throw XCTSkip("no SARIF 2.1.0 schema offline (set SARIF_SCHEMA to sarif-schema-2.1.0.json); schema check skipped")
+            throw Prerequisite.missing("no SARIF 2.1.0 schema offline (set SARIF_SCHEMA to sarif-schema-2.1.0.json); schema check skipped")
         }
         guard let python = Fixtures.which("python3"),
               (try? Fixtures.runTool(python, ["-c", "import jsonschema"]).status) == 0 else {
-            throw XCTSkip("python3 with jsonschema is not installed; schema check skipped")
+            throw Prerequisite.missing("python3 with jsonschema is not installed; schema check skipped")
         }
         let file = Fixtures.tempFile("sarif")
         defer { try? FileManager.default.removeItem(at: file) }
