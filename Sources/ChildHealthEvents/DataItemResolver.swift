@@ -83,6 +83,9 @@ struct DataItemResolver {
         for url in urls { if let s = (try? pack.structure(url: url)) ?? nil { return s } }
         // Some pages drop the version suffix (`CareConnect-DCH-Practitioner`).
         if name.last?.isNumber != true { return profile(named: name + "-1") }
+        // Pages write British spellings of names the StructureDefinitions spell the FHIR way
+        // (`CareConnect-DCH-Immunisation-1` for `CareConnect-DCH-Immunization-1`).
+        if name.contains("isation") { return profile(named: name.replacingOccurrences(of: "isation", with: "ization")) }
         return nil
     }
 

@@ -1,8 +1,14 @@
 import Foundation
 import FHIRModel
+import FHIRDefinitions
 
 /// Turns the events digest (`../shared/spec/events.json`) into the compact catalogue shipped in
 /// `Schemas/events.json`: only the fields dch uses, sorted by family and code, one event per line.
+///
+/// Every code of the event code systems the digest uses is an event, page or not: the codes no
+/// page describes (DCH `CH036`, `CH037`; most of the NEMS `EventType-1` codes) come from the
+/// CodeSystems in the definition pack, as events of their system's family with only the Bundle
+/// and MessageHeader rows and no page rules (``EventDefinition/hasPage`` false).
 public enum EventCatalogueImporter {
     /// Where the digest lives under the shared folder.
     public static let digestPath = "spec/events.json"
@@ -15,8 +21,7 @@ public enum EventCatalogueImporter {
         } catch {
             throw IssuesError(Issue(.fatal, .processing, rule: "events.import", "the events digest cannot be read: \(error)"))
         }
-        return try raw.map { try $0.definition() }
-            .sorted { ($0.family.rawValue, $0.eventCode) < ($1.family.rawValue, $1.eventCode) }
+        return sorted(try raw.map { try $0.definition() })
     }
 
     /// The shipped file's bytes: a JSON array, one event per line with sorted keys.
@@ -27,13 +32,72 @@ public enum EventCatalogueImporter {
         return Data(("[\n" + lines.joined(separator: ",\n") + "\n]\n").utf8)
     }
 
-    /// Reads the digest under `sharedRoot` and returns the catalogue file's bytes.
-    public static func catalogueFile(sharedRoot: URL) throws -> Data {
+    /// Reads the digest under `sharedRoot`, adds the event codes of `pack`'s CodeSystems that no
+    /// page describes, and returns the catalogue file's bytes.
+    public static func catalogueFile(sharedRoot: URL, pack: DefinitionPack) throws -> Data {
         let url = sharedRoot.appendingPathComponent(digestPath)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw IssuesError(Issue(.fatal, .processing, rule: "events.import", "\(url.path) cannot be read"))
         }
-        return try render(events(fromDigest: data))
+        let described = try events(fromDigest: data)
+        let pageless = try pagelessEvents(besides: described) { system in try pack.codeSystem(url: system)?.concepts }
+        return try render(sorted(described + pageless))
+    }
+
+    /// The codes of the described events' code systems that no event describes, as events without a
+    /// page. Each takes its family, profiles, extensions and routing from the first current (else
+    /// any) described event of its system, and carries the Bundle and MessageHeader rows and the
+    /// rows every described event of its system shares (``commonRows(of:)``): what the generic rules
+    /// and the family's profiles ask of any event. A system `concepts` cannot find adds nothing.
+    public static func pagelessEvents(besides described: [EventDefinition],
+                                      concepts: (String) throws -> [CodeRecord]?) rethrows -> [EventDefinition] {
+        var systems: [String] = []
+        for event in described where !systems.contains(event.eventSystem) { systems.append(event.eventSystem) }
+        var result: [EventDefinition] = []
+        for system in systems {
+            let ofSystem = described.filter { $0.eventSystem == system }
+            guard let template = ofSystem.first(where: { !$0.isLegacy }) ?? ofSystem.first,
+                  let codes = try concepts(system) else { continue }
+            let known = Set(ofSystem.map(\.eventCode))
+            for concept in codes where !known.contains(concept.code) {
+                var event = template
+                event.name = concept.display ?? concept.code
+                event.eventCode = concept.code
+                event.eventDisplay = concept.display
+                event.allowedMessageEventTypes = MessageEventType.allCases
+                event.resources = template.resources.filter { $0.role == .bundle || $0.role == .header }
+                    + commonRows(of: ofSystem.filter { $0.isLegacy == template.isLegacy })
+                event.hasPage = false
+                event.rules = []
+                result.append(event)
+            }
+        }
+        return result
+    }
+
+    /// The entry rows (after Bundle and MessageHeader) whose resource type every one of `events`
+    /// carries, at the least minimum and the greatest maximum among them, with the first event's
+    /// role and profile (the DCH header fixes the focus as an Encounter on every page; every NEMS
+    /// page carries the Patient).
+    static func commonRows(of events: [EventDefinition]) -> [EventResource] {
+        guard let first = events.first else { return [] }
+        return first.entryResources.compactMap { row in
+            var shared = row
+            for event in events.dropFirst() {
+                let same = event.entryResources.filter { $0.type == row.type }
+                guard !same.isEmpty else { return nil }
+                shared.min = Swift.min(shared.min, same.map(\.min).min() ?? 0)
+                shared.max = Swift.max(shared.max, same.map(\.max).max() ?? 0)
+            }
+            shared.deleteMin = nil
+            shared.deleteMax = nil
+            return shared
+        }
+    }
+
+    /// Family, then code.
+    static func sorted(_ events: [EventDefinition]) -> [EventDefinition] {
+        events.sorted { ($0.family.rawValue, $0.eventCode) < ($1.family.rawValue, $1.eventCode) }
     }
 }
 

@@ -117,9 +117,17 @@ extension EventCheck {
     mutating func checkVersioning(_ header: EventMessage.Entry, _ plan: EventPlan) {
         let meta = header.resource.child("meta")
         if plan.needsLastUpdated, meta?.hasChild("lastUpdated") != true {
-            // The event page's own rule when it has one, else the generic one.
-            add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(plan.event.name): receivers order "
-                + "messages by it", path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
+            if plan.lastUpdatedRule == "G9" {
+                // Only the generic page asks for it; this event's page is silent and official examples
+                // omit it, so a receiver can still take the message (ordering it by timestamp instead).
+                add(.warning, .required, "G9", "MessageHeader.meta.lastUpdated is missing: the generic NEMS rules ask for it "
+                    + "(receivers order messages by it), though the page of \(plan.event.name) does not",
+                    path: header.path + ".meta.lastUpdated", at: meta ?? header.resource)
+            } else {
+                add(.error, .required, plan.lastUpdatedRule, "MessageHeader.meta.lastUpdated is required for \(plan.event.name) "
+                    + "by its event page: receivers order messages by it", path: header.path + ".meta.lastUpdated",
+                    at: meta ?? header.resource)
+            }
         }
         let entries = message.entries
         for e in entries.indices {

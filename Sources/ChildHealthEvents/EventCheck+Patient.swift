@@ -47,11 +47,19 @@ extension EventCheck {
             add(.error, .required, "G10", "routing demographics need name (the official PDS name)", path: path + ".extension", at: routing)
         }
         if let (ext, extPath) = parts["birthDateTime"] {
-            let value = ext.child("valueDateTime")?.value
-            if let value, let patient, let birthDate = patient.resource.child("birthDate")?.value,
-               value.prefix(10) != birthDate.prefix(10) {
-                add(.error, .invalid, "G10", "the routing birth date \(value) differs from the Patient's birthDate \(birthDate)",
-                    path: extPath + ".valueDateTime", at: ext)
+            // Compared at the precision both give: the date, and the instant when the Patient's
+            // birthDate carries a patient-birthTime and the routing value a time, both with zones.
+            if let value = ext.child("valueDateTime")?.value, let routing = DateLexeme(value),
+               let patient, let birth = Self.birth(of: patient) {
+                var differing = routing.compared(to: birth.date) != nil ? (birth.dateText, birth.datePath) : nil
+                if differing == nil, let time = birth.time, let text = birth.timeText, let timePath = birth.timePath,
+                   routing.compared(to: time) != nil {
+                    differing = (text, timePath)
+                }
+                if let (text, otherPath) = differing {
+                    add(.error, .invalid, "G10", "the routing birth date-time \(value) differs from the Patient's \(text) "
+                        + "(\(otherPath))", path: extPath + ".valueDateTime", at: ext)
+                }
             }
         } else if !relaxed {
             add(.error, .required, "G10", "routing demographics need birthDateTime", path: path + ".extension", at: routing)

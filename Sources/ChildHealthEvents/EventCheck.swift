@@ -18,6 +18,9 @@ struct EventCheck {
     var focus: EventMessage.Entry?
     /// The patient the event is about (``EventMessage/patient``), resolved once per message.
     var patient: EventMessage.Entry?
+    /// True once the message turned out to be of another message family (its event system is none
+    /// of the event code systems): no event rule applies to it.
+    var notApplicable = false
 
     init(message: EventMessage, catalogue: EventCatalogue, plans: [EventPlan], knownEvents: String) {
         self.message = message
@@ -43,12 +46,15 @@ struct EventCheck {
         checkVersioning(header, plan)
         if plan.hasRoutingDemographics { checkRoutingDemographics(header, plan.event) }
         checkPatients(plan)
+        checkConsistency()
         checkOrganizations()
         checkResources(plan)
         checkDataItems(plan)
     }
 
-    /// G5: the event code and system.
+    /// G5: the event code and system. A message whose event system is not one of the DCH, NEMS or
+    /// EMS event code systems (an ITK response, say) belongs to another family: one information
+    /// issue says the event rules do not apply, and ``notApplicable`` is set.
     mutating func recognise(_ header: EventMessage.Entry) -> EventPlan? {
         guard let eventElement = header.resource.child("event") else {
             add(.error, .required, "G5", "MessageHeader.event is missing: the message's event cannot be recognised",
@@ -69,16 +75,46 @@ struct EventCheck {
                     at: eventElement.child("system") ?? eventElement)
                 return other
             }
+            if let system, !system.isEmpty, !catalogue.eventSystems.contains(system) {
+                notApplicable = true
+                add(.information, .informational, "G5", "event \(code) of \(system) is not a DCH or NEMS event (their event "
+                    + "code systems are \(catalogue.eventSystems.sorted().joined(separator: ", "))): the event rules do not apply",
+                    path: header.path + ".event", at: eventElement)
+                return nil
+            }
             add(.error, .codeInvalid, "G5", "unknown event code '\(code)' in system \(system ?? "(none)"); "
                 + "known events: \(knownEvents)", path: header.path + ".event.code", at: eventElement.child("code"))
             return nil
         }
         let plan = plans[index]
-        // The code system's display wins over the event page's wording (GENERIC-RULES.md, contradiction 6).
-        if let expected = plan.expectedDisplay, let display = eventElement.valueOfChild("display"), display != expected {
-            add(.warning, .value, "G5", "event display '\(display)' differs from the code system's '\(expected)' "
-                + "for \(plan.event.eventCode)", path: header.path + ".event.display", at: eventElement.child("display"))
+        if !plan.event.hasPage {
+            add(.information, .informational, "G5", "\(plan.event.eventCode) (\(plan.event.name)) is an event of its code "
+                + "system that no event page describes: the generic rules and the profiles apply", path: header.path + ".event.code",
+                at: eventElement.child("code"))
+        }
+        if let displayElement = eventElement.child("display"), let display = displayElement.value {
+            checkDisplay(display, of: plan, path: header.path + ".event.display", at: displayElement)
         }
         return plan
+    }
+
+    /// G5: the event display. The DCH pages fix the 2018 wording, which the 2019 code system renamed
+    /// for some codes; official examples use both, so both are accepted and the information issue
+    /// says which one the message used. A display that is neither is a warning.
+    mutating func checkDisplay(_ display: String, of plan: EventPlan, path: String, at element: Element) {
+        let code = plan.event.eventCode
+        let system = plan.codeSystemDisplay, page = plan.pageDisplay
+        if display == system {
+            let note = page.map { $0 == display ? " and of the event page" : "; the event page's '\($0)' is accepted alike" } ?? ""
+            add(.information, .informational, "G5", "event display '\(display)' is the code system's\(note)", path: path, at: element)
+        } else if display == page {
+            let note = system.map { "; the code system now names \(code) '\($0)', accepted alike" } ?? ""
+            add(.information, .informational, "G5", "event display '\(display)' is the event page's\(note)", path: path, at: element)
+        } else {
+            let expected = [system.map { "the code system's '\($0)'" }, page.map { "the event page's '\($0)'" }]
+                .compactMap { $0 }.joined(separator: " or ")
+            guard !expected.isEmpty else { return }
+            add(.warning, .value, "G5", "event display '\(display)' for \(code) is neither \(expected)", path: path, at: element)
+        }
     }
 }

@@ -152,6 +152,9 @@ public struct EventDefinition: Sendable, Hashable, Codable {
     public var routingDemographicsExtension: String?
     /// True for the EMS codes that exist only in the corpus's older assets.
     public var isLegacy: Bool
+    /// False for a code of an event code system that no event page describes (e.g. DCH `CH036`
+    /// Medication Administration): its messages get the generic rules and what their profiles say.
+    public var hasPage: Bool
     /// The event page's rules.
     public var rules: [EventRule]
 
@@ -159,13 +162,13 @@ public struct EventDefinition: Sendable, Hashable, Codable {
     public init(name: String, family: EventFamily, eventCode: String, eventDisplay: String?, eventSystem: String,
                 messageHeaderProfile: String, bundleProfile: String, messageEventTypeExtension: String,
                 messageEventTypeSystem: String, allowedMessageEventTypes: [MessageEventType], resources: [EventResource],
-                routingDemographicsExtension: String?, isLegacy: Bool = false, rules: [EventRule]) {
+                routingDemographicsExtension: String?, isLegacy: Bool = false, hasPage: Bool = true, rules: [EventRule]) {
         self.name = name; self.family = family; self.eventCode = eventCode; self.eventDisplay = eventDisplay
         self.eventSystem = eventSystem; self.messageHeaderProfile = messageHeaderProfile
         self.bundleProfile = bundleProfile; self.messageEventTypeExtension = messageEventTypeExtension
         self.messageEventTypeSystem = messageEventTypeSystem; self.allowedMessageEventTypes = allowedMessageEventTypes
         self.resources = resources; self.routingDemographicsExtension = routingDemographicsExtension
-        self.isLegacy = isLegacy; self.rules = rules
+        self.isLegacy = isLegacy; self.hasPage = hasPage; self.rules = rules
     }
 
     /// The resource `MessageHeader.focus` points to, when the event names one.

@@ -59,8 +59,11 @@ final class EventPlan: @unchecked Sendable {
 
     /// The event.
     let event: EventDefinition
-    /// The display `MessageHeader.event.display` must have: the code system's, else the event page's.
-    let expectedDisplay: String?
+    /// The display the event code system gives the code (the 2019 wording), when the pack has it.
+    let codeSystemDisplay: String?
+    /// The display the event page fixes (the DCH site's 2018 wording), when the event has a page.
+    /// Both are accepted (GENERIC-RULES.md, contradiction 6; EVENTS.md).
+    let pageDisplay: String?
     /// The resource table by type, in the page's order; empty when the page lists no entry resources.
     let groups: [ResourceGroup]
     /// Resolves the mandatory data items; nil once they are resolved.
@@ -89,10 +92,11 @@ final class EventPlan: @unchecked Sendable {
     let resourceRule: String
 
     /// A plan whose data items are resolved on first use by `dataItems`.
-    init(event: EventDefinition, expectedDisplay: String?, dataItems: @escaping @Sendable () -> [DataItemRequirement]) {
+    init(event: EventDefinition, codeSystemDisplay: String?, dataItems: @escaping @Sendable () -> [DataItemRequirement]) {
         self.event = event
         resolveDataItems = dataItems
-        self.expectedDisplay = expectedDisplay
+        self.codeSystemDisplay = codeSystemDisplay
+        pageDisplay = event.hasPage ? event.eventDisplay : nil
         let isNEMSHeader = event.family == .nems && !event.isLegacy
         headerRule = isNEMSHeader ? "G3" : "G4"
         headerStyle = isNEMSHeader ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
@@ -107,8 +111,8 @@ final class EventPlan: @unchecked Sendable {
     }
 
     /// A plan with these data items.
-    convenience init(event: EventDefinition, expectedDisplay: String?, dataItems: [DataItemRequirement]) {
-        self.init(event: event, expectedDisplay: expectedDisplay, dataItems: { dataItems })
+    convenience init(event: EventDefinition, codeSystemDisplay: String?, dataItems: [DataItemRequirement]) {
+        self.init(event: event, codeSystemDisplay: codeSystemDisplay, dataItems: { dataItems })
     }
 
     /// The mandatory data items the definitions resolve. Resolving loads every profile the event

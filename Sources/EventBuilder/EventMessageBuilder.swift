@@ -170,6 +170,8 @@ public final class EventMessageBuilder {
         links.practitionerRole = first("PractitionerRole")
         links.location = first("Location")
         links.healthcareService = first("HealthcareService")
-        links.focus = drafts.first { $0.role == .focus }?.fullUrl
+        // An event without a page names no focus type (NEMS headers leave it to the page): the
+        // message is about its patient.
+        links.focus = drafts.first { $0.role == .focus }?.fullUrl ?? links.patient
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FHIRDefinitionImport
+import FHIRDefinitions
 import ChildHealthEvents
 
 /// `dch pack build`: regenerates the definition pack from the official definition files.
@@ -27,8 +28,12 @@ struct Pack: ParsableCommand {
             let importer = DefinitionImporter(sharedRoot: URL(fileURLWithPath: shared))
             let (writer, report) = try runReportingIssues { try importer.run() }
             try runReportingIssues { try writer.write(to: URL(fileURLWithPath: output)) }
-            // The event catalogue ships beside the pack, from our digest of the event pages.
-            let events = try runReportingIssues { try EventCatalogueImporter.catalogueFile(sharedRoot: URL(fileURLWithPath: shared)) }
+            // The event catalogue ships beside the pack, from our digest of the event pages and the
+            // event code systems of the pack just written.
+            let events = try runReportingIssues {
+                try EventCatalogueImporter.catalogueFile(sharedRoot: URL(fileURLWithPath: shared),
+                                                         pack: DefinitionPack(directory: URL(fileURLWithPath: output)))
+            }
             try writeAtomically(Array(events), to: URL(fileURLWithPath: output).appendingPathComponent(EventCatalogue.fileName).path)
             if verbose { report.notes.forEach { printError($0) } }
             printError("pack written to \(output): \(report.structures) StructureDefinitions, "

@@ -1,5 +1,8 @@
 import XCTest
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import ChildHealthEvents
 import DCHTestSupport
 
@@ -7,7 +10,7 @@ import DCHTestSupport
 final class EventCatalogueTests: XCTestCase {
     func testShippedCatalogueEqualsImporterOutput() throws {
         let shared = try SharedCorpus.require()
-        let rendered = try EventCatalogueImporter.catalogueFile(sharedRoot: shared)
+        let rendered = try EventCatalogueImporter.catalogueFile(sharedRoot: shared, pack: try SharedCorpus.definitionPack())
         let shipped = try Data(contentsOf: SharedCorpus.schemas.appendingPathComponent(EventCatalogue.fileName))
         XCTAssertTrue(shipped == rendered, "Schemas/events.json differs from the importer's output; run scripts/regenerate-pack")
     }
@@ -28,6 +31,49 @@ final class EventCatalogueTests: XCTestCase {
         // Every resource's cardinality survives, `*` as Int.max.
         let rawStars = raw.flatMap { ($0["resources"] as? [[String: Any]]) ?? [] }.filter { $0["max"] as? String == "*" }.count
         XCTAssertEqual(events.flatMap(\.resources).filter { $0.max == Int.max }.count, rawStars)
+    }
+
+    /// Every code of the DCH, NEMS and EMS event code systems is a known event: the codes read here
+    /// straight from the CodeSystem files in `../shared`, not through the pack. The codes no page
+    /// describes (CH036, CH037, most of EventType-1) are events without a page, with no page rules
+    /// and only the Bundle and MessageHeader rows of their family.
+    func testEveryCodeOfTheEventCodeSystemsIsAnEvent() throws {
+        let folder = try SharedCorpus.require().appendingPathComponent("corpus/nhs-stu3-assets/CodeSystems")
+        let catalogue = try loadCatalogue()
+        var pageless = 0
+        for name in ["DCH-ChildHealthEventType-1", "EventType-1", "EMS-EventType-1"] {
+            let file = folder.appendingPathComponent("CodeSystem-\(name).xml")
+            let codes = try RawCodeSystem(contentsOf: file)
+            XCTAssertEqual(codes.url, "https://fhir.nhs.uk/STU3/CodeSystem/\(name)")
+            XCTAssertFalse(codes.concepts.isEmpty, name)
+            for (code, display) in codes.concepts {
+                guard let event = catalogue.event(code: code, system: codes.url) else {
+                    XCTFail("\(code) of \(name) is not a known event"); continue
+                }
+                guard !event.hasPage else { continue }
+                pageless += 1
+                XCTAssertEqual(event.eventDisplay, display, code)
+                XCTAssertEqual(event.rules, [], code)
+                XCTAssertEqual(event.resources.prefix(2).map(\.role), [.bundle, .header], code)
+                let siblings = catalogue.events.filter { $0.eventSystem == codes.url && $0.hasPage && $0.isLegacy == event.isLegacy }
+                for row in event.entryResources {
+                    XCTAssertTrue(siblings.allSatisfy { $0.entryResources.contains { $0.type == row.type } },
+                                  "\(code): \(row.type) is not carried by every event of its system")
+                }
+                let sibling = try XCTUnwrap(siblings.first)
+                XCTAssertEqual(event.family, sibling.family, code)
+                XCTAssertEqual(event.messageHeaderProfile, sibling.messageHeaderProfile, code)
+            }
+        }
+        let medication = try XCTUnwrap(catalogue.event(code: "CH036", system: "https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEventType-1"))
+        XCTAssertEqual(medication.name, "Medication Administration")
+        XCTAssertFalse(medication.hasPage)
+        XCTAssertEqual(medication.focus?.profile, "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-DCH-Encounter-1",
+                       "every DCH page's header focuses an Encounter")
+        XCTAssertEqual(catalogue.event(code: "referral-1", system: nil)?.subject?.type, "Patient", "every NEMS page carries the Patient")
+        XCTAssertEqual(catalogue.event(code: "CH037", system: nil)?.name, "Investigation Results")
+        XCTAssertGreaterThanOrEqual(pageless, 2 + 40, "CH036, CH037 and the NEMS codes without a page")
+        XCTAssertEqual(catalogue.events.filter(\.hasPage).count, 52, "the digest's events keep their pages")
     }
 
     func testLookupByCodeSystemAndName() throws {
@@ -60,6 +106,37 @@ final class EventCatalogueTests: XCTestCase {
             throw Prerequisite.missing("Schemas/events.json is absent; run scripts/regenerate-pack")
         }
         return try EventCatalogue(data: data)
+    }
+}
+
+/// A CodeSystem XML file's url and concepts (code, display), read with Foundation's XMLParser:
+/// independent of dch's own reader and pack.
+private final class RawCodeSystem: NSObject, XMLParserDelegate {
+    private(set) var url = ""
+    private(set) var concepts: [(code: String, display: String?)] = []
+    private var stack: [String] = []
+
+    init(contentsOf file: URL) throws {
+        super.init()
+        let parser = try XCTUnwrap(XMLParser(contentsOf: file))
+        parser.delegate = self
+        XCTAssertTrue(parser.parse(), "\(file.lastPathComponent): \(String(describing: parser.parserError))")
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        let value = attributes["value"]
+        switch (stack.last, name) {
+        case ("CodeSystem", "url"): url = value ?? ""
+        case ("concept", "code"): concepts.append((value ?? "", nil))
+        case ("concept", "display"): if !concepts.isEmpty { concepts[concepts.count - 1].display = value }
+        default: break
+        }
+        stack.append(name)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        stack.removeLast()
     }
 }
 

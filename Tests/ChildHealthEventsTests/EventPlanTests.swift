@@ -28,7 +28,7 @@ final class EventPlanTests: XCTestCase {
             row("Observation", "O", 0, 2, stated: false),
             row("Condition", "C-B", 0, 3),
             row("Condition", "C-A", 0, 1),
-        ]), expectedDisplay: nil, dataItems: [])
+        ]), codeSystemDisplay: nil, dataItems: [])
 
         XCTAssertEqual(plan.groups.map(\.type), ["Condition", "Observation"], "Bundle and header rows are not entries")
         let condition = plan.groups[0]
@@ -48,7 +48,7 @@ final class EventPlanTests: XCTestCase {
     func testHeaderStyleAndLastUpdatedRuleFollowTheFamily() {
         let nems = EventPlan(event: event(code: "pds-change-1", resources: [],
                                           rules: [EventRule(id: "E-x-1", text: "MessageHeader.meta.lastUpdated 1..1 for sequencing.")]),
-                             expectedDisplay: nil, dataItems: [])
+                             codeSystemDisplay: nil, dataItems: [])
         XCTAssertEqual(nems.headerRule, "G3")
         XCTAssertEqual(nems.headerStyle, "a NEMS MessageHeader")
         XCTAssertEqual(nems.lastUpdatedRule, "E-x-1")
@@ -57,13 +57,13 @@ final class EventPlanTests: XCTestCase {
         XCTAssertEqual(nems.resourceRule, "E-pds-change-1")
         XCTAssertTrue(nems.groups.isEmpty)
 
-        let legacy = EventPlan(event: event(isLegacy: true, resources: []), expectedDisplay: nil, dataItems: [])
+        let legacy = EventPlan(event: event(isLegacy: true, resources: []), codeSystemDisplay: nil, dataItems: [])
         XCTAssertEqual(legacy.headerRule, "G4")
         XCTAssertEqual(legacy.headerStyle, "a NEMS MessageHeader", "the EMS codes keep the DCH header design (G4)")
         XCTAssertEqual(legacy.lastUpdatedRule, "G9")
         XCTAssertFalse(legacy.needsLastUpdated)
 
-        let dch = EventPlan(event: event(family: .dch, resources: []), expectedDisplay: nil, dataItems: [])
+        let dch = EventPlan(event: event(family: .dch, resources: []), codeSystemDisplay: nil, dataItems: [])
         XCTAssertEqual(dch.headerRule, "G4")
         XCTAssertEqual(dch.headerStyle, "a DCH MessageHeader")
         XCTAssertFalse(dch.isPDS)
@@ -79,7 +79,7 @@ final class EventPlanTests: XCTestCase {
         let mapping = try XCTUnwrap(DataItemMapping(ruleText: "Mandatory data item 'Date' -> P-1.period.start (must always be sent)"))
         let requirement = DataItemRequirement(ruleID: "E-x-3", mapping: mapping, profile: "https://example.org/P-1",
                                               resourceType: "Encounter", steps: [.child("period"), .child("start")], elementIDs: [])
-        let plan = EventPlan(event: event(resources: [row("Encounter", "P-1", 1, 1)]), expectedDisplay: nil) {
+        let plan = EventPlan(event: event(resources: [row("Encounter", "P-1", 1, 1)]), codeSystemDisplay: nil) {
             counter.lock.withLock { counter.calls += 1 }
             return [requirement]
         }

@@ -35,7 +35,7 @@ final class EventRuleClassificationTests: XCTestCase {
             }
         }
         XCTAssertEqual(total, 309, "the digest's numbered rules")
-        XCTAssertEqual(counts, ["checked": 98, "mandatory-checked": 125, "mandatory-unchecked": 16,
+        XCTAssertEqual(counts, ["checked": 98, "mandatory-checked": 126, "mandatory-unchecked": 15,
                                 "required-if-recorded": 28, "optional": 12, "prose": 30])
     }
 
@@ -76,6 +76,15 @@ final class EventRuleClassificationTests: XCTestCase {
         // The page names valueQuantity; the profile forbids Observation.value[x] (values go in components).
         guard case .mandatoryUnchecked(_, let forbidden) = try treatment("CH005", "E-BirthDetails-6") else { return XCTFail("checked") }
         XCTAssert(forbidden.contains("max 0"), forbidden)
+        // The CH015 page spelt its profile CareConnect-DCH-Immunisation-1 (EVENTS.md); the definitions say Immunization.
+        guard case .mandatoryItem(let date) = try treatment("CH015", "E-ImmunisationAdministration-3") else { return XCTFail("not checked") }
+        XCTAssertEqual(date.profile, "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-DCH-Immunization-1")
+        var misspelt = try XCTUnwrap(fixture.rules.catalogue.event(named: "CH015"))
+        misspelt.rules = [EventRule(id: "E-x-1", text: "Mandatory data item 'Date' -> CareConnect-DCH-Immunisation-1.date (must always be sent).")]
+        guard case .mandatoryItem(let resolved) = try XCTUnwrap(classifier.classify(misspelt).first).treatment else {
+            return XCTFail("the page's British spelling is not resolved")
+        }
+        XCTAssertEqual(resolved.profile, date.profile)
         XCTAssertEqual(try treatment("CH005", "E-BirthDetails-13"), .optional)
         XCTAssertEqual(try treatment("CH001", "E-AdditionalDemographics-4"), .sendIfRecorded)
     }

@@ -94,6 +94,85 @@ final class EventRulesMutationTests: XCTestCase {
         assertFinds(found, .error, "event.E-vaccinations-1-2", at: "Bundle.entry[0].resource.meta.lastUpdated")
     }
 
+    /// A NEMS event whose page is silent on meta.lastUpdated gets the generic rule's warning, with
+    /// its reason, not an error.
+    func testMissingLastUpdatedWithoutAPageRuleIsAWarning() throws {
+        let found = try issues(nems.replacingOccurrences(of: "vaccinations-1", with: "pds-change-of-gp-1")
+            .replacingOccurrences(of: "<display value=\"Vaccinations\"/>", with: "<display value=\"PDS Change of GP\"/>"),
+            replacing: "<lastUpdated value=\"2026-03-14T10:15:00+00:00\"/>", with: "")
+        assertFinds(found, .warning, "event.G9", at: "Bundle.entry[0].resource.meta.lastUpdated", containing: "generic NEMS rules")
+        XCTAssertFalse(found.contains { $0.rule == "event.G9" && $0.severity == .error })
+    }
+
+    /// Every code of the event code systems is an event: CH036 has no page, so only the generic
+    /// rules apply, and one information issue says so.
+    func testEventWithoutAPageIsKnown() throws {
+        let found = try issues(dch, replacing: "<code value=\"CH005\"/>\n          <display value=\"Birth Details\"/>",
+                               with: "<code value=\"CH036\"/>\n          <display value=\"Medication Administration\"/>")
+        XCTAssertEqual(found.filter { $0.severity != .information }, [])
+        assertFinds(found, .information, "event.G5", at: "Bundle.entry[0].resource.event.code", containing: "no event page")
+        XCTAssertFalse(found.contains { $0.rule.hasPrefix("event.E-CH036-") }, "no numbered page rules for an event without a page")
+    }
+
+    /// An ITK (or any other family's) message is said once to be out of the event rules' scope.
+    func testOtherMessageFamiliesAreOutOfScope() throws {
+        let found = try issues(dch.replacingOccurrences(of: "2026-01-08T23:47:00+00:00", with: "2026-01-08T23:47:00"),
+                               replacing: "https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEventType-1\"/>\n          <code value=\"CH005\"/>",
+                               with: "https://fhir.nhs.uk/STU3/CodeSystem/ITK-MessageEvent-2\"/>\n          <code value=\"ITK008M\"/>")
+        XCTAssertEqual(found.count, 1, "\(found)")
+        assertFinds(found, .information, "event.G5", at: "Bundle.entry[0].resource.event", containing: "do not apply")
+    }
+
+    /// Both the event page's display and the code system's are accepted, and the information says
+    /// which one the message used; a display that is neither is a warning naming both.
+    func testEventDisplayFromEitherSource() throws {
+        let page = try issues(dch, replacing: "<code value=\"CH005\"/>\n          <display value=\"Birth Details\"/>",
+                              with: "<code value=\"CH008\"/>\n          <display value=\"Conditions / Diagnoses\"/>")
+        assertFinds(page, .information, "event.G5", at: "Bundle.entry[0].resource.event.display", containing: "event page's")
+        XCTAssertFalse(page.contains { $0.rule == "event.G5" && $0.severity == .warning })
+        let system = try issues(dch, replacing: "<code value=\"CH005\"/>\n          <display value=\"Birth Details\"/>",
+                                with: "<code value=\"CH008\"/>\n          <display value=\"Problem List\"/>")
+        assertFinds(system, .information, "event.G5", at: "Bundle.entry[0].resource.event.display", containing: "code system's")
+        let neither = try issues(dch, replacing: "<display value=\"Birth Details\"/>", with: "<display value=\"Birth\"/>")
+        assertFinds(neither, .warning, "event.G5", at: "Bundle.entry[0].resource.event.display", containing: "neither")
+    }
+
+    /// Dates of one message that contradict each other, each finding naming both places.
+    func testContradictoryDates() throws {
+        let birthTime = try issues(dch, replacing: "<valueDateTime value=\"2026-01-08T23:41:00+00:00\"/>",
+                                   with: "<valueDateTime value=\"2026-01-09T00:10:00+00:00\"/>")
+        assertFinds(birthTime, .warning, "event.consistency", at: "Bundle.entry[1].resource.birthDate.extension[0].valueDateTime",
+                    containing: "Bundle.entry[1].resource.birthDate")
+        // The same instant written in another zone falls on the same day as written: no finding.
+        let zone = try issues(dch, replacing: "<valueDateTime value=\"2026-01-08T23:41:00+00:00\"/>",
+                              with: "<valueDateTime value=\"2026-01-08T23:41:00-01:00\"/>")
+        XCTAssertFalse(zone.contains { $0.rule == "event.consistency" && $0.path?.contains("birthDate") == true })
+        let deceased = try issues(dch, replacing: "<gender value=\"male\"/>",
+                                  with: "<gender value=\"male\"/>\n        <deceasedDateTime value=\"2025-12-31\"/>")
+        assertFinds(deceased, .warning, "event.consistency", at: "Bundle.entry[1].resource.deceasedDateTime", containing: "before the birth")
+        // Minutes before the birth time, on the birth day: the observation contradicts the birth time.
+        let observation = try issues(dch, replacing: "<effectiveDateTime value=\"2026-01-08T23:47:00+00:00\"/>",
+                                     with: "<effectiveDateTime value=\"2026-01-08T23:30:00+00:00\"/>")
+        assertFinds(observation, .warning, "event.consistency", at: "Bundle.entry[2].resource.effectiveDateTime",
+                    containing: "Bundle.entry[1].resource.birthDate.extension[0].valueDateTime")
+        let vaccination = try issues(nems, replacing: "<date value=\"2026-03-14T09:50:00+00:00\"/>", with: "<date value=\"2021-03-14\"/>")
+        assertFinds(vaccination, .warning, "event.consistency", at: "Bundle.entry[1].resource.date", containing: "2022-11-02")
+    }
+
+    /// The routing birth date-time is compared with the Patient's at the precision both give.
+    func testRoutingBirthTimeAtTheCommonPrecision() throws {
+        let time = try issues(nems, replacing: "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>",
+                              with: "<valueDateTime value=\"2022-11-02T09:40:00+00:00\"/>\n          </extension>\n        </extension>")
+        assertFinds(time, .error, "event.G10", at: "Bundle.entry[0].resource.extension[0].extension[2].valueDateTime",
+                    containing: "birthDate.extension[0].valueDateTime")
+        let sameInstant = try issues(nems, replacing: "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>",
+                                     with: "<valueDateTime value=\"2022-11-02T07:40:00+01:00\"/>\n          </extension>\n        </extension>")
+        XCTAssertFalse(sameInstant.contains { $0.rule == "event.G10" })
+        let dateOnly = try issues(nems, replacing: "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>",
+                                  with: "<valueDateTime value=\"2022-11\"/>\n          </extension>\n        </extension>")
+        XCTAssertFalse(dateOnly.contains { $0.rule == "event.G10" }, "a month agrees with the birth date at month precision")
+    }
+
     func testMissingMessageEventTypeAndOtherForms() throws {
         let missing = try issues(nems, replacing: "StructureDefinition/Extension-MessageEventType-1", with: "StructureDefinition/Extension-Other-1")
         assertFinds(missing, .error, "event.G6", at: "Bundle.entry[0].resource.extension")

@@ -21,12 +21,14 @@ final class ValidateCommandTests: CommandTestCase {
         let r = try DCHCommand.run(["validate"] + samples)
         XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr)
         // Information only: bindings to SNOMED CT value sets, which cannot be checked offline (3), and
-        // the event rules' notes (7): each message's event-type extension form, and the DCH sample's
-        // resources against the cardinalities our digest infers for Birth Details.
-        XCTAssertTrue(r.stdoutText.hasSuffix("2 messages, 0 errors, 0 warnings, 10 information\n"), r.stdoutText)
+        // the event rules' notes (9): each message's event-type extension form and which source its
+        // event display matches, and the DCH sample's resources against the cardinalities our
+        // digest infers for Birth Details.
+        XCTAssertTrue(r.stdoutText.hasSuffix("2 messages, 0 errors, 0 warnings, 12 information\n"), r.stdoutText)
         let lines = r.stdoutText.split(separator: "\n").dropLast()
         XCTAssertEqual(lines.filter { $0.contains(": information: [terminology.not-checked] ") }.count, 3, r.stdoutText)
         XCTAssertEqual(lines.filter { $0.contains(": information: [event.G6] messageEventType extension form: ") }.count, 2)
+        XCTAssertEqual(lines.filter { $0.contains(": information: [event.G5] event display ") }.count, 2)
         XCTAssertTrue(lines.allSatisfy { $0.contains(": information: [terminology.not-checked] ") || $0.contains(": information: [event.") },
                       r.stdoutText)
         XCTAssertEqual(r.stderr, "")
@@ -40,7 +42,7 @@ final class ValidateCommandTests: CommandTestCase {
         XCTAssertTrue(r.stdoutText.contains("(Patient.favouriteColour)"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("\(bad):4:3: error: [value.date] "), r.stdoutText)
         // 2 terminology notes and the sample's event-type extension form.
-        XCTAssertTrue(r.stdoutText.hasSuffix("2 messages, 2 errors, 0 warnings, 3 information\n"), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.hasSuffix("2 messages, 2 errors, 0 warnings, 4 information\n"), r.stdoutText)
     }
 
     func testRequestedProfile() throws {
@@ -160,7 +162,7 @@ final class ValidateCommandTests: CommandTestCase {
         let xsd = try schemaCopy()
         let valid = try DCHCommand.run(["validate", "--xsd", xsd] + samples)
         XCTAssertEqual(valid.status, 0, valid.stdoutText + valid.stderr)
-        XCTAssertTrue(valid.stdoutText.hasSuffix("2 messages, 0 errors, 0 warnings, 10 information\n"), valid.stdoutText)
+        XCTAssertTrue(valid.stdoutText.hasSuffix("2 messages, 0 errors, 0 warnings, 12 information\n"), valid.stdoutText)
 
         let sample = try String(contentsOf: SharedCorpus.packageRoot.appendingPathComponent(samples[0]), encoding: .utf8)
         let bad = try file("gender.xml", sample.replacingOccurrences(of: "<gender value=\"female\"/>",
