@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
-        .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions"]),
+        .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRJSON"]),
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "FHIRValidation", "DCHTestSupport"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport"]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",

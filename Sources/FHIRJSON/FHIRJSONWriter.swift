@@ -55,4 +55,15 @@ public struct FHIRJSONWriter: Sendable {
         if !emitter.errors.isEmpty { throw IssuesError(emitter.errors + emitter.warnings) }
         return Encoded(bytes: emitter.out, issues: emitter.warnings)
     }
+
+    /// Writes one element of a complex or backbone type (a `HumanName`, a `Bundle.entry`) as the
+    /// JSON object FHIR gives it inside its parent; `context` says where its children are defined.
+    /// A resource element is written as a resource.
+    /// - Throws: ``FHIRModel/IssuesError`` with every error found.
+    public func write(_ element: Element, in context: TypeContext) throws -> Encoded {
+        var emitter = JSONEmitter(pack: pack, pretty: options.pretty)
+        emitter.writeFragment(element, in: context)
+        if !emitter.errors.isEmpty { throw IssuesError(emitter.errors + emitter.warnings) }
+        return Encoded(bytes: emitter.out, issues: emitter.warnings)
+    }
 }

@@ -66,6 +66,14 @@ struct JSONEmitter {
         if pretty { out.append(0x0A) }
     }
 
+    /// One element outside its parent (``FHIRJSONWriter/write(_:in:)``).
+    mutating func writeFragment(_ element: Element, in context: TypeContext) {
+        if element.resourceType != nil { return writeDocument(element) }
+        path = [PathStep(name: context.path, index: -1)]
+        withUnsafePointer(to: element) { writeObject($0, scope: Scope(context), extraComments: []) }
+        if pretty { out.append(0x0A) }
+    }
+
     // MARK: - Resources and complex elements
 
     // Elements are passed as pointers into their parent's children (or to the root): looking at an

@@ -34,6 +34,34 @@ func readInput(_ path: String) throws -> Data {
     return try Data(contentsOf: URL(fileURLWithPath: path))
 }
 
+/// The non-empty lines of an NDJSON input with their 1-based line numbers; nil unless there are
+/// more than one and each starts with `{` (after spaces). `dch validate` and `dch fhirpath` read
+/// inputs this way.
+func ndjsonLines(_ data: Data) -> [(number: Int, bytes: Data)]? {
+    var lines: [(Int, Data)] = []
+    var number = 0
+    for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        number += 1
+        guard let first = raw.first(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
+        guard first == UInt8(ascii: "{") else { return nil }
+        lines.append((number, Data(raw)))
+    }
+    return lines.count > 1 ? lines : nil
+}
+
+/// Gives the issues of one message of an input its file and index and, for an NDJSON line, the
+/// file's line numbers (the message's line 1 is the file's line `line`).
+func place(_ issues: inout [Issue], file: String, index: Int, line: Int?) {
+    for i in issues.indices {
+        issues[i].file = file
+        issues[i].messageIndex = index
+        if let line {
+            let p = issues[i].position
+            issues[i].position = SourcePosition(line: line + Int(p?.line ?? 1) - 1, column: Int(p?.column ?? 1))
+        }
+    }
+}
+
 /// Writes an output file atomically (see ``AtomicFile``): never a partial file, never a lost one.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))

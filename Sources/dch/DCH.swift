@@ -10,6 +10,6 @@ struct DCH: ParsableCommand {
             2 usage or I/O error.
             """,
         version: "0.1.0",
-        subcommands: [Convert.self, Validate.self, Inspect.self, Events.self, Generate.self, Respond.self, Pack.self]
+        subcommands: [Convert.self, Validate.self, Inspect.self, Events.self, Generate.self, Respond.self, FHIRPathCommand.self, Pack.self]
     )
 }

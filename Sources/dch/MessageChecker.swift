@@ -52,15 +52,7 @@ struct MessageChecker {
         } catch {
             report.issues = [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]
         }
-        for i in report.issues.indices {
-            report.issues[i].file = file
-            report.issues[i].messageIndex = index
-            if let line {
-                // One message per line: the message's line 1 is the file's line `line`.
-                let p = report.issues[i].position
-                report.issues[i].position = SourcePosition(line: line + Int(p?.line ?? 1) - 1, column: Int(p?.column ?? 1))
-            }
-        }
+        place(&report.issues, file: file, index: index, line: line)
         return report
     }
 
@@ -72,19 +64,5 @@ struct MessageChecker {
                           "not checked against the XML Schema (--xsd): the message is JSON")]
         }
         return data.withUnsafeBytes { schema.validate($0) }
-    }
-
-    /// The non-empty lines of an NDJSON input with their 1-based line numbers; nil unless there are
-    /// more than one and each starts with `{` (after spaces).
-    func ndjsonLines(_ data: Data) -> [(number: Int, bytes: Data)]? {
-        var lines: [(Int, Data)] = []
-        var number = 0
-        for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            guard let first = raw.first(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
-            guard first == UInt8(ascii: "{") else { return nil }
-            lines.append((number, Data(raw)))
-        }
-        return lines.count > 1 ? lines : nil
     }
 }
