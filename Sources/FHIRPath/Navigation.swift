@@ -80,8 +80,11 @@ extension FHIRPathEngine {
         }
     }
 
-    /// Every child of `t`, typed (`children()`).
+    /// Every child of `t`, typed (`children()`): the `id` and `url` attributes first (where
+    /// `Element.id` and `Extension.url` stand in the definitions), then the child elements.
     func appendAllChildren(of t: TypedElement, to out: inout FHIRPathCollection) {
+        appendAttribute(of: t.element, named: "id", to: &out)
+        appendAttribute(of: t.element, named: "url", to: &out)
         let table = t.context?.table
         for c in t.element.children { out.append(.element(typed(c, as: table?[c.name]))) }
     }

@@ -89,6 +89,17 @@ public final class InvariantChecker: @unchecked Sendable {
         return rules.run
     }
 
+    /// Every evaluable constraint layer 5 applies to every element of a message, in walk order,
+    /// without evaluating any: the constraints it can decide without evaluating, and those another
+    /// layer checks in messages (ref-1), are listed too. (For tests that compare evaluations with
+    /// another FHIRPath implementation.)
+    public func applications(in root: Element) -> [InvariantApplication] {
+        var rules = InvariantRules(checker: self, root: root)
+        rules.collected = []
+        rules.check(root)
+        return rules.collected ?? []
+    }
+
     /// A constraint compiled (cached: one parse per distinct constraint).
     public func compile(_ record: ConstraintRecord) -> CompiledConstraint {
         if let known = lock.withLock({ constraintsByText[record] }) { return known }
@@ -111,6 +122,22 @@ public final class InvariantChecker: @unchecked Sendable {
         run.check(constraints, on: element, typeName: typeName, path: path, resource: resource)
         issues += run.issues
     }
+}
+
+/// One constraint on one element of a message (``InvariantChecker/applications(in:)``).
+public struct InvariantApplication {
+    /// The constraint's key (`dom-3`, `per-1`).
+    public let key: String
+    /// Its expression, compiled.
+    public let expression: FHIRPathExpression
+    /// The element it is evaluated on (the focus and `%context`).
+    public let element: TypedElement
+    /// Where the element is: `Bundle.entry[2].resource.name[0]`.
+    public let path: String
+    /// `%resource` for it: the resource holding the element (a contained resource's container).
+    public let resource: TypedElement
+    /// Where that resource is: `Bundle.entry[2].resource`, or the root's type.
+    public let resourcePath: String
 }
 
 /// Invariant evaluation over one message. Issues:

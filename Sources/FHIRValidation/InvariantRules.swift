@@ -10,6 +10,11 @@ struct InvariantRules {
     var path = PathStack()
     /// Sites met in this message, by child definition: most repeat, and this needs no lock.
     var siteMemo: InvariantSiteMemo
+    /// Set to list what would be evaluated instead of evaluating it (``InvariantChecker/applications(in:)``):
+    /// every constraint of every site, shortcuts and skipped keys included.
+    var collected: [InvariantApplication]?
+    /// The path of `%resource` while collecting.
+    private var resourcePath = ""
 
     init(checker: InvariantChecker, root: Element, siteMemo: InvariantSiteMemo = InvariantSiteMemo()) {
         self.siteMemo = siteMemo
@@ -39,8 +44,12 @@ struct InvariantRules {
         guard typed.context != nil else { return }   // unknown type: layer 1 reports it
         let environment = run.environment
         let saved = environment.resource
-        if !contained { environment.resource = typed }
-        defer { environment.resource = saved }
+        let savedPath = resourcePath
+        if !contained {
+            environment.resource = typed
+            if collected != nil { resourcePath = path.text() }
+        }
+        defer { environment.resource = saved; resourcePath = savedPath }
         evaluate(site, typed, skipping: site.shortcuts.decided(on: e))
         walkChildren(of: e, site: site)
     }
@@ -74,7 +83,7 @@ struct InvariantRules {
                 if !site.constraints.isEmpty {
                     // The typed element (a copy) is built only when some constraint needs evaluating.
                     let decided = site.shortcuts.decided(on: c)
-                    if !site.shortcuts.decidesAll(decided) {
+                    if collected != nil || !site.shortcuts.decidesAll(decided) {
                         evaluate(site, TypedElement(element: c.pointee, type: site.type), skipping: decided)
                     }
                 }
@@ -104,8 +113,19 @@ struct InvariantRules {
     }
 
     private mutating func evaluate(_ site: InvariantSite, _ typed: TypedElement, skipping decided: UInt64) {
-        guard !site.constraints.isEmpty, !site.shortcuts.decidesAll(decided) else { return }
+        guard !site.constraints.isEmpty else { return }
         let path = self.path
+        if collected != nil {
+            let text = path.text()
+            for constraint in site.constraints {
+                guard case let .success(expression) = constraint.expression else { continue }
+                collected!.append(InvariantApplication(key: constraint.record.key, expression: expression, element: typed,
+                                                       path: text, resource: run.environment.resource,
+                                                       resourcePath: resourcePath))
+            }
+            return
+        }
+        guard !site.shortcuts.decidesAll(decided) else { return }
         run.check(site.constraints, on: typed, skipping: decided, path: { path.text() })
     }
 }

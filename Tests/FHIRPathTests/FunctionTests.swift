@@ -47,6 +47,18 @@ final class FunctionTests: XCTestCase {
         XCTAssertEqual(try FP.text("name[0].given.union(name[1].given).count()"), "[3]")
     }
 
+    /// `Extension.url` and `Element.id` are children (FHIRPath N1 children(): every child node;
+    /// FHIR keeps them as XML attributes, which is no reason to leave them out). Found by the
+    /// differential test: fhirpathpy counted them and we did not.
+    func testChildrenIncludeTheIdAndUrlAttributes() throws {
+        XCTAssertEqual(try FP.text("extension[0].children()"), "[uri:http://example.org/ext-a, string:A]")
+        let withId = #"{"resourceType": "Patient", "name": [{"id": "n1", "family": "Smith"}]}"#
+        XCTAssertEqual(try FP.text("name.children()", on: withId), "[string:n1, string:Smith]")
+        XCTAssertEqual(try FP.text("name.descendants().count()", on: withId), "[2]")
+        XCTAssertEqual(try FP.text("children().count()", on: withId), "[1]")
+        XCTAssertEqual(try FP.text("descendants().ofType(uri)"), "[uri:http://example.org/ext-a, uri:http://example.org/ext-b, uri:https://fhir.nhs.uk/Id/nhs-number]")
+    }
+
     func testLogicAndTree() throws {
         XCTAssertEqual(try FP.text("iif(active, 'yes', 'no')"), "['yes']")
         XCTAssertEqual(try FP.text("iif(deceased, 'yes', 'no')"), "['no']")
