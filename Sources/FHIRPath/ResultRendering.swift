@@ -29,29 +29,10 @@ public struct FHIRPathResultItem: Sendable, Hashable {
     }
 
     /// `{"type":"date","value":"2019-03-01"}`: the item as one JSON object.
-    public var jsonObject: String { "{\"type\":\(Self.quoted(type)),\"value\":\(json)}" }
+    public var jsonObject: String { "{\"type\":\(JSONString.quoted(type)),\"value\":\(json)}" }
 
     /// `date 2019-03-01`: the item as one line of text.
     public var line: String { type + " " + text }
-
-    /// A JSON string literal (quotes, backslashes and control characters escaped).
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// Turns result collections into ``FHIRPathResultItem``s: complex elements are written as FHIR
@@ -78,13 +59,13 @@ public struct FHIRPathResultRenderer: Sendable {
         case let .boolean(b): return scalar("System.Boolean", b ? "true" : "false", json: b ? "true" : "false")
         case let .integer(n): return scalar("System.Integer", String(n), json: String(n))
         case let .decimal(d): return scalar("System.Decimal", "\(d)", json: "\(d)")
-        case let .string(s): return scalar("System.String", s, json: FHIRPathResultItem.quoted(s))
+        case let .string(s): return scalar("System.String", s, json: JSONString.quoted(s))
         case let .dateTime(d):
             let type = d.kind == .date ? "System.Date" : d.kind == .time ? "System.Time" : "System.DateTime"
-            return scalar(type, d.text, json: FHIRPathResultItem.quoted(d.text))
+            return scalar(type, d.text, json: JSONString.quoted(d.text))
         case let .quantity(d, unit):
             return FHIRPathResultItem(type: "System.Quantity",
-                                      json: "{\"value\":\(d),\"unit\":\(FHIRPathResultItem.quoted(unit))}",
+                                      json: "{\"value\":\(d),\"unit\":\(JSONString.quoted(unit))}",
                                       text: "\(d) '\(unit)'")
         case let .element(t):
             return render(t)
@@ -125,9 +106,9 @@ public struct FHIRPathResultRenderer: Sendable {
         case "boolean" where value == "true" || value == "false":
             return value
         case "integer", "unsignedInt", "positiveInt", "decimal":
-            return isJSONNumber(value) ? value : FHIRPathResultItem.quoted(value)
+            return isJSONNumber(value) ? value : JSONString.quoted(value)
         default:
-            return FHIRPathResultItem.quoted(value)
+            return JSONString.quoted(value)
         }
     }
 

@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// A JSON value built by the report writers, written with members in the order given, so output is
 /// deterministic.
 public enum JSONText {
@@ -50,21 +52,5 @@ public enum JSONText {
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (also used by
     /// `dch generate` for its defect sidecar).
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    public static func quoted(_ s: String) -> String { JSONString.quoted(s) }
 }

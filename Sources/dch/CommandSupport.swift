@@ -34,6 +34,18 @@ func readInput(_ path: String) throws -> Data {
     return try Data(contentsOf: URL(fileURLWithPath: path))
 }
 
+/// Reads an input (`name` is how diagnostics call it); when it cannot be read, says so on stderr,
+/// records an I/O error and returns nil.
+func readInput(_ path: String, name: String, exit: inout ExitStatus) -> Data? {
+    do {
+        return try readInput(path)
+    } catch {
+        printError("\(name): error: cannot read: \(error.localizedDescription)")
+        exit.record(.ioError)
+        return nil
+    }
+}
+
 /// The non-empty lines of an NDJSON input with their 1-based line numbers; nil unless there are
 /// more than one and each starts with `{` (after spaces). `dch validate` and `dch fhirpath` read
 /// inputs this way.

@@ -49,12 +49,7 @@ struct FHIRPathCommand: ParsableCommand {
         var exit = ExitStatus()
         for input in names {
             let name = input == "-" ? "<stdin>" : input
-            let data: Data
-            do { data = try readInput(input) } catch {
-                printError("\(name): error: cannot read: \(error.localizedDescription)")
-                exit.record(.ioError)
-                continue
-            }
+            guard let data = readInput(input, name: name, exit: &exit) else { continue }
             let lines = ndjsonLines(data)
             let messages: [(bytes: Data, line: Int?)] = lines?.map { ($0.bytes, $0.number) } ?? [(data, nil)]
             for (index, message) in messages.enumerated() {
@@ -136,11 +131,11 @@ struct MessagePlace {
 
     /// `{"file":…,"index":…,["line":…,]"result":[…]}` or `…"error":"…"}` and a line break.
     func jsonLine(_ outcome: Result<[FHIRPathResultItem], MessageFailure>) -> String {
-        var s = "{\"file\":\(FHIRPathResultItem.quoted(file)),\"index\":\(index)"
+        var s = "{\"file\":\(JSONString.quoted(file)),\"index\":\(index)"
         if let line { s += ",\"line\":\(line)" }
         switch outcome {
         case let .success(items): s += ",\"result\":[" + items.map(\.jsonObject).joined(separator: ",") + "]"
-        case let .failure(why): s += ",\"error\":\(FHIRPathResultItem.quoted(why.summary))"
+        case let .failure(why): s += ",\"error\":\(JSONString.quoted(why.summary))"
         }
         return s + "}\n"
     }

@@ -34,12 +34,7 @@ struct Inspect: ParsableCommand {
         var exit = ExitStatus()
         for input in inputs.isEmpty ? ["-"] : inputs {
             let name = input == "-" ? "<stdin>" : input
-            let data: Data
-            do { data = try readInput(input) } catch {
-                printError("\(name): error: cannot read: \(error.localizedDescription)")
-                exit.record(.ioError)
-                continue
-            }
+            guard let data = readInput(input, name: name, exit: &exit) else { continue }
             do {
                 let (decoded, format) = try converter.read(data)
                 let issues = decoded.issues + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)

@@ -122,13 +122,13 @@ struct DifferentialJob {
             out.append(resource)
         }
         out.append(contentsOf: Array("],\"expressions\":[".utf8))
-        out.append(contentsOf: Array(expressions.map(FHIRPathResultItem.quoted).joined(separator: ",").utf8))
+        out.append(contentsOf: Array(expressions.map(JSONString.quoted).joined(separator: ",").utf8))
         out.append(contentsOf: Array("],\"evaluations\":[".utf8))
         for (k, e) in evaluations.enumerated() {
             var s = k > 0 ? "," : ""
-            s += "{\"r\":\(e.resource),\"e\":\(expressionIndex[e.expression]!),\"base\":\(FHIRPathResultItem.quoted(e.base))"
-            if let at = e.at { s += ",\"at\":\(FHIRPathResultItem.quoted(at))" }
-            if let res = e.resourcePath { s += ",\"res\":\(FHIRPathResultItem.quoted(res))" }
+            s += "{\"r\":\(e.resource),\"e\":\(expressionIndex[e.expression]!),\"base\":\(JSONString.quoted(e.base))"
+            if let at = e.at { s += ",\"at\":\(JSONString.quoted(at))" }
+            if let res = e.resourcePath { s += ",\"res\":\(JSONString.quoted(res))" }
             switch e.ours {
             case let .success(items): s += ",\"ours\":[" + items.map(\.jsonObject).joined(separator: ",") + "]"
             case .failure: s += ",\"ours\":null"
