@@ -10,7 +10,8 @@ import FHIRModel
 /// - `locations[0].physicalLocation`: `artifactLocation.uri` (the input path made relative to
 ///   ``baseDirectory``, percent-encoded; `file://` for a path outside it; `stdin` for `-`) and a
 ///   `region` with `startLine` and `startColumn`. GitHub needs a `startLine` on every result, so a
-///   result without a known position points at line 1 (and has no `startColumn`);
+///   result without a known position points at line 1 (and has no `startColumn`, nor has a result
+///   whose column is not known);
 /// - `locations[0].logicalLocations[0].fullyQualifiedName`: the FHIRPath location, when known;
 /// - `properties`: the message index, resource type and id, and the OperationOutcome issue type.
 ///
@@ -79,8 +80,10 @@ public struct SARIFReportWriter: ValidationReportWriter {
     }
 
     private func result(_ issue: Issue, in message: MessageReport, ruleIndex: Int) -> JSONText {
-        var region: [(String, JSONText)] = [("startLine", .int(Int(issue.position?.line ?? 1)))]
-        if let p = issue.position { region.append(("startColumn", .int(Int(p.column)))) }
+        // The schema's minimum for both is 1: a line or column not known (0) is left out.
+        let position = issue.position.flatMap { $0.line >= 1 ? $0 : nil }
+        var region: [(String, JSONText)] = [("startLine", .int(Int(position?.line ?? 1)))]
+        if let p = position, p.column >= 1 { region.append(("startColumn", .int(Int(p.column)))) }
         var location: [(String, JSONText)] = [
             ("physicalLocation", .object([
                 ("artifactLocation", .object([("uri", .string(artifactURI(issue.file ?? message.file)))])),

@@ -17,12 +17,15 @@ public enum DCHCommand {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    /// Runs `dch` with arguments and optional stdin, in `directory` (the package root by default).
-    public static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL = SharedCorpus.packageRoot) throws -> CommandResult {
+    /// Runs `dch` with arguments and optional stdin, in `directory` (the package root by default),
+    /// with this process's environment or `environment`.
+    public static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL = SharedCorpus.packageRoot,
+                           environment: [String: String]? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("dch")
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -32,6 +32,7 @@ final class WriterTests: XCTestCase {
         for pretty in [false, true] {
             let encoded = try write(first, pretty: pretty)
             let second = try FHIRJSONReader().read(encoded.bytes).root
+            XCTAssertNoThrow(try JSONValue.parse(encoded.bytes), "strict JSON: \(encoded.text)", file: file, line: line)
             XCTAssertEqual(treeDifferences(first, second, comments: true, valueKinds: true), [],
                            "pretty=\(pretty): \(encoded.text)", file: file, line: line)
             XCTAssertEqual(withoutPositions(first), withoutPositions(second), file: file, line: line)
@@ -221,6 +222,7 @@ final class WriterTests: XCTestCase {
         let text = try write(patient).text
         XCTAssertEqual(text, "{\"resourceType\":\"Patient\",\"gender\":\"q\\\" b\\\\ s/ nl\\n cr\\r tab\\t bell\\u0007 nul\\u0000 é€😀 del\u{7F}\"}")
         XCTAssertEqual(try readJSON(text).root.child("gender")?.value, value)
+        XCTAssertEqual(try JSONValue.parse(Array(text.utf8))["gender"], .string(value), "the strict oracle reads it")
     }
 
     // MARK: - Errors
@@ -301,5 +303,48 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual(second.children.map(\.name), ["id", "name", "gender"])
         XCTAssertEqual(second.child("name")?.children.map(\.name), ["family", "given"])
         XCTAssertEqual(treeDifferences(sortedByName(first), sortedByName(second), comments: true), [])
+    }
+}
+
+/// Everything the writer emits is strict RFC 8259 JSON (checked by the independent oracle), whatever
+/// lexical form the tree holds: XML's `xs:decimal` and `xs:boolean` allow forms (`+1`, `.5`, `01`,
+/// `1.`, `1`/`0` for booleans) that are not JSON numbers or literals, and those must become strings.
+final class WriterStrictJSONTests: XCTestCase {
+    private func written(_ root: Element) throws -> JSONValue {
+        let encoded = try FHIRJSONWriter(pack: JSONMiniPack.shared, options: JSONWriteOptions(pretty: false)).write(root)
+        return try JSONValue.parse(encoded.bytes)
+    }
+
+    func testDecimalsOutsideTheJSONGrammarBecomeStrings() throws {
+        let numbers = ["0", "-0", "1.50", "1E+02", "1e-7", "-12.0"]
+        let notNumbers = ["+1", ".5", "1.", "01", "-01", "1e", "0x1", "NaN", " 1", "1 ", "", "-"]
+        for v in numbers + notNumbers {
+            let observation = Element(name: "Observation", resourceType: "Observation", children: [
+                Element(name: "valueQuantity", children: [Element(name: "value", value: v)])])
+            let expected: JSONValue = numbers.contains(v) ? .number(v) : .string(v)
+            XCTAssertEqual(try written(observation)["valueQuantity"]?["value"], expected, v.debugDescription)
+        }
+    }
+
+    func testIntegersAndBooleansOutsideTheJSONGrammarBecomeStrings() throws {
+        for v in ["+1", "01", "1", "1e2"] {
+            let patient = Element(name: "Patient", resourceType: "Patient", children: [Element(name: "multipleBirthInteger", value: v)])
+            XCTAssertEqual(try written(patient)["multipleBirthInteger"], ["+1", "01"].contains(v) ? .string(v) : .number(v), v)
+        }
+        for v in ["true", "false", "1", "0", "TRUE", "True", " true", ""] {
+            let patient = Element(name: "Patient", resourceType: "Patient", children: [Element(name: "active", value: v)])
+            XCTAssertEqual(try written(patient)["active"], ["true", "false"].contains(v) ? .bool(v == "true") : .string(v), v.debugDescription)
+        }
+    }
+
+    func testEveryCharacterIsEscapedStrictly() throws {
+        // Every control character, the characters JSON must escape, a lone-surrogate-free astral
+        // character and the line separators that JavaScript (not JSON) treats specially.
+        let value = String(String.UnicodeScalarView((0..<0x20).map { Unicode.Scalar($0)! })) + "\"/\u{7F}\u{2028}\u{2029}é😀"
+        for pretty in [false, true] {
+            let patient = Element(name: "Patient", resourceType: "Patient", children: [Element(name: "gender", value: value)])
+            let encoded = try FHIRJSONWriter(pack: JSONMiniPack.shared, options: JSONWriteOptions(pretty: pretty)).write(patient)
+            XCTAssertEqual(try JSONValue.parse(encoded.bytes)["gender"], .string(value))
+        }
     }
 }
