@@ -132,7 +132,7 @@ final class MutationCatalogueTests: XCTestCase {
             var target = original
             // Seeds of one message's rounds differ by one: consecutive candidates.
             target.seed += round
-            let before = Set(f.validator.validate(target.root, syntax: target.syntax).map { "\($0.rule) \($0.path ?? "")" })
+            let before = Set(VT.errors(f.validator.validate(target.root, syntax: target.syntax)).map { "\($0.rule) \($0.path ?? "")" })
             for kind in MutationCatalogue.kinds {
                 var mutated = target.root
                 guard let expected = kind.apply(target, &mutated) else { continue }
