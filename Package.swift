@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "FHIRValidation", "DCHTestSupport"],
                     exclude: ["fhirpathpy_driver.py"]),
-        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport"]),
+        // ZIPFoundation reads the zipped official definitions that the mutation catalogue reads raw.
+        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport",
+                                                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

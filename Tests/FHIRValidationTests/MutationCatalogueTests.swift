@@ -8,11 +8,14 @@ import DCHTestSupport
 
 /// Every kind of ``MutationCatalogue`` applied to every message of the corpus and of `Samples/`
 /// that the full validator (all layers and the event rules, as `dch validate` runs them) finds
-/// valid: each defect must be reported with its rule at its path.
+/// valid: each defect must be reported with its rule at its path, and the errors reported must
+/// be exactly those the kind expects and the consequences it declares. Places and expectations
+/// come from the raw StructureDefinitions (``RawDefinitionLibrary``), not from the validator.
 final class MutationCatalogueTests: XCTestCase {
     /// The full validator and the valid messages, made once for the class.
     struct Fixture {
         let validator: Validator
+        let definitions: RawDefinitionLibrary
         let tools: MutationTools
         let targets: [MutationTarget]
         /// Messages read but left out because the validator finds errors in them as they are.
@@ -32,7 +35,8 @@ final class MutationCatalogueTests: XCTestCase {
         }
         let events = EventRules(catalogue: try EventCatalogue(data: catalogueData), pack: pack)
         let validator = Validator(pack: pack, options: ValidationOptions(ruleSets: [events]))
-        let tools = MutationTools(validator: validator, events: events)
+        let definitions = try RawDefinitionLibrary(sharedRoot: root)
+        let tools = MutationTools(definitions: definitions, events: events)
         var files: [URL] = []
         for folder in ["corpus/nhs-stu3-assets/Examples", "corpus/nems-examples"] {
             for ext in ["xml", "json"] { files += try SharedCorpus.files(folder, extension: ext) }
@@ -51,9 +55,9 @@ final class MutationCatalogueTests: XCTestCase {
             }
             let name = url.path.replacingOccurrences(of: root.path + "/", with: "")
                 .replacingOccurrences(of: SharedCorpus.packageRoot.path + "/", with: "")
-            targets.append(tools.target(name: name, seed: targets.count, root: tree, syntax: syntax))
+            targets.append(try tools.target(name: name, seed: targets.count, root: tree, syntax: syntax))
         }
-        let made = Fixture(validator: validator, tools: tools, targets: targets, invalidCount: invalid)
+        let made = Fixture(validator: validator, definitions: definitions, tools: tools, targets: targets, invalidCount: invalid)
         lock.withLock { cached = made }
         return made
     }
@@ -116,49 +120,52 @@ final class MutationCatalogueTests: XCTestCase {
                       issues.map { "\($0.rule) \($0.path ?? "")" }.joined(separator: "\n"))
     }
 
-    /// The catalogue over every valid message: each application must be found (rule and path),
-    /// and every kind must find a place in at least one message. The test prints how many messages
-    /// each kind applied to; on the corpus of this writing, 39 messages are valid (27 XML and 8
-    /// JSON of the corpus, the 4 samples) and the 33 kinds make 780 applications: from 5 (qty-3: few
-    /// messages carry a Quantity with a unit code) and 6-7 (integers, decimals) to 39 (unknown
-    /// element, duplicate, value on a complex element, empty string: every message has a place).
-    /// With `DCH_MUTATION_ROUNDS=15`, 11,700 applications, all found.
-    func testEveryMutationIsFoundAtItsPath() throws {
+    /// The catalogue over every valid message: each application must be found (rule and path)
+    /// as an error, and the message's errors must then be exactly the expected findings plus the
+    /// consequences the kind declares; any other error fails, listed. Warnings and information
+    /// are not compared: a defect may well change them (a display no longer matched, a binding
+    /// that can no longer be checked), and they do not make a message invalid. Every kind must
+    /// find a place in at least one message. The test prints how many messages each kind applied
+    /// to and which declared consequences occurred.
+    func testEveryMutationIsFoundAtItsPathAndNothingElse() throws {
         let f = try Self.fixture()
         var applied: [String: Int] = [:]
-        var missed: [String] = []
-        var cascades: [String: Set<String>] = [:]
+        var failures: [String] = []
+        var consequencesSeen: [String: Set<String>] = [:]
         for (original, round) in f.targets.flatMap({ t in (0..<Self.rounds).map { (t, $0) } }) {
             var target = original
             // Seeds of one message's rounds differ by one: consecutive candidates.
             target.seed += round
-            let before = Set(VT.errors(f.validator.validate(target.root, syntax: target.syntax)).map { "\($0.rule) \($0.path ?? "")" })
             for kind in MutationCatalogue.kinds {
                 var mutated = target.root
-                guard let expected = kind.apply(target, &mutated) else { continue }
+                guard let mutation = try kind.apply(target, &mutated) else { continue }
                 applied[kind.name, default: 0] += 1
-                XCTAssertFalse(before.contains("\(expected.rule) \(expected.path)"),
-                               "\(kind.name) on \(target.name): \(expected) was there before the mutation")
                 let issues = f.validator.validate(mutated, syntax: target.syntax)
-                let found = issues.contains { $0.rule == expected.rule && $0.path == expected.path && $0.severity >= .error }
-                for other in VT.errors(issues) where other.rule != expected.rule {
-                    cascades[kind.name, default: []].insert(other.rule)
+                let errors = Set(VT.errors(issues).map { ExpectedFinding(rule: $0.rule, path: $0.path ?? "-") })
+                let missing = mutation.expected.filter { !errors.contains($0) }
+                let declared = Set(mutation.expected + mutation.consequences.map(\.finding))
+                let extra = errors.subtracting(declared)
+                for c in mutation.consequences where errors.contains(c.finding) {
+                    consequencesSeen[kind.name, default: []].insert(c.finding.rule)
                 }
-                if !found {
-                    let near = issues.filter { $0.severity >= .warning }.map { "    \($0.rule) \($0.path ?? "-"): \($0.message)" }
-                    missed.append("\(kind.name) on \(target.name): expected \(expected); found:\n" + near.joined(separator: "\n"))
+                if !missing.isEmpty || !extra.isEmpty {
+                    let listed = issues.filter { $0.severity >= .error }.map { "    \($0.rule) \($0.path ?? "-"): \($0.message)" }
+                    failures.append("\(kind.name) on \(target.name): expected \(mutation.expected)"
+                                    + (missing.isEmpty ? "" : "; not reported: \(missing)")
+                                    + (extra.isEmpty ? "" : "; unexpected: \(extra.map(\.description).sorted())")
+                                    + "; errors:\n" + listed.joined(separator: "\n"))
                 }
             }
         }
-        XCTAssertEqual(missed, [], "mutations the validator did not report")
+        for failure in failures { XCTFail(failure) }
         for kind in MutationCatalogue.kinds {
             XCTAssertGreaterThan(applied[kind.name, default: 0], 0, "kind \(kind.name) found no place in any valid message")
         }
         let summary = MutationCatalogue.kinds.map { "\($0.name): \(applied[$0.name, default: 0])" }
         print("mutation catalogue over \(f.targets.count) valid messages (\(applied.values.reduce(0, +)) applications): "
               + summary.joined(separator: ", "))
-        print("other errors per kind: " + MutationCatalogue.kinds.compactMap { kind in
-            cascades[kind.name].map { "\(kind.name): \($0.sorted().joined(separator: " "))" }
+        print("declared consequences that occurred: " + MutationCatalogue.kinds.compactMap { kind in
+            consequencesSeen[kind.name].map { "\(kind.name): \($0.sorted().joined(separator: " "))" }
         }.joined(separator: "; "))
     }
 }

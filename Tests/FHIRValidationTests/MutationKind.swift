@@ -1,14 +1,30 @@
 import Foundation
 import FHIRModel
-import FHIRDefinitions
+import FHIRValidation
 import ChildHealthEvents
-@testable import FHIRValidation
 
-/// What a mutation expects the validator to report: this rule at this path.
+/// A rule at a path: what a mutation expects the validator to report.
 struct ExpectedFinding: Hashable, CustomStringConvertible {
     let rule: String
     let path: String
     var description: String { "\(rule) at \(path)" }
+}
+
+/// What a mutation expects: the defect's own finding(s), which must be reported as errors, and
+/// the errors the standard makes follow from it (each with why), which may be. Any other error
+/// fails the test.
+struct Mutation {
+    var expected: [ExpectedFinding]
+    var consequences: [(finding: ExpectedFinding, why: String)] = []
+
+    init(_ rule: String, at path: String) { expected = [ExpectedFinding(rule: rule, path: path)] }
+
+    /// Adds an error that the defect entails.
+    func entailing(_ rule: String, at path: String, because why: String) -> Mutation {
+        var copy = self
+        copy.consequences.append((ExpectedFinding(rule: rule, path: path), why))
+        return copy
+    }
 }
 
 /// A valid message ready to be mutated: its tree and the places mutations can use.
@@ -21,11 +37,15 @@ struct MutationTarget {
     let syntax: SourceSyntax
     let sites: [MutationSite]
     let profileSites: [ProfileSite]
-    /// The same pairs for each resource's core definition.
-    let baseSites: [ProfileSite]
+    /// Locations whose value a claimed profile constrains (fixed or pattern) or that lie in an
+    /// element it slices: a value changed there also changes what the profile matches, so
+    /// kinds that aim at one layer's rule keep away from them.
+    let profiled: Set<[Int]>
+    /// Each site's index in ``sites`` by location.
+    let siteIndex: [[Int]: Int]
     /// True when the event rules recognise the message's event (they then check it).
     let isEventMessage: Bool
-    let tools: MutationTools
+    let definitions: RawDefinitionLibrary
 
     /// One of the candidate places, chosen by ``seed``; nil when there is none.
     func pick<T>(_ candidates: [T]) -> T? {
@@ -43,29 +63,44 @@ struct MutationTarget {
             return (k, entry.child("fullUrl")?.value, entry.child("resource")?.resourceType)
         }
     }
-}
 
-/// The validator's compiled definitions, reused by every mutation (they compile once).
-struct MutationTools {
-    let pack: DefinitionPack
-    let cache: DefinitionCache
-    let profiles: ProfileCache
-    let events: EventRules
+    /// The site at a location.
+    func site(at location: [Int]) -> MutationSite? { siteIndex[location].map { sites[$0] } }
 
-    init(validator: Validator, events: EventRules) {
-        pack = validator.pack
-        cache = validator.cache
-        profiles = validator.profileCache
-        self.events = events
+    /// True when a claimed profile fixes or patterns the element at `location` or one enclosing
+    /// it, or slices it or one enclosing it.
+    func isProfiled(_ location: [Int]) -> Bool {
+        (0...location.count).contains { profiled.contains(Array(location.prefix($0))) }
     }
 
-    func target(name: String, seed: Int, root: Element, syntax: SourceSyntax) -> MutationTarget {
-        let sites = MutationSites.sites(of: root, cache: cache)
+    /// True when the element at `location` is (or lies in) one the event rules read for
+    /// themselves: the MessageHeader and the routing demographics extension, whose values the
+    /// event rules compare with the rest of the message (DCH event pages, `spec/EVENTS.md`).
+    func isReadByEventRules(_ location: [Int]) -> Bool {
+        guard isEventMessage, location.count >= 2 else { return false }
+        let resource = root.children[location[0]].children[location[1]]
+        return resource.resourceType == "MessageHeader"
+    }
+}
+
+/// What the mutation targets are made from: the raw definitions and the event rules.
+struct MutationTools {
+    let definitions: RawDefinitionLibrary
+    let events: EventRules
+
+    func target(name: String, seed: Int, root: Element, syntax: SourceSyntax) throws -> MutationTarget {
+        let walker = MutationSites(definitions: definitions)
+        let sites = try walker.sites(of: root)
+        let profileSites = try walker.profileSites(of: sites)
+        var profiled = Set<[Int]>()
+        for site in profileSites where site.isInSlicing || site.def.isConstrainedValue {
+            profiled.insert(site.location)
+        }
         let isEvent = EventMessage(root).flatMap { events.event(of: $0) } != nil
-        return MutationTarget(name: name, seed: seed, root: root, syntax: syntax, sites: sites,
-                              profileSites: MutationSites.profileSites(of: sites, profiles: profiles),
-                              baseSites: MutationSites.profileSites(of: sites, profiles: profiles, base: true),
-                              isEventMessage: isEvent, tools: self)
+        return MutationTarget(name: name, seed: seed, root: root, syntax: syntax, sites: sites, profileSites: profileSites,
+                              profiled: profiled,
+                              siteIndex: Dictionary(sites.indices.map { (sites[$0].location, $0) }, uniquingKeysWith: { a, _ in a }),
+                              isEventMessage: isEvent, definitions: definitions)
     }
 }
 
@@ -73,5 +108,5 @@ struct MutationTools {
 /// the target's tree) and says what must be found; nil when the message offers no such place.
 struct MutationKind {
     let name: String
-    let apply: (MutationTarget, inout Element) -> ExpectedFinding?
+    let apply: (MutationTarget, inout Element) throws -> Mutation?
 }

@@ -1,101 +1,114 @@
 import Foundation
 import FHIRModel
-import FHIRDefinitions
-@testable import FHIRValidation
 
-/// One element of a message tree with what the base definitions say about it: where mutations
+/// One element of a message tree with what the raw core definitions say about it: where mutations
 /// look for a place to apply.
 struct MutationSite {
     /// Child indices from the root to this element (empty for the root).
     let location: [Int]
-    /// FHIRPath-style path, as the validator writes it (`Bundle.entry[2].resource.birthDate`).
+    /// FHIRPath-style path, as the validator writes it (`Bundle.entry[2].resource.birthDate`):
+    /// an index where the core definition lets the element repeat.
     let path: String
     let element: Element
     /// Its definition among its parent's children (nil for the root).
-    let def: ChildDef?
-    /// The compiled definition of its own children (nil for primitives' values and unknown types).
-    let node: NodeDef?
+    let def: RawElement?
+    /// The type its name selects (`valueQuantity`: Quantity); nil for resources.
+    let type: RawType?
+    /// True when that type is a primitive (its core definition's kind is `primitive-type`).
+    let isPrimitive: Bool
+    /// The definition whose children are this element's children (nil when unknown).
+    let node: RawElement?
 
     var isResource: Bool { element.resourceType != nil }
-    /// The type code of a non-resource element (`date`, `Period`, `BackboneElement`).
-    var typeCode: String? { def?.info.typeCode }
+    var typeCode: String? { type?.code }
 }
 
-/// One pairing of a message element with the profile element that describes it, found by walking
-/// a claimed profile's tree beside the message (slices are not entered: they are checked from
-/// the element they slice).
+/// One pairing of a message element with the element of a claimed profile that describes it,
+/// found by walking the profile's snapshot beside the message. Slices are not entered (their
+/// members are checked from the element they slice), and only what the snapshot lists is walked.
 struct ProfileSite {
     let location: [Int]
     let path: String
     let element: Element
-    let node: ProfileNode
-    let profile: CompiledProfile
+    let def: RawElement
+    let profile: RawStructureDefinition
+    /// True inside an element the profile slices (a member of a slice or below one).
+    let isInSlicing: Bool
 }
 
-/// Lists the sites of a message with the validator's own compiled definitions.
-enum MutationSites {
-    /// Every element the base definitions know, in document order, resources included.
-    static func sites(of root: Element, cache: DefinitionCache) -> [MutationSite] {
+/// Lists the sites of a message from the raw StructureDefinitions (``RawDefinitionLibrary``).
+struct MutationSites {
+    let definitions: RawDefinitionLibrary
+
+    /// Every element the core definitions know, in document order, resources included.
+    func sites(of root: Element) throws -> [MutationSite] {
         var result: [MutationSite] = []
-        walkResource(root, location: [], path: root.resourceType ?? root.name, def: nil, cache: cache, into: &result)
+        try walkResource(root, location: [], path: root.resourceType ?? root.name, def: nil, into: &result)
         return result
     }
 
-    private static func walkResource(_ e: Element, location: [Int], path: String, def: ChildDef?,
-                                     cache: DefinitionCache, into result: inout [MutationSite]) {
-        var node: NodeDef?
-        if let type = e.resourceType, case let .found(found)? = try? cache.resource(named: type) { node = found }
-        result.append(MutationSite(location: location, path: path, element: e, def: def, node: node))
-        if let node { walkChildren(e, node, location: location, path: path, cache: cache, into: &result) }
+    private func walkResource(_ e: Element, location: [Int], path: String, def: RawElement?,
+                              into result: inout [MutationSite]) throws {
+        let sd = try e.resourceType.flatMap { try definitions.structure(RawDefinitionLibrary.corePrefix + $0) }
+        result.append(MutationSite(location: location, path: path, element: e, def: def, type: nil,
+                                   isPrimitive: false, node: sd?.root))
+        if let sd { try walkChildren(e, sd.root, sd, location: location, path: path, into: &result) }
     }
 
-    private static func walkChildren(_ e: Element, _ node: NodeDef, location: [Int], path: String,
-                                     cache: DefinitionCache, into result: inout [MutationSite]) {
+    private func walkChildren(_ e: Element, _ node: RawElement, _ sd: RawStructureDefinition, location: [Int], path: String,
+                              into result: inout [MutationSite]) throws {
         var seen: [String: Int] = [:]
         for (k, c) in e.children.enumerated() {
             let index = seen[c.name, default: 0]
             seen[c.name] = index + 1
-            guard let def = node.children[c.name] else { continue }
-            let childPath = path + "." + c.name + (def.info.repeats ? "[\(index)]" : "")
-            if def.isResource {
-                if c.resourceType != nil {
-                    walkResource(c, location: location + [k], path: childPath, def: def, cache: cache, into: &result)
-                }
+            guard let (def, type) = node.child(named: c.name) else { continue }
+            let childPath = path + "." + c.name + (def.repeats ? "[\(index)]" : "")
+            if c.resourceType != nil {
+                try walkResource(c, location: location + [k], path: childPath, def: def, into: &result)
                 continue
             }
-            result.append(MutationSite(location: location + [k], path: childPath, element: c, def: def, node: def.node))
-            if let child = def.node, !c.children.isEmpty {
-                walkChildren(c, child, location: location + [k], path: childPath, cache: cache, into: &result)
+            var holder: (RawElement, RawStructureDefinition)?
+            var primitive = false
+            if let reference = def.contentReference {
+                holder = sd.byPath[String(reference.drop { $0 == "#" })].map { ($0, sd) }
+            } else if !def.children.isEmpty {
+                holder = (def, sd)
+            } else if let code = type?.code, let typeSD = try definitions.structure(RawDefinitionLibrary.corePrefix + code) {
+                holder = (typeSD.root, typeSD)
+                primitive = typeSD.kind == "primitive-type"
+            }
+            result.append(MutationSite(location: location + [k], path: childPath, element: c, def: def, type: type,
+                                       isPrimitive: primitive, node: holder?.0))
+            if let (childNode, childSD) = holder, !c.children.isEmpty {
+                try walkChildren(c, childNode, childSD, location: location + [k], path: childPath, into: &result)
             }
         }
     }
 
-    /// Every (element, profile element) pair of the profiles the message's resources claim, or
-    /// with `base`, of each resource's core definition.
-    static func profileSites(of sites: [MutationSite], profiles: ProfileCache, base: Bool = false) -> [ProfileSite] {
+    /// Every (element, profile element) pair of the profiles the message's resources claim and
+    /// `../shared` defines.
+    func profileSites(of sites: [MutationSite]) throws -> [ProfileSite] {
+        let paths = Dictionary(sites.map { ($0.location, $0.path) }, uniquingKeysWith: { a, _ in a })
         var result: [ProfileSite] = []
         for site in sites where site.isResource {
             let claims = site.element.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
-            let urls = base ? [DefinitionPack.coreStructurePrefix + site.element.resourceType!] : claims
-            for url in urls {
-                guard let profile = try? profiles.profile(url), profile.type == site.element.resourceType else { continue }
-                walk(site.element, profile.root, profile, location: site.location, path: site.path, into: &result)
+            for url in claims {
+                guard let profile = try definitions.structure(url), profile.type == site.element.resourceType else { continue }
+                walk(site.element, profile.root, profile, location: site.location, paths: paths, inSlicing: false, into: &result)
             }
         }
         return result
     }
 
-    private static func walk(_ e: Element, _ node: ProfileNode, _ profile: CompiledProfile, location: [Int], path: String,
-                             into result: inout [ProfileSite]) {
-        result.append(ProfileSite(location: location, path: path, element: e, node: node, profile: profile))
-        var seen: [String: Int] = [:]
-        for (k, c) in e.children.enumerated() {
-            let index = seen[c.name, default: 0]
-            seen[c.name] = index + 1
-            // Contained and entry resources are checked against their own claims, not from here.
-            guard let child = node.children.first(where: { $0.matches(c.name) }), c.resourceType == nil else { continue }
-            let childPath = path + "." + c.name + (child.repeats ? "[\(index)]" : "")
-            walk(c, child, profile, location: location + [k], path: childPath, into: &result)
+    private func walk(_ e: Element, _ def: RawElement, _ profile: RawStructureDefinition, location: [Int],
+                      paths: [[Int]: String], inSlicing: Bool, into result: inout [ProfileSite]) {
+        guard let path = paths[location] else { return }
+        result.append(ProfileSite(location: location, path: path, element: e, def: def, profile: profile, isInSlicing: inSlicing))
+        for (k, c) in e.children.enumerated() where c.resourceType == nil {
+            guard let (child, _) = def.child(named: c.name) else { continue }
+            let node = child.contentReference.flatMap { profile.byPath[String($0.drop { $0 == "#" })] } ?? child
+            walk(c, node, profile, location: location + [k], paths: paths,
+                 inSlicing: inSlicing || child.isSliced || !child.slices.isEmpty, into: &result)
         }
     }
 }
