@@ -60,7 +60,8 @@ final class RawDefinitionLibrary: @unchecked Sendable {
         }
         let read = try location.map { try RawStructureDefinition(RawNode.read(Self.data(of: $0))) }
         if let read, read.url != url { throw RawDefinitionError.unreadable("\(url) led to a file of \(read.url)") }
-        lock.withLock { structures[url] = read }
+        // updateValue keeps a nil (no such definition) as an answer, where `= nil` would remove it.
+        lock.withLock { _ = structures.updateValue(read, forKey: url) }
         return read
     }
 
@@ -89,7 +90,7 @@ final class RawDefinitionLibrary: @unchecked Sendable {
             }
         }
         if let found, found.name != kind || found.string("url") != url { throw RawDefinitionError.unreadable("\(url) is not a \(kind)") }
-        lock.withLock { terminology[key] = found }
+        lock.withLock { _ = terminology.updateValue(found, forKey: key) }
         return found
     }
 

@@ -71,7 +71,7 @@ final class RawNode {
     }
 
     /// FHIR XML: the `value` attribute is the value; `url` and `id` attributes become children;
-    /// narrative XHTML is skipped.
+    /// narrative XHTML and definitions' prose are skipped.
     static func readXML(_ data: Data) throws -> RawNode {
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
@@ -100,12 +100,15 @@ enum RawDefinitionError: Error, CustomStringConvertible {
 private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     var root: RawNode?
     private var stack: [RawNode] = []
-    /// Depth inside an XHTML `div`, whose content is narrative, not definition.
+    /// Depth inside an element whose content no reader here needs: narrative XHTML, and the
+    /// prose and mappings of element definitions (most of a profile's bytes).
     private var skipping = 0
+    private static let skipped: Set<String> = ["div", "mapping", "short", "definition", "comment", "requirements",
+                                               "alias", "meaningWhenMissing", "example", "description", "human", "xpath"]
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
-        if skipping > 0 || name == "div" {
+        if skipping > 0 || Self.skipped.contains(name) {
             skipping += 1
             return
         }
