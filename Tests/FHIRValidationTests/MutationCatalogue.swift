@@ -110,15 +110,22 @@ enum MutationCatalogue {
         },
         // An extension without its url (Extension.url is 1..1), not inside another extension
         // (whose own definition slices its parts by url), nor in the MessageHeader or Patient of
-        // an event message (event pages make extensions there mandatory data items: the birth
-        // time on Patient.birthDate of Birth Details, E-BirthDetails-8).
-        // A claimed profile's extension slice with min >= 1 that only it filled then misses it.
+        // an event message, nor one an event page makes a mandatory data item (by its slice
+        // name, `vaccinationProcedure`, or the element it extends, `birthDate` with the birth
+        // time). A claimed profile's extension slice with min >= 1 that only it filled then
+        // misses it.
         MutationKind(name: "extension-without-url") { t, root in
             guard let site = t.pick(t.sites.filter { s in
                 let parent = Array(s.location.dropLast())
-                return s.element.name == "extension" && s.element.url != nil && t.site(at: parent)?.element.name != "extension"
-                    && !t.isProfiled(parent) && !t.isReadByEventRules(s.location)
-                    && !(t.isEventMessage && t.site(at: Array(s.location.prefix(2)))?.element.resourceType == "Patient")
+                guard s.element.name == "extension", let url = s.element.url, let owner = t.site(at: parent),
+                      owner.element.name != "extension", !t.isProfiled(parent), !t.isReadByEventRules(s.location),
+                      !(t.isEventMessage && t.site(at: Array(s.location.prefix(2)))?.element.resourceType == "Patient")
+                else { return false }
+                let sliceNames = t.profileSites.filter { $0.location == parent }.flatMap { p in
+                    (p.def.children.first { $0.name == "extension" }?.slices ?? []).filter { $0.types.first?.profile == url }
+                        .compactMap(\.sliceName)
+                }
+                return !t.isEventDataItem(sliceNames + [owner.def?.name ?? ""], in: parent)
             }), let url = site.element.url else { return nil }
             root.modify(at: site.location) { $0.url = nil }
             let parent = t.site(at: Array(site.location.dropLast()))!
@@ -202,6 +209,7 @@ enum MutationCatalogue {
     static let definitionLayers: [MutationKind] = [
         // A code bound (required) by its core definition to a value set that provably lacks
         // the new code (a closed enumeration read from the raw ValueSet and CodeSystem files).
+        // Invariants that read the code may fail (bdl-1 reads Bundle.type).
         MutationKind(name: "code-outside-required-binding") { t, root in
             let code = "zz-not-a-code"
             let terminology = RawTerminology(definitions: t.definitions)
@@ -213,9 +221,11 @@ enum MutationCatalogue {
             }) else { return nil }
             root.modify(at: site.location) { $0.value = code }
             return Mutation("terminology.required", at: site.path)
+                .entailing(t.invariantsReading(site.location, because: "the code changed"))
         },
         // A primitive a claimed profile fixes (outside slices), given another value. A code whose
-        // core or profile binding is required then also leaves that binding.
+        // core or profile binding is required then also leaves that binding; invariants that
+        // read it may fail (lst-2 reads List.mode, imm-1 Immunization.notGiven).
         MutationKind(name: "profile-fixed-value") { t, root in
             guard let site = t.pick(t.profileSites.filter { $0.def.fixedValue != nil && $0.element.value != nil
                 && !$0.isInSlicing && !t.isReadByEventRules($0.location) }) else { return nil }
@@ -224,6 +234,7 @@ enum MutationCatalogue {
                 e.value = v == "true" ? "false" : v == "false" ? "true" : Int(v).map { String($0 + 1) } ?? v + "x"
             }
             var found = Mutation("profile.fixed", at: site.path)
+                .entailing(t.invariantsReading(site.location, because: "the value changed"))
             for path in try t.requiredBindings(around: site.location) {
                 found = found.entailing("terminology.required", at: path, because: "the fixed code or system changed under a required binding")
             }
@@ -231,14 +242,15 @@ enum MutationCatalogue {
         },
         // Every occurrence of a slice with min >= 1 removed: extension slices (told apart by
         // their profile's url) and slices told apart by a fixed `system` (the NHS number
-        // identifier, coding slices). Removing the last occurrence of an element that the
-        // profile or core requires also breaks that minimum.
+        // identifier, coding slices), but not one an event page makes a mandatory data item.
+        // Leaving fewer elements than the profile's minimum also breaks that minimum; a removed
+        // `#id` reference leaves its contained resource unreferenced (dom-3).
         MutationKind(name: "missing-required-slice") { t, root in
             var candidates: [(site: ProfileSite, def: RawElement, members: [Int])] = []
             for site in t.profileSites where !site.isInSlicing && !t.isReadByEventRules(site.location) {
                 let kids = site.element.children
                 for def in site.def.children {
-                    for slice in def.slices where slice.min > 0 {
+                    for slice in def.slices where slice.min > 0 && !t.isEventDataItem([def.name, slice.sliceName ?? ""], in: site.location) {
                         let url = def.name == "extension" ? slice.types.first?.profile : nil
                         let system = slice.children.first { $0.name == "system" }?.fixedValue
                         guard url != nil || system != nil else { continue }
@@ -340,7 +352,8 @@ enum MutationCatalogue {
     }
 
     /// A reference pointed at an entry of a type its definition does not allow (the types of
-    /// its target profiles, read from the raw definitions of those profiles).
+    /// its target profiles, read from the raw definitions of those profiles). References that
+    /// require the changed resource to conform to a profile may then fail (`profile.target-profile`).
     static func wrongTargetType(_ name: String,
                                 _ sites: @escaping (MutationTarget) -> [([Int], String, Element, [RawType])]) -> MutationKind {
         MutationKind(name: name) { t, root in
@@ -363,7 +376,12 @@ enum MutationCatalogue {
             guard let (location, path, url) = t.pick(candidates) else { return nil }
             let k = root[location].children.firstIndex { $0.name == "reference" }!
             root.modify(at: location + [k]) { $0.value = url }
-            return Mutation("profile.target-type", at: path + ".reference")
+            // The resource holding the reference no longer conforms to its profiles: references
+            // to it that require one of them fail too.
+            let holder = t.entries.first { $0.location == location.first }?.fullUrl
+            return t.references(to: holder ?? "").reduce(Mutation("profile.target-type", at: path + ".reference")) {
+                $0.entailing("profile.target-profile", at: $1.path, because: "its target no longer conforms to its profile")
+            }
         }
     }
 

@@ -36,7 +36,7 @@ final class MutationCatalogueTests: XCTestCase {
         let events = EventRules(catalogue: try EventCatalogue(data: catalogueData), pack: pack)
         let validator = Validator(pack: pack, options: ValidationOptions(ruleSets: [events]))
         let definitions = try RawDefinitionLibrary(sharedRoot: root)
-        let tools = MutationTools(definitions: definitions, events: events)
+        let tools = MutationTools(definitions: definitions, events: events, dataItems: try EventPageDataItems(sharedRoot: root))
         var files: [URL] = []
         for folder in ["corpus/nhs-stu3-assets/Examples", "corpus/nems-examples"] {
             for ext in ["xml", "json"] { files += try SharedCorpus.files(folder, extension: ext) }

@@ -46,6 +46,7 @@ struct MutationTarget {
     /// True when the event rules recognise the message's event (they then check it).
     let isEventMessage: Bool
     let definitions: RawDefinitionLibrary
+    let dataItems: EventPageDataItems
 
     /// One of the candidate places, chosen by ``seed``; nil when there is none.
     func pick<T>(_ candidates: [T]) -> T? {
@@ -73,6 +74,17 @@ struct MutationTarget {
         (0...location.count).contains { profiled.contains(Array(location.prefix($0))) }
     }
 
+    /// True in an event message when an event page names one of `items` (element names or
+    /// slice names) of a profile that the resource enclosing `location` claims as a mandatory
+    /// data item: the event rules check it.
+    func isEventDataItem(_ items: [String], in location: [Int]) -> Bool {
+        guard isEventMessage,
+              let resource = ([site(at: location)].compactMap { $0 } + ancestors(of: location)).first(where: \.isResource)
+        else { return false }
+        let claims = resource.element.child("meta")?.children(named: "profile").compactMap(\.value) ?? []
+        return claims.contains { url in items.contains { dataItems.contains(profile: url, item: $0) } }
+    }
+
     /// True when the element at `location` is (or lies in) one the event rules read for
     /// themselves: the MessageHeader and the routing demographics extension, whose values the
     /// event rules compare with the rest of the message (DCH event pages, `spec/EVENTS.md`).
@@ -87,6 +99,7 @@ struct MutationTarget {
 struct MutationTools {
     let definitions: RawDefinitionLibrary
     let events: EventRules
+    let dataItems: EventPageDataItems
 
     func target(name: String, seed: Int, root: Element, syntax: SourceSyntax) throws -> MutationTarget {
         let walker = MutationSites(definitions: definitions)
@@ -100,7 +113,8 @@ struct MutationTools {
         return MutationTarget(name: name, seed: seed, root: root, syntax: syntax, sites: sites, profileSites: profileSites,
                               profiled: profiled,
                               siteIndex: Dictionary(sites.indices.map { (sites[$0].location, $0) }, uniquingKeysWith: { a, _ in a }),
-                              isEventMessage: isEvent, definitions: definitions)
+                              isEventMessage: isEvent, definitions: definitions,
+                              dataItems: dataItems)
     }
 }
 
