@@ -247,7 +247,7 @@ enum MutationCatalogue {
         // `#id` reference leaves its contained resource unreferenced (dom-3).
         MutationKind(name: "missing-required-slice") { t, root in
             var candidates: [(site: ProfileSite, def: RawElement, members: [Int])] = []
-            for site in t.profileSites where !site.isInSlicing && !t.isReadByEventRules(site.location) {
+            for site in t.profileSites where !site.isInSlicing {
                 let kids = site.element.children
                 for def in site.def.children {
                     for slice in def.slices where slice.min > 0 && !t.isEventDataItem([def.name, slice.sliceName ?? ""], in: site.location) {
@@ -259,7 +259,10 @@ enum MutationCatalogue {
                             if let url { return kids[k].url == url }
                             return kids[k].child("system")?.value == system
                         }
-                        if !members.isEmpty, members.count < kids.count { candidates.append((site, def, members)) }
+                        if !members.isEmpty, members.count < kids.count,
+                           !members.contains(where: { t.isReadByEventRules(site.location + [$0]) }) {
+                            candidates.append((site, def, members))
+                        }
                     }
                 }
             }

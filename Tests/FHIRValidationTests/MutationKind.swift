@@ -85,13 +85,14 @@ struct MutationTarget {
         return claims.contains { url in items.contains { dataItems.contains(profile: url, item: $0) } }
     }
 
-    /// True when the element at `location` is (or lies in) one the event rules read for
-    /// themselves: the MessageHeader and the routing demographics extension, whose values the
-    /// event rules compare with the rest of the message (DCH event pages, `spec/EVENTS.md`).
+    /// True when the element at `location` is (or lies in) what the event rules read of a
+    /// message Bundle's MessageHeader: of any message, `event`, which tells its family and event
+    /// (G5); of an event message, all of it (focus, responsible, routing demographics: G3, G4, G10).
     func isReadByEventRules(_ location: [Int]) -> Bool {
-        guard isEventMessage, location.count >= 2 else { return false }
-        let resource = root.children[location[0]].children[location[1]]
-        return resource.resourceType == "MessageHeader"
+        guard bundleType == "message", location.count >= 2 else { return false }
+        let header = root.children[location[0]].children[location[1]]
+        guard header.resourceType == "MessageHeader" else { return false }
+        return isEventMessage || location.count == 2 || header.children[location[2]].name == "event"
     }
 }
 
