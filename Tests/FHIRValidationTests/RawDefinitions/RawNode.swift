@@ -31,7 +31,8 @@ final class RawNode {
 
     /// Reads a definition file, XML or JSON (told by its first significant byte).
     static func read(_ data: Data) throws -> RawNode {
-        guard let first = data.first(where: { !" \t\r\n\u{FEFF}".utf8.contains($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF })
+        // Whitespace and a UTF-8 byte-order mark (EF BB BF) may come first.
+        guard let first = data.first(where: { !" \t\r\n\u{FEFF}".utf8.contains($0) })
         else { throw RawDefinitionError.unreadable("empty file") }
         return first == UInt8(ascii: "{") ? try readJSON(data) : try readXML(data)
     }
