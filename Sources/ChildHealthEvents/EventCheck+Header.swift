@@ -89,13 +89,15 @@ extension EventCheck {
 
     /// The focus: present, an entry (``focus``, resolved once), of the event's focus type and profile.
     mutating func checkFocus(_ header: EventMessage.Entry, _ plan: EventPlan, rule: String, style: String) {
-        let path = header.path + ".focus"
         guard let focusElement = header.resource.child("focus") else {
             if let expected = plan.focus {
-                add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: path, at: header.resource)
+                add(.error, .required, rule, "\(style) needs focus: the event's \(expected.type)", path: header.path + ".focus",
+                    at: header.resource)
             }
             return
         }
+        // MessageHeader.focus repeats (0..*); the event's focus is the first.
+        let path = header.path + ".focus[0]"
         guard let target = focus else {
             let reference = focusElement.valueOfChild("reference")
             add(.error, .required, rule, "MessageHeader.focus does not point to an entry of the message"

@@ -8,11 +8,13 @@ extension EventCheck {
         guard !groups.isEmpty else { return }
         let rule = plan.resourceRule
         let entries = message.entries
-        // Each entry after the first, by the group of its type (-1: a type the page does not list).
+        // Each entry but the MessageHeader (wherever it stands: layer 4 reports it out of place), by
+        // the group of its type (-1: a type the page does not list).
+        let headerIndex = message.header?.index
         var groupOf = [Int](repeating: -1, count: entries.count)
         var counts = [Int](repeating: 0, count: groups.count)
         var unlisted = false
-        for i in entries.indices.dropFirst() {
+        for i in entries.indices where entries[i].index != headerIndex {
             let type = entries[i].type
             if let g = groups.firstIndex(where: { $0.type.isSame(as: type) }) {
                 groupOf[i] = g
@@ -54,7 +56,7 @@ extension EventCheck {
         }
         guard unlisted else { return }
         var firstOfType: [String: EventMessage.Entry] = [:]
-        for i in entries.indices.dropFirst() where groupOf[i] < 0 && firstOfType[entries[i].type] == nil {
+        for i in entries.indices where entries[i].index != headerIndex && groupOf[i] < 0 && firstOfType[entries[i].type] == nil {
             firstOfType[entries[i].type] = entries[i]
         }
         let event = plan.event

@@ -82,7 +82,7 @@ final class EventRulesCorpusTests: XCTestCase {
         ],
         // the focus names a Communication that the Bundle does not carry
         "EMS-PDS-ChangeOfGP-Bundle-Example-1.xml": [
-            "error event.G4 Bundle.entry[0].resource.focus.reference",
+            "error event.G4 Bundle.entry[0].resource.focus[0].reference",
         ],
         // NHS number 6101231234: check digit 2 expected
         "EMS-PDS-PersonDeath-Bundle-Example-1a.xml": [

@@ -73,7 +73,22 @@ final class EventRulesMutationTests: XCTestCase {
     func testFocusOnTheWrongResource() throws {
         let found = try issues(nems, replacing: "<reference value=\"urn:uuid:6f2a9d1c-3e4b-4c5d-9e6f-7a8b9c0d1e2f\"/>",
                                with: "<reference value=\"urn:uuid:2d4f6a8c-0e1f-4a2b-8c3d-4e5f6a7b8c9d\"/>")
-        assertFinds(found, .error, "event.G3", at: "Bundle.entry[0].resource.focus.reference", containing: "is a Immunization")
+        assertFinds(found, .error, "event.G3", at: "Bundle.entry[0].resource.focus[0].reference", containing: "is a Immunization")
+    }
+
+    /// A MessageHeader out of place (layer 4 reports it) does not make the event rules count it as
+    /// a resource of the event, nor miss the entry that took its place.
+    func testResourcesAreCountedWhereverTheHeaderStands() throws {
+        let entries = try NSRegularExpression(pattern: "<entry>[\\s\\S]*?</entry>")
+            .matches(in: nems, range: NSRange(nems.startIndex..., in: nems)).compactMap { Range($0.range, in: nems) }
+        XCTAssertGreaterThan(entries.count, 2)
+        let header = String(nems[entries[0]]), second = String(nems[entries[1]])
+        XCTAssertTrue(header.contains("<MessageHeader>") && second.contains("<Immunization>"))
+        let swapped = nems.replacingCharacters(in: entries[0].lowerBound..<entries[1].upperBound, with: second + "\n    " + header)
+        let found = fixture.rules.check(try fixture.tree(Data(swapped.utf8)), syntax: .xml)
+        XCTAssertFalse(found.contains { $0.rule == "event.E-vaccinations-1" }, "\(found.map(\.message))")
+        XCTAssertEqual(found.filter { $0.severity >= .warning }.map(\.message), [], "the focus still resolves; nothing else is wrong")
+        XCTAssertFalse(found.contains { $0.message.contains("MessageHeader is not among") })
     }
 
     func testMissingRequiredResource() throws {
