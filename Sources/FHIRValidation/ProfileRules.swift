@@ -10,7 +10,8 @@ import FHIRDefinitions
 /// removed), `fixed`, `pattern`, `slice-min`/`slice-max`, `slice-closed`, `slice-order` (ordered
 /// and openAtEnd slicing), `slicing-unevaluable` (information, once per slicing), `target-type`
 /// and `target-profile` (references), `extension-unknown` (warning; error for a modifier extension),
-/// `binding-conflict` (warning: a profile whose fixed coding system contradicts its own binding).
+/// `binding-conflict` (once per message and definition: a binding the profile's own constraints on
+/// the codings make unsatisfiable; a warning when it is required, information when extensible).
 struct ProfileRules {
     let profiles: ProfileCache
     let definitions: DefinitionCache
@@ -52,6 +53,8 @@ struct ProfileRules {
     private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
+    /// Definitions whose contradicted binding was already reported, once per message.
+    private var bindingConflicts: Set<ObjectIdentifier> = []
     /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
@@ -380,16 +383,7 @@ struct ProfileRules {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
-        if checks.contains(.binding), let binding = def.checkedBinding, let checker = bindingChecker,
-           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
-           firstBindingCheck(of: e, def, binding, type) {
-            if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
-            if let system = def.contradictedSystem, codings(of: e.pointee, allUse: system) {
-                issues.append(bindingConflict(e.pointee, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
-            } else {
-                checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
-            }
-        }
+        if checks.contains(.binding) { checkBinding(e, def, profile) }
         if checks.contains(.target), let reference = Element.child(named: "reference", of: e) {
             checkTarget(reference, def, profile)
         }
@@ -400,6 +394,25 @@ struct ProfileRules {
         }
     }
 
+    /// The profile's own binding of `e`, or the note that the profile contradicts the binding there.
+    private mutating func checkBinding(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let checker = bindingChecker else { return }
+        if let conflict = def.bindingConflict, codings(of: e.pointee, allIn: conflict.systems) {
+            // The codings do what the profile demands: the binding it contradicts is not held against
+            // them (not the base walk's extensible one either), and the profile's defect is noted once.
+            if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
+            if bindingConflicts.insert(ObjectIdentifier(def)).inserted {
+                issues.append(bindingConflict(e.pointee, def, profile, conflict, at: path.text()))
+            }
+            return
+        }
+        guard let binding = def.checkedBinding,
+              let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
+              firstBindingCheck(of: e, def, binding, type) else { return }
+        if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
+        checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
+    }
+
     /// False when this element was already checked against the same binding as the same type (a
     /// slice and its sliced element, an extension's definition and the profile slicing it): the
     /// findings would be the same ones, at the same path, and are reported once anyway.
@@ -408,7 +421,7 @@ struct ProfileRules {
         let depth = path.depth
         for c in checkedBindings where c.element == e && c.depth == depth {
             if c.definition === def { return false }
-            if c.definition.contradictedSystem == def.contradictedSystem && c.type == type
+            if c.definition.bindingConflict == def.bindingConflict && c.type == type
                 && c.definition.checkedBinding == binding { return false }
         }
         // Bounded: past that many, checks are simply not remembered (the report drops repeats anyway).
