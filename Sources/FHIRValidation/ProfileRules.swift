@@ -53,6 +53,11 @@ struct ProfileRules {
     private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
+    /// While an occurrence is matched to its slice: the first value discriminator whose path gave
+    /// it several values (-1: none).
+    private var severalValuesAt = -1
+    /// The occurrences of the slicing just matched that no slice took for that reason.
+    private var severalValued: [(occurrence: Int, discriminator: Int)] = []
     /// Definitions whose contradicted binding was already reported, once per message.
     private var bindingConflicts: Set<ObjectIdentifier> = []
     /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
@@ -494,6 +499,7 @@ extension ProfileRules {
                                        counts: UnsafeMutableBufferPointer<Int>, _ profile: CompiledProfile) {
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
+        if !severalValued.isEmpty { severalValued.removeAll() }
         for (n, k) in occurrences.enumerated() {
             if let byURL = def.slicesByURL {
                 // Extension slices: the occurrence's url names its slice (the first with that URL).
@@ -505,6 +511,7 @@ extension ProfileRules {
                 }
                 continue
             }
+            severalValuesAt = -1
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
                 if keys.indices.allSatisfy({ belongs(kids.baseAddress! + k, $0, keys[$0], def) }) {
@@ -512,6 +519,9 @@ extension ProfileRules {
                     counts[s] += 1
                     break
                 }
+            }
+            if matched[n] < 0 && severalValuesAt >= 0 {
+                noteSeveralValues(kids.baseAddress! + k, occurrence: n, discriminator: severalValuesAt, def, profile)
             }
         }
         for (s, slice) in def.slices.enumerated() {
@@ -538,8 +548,11 @@ extension ProfileRules {
             if s < 0 {
                 sawUnmatched = true
                 if rules == "closed" {
+                    let several = severalValued.first { $0.occurrence == n }.map {
+                        ": its discriminator '\(def.discriminatorPaths[$0.discriminator])' gives several values, where a slice needs one"
+                    }
                     add(.error, .structure, "profile.slice-closed",
-                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
+                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed\(several ?? "")",
                         o, here)
                 }
                 continue
@@ -557,8 +570,28 @@ extension ProfileRules {
         }
     }
 
-    /// True when an occurrence meets the slice key of discriminator `d` of `def`.
-    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode) -> Bool {
+    /// An occurrence that matched no slice because a value discriminator's path gave it several
+    /// values (FHIR requires one): kept for the closed-slicing error, and noted (information) when
+    /// one of those values is a slice's, which a reader would otherwise expect it to match.
+    private mutating func noteSeveralValues(_ occurrence: UnsafePointer<Element>, occurrence n: Int, discriminator d: Int,
+                                            _ def: ProfileNode, _ profile: CompiledProfile) {
+        severalValued.append((n, d))
+        guard def.slicingRules != "closed", let s = def.sliceKeys.firstIndex(where: { keys in
+            keys.indices.allSatisfy { belongs(occurrence, $0, keys[$0], def, anyValue: true) }
+        }) else { return }
+        let name = occurrence.pointee.name
+        add(.information, .informational, "profile.slice-several-values",
+            "'\(name)' gives several values at discriminator '\(def.discriminatorPaths[d])' of \(label(def, profile)), "
+                + "one of them slice '\(def.slices[s].record.sliceName ?? "")''s: a discriminator must resolve to one value, "
+                + "so it is in no slice (the HL7 validator of the STU3 era compares the path with '=' in the same way)",
+            occurrence.pointee, path.text(appending: def.repeats ? "\(name)[\(n)]" : name))
+    }
+
+    /// True when an occurrence meets the slice key of discriminator `d` of `def`. A `value` key
+    /// (a fixed value, or a required binding) needs the path to give exactly one value, as FHIR
+    /// asks of discriminators, unless `anyValue`; a path giving several sets ``severalValuesAt``.
+    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode,
+                                  anyValue: Bool = false) -> Bool {
         // The usual case, extension slices told apart by url: no element built to compare.
         if def.discriminatorPaths[d] == "url", case let .value(v) = key {
             return occurrence.pointee.url != nil && occurrence.pointee.url == v.value && v.children.isEmpty
@@ -567,7 +600,9 @@ extension ProfileRules {
         let steps = def.discriminatorSteps[d][...]
         switch key {
         case let .value(v):
-            return withUnsafePointer(to: v) { v in DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) } }
+            return withUnsafePointer(to: v) { v in
+                onlyValue(steps, in: e, discriminator: d, anyValue: anyValue) { ValueConformance.equals($0, v) }
+            }
         case let .pattern(p):
             return withUnsafePointer(to: p) { p in DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) } }
         case let .types(types):
@@ -581,12 +616,25 @@ extension ProfileRules {
         case let .valueSet(url):
             // Layer 3's value sets decide; a code they cannot judge matches no slice.
             guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
-            return DiscriminatorPath.contains(steps, in: e) { v in
+            return onlyValue(steps, in: e, discriminator: d, anyValue: anyValue) { v in
                 guard let code = v.pointee.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
                 return true
             }
         case let .exists(required): return DiscriminatorPath.contains(steps, in: e) { _ in true } == required
         case .unknown: return false
+        }
+    }
+
+    /// Whether the one value at `steps` meets `test` (any of them, with `anyValue`).
+    private mutating func onlyValue(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>, discriminator d: Int,
+                                    anyValue: Bool, where test: (UnsafePointer<Element>) -> Bool) -> Bool {
+        if anyValue { return DiscriminatorPath.contains(steps, in: e, where: test) }
+        switch DiscriminatorPath.onlyValue(steps, in: e, where: test) {
+        case let .one(meets): return meets
+        case .none: return false
+        case .several:
+            if severalValuesAt < 0 { severalValuesAt = d }
+            return false
         }
     }
 
