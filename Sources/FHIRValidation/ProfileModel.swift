@@ -71,9 +71,9 @@ final class ProfileNode: @unchecked Sendable {
     @exclusivity(unchecked) var matteringChildren: [Int] = []
     /// The binding the walk checks here (one that matters and that layer 3 can judge), if any.
     @exclusivity(unchecked) var checkedBinding: BindingRecord?
-    /// A coding system this element fixes that its own required binding excludes (see
-    /// ProfileBindingConflict): the profile contradicting itself.
-    @exclusivity(unchecked) var contradictedSystem: String?
+    /// This element's binding (its own or the base's) when the profile's constraints on its codings
+    /// exclude every code of it (see ``ProfileBindingConflict``): the profile contradicting itself.
+    @exclusivity(unchecked) var bindingConflict: BindingConflict?
     /// For a choice: the wire names of its allowed variants (`valueQuantity`).
     @exclusivity(unchecked) private(set) var variantNames: [String] = []
     /// The type code each of ``variantNames`` names (same order).
@@ -108,7 +108,7 @@ final class ProfileNode: @unchecked Sendable {
         static let choiceType = Checks(rawValue: 1)
         static let fixed = Checks(rawValue: 2)
         static let pattern = Checks(rawValue: 4)
-        /// A binding of the profile's own (``checkedBinding``).
+        /// A binding of the profile's own (``checkedBinding``), or one it contradicts (``bindingConflict``).
         static let binding = Checks(rawValue: 8)
         /// Reference targets to check.
         static let target = Checks(rawValue: 16)
@@ -205,7 +205,7 @@ final class ProfileNode: @unchecked Sendable {
         if choicePrefix != nil && !typeCodes.isEmpty { checks.insert(.choiceType) }
         if fixed != nil { checks.insert(.fixed) }
         if pattern != nil { checks.insert(.pattern) }
-        if checkedBinding != nil { checks.insert(.binding) }
+        if checkedBinding != nil || bindingConflict != nil { checks.insert(.binding) }
         if !targetProfiles.isEmpty { checks.insert(.target) }
         if !matteringChildren.isEmpty { checks.insert(.children) }
         if children.isEmpty && typeProfile != nil { checks.insert(.typeProfile) }
@@ -340,10 +340,9 @@ enum ProfileCompiler {
 
     /// Fills every node's walk tables once the tree is marked.
     static func finish(_ node: ProfileNode, pack: DefinitionPack?) {
+        // Before the node's tables: a contradicted binding is one of its checks.
+        if let pack { node.bindingConflict = ProfileBindingConflict.conflict(node, pack: pack) }
         node.finish()
-        if let binding = node.checkedBinding, let pack {
-            node.contradictedSystem = ProfileBindingConflict.contradictedSystem(node, binding, pack: pack)
-        }
         for child in node.children { finish(child, pack: pack) }
         for slice in node.slices { finish(slice, pack: pack) }
     }

@@ -10,7 +10,8 @@ import FHIRDefinitions
 /// removed), `fixed`, `pattern`, `slice-min`/`slice-max`, `slice-closed`, `slice-order` (ordered
 /// and openAtEnd slicing), `slicing-unevaluable` (information, once per slicing), `target-type`
 /// and `target-profile` (references), `extension-unknown` (warning; error for a modifier extension),
-/// `binding-conflict` (warning: a profile whose fixed coding system contradicts its own binding).
+/// `binding-conflict` (once per message and definition: a binding the profile's own constraints on
+/// the codings make unsatisfiable; a warning when it is required, information when extensible).
 struct ProfileRules {
     let profiles: ProfileCache
     let definitions: DefinitionCache
@@ -52,6 +53,13 @@ struct ProfileRules {
     private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
+    /// While an occurrence is matched to its slice: the first value discriminator whose path gave
+    /// it several values (-1: none).
+    private var severalValuesAt = -1
+    /// The occurrences of the slicing just matched that no slice took for that reason.
+    private var severalValued: [(occurrence: Int, discriminator: Int)] = []
+    /// Definitions whose contradicted binding was already reported, once per message.
+    private var bindingConflicts: Set<ObjectIdentifier> = []
     /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
     /// with `true` up front for the pairs walked anyway (claimed or requested), whose problems
     /// are reported where they are, not again at every reference to them.
@@ -380,16 +388,7 @@ struct ProfileRules {
             add(.error, .value, "profile.pattern",
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
-        if checks.contains(.binding), let binding = def.checkedBinding, let checker = bindingChecker,
-           let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
-           firstBindingCheck(of: e, def, binding, type) {
-            if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
-            if let system = def.contradictedSystem, codings(of: e.pointee, allUse: system) {
-                issues.append(bindingConflict(e.pointee, def, profile, system: system, valueSet: binding.valueSet ?? "", at: path.text()))
-            } else {
-                checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
-            }
-        }
+        if checks.contains(.binding) { checkBinding(e, def, profile) }
         if checks.contains(.target), let reference = Element.child(named: "reference", of: e) {
             checkTarget(reference, def, profile)
         }
@@ -400,6 +399,25 @@ struct ProfileRules {
         }
     }
 
+    /// The profile's own binding of `e`, or the note that the profile contradicts the binding there.
+    private mutating func checkBinding(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
+        guard let checker = bindingChecker else { return }
+        if let conflict = def.bindingConflict, codings(of: e.pointee, allIn: conflict.systems) {
+            // The codings do what the profile demands: the binding it contradicts is not held against
+            // them (not the base walk's extensible one either), and the profile's defect is noted once.
+            if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
+            if bindingConflicts.insert(ObjectIdentifier(def)).inserted {
+                issues.append(bindingConflict(e.pointee, def, profile, conflict, at: path.text()))
+            }
+            return
+        }
+        guard let binding = def.checkedBinding,
+              let type = def.choicePrefix != nil ? def.variantType(e.pointee.name) : def.typeCodes.first,
+              firstBindingCheck(of: e, def, binding, type) else { return }
+        if !extensibleFindings.isEmpty { rebound.insert(path.text()) }
+        checker.check(e.pointee, typeCode: type, binding: binding, path: path.text(), into: &bindingReport)
+    }
+
     /// False when this element was already checked against the same binding as the same type (a
     /// slice and its sliced element, an extension's definition and the profile slicing it): the
     /// findings would be the same ones, at the same path, and are reported once anyway.
@@ -408,7 +426,7 @@ struct ProfileRules {
         let depth = path.depth
         for c in checkedBindings where c.element == e && c.depth == depth {
             if c.definition === def { return false }
-            if c.definition.contradictedSystem == def.contradictedSystem && c.type == type
+            if c.definition.bindingConflict == def.bindingConflict && c.type == type
                 && c.definition.checkedBinding == binding { return false }
         }
         // Bounded: past that many, checks are simply not remembered (the report drops repeats anyway).
@@ -481,6 +499,7 @@ extension ProfileRules {
                                        counts: UnsafeMutableBufferPointer<Int>, _ profile: CompiledProfile) {
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
+        if !severalValued.isEmpty { severalValued.removeAll() }
         for (n, k) in occurrences.enumerated() {
             if let byURL = def.slicesByURL {
                 // Extension slices: the occurrence's url names its slice (the first with that URL).
@@ -492,6 +511,7 @@ extension ProfileRules {
                 }
                 continue
             }
+            severalValuesAt = -1
             for (s, keys) in def.sliceKeys.enumerated() {
                 // A slice that cannot be recognised matches nothing (reported above).
                 if keys.indices.allSatisfy({ belongs(kids.baseAddress! + k, $0, keys[$0], def) }) {
@@ -499,6 +519,9 @@ extension ProfileRules {
                     counts[s] += 1
                     break
                 }
+            }
+            if matched[n] < 0 && severalValuesAt >= 0 {
+                noteSeveralValues(kids.baseAddress! + k, occurrence: n, discriminator: severalValuesAt, def, profile)
             }
         }
         for (s, slice) in def.slices.enumerated() {
@@ -525,8 +548,11 @@ extension ProfileRules {
             if s < 0 {
                 sawUnmatched = true
                 if rules == "closed" {
+                    let several = severalValued.first { $0.occurrence == n }.map {
+                        ": its discriminator '\(def.discriminatorPaths[$0.discriminator])' gives several values, where a slice needs one"
+                    }
                     add(.error, .structure, "profile.slice-closed",
-                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
+                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed\(several ?? "")",
                         o, here)
                 }
                 continue
@@ -544,8 +570,28 @@ extension ProfileRules {
         }
     }
 
-    /// True when an occurrence meets the slice key of discriminator `d` of `def`.
-    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode) -> Bool {
+    /// An occurrence that matched no slice because a value discriminator's path gave it several
+    /// values (FHIR requires one): kept for the closed-slicing error, and noted (information) when
+    /// one of those values is a slice's, which a reader would otherwise expect it to match.
+    private mutating func noteSeveralValues(_ occurrence: UnsafePointer<Element>, occurrence n: Int, discriminator d: Int,
+                                            _ def: ProfileNode, _ profile: CompiledProfile) {
+        severalValued.append((n, d))
+        guard def.slicingRules != "closed", let s = def.sliceKeys.firstIndex(where: { keys in
+            keys.indices.allSatisfy { belongs(occurrence, $0, keys[$0], def, anyValue: true) }
+        }) else { return }
+        let name = occurrence.pointee.name
+        add(.information, .informational, "profile.slice-several-values",
+            "'\(name)' gives several values at discriminator '\(def.discriminatorPaths[d])' of \(label(def, profile)), "
+                + "one of them slice '\(def.slices[s].record.sliceName ?? "")''s: a discriminator must resolve to one value, "
+                + "so it is in no slice (the HL7 validator of the STU3 era compares the path with '=' in the same way)",
+            occurrence.pointee, path.text(appending: def.repeats ? "\(name)[\(n)]" : name))
+    }
+
+    /// True when an occurrence meets the slice key of discriminator `d` of `def`. A `value` key
+    /// (a fixed value, or a required binding) needs the path to give exactly one value, as FHIR
+    /// asks of discriminators, unless `anyValue`; a path giving several sets ``severalValuesAt``.
+    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode,
+                                  anyValue: Bool = false) -> Bool {
         // The usual case, extension slices told apart by url: no element built to compare.
         if def.discriminatorPaths[d] == "url", case let .value(v) = key {
             return occurrence.pointee.url != nil && occurrence.pointee.url == v.value && v.children.isEmpty
@@ -554,7 +600,9 @@ extension ProfileRules {
         let steps = def.discriminatorSteps[d][...]
         switch key {
         case let .value(v):
-            return withUnsafePointer(to: v) { v in DiscriminatorPath.contains(steps, in: e) { ValueConformance.equals($0, v) } }
+            return withUnsafePointer(to: v) { v in
+                onlyValue(steps, in: e, discriminator: d, anyValue: anyValue) { ValueConformance.equals($0, v) }
+            }
         case let .pattern(p):
             return withUnsafePointer(to: p) { p in DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) } }
         case let .types(types):
@@ -568,12 +616,25 @@ extension ProfileRules {
         case let .valueSet(url):
             // Layer 3's value sets decide; a code they cannot judge matches no slice.
             guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
-            return DiscriminatorPath.contains(steps, in: e) { v in
+            return onlyValue(steps, in: e, discriminator: d, anyValue: anyValue) { v in
                 guard let code = v.pointee.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
                 return true
             }
         case let .exists(required): return DiscriminatorPath.contains(steps, in: e) { _ in true } == required
         case .unknown: return false
+        }
+    }
+
+    /// Whether the one value at `steps` meets `test` (any of them, with `anyValue`).
+    private mutating func onlyValue(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>, discriminator d: Int,
+                                    anyValue: Bool, where test: (UnsafePointer<Element>) -> Bool) -> Bool {
+        if anyValue { return DiscriminatorPath.contains(steps, in: e, where: test) }
+        switch DiscriminatorPath.onlyValue(steps, in: e, where: test) {
+        case let .one(meets): return meets
+        case .none: return false
+        case .several:
+            if severalValuesAt < 0 { severalValuesAt = d }
+            return false
         }
     }
 

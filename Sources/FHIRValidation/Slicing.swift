@@ -106,18 +106,53 @@ enum DiscriminatorPath {
     /// children): no collection is built, no element copied.
     static func contains(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
                          where test: (UnsafePointer<Element>) -> Bool) -> Bool {
-        guard let step = steps.first else { return test(e) }
+        var found = false
+        visit(steps, in: e) { v in
+            found = test(v)
+            return !found
+        }
+        return found
+    }
+
+    /// What a `value` discriminator's path gives on an instance: FHIR requires one value.
+    enum OnlyValue: Equatable {
+        case none
+        /// One value, and whether it meets the test.
+        case one(Bool)
+        /// Two or more (the path does not resolve to a single value).
+        case several
+    }
+
+    /// The elements at `steps` below `e`, if exactly one, tested (counting stops at two).
+    static func onlyValue(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
+                          where test: (UnsafePointer<Element>) -> Bool) -> OnlyValue {
+        var count = 0
+        var meets = false
+        visit(steps, in: e) { v in
+            count += 1
+            if count == 1 { meets = test(v) }
+            return count < 2
+        }
+        return count == 0 ? .none : count == 1 ? .one(meets) : .several
+    }
+
+    /// Calls `body` on each element at `steps` below `e`, in document order, until it returns false;
+    /// returns false when stopped.
+    @discardableResult
+    private static func visit(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
+                              _ body: (UnsafePointer<Element>) -> Bool) -> Bool {
+        guard let step = steps.first else { return body(e) }
         let rest = steps.dropFirst()
         if step == "url", let url = e.pointee.url {
             return withUnsafePointer(to: Element(name: "url", value: url, position: e.pointee.position)) {
-                contains(rest, in: $0, where: test)
+                visit(rest, in: $0, body)
             }
         }
         return e.pointee.children.withUnsafeBufferPointer { kids in
             for k in kids.indices where kids[k].name == step || isVariant(kids[k].name, of: step) {
-                if contains(rest, in: kids.baseAddress! + k, where: test) { return true }
+                if !visit(rest, in: kids.baseAddress! + k, body) { return false }
             }
-            return false
+            return true
         }
     }
 
