@@ -53,11 +53,9 @@ struct ProfileRules {
     private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
-    /// While an occurrence is matched to its slice: the first value discriminator whose path gave
-    /// it several values (-1: none).
+    /// While an occurrence is matched to a slice: the first value discriminator whose path gave it
+    /// several values, one of them the slice's (-1: none).
     private var severalValuesAt = -1
-    /// The occurrences of the slicing just matched that no slice took for that reason.
-    private var severalValued: [(occurrence: Int, discriminator: Int)] = []
     /// Definitions whose contradicted binding was already reported, once per message.
     private var bindingConflicts: Set<ObjectIdentifier> = []
     /// Whether a resource (by index) conforms to a profile (by identity), once per message; filled
@@ -499,7 +497,6 @@ extension ProfileRules {
                                        counts: UnsafeMutableBufferPointer<Int>, _ profile: CompiledProfile) {
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
-        if !severalValued.isEmpty { severalValued.removeAll() }
         for (n, k) in occurrences.enumerated() {
             if let byURL = def.slicesByURL {
                 // Extension slices: the occurrence's url names its slice (the first with that URL).
@@ -511,17 +508,17 @@ extension ProfileRules {
                 }
                 continue
             }
-            severalValuesAt = -1
             for (s, keys) in def.sliceKeys.enumerated() {
+                severalValuesAt = -1
                 // A slice that cannot be recognised matches nothing (reported above).
                 if keys.indices.allSatisfy({ belongs(kids.baseAddress! + k, $0, keys[$0], def) }) {
                     matched[n] = s
                     counts[s] += 1
+                    if severalValuesAt >= 0 {
+                        noteSeveralValues(kids.baseAddress! + k, occurrence: n, discriminator: severalValuesAt, slice: s, def, profile)
+                    }
                     break
                 }
-            }
-            if matched[n] < 0 && severalValuesAt >= 0 {
-                noteSeveralValues(kids.baseAddress! + k, occurrence: n, discriminator: severalValuesAt, def, profile)
             }
         }
         for (s, slice) in def.slices.enumerated() {
@@ -548,11 +545,8 @@ extension ProfileRules {
             if s < 0 {
                 sawUnmatched = true
                 if rules == "closed" {
-                    let several = severalValued.first { $0.occurrence == n }.map {
-                        ": its discriminator '\(def.discriminatorPaths[$0.discriminator])' gives several values, where a slice needs one"
-                    }
                     add(.error, .structure, "profile.slice-closed",
-                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed\(several ?? "")",
+                        "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
                         o, here)
                 }
                 continue
@@ -570,28 +564,24 @@ extension ProfileRules {
         }
     }
 
-    /// An occurrence that matched no slice because a value discriminator's path gave it several
-    /// values (FHIR requires one): kept for the closed-slicing error, and noted (information) when
-    /// one of those values is a slice's, which a reader would otherwise expect it to match.
+    /// An occurrence that joined a slice although a value discriminator's path gave it several
+    /// values (FHIR asks for one): it matched because one of them is the slice's, as the HL7
+    /// validator matches (`'x' in path`), and is held to the slice's rules. Noted, as information,
+    /// so that a finding on its other values can be understood.
     private mutating func noteSeveralValues(_ occurrence: UnsafePointer<Element>, occurrence n: Int, discriminator d: Int,
-                                            _ def: ProfileNode, _ profile: CompiledProfile) {
-        severalValued.append((n, d))
-        guard def.slicingRules != "closed", let s = def.sliceKeys.firstIndex(where: { keys in
-            keys.indices.allSatisfy { belongs(occurrence, $0, keys[$0], def, anyValue: true) }
-        }) else { return }
+                                            slice s: Int, _ def: ProfileNode, _ profile: CompiledProfile) {
         let name = occurrence.pointee.name
         add(.information, .informational, "profile.slice-several-values",
-            "'\(name)' gives several values at discriminator '\(def.discriminatorPaths[d])' of \(label(def, profile)), "
-                + "one of them slice '\(def.slices[s].record.sliceName ?? "")''s: a discriminator must resolve to one value, "
-                + "so it is in no slice (the HL7 validator of the STU3 era compares the path with '=' in the same way)",
+            "'\(name)' gives several values at discriminator '\(def.discriminatorPaths[d])' of \(label(def, profile)), where FHIR "
+                + "asks for one; one of them is slice '\(def.slices[s].record.sliceName ?? "")''s, so it is taken as that slice and held "
+                + "to its rules (as the HL7 validator does: 'value in path')",
             occurrence.pointee, path.text(appending: def.repeats ? "\(name)[\(n)]" : name))
     }
 
     /// True when an occurrence meets the slice key of discriminator `d` of `def`. A `value` key
-    /// (a fixed value, or a required binding) needs the path to give exactly one value, as FHIR
-    /// asks of discriminators, unless `anyValue`; a path giving several sets ``severalValuesAt``.
-    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode,
-                                  anyValue: Bool = false) -> Bool {
+    /// (a fixed value, or a required binding) whose path gives several values is met when any of
+    /// them meets it, and sets ``severalValuesAt``.
+    private mutating func belongs(_ occurrence: UnsafePointer<Element>, _ d: Int, _ key: SliceKey, _ def: ProfileNode) -> Bool {
         // The usual case, extension slices told apart by url: no element built to compare.
         if def.discriminatorPaths[d] == "url", case let .value(v) = key {
             return occurrence.pointee.url != nil && occurrence.pointee.url == v.value && v.children.isEmpty
@@ -601,7 +591,7 @@ extension ProfileRules {
         switch key {
         case let .value(v):
             return withUnsafePointer(to: v) { v in
-                onlyValue(steps, in: e, discriminator: d, anyValue: anyValue) { ValueConformance.equals($0, v) }
+                onlyValue(steps, in: e, discriminator: d) { ValueConformance.equals($0, v) }
             }
         case let .pattern(p):
             return withUnsafePointer(to: p) { p in DiscriminatorPath.contains(steps, in: e) { ValueConformance.contains($0, p) } }
@@ -616,7 +606,7 @@ extension ProfileRules {
         case let .valueSet(url):
             // Layer 3's value sets decide; a code they cannot judge matches no slice.
             guard let valueSet = try? definitions.terminology.valueSet(url: url) else { return false }
-            return onlyValue(steps, in: e, discriminator: d, anyValue: anyValue) { v in
+            return onlyValue(steps, in: e, discriminator: d) { v in
                 guard let code = v.pointee.value, case .member = valueSet.contains(system: nil, code: code) else { return false }
                 return true
             }
@@ -625,16 +615,19 @@ extension ProfileRules {
         }
     }
 
-    /// Whether the one value at `steps` meets `test` (any of them, with `anyValue`).
+    /// Whether the value(s) at a value discriminator's path meet `test`. FHIR asks the path to give
+    /// one value; where it gives several, the HL7 validator's expression (`'x' in path`, since
+    /// 2019; the STU3-era one compared with `=`, false for several) is met by any one of them, and
+    /// so is ours; ``severalValuesAt`` remembers it for the note.
     private mutating func onlyValue(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>, discriminator d: Int,
-                                    anyValue: Bool, where test: (UnsafePointer<Element>) -> Bool) -> Bool {
-        if anyValue { return DiscriminatorPath.contains(steps, in: e, where: test) }
+                                    where test: (UnsafePointer<Element>) -> Bool) -> Bool {
         switch DiscriminatorPath.onlyValue(steps, in: e, where: test) {
         case let .one(meets): return meets
         case .none: return false
         case .several:
+            guard DiscriminatorPath.contains(steps, in: e, where: test) else { return false }
             if severalValuesAt < 0 { severalValuesAt = d }
-            return false
+            return true
         }
     }
 

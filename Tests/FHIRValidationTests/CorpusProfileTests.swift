@@ -83,6 +83,21 @@ final class CorpusProfileTests: XCTestCase {
         ])
     }
 
+    /// PractitionerRole.code is sliced on coding.system: a CodeableConcept holding an SDS job-role
+    /// coding and a DCH coding matches sdsJobRoleName (one of its systems is the slice's, as the HL7
+    /// validator matches), whose coding is 1..1 with the SDS system fixed.
+    static func jobRoleWithASecondCoding(entry: Int, otherSystem: String) -> Reason {
+        let element = "PractitionerRole.code:sdsJobRoleName.coding"
+        return Reason("code[0] holds an SDS job-role coding and a \(otherSystem) coding; PractitionerRole.code is sliced on coding.system, "
+                      + "and the sdsJobRoleName slice allows one coding (1..1), of the SDS system", [
+            Finding(rule: "profile.max", path: "Bundle.entry[\(entry)].resource.code[0].coding[1]",
+                    says: ["'coding' occurs 2 times; \(element) of CareConnect-DCH-PractitionerRole-1 allows 1"]),
+            fixed("Bundle.entry[\(entry)].resource.code[0].coding[1].system", element + ".system", of: "CareConnect-DCH-PractitionerRole-1",
+                  found: "https://fhir.nhs.uk/STU3/CodeSystem/\(otherSystem)",
+                  fixed: "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1"),
+        ])
+    }
+
     static func noAssertedDate(_ path: String) -> Reason {
         Reason("CareConnect-ITK-AllergyIntolerance-1 makes assertedDate 1..1; absent",
                [min(path, "AllergyIntolerance.assertedDate", of: "CareConnect-ITK-AllergyIntolerance-1")])
@@ -239,9 +254,12 @@ final class CorpusProfileTests: XCTestCase {
         pair("DCH-PlanandRequestedActions-Bundle-Example-1", jsonDropsIds: false, [
             noDestination, serviceProvider(entry: 6, is: "HealthcareService"), roleOrganizationIsALocation(entries: [8]),
         ])
-        // Their PractitionerRole code with two coding systems is in no slice (SliceDiscriminatorValuesTests).
-        pair("DCH-ProfessionalContact-Professional-Bundle-Example-1", jsonDropsIds: true, [])
-        pair("DCH-ProfessionalContact-Team-Bundle-Example-1", jsonDropsIds: true, [])
+        pair("DCH-ProfessionalContact-Professional-Bundle-Example-1", jsonDropsIds: true, [
+            jobRoleWithASecondCoding(entry: 7, otherSystem: "DCH-ProfessionalType-1"),
+        ])
+        pair("DCH-ProfessionalContact-Team-Bundle-Example-1", jsonDropsIds: true, [
+            jobRoleWithASecondCoding(entry: 8, otherSystem: "DCH-KeyWorkerStatus-1"),
+        ])
         pair("DCH-SocialContext-Bundle-Example-1", jsonDropsIds: true, [serviceProvider(entry: 5, is: "Location")])
         table["EMS-FailsafeAlertNullify-Bundle-Example-1.xml"] = [
             Reason("EMS-FailsafeAlertNullify-Task-1 makes focus 1..1; absent",
@@ -360,7 +378,8 @@ final class CorpusProfileTests: XCTestCase {
         // Information: slicings whose slices the profiles do not tell apart (no fixed value at the
         // discriminator, e.g. the blood-spot outcome codings' 'system').
         // And DCH-ProfessionalComment-Communication-1's binding it contradicts (once per message, see
-        // ProfileBindingConflictTests); PractitionerRole codes with two coding systems (SliceDiscriminatorValuesTests).
+        // ProfileBindingConflictTests); PractitionerRole codes with two coding systems, taken as the slice of one of
+        // them (SliceDiscriminatorValuesTests).
         XCTAssertEqual(others, ["profile.binding-conflict": 2, "profile.extension-unknown": 10, "profile.slice-several-values": 4,
                                 "profile.slicing-unevaluable": 16, "profile.unknown": 15])
     }
