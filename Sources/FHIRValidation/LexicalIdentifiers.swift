@@ -1,4 +1,4 @@
-/// Lexical rules of the identifier types: id, uri, oid, uuid.
+/// Lexical rules of the identifier types: id, oid, uuid (uri: LexicalURI.swift).
 extension Lexical {
     /// `[A-Za-z0-9\-\.]{1,64}`.
     static func id(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
@@ -9,13 +9,6 @@ extension Lexical {
                 || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
             if !ok { return .syntax }
         }
-        return nil
-    }
-
-    /// xs:anyURI has no real pattern; validators reject whitespace (and an empty value).
-    static func uri(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
-        guard !s.isEmpty else { return .syntax }
-        for b in s where isSpace(b) || b < 0x20 { return .syntax }
         return nil
     }
 

@@ -52,12 +52,21 @@ extension StructureWalker {
 
     static func message(_ value: String, _ type: PrimitiveType, _ failure: LexicalFailure) -> String {
         let v = quote(value)
+        if type == .uri, failure == .syntax, let fault = Self.uriFault(value) {
+            return "\(v) is not a valid uri: \(fault.explanation(in: value)); expected \(type.ruleText)"
+        }
         switch failure {
         case .syntax: return "\(v) is not a valid \(type.rawValue): expected \(type.ruleText)"
         case .calendar: return "\(v) is not a valid \(type.rawValue): there is no such day in the calendar"
         case .range: return "\(v) is out of the range of \(type.rawValue): expected \(type.ruleText)"
         case .tooLong: return "the \(type.rawValue) value is too long: expected \(type.ruleText)"
         }
+    }
+
+    /// Why `value` is no URI reference (only asked once the rule has failed).
+    static func uriFault(_ value: String) -> URIFault? {
+        var value = value
+        return value.withUTF8 { Lexical.uriFault($0) }
     }
 
     /// A value for a message: quoted, cut at 80 characters.

@@ -49,7 +49,7 @@ enum PrimitiveType: String, CaseIterable, Sendable {
         case .string, .markdown: return "at most 1048576 characters, no control characters other than tab, CR and LF"
         case .code: return "no leading or trailing whitespace and single whitespace between words"
         case .id: return "1 to 64 characters of A-Z a-z 0-9 '-' '.'"
-        case .uri: return "a URI without whitespace"
+        case .uri: return "an RFC 3986 URI reference (absolute, relative or a #fragment; non-ASCII letters allowed as in IRIs)"
         case .oid: return "urn:oid: followed by dot-separated numbers without leading zeros"
         case .uuid: return "urn:uuid: followed by a lower-case UUID (8-4-4-4-12 hex digits)"
         case .base64Binary: return "base64 (groups of 4 of A-Z a-z 0-9 + /, '=' only as end padding)"
