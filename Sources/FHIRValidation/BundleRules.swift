@@ -6,6 +6,12 @@ import FHIRModel
 /// Run by ``Validator/validate(_:syntax:)`` after layer 1 when the root is a `Bundle`:
 /// - `bundle.fullurl-duplicate` (bdl-7): two entries share a fullUrl and their `meta.versionId`s do not differ.
 /// - `bundle.fullurl-history` (bdl-8): a fullUrl holds `/_history/`.
+/// - `bundle.fullurl-absolute`: a fullUrl that is neither an absolute URI (scheme ":" …) nor a
+///   well-formed `urn:uuid:<uuid>` / `urn:oid:<oid>` (a bare UUID, a relative `Patient/1`).
+/// - In message Bundles: an entry with a resource but no fullUrl (`bundle.fullurl-missing`, error:
+///   nothing in the message can reference it), a resource without `id`
+///   (`bundle.resource-id-missing`, warning), and one business identifier (system + value) on two
+///   different resources of one type (`bundle.identifier-duplicate`, warning; BundleIdentifiers.swift).
 /// - `bundle.fullurl-id`: a RESTful fullUrl whose last segment is not `resource.id` (error); a
 ///   `urn:uuid:` fullUrl with a different `resource.id` is only a warning (the consistency rule is
 ///   about RESTful URLs, and NHS examples do this).
@@ -25,7 +31,7 @@ struct BundleRules {
 
     /// One entry as the rules see it: pointers into the Bundle's children, read in place (valid
     /// while ``check(_:path:)`` holds the Bundle's children).
-    private struct Entry {
+    struct Entry {
         let index: Int
         let element: UnsafePointer<Element>
         let fullUrl: UnsafePointer<Element>?
@@ -91,6 +97,7 @@ struct BundleRules {
                     "the entry has neither a resource, a request nor a response (bdl-5)", entry.element.pointee, entry.path(path))
             }
             checkFullUrl(entry, path)
+            if type == "message" { checkMessageEntry(entry, path) }
         }
         // The usual case, every fullUrl different, costs this one index (references reuse it).
         var fullUrls = FullUrlIndex(capacity: entries.count)
@@ -114,6 +121,7 @@ struct BundleRules {
         if type == "message" || type == "document" {
             checkReferences(entries, fullUrls: fullUrls, path)
         }
+        if type == "message" { checkIdentifiers(entries, path) }
         for entry in entries where entry.resource?.pointee.resourceType == "Bundle" {
             check(entry.resource!.pointee, path: entry.path(path) + ".resource")
         }
@@ -132,7 +140,7 @@ struct BundleRules {
         return s.hasPrefix(prefix.description)
     }
 
-    private mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
+    mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
                               _ at: Element, _ path: String) {
         issues.append(Issue(severity, type, rule: rule, message, path: path, position: at.position))
     }
@@ -140,7 +148,10 @@ struct BundleRules {
     // MARK: fullUrl
 
     private mutating func checkFullUrl(_ entry: Entry, _ bundlePath: String) {
-        guard let element = entry.fullUrl?.pointee, let url = element.value else { return }
+        guard let element = entry.fullUrl?.pointee, let url = element.value, !url.isEmpty else { return }
+        if let problem = Self.fullUrlFormProblem(url) {
+            add(.error, .value, "bundle.fullurl-absolute", "fullUrl '\(url)' \(problem)", element, entry.path(bundlePath) + ".fullUrl")
+        }
         let versioned = url.containsBytes("/_history/")
         if versioned {
             add(.error, .invariant, "bundle.fullurl-history",
@@ -163,6 +174,47 @@ struct BundleRules {
                 add(.error, .invariant, "bundle.fullurl-id",
                     "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path(bundlePath) + ".fullUrl")
             }
+        }
+    }
+
+    /// Why a fullUrl is no absolute URL, `urn:uuid:<uuid>` or `urn:oid:<oid>` (Bundle.entry.fullUrl:
+    /// "the Absolute URL for the resource"), with what is expected; nil when it is one. Only its
+    /// form: characters RFC 3986 refuses are layer 1's `value.uri`.
+    static func fullUrlFormProblem(_ url: String) -> String? {
+        if hasPrefix(url, "urn:uuid:") {
+            let uuid = url.dropFirst("urn:uuid:".count)
+            return StructureWalker.isBareUUID(String(uuid)) ? nil
+                : "is not urn:uuid: followed by a UUID (8-4-4-4-12 hex digits)"
+        }
+        if hasPrefix(url, "urn:oid:") {
+            return PrimitiveType.oid.check(url) == nil ? nil
+                : "is not urn:oid: followed by an OID (dot-separated numbers without leading zeros)"
+        }
+        if Lexical.hasScheme(url) { return nil }
+        if StructureWalker.isBareUUID(url) {
+            return "is a bare UUID: expected urn:uuid:\(url.lowercased())"
+        }
+        return "is not absolute: expected an absolute URL (scheme ':' …, e.g. https://server/fhir/Patient/1), "
+            + "urn:uuid:<uuid> or urn:oid:<oid>"
+    }
+
+    /// An entry of a message Bundle: it needs a fullUrl (FHIR: "The fullUrl element SHALL have a
+    /// value" except on a POST or for unidentified results of operations, neither of which a message
+    /// is), and its resource an id.
+    private mutating func checkMessageEntry(_ entry: Entry, _ bundlePath: String) {
+        guard let resource = entry.resource else { return }
+        if entry.url == nil {
+            add(.error, .required, "bundle.fullurl-missing",
+                "the entry has no fullUrl: in a message Bundle every entry needs one (an absolute URL or urn:uuid:<uuid>), "
+                + "else nothing in the message can reference its \(resource.pointee.resourceType ?? "resource")",
+                entry.element.pointee, entry.path(bundlePath))
+        }
+        // An empty resource is already `struct.empty` (ele-1).
+        if entry.resourceID == nil && !resource.pointee.children.isEmpty {
+            add(.warning, .required, "bundle.resource-id-missing",
+                "the \(resource.pointee.resourceType ?? "resource") has no id: a resource in a message should carry one "
+                + "(the receiver records it by its id, and a RESTful fullUrl ends with it)",
+                resource.pointee, entry.path(bundlePath) + ".resource")
         }
     }
 

@@ -16,6 +16,8 @@ final class NodeDef: @unchecked Sendable {
     let isPrimitiveType: Bool
     /// True for `Extension` (and extension definitions): `url` is required.
     let isExtension: Bool
+    /// True for `Identifier`: its system may say what its value must be.
+    let isIdentifier: Bool
     // Set once while compiling (under the cache's lock), then only read: the walks read them for
     // every element, so they are spared the dynamic exclusivity checks of class properties.
     /// Children by wire name (choice elements once per type).
@@ -30,6 +32,7 @@ final class NodeDef: @unchecked Sendable {
         self.typeName = typeName
         self.isPrimitiveType = isPrimitiveType
         self.isExtension = isExtension
+        isIdentifier = path == "Identifier"
     }
 
     deinit {

@@ -45,10 +45,9 @@ extension Lexical {
         let n = s.count
         guard n > 0 else { return URIFault(kind: .empty, offset: 0) }
         // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
-        var j = 0
-        while j < n && isSchemeChar(s[j]) { j += 1 }
-        let absolute = j > 0 && j < n && s[j] == UInt8(ascii: ":") && isAlpha(s[0])
-        var i = absolute ? j + 1 : 0
+        let scheme = schemeLength(s)
+        let absolute = scheme != nil
+        var i = scheme.map { $0 + 1 } ?? 0
         var firstSegment = !absolute
         if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
             i += 2
@@ -81,6 +80,21 @@ extension Lexical {
             i += 1
         }
         return nil
+    }
+
+    /// The length of the scheme when `s` begins with `scheme ":"` (a letter, then letters, digits,
+    /// '+', '-' or '.'), else nil: what makes a URI absolute.
+    @inline(__always)
+    static func schemeLength(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
+        var j = 0
+        while j < s.count && isSchemeChar(s[j]) { j += 1 }
+        return j > 0 && j < s.count && s[j] == UInt8(ascii: ":") && isAlpha(s[0]) ? j : nil
+    }
+
+    /// Whether `value` begins with a scheme and ':' (says nothing of the rest).
+    static func hasScheme(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { schemeLength($0) != nil }
     }
 
     /// `[ userinfo "@" ] host [ ":" port ]` from `i` (just after `//`) to the next `/`, `?`, `#`

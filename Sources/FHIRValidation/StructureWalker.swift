@@ -152,7 +152,9 @@ struct StructureWalker {
                 report(.error, .structure, "struct.unexpected-value",
                        "'\(c.pointee.name)' is a \(def.info.typeCode), not a primitive: it cannot have a value", at: c.pointee)
             }
-            if let node = def.node, node.isExtension { checkExtensionURL(c.pointee) }
+            if let node = def.node {
+                if node.isExtension { checkExtensionURL(c.pointee) } else if node.isIdentifier { checkIdentifierValue(c) }
+            }
             if !hasChildren && c.pointee.url == nil {
                 reportEmpty(c.pointee)
                 return

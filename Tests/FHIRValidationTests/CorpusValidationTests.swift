@@ -74,6 +74,26 @@ final class CorpusValidationTests: XCTestCase {
         "ITK-Response-10003-Example-1.xml": ("MessageHeader.receiver urn:uuid:b0bbf5e7… is no entry's fullUrl", [
             "bundle.reference-unresolved Bundle.entry[0].resource.receiver.reference",
         ]),
+        // Issue 11: fullUrls that are no absolute URI (Bundle.entry.fullUrl is "the Absolute URL for the
+        // resource"; urn:uuid: needs a UUID) and uri values RFC 3986 refuses (libxml2's xs:anyURI refuses them too).
+        "EMS-PDS-ChangeOfAddress-Bundle-Example-1.xml": ("MessageHeader fullUrl '3cfdf880-…' is a bare UUID without urn:uuid:", [
+            "bundle.fullurl-absolute Bundle.entry[0].fullUrl",
+        ]),
+        "PDS-Change-Of-Address-ems-example.xml": ("the same MessageHeader, the same bare-UUID fullUrl", [
+            "bundle.fullurl-absolute Bundle.entry[0].fullUrl",
+        ]),
+        "ITK-OPL-Document-Bundle-1-Example-4.xml": ("fullUrl urn:uuid:ea41d09b-…-4d318ee890e99: 13 hex digits in the last group", [
+            "bundle.fullurl-absolute Bundle.entry[4].fullUrl",
+        ]),
+        "MrS-Bundle(ScoreObs).xml": ("every fullUrl is the unfilled template '[baseURL]/Observation/…': '[' is no URI character outside an IP literal, and it is relative", (0...10).map {
+            "value.uri Bundle.entry[\($0)].fullUrl"
+        } + (0...10).map { "bundle.fullurl-absolute Bundle.entry[\($0)].fullUrl" }),
+        "MrS-Bundle(ScoreOnly).xml": ("the same '[baseURL]/Observation/…' fullUrls", (0...3).map {
+            "value.uri Bundle.entry[\($0)].fullUrl"
+        } + (0...3).map { "bundle.fullurl-absolute Bundle.entry[\($0)].fullUrl" }),
+        "MrS-Bundle(ScoreSScore).xml": ("the same '[baseURL]/Observation/…' fullUrls", (0...10).map {
+            "value.uri Bundle.entry[\($0)].fullUrl"
+        } + (0...10).map { "bundle.fullurl-absolute Bundle.entry[\($0)].fullUrl" }),
         "eRS-Attachments-Example-1.json": ("DocumentReference.indexed is an instant: '2017-08-14T02:47:12' lacks the zone", [
             "value.instant Parameters.parameter[3].resource.indexed",
         ]),

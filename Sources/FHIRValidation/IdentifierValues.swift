@@ -1,0 +1,55 @@
+import FHIRModel
+
+/// Layer 1: what an `Identifier`'s system says about its value.
+///
+/// `urn:ietf:rfc:3986` as `Identifier.system` means "the value is a URI" (FHIR STU3 Identifier:
+/// "the identifier value is a URI"), so the value must be an absolute URI: a scheme, `:` and the
+/// rest of an RFC 3986 URI (``Lexical/uriFault(_:)``). A bare UUID must be written
+/// `urn:uuid:<uuid>`, a bare OID `urn:oid:<oid>`. Rule `value.identifier-rfc3986` (error), at
+/// `Identifier.value`.
+extension StructureWalker {
+    static let rfc3986System = "urn:ietf:rfc:3986"
+
+    /// Checks the Identifier at `c` (the walker's path stands at it). Costs a scan of its few
+    /// children; nothing is allocated unless it reports.
+    mutating func checkIdentifierValue(_ c: UnsafePointer<Element>) {
+        guard let system = Element.child(named: "system", of: c), system.pointee.value?.isSame(as: Self.rfc3986System) == true,
+              let valueElement = Element.child(named: "value", of: c), let value = valueElement.pointee.value,
+              !value.isEmpty   // an empty value is `value.empty`
+        else { return }
+        guard let problem = Self.absoluteURIProblem(value) else { return }
+        report(.error, .value, "value.identifier-rfc3986",
+               "identifier value \(Self.quote(value)) is not an absolute URI, which system '\(Self.rfc3986System)' requires: \(problem)",
+               at: valueElement.pointee, path: path.text(appending: "value"))
+    }
+
+    /// Why `value` is no absolute URI (scheme ":" …, RFC 3986), with what to write instead; nil
+    /// when it is one.
+    static func absoluteURIProblem(_ value: String) -> String? {
+        if let fault = uriFault(value) {
+            return fault.explanation(in: value) + "; expected an absolute URI such as urn:uuid:<uuid>"
+        }
+        if Lexical.hasScheme(value) { return nil }
+        if isBareUUID(value) {
+            return "it is a bare UUID; expected urn:uuid:\(value.lowercased())"
+        }
+        if PrimitiveType.oid.check("urn:oid:" + value) == nil {
+            return "it is a bare OID; expected urn:oid:\(value)"
+        }
+        return "it has no scheme; expected an absolute URI (scheme ':' …, e.g. urn:uuid:<uuid>, urn:oid:<oid> or https://…)"
+    }
+
+    /// 8-4-4-4-12 hex digits, either case.
+    static func isBareUUID(_ value: String) -> Bool {
+        let u = Array(value.utf8)
+        guard u.count == 36 else { return false }
+        for (k, b) in u.enumerated() {
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                if b != UInt8(ascii: "-") { return false }
+            } else if !Lexical.isHexDigit(b) {
+                return false
+            }
+        }
+        return true
+    }
+}
