@@ -34,7 +34,8 @@ struct URIFault: Equatable, Sendable {
 /// Stricter than libxml2 only where RFC 3986 and RFC 3987 both are: whitespace (FHIR's own
 /// pattern `\S*`), and the characters XML Schema 1.0 lets through by escaping them as XLink does
 /// (`<` `>` `"` `{` `}` `|` `\` `^` backtick, controls, DEL), `[` `]` in a fragment, and what
-/// stands inside an IP-literal's brackets (libxml2 takes anything there).
+/// stands inside an IP-literal's brackets (libxml2 takes anything there). Like libxml2, and unlike
+/// RFC 3986, it refuses an empty port after ':'.
 extension Lexical {
     static func uri(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
         uriFault(s) == nil ? nil : .syntax
