@@ -182,8 +182,8 @@ struct BundleRules {
     /// form: characters RFC 3986 refuses are layer 1's `value.uri`.
     static func fullUrlFormProblem(_ url: String) -> String? {
         if hasPrefix(url, "urn:uuid:") {
-            let uuid = url.dropFirst("urn:uuid:".count)
-            return StructureWalker.isBareUUID(String(uuid)) ? nil
+            var url = url
+            return url.withUTF8 { Lexical.isUUID($0, from: "urn:uuid:".utf8.count) } ? nil
                 : "is not urn:uuid: followed by a UUID (8-4-4-4-12 hex digits)"
         }
         if hasPrefix(url, "urn:oid:") {

@@ -41,15 +41,7 @@ extension StructureWalker {
 
     /// 8-4-4-4-12 hex digits, either case.
     static func isBareUUID(_ value: String) -> Bool {
-        let u = Array(value.utf8)
-        guard u.count == 36 else { return false }
-        for (k, b) in u.enumerated() {
-            if k == 8 || k == 13 || k == 18 || k == 23 {
-                if b != UInt8(ascii: "-") { return false }
-            } else if !Lexical.isHexDigit(b) {
-                return false
-            }
-        }
-        return true
+        var value = value
+        return value.withUTF8 { Lexical.isUUID($0, from: 0) }
     }
 }

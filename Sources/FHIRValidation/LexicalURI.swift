@@ -45,25 +45,24 @@ extension Lexical {
     static func uriFault(_ s: UnsafeBufferPointer<UInt8>) -> URIFault? {
         let n = s.count
         guard n > 0 else { return URIFault(kind: .empty, offset: 0) }
+        let classes = uriClasses.utf8Start
         // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
         let scheme = schemeLength(s)
-        let absolute = scheme != nil
         var i = scheme.map { $0 + 1 } ?? 0
-        var firstSegment = !absolute
+        var firstSegment = scheme == nil
         if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
             i += 2
-            if let fault = authority(s, &i) { return fault }
+            if let fault = authority(s, &i, classes) { return fault }
             firstSegment = false
         }
         // Path, then query (after '?'), then fragment (after '#').
         var inFragment = false
         while i < n {
             let b = s[i]
-            if b >= 0x80 || isPCharBase(b) || b == UInt8(ascii: "@") {
-                i += 1
-                continue
-            }
-            switch b {
+            if b >= 0x80 { i += 1; continue }   // IRI: non-ASCII allowed
+            let c = classes[Int(b)]
+            if c == plain || c == UInt8(ascii: "@") { i += 1; continue }
+            switch c {
             case UInt8(ascii: ":"):
                 if firstSegment { return URIFault(kind: .scheme, offset: i) }
             case UInt8(ascii: "/"), UInt8(ascii: "?"):
@@ -76,20 +75,43 @@ extension Lexical {
                 guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
                 i += 2
             default:
-                return otherFault(b, i)
+                return otherFault(c, i)
             }
             i += 1
         }
         return nil
     }
 
+    /// Each ASCII byte's class for ``uriFault(_:)``: `p` unreserved or sub-delims (RFC 3986), the
+    /// byte itself for `: / ? # @ % [ ]`, `w` whitespace, `x` anything else (controls, space-like
+    /// excluded, `< > " { } | \ ^` backtick, DEL). A literal, so no table is built at run time.
+    private static var uriClasses: StaticString {
+        "xxxxxxxxxwwwwwxxxxxxxxxxxxxxxxxxwpx#p%ppppppppp/pppppppppp:pxpx?@pppppppppppppppppppppppppp[x]xpxppppppppppppppppppppppppppxxxpx"
+    }
+    private static let plain = UInt8(ascii: "p")
+
     /// The length of the scheme when `s` begins with `scheme ":"` (a letter, then letters, digits,
     /// '+', '-' or '.'), else nil: what makes a URI absolute.
     @inline(__always)
     static func schemeLength(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
-        var j = 0
+        guard let first = s.first, isAlpha(first) else { return nil }
+        var j = 1
         while j < s.count && isSchemeChar(s[j]) { j += 1 }
-        return j > 0 && j < s.count && s[j] == UInt8(ascii: ":") && isAlpha(s[0]) ? j : nil
+        return j < s.count && s[j] == UInt8(ascii: ":") ? j : nil
+    }
+
+    /// Whether `s` from byte `start` to its end is a UUID: 8-4-4-4-12 hex digits, either case.
+    static func isUUID(_ s: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        guard s.count - start == 36 else { return false }
+        for k in 0..<36 {
+            let b = s[start + k]
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                if b != UInt8(ascii: "-") { return false }
+            } else if !isHexDigit(b) {
+                return false
+            }
+        }
+        return true
     }
 
     /// Whether `value` begins with a scheme and ':' (says nothing of the rest).
@@ -99,75 +121,80 @@ extension Lexical {
     }
 
     /// `[ userinfo "@" ] host [ ":" port ]` from `i` (just after `//`) to the next `/`, `?`, `#`
-    /// or the end, where `i` is left.
-    private static func authority(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> URIFault? {
+    /// or the end, where `i` is left. One pass: every byte must be unreserved, sub-delims, %XX,
+    /// non-ASCII or ':'; an '@' ends the userinfo (a second one is refused); the first ':' after
+    /// it starts the port, checked for digits at the end.
+    private static func authority(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafePointer<UInt8>) -> URIFault? {
         let n = s.count
-        var end = i
-        while end < n && s[end] != UInt8(ascii: "/") && s[end] != UInt8(ascii: "?") && s[end] != UInt8(ascii: "#") {
-            end += 1
-        }
-        var k = i
-        // userinfo, when an '@' follows: unreserved, sub-delims, ':' and %XX.
-        if let at = (i..<end).first(where: { s[$0] == UInt8(ascii: "@") }) {
-            while k < at {
-                if let fault = hostCharacterFault(s, &k, colonAllowed: true) { return fault }
-            }
-            k = at + 1
-        }
-        if k < end && s[k] == UInt8(ascii: "[") {
-            // IP-literal: IPv6address / IPvFuture, i.e. hex digits, '.', ':', 'v', unreserved and
-            // sub-delims (%XX for an RFC 6874 zone).
-            let open = k
-            k += 1
-            while k < end && s[k] != UInt8(ascii: "]") {
-                guard s[k] < 0x80 else { return URIFault(kind: .ipLiteral, offset: k) }
-                if let fault = hostCharacterFault(s, &k, colonAllowed: true) {
-                    return fault.kind == .percent ? fault : URIFault(kind: .ipLiteral, offset: fault.offset)
-                }
-            }
-            guard k < end, k > open + 1 else { return URIFault(kind: .ipLiteral, offset: open) }
-            k += 1
-            guard k == end || s[k] == UInt8(ascii: ":") else { return URIFault(kind: .ipLiteral, offset: k) }
-        } else {
-            // reg-name up to the port's ':'.
-            while k < end && s[k] != UInt8(ascii: ":") {
-                if let fault = hostCharacterFault(s, &k, colonAllowed: false) { return fault }
+        var hostStart = i, colon = -1, sawAt = false
+        scan: while i < n {
+            let b = s[i]
+            if b >= 0x80 { i += 1; continue }
+            let c = classes[Int(b)]
+            if c == plain { i += 1; continue }
+            switch c {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                break scan
+            case UInt8(ascii: "%"):
+                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                i += 3
+            case UInt8(ascii: ":"):
+                if colon < 0 { colon = i }
+                i += 1
+            case UInt8(ascii: "@"):
+                if sawAt { return URIFault(kind: .character, offset: i) }
+                sawAt = true
+                colon = -1
+                i += 1
+                hostStart = i
+            case UInt8(ascii: "[") where i == hostStart:
+                if let fault = ipLiteral(s, &i, classes) { return fault }
+            default:
+                return otherFault(c, i)
             }
         }
-        if k < end {   // ":" port; RFC 3986 allows it empty, libxml2's xs:anyURI does not, nor do we
-            k += 1
-            guard k < end else { return URIFault(kind: .port, offset: k - 1) }
-            while k < end {
-                guard isDigit(s[k]) else { return URIFault(kind: .port, offset: k) }
-                k += 1
-            }
+        if colon >= 0 {   // ":" port; RFC 3986 allows it empty, libxml2's xs:anyURI does not, nor do we
+            guard colon + 1 < i else { return URIFault(kind: .port, offset: colon) }
+            for k in colon + 1..<i where !isDigit(s[k]) { return URIFault(kind: .port, offset: k) }
         }
-        i = end
         return nil
     }
 
-    /// One character of a userinfo, host or IP literal at `k` (advanced past it): unreserved,
-    /// sub-delims, %XX, non-ASCII, and ':' where `colonAllowed`.
-    @inline(__always)
-    private static func hostCharacterFault(_ s: UnsafeBufferPointer<UInt8>, _ k: inout Int, colonAllowed: Bool) -> URIFault? {
-        let b = s[k]
-        if b >= 0x80 || isPCharBase(b) || (colonAllowed && b == UInt8(ascii: ":")) {
-            k += 1
-            return nil
+    /// An IP-literal host from the '[' at `i` to just past its ']', which must end the authority
+    /// or precede ':': IPv6address / IPvFuture, i.e. ASCII unreserved, sub-delims, ':' and %XX
+    /// (an RFC 6874 zone), at least one.
+    private static func ipLiteral(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafePointer<UInt8>) -> URIFault? {
+        let n = s.count, open = i
+        i += 1
+        while i < n && s[i] != UInt8(ascii: "]") {
+            let b = s[i]
+            let c = b < 0x80 ? classes[Int(b)] : 0
+            if c == plain || c == UInt8(ascii: ":") {
+                i += 1
+            } else if c == UInt8(ascii: "%") {
+                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                i += 3
+            } else {
+                // The authority ends before any ']': the literal is not closed.
+                let ends = c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#")
+                return URIFault(kind: .ipLiteral, offset: ends ? open : i)
+            }
         }
-        if b == UInt8(ascii: "%") {
-            guard isPercentEncoded(s, k) else { return URIFault(kind: .percent, offset: k) }
-            k += 3
-            return nil
-        }
-        return otherFault(b, k)
+        guard i < n, i > open + 1 else { return URIFault(kind: .ipLiteral, offset: open) }
+        i += 1
+        if i == n { return nil }
+        let c = s[i] < 0x80 ? classes[Int(s[i])] : 0
+        let follows = c == UInt8(ascii: ":") || c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#")
+        return follows ? nil : URIFault(kind: .ipLiteral, offset: i)
     }
 
-    /// The fault of a character no part of a URI allows at this point.
-    private static func otherFault(_ b: UInt8, _ offset: Int) -> URIFault {
-        if isSpace(b) { return URIFault(kind: .whitespace, offset: offset) }
-        if b == UInt8(ascii: "[") || b == UInt8(ascii: "]") { return URIFault(kind: .bracket, offset: offset) }
-        return URIFault(kind: .character, offset: offset)
+    /// The fault of a byte of class `c` (see ``uriClasses``) no part of a URI allows where it stands.
+    private static func otherFault(_ c: UInt8, _ offset: Int) -> URIFault {
+        switch c {
+        case UInt8(ascii: "w"): return URIFault(kind: .whitespace, offset: offset)
+        case UInt8(ascii: "["), UInt8(ascii: "]"): return URIFault(kind: .bracket, offset: offset)
+        default: return URIFault(kind: .character, offset: offset)
+        }
     }
 
     @inline(__always)
@@ -187,11 +214,6 @@ extension Lexical {
     @inline(__always)
     private static func inSet(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
         b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b &- 64)) & 1 != 0
-    }
-
-    /// unreserved (`A-Z a-z 0-9 - . _ ~`) and sub-delims (`! $ & ' ( ) * + , ; =`).
-    @inline(__always) static func isPCharBase(_ b: UInt8) -> Bool {
-        inSet(b, 0x2BFF_7FD2_0000_0000, 0x47FF_FFFE_87FF_FFFE)
     }
 
     /// `A-Z a-z 0-9 + - .`
