@@ -45,50 +45,146 @@ extension Lexical {
     static func uriFault(_ s: UnsafeBufferPointer<UInt8>) -> URIFault? {
         let n = s.count
         guard n > 0 else { return URIFault(kind: .empty, offset: 0) }
-        let classes = uriClasses.utf8Start
-        // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
-        let scheme = schemeLength(s)
-        var i = scheme.map { $0 + 1 } ?? 0
-        var firstSegment = scheme == nil
-        if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
-            i += 2
-            if let fault = authority(s, &i, classes) { return fault }
-            firstSegment = false
-        }
-        // Path, then query (after '?'), then fragment (after '#').
-        var inFragment = false
-        while i < n {
-            let b = s[i]
-            if b >= 0x80 { i += 1; continue }   // IRI: non-ASCII allowed
-            let c = classes[Int(b)]
-            if c == plain || c == UInt8(ascii: "@") { i += 1; continue }
-            switch c {
-            case UInt8(ascii: ":"):
-                if firstSegment { return URIFault(kind: .scheme, offset: i) }
-            case UInt8(ascii: "/"), UInt8(ascii: "?"):
-                firstSegment = false
-            case UInt8(ascii: "#"):
-                if inFragment { return URIFault(kind: .hash, offset: i) }
-                inFragment = true
-                firstSegment = false
-            case UInt8(ascii: "%"):
-                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+        return uriByteClasses.withUnsafeBufferPointer { classes -> URIFault? in
+            // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
+            let scheme = schemeLength(s)
+            var i = scheme.map { $0 + 1 } ?? 0
+            var firstSegment = scheme == nil
+            if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
                 i += 2
+                if let fault = authority(s, &i, classes) { return fault }
+                firstSegment = false
+            }
+            // Path, then query (after '?'), then fragment (after '#').
+            var inFragment = false
+            while i < n {
+                let c = classes[Int(s[i])]
+                if c <= URIByte.at { i += 1; continue }   // the usual byte: one load, one test
+                switch c {
+                case URIByte.colon:
+                    if firstSegment { return URIFault(kind: .scheme, offset: i) }
+                case URIByte.slash, URIByte.question:
+                    firstSegment = false
+                case URIByte.hash:
+                    if inFragment { return URIFault(kind: .hash, offset: i) }
+                    inFragment = true
+                    firstSegment = false
+                case URIByte.percent:
+                    guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                    i += 2
+                default:
+                    return otherFault(c, i)
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    /// The classes of ``uriByteClasses``.
+    enum URIByte {
+        /// Unreserved and sub-delims (RFC 3986), and every non-ASCII byte (RFC 3987 IRIs).
+        static let plain: UInt8 = 0
+        static let at: UInt8 = 1, colon: UInt8 = 2, slash: UInt8 = 3, question: UInt8 = 4, hash: UInt8 = 5
+        static let percent: UInt8 = 6, open: UInt8 = 7, close: UInt8 = 8
+        static let whitespace: UInt8 = 9
+        /// Controls, `< > " { } | \ ^` backtick, DEL: outside RFC 3986 and RFC 3987.
+        static let other: UInt8 = 10
+    }
+
+    /// Each byte's ``URIByte`` class.
+    static let uriByteClasses: [UInt8] = [
+        10, 10, 10, 10, 10, 10, 10, 10, 10,  9,  9,  9,  9,  9, 10, 10,  // 00
+        10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,  // 10
+         9,  0, 10,  5,  0,  6,  0,  0,  0,  0,  0,  0,  0,  0,  0,  3,  // 20
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  2,  0, 10,  0, 10,  4,  // 30
+         1,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 40
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  7, 10,  8, 10,  0,  // 50
+        10,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 60
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 10, 10, 10,  0, 10,  // 70
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 80
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 90
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // A0
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // B0
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // C0
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // D0
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // E0
+         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // F0
+    ]
+
+    /// `[ userinfo "@" ] host [ ":" port ]` from `i` (just after `//`) to the next `/`, `?`, `#`
+    /// or the end, where `i` is left. One pass: every byte must be unreserved, sub-delims, %XX,
+    /// non-ASCII or ':'; an '@' ends the userinfo (a second one is refused); the first ':' after
+    /// it starts the port, checked for digits at the end.
+    private static func authority(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafeBufferPointer<UInt8>) -> URIFault? {
+        let n = s.count
+        var hostStart = i, colon = -1, sawAt = false
+        scan: while i < n {
+            let c = classes[Int(s[i])]
+            if c == URIByte.plain { i += 1; continue }
+            switch c {
+            case URIByte.slash, URIByte.question, URIByte.hash:
+                break scan
+            case URIByte.percent:
+                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                i += 3
+            case URIByte.colon:
+                if colon < 0 { colon = i }
+                i += 1
+            case URIByte.at:
+                if sawAt { return URIFault(kind: .character, offset: i) }
+                sawAt = true
+                colon = -1
+                i += 1
+                hostStart = i
+            case URIByte.open where i == hostStart:
+                if let fault = ipLiteral(s, &i, classes) { return fault }
             default:
                 return otherFault(c, i)
             }
-            i += 1
+        }
+        if colon >= 0 {   // ":" port; RFC 3986 allows it empty, libxml2's xs:anyURI does not, nor do we
+            guard colon + 1 < i else { return URIFault(kind: .port, offset: colon) }
+            for k in colon + 1..<i where !isDigit(s[k]) { return URIFault(kind: .port, offset: k) }
         }
         return nil
     }
 
-    /// Each ASCII byte's class for ``uriFault(_:)``: `p` unreserved or sub-delims (RFC 3986), the
-    /// byte itself for `: / ? # @ % [ ]`, `w` whitespace, `x` anything else (controls, space-like
-    /// excluded, `< > " { } | \ ^` backtick, DEL). A literal, so no table is built at run time.
-    private static var uriClasses: StaticString {
-        "xxxxxxxxxwwwwwxxxxxxxxxxxxxxxxxxwpx#p%ppppppppp/pppppppppp:pxpx?@pppppppppppppppppppppppppp[x]xpxppppppppppppppppppppppppppxxxpx"
+    /// An IP-literal host from the '[' at `i` to just past its ']', which must end the authority
+    /// or precede ':': IPv6address / IPvFuture, i.e. ASCII unreserved, sub-delims, ':' and %XX
+    /// (an RFC 6874 zone), at least one.
+    private static func ipLiteral(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafeBufferPointer<UInt8>) -> URIFault? {
+        let n = s.count, open = i
+        i += 1
+        while i < n && s[i] != UInt8(ascii: "]") {
+            let c = classes[Int(s[i])]
+            if (c == URIByte.plain && s[i] < 0x80) || c == URIByte.colon {
+                i += 1
+            } else if c == URIByte.percent {
+                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                i += 3
+            } else {
+                // The authority ends before any ']': the literal is not closed.
+                let ends = c == URIByte.slash || c == URIByte.question || c == URIByte.hash
+                return URIFault(kind: .ipLiteral, offset: ends ? open : i)
+            }
+        }
+        guard i < n, i > open + 1 else { return URIFault(kind: .ipLiteral, offset: open) }
+        i += 1
+        if i == n { return nil }
+        let c = classes[Int(s[i])]
+        let follows = c == URIByte.colon || c == URIByte.slash || c == URIByte.question || c == URIByte.hash
+        return follows ? nil : URIFault(kind: .ipLiteral, offset: i)
     }
-    private static let plain = UInt8(ascii: "p")
+
+    /// The fault of a byte of class `c` that no part of a URI allows where it stands.
+    private static func otherFault(_ c: UInt8, _ offset: Int) -> URIFault {
+        switch c {
+        case URIByte.whitespace: return URIFault(kind: .whitespace, offset: offset)
+        case URIByte.open, URIByte.close: return URIFault(kind: .bracket, offset: offset)
+        default: return URIFault(kind: .character, offset: offset)
+        }
+    }
 
     /// The length of the scheme when `s` begins with `scheme ":"` (a letter, then letters, digits,
     /// '+', '-' or '.'), else nil: what makes a URI absolute.
@@ -118,83 +214,6 @@ extension Lexical {
     static func hasScheme(_ value: String) -> Bool {
         var value = value
         return value.withUTF8 { schemeLength($0) != nil }
-    }
-
-    /// `[ userinfo "@" ] host [ ":" port ]` from `i` (just after `//`) to the next `/`, `?`, `#`
-    /// or the end, where `i` is left. One pass: every byte must be unreserved, sub-delims, %XX,
-    /// non-ASCII or ':'; an '@' ends the userinfo (a second one is refused); the first ':' after
-    /// it starts the port, checked for digits at the end.
-    private static func authority(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafePointer<UInt8>) -> URIFault? {
-        let n = s.count
-        var hostStart = i, colon = -1, sawAt = false
-        scan: while i < n {
-            let b = s[i]
-            if b >= 0x80 { i += 1; continue }
-            let c = classes[Int(b)]
-            if c == plain { i += 1; continue }
-            switch c {
-            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
-                break scan
-            case UInt8(ascii: "%"):
-                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
-                i += 3
-            case UInt8(ascii: ":"):
-                if colon < 0 { colon = i }
-                i += 1
-            case UInt8(ascii: "@"):
-                if sawAt { return URIFault(kind: .character, offset: i) }
-                sawAt = true
-                colon = -1
-                i += 1
-                hostStart = i
-            case UInt8(ascii: "[") where i == hostStart:
-                if let fault = ipLiteral(s, &i, classes) { return fault }
-            default:
-                return otherFault(c, i)
-            }
-        }
-        if colon >= 0 {   // ":" port; RFC 3986 allows it empty, libxml2's xs:anyURI does not, nor do we
-            guard colon + 1 < i else { return URIFault(kind: .port, offset: colon) }
-            for k in colon + 1..<i where !isDigit(s[k]) { return URIFault(kind: .port, offset: k) }
-        }
-        return nil
-    }
-
-    /// An IP-literal host from the '[' at `i` to just past its ']', which must end the authority
-    /// or precede ':': IPv6address / IPvFuture, i.e. ASCII unreserved, sub-delims, ':' and %XX
-    /// (an RFC 6874 zone), at least one.
-    private static func ipLiteral(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafePointer<UInt8>) -> URIFault? {
-        let n = s.count, open = i
-        i += 1
-        while i < n && s[i] != UInt8(ascii: "]") {
-            let b = s[i]
-            let c = b < 0x80 ? classes[Int(b)] : 0
-            if c == plain || c == UInt8(ascii: ":") {
-                i += 1
-            } else if c == UInt8(ascii: "%") {
-                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
-                i += 3
-            } else {
-                // The authority ends before any ']': the literal is not closed.
-                let ends = c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#")
-                return URIFault(kind: .ipLiteral, offset: ends ? open : i)
-            }
-        }
-        guard i < n, i > open + 1 else { return URIFault(kind: .ipLiteral, offset: open) }
-        i += 1
-        if i == n { return nil }
-        let c = s[i] < 0x80 ? classes[Int(s[i])] : 0
-        let follows = c == UInt8(ascii: ":") || c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#")
-        return follows ? nil : URIFault(kind: .ipLiteral, offset: i)
-    }
-
-    /// The fault of a byte of class `c` (see ``uriClasses``) no part of a URI allows where it stands.
-    private static func otherFault(_ c: UInt8, _ offset: Int) -> URIFault {
-        switch c {
-        case UInt8(ascii: "w"): return URIFault(kind: .whitespace, offset: offset)
-        case UInt8(ascii: "["), UInt8(ascii: "]"): return URIFault(kind: .bracket, offset: offset)
-        default: return URIFault(kind: .character, offset: offset)
-        }
     }
 
     @inline(__always)

@@ -60,6 +60,24 @@ final class URIReferenceTests: XCTestCase {
         XCTAssertEqual(Self.fault(""), URIFault(kind: .empty, offset: 0))
     }
 
+    /// The byte table against RFC 3986's own sets (section 2.2, 2.3), written out here.
+    func testByteClassesAreRFC3986Sets() {
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        let subDelims = Set("!$&'()*+,;=".utf8)
+        let delimiters: [UInt8: UInt8] = [UInt8(ascii: "@"): 1, UInt8(ascii: ":"): 2, UInt8(ascii: "/"): 3, UInt8(ascii: "?"): 4,
+                                          UInt8(ascii: "#"): 5, UInt8(ascii: "%"): 6, UInt8(ascii: "["): 7, UInt8(ascii: "]"): 8]
+        XCTAssertEqual(Lexical.uriByteClasses.count, 256)
+        for b in 0...255 {
+            let byte = UInt8(b)
+            let expected: UInt8
+            if byte >= 0x80 || unreserved.contains(byte) || subDelims.contains(byte) { expected = Lexical.URIByte.plain }
+            else if let d = delimiters[byte] { expected = d }
+            else if [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains(byte) { expected = Lexical.URIByte.whitespace }
+            else { expected = Lexical.URIByte.other }
+            XCTAssertEqual(Lexical.uriByteClasses[b], expected, "byte \(b)")
+        }
+    }
+
     func testHostileValues() {
         // Long values scan in one pass; a fault at the very end is still found.
         let long = "http://a/" + String(repeating: "b/", count: 500_000)
