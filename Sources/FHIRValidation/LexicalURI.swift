@@ -58,12 +58,20 @@ extension Lexical {
             // Path, then query (after '?'), then fragment (after '#').
             var inFragment = false
             while i < n {
+                if !firstSegment {
+                    // Four bytes a step while none needs a look (no branch per byte).
+                    while i &+ 4 <= n && (classes[Int(s[i])] | classes[Int(s[i &+ 1])] | classes[Int(s[i &+ 2])]
+                                          | classes[Int(s[i &+ 3])]) < URIByte.hash {
+                        i &+= 4
+                    }
+                    if i == n { break }
+                }
                 let c = classes[Int(s[i])]
                 if c <= URIByte.at { i += 1; continue }   // the usual byte: one load, one test
                 switch c {
                 case URIByte.colon:
                     if firstSegment { return URIFault(kind: .scheme, offset: i) }
-                case URIByte.slash, URIByte.question:
+                case URIByte.slash:
                     firstSegment = false
                 case URIByte.hash:
                     if inFragment { return URIFault(kind: .hash, offset: i) }
@@ -85,31 +93,35 @@ extension Lexical {
     enum URIByte {
         /// Unreserved and sub-delims (RFC 3986), and every non-ASCII byte (RFC 3987 IRIs).
         static let plain: UInt8 = 0
-        static let at: UInt8 = 1, colon: UInt8 = 2, slash: UInt8 = 3, question: UInt8 = 4, hash: UInt8 = 5
-        static let percent: UInt8 = 6, open: UInt8 = 7, close: UInt8 = 8
-        static let whitespace: UInt8 = 9
+        /// The classes below 4 are all a path, query or fragment allows past the first segment,
+        /// so four bytes whose classes OR to less than 4 need no further look.
+        static let at: UInt8 = 1, colon: UInt8 = 2
+        /// `/` and `?`: both end the first segment (and an authority).
+        static let slash: UInt8 = 3
+        static let hash: UInt8 = 4, percent: UInt8 = 5, open: UInt8 = 6, close: UInt8 = 7
+        static let whitespace: UInt8 = 8
         /// Controls, `< > " { } | \ ^` backtick, DEL: outside RFC 3986 and RFC 3987.
-        static let other: UInt8 = 10
+        static let other: UInt8 = 9
     }
 
     /// Each byte's ``URIByte`` class.
     static let uriByteClasses: [UInt8] = [
-        10, 10, 10, 10, 10, 10, 10, 10, 10,  9,  9,  9,  9,  9, 10, 10,  // 00
-        10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,  // 10
-         9,  0, 10,  5,  0,  6,  0,  0,  0,  0,  0,  0,  0,  0,  0,  3,  // 20
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  2,  0, 10,  0, 10,  4,  // 30
-         1,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 40
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  7, 10,  8, 10,  0,  // 50
-        10,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 60
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 10, 10, 10,  0, 10,  // 70
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 80
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // 90
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // A0
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // B0
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // C0
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // D0
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // E0
-         0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  // F0
+        9, 9, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8, 8, 9, 9,  // 00
+        9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,  // 10
+        8, 0, 9, 4, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3,  // 20
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 9, 0, 9, 3,  // 30
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // 40
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 9, 7, 9, 0,  // 50
+        9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // 60
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 0, 9,  // 70
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // 80
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // 90
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // A0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // B0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // C0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // D0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // E0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // F0
     ]
 
     /// `[ userinfo "@" ] host [ ":" port ]` from `i` (just after `//`) to the next `/`, `?`, `#`
@@ -123,7 +135,7 @@ extension Lexical {
             let c = classes[Int(s[i])]
             if c == URIByte.plain { i += 1; continue }
             switch c {
-            case URIByte.slash, URIByte.question, URIByte.hash:
+            case URIByte.slash, URIByte.hash:
                 break scan
             case URIByte.percent:
                 guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
@@ -165,7 +177,7 @@ extension Lexical {
                 i += 3
             } else {
                 // The authority ends before any ']': the literal is not closed.
-                let ends = c == URIByte.slash || c == URIByte.question || c == URIByte.hash
+                let ends = c == URIByte.slash || c == URIByte.hash
                 return URIFault(kind: .ipLiteral, offset: ends ? open : i)
             }
         }
@@ -173,7 +185,7 @@ extension Lexical {
         i += 1
         if i == n { return nil }
         let c = classes[Int(s[i])]
-        let follows = c == URIByte.colon || c == URIByte.slash || c == URIByte.question || c == URIByte.hash
+        let follows = c == URIByte.colon || c == URIByte.slash || c == URIByte.hash
         return follows ? nil : URIFault(kind: .ipLiteral, offset: i)
     }
 

@@ -64,8 +64,8 @@ final class URIReferenceTests: XCTestCase {
     func testByteClassesAreRFC3986Sets() {
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         let subDelims = Set("!$&'()*+,;=".utf8)
-        let delimiters: [UInt8: UInt8] = [UInt8(ascii: "@"): 1, UInt8(ascii: ":"): 2, UInt8(ascii: "/"): 3, UInt8(ascii: "?"): 4,
-                                          UInt8(ascii: "#"): 5, UInt8(ascii: "%"): 6, UInt8(ascii: "["): 7, UInt8(ascii: "]"): 8]
+        let delimiters: [UInt8: UInt8] = [UInt8(ascii: "@"): 1, UInt8(ascii: ":"): 2, UInt8(ascii: "/"): 3, UInt8(ascii: "?"): 3,
+                                          UInt8(ascii: "#"): 4, UInt8(ascii: "%"): 5, UInt8(ascii: "["): 6, UInt8(ascii: "]"): 7]
         XCTAssertEqual(Lexical.uriByteClasses.count, 256)
         for b in 0...255 {
             let byte = UInt8(b)
@@ -86,6 +86,17 @@ final class URIReferenceTests: XCTestCase {
         XCTAssertEqual(Self.fault(String(repeating: "[", count: 10_000))?.kind, .bracket)
         XCTAssertEqual(Self.fault("http://" + String(repeating: "@", count: 10_000))?.kind, .character)
         XCTAssertEqual(Self.fault("http://[" + String(repeating: ":", count: 10_000))?.kind, .ipLiteral)
+        // The path is read four bytes a step: a fault at any place within a step is found there,
+        // and so is a second '#' or a bad escape right at the end.
+        for k in 0..<9 {
+            for bad in ["<", "%G", "#x#", "[", " ", "\u{7F}"] {
+                let value = "http://a/" + String(repeating: "b", count: k) + bad + "cccc"
+                let offset = 9 + k + (bad == "#x#" ? 2 : 0)
+                XCTAssertEqual(Self.fault(value)?.offset, offset, value)
+            }
+            XCTAssertEqual(Self.fault("http://a/" + String(repeating: "b", count: k) + "%4"), URIFault(kind: .percent, offset: 9 + k))
+            XCTAssertNil(Self.fault("http://a/" + String(repeating: "b", count: k) + "%41é?q:@/#f"))
+        }
         // Controls, NUL and a lone percent at the end of the authority.
         XCTAssertEqual(Self.fault("a\u{0}b"), URIFault(kind: .character, offset: 1))
         XCTAssertEqual(Self.fault("http://a\u{1B}/"), URIFault(kind: .character, offset: 8))
