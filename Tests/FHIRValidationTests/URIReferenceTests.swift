@@ -97,6 +97,12 @@ final class URIReferenceTests: XCTestCase {
             XCTAssertEqual(Self.fault("http://a/" + String(repeating: "b", count: k) + "%4"), URIFault(kind: .percent, offset: 9 + k))
             XCTAssertNil(Self.fault("http://a/" + String(repeating: "b", count: k) + "%41é?q:@/#f"))
         }
+        for k in 0..<9 {   // the authority
+            let host = String(repeating: "h", count: k)
+            XCTAssertEqual(Self.fault("http://" + host + "<hhhh/"), URIFault(kind: .character, offset: 7 + k))
+            XCTAssertEqual(Self.fault("http://u@" + host + ":8x/"), URIFault(kind: .port, offset: 11 + k))
+            XCTAssertNil(Self.fault("http://u:p@" + host + "é.example:8080"))
+        }
         // Controls, NUL and a lone percent at the end of the authority.
         XCTAssertEqual(Self.fault("a\u{0}b"), URIFault(kind: .character, offset: 1))
         XCTAssertEqual(Self.fault("http://a\u{1B}/"), URIFault(kind: .character, offset: 8))
