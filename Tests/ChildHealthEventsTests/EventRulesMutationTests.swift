@@ -176,16 +176,18 @@ final class EventRulesMutationTests: XCTestCase {
 
     /// The routing birth date-time is compared with the Patient's at the precision both give.
     func testRoutingBirthTimeAtTheCommonPrecision() throws {
-        let time = try issues(nems, replacing: "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>",
-                              with: "<valueDateTime value=\"2022-11-02T09:40:00+00:00\"/>\n          </extension>\n        </extension>")
-        assertFinds(time, .error, "event.G10", at: "Bundle.entry[0].resource.extension[0].extension[2].valueDateTime",
-                    containing: "birthDate.extension[0].valueDateTime")
-        let sameInstant = try issues(nems, replacing: "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>",
-                                     with: "<valueDateTime value=\"2022-11-02T07:40:00+01:00\"/>\n          </extension>\n        </extension>")
-        XCTAssertFalse(sameInstant.contains { $0.rule == "event.G10" })
-        let dateOnly = try issues(nems, replacing: "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>",
-                                  with: "<valueDateTime value=\"2022-11\"/>\n          </extension>\n        </extension>")
-        XCTAssertFalse(dateOnly.contains { $0.rule == "event.G10" }, "a month agrees with the birth date at month precision")
+        // The routing birthDateTime is the last routing extension's value; the Patient's birth time
+        // is 2022-11-02T06:40:00+00:00.
+        let routing = "<valueDateTime value=\"2022-11-02T06:40:00+00:00\"/>\n          </extension>\n        </extension>"
+        func routingBirth(_ value: String) throws -> [Issue] {
+            try issues(nems, replacing: routing, with: routing.replacingOccurrences(of: "2022-11-02T06:40:00+00:00", with: value))
+        }
+        assertFinds(try routingBirth("2022-11-02T09:40:00+00:00"), .error, "event.G10",
+                    at: "Bundle.entry[0].resource.extension[0].extension[2].valueDateTime", containing: "birthDate.extension[0].valueDateTime")
+        XCTAssertFalse(try routingBirth("2022-11-02T07:40:00+01:00").contains { $0.rule == "event.G10" }, "the same instant")
+        XCTAssertFalse(try routingBirth("2022-11").contains { $0.rule == "event.G10" }, "a month agrees with the birth date at month precision")
+        assertFinds(try routingBirth("2022-10"), .error, "event.G10",
+                    at: "Bundle.entry[0].resource.extension[0].extension[2].valueDateTime", containing: "Bundle.entry[2].resource.birthDate)")
     }
 
     func testMissingMessageEventTypeAndOtherForms() throws {
