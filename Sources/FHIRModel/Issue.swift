@@ -25,6 +25,8 @@ public enum IssueType: String, Sendable, Hashable, Codable {
     case informational
     /// An extension that was not recognised (OperationOutcome code `extension`).
     case unknownExtension = "extension"
+    /// A record that another one duplicates (e.g. one business identifier on two resources).
+    case duplicate
 }
 
 /// One finding about an input: a value with a place, a stable rule id and a message for a person.
