@@ -52,9 +52,8 @@ extension EventCheck {
             if let value = ext.child("valueDateTime")?.value, let routing = DateLexeme(value),
                let patient, let birth = Self.birth(of: patient) {
                 var differing = routing.compared(to: birth.date) != nil ? (birth.dateText, birth.datePath) : nil
-                if differing == nil, let time = birth.time, let text = birth.timeText, let timePath = birth.timePath,
-                   routing.compared(to: time) != nil {
-                    differing = (text, timePath)
+                if differing == nil, let time = birth.time, let text = birth.timeText, routing.compared(to: time) != nil {
+                    differing = (text, birth.timePath)
                 }
                 if let (text, otherPath) = differing {
                     add(.error, .invalid, "G10", "the routing birth date-time \(value) differs from the Patient's \(text) "
