@@ -43,7 +43,7 @@ public struct EventRules: MessageRuleSet {
     }
 
     /// The event rules' issues for one message; nothing for anything but a message Bundle.
-    public func check(_ root: Element, syntax: SourceSyntax) -> [Issue] {
+    public func check(_ root: Element, syntax: MessageFormat) -> [Issue] {
         guard let message = EventMessage(root) else { return [] }
         var check = EventCheck(message: message, catalogue: catalogue, plans: plans, knownEvents: knownEvents)
         check.run()

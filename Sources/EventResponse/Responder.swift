@@ -48,7 +48,7 @@ public struct Responder: Sendable {
         do {
             let (decoded, detected) = try converter.read(data)
             root = decoded.root
-            issues = decoded.issues + validator.validate(decoded.root, syntax: detected == .xml ? .xml : .json)
+            issues = decoded.issues + validator.validate(decoded.root, syntax: detected)
         } catch let error as IssuesError {
             issues = error.issues
         } catch {

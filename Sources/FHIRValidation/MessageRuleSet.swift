@@ -6,5 +6,5 @@ import FHIRModel
 public protocol MessageRuleSet: Sendable {
     /// The issues of one message (its root element, as read from `syntax`). Never throws: a rule
     /// set that cannot judge a message says so with an issue.
-    func check(_ root: Element, syntax: SourceSyntax) -> [Issue]
+    func check(_ root: Element, syntax: MessageFormat) -> [Issue]
 }

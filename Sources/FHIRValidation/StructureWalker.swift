@@ -5,7 +5,7 @@ import FHIRDefinitions
 /// of where it stands, and every layer-1 rule is applied on the way.
 struct StructureWalker {
     let cache: DefinitionCache
-    let syntax: SourceSyntax
+    let syntax: MessageFormat
     let checkOrder: Bool
     var issues: [Issue] = []
     var path = PathStack()
@@ -16,7 +16,7 @@ struct StructureWalker {
     var checkTerminology = true
     var terminology = TerminologyReport()
 
-    init(cache: DefinitionCache, syntax: SourceSyntax, checkOrder: Bool) {
+    init(cache: DefinitionCache, syntax: MessageFormat, checkOrder: Bool) {
         self.cache = cache
         self.syntax = syntax
         self.checkOrder = checkOrder

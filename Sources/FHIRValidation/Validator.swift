@@ -1,15 +1,10 @@
 import FHIRModel
 import FHIRDefinitions
 
-/// The syntax a message was read from: some rules depend on it (element order is an XML rule,
-/// JSON value kinds a JSON one).
-public enum SourceSyntax: Sendable {
-    case xml, json, unknown
-}
 
 /// Switches for the validator's optional checks.
 public struct ValidationOptions: Sendable {
-    /// Check that XML children follow the definition order (F5); only applies to ``SourceSyntax/xml``.
+    /// Check that XML children follow the definition order (F5); only applies to ``MessageFormat/xml``.
     public var checkElementOrder: Bool = true
     /// Layer 3: check required and extensible bindings against the pack's value sets.
     public var checkTerminology: Bool = true
@@ -90,7 +85,7 @@ public struct Validator: Sendable {
     }
 
     /// All issues of one message (never throws for content problems; pack problems become fatal issues).
-    public func validate(_ root: Element, syntax: SourceSyntax) -> [Issue] {
+    public func validate(_ root: Element, syntax: MessageFormat) -> [Issue] {
         var walker = StructureWalker(cache: cache, syntax: syntax,
                                      checkOrder: options.checkElementOrder && syntax == .xml)
         walker.checkTerminology = options.checkTerminology
@@ -122,7 +117,7 @@ public struct Validator: Sendable {
     }
 
     /// Layers 4 and 5 and the extra rule sets.
-    private func bundleAndInvariantIssues(_ root: Element, _ syntax: SourceSyntax) -> [Issue] {
+    private func bundleAndInvariantIssues(_ root: Element, _ syntax: MessageFormat) -> [Issue] {
         var issues: [Issue] = []
         // Layer 4: the Bundle as a whole (fullUrls, MessageHeader first, references resolve).
         if root.resourceType == "Bundle" {

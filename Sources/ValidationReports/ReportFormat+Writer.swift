@@ -1,3 +1,4 @@
+import FHIRModel
 import FHIRConversion
 
 /// Everything a report writer may need besides the run.

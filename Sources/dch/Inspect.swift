@@ -37,7 +37,7 @@ struct Inspect: ParsableCommand {
             guard let data = readInput(input, name: name, exit: &exit) else { continue }
             do {
                 let (decoded, format) = try converter.read(data)
-                let issues = decoded.issues + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)
+                let issues = decoded.issues + validator.validate(decoded.root, syntax: format)
                 let summary = EventMessage(decoded.root).map { MessageSummary($0, catalogue: catalogue, showIdentifiers: showIdentifiers) }
                 try write(Inspection(file: name, resourceType: decoded.root.resourceType, summary: summary,
                                      verdict: Verdict(issues)))

@@ -46,7 +46,7 @@ struct MessageChecker {
             report.resourceType = decoded.root.resourceType
             report.id = decoded.root.child("id")?.value
             report.issues = decoded.issues + schemaIssues(data, format: format)
-                + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)
+                + validator.validate(decoded.root, syntax: format)
         } catch let error as IssuesError {
             report.issues = error.issues
         } catch {

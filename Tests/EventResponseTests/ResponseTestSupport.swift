@@ -61,6 +61,6 @@ enum RT {
         let (converter, validator) = try tools()
         let bytes = try converter.write(bundle, format: format).bytes
         let (decoded, _) = try converter.read(Data(bytes))
-        return decoded.issues + validator.validate(decoded.root, syntax: format == .xml ? .xml : .json)
+        return decoded.issues + validator.validate(decoded.root, syntax: format)
     }
 }

@@ -34,7 +34,7 @@ struct MutationTarget {
     /// so that different messages get the same defect at different places.
     var seed: Int
     let root: Element
-    let syntax: SourceSyntax
+    let syntax: MessageFormat
     let sites: [MutationSite]
     let profileSites: [ProfileSite]
     /// Locations whose value a claimed profile constrains (fixed or pattern) or that lie in an
@@ -102,7 +102,7 @@ struct MutationTools {
     let events: EventRules
     let dataItems: EventPageDataItems
 
-    func target(name: String, seed: Int, root: Element, syntax: SourceSyntax) throws -> MutationTarget {
+    func target(name: String, seed: Int, root: Element, syntax: MessageFormat) throws -> MutationTarget {
         let walker = MutationSites(definitions: definitions)
         let sites = try walker.sites(of: root)
         let profileSites = try walker.profileSites(of: sites)

@@ -16,7 +16,7 @@ final class MutationTests: XCTestCase {
 
     /// Validates a mutated copy; asserts the exact issue is there and no other error appeared.
     @discardableResult
-    func assertFinds(_ rule: String, at path: String, severity: Severity = .error, syntax: SourceSyntax = .xml,
+    func assertFinds(_ rule: String, at path: String, severity: Severity = .error, syntax: MessageFormat = .xml,
                      file: StaticString = #filePath, line: UInt = #line,
                      _ mutate: (inout Element) -> Void) throws -> [Issue] {
         var root = try original()

@@ -7,7 +7,7 @@ import DCHTestSupport
 
 /// Structure rules on small hand-built trees: roots, profiled-away elements, broken packs.
 final class StructureEdgeTests: XCTestCase {
-    func rulesAndPaths(_ root: Element, _ syntax: SourceSyntax = .xml) throws -> [String] {
+    func rulesAndPaths(_ root: Element, _ syntax: MessageFormat = .xml) throws -> [String] {
         try VT.structureAndBundle(VT.validator().validate(root, syntax: syntax)).map { "\($0.rule) \($0.path ?? "")" }
     }
 

@@ -23,10 +23,10 @@ enum VT {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var sharedValidator: Validator?
 
-    static func read(_ data: Data) throws -> (Element, SourceSyntax) {
+    static func read(_ data: Data) throws -> (Element, MessageFormat) {
         let pack = try SharedCorpus.definitionPack()
         let (decoded, format) = try Converter(pack: pack).read(data)
-        return (decoded.root, format == .xml ? .xml : .json)
+        return (decoded.root, format)
     }
 
     static func sample(_ name: String) throws -> Data {

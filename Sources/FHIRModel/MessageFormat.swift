@@ -1,4 +1,5 @@
-/// A wire format of FHIR STU3 messages.
+/// A wire format of FHIR STU3 messages: what a message is read from or written to. Validation
+/// rules depend on it too (element order is an XML rule, JSON value kinds a JSON one).
 public enum MessageFormat: String, Sendable, CaseIterable, Hashable {
     case xml
     case json
