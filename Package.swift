@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
         .library(name: "ChildHealthEvents", targets: ["ChildHealthEvents"]),
+        .library(name: "MessageChecking", targets: ["MessageChecking"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
         .executable(name: "dch", targets: ["dch"]),
@@ -38,7 +39,10 @@ let package = Package(
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
-        .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation", "FHIRConversion"]),
+        // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
+        .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
+                                                         "ChildHealthEvents", "ValidationReports"]),
+        .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRXML"]),
         .target(
             name: "FHIRDefinitionImport",
@@ -48,7 +52,8 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents", "EventResponse", "EventBuilder",
+                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents", "MessageChecking",
+                "EventResponse", "EventBuilder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +76,9 @@ let package = Package(
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "EventBuilderTests", dependencies: ["EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "EventResponseTests", dependencies: ["EventResponse", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "EventResponseTests", dependencies: ["EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
+        .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",
+                                                            "DCHTestSupport"]),
     ]
 )

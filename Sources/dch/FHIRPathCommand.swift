@@ -3,6 +3,7 @@ import Foundation
 import FHIRModel
 import FHIRConversion
 import FHIRPath
+import MessageChecking
 
 /// `dch fhirpath`: evaluates a FHIRPath expression on each message and prints the result.
 struct FHIRPathCommand: ParsableCommand {
@@ -50,11 +51,10 @@ struct FHIRPathCommand: ParsableCommand {
         for input in names {
             let name = input == "-" ? "<stdin>" : input
             guard let data = readInput(input, name: name, exit: &exit) else { continue }
-            let lines = ndjsonLines(data)
-            let messages: [(bytes: Data, line: Int?)] = lines?.map { ($0.bytes, $0.number) } ?? [(data, nil)]
+            let messages = InputMessages.split(data)
             for (index, message) in messages.enumerated() {
                 let location = MessagePlace(file: name, index: index, line: message.line,
-                                            prefixed: names.count > 1 || lines != nil)
+                                            prefixed: names.count > 1 || message.line != nil)
                 let outcome = evaluate(compiled, message.bytes, at: location, converter: converter, renderer: renderer)
                 if case let .failure(why) = outcome {
                     exit.record(.failed)
@@ -93,7 +93,7 @@ struct FHIRPathCommand: ParsableCommand {
         } catch {
             var issues = (error as? IssuesError)?.issues
                 ?? [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]
-            place(&issues, file: location.file, index: location.index, line: location.line)
+            InputMessages.place(&issues, file: location.file, index: location.index, line: location.line)
             return .failure(MessageFailure(lines: issues.map(\.description), summary: "cannot read the message"))
         }
         do {

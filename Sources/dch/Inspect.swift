@@ -4,6 +4,7 @@ import FHIRModel
 import FHIRConversion
 import FHIRValidation
 import ChildHealthEvents
+import MessageChecking
 
 /// `dch inspect`: a summary of each event message, with the full validator's verdict in one line.
 struct Inspect: ParsableCommand {
@@ -28,23 +29,22 @@ struct Inspect: ParsableCommand {
     var inputs: [String] = []
 
     func run() throws {
-        let converter = try runReportingIssues { try Converter() }
-        let catalogue = try runReportingIssues { try EventCatalogue.shipped() }
-        let validator = try fullValidator(converter, catalogue: catalogue)
+        let checker = try runReportingIssues { try MessageChecker() }
+        let catalogue = checker.catalogue
         var exit = ExitStatus()
         for input in inputs.isEmpty ? ["-"] : inputs {
             let name = input == "-" ? "<stdin>" : input
             guard let data = readInput(input, name: name, exit: &exit) else { continue }
-            do {
-                let (decoded, format) = try converter.read(data)
-                let issues = decoded.issues + validator.validate(decoded.root, syntax: format)
-                let summary = EventMessage(decoded.root).map { MessageSummary($0, catalogue: catalogue, showIdentifiers: showIdentifiers) }
-                try write(Inspection(file: name, resourceType: decoded.root.resourceType, summary: summary,
-                                     verdict: Verdict(issues)))
-            } catch let error as IssuesError {
-                report(error.issues, file: name)
+            let checked = checker.checkMessage(data, name: name)
+            guard let root = checked.root else {
+                report(checked.report.issues, file: name)
                 exit.record(.failed)
+                continue
             }
+            let summary = catalogue.flatMap { catalogue in
+                EventMessage(root).map { MessageSummary($0, catalogue: catalogue, showIdentifiers: showIdentifiers) }
+            }
+            try write(Inspection(file: name, resourceType: root.resourceType, summary: summary, verdict: Verdict(checked.report.issues)))
         }
         try exit.finish()
     }

@@ -4,6 +4,7 @@ import FHIRModel
 import FHIRConversion
 import FHIRValidation
 import EventResponse
+import MessageChecking
 
 /// `dch respond`: the acknowledgement a receiver returns for an event message.
 struct Respond: ParsableCommand {
@@ -65,7 +66,7 @@ struct Respond: ParsableCommand {
     }
 
     func run() throws {
-        let converter = try runReportingIssues { try Converter() }
+        let checker = try runReportingIssues { try MessageChecker() }
         let data: Data
         do {
             data = try readInput(input)
@@ -75,10 +76,9 @@ struct Respond: ParsableCommand {
         }
         let settings = ResponseSettings(sourceEndpoint: sourceEndpoint, sourceName: sourceName, odsCode: odsCode,
                                         organizationName: organizationName, id: id?.lowercased(), timestamp: timestamp)
-        let responder = Responder(converter: converter, validator: try fullValidator(converter))
-        let response = responder.respond(to: data, settings: settings)
+        let response = Responder(checker: checker).respond(to: data, name: input == "-" ? "<stdin>" : input, settings: settings)
         var bytes = try runReportingIssues {
-            try converter.write(response.bundle, format: format ?? response.inputFormat ?? .xml).bytes
+            try checker.converter.write(response.bundle, format: format ?? response.inputFormat ?? .xml).bytes
         }
         if bytes.last != 0x0A { bytes.append(0x0A) }
         if let output {

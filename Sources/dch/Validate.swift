@@ -4,6 +4,7 @@ import FHIRModel
 import FHIRConversion
 import FHIRValidation
 import ValidationReports
+import MessageChecking
 import ChildHealthEvents
 
 /// `dch validate`: checks messages against the definition pack and writes a report.
@@ -67,26 +68,27 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        let converter = try runReportingIssues { try Converter() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
-        let settings = ReportSettings(converter: converter, toolVersion: DCH.configuration.version,
+        let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema)) }
+        let settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
-        let validator = try fullValidator(converter, profiles: profiles)
-        let unknown = try runReportingIssues { try validator.unknownProfiles(profiles) }
-        guard unknown.isEmpty else {
-            printError("error: no such profile in the definition pack: \(unknown.joined(separator: ", "))")
-            throw ExitCode(2)
-        }
-        var checker = MessageChecker(converter: converter, validator: validator, schema: schema)
         // Sources are kept only for the messages the HTML page can show, so a huge run stays small.
-        checker.sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
+        var sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
         var exit = ExitStatus()
         var run = ValidationRun()
         for input in inputs.isEmpty ? ["-"] : inputs {
             let name = input == "-" ? "<stdin>" : input
             do {
-                run.messages += checker.check(try readInput(input), file: name)
+                checker.forEachMessage(in: try readInput(input), name: name) { checked, message in
+                    var report = checked.report
+                    if sourcesToKeep > 0, !report.issues.isEmpty {
+                        sourcesToKeep -= 1
+                        // An NDJSON message is its line; its issues' lines are already the file's.
+                        report.source = MessageSource(bytes: message.bytes, firstLine: message.line ?? 1)
+                    }
+                    run.messages.append(report)
+                }
             } catch {
                 let issue = Issue(.fatal, .processing, rule: "io.read",
                                   "cannot read: \(error.localizedDescription)", file: name, messageIndex: 0)

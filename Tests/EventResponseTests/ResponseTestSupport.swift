@@ -4,6 +4,7 @@ import FHIRModel
 import FHIRConversion
 import FHIRValidation
 import EventResponse
+import MessageChecking
 import DCHTestSupport
 
 /// One converter and full validator over the shipped pack, shared by the tests (the cache warms once).
@@ -19,9 +20,11 @@ enum RT {
         return made
     }
 
+    /// A responder whose checker runs every layer but the event rules (these tests are about the
+    /// response, not the event rules; `dch respond`'s tests run them).
     static func responder() throws -> Responder {
-        let (converter, validator) = try tools()
-        return Responder(converter: converter, validator: validator)
+        let (converter, _) = try tools()
+        return Responder(checker: try MessageChecker(converter: converter, catalogue: nil, options: CheckOptions(eventRules: false)))
     }
 
     static let settings = ResponseSettings(sourceEndpoint: "urn:nhs:addressing:asid:999000000009",

@@ -1,0 +1,138 @@
+import Foundation
+import FHIRModel
+import FHIRDefinitions
+import FHIRConversion
+import FHIRValidation
+import ChildHealthEvents
+import ValidationReports
+
+/// What ``MessageChecker`` runs besides layers 1 to 5 (which ``ValidationOptions`` switches).
+public struct CheckOptions: Sendable {
+    /// Profiles every resource of their type is checked against, besides those it claims (`--profile`).
+    public var profiles: [String] = []
+    /// Layer 0: an XML Schema every XML message is also checked against (`--xsd`); nil for none.
+    public var schema: XMLSchemaValidator? = nil
+    /// The DCH/NEMS event rules (`event.*`) on every message Bundle; on by default.
+    public var eventRules: Bool = true
+    /// The layers' switches. Its `profiles` are replaced by ``profiles``, and the event rules are
+    /// added to its `ruleSets` when ``eventRules`` is on.
+    public var validation = ValidationOptions()
+
+    /// Every layer and the event rules, no extra profile, no XML Schema.
+    public init(profiles: [String] = [], schema: XMLSchemaValidator? = nil, eventRules: Bool = true,
+                validation: ValidationOptions = ValidationOptions()) {
+        self.profiles = profiles
+        self.schema = schema
+        self.eventRules = eventRules
+        self.validation = validation
+    }
+}
+
+/// One message read and checked: its report, and the tree and format when it could be read.
+public struct CheckedMessage: Sendable {
+    /// The findings, each with the input's name, the message's index and its line:column in the input.
+    public var report: MessageReport
+    /// The message's element tree; nil when it could not be read.
+    public var root: Element?
+    /// The format it was read as; nil when it could not be read.
+    public var format: MessageFormat?
+}
+
+/// The checking pipeline of `dch validate`, `dch inspect` and `dch respond`: read (XML or JSON,
+/// detected from content), the optional XML Schema, every validation layer with the requested
+/// profiles, the child-health event rules, and the findings placed in their input (file, message
+/// index, line:column; NDJSON lines keep the input's line numbers). A vendor calling it gets
+/// exactly what the command line reports. Thread-safe: one checker can serve many threads.
+///
+/// ```swift
+/// let checker = try MessageChecker()
+/// let report = checker.check(data, name: "message.xml")
+/// for issue in report.issues where issue.severity >= .error { print(issue) }
+/// ```
+public struct MessageChecker: Sendable {
+    /// Reads messages (and the definition pack the validator uses).
+    public let converter: Converter
+    /// Layers 1 to 5, with the event rules as a rule set when on.
+    public let validator: Validator
+    /// The event catalogue, when the event rules are on.
+    public let catalogue: EventCatalogue?
+    /// The options it was made with.
+    public let options: CheckOptions
+
+    /// A checker over the shipped definition pack and event catalogue. Throws ``FHIRModel/IssuesError``
+    /// when they cannot be found or read, or when a profile of ``CheckOptions/profiles`` is not in the pack.
+    public init(options: CheckOptions = CheckOptions()) throws {
+        try self.init(converter: Converter(), catalogue: options.eventRules ? EventCatalogue.shipped() : nil, options: options)
+    }
+
+    /// A checker over a converter's definition pack and a catalogue (nil: no event rules).
+    public init(converter: Converter, catalogue: EventCatalogue?, options: CheckOptions = CheckOptions()) throws {
+        self.converter = converter
+        self.catalogue = options.eventRules ? catalogue : nil
+        self.options = options
+        var validation = options.validation
+        validation.profiles = options.profiles
+        if let catalogue = self.catalogue {
+            validation.ruleSets.append(EventRules(catalogue: catalogue, pack: converter.pack))
+        }
+        validator = Validator(pack: converter.pack, options: validation)
+        let unknown = try validator.unknownProfiles(options.profiles)
+        guard unknown.isEmpty else {
+            throw IssuesError(Issue(.fatal, .notSupported, rule: "profile.unknown",
+                                    "no such profile in the definition pack: \(unknown.joined(separator: ", "))"))
+        }
+    }
+
+    /// The report of the message in `data` (one message; see ``checkInput(_:name:)`` for NDJSON).
+    /// Never throws: a message that cannot be read is reported with its reading errors.
+    public func check(_ data: Data, name: String) -> MessageReport {
+        checkMessage(data, name: name).report
+    }
+
+    /// The reports of every message of an input: one, or one per line of an NDJSON input.
+    public func checkInput(_ data: Data, name: String) -> [MessageReport] {
+        var reports: [MessageReport] = []
+        forEachMessage(in: data, name: name) { checked, _ in reports.append(checked.report) }
+        return reports
+    }
+
+    /// Checks the messages of an input one at a time, in order, handing each with its bytes and
+    /// line to `body` (which may keep or drop them: nothing of a message is held after its call).
+    public func forEachMessage(in data: Data, name: String,
+                               _ body: (CheckedMessage, InputMessages.Message) throws -> Void) rethrows {
+        for (index, message) in InputMessages.split(data).enumerated() {
+            try body(checkMessage(message.bytes, name: name, index: index, line: message.line), message)
+        }
+    }
+
+    /// One message read and checked, with its tree. `index` and `line` place it in its input.
+    public func checkMessage(_ data: Data, name: String, index: Int = 0, line: Int? = nil) -> CheckedMessage {
+        var checked = CheckedMessage(report: MessageReport(file: name, index: index), root: nil, format: nil)
+        do {
+            let read = try converter.read(data)
+            let (decoded, format) = read
+            checked.root = decoded.root
+            checked.format = format
+            checked.report.resourceType = decoded.root.resourceType
+            checked.report.id = decoded.root.child("id")?.value
+            checked.report.issues = decoded.issues + schemaIssues(data, format: format)
+                + validator.validate(decoded.root, syntax: format)
+        } catch let error as IssuesError {
+            checked.report.issues = error.issues
+        } catch {
+            checked.report.issues = [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]
+        }
+        InputMessages.place(&checked.report.issues, file: name, index: index, line: line)
+        return checked
+    }
+
+    /// Layer 0: the XML Schema's issues for an XML message; one information issue for a JSON one.
+    private func schemaIssues(_ data: Data, format: MessageFormat) -> [Issue] {
+        guard let schema = options.schema else { return [] }
+        guard format == .xml else {
+            return [Issue(.information, .informational, rule: "xsd.not-applicable",
+                          "not checked against the XML Schema (--xsd): the message is JSON")]
+        }
+        return data.withUnsafeBytes { schema.validate($0) }
+    }
+}
