@@ -36,13 +36,13 @@ let package = Package(
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
         .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRJSON"]),
-        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML", "CLibXML2"]),
-        .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion"]),
+        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML"]),
+        .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
-        .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
+        .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports"]),
-        .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
+        .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRXML"]),
         .target(
             name: "FHIRDefinitionImport",
@@ -52,8 +52,8 @@ let package = Package(
         .executableTarget(
             name: "dch",
             dependencies: [
-                "FHIRConversion", "FHIRDefinitionImport", "FHIRValidation", "ValidationReports", "ChildHealthEvents", "MessageChecking",
-                "EventResponse", "EventBuilder",
+                "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
+                "ValidationReports", "ChildHealthEvents", "MessageChecking", "EventResponse", "EventBuilder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,22 +61,22 @@ let package = Package(
         // tree comparison, mini definition packs, running the dch executable.
         .target(name: "DCHTestSupport", dependencies: ["FHIRModel", "FHIRDefinitions"], path: "Tests/DCHTestSupport"),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
-        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
-        .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
-        .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
-        .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRConversion", "FHIRValidation", "DCHTestSupport"],
+        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
+        .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRModel", "FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
+        .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRModel", "FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
+        .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRDefinitions", "FHIRModel", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRDefinitions", "FHIRModel", "FHIRPath", "FHIRConversion", "FHIRValidation", "DCHTestSupport"],
                     exclude: ["fhirpathpy_driver.py"]),
         // ZIPFoundation reads the zipped official definitions that the mutation catalogue reads raw.
-        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport",
+        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRXML", "FHIRDefinitions", "FHIRModel", "FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport",
                                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
-        .testTarget(name: "ValidationReportsTests", dependencies: ["ValidationReports", "FHIRConversion", "DCHTestSupport",
+        .testTarget(name: "ValidationReportsTests", dependencies: ["FHIRModel", "ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ChildHealthEventsTests", dependencies: ["ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "EventBuilderTests", dependencies: ["EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "dchTests", dependencies: ["FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "EventResponseTests", dependencies: ["EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "ChildHealthEventsTests", dependencies: ["FHIRDefinitions", "FHIRModel", "ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "EventBuilderTests", dependencies: ["FHIRDefinitions", "FHIRModel", "EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "dchTests", dependencies: ["DCHTestSupport"]),
+        .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",
                                                             "DCHTestSupport"]),

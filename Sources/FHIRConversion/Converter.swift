@@ -30,16 +30,17 @@ public struct Converter: Sendable {
         self.pack = pack
     }
 
-    /// Parses a message; the format is detected from content when `format` is nil.
-    public func read(_ data: Data, format: MessageFormat? = nil) throws -> (Decoded, MessageFormat) {
+    /// Parses a message; the format is detected from content when `format` is nil. The result
+    /// holds the tree, the reading issues and the format it was read as.
+    public func read(_ data: Data, format: MessageFormat? = nil) throws -> Decoded {
         guard let format = format ?? MessageFormat.detect(data) else {
             throw IssuesError(Issue(.error, .structure, rule: "format.unknown",
                 "input is neither XML nor JSON (it should start with '<' or '{')",
                 position: SourcePosition(line: 1, column: 1)))
         }
         switch format {
-        case .xml: return (try FHIRXMLReader().read(data), .xml)
-        case .json: return (try FHIRJSONReader().read(data), .json)
+        case .xml: return try FHIRXMLReader().read(data)
+        case .json: return try FHIRJSONReader().read(data)
         }
     }
 
@@ -61,8 +62,8 @@ public struct Converter: Sendable {
            let bytes = DirectJSONToXML.convert(data, pack: pack, pretty: pretty, cache: directCache) {
             return Encoded(bytes: bytes)
         }
-        let (decoded, format) = try read(data, format: from)
-        var encoded = try write(decoded.root, format: to ?? format.opposite, pretty: pretty)
+        let decoded = try read(data, format: from)
+        var encoded = try write(decoded.root, format: to ?? decoded.format.opposite, pretty: pretty)
         encoded.issues = decoded.issues + encoded.issues
         return encoded
     }

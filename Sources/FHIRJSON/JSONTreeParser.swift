@@ -152,7 +152,7 @@ struct JSONTreeParser {
                         "unexpected \(describe(at: pos)) after the end of the top-level object")
         }
         if !errors.isEmpty { throw IssuesError(errors + warnings) }
-        return Decoded(root: root, issues: warnings)
+        return Decoded(root: root, issues: warnings, format: .json)
     }
 
     // MARK: - Objects

@@ -5,11 +5,14 @@ public struct Decoded: Sendable {
     public var root: Element
     /// Warnings and information found while reading.
     public var issues: [Issue]
+    /// The format the message was read from.
+    public var format: MessageFormat
 
     /// A result of reading.
-    public init(root: Element, issues: [Issue] = []) {
+    public init(root: Element, issues: [Issue] = [], format: MessageFormat) {
         self.root = root
         self.issues = issues
+        self.format = format
     }
 }
 

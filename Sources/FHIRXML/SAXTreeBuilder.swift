@@ -361,7 +361,7 @@ struct SAXTreeBuilder {
         if errorCount > 0 || root == nil {
             throw IssuesError(resolved)
         }
-        return Decoded(root: root!, issues: resolved)
+        return Decoded(root: root!, issues: resolved, format: .xml)
     }
 
     /// Turns recorded steps into path text. With the complete tree an index is shown whenever the

@@ -3,6 +3,7 @@ import FHIRModel
 import FHIRDefinitions
 import FHIRConversion
 import FHIRValidation
+import FHIRXML
 import ChildHealthEvents
 import ValidationReports
 
@@ -109,8 +110,8 @@ public struct MessageChecker: Sendable {
     public func checkMessage(_ data: Data, name: String, index: Int = 0, line: Int? = nil) -> CheckedMessage {
         var checked = CheckedMessage(report: MessageReport(file: name, index: index), root: nil, format: nil)
         do {
-            let read = try converter.read(data)
-            let (decoded, format) = read
+            let decoded = try converter.read(data)
+            let format = decoded.format
             checked.root = decoded.root
             checked.format = format
             checked.report.resourceType = decoded.root.resourceType
@@ -133,6 +134,6 @@ public struct MessageChecker: Sendable {
             return [Issue(.information, .informational, rule: "xsd.not-applicable",
                           "not checked against the XML Schema (--xsd): the message is JSON")]
         }
-        return data.withUnsafeBytes { schema.validate($0) }
+        return schema.validate(data)
     }
 }

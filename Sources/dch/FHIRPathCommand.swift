@@ -89,7 +89,7 @@ struct FHIRPathCommand: ParsableCommand {
                           converter: Converter, renderer: FHIRPathResultRenderer) -> Result<[FHIRPathResultItem], MessageFailure> {
         let root: Element
         do {
-            root = try converter.read(bytes).0.root
+            root = try converter.read(bytes).root
         } catch {
             var issues = (error as? IssuesError)?.issues
                 ?? [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]

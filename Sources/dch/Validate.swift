@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FHIRModel
+import FHIRXML
 import FHIRConversion
 import FHIRValidation
 import ValidationReports

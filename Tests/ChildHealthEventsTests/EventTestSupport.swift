@@ -20,7 +20,7 @@ struct EventFixture {
         rules = EventRules(catalogue: try EventCatalogue(data: data), pack: pack)
     }
 
-    func tree(_ data: Data) throws -> Element { try converter.read(data).0.root }
+    func tree(_ data: Data) throws -> Element { try converter.read(data).root }
 
     /// The event issues of a message, as "severity rule path" lines, information left out.
     func outcome(_ root: Element) -> [String] {

@@ -24,7 +24,7 @@ final class GeneratedEventsValidTests: XCTestCase {
             for index in 0..<3 {
                 let message = try generator.message(event: event, seed: 42, index: index)
                 let xml = try converter.write(message, format: .xml).bytes
-                let (decoded, _) = try converter.read(Data(xml))
+                let decoded = try converter.read(Data(xml))
                 let errors = (decoded.issues + validator.validate(decoded.root, syntax: .xml)).filter { $0.severity >= .error }
                 for e in errors.prefix(8) {
                     failures.append("\(event.eventCode) #\(index): [\(e.rule)] \(e.message) (\(e.path ?? ""))")

@@ -15,7 +15,7 @@ final class ResponderTests: XCTestCase {
             let response = try RT.responder().respond(to: data, settings: RT.settings)
             XCTAssertEqual(response.verdict, .accepted, "\(name): \(response.errors)")
             XCTAssertEqual(response.inputFormat, name.hasSuffix(".json") ? .json : .xml)
-            let incoming = try IncomingMessage(root: RT.tools().converter.read(data).0.root)
+            let incoming = try IncomingMessage(root: RT.tools().converter.read(data).root)
             let resources = RT.resources(response.bundle)
             XCTAssertEqual(resources.map { $0.resourceType }, ["MessageHeader", "Task"], name)
             let header = resources[0], task = resources[1]

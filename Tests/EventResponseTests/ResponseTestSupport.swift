@@ -63,7 +63,7 @@ enum RT {
     static func validateWritten(_ bundle: Element, format: MessageFormat) throws -> [Issue] {
         let (converter, validator) = try tools()
         let bytes = try converter.write(bundle, format: format).bytes
-        let (decoded, _) = try converter.read(Data(bytes))
+        let decoded = try converter.read(Data(bytes))
         return decoded.issues + validator.validate(decoded.root, syntax: format)
     }
 }

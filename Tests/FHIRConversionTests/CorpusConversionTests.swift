@@ -230,14 +230,14 @@ final class CorpusConversionTests: XCTestCase {
 
     /// The tree with every element's children in definition order (via the XML writer).
     private func inDefinitionOrder(_ tree: Element) throws -> Element {
-        try converter.read(Data(converter.write(tree, format: .xml).bytes)).0.root
+        try converter.read(Data(converter.write(tree, format: .xml).bytes)).root
     }
 
     func testOfficialPairsJSONToXMLMatchOfficialXML() throws {
         for (xml, json) in try pairs() {
             let name = json.lastPathComponent
-            let ours = try converter.read(Data(converter.convert(Data(contentsOf: json), to: .xml).bytes)).0.root
-            var official = try converter.read(Data(contentsOf: xml)).0.root
+            let ours = try converter.read(Data(converter.convert(Data(contentsOf: json), to: .xml).bytes)).root
+            var official = try converter.read(Data(contentsOf: xml)).root
             if Self.outOfDefinitionOrder[xml.lastPathComponent] != nil {
                 let ordered = try inDefinitionOrder(official)
                 XCTAssertNotEqual(treeDifferences(official, ordered), [], "\(xml.lastPathComponent): recorded as out of order")
@@ -273,12 +273,12 @@ final class CorpusConversionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(files.count, 130)
         for file in files {
             let name = file.lastPathComponent
-            var original = try converter.read(Data(contentsOf: file)).0.root
+            var original = try converter.read(Data(contentsOf: file)).root
             if Self.outOfDefinitionOrder[name] != nil { original = try inDefinitionOrder(original) }
             let json = try converter.write(original, format: .json)
-            let back = try converter.read(Data(json.bytes)).0.root
+            let back = try converter.read(Data(json.bytes)).root
             let xml = try converter.write(back, format: .xml)
-            let again = try converter.read(Data(xml.bytes)).0.root
+            let again = try converter.read(Data(xml.bytes)).root
             XCTAssertEqual(treeDifferences(withoutComments(original), withoutComments(again)), [], "\(name): XML->JSON->XML")
             XCTAssertEqual(allComments(original).sorted(), allComments(again).sorted(), "\(name): comments lost or changed")
             let json2 = try converter.write(again, format: .json)

@@ -15,8 +15,8 @@ final class SamplesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(xmls.count, 2)
         for xml in xmls {
             let json = xml.deletingPathExtension().appendingPathExtension("json")
-            let fromXML = try converter.read(Data(contentsOf: xml)).0.root
-            let fromJSON = try converter.read(Data(contentsOf: json)).0.root
+            let fromXML = try converter.read(Data(contentsOf: xml)).root
+            let fromJSON = try converter.read(Data(contentsOf: json)).root
             XCTAssertEqual(treeDifferences(fromXML, fromJSON, comments: true), [], "\(json.lastPathComponent) and its XML differ")
             XCTAssertEqual(fromXML.resourceType, "Bundle")
         }

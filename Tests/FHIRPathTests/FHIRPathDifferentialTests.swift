@@ -29,7 +29,7 @@ final class FHIRPathDifferentialTests: XCTestCase {
         var unreadable: [String] = []
         for file in try Self.corpusFiles() {
             let data = try Data(contentsOf: file)
-            guard let root = try? converter.read(data).0.root,
+            guard let root = try? converter.read(data).root,
                   let json = file.pathExtension == "json" ? data : try? Data(converter.convert(data, to: .json).bytes)
             else { unreadable.append(file.lastPathComponent); continue }
             let r = job.add(resource: json, name: file.lastPathComponent)

@@ -21,7 +21,7 @@ enum FP {
 
     static func resource(_ json: String) throws -> Element {
         let pack = try SharedCorpus.definitionPack()
-        return try Converter(pack: pack).read(Data(json.utf8)).0.root
+        return try Converter(pack: pack).read(Data(json.utf8)).root
     }
 
     /// Evaluates on the root resource of `json`.

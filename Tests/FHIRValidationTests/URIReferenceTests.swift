@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import FHIRModel
+import FHIRXML
 import FHIRConversion
 import DCHTestSupport
 @testable import FHIRValidation

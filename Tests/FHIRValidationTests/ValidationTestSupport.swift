@@ -25,7 +25,8 @@ enum VT {
 
     static func read(_ data: Data) throws -> (Element, MessageFormat) {
         let pack = try SharedCorpus.definitionPack()
-        let (decoded, format) = try Converter(pack: pack).read(data)
+        let decoded = try Converter(pack: pack).read(data)
+        let format = decoded.format
         return (decoded.root, format)
     }
 

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import FHIRModel
+import FHIRXML
 import FHIRValidation
 import DCHTestSupport
 

@@ -51,15 +51,15 @@ try measure("JSON parse", inputs: corpus.json) { _ = try converter.read($0, form
 let events = EventRules(catalogue: try EventCatalogue.shipped(), pack: converter.pack)
 let validator = Validator(pack: converter.pack, options: ValidationOptions(ruleSets: [events]))
 try measure("Validate all", inputs: corpus.xml) { data in
-    _ = validator.validate(try converter.read(data, format: .xml).0.root, syntax: .xml)
+    _ = validator.validate(try converter.read(data, format: .xml).root, syntax: .xml)
 }
 let dch = zip(corpus.xmlFiles, corpus.xml).filter { $0.0.lastPathComponent.hasPrefix("DCH-") }.map(\.1)
 if !dch.isEmpty {
     try measure("Validate DCH", inputs: dch) { data in
-        _ = validator.validate(try converter.read(data, format: .xml).0.root, syntax: .xml)
+        _ = validator.validate(try converter.read(data, format: .xml).root, syntax: .xml)
     }
 }
-let trees = try corpus.xml.map { try converter.read($0, format: .xml).0.root }
+let trees = try corpus.xml.map { try converter.read($0, format: .xml).root }
 let layerSets: [(String, ValidationOptions)] = [
     ("Layers 1+4", ValidationOptions(checkTerminology: false, checkInvariants: false, checkProfiles: false)),
     ("Layers +3", ValidationOptions(checkTerminology: true, checkInvariants: false, checkProfiles: false)),
@@ -101,7 +101,7 @@ try measure("Event rules", inputs: corpus.xml) { _ in
 }
 @inline(never) func steadyFull(_ v: Validator, _ inputs: [Data], rounds: Int) throws {
     for _ in 0..<rounds {
-        for input in inputs { _ = v.validate(try converter.read(input, format: .xml).0.root, syntax: .xml) }
+        for input in inputs { _ = v.validate(try converter.read(input, format: .xml).root, syntax: .xml) }
     }
 }
 @inline(never) func steadyRounds(_ v: Validator, _ trees: [Element], rounds: Int) {
@@ -109,7 +109,7 @@ try measure("Event rules", inputs: corpus.xml) { _ in
 }
 if let only, only == "steadyfull" {
     let dchOrAll = dch.isEmpty ? corpus.xml : dch
-    for input in dchOrAll { _ = validator.validate(try converter.read(input, format: .xml).0.root, syntax: .xml) }
+    for input in dchOrAll { _ = validator.validate(try converter.read(input, format: .xml).root, syntax: .xml) }
     try steadyFull(validator, dchOrAll, rounds: 3)
 } else if let only, only == "steadyparse" {
     for input in corpus.xml { _ = try converter.read(input, format: .xml) }

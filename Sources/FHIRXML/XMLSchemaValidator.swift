@@ -21,7 +21,7 @@ import FHIRModel
 ///
 /// ```swift
 /// let xsd = try XMLSchemaValidator(schemaPath: "schemas/fhir-single.xsd")
-/// let issues = bytes.withUnsafeBytes { xsd.validate($0) }
+/// let issues = xsd.validate(data)
 /// ```
 ///
 /// Safety of the message parse: no network, no DTD loading, no entity substitution, libxml2's
@@ -99,8 +99,13 @@ public final class XMLSchemaValidator: @unchecked Sendable {
         xmlSchemaFree(schema)
     }
 
-    /// All schema issues of one XML message (raw bytes, UTF-8, optionally with a byte order mark).
-    /// Never throws: an unreadable document gives fatal issues.
+    /// All schema issues of one XML message (UTF-8, optionally with a byte order mark). Never
+    /// throws: an unreadable document gives fatal issues.
+    public func validate(_ data: Data) -> [Issue] {
+        data.withUnsafeBytes { validate($0) }
+    }
+
+    /// All schema issues of one XML message given as raw bytes (e.g. a slice of a larger buffer).
     public func validate(_ raw: UnsafeRawBufferPointer) -> [Issue] {
         var bytes = UnsafeRawBufferPointer(rebasing: raw[...])
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
