@@ -36,14 +36,14 @@ let package = Package(
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),
         .target(name: "FHIRPath", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRJSON"]),
-        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRXML"]),
+        .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
         .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports"]),
         .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
-        .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRXML"]),
+        .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",

@@ -150,7 +150,7 @@ struct DataItemResolver {
                 guard let id = e.id, id.hasPrefix(prefix), let name = e.sliceName else { return false }
                 return !id.dropFirst(prefix.count).contains(".") && EventCatalogue.nameKey(name) == key
             }), let sliceID = slice.id,
-                  let system = record(in: structure, id: sliceID + ".system").flatMap({ Self.fixedValue($0.fixed ?? $0.pattern) })
+                  let system = record(in: structure, id: sliceID + ".system").flatMap({ ($0.fixed ?? $0.pattern)?.value })
             else { continue }
             let name = slice.sliceName ?? qualifier
             return coding ? .codingSliced(segment, slice: name, system: system) : .sliced(segment, slice: name, system: system)
@@ -158,12 +158,6 @@ struct DataItemResolver {
         return .child(segment)
     }
 
-    /// The `value` attribute of a fixed/pattern XML fragment (`<fixedUri value="…"/>`).
-    static func fixedValue(_ fragment: String?) -> String? {
-        guard let fragment, let start = fragment.range(of: "value=\"") else { return nil }
-        let rest = fragment[start.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
-    }
 
     /// Why a mandatory data item is not checked.
     struct Unresolved: Error, Hashable { let reason: String; init(_ reason: String) { self.reason = reason } }

@@ -1,7 +1,6 @@
 import Foundation
 import FHIRModel
 import FHIRDefinitions
-import FHIRXML
 
 /// What the completer knows of the message around a resource: the other entries (to resolve
 /// references) and the event's time.
@@ -39,8 +38,6 @@ final class ProfileCompleter {
     let picker: TerminologyPicker
     private var trees: [String: ProfileTree?] = [:]
     private var typeOfProfile: [String: String?] = [:]
-    private var fragments: [String: Element?] = [:]
-    private let reader = FHIRXMLReader()
 
     init(pack: DefinitionPack) {
         self.pack = pack
@@ -328,15 +325,6 @@ final class ProfileCompleter {
 
     // MARK: - Fixed and pattern values
 
-    private func fixedValue(_ node: ProfileNode) -> Element? { fragment(node.record.fixed) }
-    private func patternValue(_ node: ProfileNode) -> Element? { fragment(node.record.pattern) }
-
-    /// A `fixed[x]`/`pattern[x]` XML fragment of the pack as an element (cached).
-    private func fragment(_ text: String?) -> Element? {
-        guard let text else { return nil }
-        if let hit = fragments[text] { return hit }
-        let element = (try? reader.read(Data(text.utf8)))?.root
-        fragments[text] = element
-        return element
-    }
+    private func fixedValue(_ node: ProfileNode) -> Element? { node.record.fixed?.element }
+    private func patternValue(_ node: ProfileNode) -> Element? { node.record.pattern?.element }
 }

@@ -7,8 +7,6 @@ struct StructureImporter {
     static let jsonTypeExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-json-type"
     static let regexExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-regex"
 
-    /// Writes `fixed[x]`/`pattern[x]` values as FHIR XML fragments, in document order.
-    private let fragmentWriter = FHIRXMLWriter(pack: nil, options: XMLWriteOptions(pretty: false, declaration: false, order: .document))
 
     func record(from sd: Element, source: String) throws -> StructureRecord {
         guard let url = sd.string("url"), let type = sd.string("type") ?? sd.string("name"),
@@ -55,8 +53,8 @@ struct StructureImporter {
         }
         if !types.isEmpty { record.types = types }
         record.contentReference = e.string("contentReference")
-        if let fixed = e.choice("fixed") { record.fixed = try fragment(fixed, source: source) }
-        if let pattern = e.choice("pattern") { record.pattern = try fragment(pattern, source: source) }
+        if let fixed = e.choice("fixed") { record.fixed = FixedValue(fixed) }
+        if let pattern = e.choice("pattern") { record.pattern = FixedValue(pattern) }
         if let b = e.child("binding"), let strength = b.string("strength") {
             let valueSet = b.child("valueSetReference")?.string("reference") ?? b.string("valueSetUri")
             record.binding = BindingRecord(strength: strength, valueSet: valueSet)
@@ -84,13 +82,6 @@ struct StructureImporter {
         return record
     }
 
-    private func fragment(_ value: Element, source: String) throws -> String {
-        var bare = value
-        bare.comments = []
-        bare.trailingComments = []
-        let encoded = try fragmentWriter.write(bare)
-        return String(decoding: encoded.bytes, as: UTF8.self)
-    }
 }
 
 /// The distinct constraints of one snapshot, each stored once.

@@ -7,7 +7,7 @@ public enum DefinitionPackLayout {
     public static let indexFileName = "pack-index.tsv"
     /// The pack format's version. Bump it when a record or table format changes: a reader refuses a
     /// pack of another version with a clear message instead of failing on a record.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     /// First line of the index.
     public static let indexHeader = "# dch definition pack v\(formatVersion): kind\turl\tfile\toffset\tlength"
     /// First line of the codec table.

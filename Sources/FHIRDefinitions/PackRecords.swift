@@ -59,11 +59,10 @@ public struct ElementRecord: Codable, Sendable, Hashable {
     public var types: [TypeRecord]?
     /// `#Bundle.link`-style reference to the element whose definition this one reuses.
     public var contentReference: String?
-    /// `fixed[x]` as a FHIR XML fragment, e.g. `<fixedUri xmlns="http://hl7.org/fhir" value="…"/>`
-    /// (XML is self-describing: no definitions are needed to read it back).
-    public var fixed: String?
+    /// `fixed[x]`, as its element tree (named `fixedUri` and so on).
+    public var fixed: FixedValue?
     /// `pattern[x]`, in the same form as ``fixed``.
-    public var pattern: String?
+    public var pattern: FixedValue?
     public var binding: BindingRecord?
     public var slicing: SlicingRecord?
     /// Indices into the record's ``StructureRecord/constraints``: the constraints declared here.
@@ -79,7 +78,7 @@ public struct ElementRecord: Codable, Sendable, Hashable {
 
     public init(path: String, id: String? = nil, sliceName: String? = nil, min: Int, max: String,
                 baseMax: String? = nil, types: [TypeRecord]? = nil, contentReference: String? = nil,
-                fixed: String? = nil, pattern: String? = nil, binding: BindingRecord? = nil,
+                fixed: FixedValue? = nil, pattern: FixedValue? = nil, binding: BindingRecord? = nil,
                 slicing: SlicingRecord? = nil, constraintIndices: [Int]? = nil,
                 conditions: [String]? = nil, isModifier: Bool? = nil, mustSupport: Bool? = nil,
                 xmlAttribute: Bool? = nil, maxLength: Int? = nil) {

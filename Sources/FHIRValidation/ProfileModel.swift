@@ -1,7 +1,6 @@
 import Foundation
 import FHIRModel
 import FHIRDefinitions
-import FHIRXML
 
 /// A profile's snapshot compiled for validation: its elements as a tree by element id, slices
 /// hung under the element they slice, fixed and pattern values parsed once.
@@ -131,14 +130,14 @@ final class ProfileNode: @unchecked Sendable {
         childTable.deallocate()
     }
 
-    init(record: ElementRecord, fragmentReader: (String) -> Element?) {
+    init(record: ElementRecord) {
         self.record = record
         id = record.id ?? record.path
         let last = record.path.split(separator: ".").last.map(String.init) ?? record.path
         name = last
         choicePrefix = last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
-        fixed = record.fixed.flatMap(fragmentReader)
-        pattern = record.pattern.flatMap(fragmentReader)
+        fixed = record.fixed?.element
+        pattern = record.pattern?.element
         let types = record.types ?? []
         typeCodes = types.map(\.code)
         // DSTU2-style profiles put a reference's target in `profile` (CareConnect-DCH-Diagnosis-
@@ -277,14 +276,10 @@ enum ProfileCompiler {
     /// The profile tree of a StructureDefinition's snapshot.
     static func compile(_ sd: StructureRecord, pack: DefinitionPack? = nil) -> CompiledProfile? {
         guard let first = sd.elements.first else { return nil }
-        let reader = FHIRXMLReader()
-        let readFragment: (String) -> Element? = { text in
-            (try? reader.read(Data(text.utf8)))?.root
-        }
-        let root = ProfileNode(record: first, fragmentReader: readFragment)
+        let root = ProfileNode(record: first)
         var byID: [String: ProfileNode] = [root.id: root]
         for record in sd.elements.dropFirst() {
-            let node = ProfileNode(record: record, fragmentReader: readFragment)
+            let node = ProfileNode(record: record)
             let components = idComponents(node.id, path: record.path)
             guard components.count >= 2 else { continue }
             let parentID = components.dropLast().joined(separator: ".")

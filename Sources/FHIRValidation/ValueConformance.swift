@@ -1,7 +1,7 @@
 import FHIRModel
 
 /// `fixed[x]` and `pattern[x]` comparisons between an instance element and a definition's value
-/// (read from the pack's XML fragment, so named `fixedUri`, `patternCodeableConcept`...).
+/// (the pack's `FixedValue` tree, so named `fixedUri`, `patternCodeableConcept`...).
 ///
 /// Elements are compared in place, through pointers into their parents' children (the trees are
 /// not changed while they are compared): passing each child as a value would copy it.
@@ -49,7 +49,7 @@ enum ValueConformance {
         }
     }
 
-    /// The value as a person reads it: `'http://snomed.info/sct'`, or the fragment's children in short.
+    /// The value as a person reads it: `'http://snomed.info/sct'`, or the value's children in short.
     static func describe(_ e: Element) -> String {
         if let value = e.value { return "'\(value)'" }
         return "{" + e.children.map { c in "\(c.name): \(describe(c))" }.joined(separator: ", ") + "}"

@@ -93,8 +93,19 @@ final class DefinitionPackTests: XCTestCase {
         let header = try XCTUnwrap(pack.structure(url: "https://fhir.nhs.uk/STU3/StructureDefinition/DCH-MessageHeader-1"))
         XCTAssertEqual(header.derivation, "constraint")
         let system = try XCTUnwrap(header.elements.first { $0.path == "MessageHeader.event.system" })
-        XCTAssertEqual(system.fixed?.contains("https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEventType-1"), true)
-        XCTAssertEqual(system.fixed?.hasPrefix("<fixedUri"), true)
+        XCTAssertEqual(system.fixed?.value, "https://fhir.nhs.uk/STU3/CodeSystem/DCH-ChildHealthEventType-1")
+        XCTAssertEqual(system.fixed?.name, "fixedUri")
+        XCTAssertEqual(system.fixed?.element.value, system.fixed?.value, "decoded as an element without any reader")
+        // A complex fixed value keeps its tree: the core cholesterol profile fixes Observation.code.
+        let cholesterol = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/cholesterol"))
+        let trees = cholesterol.elements.compactMap { $0.fixed ?? $0.pattern }.filter { !$0.children.isEmpty }
+        XCTAssertEqual(trees.first?.name, "fixedCodeableConcept")
+        XCTAssertEqual(trees.first?.element.descendant("coding.code")?.value, "35200-5")
+        for tree in trees {
+            let element = tree.element
+            XCTAssertEqual(element.children.count, tree.children.count)
+            XCTAssertEqual(FixedValue(element), tree, "element and stored form agree both ways")
+        }
         let sliced = header.elements.first { $0.path == "MessageHeader.extension" && $0.slicing != nil }
         XCTAssertEqual(sliced?.slicing?.discriminators?.first?.path, "url")
         XCTAssertTrue(header.elements.contains { $0.sliceName == "messageEventType" })

@@ -152,7 +152,7 @@ final class GeneralBindingConflictTests: XCTestCase {
         record.elements.insert(contentsOf: [
             ElementRecord(path: "Patient.maritalStatus.coding", min: 0, max: "*", types: [TypeRecord(code: "Coding")]),
             ElementRecord(path: "Patient.maritalStatus.coding.system", min: 0, max: "1", types: [TypeRecord(code: "uri")],
-                          fixed: #"<fixedUri xmlns="http://hl7.org/fhir" value="urn:example:marital"/>"#),
+                          fixed: FixedValue(Element(name: "fixedUri", value: "urn:example:marital"))),
         ], at: at + 1)
         return record
     }
@@ -167,7 +167,7 @@ final class GeneralBindingConflictTests: XCTestCase {
         for k in record.elements.indices {
             switch record.elements[k].path {
             case "Communication.category.coding.system":
-                record.elements[k].fixed = system.map { #"<fixedUri xmlns="http://hl7.org/fhir" value="\#($0)"/>"# }
+                record.elements[k].fixed = system.map { FixedValue(Element(name: "fixedUri", value: $0)) }
             case "Communication.category.coding":
                 record.elements[k].binding = system != nil ? nil : BindingRecord(strength: "required",
                     valueSet: "https://fhir.nhs.uk/STU3/ValueSet/DCH-ProfessionalCommentType-1")

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import FHIRModel
+import FHIRXML
 import FHIRDefinitions
 @testable import FHIRValidation
 import DCHTestSupport
@@ -162,7 +163,12 @@ final class HandMadeSlicingTests: XCTestCase {
                   baseMax: String? = "*", types: [TypeRecord]? = nil, fixed: String? = nil, pattern: String? = nil,
                   slicing: SlicingRecord? = nil) -> ElementRecord {
         ElementRecord(path: path, id: id, sliceName: slice, min: min, max: max, baseMax: baseMax, types: types,
-                      fixed: fixed, pattern: pattern, slicing: slicing)
+                      fixed: fixed.map(value), pattern: pattern.map(value), slicing: slicing)
+    }
+
+    /// A fixed or pattern value written as FHIR XML, in the pack's form.
+    static func value(_ xml: String) -> FixedValue {
+        FixedValue(try! FHIRXMLReader().read(Data(xml.utf8)).root)
     }
 
     /// `Observation.component` sliced by `code` (pattern on code.coding) with `rules` and `ordered`:
