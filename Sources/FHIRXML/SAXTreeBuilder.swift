@@ -237,8 +237,8 @@ struct SAXTreeBuilder {
     mutating func pushNode(reading name: __owned String, resourceType: __owned String?, comments: __owned [String],
                            position: SourcePosition) -> Int {
         if nodeCount == nodeCapacity { growNodes() }
-        (nodes + nodeCount).initialize(to: Element(reading: name, resourceType: resourceType, comments: comments,
-                                                   position: position))
+        Element.initialize(nodes + nodeCount, reading: name, resourceType: resourceType, comments: comments,
+                           position: position)
         nodeCount += 1
         return nodeCount - 1
     }
