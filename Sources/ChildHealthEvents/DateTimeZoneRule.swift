@@ -10,63 +10,43 @@ struct DateTimeZoneRule {
 
     func check(_ root: Element) -> [Issue] {
         var issues: [Issue] = []
-        withUnsafePointer(to: root) { walk($0, root: root, into: &issues) }
+        var trail = [Int](repeating: 0, count: 32)
+        withUnsafePointer(to: root) { top in
+            report(top, trail: trail, depth: 0, root: root, into: &issues)
+            walk(top, depth: 0, trail: &trail, root: root, into: &issues)
+        }
         return issues
     }
 
-    /// One level of the walk: a children array read in place and the next child to visit.
-    private struct Level {
-        var children: UnsafePointer<Element>
-        var count: Int
-        var next: Int
-    }
-
-    /// Visits every node of every message, so it reads the tree in place, depth first with its own
-    /// stack of levels: passing `Element` values would copy (retain and release) each node's
-    /// reference-counted fields, and a recursive walk pays a closure and an array access per node.
-    /// The children pointers stay valid for the walk: `root` is borrowed, so no array can change.
-    private func walk(_ top: UnsafePointer<Element>, root: Element, into issues: inout [Issue]) {
-        report(top, levels: nil, depth: 0, root: root, into: &issues)
-        var capacity = 16
-        var levels = UnsafeMutablePointer<Level>.allocate(capacity: capacity)
-        defer { levels.deallocate() }
-        var depth = 0
-        var node = top
-        while true {
-            // Descend into `node`'s children, if any.
-            let (first, count) = node.pointee.children.withUnsafeBufferPointer { ($0.baseAddress, $0.count) }
-            if let first {
-                if depth == capacity {
-                    let bigger = UnsafeMutablePointer<Level>.allocate(capacity: capacity * 2)
-                    bigger.moveInitialize(from: levels, count: depth)
-                    levels.deallocate()
-                    levels = bigger
-                    capacity *= 2
-                }
-                (levels + depth).initialize(to: Level(children: first, count: count, next: 0))
-                depth += 1
-            }
-            // The next unvisited child, climbing out of finished levels.
-            while depth > 0 && levels[depth - 1].next == levels[depth - 1].count { depth -= 1 }
-            if depth == 0 { return }
-            node = levels[depth - 1].children + levels[depth - 1].next
-            levels[depth - 1].next += 1
-            // Only a value of 16 bytes or more can be a date with a time: skip the rest unread.
-            if let n = node.pointee.value?.utf8.count, n >= 16 {
-                report(node, levels: levels, depth: depth, root: root, into: &issues)
+    /// Visits every node of every message, so it reads the tree in place: passing `Element` values
+    /// would copy (retain and release) each node's reference-counted fields. Each child is read
+    /// inside the closure that holds its parent's children; `trail[..<depth]` are the child indices
+    /// from the root down to `e`, for the path of a finding.
+    private func walk(_ e: UnsafePointer<Element>, depth: Int, trail: inout [Int], root: Element,
+                      into issues: inout [Issue]) {
+        if depth == trail.count { trail.append(contentsOf: repeatElement(0, count: depth)) }
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            for k in kids.indices {
+                let c = kids.baseAddress! + k
+                // Only a value of 16 bytes or more can be a date with a time: skip the rest unread.
+                let long = (c.pointee.value?.utf8.count ?? 0) >= 16
+                let hasChildren = !c.pointee.children.isEmpty
+                guard long || hasChildren else { continue }
+                trail[depth] = k
+                if long { report(c, trail: trail, depth: depth + 1, root: root, into: &issues) }
+                if hasChildren { walk(c, depth: depth + 1, trail: &trail, root: root, into: &issues) }
             }
         }
     }
 
-    /// Reports `element` when its value breaks the rule; the first `depth` levels lead to it from
-    /// the root (each level's `next` is one past the child taken).
-    private func report(_ element: UnsafePointer<Element>, levels: UnsafeMutablePointer<Level>?, depth: Int,
-                        root: Element, into issues: inout [Issue]) {
+    /// Reports `element` when its value breaks the rule; `trail[..<depth]` are the child indices
+    /// that lead to it from the root.
+    private func report(_ element: UnsafePointer<Element>, trail: [Int], depth: Int, root: Element,
+                        into issues: inout [Issue]) {
         guard let value = element.pointee.value, Self.lacksZone(value) else { return }
-        let steps = (0..<depth).map { levels![$0].next - 1 }
         issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
             + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
-            path: path(root, steps), position: element.pointee.position))
+            path: path(root, Array(trail[..<depth])), position: element.pointee.position))
     }
 
     /// `Bundle.entry[2].resource.effectiveDateTime`: each step indexed when the definitions say it

@@ -71,12 +71,12 @@ public struct ChildTable: Sendable {
     /// The child whose wire name is these UTF-8 bytes: the lookup of `subscript(name:)` without
     /// making a `String` (for readers that work on input bytes).
     @inline(__always)
-    public subscript(utf8 name: UnsafeBufferPointer<UInt8>) -> ChildInfo? { index[utf8: name] }
+    package subscript(utf8 name: UnsafeBufferPointer<UInt8>) -> ChildInfo? { index[utf8: name] }
 
     /// `subscript(utf8:)` without retaining the result, for hot loops that hold the table (and so
     /// its definitions) alive while they use it: the caller must not keep the reference longer.
     @inline(__always)
-    public func unretainedChild(utf8 name: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
+    package func unretainedChild(utf8 name: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
         index.unretained(utf8: name)
     }
 }
@@ -174,10 +174,10 @@ final class NameIndex: Sendable {
 
 /// The hash of the name tables (here and in the validator): FNV-1a over a name's UTF-8 bytes.
 /// Element names are short, and this costs several times less than `Hasher` (SipHash).
-public enum NameHash {
+package enum NameHash {
     /// FNV-1a (32 bits) of `name`'s UTF-8, as an `Int`.
     @inlinable @inline(__always)
-    public static func fnv1a(_ name: String) -> Int {
+    package static func fnv1a(_ name: String) -> Int {
         // Over the contiguous bytes: iterating `name.utf8` costs several times more per byte.
         var name = name
         return name.withUTF8 { fnv1a(bytes: $0) }
@@ -185,7 +185,7 @@ public enum NameHash {
 
     /// FNV-1a (32 bits) of UTF-8 bytes, as an `Int`.
     @inlinable @inline(__always)
-    public static func fnv1a(bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    package static func fnv1a(bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var h: UInt32 = 2_166_136_261
         for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
         return Int(h)
@@ -195,7 +195,7 @@ public enum NameHash {
     /// times cheaper than FNV-1a (and than `Dictionary`'s SipHash) on URLs and codes of tens of
     /// bytes. Not keyed: tables fed by messages must bound what colliding keys can cost.
     @inlinable
-    public static func words(_ key: String) -> Int {
+    package static func words(_ key: String) -> Int {
         var key = key
         return key.withUTF8 { bytes in
             let n = bytes.count

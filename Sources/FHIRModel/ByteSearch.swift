@@ -2,7 +2,7 @@ extension StringProtocol {
     /// Whether `needle`'s UTF-8 bytes occur in this string's: a plain byte search. The standard
     /// `contains`/`firstRange(of:)` go through Foundation or a generic searcher and cost many times
     /// more, which matters on per-element paths (a fullUrl, a reference, a URL).
-    @inlinable public func containsBytes(_ needle: String) -> Bool {
+    @inlinable package func containsBytes(_ needle: String) -> Bool {
         var needle = needle
         return needle.withUTF8 { n in
             if let found = utf8.withContiguousStorageIfAvailable({ h in ByteSearch.contains(h, n) }) { return found }

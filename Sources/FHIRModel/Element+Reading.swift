@@ -1,29 +1,32 @@
 /// Construction for readers, which build one element per start tag.
 extension Element {
     /// An element as a reader first creates it: a name, no children yet, no JSON details.
-    /// Inlinable, unlike the general initialiser: readers build thousands per message, and a
-    /// cross-module call with ten defaulted arguments costs more than the stores themselves.
-    @inlinable
-    public init(reading name: String, resourceType: String?, comments: [String], position: SourcePosition) {
+    package init(reading name: __owned String, resourceType: __owned String?, comments: __owned [String],
+                 position: SourcePosition) {
+        let extras = resourceType != nil || !comments.isEmpty
+            ? Extras(resourceType: resourceType, id: nil, url: nil, comments: comments, trailingComments: [])
+            : nil
         self.name = name
         self.value = nil
         self.children = []
         self.position = position
         self.valueKind = .unspecified
-        if resourceType != nil || !comments.isEmpty {
-            extras = Extras(resourceType: resourceType, id: nil, url: nil, comments: comments, trailingComments: [])
-        }
+        self.inJSONArray = false
+        self.extras = extras
     }
-}
 
-extension Element {
-    /// Builds a reader's element (as ``init(reading:resourceType:comments:position:)``) directly in
-    /// uninitialized memory, such as a reader's node arena, field by field: building the value and
-    /// then storing it makes the optimiser copy and destroy every field (about a hundred
-    /// instructions per start tag).
+    /// Builds a reader's element (as ``init(reading:resourceType:comments:position:)``) in `slot`,
+    /// uninitialised memory of a reader's node arena, field by field.
+    ///
+    /// Kept because nothing safe is as fast yet: `slot.initialize(to: Element(reading: …))` costs
+    /// an extra copy and destroy of the whole element per start tag (+6.8% instructions for XML
+    /// reading, measured with callgrind). An `Element` is 64 bytes, past the size the compiler
+    /// moves in registers, so it returns it through memory and copies it on the way; a 56-byte
+    /// test struct is moved without a copy. Shrinking `Element` (packing `valueKind` and
+    /// `inJSONArray` into spare bits) would let this go. Only FHIRXML calls it, on its own arena.
     @inlinable
-    public static func initialize(_ slot: UnsafeMutablePointer<Element>, reading name: __owned String,
-                                  resourceType: __owned String?, comments: __owned [String], position: SourcePosition) {
+    package static func initialize(_ slot: UnsafeMutablePointer<Element>, reading name: __owned String,
+                                   resourceType: __owned String?, comments: __owned [String], position: SourcePosition) {
         let extras = resourceType != nil || !comments.isEmpty
             ? Extras(resourceType: resourceType, id: nil, url: nil, comments: comments, trailingComments: [])
             : nil
@@ -40,12 +43,12 @@ extension Element {
 
 extension Element {
     /// True when none of the rarely present fields is set: no resource type, id, url or comments.
-    @inlinable public var hasOnlyCommonFields: Bool { extras == nil }
+    @inlinable package var hasOnlyCommonFields: Bool { extras == nil }
 
     /// Exchanges the rarely present fields (resource type, id, url, comments) with `other`'s,
     /// without copying them: a reader collapsing `<resource><Patient>…` hands the resource's
     /// details to the wrapper this way.
-    @inlinable public mutating func swapRareFields(with other: inout Element) {
+    @inlinable package mutating func swapRareFields(with other: inout Element) {
         swap(&extras, &other.extras)
     }
 }

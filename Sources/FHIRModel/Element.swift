@@ -28,10 +28,13 @@ public struct Element: Sendable, Hashable {
     /// True when a JSON source held this element inside an array (`"given": ["Ann"]`): the JSON
     /// array-vs-single rule needs it, since the tree flattens arrays into runs. A source detail like
     /// ``position``, so equality ignores it.
-    public var inJSONArray: Bool = false
+    public var inJSONArray: Bool
     /// The fields most elements lack, in one shared box (copied on write): keeps an element small,
-    /// which is what makes building and copying trees fast.
-    @usableFromInline var extras: Extras?
+    /// which is what makes building and copying trees fast. Spelled `Optional<…>` and without
+    /// default values (as is ``inJSONArray``), so that every initialiser stores each field once:
+    /// a field stored by default and then again makes the optimiser copy and destroy a new
+    /// element instead of moving it (a reader builds thousands per message).
+    @usableFromInline var extras: Optional<Extras>
 
     /// An element; every part but the name is optional.
     public init(
@@ -51,10 +54,10 @@ public struct Element: Sendable, Hashable {
         self.children = children
         self.position = position
         self.valueKind = valueKind
-        if resourceType != nil || id != nil || url != nil || !comments.isEmpty || !trailingComments.isEmpty {
-            extras = Extras(resourceType: resourceType, id: id, url: url, comments: comments,
-                            trailingComments: trailingComments)
-        }
+        inJSONArray = false
+        extras = resourceType != nil || id != nil || url != nil || !comments.isEmpty || !trailingComments.isEmpty
+            ? Extras(resourceType: resourceType, id: id, url: url, comments: comments, trailingComments: trailingComments)
+            : nil
     }
 
     /// Set when this node is a resource: its type (`Patient`).

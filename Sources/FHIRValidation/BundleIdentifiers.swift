@@ -7,12 +7,12 @@ import FHIRModel
 /// two resources; resources of different types may share an identifier. The entries' own
 /// resources are compared (contained resources have no identity of their own).
 extension BundleRules {
-    /// One identifier with system and value, read in place.
+    /// One identifier with system and value.
     private struct Held {
         let entry: Int
         /// Its index among the resource's `identifier` children.
         let index: Int
-        let element: UnsafePointer<Element>
+        let position: SourcePosition
         let type: String
         let system: String
         let value: String
@@ -22,19 +22,22 @@ extension BundleRules {
     /// dictionary keeps a hostile Bundle linear.
     private static let pairwiseLimit = 64
 
-    mutating func checkIdentifiers(_ entries: [Entry], _ bundlePath: String) {
+    mutating func checkIdentifiers(_ entries: [Entry], _ bundleChildren: UnsafeBufferPointer<Element>, _ bundlePath: String) {
         var held: [Held] = []
         for entry in entries {
-            guard let resource = entry.resource, let type = resource.pointee.resourceType, type != "Bundle" else { continue }
-            resource.pointee.children.withUnsafeBufferPointer { kids in
-                var index = 0
-                for k in kids.indices where kids[k].name.isSame(as: "identifier") {
-                    let e = kids.baseAddress! + k
-                    if let system = Element.child(named: "system", of: e)?.pointee.value, !system.isEmpty,
-                       let value = Element.child(named: "value", of: e)?.pointee.value, !value.isEmpty {
-                        held.append(Held(entry: entry.index, index: index, element: e, type: type, system: system, value: value))
+            guard let type = entry.resourceType, type != "Bundle" else { continue }
+            Self.withResource(of: entry, in: bundleChildren) { resource in
+                resource.pointee.children.withUnsafeBufferPointer { kids in
+                    var index = 0
+                    for k in kids.indices where kids[k].name.isSame(as: "identifier") {
+                        let e = kids.baseAddress! + k
+                        if let system = Element.valueOfChild(named: "system", of: e), !system.isEmpty,
+                           let value = Element.valueOfChild(named: "value", of: e), !value.isEmpty {
+                            held.append(Held(entry: entry.index, index: index, position: e.pointee.position,
+                                             type: type, system: system, value: value))
+                        }
+                        index += 1
                     }
-                    index += 1
                 }
             }
         }
@@ -71,7 +74,7 @@ extension BundleRules {
             "identifier \(later.system)|\(later.value) is also on \(firstPath), another \(later.type) "
             + "(\(describe(a)) vs. \(describe(b))): two resources of one type must not share a business identifier, "
             + "since records are linked across messages by it",
-            later.element.pointee, identifierPath(later, bundlePath))
+            later.position, identifierPath(later, bundlePath))
         return true
     }
 

@@ -29,51 +29,81 @@ struct BundleRules {
         self.cache = cache
     }
 
-    /// One entry as the rules see it: pointers into the Bundle's children, read in place (valid
-    /// while ``check(_:path:)`` holds the Bundle's children).
+    /// One entry as the rules see it: where its parts stand (child indices, no pointers: the
+    /// entries outlive the closures that read them) and the few values the rules compare.
     struct Entry {
         let index: Int
-        let element: UnsafePointer<Element>
-        let fullUrl: UnsafePointer<Element>?
-        /// Its resource (nil when `resource` holds none) and the resource's `id`.
-        let resource: UnsafePointer<Element>?
+        /// The entry's index among the Bundle's children, and its source position.
+        let slot: Int
+        let position: SourcePosition
+        /// Its first `fullUrl` child: index among the entry's children, position and value.
+        let fullUrlSlot: Int?
+        let fullUrlPosition: SourcePosition
+        let url: String?
+        /// Its first `resource` child when that holds a resource: index among the entry's
+        /// children, position, type, `id`, and whether it has any child.
+        let resourceSlot: Int?
+        let resourcePosition: SourcePosition
+        let resourceType: String?
         let resourceID: String?
+        let resourceIsEmpty: Bool
         /// True when it has a resource, a request or a response (bdl-5).
         let hasContent: Bool
-        /// The fullUrl's value.
-        var url: String? { fullUrl?.pointee.value }
 
         /// Reads an entry's children once (the first of each name counts).
-        init(index: Int, element: UnsafePointer<Element>) {
+        init(index: Int, slot: Int, element e: UnsafePointer<Element>) {
             self.index = index
-            self.element = element
-            var fullUrl: UnsafePointer<Element>?
-            var r: UnsafePointer<Element>?
+            self.slot = slot
+            position = e.pointee.position
+            var fullUrl: Int?, r: Int?
             var other = false
-            element.pointee.children.withUnsafeBufferPointer { kids in
+            var url: String?, fullUrlPosition = SourcePosition.unknown
+            var resourceType: String?, resourceID: String?, resourcePosition = SourcePosition.unknown
+            var resourceIsEmpty = true
+            e.pointee.children.withUnsafeBufferPointer { kids in
                 for k in kids.indices {
-                    let c = kids.baseAddress! + k
-                    switch c.pointee.name.utf8.count {
-                    case 7 where fullUrl == nil && c.pointee.name == "fullUrl": fullUrl = c
-                    case 8 where r == nil && c.pointee.name == "resource": r = c
-                    case 7 where c.pointee.name == "request": other = true
-                    case 8 where c.pointee.name == "response": other = true
+                    switch kids[k].name.utf8.count {
+                    case 7 where fullUrl == nil && kids[k].name == "fullUrl": fullUrl = k
+                    case 8 where r == nil && kids[k].name == "resource": r = k
+                    case 7 where kids[k].name == "request": other = true
+                    case 8 where kids[k].name == "response": other = true
                     default: break
                     }
                 }
-            }
-            self.fullUrl = fullUrl
-            resource = r.flatMap { $0.pointee.isResource ? $0 : nil }
-            resourceID = resource.flatMap { r in
-                r.pointee.children.withUnsafeBufferPointer { kids in
-                    kids.firstIndex { $0.name.utf8.count == 2 && $0.name == "id" }.flatMap { kids[$0].value }
+                if let fullUrl {
+                    url = kids[fullUrl].value
+                    fullUrlPosition = kids[fullUrl].position
+                }
+                if let k = r, kids[k].isResource {
+                    resourceType = kids[k].resourceType
+                    resourcePosition = kids[k].position
+                    resourceIsEmpty = kids[k].children.isEmpty
+                    resourceID = kids[k].children.withUnsafeBufferPointer { kids in
+                        kids.firstIndex { $0.name.utf8.count == 2 && $0.name == "id" }.flatMap { kids[$0].value }
+                    }
                 }
             }
+            fullUrlSlot = fullUrl
+            self.fullUrlPosition = fullUrlPosition
+            self.url = url
+            resourceSlot = resourceType == nil ? nil : r
+            self.resourcePosition = resourcePosition
+            self.resourceType = resourceType
+            self.resourceID = resourceID
+            self.resourceIsEmpty = resourceIsEmpty
             hasContent = r != nil || other
         }
 
         /// `Bundle.entry[2]`: rendered only for an issue.
         func path(_ bundlePath: String) -> String { "\(bundlePath).entry[\(index)]" }
+    }
+
+    /// Calls `body` with `entry`'s resource read in place, and returns its result (nil when the
+    /// entry holds no resource). `kids` are the Bundle's children, as ``check(_:path:)`` holds them.
+    static func withResource<Result>(of entry: Entry, in kids: UnsafeBufferPointer<Element>,
+                                     _ body: (UnsafePointer<Element>) -> Result) -> Result? {
+        guard let r = entry.resourceSlot else { return nil }
+        return kids[entry.slot].children.withUnsafeBufferPointer { body($0.baseAddress! + r) }
     }
 
     /// Checks a `Bundle` at `path` (anything else is left alone). A Bundle inside an entry is checked
@@ -84,17 +114,18 @@ struct BundleRules {
         bundle.children.withUnsafeBufferPointer { kids in
             var entries: [Entry] = []
             for k in kids.indices where kids[k].name.utf8.count == 5 && kids[k].name == "entry" {
-                entries.append(Entry(index: entries.count, element: kids.baseAddress! + k))
+                entries.append(Entry(index: entries.count, slot: k, element: kids.baseAddress! + k))
             }
-            check(bundle, entries, type: type, path: path)
+            check(bundle, kids, entries, type: type, path: path)
         }
     }
 
-    private mutating func check(_ bundle: Element, _ entries: [Entry], type: String?, path: String) {
+    private mutating func check(_ bundle: Element, _ kids: UnsafeBufferPointer<Element>, _ entries: [Entry],
+                                type: String?, path: String) {
         for entry in entries {
             if !entry.hasContent {
                 add(.error, .invariant, "bundle.entry-empty",
-                    "the entry has neither a resource, a request nor a response (bdl-5)", entry.element.pointee, entry.path(path))
+                    "the entry has neither a resource, a request nor a response (bdl-5)", entry.position, entry.path(path))
             }
             checkFullUrl(entry, path)
             if type == "message" { checkMessageEntry(entry, path) }
@@ -105,25 +136,26 @@ struct BundleRules {
         for entry in entries {
             if let url = entry.url, !fullUrls.insert(url) { repeated = true }
         }
-        if repeated { checkDuplicates(entries, path) }
+        if repeated { checkDuplicates(entries, kids, path) }
         if type == "message" {
             if let first = entries.first {
-                if first.resource?.pointee.resourceType != "MessageHeader" {
+                if first.resourceType != "MessageHeader" {
                     add(.error, .invariant, "bundle.messageheader-first",
-                        "the first entry of a message Bundle must be a MessageHeader, not \(first.resource?.pointee.resourceType ?? "an entry without a resource")",
-                        first.element.pointee, first.resource == nil ? first.path(path) : first.path(path) + ".resource")
+                        "the first entry of a message Bundle must be a MessageHeader, not \(first.resourceType ?? "an entry without a resource")",
+                        first.resourceType == nil ? first.position : first.resourcePosition,
+                        first.resourceType == nil ? first.path(path) : first.path(path) + ".resource")
                 }
             } else {
                 add(.error, .invariant, "bundle.messageheader-first",
-                    "a message Bundle must start with a MessageHeader entry; it has no entries", bundle, path)
+                    "a message Bundle must start with a MessageHeader entry; it has no entries", bundle.position, path)
             }
         }
         if type == "message" || type == "document" {
-            checkReferences(entries, fullUrls: fullUrls, path)
+            checkReferences(entries, kids, fullUrls: fullUrls, path)
         }
-        if type == "message" { checkIdentifiers(entries, path) }
-        for entry in entries where entry.resource?.pointee.resourceType == "Bundle" {
-            check(entry.resource!.pointee, path: entry.path(path) + ".resource")
+        if type == "message" { checkIdentifiers(entries, kids, path) }
+        for entry in entries where entry.resourceType == "Bundle" {
+            Self.withResource(of: entry, in: kids) { check($0.pointee, path: entry.path(path) + ".resource") }
         }
     }
 
@@ -141,14 +173,15 @@ struct BundleRules {
     }
 
     mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
-                              _ at: Element, _ path: String) {
-        issues.append(Issue(severity, type, rule: rule, message, path: path, position: at.position))
+                      _ position: SourcePosition, _ path: String) {
+        issues.append(Issue(severity, type, rule: rule, message, path: path, position: position))
     }
 
     // MARK: fullUrl
 
     private mutating func checkFullUrl(_ entry: Entry, _ bundlePath: String) {
-        guard let element = entry.fullUrl?.pointee, let url = element.value, !url.isEmpty else { return }
+        guard let url = entry.url, !url.isEmpty else { return }
+        let element = entry.fullUrlPosition
         if let problem = Self.fullUrlFormProblem(url) {
             add(.error, .value, "bundle.fullurl-absolute", "fullUrl '\(url)' \(problem)", element, entry.path(bundlePath) + ".fullUrl")
         }
@@ -158,7 +191,7 @@ struct BundleRules {
                 "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)",
                 element, entry.path(bundlePath) + ".fullUrl")
         }
-        guard let resource = entry.resource?.pointee, let id = entry.resourceID else { return }
+        guard let resourceType = entry.resourceType, let id = entry.resourceID else { return }
         if Self.hasPrefix(url, "urn:uuid:") {
             if !Self.sameUUID(url, id) {
                 add(.warning, .invariant, "bundle.fullurl-id",
@@ -170,7 +203,7 @@ struct BundleRules {
             let last = segments.last.map(String.init) ?? ""
             let typeSegment = segments.count >= 2 ? String(segments[segments.count - 2]) : ""
             // Only a RESTful URL ([base]/Type/id) names an id; other absolute URLs say nothing about it.
-            if typeSegment == resource.resourceType, last != id {
+            if typeSegment == resourceType, last != id {
                 add(.error, .invariant, "bundle.fullurl-id",
                     "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path(bundlePath) + ".fullUrl")
             }
@@ -202,19 +235,19 @@ struct BundleRules {
     /// value" except on a POST or for unidentified results of operations, neither of which a message
     /// is), and its resource an id.
     private mutating func checkMessageEntry(_ entry: Entry, _ bundlePath: String) {
-        guard let resource = entry.resource else { return }
+        guard let resourceType = entry.resourceType else { return }
         if entry.url == nil {
             add(.error, .required, "bundle.fullurl-missing",
                 "the entry has no fullUrl: in a message Bundle every entry needs one (an absolute URL or urn:uuid:<uuid>), "
-                + "else nothing in the message can reference its \(resource.pointee.resourceType ?? "resource")",
-                entry.element.pointee, entry.path(bundlePath))
+                + "else nothing in the message can reference its \(resourceType)",
+                entry.position, entry.path(bundlePath))
         }
         // An empty resource is already `struct.empty` (ele-1).
-        if entry.resourceID == nil && !resource.pointee.children.isEmpty {
+        if entry.resourceID == nil && !entry.resourceIsEmpty {
             add(.warning, .required, "bundle.resource-id-missing",
-                "the \(resource.pointee.resourceType ?? "resource") has no id: a resource in a message should carry one "
+                "the \(resourceType) has no id: a resource in a message should carry one "
                 + "(the receiver records it by its id, and a RESTful fullUrl ends with it)",
-                resource.pointee, entry.path(bundlePath) + ".resource")
+                entry.resourcePosition, entry.path(bundlePath) + ".resource")
         }
     }
 
@@ -246,8 +279,10 @@ struct BundleRules {
     }
 
     /// bdl-7, once some fullUrl is known to occur twice.
-    private mutating func checkDuplicates(_ entries: [Entry], _ bundlePath: String) {
-        func versionOf(_ entry: Entry) -> String? { entry.resource?.pointee.child("meta")?.child("versionId")?.value }
+    private mutating func checkDuplicates(_ entries: [Entry], _ kids: UnsafeBufferPointer<Element>, _ bundlePath: String) {
+        func versionOf(_ entry: Entry) -> String? {
+            Self.withResource(of: entry, in: kids) { $0.pointee.child("meta")?.child("versionId")?.value } ?? nil
+        }
         var seen: [String: [Entry]] = [:]
         for entry in entries {
             guard let url = entry.url else { continue }
@@ -259,7 +294,7 @@ struct BundleRules {
             }) {
                 add(.error, .invariant, "bundle.fullurl-duplicate",
                     "fullUrl '\(url)' is also the fullUrl of entry \(first.index) (bdl-7: unique unless meta.versionId differs)",
-                    entry.fullUrl!.pointee, entry.path(bundlePath) + ".fullUrl")
+                    entry.fullUrlPosition, entry.path(bundlePath) + ".fullUrl")
             }
             seen[url, default: []].append(entry)
         }
@@ -326,7 +361,7 @@ struct BundleRules {
                             fullUrlEnds.insert(url[url.utf8.index(after: type)...])
                         }
                     }
-                    if let type = entry.resource?.pointee.resourceType, let id = entry.resourceID {
+                    if let type = entry.resourceType, let id = entry.resourceID {
                         typeAndID.insert(type + "/" + id)
                     }
                 }
@@ -337,22 +372,25 @@ struct BundleRules {
         }
     }
 
-    private mutating func checkReferences(_ entries: [Entry], fullUrls: FullUrlIndex, _ bundlePath: String) {
+    private mutating func checkReferences(_ entries: [Entry], _ kids: UnsafeBufferPointer<Element>,
+                                          fullUrls: FullUrlIndex, _ bundlePath: String) {
         var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls, bundlePath: bundlePath)
         for entry in entries {
-            guard let resource = entry.resource, resource.pointee.resourceType != "Bundle" else { continue }
+            guard entry.resourceType != nil, entry.resourceType != "Bundle" else { continue }
             targets.entry = entry
             targets.containedIDs = nil
-            checkReferences(below: resource, &targets)
+            Self.withResource(of: entry, in: kids) { checkReferences(below: $0, in: $0, &targets) }
         }
         targets.free()
     }
 
     /// Checks every `reference` value below `e` as it is met (document order, so the first of
     /// repeated external URLs is the one reported). Definitions are not consulted here: they only
-    /// shape the path, which ``referencePath(_:)`` renders for a reported reference. Elements are
-    /// read in place (through pointers into their parent's children), never copied.
-    private mutating func checkReferences(below e: UnsafePointer<Element>, _ targets: inout ReferenceTargets) {
+    /// shape the path, which ``referencePath(_:from:)`` renders for a reported reference. Elements are
+    /// read in place (through pointers into their parent's children), never copied; `resource` is
+    /// the entry's resource, where the walk started.
+    private mutating func checkReferences(below e: UnsafePointer<Element>, in resource: UnsafePointer<Element>,
+                                          _ targets: inout ReferenceTargets) {
         let parentHasValue = e.pointee.value != nil
         e.pointee.children.withUnsafeBufferPointer { kids in
             for k in kids.indices {
@@ -360,55 +398,56 @@ struct BundleRules {
                 targets.push(k)
                 if !parentHasValue, c.pointee.name.utf8.count == 9, c.pointee.name == "reference",
                    let v = c.pointee.value, c.pointee.children.allSatisfy({ $0.name == "extension" }) {
-                    checkReference(v, c, &targets)
+                    checkReference(v, c, in: resource, &targets)
                 }
                 if c.pointee.isResource {
                     // A Bundle is its own context (checked on its own when it is an entry); a contained
                     // resource's `#id` references point into the same container.
-                    if c.pointee.resourceType != "Bundle" { checkReferences(below: c, &targets) }
+                    if c.pointee.resourceType != "Bundle" { checkReferences(below: c, in: resource, &targets) }
                 } else if !c.pointee.children.isEmpty {
-                    checkReferences(below: c, &targets)
+                    checkReferences(below: c, in: resource, &targets)
                 }
                 targets.depth -= 1
             }
         }
     }
 
-    private mutating func checkReference(_ v: String, _ c: UnsafePointer<Element>, _ targets: inout ReferenceTargets) {
+    private mutating func checkReference(_ v: String, _ c: UnsafePointer<Element>, in resource: UnsafePointer<Element>,
+                                         _ targets: inout ReferenceTargets) {
         if Self.hasPrefix(v, "#") {
             if v == "#" { return }
             if targets.containedIDs == nil {
-                let contained = targets.entry!.resource!.pointee.children(named: "contained")
+                let contained = resource.pointee.children(named: "contained")
                 targets.containedIDs = Set(contained.compactMap { $0.child("id")?.value })
             }
             if !targets.containedIDs!.contains(String(v.dropFirst())) {
                 add(.error, .structure, "bundle.contained-unresolved",
-                    "reference '\(v)' matches no contained resource of its container (ref-1)", c.pointee, referencePath(targets))
+                    "reference '\(v)' matches no contained resource of its container (ref-1)", c.pointee.position, referencePath(targets, from: resource))
             }
         } else if Self.hasPrefix(v, "urn:uuid:") || Self.hasPrefix(v, "urn:oid:") {
             if !targets.fullUrls.contains(v) {
                 add(.error, .structure, "bundle.reference-unresolved",
-                    "reference '\(v)' matches no entry's fullUrl", c.pointee, referencePath(targets))
+                    "reference '\(v)' matches no entry's fullUrl", c.pointee.position, referencePath(targets, from: resource))
             }
         } else if Self.hasPrefix(v, "http://") || Self.hasPrefix(v, "https://") {
             if !targets.fullUrls.contains(v) && targets.external.insert(v).inserted {
                 add(.information, .informational, "bundle.reference-external",
-                    "reference '\(v)' points outside the Bundle (not checked)", c.pointee, referencePath(targets))
+                    "reference '\(v)' points outside the Bundle (not checked)", c.pointee.position, referencePath(targets, from: resource))
             }
         } else if let relative = Self.relative(v) {
             if !targets.resolvesRelative(relative) {
                 add(.error, .structure, "bundle.reference-unresolved",
                     "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
-                    c.pointee, referencePath(targets))
+                    c.pointee.position, referencePath(targets, from: resource))
             }
         }
     }
 
     /// The FHIRPath path of the element at `targets.trail`, with steps from the definitions: an
     /// element is indexed when it repeats; an unknown one when its name occurs more than once.
-    private func referencePath(_ targets: ReferenceTargets) -> String {
+    private func referencePath(_ targets: ReferenceTargets, from resource: UnsafePointer<Element>) -> String {
         let entry = targets.entry!
-        var e = entry.resource!.pointee
+        var e = resource.pointee
         var node = resourceNode(e)
         var path = PathStack()
         path.push(entry.path(targets.bundlePath) + ".resource")

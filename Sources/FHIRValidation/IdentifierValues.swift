@@ -13,14 +13,14 @@ extension StructureWalker {
     /// Checks the Identifier at `c` (the walker's path stands at it). Costs a scan of its few
     /// children; nothing is allocated unless it reports.
     mutating func checkIdentifierValue(_ c: UnsafePointer<Element>) {
-        guard let system = Element.child(named: "system", of: c), system.pointee.value?.isSame(as: Self.rfc3986System) == true,
-              let valueElement = Element.child(named: "value", of: c), let value = valueElement.pointee.value,
-              !value.isEmpty   // an empty value is `value.empty`
-        else { return }
-        guard let problem = Self.absoluteURIProblem(value) else { return }
-        report(.error, .value, "value.identifier-rfc3986",
-               "identifier value \(Self.quote(value)) is not an absolute URI, which system '\(Self.rfc3986System)' requires: \(problem)",
-               at: valueElement.pointee, path: path.text(appending: "value"))
+        guard Element.valueOfChild(named: "system", of: c)?.isSame(as: Self.rfc3986System) == true else { return }
+        Element.withChild(named: "value", of: c) { valueElement in
+            guard let value = valueElement.pointee.value, !value.isEmpty,   // an empty value is `value.empty`
+                  let problem = Self.absoluteURIProblem(value) else { return }
+            report(.error, .value, "value.identifier-rfc3986",
+                   "identifier value \(Self.quote(value)) is not an absolute URI, which system '\(Self.rfc3986System)' requires: \(problem)",
+                   at: valueElement.pointee, path: path.text(appending: "value"))
+        }
     }
 
     /// Why `value` is no absolute URI (scheme ":" …, RFC 3986), with what to write instead; nil

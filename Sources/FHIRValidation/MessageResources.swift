@@ -81,12 +81,14 @@ struct MessageResources {
                     add(kid, parent: index, step: .contained(contained), fullUrl: nil)
                     contained += 1
                 } else if isBundle && name == "entry" {
-                    if let r = Element.child(named: "resource", of: kid), r.pointee.isResource {
-                        add(r, parent: index, step: .entry(entries), fullUrl: Element.child(named: "fullUrl", of: kid)?.pointee.value)
+                    Element.withChild(named: "resource", of: kid) { r in
+                        guard r.pointee.isResource else { return }
+                        add(r, parent: index, step: .entry(entries), fullUrl: Element.valueOfChild(named: "fullUrl", of: kid))
                     }
                     entries += 1
                 } else if isParameters && name == "parameter" {
-                    if let r = Element.child(named: "resource", of: kid), r.pointee.isResource {
+                    Element.withChild(named: "resource", of: kid) { r in
+                        guard r.pointee.isResource else { return }
                         add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
                     }
                     parameters += 1

@@ -47,10 +47,10 @@ struct ProfileRules {
     /// definition, `profile.fixed-conflict`, instead of failing every instance.
     /// Filed by the occurrence's address (the tree is not changed while it is walked, and the same
     /// place is the same element), so no path is rendered; the last filing of an element counts.
-    private var sliceFixed: [(element: UnsafePointer<Element>, definition: ProfileNode)] = []
+    private var sliceFixed: [(element: ElementAddress, definition: ProfileNode)] = []
     private var inSlice = 0
     /// The bindings checked so far in this message: where, at which path depth, by which definition, as which type.
-    private var checkedBindings: [(element: UnsafePointer<Element>, depth: Int, definition: ProfileNode, type: String)] = []
+    private var checkedBindings: [(element: ElementAddress, depth: Int, definition: ProfileNode, type: String)] = []
     /// Definitions already reported as contradicting their slices, once per message.
     private var fixedConflicts: Set<String> = []
     /// While an occurrence is matched to a slice: the first value discriminator whose path gave it
@@ -146,7 +146,8 @@ struct ProfileRules {
         }
     }
 
-    /// The element of resource `k`, in place.
+    /// The element of resource `k`, in place: used only inside the closure of ``check()`` that
+    /// holds `located`.
     private static func element(of located: UnsafeBufferPointer<MessageResources.Located>, _ k: Int) -> UnsafePointer<Element> {
         (located.baseAddress! + k).pointer(to: \.element)!
     }
@@ -158,7 +159,7 @@ struct ProfileRules {
         resources.push(k, onto: &path)
         var walked = false
         var claimCount = 0
-        if let meta = Element.child(named: "meta", of: resource) {
+        Element.withChild(named: "meta", of: resource) { meta in
             meta.pointee.children.withUnsafeBufferPointer { kids in
                 for c in kids.indices where Self.isProfile(kids[c].name) {
                     let i = claimCount
@@ -188,7 +189,7 @@ struct ProfileRules {
 
     /// Files the profiles `resource` claims or is asked to meet as met (see ``conformance``).
     private mutating func markClaimedOrRequested(_ resource: UnsafePointer<Element>, resource k: Int) {
-        if let meta = Element.child(named: "meta", of: resource) {
+        Element.withChild(named: "meta", of: resource) { meta in
             meta.pointee.children.withUnsafeBufferPointer { kids in
                 for c in kids.indices where Self.isProfile(kids[c].name) {
                     if let url = kids[c].value, let profile = try? self.profile(url) { markConforming(k, profile) }
@@ -207,8 +208,9 @@ struct ProfileRules {
 
     /// Whether `resource`'s `meta.profile` names `url`.
     private func isClaimed(_ url: String, by resource: UnsafePointer<Element>) -> Bool {
-        guard let meta = Element.child(named: "meta", of: resource) else { return false }
-        return meta.pointee.children.contains { Self.isProfile($0.name) && $0.value == url }
+        Element.withChild(named: "meta", of: resource) { meta in
+            meta.pointee.children.contains { Self.isProfile($0.name) && $0.value == url }
+        } ?? false
     }
 
     private static func isProfile(_ name: String) -> Bool {
@@ -379,7 +381,7 @@ struct ProfileRules {
             return
         }
         if checks.contains(.fixed), let fixed = def.fixed {
-            if inSlice > 0 { sliceFixed.append((e, def)) }
+            if inSlice > 0 { sliceFixed.append((ElementAddress(e), def)) }
             if !withUnsafePointer(to: fixed, { ValueConformance.equals(e, $0) }) { reportFixed(e, fixed, def, profile) }
         }
         if checks.contains(.pattern), let pattern = def.pattern, !withUnsafePointer(to: pattern, { ValueConformance.contains(e, $0) }) {
@@ -387,8 +389,8 @@ struct ProfileRules {
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
         if checks.contains(.binding) { checkBinding(e, def, profile) }
-        if checks.contains(.target), let reference = Element.child(named: "reference", of: e) {
-            checkTarget(reference, def, profile)
+        if checks.contains(.target) {
+            Element.withChild(named: "reference", of: e) { checkTarget($0, def, profile) }
         }
         if checks.contains(.children) {
             walk(e, def, profile)
@@ -422,13 +424,14 @@ struct ProfileRules {
     private mutating func firstBindingCheck(of e: UnsafePointer<Element>, _ def: ProfileNode, _ binding: BindingRecord,
                                             _ type: String) -> Bool {
         let depth = path.depth
-        for c in checkedBindings where c.element == e && c.depth == depth {
+        let address = ElementAddress(e)
+        for c in checkedBindings where c.element == address && c.depth == depth {
             if c.definition === def { return false }
             if c.definition.bindingConflict == def.bindingConflict && c.type == type
                 && c.definition.checkedBinding == binding { return false }
         }
         // Bounded: past that many, checks are simply not remembered (the report drops repeats anyway).
-        if checkedBindings.count < 64 { checkedBindings.append((e, depth, def, type)) }
+        if checkedBindings.count < 64 { checkedBindings.append((address, depth, def, type)) }
         return true
     }
 
@@ -436,7 +439,7 @@ struct ProfileRules {
     /// at the same place (the profile contradicting itself: one warning per definition).
     private mutating func reportFixed(_ occurrence: UnsafePointer<Element>, _ fixed: Element, _ def: ProfileNode, _ profile: CompiledProfile) {
         let e = occurrence.pointee
-        if inSlice == 0, let other = sliceFixed.last(where: { $0.element == occurrence })?.definition.fixed,
+        if inSlice == 0, let other = sliceFixed.last(where: { $0.element == ElementAddress(occurrence) })?.definition.fixed,
            !ValueConformance.equals(other, fixed) {
             if fixedConflicts.insert(profile.url + "#" + def.id).inserted {
                 add(.warning, .value, "profile.fixed-conflict",
@@ -709,23 +712,29 @@ extension ProfileRules {
         while i < extensionSites.count {
             let length = extensionSites[i]
             let depth = path.depth
-            var e = resource
-            var node = node
-            for step in 1...length {
-                let k = extensionSites[i + step]
-                let c = e.pointee.children.withUnsafeBufferPointer { kids in
-                    var siblings = SiblingIndex()
-                    return (element: kids.baseAddress! + k, index: siblings.next(k, in: kids))
-                }
-                let name = c.element.pointee.name
-                let def = node?.children[name]
-                path.push(name, index: Self.isExtension(name) || def?.info.repeats == true ? c.index : -1)
-                e = c.element
-                node = def?.node
-            }
+            checkExtensionSite(below: resource, node: node, site: i + 1, steps: length)
             i += length + 1
-            if let url = e.pointee.url { checkExtension(e, url: url, modifier: e.pointee.name == "modifierExtension") }
             path.pop(to: depth)
+        }
+    }
+
+    /// Follows `steps` child indices of ``extensionSites`` (from `site` on) down from `e`, pushing
+    /// each step onto the path, and checks the extension it reaches. One level per call, so that
+    /// each element is read inside the closure that holds its parent's children.
+    private mutating func checkExtensionSite(below e: UnsafePointer<Element>, node: NodeDef?, site: Int, steps: Int) {
+        guard steps > 0 else {
+            if let url = e.pointee.url { checkExtension(e, url: url, modifier: e.pointee.name == "modifierExtension") }
+            return
+        }
+        let k = extensionSites[site]
+        e.pointee.children.withUnsafeBufferPointer { kids in
+            var siblings = SiblingIndex()
+            let index = siblings.next(k, in: kids)
+            let c = kids.baseAddress! + k
+            let name = c.pointee.name
+            let def = node?.children[name]
+            path.push(name, index: Self.isExtension(name) || def?.info.repeats == true ? index : -1)
+            checkExtensionSite(below: c, node: def?.node, site: site + 1, steps: steps - 1)
         }
     }
 

@@ -61,9 +61,9 @@ struct XMLTreeWriter {
     var out: [UInt8] = []
     var issues: [Issue] = []
     private var rootName = ""
-    /// Each step is the element being written (a pointer into its parent's children, valid while
-    /// the walk is below it; no name is copied) and its index when its element repeats.
-    private var steps: [(element: UnsafePointer<Element>, index: Int?)] = []
+    /// Each step is the name of the element being written (most names are small strings, which
+    /// copy without a reference count) and its index when its element repeats.
+    private var steps: [(name: String, index: Int?)] = []
     private var complexContexts: [String: TypeContext] = [:]
     /// Definitions of the children being written, one frame per level (see `writeChildrenByDefinition`).
     private var infoStack: [ChildInfo] = []
@@ -81,7 +81,7 @@ struct XMLTreeWriter {
     /// The FHIRPath-style location of the element being written.
     private var path: ElementPath {
         var p = ElementPath(root: rootName)
-        for step in steps { p = p.appending(step.element.pointee.name, index: step.index) }
+        for step in steps { p = p.appending(step.name, index: step.index) }
         return p
     }
 
@@ -179,7 +179,7 @@ struct XMLTreeWriter {
             let name = child.pointee.name
             run = i > 0 && children[i - 1].name == name ? run + 1 : 0
             let repeats = run > 0 || (i + 1 < children.count && children[i + 1].name == name)
-            steps.append((child, repeats ? run : nil))
+            steps.append((name, repeats ? run : nil))
             if child.pointee.resourceType != nil {
                 writeWrapped(child, context: nil, depth: depth)
             } else if name == "div" && child.pointee.children.isEmpty
@@ -243,7 +243,7 @@ struct XMLTreeWriter {
     private mutating func writeTypedChild(_ child: UnsafePointer<Element>, info: ChildInfo, index: Int,
                                           in context: TypeContext, depth: Int) {
         guard let pack else { return }
-        steps.append((child, info.repeats ? index : nil))
+        steps.append((child.pointee.name, info.repeats ? index : nil))
         defer { steps.removeLast() }
         switch info.content {
         case .resource:

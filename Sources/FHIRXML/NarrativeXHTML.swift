@@ -1,7 +1,7 @@
 /// The XML writer's check of a narrative `div`, for writers that do not go through the element tree
 /// (the direct JSON->XML conversion): the same verdict ``FHIRXMLWriter`` acts on.
-public enum NarrativeXHTML {
-    public enum Verdict: Sendable, Equatable {
+package enum NarrativeXHTML {
+    package enum Verdict: Sendable, Equatable {
         /// Well-formed XHTML: written as it is.
         case verbatim
         /// Well-formed but without a namespace: the writer inserts
@@ -12,7 +12,7 @@ public enum NarrativeXHTML {
     }
 
     /// Checks the UTF-8 text of a narrative `div` (as decoded from JSON).
-    public static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict {
+    package static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict {
         switch XHTMLCheck.check(bytes: bytes) {
         case .ok: return .verbatim
         case let .needsNamespace(at): return .insertNamespace(at: at)
