@@ -47,7 +47,7 @@ public enum EventCatalogueImporter {
     /// The codes of the described events' code systems that no event describes, as events without a
     /// page. Each takes its family, profiles, extensions and routing from the first current (else
     /// any) described event of its system, and carries the Bundle and MessageHeader rows and the
-    /// rows every described event of its system shares (``commonRows(of:)``): what the generic rules
+    /// rows every described event of its system shares (`commonRows(of:)`): what the generic rules
     /// and the family's profiles ask of any event. A system `concepts` cannot find adds nothing.
     public static func pagelessEvents(besides described: [EventDefinition],
                                       concepts: (String) throws -> [CodeRecord]?) rethrows -> [EventDefinition] {

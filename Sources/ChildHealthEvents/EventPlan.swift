@@ -62,7 +62,8 @@ final class EventPlan: @unchecked Sendable {
     /// The display the event code system gives the code (the 2019 wording), when the pack has it.
     let codeSystemDisplay: String?
     /// The display the event page fixes (the DCH site's 2018 wording), when the event has a page.
-    /// Both are accepted (GENERIC-RULES.md, contradiction 6; EVENTS.md).
+    /// Both are accepted: the DCH pages' wording differs slightly from the CodeSystem's displays
+    /// (CH008 "Conditions or Diagnoses" against "Conditions / Diagnoses").
     let pageDisplay: String?
     /// The resource table by type, in the page's order; empty when the page lists no entry resources.
     let groups: [ResourceGroup]

@@ -20,6 +20,7 @@ public struct FHIRTime: Sendable, Hashable, Comparable {
         FHIRTime(minutes: self.minutes + days * 1440 + minutes)
     }
 
+    /// Earlier instants first.
     public static func < (a: FHIRTime, b: FHIRTime) -> Bool { a.minutes < b.minutes }
 
     /// `YYYY-MM-DD`.
