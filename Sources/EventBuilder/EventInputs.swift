@@ -102,6 +102,7 @@ public struct Measurement: Sendable, Hashable {
 public struct Vaccination: Sendable, Hashable {
     /// SNOMED CT vaccination procedure (`Extension-CareConnect-VaccinationProcedure-1`).
     public var procedureCode: String
+    /// The procedure's display.
     public var procedureDisplay: String
     /// SNOMED CT / dm+d vaccine product.
     public var vaccineCode: String
