@@ -73,11 +73,12 @@ final class EventPlan: @unchecked Sendable {
     private var resolvedDataItems: [DataItem] = []
     /// Guards the two above.
     private let lock = NSLock()
-    /// The rule id of the header requirements: G3 for NEMS headers, G4 for DCH and EMS ones.
+    /// The rule id of the header requirements: `G3` for NEMS headers, `G4` for DCH and EMS ones
+    /// (reported as `event.G3`, `event.G4`).
     let headerRule: String
     /// How findings name the header style (`a NEMS MessageHeader`).
     let headerStyle: String
-    /// The rule reporting a missing `MessageHeader.meta.lastUpdated`: the page's own, else G9.
+    /// The rule reporting a missing `MessageHeader.meta.lastUpdated`: the page's own, else `G9` (`event.G9`).
     let lastUpdatedRule: String
     /// True for the PDS events, whose Patient carries the serial change number.
     let isPDS: Bool
