@@ -7,6 +7,7 @@ import FHIRValidation
 import ValidationReports
 import ChildHealthEvents
 import EventBuilder
+import MessageChecking
 import DCHTestSupport
 
 // The code of the DocC articles (Sources/*/*.docc/*.md), run on the shipped samples. Each
@@ -88,6 +89,48 @@ final class DocumentationExampleTests: XCTestCase {
         }
         XCTAssertThrowsError(try converter.read(Data(#"{"resourceType": "Patient", "id": "a", "id": "b"}"#.utf8))) { error in
             XCTAssertEqual((error as? IssuesError)?.issues.first?.rule, "json.duplicate-key")
+        }
+    }
+
+    // MARK: MessageChecking: Checking messages as dch validate does
+
+    func testCheckingMessagesAsTheCommandLineDoes() throws {
+        let xmlData = try sample("nems-vaccination-new.xml")
+        let lines = try ["nems-vaccination-new.json", "dch-birth-weight.json"].map { name in
+            String(decoding: try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: sample(name))), as: UTF8.self)
+        }
+        let ndjsonData = Data(lines.joined(separator: "\n").utf8)
+
+        // docs:begin check-one
+        let checker = try MessageChecker()                    // every layer and the event rules
+        let report = checker.check(xmlData, name: "message.xml")
+        for issue in report.issues where issue.severity >= .error { print(issue) }
+        let valid = report.errorCount == 0
+        // docs:end
+        XCTAssertTrue(valid)
+        XCTAssertTrue(report.issues.allSatisfy { $0.file == "message.xml" && $0.messageIndex == 0 })
+        XCTAssertTrue(report.issues.contains { $0.rule == "event.G5" }, "the event rules ran")
+
+        // docs:begin check-ndjson
+        let reports = checker.checkInput(ndjsonData, name: "messages.ndjson")   // one report per line
+        let run = ValidationRun(messages: reports)
+        let text = try TextReportWriter().write(run)                          // as `dch validate` prints it
+        // docs:end
+        XCTAssertEqual(reports.map(\.index), [0, 1])
+        XCTAssertTrue(reports[1].issues.allSatisfy { $0.position?.line == 2 }, "line 2's findings are on line 2")
+        XCTAssertTrue(String(decoding: text, as: UTF8.self).hasSuffix("2 messages, 0 errors, 0 warnings, \(run.informationCount) information\n"))
+
+        let xsdPath = try officialSchema()
+        // docs:begin check-options
+        let schema = try XMLSchemaValidator(schemaPath: xsdPath)   // e.g. the official fhir-single.xsd
+        let strict = try MessageChecker(options: CheckOptions(
+            profiles: ["https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-DCH-Patient-1"],
+            schema: schema))
+        let strictReport = strict.check(xmlData, name: "message.xml")
+        // docs:end
+        XCTAssertFalse(strictReport.issues.contains { $0.rule.hasPrefix("xsd.") && $0.severity >= .error }, "\(strictReport.issues)")
+        XCTAssertThrowsError(try MessageChecker(options: CheckOptions(profiles: ["https://example.org/no-such-profile"]))) { error in
+            XCTAssertEqual((error as? IssuesError)?.issues.map(\.rule), ["profile.unknown"])
         }
     }
 
@@ -317,6 +360,21 @@ final class DocumentationExampleTests: XCTestCase {
     }
 
     // MARK: helpers
+
+    /// The official fhir-single.xsd with the two schemas it imports beside it, in a temporary folder.
+    private func officialSchema() throws -> String {
+        let stu3 = try SharedCorpus.require().appendingPathComponent("fhir-stu3")
+        let sources = ["xsd-3.0.1/fhir-single.xsd", "xsd-imports-from-fhir-1.8.0-build/xml.xsd",
+                       "xsd-imports-from-fhir-1.8.0-build/fhir-xhtml.xsd"].map { stu3.appendingPathComponent($0) }
+        for source in sources where !FileManager.default.fileExists(atPath: source.path) {
+            throw Prerequisite.missing("\(source.path) is absent from ../shared")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dch-docs-xsd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        for source in sources { try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(source.lastPathComponent)) }
+        return folder.appendingPathComponent("fhir-single.xsd").path
+    }
 
     private func fullValidator(_ pack: DefinitionPack, _ catalogue: EventCatalogue) -> Validator {
         Validator(pack: pack, options: ValidationOptions(ruleSets: [EventRules(catalogue: catalogue, pack: pack)]))
