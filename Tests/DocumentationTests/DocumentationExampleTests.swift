@@ -363,17 +363,9 @@ final class DocumentationExampleTests: XCTestCase {
 
     /// The official fhir-single.xsd with the two schemas it imports beside it, in a temporary folder.
     private func officialSchema() throws -> String {
-        let stu3 = try SharedCorpus.require().appendingPathComponent("fhir-stu3")
-        let sources = ["xsd-3.0.1/fhir-single.xsd", "xsd-imports-from-fhir-1.8.0-build/xml.xsd",
-                       "xsd-imports-from-fhir-1.8.0-build/fhir-xhtml.xsd"].map { stu3.appendingPathComponent($0) }
-        for source in sources where !FileManager.default.fileExists(atPath: source.path) {
-            throw Prerequisite.missing("\(source.path) is absent from ../shared")
-        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dch-docs-xsd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        for source in sources { try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(source.lastPathComponent)) }
-        return folder.appendingPathComponent("fhir-single.xsd").path
+        return try SharedCorpus.officialXMLSchema(copiedInto: folder)
     }
 
     private func fullValidator(_ pack: DefinitionPack, _ catalogue: EventCatalogue) -> Validator {
