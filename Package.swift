@@ -80,8 +80,8 @@ let package = Package(
         .testTarget(name: "dchTests", dependencies: ["DCHTestSupport"]),
         // The DocC articles' code, run on the samples, through the public API only.
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
-                                                               "ValidationReports", "ChildHealthEvents", "EventBuilder", "MessageChecking",
-                                                               "DCHTestSupport"]),
+                                                               "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
+                                                               "MessageChecking", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",

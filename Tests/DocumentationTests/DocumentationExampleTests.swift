@@ -7,6 +7,7 @@ import FHIRValidation
 import ValidationReports
 import ChildHealthEvents
 import EventBuilder
+import FHIRXML
 import MessageChecking
 import DCHTestSupport
 
@@ -47,12 +48,12 @@ final class DocumentationExampleTests: XCTestCase {
 
         // docs:begin convert-read
         let converter = try Converter()                      // the shipped definition pack
-        let (decoded, format) = try converter.read(xmlData)  // format detected from the content
+        let decoded = try converter.read(xmlData)            // format detected from the content
         let bundle: Element = decoded.root                   // the lossless element tree
         let entries = bundle.children(named: "entry")
-        print(format, bundle.resourceType ?? "-", entries.count)
+        print(decoded.format, bundle.resourceType ?? "-", entries.count)
         // docs:end
-        XCTAssertEqual(format, .xml)
+        XCTAssertEqual(decoded.format, .xml)
         XCTAssertEqual(bundle.resourceType, "Bundle")
         XCTAssertEqual(entries.count, 9)
 
@@ -64,7 +65,7 @@ final class DocumentationExampleTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("{"))
         XCTAssertEqual(json.issues, [])
         // The XML sample written as JSON is the JSON sample's tree.
-        XCTAssertEqual(treeDifferences(try converter.read(json.bytes.data).0.root, try converter.read(jsonData).0.root,
+        XCTAssertEqual(treeDifferences(try converter.read(json.bytes.data).root, try converter.read(jsonData).root,
                                        comments: true), [])
 
         // docs:begin convert-one-step
@@ -138,12 +139,12 @@ final class DocumentationExampleTests: XCTestCase {
 
     func testValidatingInProcess() throws {
         let converter = try Converter()
-        let (decoded, format) = try converter.read(try sample("nems-vaccination-new.xml"))
+        let decoded = try converter.read(try sample("nems-vaccination-new.xml"))
 
         // docs:begin validate-layers
         let pack = try DefinitionPack.shipped()
         let validator = Validator(pack: pack)                 // layers 1–5, every check on
-        let issues = validator.validate(decoded.root, syntax: format)
+        let issues = validator.validate(decoded.root, syntax: decoded.format)
         let errors = issues.filter { $0.severity >= .error }
         // docs:end
         XCTAssertEqual(errors, [])
@@ -152,7 +153,7 @@ final class DocumentationExampleTests: XCTestCase {
         // docs:begin validate-events
         let events = EventRules(catalogue: try EventCatalogue.shipped(), pack: pack)
         let withEvents = Validator(pack: pack, options: ValidationOptions(ruleSets: [events]))
-        let all = withEvents.validate(decoded.root, syntax: format)
+        let all = withEvents.validate(decoded.root, syntax: decoded.format)
         // docs:end
         XCTAssertEqual(all.filter { $0.severity >= .warning }, [])
         XCTAssertTrue(all.contains { $0.rule == "event.G5" }, "the event display note")
@@ -164,7 +165,7 @@ final class DocumentationExampleTests: XCTestCase {
         options.profiles = ["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Patient-1"]
         let quick = Validator(pack: pack, options: options)
         let unknown = try quick.unknownProfiles(options.profiles)   // [] when the pack holds them all
-        let quickIssues = quick.validate(decoded.root, syntax: format)
+        let quickIssues = quick.validate(decoded.root, syntax: decoded.format)
         // docs:end
         XCTAssertEqual(unknown, [])
         XCTAssertFalse(quickIssues.contains { $0.rule.hasPrefix("terminology.") || $0.rule.hasPrefix("invariant.") })
@@ -182,8 +183,8 @@ final class DocumentationExampleTests: XCTestCase {
         let converter = try Converter()
         let pack = converter.pack
         let broken = Data(#"{"resourceType": "Patient", "birthDate": "2019-02-30", "gender": "girl", "colour": "red"}"#.utf8)
-        let (decoded, format) = try converter.read(broken)
-        let rules = Set(Validator(pack: pack).validate(decoded.root, syntax: format).map(\.rule))
+        let decoded = try converter.read(broken)
+        let rules = Set(Validator(pack: pack).validate(decoded.root, syntax: decoded.format).map(\.rule))
         XCTAssertTrue(rules.contains("value.date"), "\(rules)")
         XCTAssertTrue(rules.contains("struct.unknown-element"), "\(rules)")
         XCTAssertTrue(rules.contains { $0.hasPrefix("terminology.") }, "\(rules)")
@@ -193,14 +194,14 @@ final class DocumentationExampleTests: XCTestCase {
 
     func testWritingARuleSet() throws {
         let converter = try Converter()
-        var (decoded, format) = try converter.read(try sample("nems-vaccination-new.json"))
+        var decoded = try converter.read(try sample("nems-vaccination-new.json"))
         let pack = converter.pack
 
         // docs:begin rule-set-plug-in
         let events = EventRules(catalogue: try EventCatalogue.shipped(), pack: pack)
         let options = ValidationOptions(ruleSets: [events, PatientBirthDateRule()])
         let validator = Validator(pack: pack, options: options)
-        let local = validator.validate(decoded.root, syntax: format).filter { $0.rule.hasPrefix("local.") }
+        let local = validator.validate(decoded.root, syntax: decoded.format).filter { $0.rule.hasPrefix("local.") }
         // docs:end
         XCTAssertEqual(local, [])
 
@@ -211,7 +212,7 @@ final class DocumentationExampleTests: XCTestCase {
         })
         let resourceIndex = try XCTUnwrap(decoded.root.children[patientEntry].children.firstIndex { $0.name == "resource" })
         decoded.root.children[patientEntry].children[resourceIndex].children.removeAll { $0.name == "birthDate" }
-        let found = validator.validate(decoded.root, syntax: format).filter { $0.rule.hasPrefix("local.") }
+        let found = validator.validate(decoded.root, syntax: decoded.format).filter { $0.rule.hasPrefix("local.") }
         let entryNumber = decoded.root.children[..<patientEntry].filter { $0.name == "entry" }.count
         XCTAssertEqual(found.map(\.rule), ["local.patient-birth-date"])
         XCTAssertEqual(found.first?.path, "Bundle.entry[\(entryNumber)].resource")
@@ -226,8 +227,8 @@ final class DocumentationExampleTests: XCTestCase {
 
         // docs:begin report-issues
         let patient = Data(#"{"resourceType": "Patient", "birthDate": "2019-02-30"}"#.utf8)
-        let (decoded, format) = try converter.read(patient)
-        let issues = validator.validate(decoded.root, syntax: format)
+        let decoded = try converter.read(patient)
+        let issues = validator.validate(decoded.root, syntax: decoded.format)
         for issue in issues {
             let place = issue.position.map { "\($0.line):\($0.column)" } ?? "-"
             print(issue.severity, issue.type.rawValue, issue.rule, issue.path ?? "-", place)
@@ -263,9 +264,9 @@ final class DocumentationExampleTests: XCTestCase {
         let xml = String(decoding: try outcome.write(run), as: UTF8.self)   // an STU3 OperationOutcome
         // docs:end
         // The OperationOutcome is itself a valid FHIR resource.
-        let (outcomeTree, outcomeFormat) = try converter.read(Data(xml.utf8))
+        let outcomeTree = try converter.read(Data(xml.utf8))
         XCTAssertEqual(outcomeTree.root.resourceType, "OperationOutcome")
-        XCTAssertEqual(validator.validate(outcomeTree.root, syntax: outcomeFormat).filter { $0.severity >= .error }, [])
+        XCTAssertEqual(validator.validate(outcomeTree.root, syntax: outcomeTree.format).filter { $0.severity >= .error }, [])
     }
 
     // MARK: EventBuilder: Building and generating event messages
@@ -331,7 +332,7 @@ final class DocumentationExampleTests: XCTestCase {
 
     func testCheckingEventMessages() throws {
         let converter = try Converter()
-        let (decoded, _) = try converter.read(try sample("nems-vaccination-new.xml"))
+        let decoded = try converter.read(try sample("nems-vaccination-new.xml"))
 
         // docs:begin events-recognise
         let catalogue = try EventCatalogue.shipped()
@@ -384,7 +385,7 @@ final class DocumentationExampleTests: XCTestCase {
     private func errors(in message: Element, pack: DefinitionPack, catalogue: EventCatalogue) -> [Issue] {
         do {
             let converter = Converter(pack: pack)
-            let decoded = try converter.read(Data(converter.write(message, format: .xml).bytes)).0
+            let decoded = try converter.read(Data(converter.write(message, format: .xml).bytes))
             return decoded.issues + fullValidator(pack, catalogue).validate(decoded.root, syntax: .xml)
         } catch let error as IssuesError {
             return error.issues
