@@ -23,6 +23,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `swift package generate-documentation` (scripts/docs) builds the DocC catalogues.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -76,6 +78,10 @@ let package = Package(
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["FHIRDefinitions", "FHIRModel", "ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "EventBuilderTests", dependencies: ["FHIRDefinitions", "FHIRModel", "EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "dchTests", dependencies: ["DCHTestSupport"]),
+        // The DocC articles' code, run on the samples, through the public API only.
+        .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
+                                                               "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
+                                                               "MessageChecking", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",

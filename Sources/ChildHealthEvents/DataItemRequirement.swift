@@ -50,7 +50,7 @@ public struct DataItemMapping: Sendable, Hashable {
 }
 
 /// A mandatory data item resolved against the definitions: which resources carry it and what must
-/// be present in them. ``EventCheck`` reports its absence as `event.<rule id>`.
+/// be present in them. ``EventRules`` reports its absence as `event.<rule id>`.
 public struct DataItemRequirement: Sendable, Hashable {
     /// One step from an element to the next on the way to the data item.
     public enum Step: Sendable, Hashable {
@@ -82,7 +82,7 @@ public struct DataItemRequirement: Sendable, Hashable {
         }
     }
 
-    /// The digest's rule id, e.g. `E-AdditionalDemographics-3`.
+    /// The page rule's id, e.g. `E-AdditionalDemographics-3`.
     public var ruleID: String
     /// The rule's parsed text.
     public var mapping: DataItemMapping

@@ -30,7 +30,7 @@ public struct EventCatalogue: Sendable {
     }
 
     /// The catalogue shipped beside the definition pack (`Schemas/events.json`, found the way
-    /// ``DefinitionPack/shipped()`` finds the pack); read once.
+    /// `DefinitionPack.shipped()` finds the pack); read once.
     public static func shipped() throws -> EventCatalogue {
         try shippedCatalogue.get()
     }

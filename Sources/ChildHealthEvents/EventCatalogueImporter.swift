@@ -2,15 +2,18 @@ import Foundation
 import FHIRModel
 import FHIRDefinitions
 
-/// Turns the events digest (`../shared/spec/events.json`) into the compact catalogue shipped in
-/// `Schemas/events.json`: only the fields dch uses, sorted by family and code, one event per line.
+/// Turns an events digest into the compact catalogue shipped in `Schemas/events.json`: only the
+/// fields dch uses, sorted by family and code, one event per line. The digest is a JSON transcript
+/// of the event pages of the NEMS (Events-Management) and DCH (Digital-Child-Health-STU3) sites:
+/// for each event its code, profiles, resource table and numbered rules. `dch pack build` reads it
+/// at ``digestPath`` under its `--shared` folder, beside the official definitions.
 ///
 /// Every code of the event code systems the digest uses is an event, page or not: the codes no
 /// page describes (DCH `CH036`, `CH037`; most of the NEMS `EventType-1` codes) come from the
 /// CodeSystems in the definition pack, as events of their system's family with only the Bundle
 /// and MessageHeader rows and no page rules (``EventDefinition/hasPage`` false).
 public enum EventCatalogueImporter {
-    /// Where the digest lives under the shared folder.
+    /// Where the digest lives under the `--shared` folder of `dch pack build`.
     public static let digestPath = "spec/events.json"
 
     /// The digest's events as catalogue definitions, sorted by family then code.
@@ -47,7 +50,7 @@ public enum EventCatalogueImporter {
     /// The codes of the described events' code systems that no event describes, as events without a
     /// page. Each takes its family, profiles, extensions and routing from the first current (else
     /// any) described event of its system, and carries the Bundle and MessageHeader rows and the
-    /// rows every described event of its system shares (``commonRows(of:)``): what the generic rules
+    /// rows every described event of its system shares (`commonRows(of:)`): what the generic rules
     /// and the family's profiles ask of any event. A system `concepts` cannot find adds nothing.
     public static func pagelessEvents(besides described: [EventDefinition],
                                       concepts: (String) throws -> [CodeRecord]?) rethrows -> [EventDefinition] {

@@ -3,7 +3,9 @@ import Foundation
 /// The standard an event belongs to: Digital Child Health or the National Events Management Service
 /// (which also holds the older EMS codes of the corpus).
 public enum EventFamily: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Digital Child Health (the DCH event pages and the `DCH-ChildHealthEventType-1` codes CH001–CH035).
     case dch = "DCH"
+    /// The National Events Management Service (the NEMS event pages, and the `EMS-EventType-1` codes).
     case nems = "NEMS"
 }
 
@@ -49,8 +51,8 @@ public struct EventResource: Sendable, Hashable, Codable {
     public var deleteMin: Int?
     /// Most in a `delete` message, when the event page gives it (`Int.max` for `*`).
     public var deleteMax: Int?
-    /// True when the sources state the cardinality (NEMS pages, profiles); false when our digest
-    /// inferred it (DCH pages list profiles without cardinalities).
+    /// True when the sources state the cardinality (NEMS pages, profiles); false when it
+    /// was inferred from the page (DCH pages list profiles without cardinalities).
     public var cardinalityStated: Bool
 
     /// A resource entry of an event.
@@ -113,9 +115,10 @@ public struct EventResource: Sendable, Hashable, Codable {
     }
 }
 
-/// One rule of an event page, with the digest's stable id (e.g. `E-vaccinations-1-2`).
+/// One rule of an event page, with a stable id (e.g. `E-vaccinations-1-2`: the second rule of the
+/// NEMS vaccinations-1 page).
 public struct EventRule: Sendable, Hashable, Codable {
-    /// The digest's id, used as the `Issue.rule` of findings against it.
+    /// The rule's id; findings against it have the `Issue.rule` `event.<id>`.
     public var id: String
     /// The rule in words.
     public var text: String

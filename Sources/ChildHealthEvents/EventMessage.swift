@@ -57,7 +57,9 @@ public struct EventMessage {
         public var type: MessageEventType? { code.flatMap(MessageEventType.init(rawValue:)) }
     }
 
-    /// Every URL the sources use for the message-event-type extension (GENERIC-RULES.md, contradiction 3).
+    /// Every URL the sources use for the message-event-type extension: `Extension-MessageEventType-1`
+    /// in the NEMS examples, `Extension-DCH-MessageEventType-1` on the DCH site and
+    /// `Extension-EMS-MessageEventType-1` in the NHS STU3 assets and the NEMS publish example.
     public static let eventTypeExtensionURLs = [
         "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-MessageEventType-1",
         "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-DCH-MessageEventType-1",

@@ -62,7 +62,8 @@ final class EventPlan: @unchecked Sendable {
     /// The display the event code system gives the code (the 2019 wording), when the pack has it.
     let codeSystemDisplay: String?
     /// The display the event page fixes (the DCH site's 2018 wording), when the event has a page.
-    /// Both are accepted (GENERIC-RULES.md, contradiction 6; EVENTS.md).
+    /// Both are accepted: the DCH pages' wording differs slightly from the CodeSystem's displays
+    /// (CH008 "Conditions or Diagnoses" against "Conditions / Diagnoses").
     let pageDisplay: String?
     /// The resource table by type, in the page's order; empty when the page lists no entry resources.
     let groups: [ResourceGroup]
@@ -72,11 +73,12 @@ final class EventPlan: @unchecked Sendable {
     private var resolvedDataItems: [DataItem] = []
     /// Guards the two above.
     private let lock = NSLock()
-    /// The rule id of the header requirements: G3 for NEMS headers, G4 for DCH and EMS ones.
+    /// The rule id of the header requirements: `G3` for NEMS headers, `G4` for DCH and EMS ones
+    /// (reported as `event.G3`, `event.G4`).
     let headerRule: String
     /// How findings name the header style (`a NEMS MessageHeader`).
     let headerStyle: String
-    /// The rule reporting a missing `MessageHeader.meta.lastUpdated`: the page's own, else G9.
+    /// The rule reporting a missing `MessageHeader.meta.lastUpdated`: the page's own, else `G9` (`event.G9`).
     let lastUpdatedRule: String
     /// True for the PDS events, whose Patient carries the serial change number.
     let isPDS: Bool

@@ -3,13 +3,17 @@ import FHIRDefinitions
 import FHIRValidation
 
 /// The child-health event rules, applied by the validator to every message Bundle (plug them in
-/// with ``FHIRValidation/ValidationOptions/ruleSets``).
+/// with `ValidationOptions.ruleSets` of FHIRValidation).
 ///
-/// Rule ids are `event.` followed by the id in our digest of the standards
-/// (`../shared/spec/GENERIC-RULES.md`, `EVENTS.md`): `event.G1` … `event.G19` for the generic
-/// rules, `event.E-<event code>` for an event page's resource table (which resources, which
-/// profiles, how many) and `event.E-<event code>-<n>` for one numbered rule of that page.
-/// ``ruleDescriptions`` lists every id these rules report.
+/// The rules come from the NHS sources: the NEMS "Generic Event Requirements" page and its event
+/// pages (Events-Management), the DCH "Bundle Structure", "Event Header Design" and event pages
+/// (Digital-Child-Health-STU3), and the DCH and EMS profiles of the NHS STU3 FHIR assets.
+///
+/// Rule ids: `event.G1` … `event.G19` for the generic rules (header, event coding, routing
+/// demographics, NHS numbers, ODS codes, time zones…), `event.consistency` for dates that
+/// contradict each other, `event.E-<event code>` for an event page's resource table (which
+/// resources, which profiles, how many) and `event.E-<event code>-<n>` for one numbered rule of
+/// that page. ``ruleDescriptions`` says what each id checks.
 public struct EventRules: MessageRuleSet {
     /// The events known.
     public let catalogue: EventCatalogue

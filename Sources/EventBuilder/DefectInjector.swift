@@ -3,11 +3,14 @@ import FHIRModel
 /// One deliberate defect put into a generated message: the rule id the validator reports for it
 /// and the element's FHIRPath-style location, as `dch validate` writes them.
 public struct Defect: Sendable, Hashable, Codable {
+    /// The rule id the validator reports (`Issue.rule`), e.g. `value.date`.
     public var rule: String
+    /// Where the defect is (`Issue.path`), e.g. `Bundle.entry[1].resource.birthDate`.
     public var path: String
     /// What was broken, in words.
     public var description: String
 
+    /// A defect's label.
     public init(rule: String, path: String, description: String) {
         self.rule = rule; self.path = path; self.description = description
     }

@@ -19,11 +19,12 @@ import ChildHealthEvents
 /// A builder caches profiles and value sets: keep one for many messages. It is not thread-safe;
 /// use one per thread.
 public final class EventMessageBuilder {
+    /// The definitions the messages are built from (profiles, element order, value sets).
     public let pack: DefinitionPack
     private let completer: ProfileCompleter
     private let order: DefinitionOrder
 
-    /// A builder over a definition pack (normally ``DefinitionPack/shipped()``).
+    /// A builder over a definition pack (normally `DefinitionPack.shipped()`).
     public init(pack: DefinitionPack) {
         self.pack = pack
         completer = ProfileCompleter(pack: pack)
@@ -51,6 +52,7 @@ public final class EventMessageBuilder {
 
     /// Why a message cannot be built.
     public struct BuildError: Error, CustomStringConvertible {
+        /// What is wrong with the input, for a person.
         public var description: String
     }
 
@@ -79,8 +81,9 @@ public final class EventMessageBuilder {
                 perType[drafts[i].type] = n + 1
                 builders.fill(&drafts[i], index: n)
             }
-            // The code system's display of the event code wins over the event page's wording, as
-            // the event rules expect (GENERIC-RULES.md, contradiction 6).
+            // The code system's display of the event code wins over the event page's wording (the
+            // DCH pages' 2018 wording differs slightly from DCH-ChildHealthEventType-1's displays,
+            // e.g. CH008 "Conditions or Diagnoses" against "Conditions / Diagnoses").
             let display = (try? pack.codeSystem(url: event.eventSystem))??.concepts?
                 .first { $0.code == event.eventCode }?.display ?? event.eventDisplay ?? event.name
             var header = MessageHeaderBuilder(event: event, input: input, links: links, eventDisplay: display).build(id: headerID)

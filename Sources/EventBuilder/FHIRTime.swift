@@ -20,6 +20,7 @@ public struct FHIRTime: Sendable, Hashable, Comparable {
         FHIRTime(minutes: self.minutes + days * 1440 + minutes)
     }
 
+    /// Earlier instants first.
     public static func < (a: FHIRTime, b: FHIRTime) -> Bool { a.minutes < b.minutes }
 
     /// `YYYY-MM-DD`.
@@ -28,7 +29,7 @@ public struct FHIRTime: Sendable, Hashable, Comparable {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
-    /// `YYYY-MM-DDThh:mm:00+00:00`: a FHIR dateTime (and instant) with seconds and a zone (G13).
+    /// `YYYY-MM-DDThh:mm:00+00:00`: a FHIR dateTime (and instant) with seconds and a zone (the event rules ask for a UTC offset on every time: `event.G13`).
     public var dateTime: String {
         let inDay = minutes - minutes.floorDiv(1440) * 1440
         return "\(date)T\(pad(inDay / 60, 2)):\(pad(inDay % 60, 2)):00+00:00"

@@ -6,6 +6,7 @@ import ChildHealthEvents
 /// numbers only (its own random state is derived from them), so a run is reproducible byte for
 /// byte, any message can be regenerated alone, and nothing accumulates between messages.
 public final class MessageGenerator {
+    /// The events messages are generated for.
     public let catalogue: EventCatalogue
     private let builder: EventMessageBuilder
 

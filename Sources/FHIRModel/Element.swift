@@ -108,6 +108,7 @@ public struct Element: Sendable, Hashable {
             && a.comments == b.comments && a.trailingComments == b.trailingComments && a.children == b.children
     }
 
+    /// Hashes the content (name, value, resource type, id, url, children), not the source details.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(value)
@@ -174,8 +175,12 @@ public struct Element: Sendable, Hashable {
 
 /// The JSON token kind a primitive value was read from. XML has no kinds (`.unspecified`).
 public enum ValueKind: UInt8, Sendable, Hashable {
+    /// Not read from JSON (XML, or built in code).
     case unspecified
+    /// A JSON string (`"1.5"`).
     case string
+    /// A JSON number (`1.5`).
     case number
+    /// A JSON `true` or `false`.
     case boolean
 }

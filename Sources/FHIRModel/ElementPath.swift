@@ -19,5 +19,6 @@ public struct ElementPath: Sendable, Hashable, CustomStringConvertible {
         return p
     }
 
+    /// The path as text (``text``).
     public var description: String { text }
 }

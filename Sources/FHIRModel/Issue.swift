@@ -1,6 +1,13 @@
 /// How bad an ``Issue`` is (the FHIR `OperationOutcome.issue.severity` codes).
 public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
-    case fatal, error, warning, information
+    /// The input could not be processed at all (e.g. it is not XML or JSON).
+    case fatal
+    /// The input breaks a rule: it is not a valid message.
+    case error
+    /// Possibly a problem (e.g. a code outside an extensible binding): worth a look.
+    case warning
+    /// A note that is no problem (e.g. a rule that did not apply).
+    case information
 
     private var rank: Int {
         switch self {
@@ -17,11 +24,29 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Coda
 
 /// The kind of problem, as FHIR's `OperationOutcome.issue.code` (IssueType) codes.
 public enum IssueType: String, Sendable, Hashable, Codable {
-    case invalid, structure, required, value, invariant, security, processing
+    /// Content invalid against the specification or a profile (FHIR code `invalid`).
+    case invalid
+    /// A structural problem: unknown element, wrong nesting, unparsable syntax (`structure`).
+    case structure
+    /// A required element is missing (`required`).
+    case required
+    /// An element value is invalid (`value`).
+    case value
+    /// A FHIRPath invariant (constraint) failed (`invariant`).
+    case invariant
+    /// A security concern: a DOCTYPE, an entity, active content (`security`).
+    case security
+    /// Processing failed, e.g. a definition could not be used (`processing`).
+    case processing
+    /// The content uses something that is not supported (`not-supported`).
     case notSupported = "not-supported"
+    /// A limit was reached: size, depth or time (`too-costly`).
     case tooCostly = "too-costly"
+    /// A code is not valid in its code system or value set (`code-invalid`).
     case codeInvalid = "code-invalid"
+    /// FHIR's `unknown` (in STU3: an unknown user); kept for completeness of the code list.
     case unknown
+    /// Not a problem: a note for information (`informational`).
     case informational
     /// An extension that was not recognised (OperationOutcome code `extension`).
     case unknownExtension = "extension"
@@ -91,5 +116,6 @@ public struct IssuesError: Error, Sendable, CustomStringConvertible {
     public init(_ issues: [Issue]) { self.issues = issues }
     /// An error made of one issue.
     public init(_ issue: Issue) { self.issues = [issue] }
+    /// The issues, one compiler-style line each (see ``Issue/description``).
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }

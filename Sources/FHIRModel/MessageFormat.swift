@@ -1,7 +1,9 @@
 /// A wire format of FHIR STU3 messages: what a message is read from or written to. Validation
 /// rules depend on it too (element order is an XML rule, JSON value kinds a JSON one).
 public enum MessageFormat: String, Sendable, CaseIterable, Hashable {
+    /// FHIR XML (`http://hl7.org/fhir` namespace), as in the FHIR STU3 specification's XML format page.
     case xml
+    /// FHIR JSON, as in the FHIR STU3 specification's JSON format page.
     case json
 
     /// The usual file extension.

@@ -18,8 +18,10 @@ public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConver
     /// True when the position came from a source.
     public var isKnown: Bool { line > 0 }
 
+    /// `line:column`, or `?` when unknown.
     public var description: String { isKnown ? "\(line):\(column)" : "?" }
 
+    /// Document order: by line, then column.
     public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
@@ -27,11 +29,13 @@ public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConver
 
 /// Encoded as `[line, column]`.
 extension SourcePosition: Codable {
+    /// Decodes `[line, column]`.
     public init(from decoder: Decoder) throws {
         var c = try decoder.unkeyedContainer()
         self.init(line: try c.decode(Int.self), column: try c.decode(Int.self))
     }
 
+    /// Encodes `[line, column]`.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.unkeyedContainer()
         try c.encode(Int(line))

@@ -15,7 +15,10 @@ public final class CompiledConstraint: Sendable {
     public let expression: Result<FHIRPathExpression, NotEvaluable>
 
     /// Why a constraint cannot be evaluated.
-    public struct NotEvaluable: Error, Sendable { public let reason: String }
+    public struct NotEvaluable: Error, Sendable {
+        /// What stops it, for a person (e.g. a function the engine does not implement).
+        public let reason: String
+    }
 
     /// Compiles a constraint with an engine (whose cache keeps each expression parsed once).
     public init(_ record: ConstraintRecord, engine: FHIRPathEngine) {

@@ -4,7 +4,8 @@ import FHIRDefinitions
 
 /// Switches for the validator's optional checks.
 public struct ValidationOptions: Sendable {
-    /// Check that XML children follow the definition order (F5); only applies to ``MessageFormat/xml``.
+    /// Check that XML children follow the definition's element order, which the FHIR STU3 XML
+    /// format requires (<https://hl7.org/fhir/STU3/xml.html>); only applies to messages read from XML.
     public var checkElementOrder: Bool = true
     /// Layer 3: check required and extensible bindings against the pack's value sets.
     public var checkTerminology: Bool = true

@@ -36,7 +36,7 @@ public final class XMLSchemaValidator: @unchecked Sendable {
 
     /// Reads and compiles the XSD at `schemaPath` (and the documents it imports, beside it).
     ///
-    /// - Throws: ``IssuesError`` with rule `xsd.load` (type processing) when the file is missing or
+    /// - Throws: `IssuesError` with rule `xsd.load` (type processing) when the file is missing or
     ///   the schema cannot be read or compiled; libxml2's messages are its issues.
     public init(schemaPath: String) throws {
         self.schemaPath = schemaPath

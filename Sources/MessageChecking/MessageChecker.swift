@@ -7,7 +7,7 @@ import FHIRXML
 import ChildHealthEvents
 import ValidationReports
 
-/// What ``MessageChecker`` runs besides layers 1 to 5 (which ``ValidationOptions`` switches).
+/// What ``MessageChecker`` runs besides layers 1 to 5 (which `ValidationOptions` switches).
 public struct CheckOptions: Sendable {
     /// Profiles every resource of their type is checked against, besides those it claims (`--profile`).
     public var profiles: [String] = []
@@ -60,7 +60,7 @@ public struct MessageChecker: Sendable {
     /// The options it was made with.
     public let options: CheckOptions
 
-    /// A checker over the shipped definition pack and event catalogue. Throws ``FHIRModel/IssuesError``
+    /// A checker over the shipped definition pack and event catalogue. Throws `IssuesError`
     /// when they cannot be found or read, or when a profile of ``CheckOptions/profiles`` is not in the pack.
     public init(options: CheckOptions = CheckOptions()) throws {
         try self.init(converter: Converter(), catalogue: options.eventRules ? EventCatalogue.shipped() : nil, options: options)

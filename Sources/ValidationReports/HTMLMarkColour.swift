@@ -3,7 +3,12 @@ import FHIRModel
 extension HTMLReportWriter {
     /// An sRGB colour of the HTML report.
     public struct Colour: Sendable, Hashable {
-        public var red: UInt8, green: UInt8, blue: UInt8
+        /// Red component, 0–255.
+        public var red: UInt8
+        /// Green component, 0–255.
+        public var green: UInt8
+        /// Blue component, 0–255.
+        public var blue: UInt8
 
         /// A colour from its components.
         public init(red: UInt8, green: UInt8, blue: UInt8) {

@@ -3,11 +3,17 @@ import FHIRModel
 /// A JSON value built by the report writers, written with members in the order given, so output is
 /// deterministic.
 public enum JSONText {
+    /// An object, its members in this order (duplicate names are the builder's mistake).
     case object([(String, JSONText)])
+    /// An array.
     case array([JSONText])
+    /// A string (escaped as RFC 8259 requires when written).
     case string(String)
+    /// An integer number.
     case int(Int)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
 
     /// A string, or null for nil.

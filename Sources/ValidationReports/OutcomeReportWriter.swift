@@ -3,9 +3,9 @@ import FHIRConversion
 
 /// The OperationOutcome report: the whole run as one FHIR STU3 `OperationOutcome`, in JSON or XML.
 ///
-/// The resource is built as an element tree and written by the ``FHIRConversion/Converter``, so it
+/// The resource is built as an element tree and written by the `Converter` (FHIRConversion), so it
 /// is valid FHIR by construction (the writer rejects anything the definitions do not allow). One
-/// `issue` per ``FHIRModel/Issue``, in input order:
+/// `issue` per `Issue`, in input order:
 /// - `severity` and `code`: the issue's severity and OperationOutcome IssueType, as they are;
 /// - `details.text`: the message; `diagnostics`: the rule id;
 /// - `expression`: the FHIRPath location, when known;

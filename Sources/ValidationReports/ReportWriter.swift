@@ -6,7 +6,7 @@ import FHIRModel
 /// no dictionary order).
 public protocol ValidationReportWriter: Sendable {
     /// The report, UTF-8.
-    /// - Throws: ``FHIRModel/IssuesError`` when the report cannot be built.
+    /// - Throws: `IssuesError` when the report cannot be built.
     func write(_ run: ValidationRun) throws -> [UInt8]
 }
 

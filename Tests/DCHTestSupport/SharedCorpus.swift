@@ -35,6 +35,20 @@ public enum SharedCorpus {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
+    /// The official STU3 `fhir-single.xsd` copied into `folder` with the two schemas it imports
+    /// (`xml.xsd`, `fhir-xhtml.xsd`), which libxml2 looks for beside it; the copy's path.
+    public static func officialXMLSchema(copiedInto folder: URL) throws -> String {
+        let stu3 = try require().appendingPathComponent("fhir-stu3")
+        let sources = ["xsd-3.0.1/fhir-single.xsd", "xsd-imports-from-fhir-1.8.0-build/xml.xsd",
+                       "xsd-imports-from-fhir-1.8.0-build/fhir-xhtml.xsd"].map { stu3.appendingPathComponent($0) }
+        for s in sources where !FileManager.default.fileExists(atPath: s.path) {
+            throw Prerequisite.missing("\(s.path) is absent from ../shared; XML Schema test skipped")
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for s in sources { try FileManager.default.copyItem(at: s, to: folder.appendingPathComponent(s.lastPathComponent)) }
+        return folder.appendingPathComponent("fhir-single.xsd").path
+    }
+
     /// The shipped definition pack folder (`Schemas/`).
     public static var schemas: URL { packageRoot.appendingPathComponent("Schemas") }
 

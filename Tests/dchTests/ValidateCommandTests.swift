@@ -146,16 +146,7 @@ final class ValidateCommandTests: CommandTestCase {
 
     /// fhir-single.xsd with the two schemas it imports, copied beside it into the temporary folder.
     private func schemaCopy() throws -> String {
-        let stu3 = try SharedCorpus.require().appendingPathComponent("fhir-stu3")
-        let sources = ["xsd-3.0.1/fhir-single.xsd", "xsd-imports-from-fhir-1.8.0-build/xml.xsd",
-                       "xsd-imports-from-fhir-1.8.0-build/fhir-xhtml.xsd"].map { stu3.appendingPathComponent($0) }
-        for s in sources where !FileManager.default.fileExists(atPath: s.path) {
-            throw Prerequisite.missing("\(s.path) is absent from ../shared; XML Schema test skipped")
-        }
-        let folder = temp.appendingPathComponent("xsd")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for s in sources { try FileManager.default.copyItem(at: s, to: folder.appendingPathComponent(s.lastPathComponent)) }
-        return folder.appendingPathComponent("fhir-single.xsd").path
+        try SharedCorpus.officialXMLSchema(copiedInto: temp.appendingPathComponent("xsd"))
     }
 
     func testXSDLayer() throws {
