@@ -28,12 +28,12 @@ extension EventCheck {
             let group = groups[g]
             let (min, max) = group.limits(eventType)
             let found = counts[g]
-            // DCH pages state no cardinalities: what our digest inferred is reported, not enforced.
+            // DCH pages state no cardinalities: what dch infers from the page's profile list is reported, not enforced.
             let stated = group.stated
             if found < min || found > max {
                 let event = plan.event
                 let allowed = EventResource.cardinalityText(min, max)
-                let inferred = stated ? "" : " (cardinality inferred by our digest; the DCH pages state none)"
+                let inferred = stated ? "" : " (cardinality inferred by dch from the page's profile list; the DCH pages state none)"
                 if found < min {
                     add(stated ? .error : .information, stated ? .required : .informational, rule, "\(kind) \(event.name) (\(event.eventCode)) message needs \(allowed) "
                         + "\(group.type) (\(group.rowNames)); it has \(found)\(inferred)",

@@ -1,6 +1,6 @@
 /// The canonical URLs and codes of the EMS event message response, from the corpus definitions
 /// (`EMS-Bundle-1`, `EMS-MessageHeader-1`, `EMS-EventMessageResponse-Task-1`, their code systems)
-/// and `Spine-OperationOutcome-1` for the rejection's findings (GENERIC-RULES G17).
+/// and `Spine-OperationOutcome-1` for the rejection's findings (NEMS publication guidance: invalid messages are answered with Spine-ErrorOrWarningCode-1 codes).
 enum EMS {
     static let sd = "https://fhir.nhs.uk/STU3/StructureDefinition/"
     static let bundleProfile = sd + "EMS-Bundle-1"

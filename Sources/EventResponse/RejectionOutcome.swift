@@ -1,7 +1,7 @@
 import FHIRModel
 
 /// The OperationOutcome of a rejection: one `issue` per error of the validation, shaped by
-/// `Spine-OperationOutcome-1` (GENERIC-RULES G17: invalid messages are answered with codes of
+/// `Spine-OperationOutcome-1` (NEMS publication guidance: invalid messages are answered with codes of
 /// `Spine-ErrorOrWarningCode-1`).
 ///
 /// Per issue: `severity` and `code` as found; `details.coding` the Spine code for the finding

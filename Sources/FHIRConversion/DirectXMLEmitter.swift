@@ -236,7 +236,7 @@ struct DirectXMLEmitter {
     }
 
     /// A primitive: a value, a `_name` object, or both; for repeating primitives two arrays aligned
-    /// by index, where `null` stands for the side an item lacks (F20, F21).
+    /// by index, where `null` stands for the side an item lacks (FHIR STU3 JSON format, repeating primitives).
     private mutating func writePrimitive(_ info: ChildInfo, _ kind: JSONKind, _ v: Int, _ m: Int,
                                          depth: Int) throws {
         let metaContext = m >= 0 ? try primitiveContext(info) : nil

@@ -34,7 +34,7 @@ public struct JSONReadOptions: Sendable, Hashable {
 ///   is a child element; in every other object `id` is ``FHIRModel/Element/id``. In the items of
 ///   `extension` and `modifierExtension`, `url` is ``FHIRModel/Element/url``.
 /// - `_name` siblings (id, extensions, `fhir_comments` of primitives) merge into the primitive
-///   element `name`, also index by index for arrays aligned with `null` (F20, F21). The merged
+///   element `name`, also index by index for arrays aligned with `null` (FHIR STU3 JSON format, primitive elements). The merged
 ///   element sits where the first of the two properties stood.
 /// - `fhir_comments` become ``FHIRModel/Element/comments`` of the element whose object holds them.
 /// - Every element records the line and column (UTF-8 bytes, 1-based) of its property name, or of

@@ -16,9 +16,9 @@ public struct JSONWriteOptions: Sendable, Hashable {
 
 /// Writes the ``FHIRModel/Element`` tree as FHIR STU3 JSON, typed by the definition pack.
 ///
-/// The definitions decide what the tree alone cannot: which elements are arrays (F17: exactly when
+/// The definitions decide what the tree alone cannot: which elements are arrays (FHIR STU3 JSON format: exactly when
 /// the base definition's max is not 1, even for one item), which primitives are JSON numbers or
-/// booleans (F18), and the property order (definition order).
+/// booleans (the primitive types' JSON kinds), and the property order (definition order).
 ///
 /// - A resource object starts with `resourceType`, then `fhir_comments`, then its elements. Other
 ///   objects: `fhir_comments`, `id` (``FHIRModel/Element/id``), `url` (extensions), then elements.

@@ -279,7 +279,7 @@ struct JSONEmitter {
             path.removeLast()
             return
         }
-        // Two arrays aligned by index (F21); either is left out when all its items would be null.
+        // Two arrays aligned by index (FHIR STU3 JSON format, repeating primitives); either is left out when all its items would be null.
         var anyValue = false
         var anyMeta = false
         let last = group.count - 1

@@ -5,7 +5,7 @@ public enum JSONRule {
     /// The input is not JSON (RFC 8259): an unexpected character, a bad escape, a bad number, an
     /// unterminated string or an unexpected end of input.
     public static let syntax = "json.syntax"
-    /// A `//` or `/* */` comment: JSON has none (F28).
+    /// A `//` or `/* */` comment: JSON has none (RFC 8259; FHIR STU3 JSON format).
     public static let comment = "json.comment"
     /// Something other than whitespace after the top-level object.
     public static let trailingContent = "json.trailing-content"
@@ -17,20 +17,20 @@ public enum JSONRule {
     public static let tooLarge = "json.too-large"
     /// More errors than ``JSONReadOptions/maxErrors``: the reader stopped.
     public static let tooManyErrors = "json.too-many-errors"
-    /// A property name occurs twice in one object (F16).
+    /// A property name occurs twice in one object (FHIR STU3 JSON format forbids it; RFC 8259 leaves it undefined).
     public static let duplicateKey = "json.duplicate-key"
-    /// A `null` outside the aligned primitive arrays of F21, or null at the same index of both arrays.
+    /// A `null` outside the aligned arrays of repeating primitives, or null at the same index of both arrays.
     public static let null = "json.null"
     /// A value of a shape the element tree cannot hold: `"extension": "x"`, a `_name` that is not an
     /// object, an array that mixes objects and primitives, an `Element.id` that is not a string, …
     public static let shape = "json.shape"
     /// `resourceType` missing on the root object, not a string, or where no resource can be.
     public static let resourceType = "json.resource-type"
-    /// Warning: an empty array (`[]`, F23) was read; it holds nothing, so the tree has no trace of it.
+    /// Warning: an empty array (`[]`, which the FHIR STU3 JSON format forbids) was read; it holds nothing, so the tree has no trace of it.
     public static let emptyArray = "json.empty-array"
     /// Warning: a value that FHIR JSON always writes as an array (`extension`) was a single object.
     public static let arrayExpected = "json.array-expected"
-    /// Warning: the value array of a repeating primitive is shorter than its `_name` array (F21).
+    /// Warning: the value array of a repeating primitive is shorter than its `_name` array (FHIR STU3 JSON format, repeating primitives).
     public static let arrayLength = "json.array-length"
     /// Warning: the input starts with a byte order mark, which JSON text must not have.
     public static let byteOrderMark = "json.bom"

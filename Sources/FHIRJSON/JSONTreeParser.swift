@@ -269,7 +269,7 @@ struct JSONTreeParser {
                        children: elements.take(from: childBase), comments: comments, position: position)
     }
 
-    /// Checks an aligned primitive array pair (F21): every index needs a value or a `_name` object.
+    /// Checks an aligned primitive array pair (FHIR STU3 JSON format, repeating primitives): every index needs a value or a `_name` object.
     mutating func checkAlignment(_ r: Int) throws {
         let record = records[r]
         if record.valueLength >= 0 && record.metaLength > record.valueLength {
@@ -571,7 +571,7 @@ struct JSONTreeParser {
         return index
     }
 
-    /// A `_name` property: the id, extensions and comments of the primitive `name` (F20, F21).
+    /// A `_name` property: the id, extensions and comments of the primitive `name` (FHIR STU3 JSON format, primitive elements).
     mutating func parseMetaMember(name: String, ref: NameRef, keyPosition: SourcePosition, role: ObjectRole,
                                           recordBase: Int, lookup: inout [String: Int]?) throws {
         if name == "resourceType" || name == "fhir_comments" || (name == "url" && role == .extensionItem) {

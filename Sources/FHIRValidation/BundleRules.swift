@@ -1,7 +1,7 @@
 import Foundation
 import FHIRModel
 
-/// Layer 4: the rules of a Bundle as a whole (FORMATS.md F8, F9).
+/// Layer 4: the rules of a Bundle as a whole (FHIR STU3 Bundle resource: fullUrl and resource.id, bdl-5/7/8, message Bundles).
 ///
 /// Run by ``Validator/validate(_:syntax:)`` after layer 1 when the root is a `Bundle`:
 /// - `bundle.fullurl-duplicate` (bdl-7): two entries share a fullUrl and their `meta.versionId`s do not differ.
@@ -205,7 +205,7 @@ struct BundleRules {
             // Only a RESTful URL ([base]/Type/id) names an id; other absolute URLs say nothing about it.
             if typeSegment == resourceType, last != id {
                 add(.error, .invariant, "bundle.fullurl-id",
-                    "fullUrl '\(url)' contradicts resource.id '\(id)' (F9)", element, entry.path(bundlePath) + ".fullUrl")
+                    "fullUrl '\(url)' contradicts resource.id '\(id)': a RESTful fullUrl ends with the resource's id (FHIR Bundle.entry.fullUrl)", element, entry.path(bundlePath) + ".fullUrl")
             }
         }
     }

@@ -54,7 +54,7 @@ extension Lexical {
         return nil
     }
 
-    /// What a string's edges hold: the warnings of FORMATS.md F12/T5 (edge spaces are kept byte-exact
+    /// What a string's edges hold: the whitespace warnings of the FHIR STU3 datatypes page (edge spaces are kept byte-exact
     /// but are almost always a sender's mistake).
     enum Edges { case clean, whitespaceOnly, edgeWhitespace }
 

@@ -19,7 +19,7 @@ extension StructureWalker {
         checkLexical(value, type, element: c, attribute: nil)
     }
 
-    /// The type's lexical rule, then the whitespace warnings of string types (F12, T5): of the
+    /// The type's lexical rule, then the whitespace warnings of string types (FHIR STU3 datatypes: leading and trailing whitespace in strings is discouraged, codes admit none): of the
     /// element's value, or of its `attribute` (`id`, `url`), whose step the path then ends with.
     mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: UnsafePointer<Element>,
                                attribute: String?) {

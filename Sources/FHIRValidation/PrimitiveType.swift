@@ -1,4 +1,4 @@
-/// The FHIR STU3 primitive types, each with its lexical rule (FORMATS.md, "Primitive lexical rules").
+/// The FHIR STU3 primitive types, each with its lexical rule (FHIR STU3 datatypes page, "Primitive Types", and the regexes of the primitive StructureDefinitions).
 ///
 /// The rules are hand-written byte scanners rather than regular expressions: they run on every
 /// primitive of every message, and a scanner over the UTF-8 bytes costs a few nanoseconds.

@@ -1,7 +1,7 @@
 import FHIRModel
 
 /// The index of a child among its same-named siblings (`given[1]`): the number of earlier siblings
-/// with its name. Consecutive runs are the norm (F6): asked for k right after k - 1 of the same
+/// with its name. Consecutive runs are the norm (FHIR STU3 XML format: repeating elements are consecutive siblings): asked for k right after k - 1 of the same
 /// name, it counts on from there; otherwise (a run's first element, a name that comes back after
 /// others, or children skipped in between) it counts the earlier siblings. A walk can then ask only
 /// for the children whose index it uses.

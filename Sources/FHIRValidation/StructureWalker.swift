@@ -165,7 +165,7 @@ struct StructureWalker {
     }
 
     /// JSON writes a repeating element as an array, even for one item, and any other as a single
-    /// value (F17): the base definition's max decides, not a profile's. Reported
+    /// value (FHIR STU3 JSON format: an array exactly where the base definition's max is not 1): the base definition's max decides, not a profile's. Reported
     /// at the first item; extensions are left to the JSON reader, which reports them while reading.
     mutating func checkJSONArray(_ c: Element, _ def: ChildDef) {
         if c.name == "extension" || c.name == "modifierExtension" { return }

@@ -28,7 +28,7 @@ struct Pack: ParsableCommand {
             let importer = DefinitionImporter(sharedRoot: URL(fileURLWithPath: shared))
             let (writer, report) = try runReportingIssues { try importer.run() }
             try runReportingIssues { try writer.write(to: URL(fileURLWithPath: output)) }
-            // The event catalogue ships beside the pack, from our digest of the event pages and the
+            // The event catalogue ships beside the pack, from a transcript of the DCH and NEMS event pages and the
             // event code systems of the pack just written.
             let events = try runReportingIssues {
                 try EventCatalogueImporter.catalogueFile(sharedRoot: URL(fileURLWithPath: shared),
