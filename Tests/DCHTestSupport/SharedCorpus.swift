@@ -35,8 +35,8 @@ public enum SharedCorpus {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    /// The shipped definition pack folder (`Schemas/`).
-    public static var schemas: URL { packageRoot.appendingPathComponent("Schemas") }
+    /// The shipped definition pack folder (`Sources/FHIRDefinitions/Schemas`).
+    public static var schemas: URL { packageRoot.appendingPathComponent(DefinitionPackLayout.packageFolder) }
 
     /// True when `Schemas/` holds a generated pack (its index file).
     public static var hasSchemasPack: Bool {
