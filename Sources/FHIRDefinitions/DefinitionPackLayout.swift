@@ -29,9 +29,14 @@ public enum DefinitionPackLayout {
     /// The environment variable that names a pack folder, overriding the shipped pack.
     public static let overrideVariable = "DCH_SCHEMAS"
 
-    /// The SwiftPM resource bundle that carries `Schemas/` (`<package>_<target>`; SwiftPM writes it
-    /// beside the executable it links, in `.build/<configuration>/` or a dependent package's build).
+    /// The SwiftPM resource bundle that carries `Schemas/` (`<package>_<target>`, named after the
+    /// manifest's `name`; SwiftPM writes it beside the executable it links, in
+    /// `.build/<configuration>/` or a dependent package's build folder).
+    #if canImport(Darwin)
+    public static let resourceBundleName = "dch_FHIRDefinitions.bundle"
+    #else
     public static let resourceBundleName = "dch_FHIRDefinitions.resources"
+    #endif
 
     /// Where an installed `dch` keeps the pack, relative to the folder of the executable
     /// (`PREFIX/bin/dch` → `PREFIX/share/dch/Schemas`; `scripts/install` puts it there).
@@ -55,9 +60,16 @@ public enum DefinitionPackLayout {
 
     /// The folders ``locateShippedPack()`` tries after `$DCH_SCHEMAS`, in order.
     static func packCandidates() -> [URL] {
-        let executableFolder = Bundle.main.bundleURL.resolvingSymlinksInPath()
-        return [executableFolder.appendingPathComponent(resourceBundleName).appendingPathComponent("Schemas"),
-                executableFolder.appendingPathComponent(installedPackPath).standardizedFileURL]
+        // The folders holding the running program's code: the executable's (on Linux the kernel's
+        // path, symlinks resolved), and on macOS that of a loaded bundle such as an .xctest.
+        var folders = [Bundle.main.bundleURL.resolvingSymlinksInPath()]
+        let codeBundle = Bundle(for: PackLocator.self)
+        if codeBundle != Bundle.main { folders.append(codeBundle.bundleURL.deletingLastPathComponent()) }
+        return folders.map { folder -> URL in
+            let bundle = folder.appendingPathComponent(resourceBundleName)
+            // A macOS bundle keeps its resources in Contents/Resources; Bundle knows each platform's layout.
+            return (Bundle(url: bundle)?.resourceURL ?? bundle).appendingPathComponent("Schemas")
+        } + folders.prefix(1).map { $0.appendingPathComponent(installedPackPath).standardizedFileURL }
     }
 
     /// The message for a pack that cannot be found: where it was looked for and how to point at one.
@@ -67,3 +79,6 @@ public enum DefinitionPackLayout {
             + "); reinstall dch (scripts/install) or set \(overrideVariable) to a pack folder"
     }
 }
+
+/// A class of this module, for `Bundle(for:)`: the bundle holding this module's code.
+private final class PackLocator {}
