@@ -33,7 +33,10 @@ let package = Package(
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
         .target(name: "FHIRModel"),
-        .target(name: "FHIRDefinitions", dependencies: ["FHIRModel"]),
+        // The generated pack (Sources/FHIRDefinitions/Schemas, written by scripts/regenerate-pack) is
+        // this target's resource: SwiftPM copies it into a bundle beside every executable that links
+        // FHIRDefinitions, so a build finds its pack without the source tree.
+        .target(name: "FHIRDefinitions", dependencies: ["FHIRModel"], resources: [.copy("Schemas")]),
         .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),

@@ -38,7 +38,7 @@ public struct EventCatalogue: Sendable {
     private static let shippedCatalogue: Result<EventCatalogue, Error> = Result {
         guard let dir = DefinitionPackLayout.locateShippedPack() else {
             throw IssuesError(Issue(.fatal, .processing, rule: "events.catalogue",
-                "the definition pack (Schemas/) was not found; set DCH_SCHEMAS to its folder"))
+                DefinitionPackLayout.notFoundMessage))
         }
         let url = dir.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {

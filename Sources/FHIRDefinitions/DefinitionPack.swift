@@ -56,7 +56,7 @@ public final class DefinitionPack: @unchecked Sendable {
     private static let shippedPack: Result<DefinitionPack, Error> = Result {
         guard let dir = DefinitionPackLayout.locateShippedPack() else {
             throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
-                "the definition pack (Schemas/) was not found; set DCH_SCHEMAS to its folder"))
+                DefinitionPackLayout.notFoundMessage))
         }
         return try DefinitionPack(directory: dir)
     }

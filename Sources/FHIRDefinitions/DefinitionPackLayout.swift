@@ -22,29 +22,63 @@ public enum DefinitionPackLayout {
         }
     }
 
-    /// Finds the shipped pack. In order: `$DCH_SCHEMAS`; `Schemas/` or `share/dch/Schemas/` beside or
-    /// above the running executable (an install, or `.build/…` inside a checkout); the `Schemas/`
-    /// folder of the source checkout this library was built from (a package dependency).
+    /// Where the generated pack lives in the package, relative to its root: inside the target
+    /// folder, because SwiftPM ships only a target's own files as its resources.
+    public static let packageFolder = "Sources/FHIRDefinitions/Schemas"
+
+    /// The environment variable that names a pack folder, overriding the shipped pack.
+    public static let overrideVariable = "DCH_SCHEMAS"
+
+    /// The SwiftPM resource bundle that carries `Schemas/` (`<package>_<target>`, named after the
+    /// manifest's `name`; SwiftPM writes it beside the executable it links, in
+    /// `.build/<configuration>/` or a dependent package's build folder).
+    #if canImport(Darwin)
+    public static let resourceBundleName = "dch_FHIRDefinitions.bundle"
+    #else
+    public static let resourceBundleName = "dch_FHIRDefinitions.resources"
+    #endif
+
+    /// Where an installed `dch` keeps the pack, relative to the folder of the executable
+    /// (`PREFIX/bin/dch` → `PREFIX/share/dch/Schemas`; `scripts/install` puts it there).
+    public static let installedPackPath = "../share/dch/Schemas"
+
+    /// Finds the shipped pack. In order: `$DCH_SCHEMAS`; `Schemas/` in the resource bundle beside the
+    /// running executable (a SwiftPM build, here or in a package that depends on this one);
+    /// `../share/dch/Schemas` from the executable's folder (an install). The executable's path is the
+    /// kernel's (symlinks resolved), not `argv[0]` or the working directory, and the source tree is
+    /// never consulted: an installed binary behaves the same wherever its sources went.
     public static func locateShippedPack() -> URL? {
-        let fm = FileManager.default
-        func isPack(_ url: URL) -> Bool {
-            fm.fileExists(atPath: url.appendingPathComponent(indexFileName).path)
-        }
-        if let env = ProcessInfo.processInfo.environment["DCH_SCHEMAS"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<6 {
-            for candidate in [dir.appendingPathComponent("Schemas"),
-                              dir.appendingPathComponent("share/dch/Schemas")] where isPack(candidate) {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        let source = URL(fileURLWithPath: #filePath)  // …/Sources/FHIRDefinitions/DefinitionPackLayout.swift
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Schemas")
-        return isPack(source) ? source : nil
+        if let override = overridePack { return override }
+        return packCandidates().first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(indexFileName).path) }
+    }
+
+    /// `$DCH_SCHEMAS`, when set and not empty (taken as given: a wrong folder is reported when it is opened).
+    private static var overridePack: URL? {
+        guard let value = ProcessInfo.processInfo.environment[overrideVariable], !value.isEmpty else { return nil }
+        return URL(fileURLWithPath: value)
+    }
+
+    /// The folders ``locateShippedPack()`` tries after `$DCH_SCHEMAS`, in order.
+    static func packCandidates() -> [URL] {
+        // The folders holding the running program's code: the executable's (on Linux the kernel's
+        // path, symlinks resolved), and on macOS that of a loaded bundle such as an .xctest.
+        var folders = [Bundle.main.bundleURL.resolvingSymlinksInPath()]
+        let codeBundle = Bundle(for: PackLocator.self)
+        if codeBundle != Bundle.main { folders.append(codeBundle.bundleURL.deletingLastPathComponent()) }
+        return folders.map { folder -> URL in
+            let bundle = folder.appendingPathComponent(resourceBundleName)
+            // A macOS bundle keeps its resources in Contents/Resources; Bundle knows each platform's layout.
+            return (Bundle(url: bundle)?.resourceURL ?? bundle).appendingPathComponent("Schemas")
+        } + folders.prefix(1).map { $0.appendingPathComponent(installedPackPath).standardizedFileURL }
+    }
+
+    /// The message for a pack that cannot be found: where it was looked for and how to point at one.
+    public static var notFoundMessage: String {
+        "the definition pack was not found (looked in "
+            + packCandidates().map(\.path).joined(separator: " and ")
+            + "); reinstall dch (scripts/install) or set \(overrideVariable) to a pack folder"
     }
 }
+
+/// A class of this module, for `Bundle(for:)`: the bundle holding this module's code.
+private final class PackLocator {}

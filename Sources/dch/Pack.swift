@@ -7,7 +7,7 @@ import ChildHealthEvents
 /// `dch pack build`: regenerates the definition pack from the official definition files.
 struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Work with the definition pack (Schemas/).",
+        abstract: "Work with the definition pack (\(DefinitionPackLayout.packageFolder)).",
         subcommands: [Build.self]
     )
 
@@ -19,7 +19,7 @@ struct Pack: ParsableCommand {
         var shared: String = "../shared"
 
         @Option(name: [.short, .long], help: "Output folder of the pack.")
-        var output: String = "Schemas"
+        var output: String = DefinitionPackLayout.packageFolder
 
         @Flag(name: .long, help: "List every definition that was left out, and why.")
         var verbose = false

@@ -21,8 +21,15 @@ public enum DCHCommand {
     /// with this process's environment or `environment`.
     public static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL = SharedCorpus.packageRoot,
                            environment: [String: String]? = nil) throws -> CommandResult {
+        try run(executable: productsDirectory.appendingPathComponent("dch"), arguments,
+                stdin: stdin, in: directory, environment: environment)
+    }
+
+    /// Runs another executable (an installed `dch`, a shell) the same way.
+    public static func run(executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL,
+                           environment: [String: String]? = nil) throws -> CommandResult {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("dch")
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         if let environment { process.environment = environment }

@@ -49,8 +49,8 @@ public enum SharedCorpus {
         return folder.appendingPathComponent("fhir-single.xsd").path
     }
 
-    /// The shipped definition pack folder (`Schemas/`).
-    public static var schemas: URL { packageRoot.appendingPathComponent("Schemas") }
+    /// The shipped definition pack folder (`Sources/FHIRDefinitions/Schemas`).
+    public static var schemas: URL { packageRoot.appendingPathComponent(DefinitionPackLayout.packageFolder) }
 
     /// True when `Schemas/` holds a generated pack (its index file).
     public static var hasSchemasPack: Bool {

@@ -20,7 +20,7 @@ public struct BenchmarkCorpus {
 
     public init() throws {
         let root = Self.packageRoot()
-        converter = Converter(pack: try DefinitionPack(directory: root.appendingPathComponent("Schemas")))
+        converter = Converter(pack: try DefinitionPack(directory: root.appendingPathComponent(DefinitionPackLayout.packageFolder)))
         let shared = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         // DCH_BENCH_PREFIX=DCH- restricts every row to the files whose names start so.
         let only = ProcessInfo.processInfo.environment["DCH_BENCH_PREFIX"] ?? ""
