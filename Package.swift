@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports"]),
         .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
-        .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions"]),
+        .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",

@@ -44,7 +44,7 @@ struct DateTimeZoneRule {
     private func report(_ element: UnsafePointer<Element>, trail: [Int], depth: Int, root: Element,
                         into issues: inout [Issue]) {
         guard let value = element.pointee.value, Self.lacksZone(value) else { return }
-        issues.append(Issue(.error, .value, rule: "event.G13", "'\(value)' has a time but no UTC offset: "
+        issues.append(Issue(.error, .value, rule: EventRuleID.g13, "'\(value)' has a time but no UTC offset: "
             + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
             path: path(root, Array(trail[..<depth])), position: element.pointee.position))
     }

@@ -24,7 +24,7 @@ public struct EventCatalogue: Sendable {
         do {
             self.init(events: try JSONDecoder().decode([EventDefinition].self, from: data))
         } catch {
-            throw IssuesError(Issue(.fatal, .processing, rule: "events.catalogue",
+            throw IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogue,
                                     "the event catalogue cannot be read: \(error); regenerate it with `dch pack build`"))
         }
     }
@@ -37,12 +37,12 @@ public struct EventCatalogue: Sendable {
 
     private static let shippedCatalogue: Result<EventCatalogue, Error> = Result {
         guard let dir = DefinitionPackLayout.locateShippedPack() else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "events.catalogue",
+            throw IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogue,
                 DefinitionPackLayout.notFoundMessage))
         }
         let url = dir.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "events.catalogue",
+            throw IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogue,
                 "the event catalogue \(url.path) is missing; regenerate it with `dch pack build`"))
         }
         return try EventCatalogue(data: data)

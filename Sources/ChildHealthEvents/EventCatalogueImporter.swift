@@ -22,7 +22,7 @@ public enum EventCatalogueImporter {
         do {
             raw = try JSONDecoder().decode([DigestEvent].self, from: data)
         } catch {
-            throw IssuesError(Issue(.fatal, .processing, rule: "events.import", "the events digest cannot be read: \(error)"))
+            throw IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogueImport, "the events digest cannot be read: \(error)"))
         }
         return sorted(try raw.map { try $0.definition() })
     }
@@ -40,7 +40,7 @@ public enum EventCatalogueImporter {
     public static func catalogueFile(sharedRoot: URL, pack: DefinitionPack) throws -> Data {
         let url = sharedRoot.appendingPathComponent(digestPath)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "events.import", "\(url.path) cannot be read"))
+            throw IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogueImport, "\(url.path) cannot be read"))
         }
         let described = try events(fromDigest: data)
         let pageless = try pagelessEvents(besides: described) { system in try pack.codeSystem(url: system)?.concepts }
@@ -143,7 +143,7 @@ private struct DigestEvent: Decodable {
     }
 
     func problem(_ text: String) -> IssuesError {
-        IssuesError(Issue(.fatal, .processing, rule: "events.import", "event \(eventCode): \(text)"))
+        IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogueImport, "event \(eventCode): \(text)"))
     }
 }
 

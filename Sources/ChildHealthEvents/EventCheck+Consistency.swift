@@ -90,12 +90,12 @@ extension EventCheck {
         for e in entries.indices where entries[e].type == "Patient" {
             guard let birth = Self.birth(of: entries[e]) else { continue }
             if birth.timeContradictsDate, let timeText = birth.timeText {
-                add(.warning, .invalid, "consistency", "patient-birthTime \(timeText) is on another day than birthDate "
+                add(.warning, .invalid, EventRuleID.consistency, "patient-birthTime \(timeText) is on another day than birthDate "
                     + "\(birth.dateText) (\(birth.datePath))", path: birth.timePath, at: entries[e].resource)
             }
             if let k = entries[e].resource.indexOfChild("deceasedDateTime"), let text = entries[e].resource.children[k].value,
                let death = DateLexeme(text), death.compared(to: birth.best) == .ascending {
-                add(.warning, .invalid, "consistency", "deceasedDateTime \(text) is before the birth \(birth.bestText) "
+                add(.warning, .invalid, EventRuleID.consistency, "deceasedDateTime \(text) is before the birth \(birth.bestText) "
                     + "(\(birth.bestPath))", path: entries[e].path + ".deceasedDateTime", at: entries[e].resource.children[k])
             }
         }
@@ -119,7 +119,7 @@ extension EventCheck {
                 // A birth Encounter starts with labour, which may rightly come before the birth.
                 if entries[e].type == "Encounter", entries[e].profiles.contains(where: { $0.contains("Birth-Encounter") }) { continue }
                 let path = steps.joined(separator: ".")
-                add(.warning, .invalid, "consistency", "\(entries[e].type).\(path) \(text) is before the patient's birth "
+                add(.warning, .invalid, EventRuleID.consistency, "\(entries[e].type).\(path) \(text) is before the patient's birth "
                     + "\(birth.bestText) (\(birth.bestPath))", path: entries[e].path + "." + path,
                     at: resource.descendant(path))
             }

@@ -10,7 +10,7 @@ extension EventCheck {
             guard let first = firstCarrierLacking(item) else { continue }
             let requirement = item.requirement
             let entry = message.entries[first]
-            add(.error, .required, requirement.ruleID, "mandatory data item '\(requirement.mapping.displayName)' is missing: "
+            add(.error, .required, EventRuleID.pageRule(requirement.ruleID), "mandatory data item '\(requirement.mapping.displayName)' is missing: "
                 + "\(requirement.mapping.profileName).\(requirement.pathText) must always be sent (coded text when "
                 + "nothing is known); \(entry.type) \(entry.path) has none", path: entry.path + item.pathSuffix, at: entry.resource)
         }

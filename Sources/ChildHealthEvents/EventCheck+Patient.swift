@@ -4,7 +4,7 @@ extension EventCheck {
     /// G10: the routing demographics of a NEMS header, and their agreement with the Patient.
     mutating func checkRoutingDemographics(_ header: EventMessage.Entry, _ event: EventDefinition) {
         guard let (routing, path) = message.routingDemographics else {
-            add(.error, .required, "G10", "a \(event.name) MessageHeader needs the routing demographics extension "
+            add(.error, .required, EventRuleID.g10, "a \(event.name) MessageHeader needs the routing demographics extension "
                 + "(\(EventMessage.routingDemographicsURL))", path: header.path + ".extension", at: header.resource)
             return
         }
@@ -19,32 +19,32 @@ extension EventCheck {
             let id = ext.child("valueIdentifier")
             let system = id?.child("system")?.value, value = id?.child("value")?.value
             if system != NHSNumber.system {
-                add(.error, .value, "G10", "the routing NHS number must have system \(NHSNumber.system), not \(system ?? "none")",
+                add(.error, .value, EventRuleID.g10, "the routing NHS number must have system \(NHSNumber.system), not \(system ?? "none")",
                     path: extPath + ".valueIdentifier.system", at: id ?? ext)
             }
             if let value {
-                checkNHSNumber(value, rule: "G10", path: extPath + ".valueIdentifier.value", at: id?.child("value") ?? ext)
+                checkNHSNumber(value, rule: EventRuleID.g10, path: extPath + ".valueIdentifier.value", at: id?.child("value") ?? ext)
                 if let patient, let patientNumber = EventMessage.identifier(of: patient, system: NHSNumber.system)?.value,
                    patientNumber != value {
-                    add(.error, .invalid, "G10", "the routing NHS number \(NHSNumber.masked(value)) differs from the Patient's "
+                    add(.error, .invalid, EventRuleID.g10, "the routing NHS number \(NHSNumber.masked(value)) differs from the Patient's "
                         + "\(NHSNumber.masked(patientNumber)) (\(patient.path))", path: extPath + ".valueIdentifier.value",
                         at: id?.child("value") ?? ext)
                 }
             } else {
-                add(.error, .required, "G10", "the routing NHS number has no value", path: extPath + ".valueIdentifier.value", at: ext)
+                add(.error, .required, EventRuleID.g10, "the routing NHS number has no value", path: extPath + ".valueIdentifier.value", at: ext)
             }
         } else {
-            add(.error, .required, "G10", "routing demographics need nhsNumber", path: path + ".extension", at: routing)
+            add(.error, .required, EventRuleID.g10, "routing demographics need nhsNumber", path: path + ".extension", at: routing)
         }
         if let (ext, extPath) = parts["name"] {
             let family = ext.child("valueHumanName")?.child("family")?.value
             if let family, let patient, let patientFamily = Self.officialFamily(patient.resource),
                family.lowercased() != patientFamily.lowercased() {
-                add(.warning, .invalid, "G10", "the routing family name '\(family)' differs from the Patient's '\(patientFamily)'",
+                add(.warning, .invalid, EventRuleID.g10, "the routing family name '\(family)' differs from the Patient's '\(patientFamily)'",
                     path: extPath + ".valueHumanName.family", at: ext)
             }
         } else if !relaxed {
-            add(.error, .required, "G10", "routing demographics need name (the official PDS name)", path: path + ".extension", at: routing)
+            add(.error, .required, EventRuleID.g10, "routing demographics need name (the official PDS name)", path: path + ".extension", at: routing)
         }
         if let (ext, extPath) = parts["birthDateTime"] {
             // Compared at the precision both give: the date, and the instant when the Patient's
@@ -56,12 +56,12 @@ extension EventCheck {
                     differing = (text, birth.timePath)
                 }
                 if let (text, otherPath) = differing {
-                    add(.error, .invalid, "G10", "the routing birth date-time \(value) differs from the Patient's \(text) "
+                    add(.error, .invalid, EventRuleID.g10, "the routing birth date-time \(value) differs from the Patient's \(text) "
                         + "(\(otherPath))", path: extPath + ".valueDateTime", at: ext)
                 }
             }
         } else if !relaxed {
-            add(.error, .required, "G10", "routing demographics need birthDateTime", path: path + ".extension", at: routing)
+            add(.error, .required, EventRuleID.g10, "routing demographics need birthDateTime", path: path + ".extension", at: routing)
         }
     }
 
@@ -87,16 +87,16 @@ extension EventCheck {
                 if system == NHSNumber.system {
                     hasNumber = true
                     if let value = children[k].valueOfChild("value") {
-                        checkNHSNumber(value, rule: "G11", path: entry.path + ".identifier[\(i)].value",
+                        checkNHSNumber(value, rule: EventRuleID.g11, path: entry.path + ".identifier[\(i)].value",
                                        at: children[k].child("value") ?? children[k])
                     }
                 } else if Self.mentions(system, "nhs-number") {
-                    add(.warning, .value, "G11", "identifier system \(system) looks like an NHS number system; "
+                    add(.warning, .value, EventRuleID.g11, "identifier system \(system) looks like an NHS number system; "
                         + "NHS numbers use \(NHSNumber.system)", path: entry.path + ".identifier[\(i)].system", at: children[k])
                 }
             }
             if !hasNumber, entry.index == patient?.index, plan.hasSubject {
-                add(.warning, .required, "G11", "the event's Patient carries no NHS number (\(NHSNumber.system))",
+                add(.warning, .required, EventRuleID.g11, "the event's Patient carries no NHS number (\(NHSNumber.system))",
                     path: entry.path + ".identifier", at: entry.resource)
             }
         }
@@ -104,7 +104,7 @@ extension EventCheck {
 
     /// G11: ten digits with a valid modulus 11 check digit. The path and element are worked out
     /// only for a finding.
-    mutating func checkNHSNumber(_ value: String, rule: String, path: @autoclosure () -> String,
+    mutating func checkNHSNumber(_ value: String, rule: EventRuleID, path: @autoclosure () -> String,
                                  at element: @autoclosure () -> Element) {
         if value.utf8.count != 10 || !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
             add(.error, .value, rule, "'\(value)' is not an NHS number: ten digits expected", path: path(), at: element())
@@ -129,12 +129,12 @@ extension EventCheck {
                 let system = children[k].valueOfChild("system") ?? ""
                 if system == ODSCode.organizationSystem || system == ODSCode.siteSystem {
                     if let value = children[k].valueOfChild("value"), !ODSCode.isPlausible(value, system: system) {
-                        add(.warning, .value, "G12", "'\(value)' does not look like an ODS code of \(system) "
+                        add(.warning, .value, EventRuleID.g12, "'\(value)' does not look like an ODS code of \(system) "
                             + "(upper-case letters and digits, at least one letter, \(system == ODSCode.siteSystem ? "3-9" : "3-6") characters)",
                             path: entries[e].path + ".identifier[\(i)].value", at: children[k].child("value") ?? children[k])
                     }
                 } else if Self.mentions(system, "ods-organization-code") || Self.mentions(system, "ods-site-code") {
-                    add(.warning, .value, "G12", "identifier system \(system) is not an ODS system; use "
+                    add(.warning, .value, EventRuleID.g12, "identifier system \(system) is not an ODS system; use "
                         + "\(ODSCode.organizationSystem) or \(ODSCode.siteSystem)", path: entries[e].path + ".identifier[\(i)].system",
                         at: children[k])
                 }

@@ -29,9 +29,15 @@ struct EventCheck {
         self.knownEvents = knownEvents
     }
 
+    /// Records an issue under a rule of an event page or a resource rule (an ``EventRuleID`` family id).
     mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ text: String,
                       path: String?, at element: Element?) {
-        issues.append(Issue(severity, type, rule: "event." + rule, text, path: path, position: element?.position))
+        issues.append(Issue(severity, type, rule: rule, text, path: path, position: element?.position))
+    }
+
+    mutating func add(_ severity: Severity, _ type: IssueType, _ rule: EventRuleID, _ text: String,
+                      path: String?, at element: Element?) {
+        add(severity, type, rule.rawValue, text, path: path, at: element)
     }
 
     mutating func run() {
@@ -57,38 +63,38 @@ struct EventCheck {
     /// issue says the event rules do not apply, and ``notApplicable`` is set.
     mutating func recognise(_ header: EventMessage.Entry) -> EventPlan? {
         guard let eventElement = header.resource.child("event") else {
-            add(.error, .required, "G5", "MessageHeader.event is missing: the message's event cannot be recognised",
+            add(.error, .required, EventRuleID.g5, "MessageHeader.event is missing: the message's event cannot be recognised",
                 path: header.path + ".event", at: header.resource)
             return nil
         }
         let system = eventElement.valueOfChild("system")
         let code = eventElement.valueOfChild("code")
         guard let code, !code.isEmpty else {
-            add(.error, .required, "G5", "MessageHeader.event has no code: the message's event cannot be recognised",
+            add(.error, .required, EventRuleID.g5, "MessageHeader.event has no code: the message's event cannot be recognised",
                 path: header.path + ".event", at: eventElement)
             return nil
         }
         guard let index = catalogue.index(code: code, system: system) else {
             if let other = catalogue.index(code: code, system: nil).map({ plans[$0] }) {
-                add(.error, .codeInvalid, "G5", "event code '\(code)' (\(other.event.name)) belongs to the system "
+                add(.error, .codeInvalid, EventRuleID.g5, "event code '\(code)' (\(other.event.name)) belongs to the system "
                     + "\(other.event.eventSystem), not \(system ?? "(no system)")", path: header.path + ".event.system",
                     at: eventElement.child("system") ?? eventElement)
                 return other
             }
             if let system, !system.isEmpty, !catalogue.eventSystems.contains(system) {
                 notApplicable = true
-                add(.information, .informational, "G5", "event \(code) of \(system) is not a DCH or NEMS event (their event "
+                add(.information, .informational, EventRuleID.g5, "event \(code) of \(system) is not a DCH or NEMS event (their event "
                     + "code systems are \(catalogue.eventSystems.sorted().joined(separator: ", "))): the event rules do not apply",
                     path: header.path + ".event", at: eventElement)
                 return nil
             }
-            add(.error, .codeInvalid, "G5", "unknown event code '\(code)' in system \(system ?? "(none)"); "
+            add(.error, .codeInvalid, EventRuleID.g5, "unknown event code '\(code)' in system \(system ?? "(none)"); "
                 + "known events: \(knownEvents)", path: header.path + ".event.code", at: eventElement.child("code"))
             return nil
         }
         let plan = plans[index]
         if !plan.event.hasPage {
-            add(.information, .informational, "G5", "\(plan.event.eventCode) (\(plan.event.name)) is an event of its code "
+            add(.information, .informational, EventRuleID.g5, "\(plan.event.eventCode) (\(plan.event.name)) is an event of its code "
                 + "system that no event page describes: the generic rules and the profiles apply", path: header.path + ".event.code",
                 at: eventElement.child("code"))
         }
@@ -106,15 +112,15 @@ struct EventCheck {
         let system = plan.codeSystemDisplay, page = plan.pageDisplay
         if display == system {
             let note = page.map { $0 == display ? " and of the event page" : "; the event page's '\($0)' is accepted alike" } ?? ""
-            add(.information, .informational, "G5", "event display '\(display)' is the code system's\(note)", path: path, at: element)
+            add(.information, .informational, EventRuleID.g5, "event display '\(display)' is the code system's\(note)", path: path, at: element)
         } else if display == page {
             let note = system.map { "; the code system now names \(code) '\($0)', accepted alike" } ?? ""
-            add(.information, .informational, "G5", "event display '\(display)' is the event page's\(note)", path: path, at: element)
+            add(.information, .informational, EventRuleID.g5, "event display '\(display)' is the event page's\(note)", path: path, at: element)
         } else {
             let expected = [system.map { "the code system's '\($0)'" }, page.map { "the event page's '\($0)'" }]
                 .compactMap { $0 }.joined(separator: " or ")
             guard !expected.isEmpty else { return }
-            add(.warning, .value, "G5", "event display '\(display)' for \(code) is neither \(expected)", path: path, at: element)
+            add(.warning, .value, EventRuleID.g5, "event display '\(display)' for \(code) is neither \(expected)", path: path, at: element)
         }
     }
 }

@@ -75,7 +75,7 @@ final class EventPlan: @unchecked Sendable {
     private let lock = NSLock()
     /// The rule id of the header requirements: `G3` for NEMS headers, `G4` for DCH and EMS ones
     /// (reported as `event.G3`, `event.G4`).
-    let headerRule: String
+    let headerRule: EventRuleID
     /// How findings name the header style (`a NEMS MessageHeader`).
     let headerStyle: String
     /// The rule reporting a missing `MessageHeader.meta.lastUpdated`: the page's own, else `G9` (`event.G9`).
@@ -100,15 +100,16 @@ final class EventPlan: @unchecked Sendable {
         self.codeSystemDisplay = codeSystemDisplay
         pageDisplay = event.hasPage ? event.eventDisplay : nil
         let isNEMSHeader = event.family == .nems && !event.isLegacy
-        headerRule = isNEMSHeader ? "G3" : "G4"
+        headerRule = isNEMSHeader ? .g3 : .g4
         headerStyle = isNEMSHeader ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
-        lastUpdatedRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }?.id ?? "G9"
+        lastUpdatedRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }.map { EventRuleID.pageRule($0.id) }
+            ?? EventRuleID.g9.rawValue
         isPDS = event.eventCode.hasPrefix("pds-")
         needsLastUpdated = isNEMSHeader
         focus = event.focus
         hasSubject = event.subject != nil
         hasRoutingDemographics = event.routingDemographicsExtension != nil
-        resourceRule = "E-" + event.eventCode
+        resourceRule = EventRuleID.resources(ofEvent: event.eventCode)
         groups = Self.groups(event.entryResources)
     }
 

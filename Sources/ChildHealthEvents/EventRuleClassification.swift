@@ -31,7 +31,7 @@ public enum EventRuleTreatment: Sendable, Hashable {
     public var reportingRule: String? {
         switch self {
         case .checked(let rule, _): return rule
-        case .mandatoryItem(let requirement): return "event." + requirement.ruleID
+        case .mandatoryItem(let requirement): return EventRuleID.pageRule(requirement.ruleID)
         default: return nil
         }
     }
@@ -76,7 +76,7 @@ public struct EventRuleClassifier: Sendable {
     /// The treatment of one rule of an event.
     public func treatment(of rule: EventRule, in event: EventDefinition) -> EventRuleTreatment {
         let text = rule.text
-        let header = event.family == .nems && !event.isLegacy ? "event.G3" : "event.G4"
+        let header = event.family == .nems && !event.isLegacy ? EventRuleID.g3 : EventRuleID.g4
         if let mapping = DataItemMapping(ruleText: text) {
             switch DataItemResolver(pack: pack, event: event).resolve(mapping, ruleID: rule.id) {
             case .success(let requirement): return .mandatoryItem(requirement)
@@ -86,21 +86,21 @@ public struct EventRuleClassifier: Sendable {
         if text.hasPrefix("Required data items") { return .sendIfRecorded }
         if text.hasPrefix("Optional data items") { return .optional }
         if text.hasPrefix("MessageHeader.event = {") {
-            return .checked(rule: "event.G5", how: "event code and system recognised, display compared with the code system's")
+            return .checked(rule: EventRuleID.g5.rawValue, how: "event code and system recognised, display compared with the code system's")
         }
         if text.hasPrefix("Code exists only in corpus") {
-            return .checked(rule: "event.G5", how: "the legacy EMS code is recognised in its code system")
+            return .checked(rule: EventRuleID.g5.rawValue, how: "the legacy EMS code is recognised in its code system")
         }
         if text.hasPrefix("MessageHeader.focus references") || text.hasPrefix("focus references")
             || (text.hasPrefix("focus -> ") && event.focus != nil) {
-            return .checked(rule: header, how: "MessageHeader.focus resolves to the event's \(event.focus?.type ?? "resource") and its profile")
+            return .checked(rule: header.rawValue, how: "MessageHeader.focus resolves to the event's \(event.focus?.type ?? "resource") and its profile")
         }
         if text.contains("meta.lastUpdated 1..1") {
-            return .checked(rule: "event." + rule.id, how: "MessageHeader.meta.lastUpdated present")
+            return .checked(rule: EventRuleID.pageRule(rule.id), how: "MessageHeader.meta.lastUpdated present")
         }
         if Self.isEventTypeRule(text) {
             let allowed = event.allowedMessageEventTypes.map(\.rawValue).joined(separator: ", ")
-            return .checked(rule: "event.G7", how: "messageEventType limited to \(allowed)")
+            return .checked(rule: EventRuleID.g7.rawValue, how: "messageEventType limited to \(allowed)")
         }
         return .prose
     }

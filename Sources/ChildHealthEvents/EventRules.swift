@@ -62,23 +62,9 @@ public struct EventRules: MessageRuleSet {
         return coding.code.flatMap { catalogue.event(code: $0, system: coding.system) }
     }
 
-    /// What each rule id reported by these rules checks.
-    public static let ruleDescriptions: [(id: String, text: String)] = [
-        ("event.G3", "NEMS MessageHeader (Event-MessageHeader-1): id, source.contact, responsible Organization, focus of the event's type"),
-        ("event.G4", "DCH/EMS MessageHeader: id, timestamp, source.endpoint, responsible Organization, focus of the event's type"),
-        ("event.G5", "MessageHeader.event: a known event code of the DCH, NEMS or EMS event code systems (every code of them, page or "
-            + "not), with the code system's or the event page's display; other message families are noted as out of scope"),
-        ("event.G6", "the messageEventType extension (any of its three URL forms, reported as information) with new, update or delete"),
-        ("event.G7", "the messageEventType the event allows (e.g. screening events never use update)"),
-        ("event.G9", "MessageHeader.meta.lastUpdated for NEMS events, meta.versionId an integer, Patient.meta.versionId for PDS events"),
-        ("event.G10", "routing demographics (NEMS): present, NHS number, name and birth date-time, matching the Patient "
-            + "(birth date and time at the precision both give)"),
-        ("event.G11", "NHS numbers: system https://fhir.nhs.uk/Id/nhs-number, 10 digits, modulus 11 check digit"),
-        ("event.G12", "ODS codes: system ods-organization-code or ods-site-code, plausible format; responsible is an Organization"),
-        ("event.G13", "a dateTime or instant with a time carries a UTC offset"),
-        ("event.consistency", "dates of one message that contradict each other: a patient-birthTime on another day than birthDate, "
-            + "a death before the birth, the event's clinical dates (encounter, observation, vaccination, procedure, specimen…) before the birth"),
-        ("event.E-<code>", "the event page's resources: types, counts (delete counts for delete messages) and profiles"),
-        ("event.E-<page>-<n>", "a numbered rule of an event page: a mandatory data item (in a resource of its profile; `dch events --rules` lists them) or MessageHeader.meta.lastUpdated"),
-    ]
+    /// What each rule id reported by these rules checks (``EventRuleID``'s message rules and families).
+    public static var ruleDescriptions: [(id: String, text: String)] {
+        let messageRules = EventRuleID.allCases.filter { $0 != .catalogue && $0 != .catalogueImport }
+        return messageRules.map { ($0.rawValue, $0.summary) } + EventRuleID.families.map { ($0.id, $0.summary) }
+    }
 }

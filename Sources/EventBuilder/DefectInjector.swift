@@ -1,4 +1,5 @@
 import FHIRModel
+import FHIRValidation
 
 /// One deliberate defect put into a generated message: the rule id the validator reports for it
 /// and the element's FHIRPath-style location, as `dch validate` writes them.
@@ -50,33 +51,33 @@ public enum DefectInjector {
             edit(&m, entry: 0, path: ["timestamp"]) { e in
                 guard let v = e.value, v.count > 6 else { return nil }
                 e.value = String(v.dropLast(6))
-                return ("value.instant", "MessageHeader.timestamp has a time but no time zone")
+                return (PrimitiveRule.instant.rawValue, "MessageHeader.timestamp has a time but no time zone")
             }
         },
         Kind(name: "missing source") { m, _ in
             guard var header = resource(m, entry: 0), header.child("source") != nil else { return nil }
             header.children.removeAll { $0.name == "source" }
             setResource(&m, entry: 0, header)
-            return Defect(rule: "struct.min", path: "Bundle.entry[0].resource.source", description: "MessageHeader.source (1..1) removed")
+            return Defect(rule: StructureRule.min.rawValue, path: "Bundle.entry[0].resource.source", description: "MessageHeader.source (1..1) removed")
         },
         Kind(name: "unresolved responsible") { m, random in
             let uuid = random.uuid()
             return edit(&m, entry: 0, path: ["responsible", "reference"]) { e in
                 e.value = "urn:uuid:" + uuid
-                return ("bundle.reference-unresolved", "MessageHeader.responsible points to no entry of the message")
+                return (BundleRule.referenceUnresolved.rawValue, "MessageHeader.responsible points to no entry of the message")
             }
         },
         Kind(name: "event code with a leading space") { m, _ in
             edit(&m, entry: 0, path: ["event", "code"]) { e in
                 e.value = " " + (e.value ?? "")
-                return ("value.code", "MessageHeader.event.code starts with a space")
+                return (PrimitiveRule.code.rawValue, "MessageHeader.event.code starts with a space")
             }
         },
         Kind(name: "gender outside its value set") { m, _ in
             guard let i = entryIndex(m, type: "Patient") else { return nil }
             return edit(&m, entry: i, path: ["gender"]) { e in
                 e.value = "boy"
-                return ("terminology.required", "Patient.gender is not an administrative-gender code")
+                return (TerminologyRule.required.rawValue, "Patient.gender is not an administrative-gender code")
             }
         },
         Kind(name: "impossible birth date") { m, _ in
@@ -84,7 +85,7 @@ public enum DefectInjector {
             return edit(&m, entry: i, path: ["birthDate"]) { e in
                 guard let v = e.value, v.count == 10 else { return nil }
                 e.value = String(v.prefix(4)) + "-02-30"
-                return ("value.date", "Patient.birthDate is 30 February")
+                return (PrimitiveRule.date.rawValue, "Patient.birthDate is 30 February")
             }
         },
         Kind(name: "period ends before it starts") { m, _ in
@@ -93,7 +94,7 @@ public enum DefectInjector {
                 guard let start = e.child("start")?.value, start.count > 4, let year = Int(start.prefix(4)) else { return nil }
                 e.children.removeAll { $0.name == "end" }
                 e.children.append(.primitive("end", String(year - 1) + start.dropFirst(4)))
-                return ("invariant.per-1", "Encounter.period.end is a year before its start")
+                return (InvariantRule.constraint("per-1"), "Encounter.period.end is a year before its start")
             }
         },
         Kind(name: "duplicate fullUrl") { m, _ in
@@ -102,7 +103,7 @@ public enum DefectInjector {
             let last = entries.count - 1
             guard let f = m.children[entries[last]].children.firstIndex(where: { $0.name == "fullUrl" }) else { return nil }
             m.children[entries[last]].children[f].value = url
-            return Defect(rule: "bundle.fullurl-duplicate", path: "Bundle.entry[\(last)].fullUrl",
+            return Defect(rule: BundleRule.fullURLDuplicate.rawValue, path: "Bundle.entry[\(last)].fullUrl",
                           description: "the last entry repeats the fullUrl of entry 1")
         },
     ]

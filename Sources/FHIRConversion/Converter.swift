@@ -34,7 +34,7 @@ public struct Converter: Sendable {
     /// holds the tree, the reading issues and the format it was read as.
     public func read(_ data: Data, format: MessageFormat? = nil) throws -> Decoded {
         guard let format = format ?? MessageFormat.detect(data) else {
-            throw IssuesError(Issue(.error, .structure, rule: "format.unknown",
+            throw IssuesError(Issue(.error, .structure, rule: ReadingRule.unknownFormat,
                 "input is neither XML nor JSON (it should start with '<' or '{')",
                 position: SourcePosition(line: 1, column: 1)))
         }

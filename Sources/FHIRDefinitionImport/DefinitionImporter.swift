@@ -142,7 +142,7 @@ public struct DefinitionImporter {
                 report.notes.append("\(source.path): not present; skipped")
                 return []
             }
-            throw IssuesError(Issue(.fatal, .processing, rule: "import.missing-source",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.importMissingSource,
                                     "definition source \(url.path) not found"))
         }
         guard isDirectory.boolValue else { return [url] }

@@ -11,11 +11,11 @@ struct StructureImporter {
     func record(from sd: Element, source: String) throws -> StructureRecord {
         guard let url = sd.string("url"), let type = sd.string("type") ?? sd.string("name"),
               let kind = sd.string("kind") else {
-            throw IssuesError(Issue(.error, .required, rule: "import.incomplete",
+            throw IssuesError(Issue(.error, .required, rule: DefinitionRule.importIncomplete,
                 "StructureDefinition lacks url, type or kind", file: source))
         }
         guard let snapshot = sd.child("snapshot") else {
-            throw IssuesError(Issue(.error, .required, rule: "import.no-snapshot",
+            throw IssuesError(Issue(.error, .required, rule: DefinitionRule.importNoSnapshot,
                 "StructureDefinition \(url) has no snapshot; dch imports snapshots only", file: source))
         }
         var constraints = ConstraintTable()
@@ -37,7 +37,7 @@ struct StructureImporter {
 
     private func element(_ e: Element, source: String, constraints table: inout ConstraintTable) throws -> ElementRecord {
         guard let path = e.string("path") else {
-            throw IssuesError(Issue(.error, .required, rule: "import.incomplete",
+            throw IssuesError(Issue(.error, .required, rule: DefinitionRule.importIncomplete,
                 "snapshot element without path", position: e.position, file: source))
         }
         let id = e.id ?? e.string("id")

@@ -5,7 +5,7 @@ import FHIRDefinitions
 struct TerminologyImporter {
     func valueSet(_ vs: Element, source: String) throws -> ValueSetRecord {
         guard let url = vs.string("url") else {
-            throw IssuesError(Issue(.error, .required, rule: "import.incomplete", "ValueSet without url", file: source))
+            throw IssuesError(Issue(.error, .required, rule: DefinitionRule.importIncomplete, "ValueSet without url", file: source))
         }
         let compose = vs.child("compose")
         func includes(_ name: String) -> [ValueSetIncludeRecord]? {
@@ -41,7 +41,7 @@ struct TerminologyImporter {
 
     func codeSystem(_ cs: Element, source: String) throws -> CodeSystemRecord {
         guard let url = cs.string("url") else {
-            throw IssuesError(Issue(.error, .required, rule: "import.incomplete", "CodeSystem without url", file: source))
+            throw IssuesError(Issue(.error, .required, rule: DefinitionRule.importIncomplete, "CodeSystem without url", file: source))
         }
         var concepts: [CodeRecord] = []
         func collect(_ node: Element, parent: String?) {

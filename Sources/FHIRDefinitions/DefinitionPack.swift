@@ -28,7 +28,7 @@ public final class DefinitionPack: @unchecked Sendable {
         self.directory = directory
         let indexURL = directory.appendingPathComponent(DefinitionPackLayout.indexFileName)
         guard FileManager.default.isReadableFile(atPath: indexURL.path) else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                                     "definition pack index not found at \(indexURL.path)"))
         }
     }
@@ -39,7 +39,7 @@ public final class DefinitionPack: @unchecked Sendable {
             if let parsed = lock.withLock({ parsedIndex }) { return parsed }
             let indexURL = directory.appendingPathComponent(DefinitionPackLayout.indexFileName)
             guard let text = try? String(contentsOf: indexURL, encoding: .utf8) else {
-                throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
+                throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                                         "definition pack index cannot be read at \(indexURL.path)"))
             }
             let parsed = try PackIndexEntry.parseIndex(text, source: indexURL.path)
@@ -55,7 +55,7 @@ public final class DefinitionPack: @unchecked Sendable {
 
     private static let shippedPack: Result<DefinitionPack, Error> = Result {
         guard let dir = DefinitionPackLayout.locateShippedPack() else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                 DefinitionPackLayout.notFoundMessage))
         }
         return try DefinitionPack(directory: dir)
@@ -83,7 +83,7 @@ public final class DefinitionPack: @unchecked Sendable {
         let table = try codecTable()
         guard let range = table.lines[name] else { return nil }
         guard let codec = CodecType(line: Substring(decoding: table.bytes[range], as: UTF8.self).utf8) else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.corrupt",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "\(CodecType.fileName): the line of \(name) cannot be read; regenerate the pack"))
         }
         let model = TypeModel(codec: codec)
@@ -102,7 +102,7 @@ public final class DefinitionPack: @unchecked Sendable {
         if let table = lock.withLock({ codecFile }) { return table }
         let url = directory.appendingPathComponent(CodecType.fileName)
         guard let data = try? Data(contentsOf: url) else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing", "\(url.path) cannot be read"))
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing, "\(url.path) cannot be read"))
         }
         let firstLine = data.prefix { $0 != 0x0A }
         try DefinitionPackLayout.checkHeader(Substring(decoding: firstLine, as: UTF8.self),
@@ -141,14 +141,14 @@ public final class DefinitionPack: @unchecked Sendable {
     private func decode<T: Decodable>(_ type: T.Type, _ entry: PackIndexEntry) throws -> T {
         let data = try dataFile(entry.file)
         guard entry.offset >= 0, entry.offset + entry.length <= data.count else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.corrupt",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "definition pack entry \(entry.url) lies outside \(entry.file); regenerate the pack"))
         }
         let slice = data[data.startIndex + entry.offset ..< data.startIndex + entry.offset + entry.length]
         do {
             return try JSONDecoder().decode(T.self, from: slice)
         } catch {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.corrupt",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "definition pack entry \(entry.url) in \(entry.file) cannot be read: \(error)"))
         }
     }
@@ -160,7 +160,7 @@ public final class DefinitionPack: @unchecked Sendable {
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.missing",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                                     "definition pack file \(url.path) cannot be read: \(error.localizedDescription)"))
         }
         lock.withLock { dataFiles[name] = data }
@@ -203,7 +203,7 @@ public struct PackIndexEntry: Sendable, Hashable {
                 .map { String(decoding: $0, as: UTF8.self) }
             guard f.count == 5, let kind = PackEntryKind(rawValue: f[0]),
                   let offset = Int(f[3]), let length = Int(f[4]) else {
-                throw IssuesError(Issue(.fatal, .processing, rule: "pack.corrupt",
+                throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                     "malformed definition pack index line", position: SourcePosition(line: lineNumber, column: 1),
                     file: source))
             }

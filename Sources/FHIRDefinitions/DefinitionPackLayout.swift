@@ -16,7 +16,7 @@ public enum DefinitionPackLayout {
     /// Checks that a pack file starts with the header of this version.
     static func checkHeader(_ firstLine: Substring, expected: String, file: String) throws {
         guard firstLine == expected[...] else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "pack.version",
+            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packVersion,
                 "\(file) is not a dch definition pack of format v\(formatVersion) (first line: '\(firstLine.prefix(60))'); "
                 + "regenerate it with `dch pack build`"))
         }

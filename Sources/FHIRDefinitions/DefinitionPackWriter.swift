@@ -51,7 +51,7 @@ public struct DefinitionPackWriter {
             let records = files[name]!.sorted { ($0.kind.rawValue, $0.url) < ($1.kind.rawValue, $1.url) }
             for r in records {
                 if let other = seen[r.kind]?[r.url] {
-                    throw IssuesError(Issue(.error, .processing, rule: "pack.duplicate",
+                    throw IssuesError(Issue(.error, .processing, rule: DefinitionRule.packDuplicate,
                         "\(r.url) is defined twice (in \(other) and \(name)); keep one source"))
                 }
                 seen[r.kind, default: [:]][r.url] = name

@@ -454,11 +454,11 @@ struct JSONEmitter {
         return text
     }
 
-    private mutating func error(_ rule: String, _ message: String, _ position: SourcePosition) {
+    private mutating func error(_ rule: JSONRule, _ message: String, _ position: SourcePosition) {
         errors.append(Issue(.error, .structure, rule: rule, message, path: pathText(), position: position))
     }
 
-    private mutating func warning(_ rule: String, _ message: String, _ position: SourcePosition) {
+    private mutating func warning(_ rule: JSONRule, _ message: String, _ position: SourcePosition) {
         warnings.append(Issue(.warning, .value, rule: rule, message, path: pathText(), position: position))
     }
 

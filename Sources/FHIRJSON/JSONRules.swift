@@ -1,46 +1,73 @@
+import FHIRModel
+
 /// The stable rule ids of the issues the JSON codec reports (``FHIRModel/Issue/rule``).
 ///
 /// Reports, tests and suppression lists refer to these ids, so they never change meaning.
-public enum JSONRule {
+public enum JSONRule: String, RuleRegistry {
     /// The input is not JSON (RFC 8259): an unexpected character, a bad escape, a bad number, an
     /// unterminated string or an unexpected end of input.
-    public static let syntax = "json.syntax"
+    case syntax = "json.syntax"
     /// A `//` or `/* */` comment: JSON has none (RFC 8259; FHIR STU3 JSON format).
-    public static let comment = "json.comment"
+    case comment = "json.comment"
     /// Something other than whitespace after the top-level object.
-    public static let trailingContent = "json.trailing-content"
+    case trailingContent = "json.trailing-content"
     /// The input is not valid UTF-8, or an escape names a lone surrogate.
-    public static let utf8 = "json.utf8"
+    case utf8 = "json.utf8"
     /// Objects and arrays nest deeper than ``JSONReadOptions/maxDepth``.
-    public static let tooDeep = "json.too-deep"
+    case tooDeep = "json.too-deep"
     /// The input is larger than ``JSONReadOptions/maxBytes``.
-    public static let tooLarge = "json.too-large"
+    case tooLarge = "json.too-large"
     /// More errors than ``JSONReadOptions/maxErrors``: the reader stopped.
-    public static let tooManyErrors = "json.too-many-errors"
+    case tooManyErrors = "json.too-many-errors"
     /// A property name occurs twice in one object (FHIR STU3 JSON format forbids it; RFC 8259 leaves it undefined).
-    public static let duplicateKey = "json.duplicate-key"
+    case duplicateKey = "json.duplicate-key"
     /// A `null` outside the aligned arrays of repeating primitives, or null at the same index of both arrays.
-    public static let null = "json.null"
+    case `null` = "json.null"
     /// A value of a shape the element tree cannot hold: `"extension": "x"`, a `_name` that is not an
     /// object, an array that mixes objects and primitives, an `Element.id` that is not a string, …
-    public static let shape = "json.shape"
+    case shape = "json.shape"
     /// `resourceType` missing on the root object, not a string, or where no resource can be.
-    public static let resourceType = "json.resource-type"
+    case resourceType = "json.resource-type"
     /// Warning: an empty array (`[]`, which the FHIR STU3 JSON format forbids) was read; it holds nothing, so the tree has no trace of it.
-    public static let emptyArray = "json.empty-array"
+    case emptyArray = "json.empty-array"
     /// Warning: a value that FHIR JSON always writes as an array (`extension`) was a single object.
-    public static let arrayExpected = "json.array-expected"
+    case arrayExpected = "json.array-expected"
     /// Warning: the value array of a repeating primitive is shorter than its `_name` array (FHIR STU3 JSON format, repeating primitives).
-    public static let arrayLength = "json.array-length"
+    case arrayLength = "json.array-length"
     /// Warning: the input starts with a byte order mark, which JSON text must not have.
-    public static let byteOrderMark = "json.bom"
+    case byteOrderMark = "json.bom"
     /// Writer warning: a primitive's value does not have the JSON kind of its type (a `"1"` for an
     /// integer); it is written as a string so that no data is lost.
-    public static let kind = "json.kind"
+    case kind = "json.kind"
     /// Writer error: the tree holds something FHIR JSON cannot express at that place (a value on a
     /// complex element, a repeated element whose definition allows one, a resource where the
     /// definitions expect none, …).
-    public static let notRepresentable = "json.not-representable"
+    case notRepresentable = "json.not-representable"
     /// Writer error: a resource type or datatype the definition pack does not know.
-    public static let unknownType = "json.unknown-type"
+    case unknownType = "json.unknown-type"
+
+    public static let layer = RuleLayer.json
+
+    public var summary: String {
+        switch self {
+        case .syntax: return "the input is not JSON (RFC 8259): a bad character, escape or number, or an unexpected end"
+        case .comment: return "a // or /* */ comment: JSON has none"
+        case .trailingContent: return "something other than whitespace after the top-level object"
+        case .utf8: return "the input is not valid UTF-8, or an escape names a lone surrogate"
+        case .tooDeep: return "objects and arrays nest deeper than the reader's limit"
+        case .tooLarge: return "the input is larger than the reader's limit"
+        case .tooManyErrors: return "more errors than the reader's limit: it stopped"
+        case .duplicateKey: return "a property name occurs twice in one object"
+        case .null: return "a null outside the aligned arrays of a repeating primitive"
+        case .shape: return "a value of a shape FHIR JSON does not allow there (e.g. \"extension\": \"x\")"
+        case .resourceType: return "resourceType missing on a resource, not a string, or where no resource can be"
+        case .emptyArray: return "an empty array, which FHIR JSON forbids"
+        case .arrayExpected: return "a single object where FHIR JSON always writes an array (extension)"
+        case .arrayLength: return "the value array of a repeating primitive is shorter than its _name array"
+        case .byteOrderMark: return "the input starts with a byte order mark"
+        case .kind: return "writing: a primitive's value does not have the JSON kind of its type; written as a string"
+        case .notRepresentable: return "writing: the tree holds something FHIR JSON cannot express at that place"
+        case .unknownType: return "writing: a resource type or datatype the definition pack does not know"
+        }
+    }
 }

@@ -70,7 +70,7 @@ extension JSONTreeParser {
     }
 
     /// Records an error that does not stop reading (the tree is not returned when there is one).
-    mutating func report(_ rule: String, _ message: String, at position: SourcePosition,
+    mutating func report(_ rule: JSONRule, _ message: String, at position: SourcePosition,
                                  name: String? = nil, index: Int? = nil) throws {
         errors.append(Issue(.error, .structure, rule: rule, message, path: pathText(name: name, index: index),
                             position: position))
@@ -80,7 +80,7 @@ extension JSONTreeParser {
         }
     }
 
-    mutating func warn(_ rule: String, _ message: String, at position: SourcePosition,
+    mutating func warn(_ rule: JSONRule, _ message: String, at position: SourcePosition,
                                name: String? = nil, index: Int? = nil) {
         warnings.append(Issue(.warning, .structure, rule: rule, message, path: pathText(name: name, index: index),
                               position: position))
@@ -92,7 +92,7 @@ extension JSONTreeParser {
     }
 
     /// A fatal error: reading stops. Carries the errors collected so far, then this one.
-    func fatal(_ rule: String, _ message: String, at index: Int? = nil,
+    func fatal(_ rule: JSONRule, _ message: String, at index: Int? = nil,
                        type: IssueType = .structure) -> IssuesError {
         let at = index.map { self.position(of: $0) } ?? here
         let issue = Issue(.fatal, rule == JSONRule.utf8 ? .invalid : type, rule: rule, message,

@@ -31,7 +31,7 @@ extension MessageReader {
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            throw IssuesError(Issue(.fatal, .processing, rule: "io.read",
+            throw IssuesError(Issue(.fatal, .processing, rule: ReadingRule.read,
                                     "cannot read \(url.path): \(error.localizedDescription)", file: url.path))
         }
         do {

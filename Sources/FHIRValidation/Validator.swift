@@ -101,12 +101,12 @@ public struct Validator: Sendable {
         var profiles = ProfileRules(profiles: profileCache, definitions: cache, root: root, requested: options.profiles)
         if options.checkTerminology {
             profiles.terminology = (bindingChecker, walker.terminology)
-            profiles.extensibleFindings = Set(walker.terminology.issues.lazy.filter { $0.rule == "terminology.extensible" }.compactMap(\.path))
+            profiles.extensibleFindings = Set(walker.terminology.issues.lazy.filter { $0.rule == TerminologyRule.extensible.rawValue }.compactMap(\.path))
         }
         profiles.check()
         // A profile that binds an element itself replaces the base's extensible binding there
         // (CareConnect-DCH-Delivery-Location-1 binds Location.type to the DCH delivery places).
-        issues += walker.terminology.issues.filter { !($0.rule == "terminology.extensible" && profiles.rebound.contains($0.path ?? "")) }
+        issues += walker.terminology.issues.filter { !($0.rule == TerminologyRule.extensible.rawValue && profiles.rebound.contains($0.path ?? "")) }
         if let report = profiles.terminology?.report {
             // A value layer 1 found malformed (`value.*`) is not judged again against a profile's binding.
             let malformed = Set(walker.issues.lazy.filter { $0.rule.hasPrefix("value.") }.compactMap(\.path))

@@ -85,11 +85,11 @@ struct XMLTreeWriter {
         return p
     }
 
-    private mutating func error(_ rule: String, _ type: IssueType, _ message: String, _ element: Element) {
+    private mutating func error(_ rule: some RuleRegistry, _ type: IssueType, _ message: String, _ element: Element) {
         error(rule, type, message, at: element.position)
     }
 
-    private mutating func error(_ rule: String, _ type: IssueType, _ message: String, at position: SourcePosition) {
+    private mutating func error(_ rule: some RuleRegistry, _ type: IssueType, _ message: String, at position: SourcePosition) {
         issues.append(Issue(.error, type, rule: rule, message, path: path.text, position: position))
     }
 
@@ -110,25 +110,25 @@ struct XMLTreeWriter {
         var context: TypeContext?
         if byDefinition {
             guard let pack else {
-                error("xml.no-definitions", .processing,
+                error(XMLRule.noDefinitions, .processing,
                       "writing XML in definition order needs the definition pack; use document order to write the tree as it is",
                       root)
                 return
             }
             guard let type = root.resourceType else {
-                error("xml.untyped-root", .structure,
+                error(XMLRule.untypedRoot, .structure,
                       "the root '\(root.name)' is not a resource: definition order needs a resource type (use document order for fragments)",
                       root)
                 return
             }
             context = lookup(root.position) { try pack.context(forType: type) }
             guard let found = context, found.model.isResource else {
-                if !failed { error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", root) }
+                if !failed { error(XMLRule.unknownResource, .structure, "unknown resource type '\(type)'", root) }
                 return
             }
         }
         if root.resourceType != nil && (root.value != nil || root.id != nil || root.url != nil) {
-            error("xml.resource-attribute", .structure,
+            error(XMLRule.resourceAttribute, .structure,
                   "resource '\(name)' has a value, id or url attribute, which XML cannot carry on a resource element (Resource.id is a child element)",
                   root)
         }
@@ -248,14 +248,14 @@ struct XMLTreeWriter {
         switch info.content {
         case .resource:
             guard let type = child.pointee.resourceType else {
-                error("xml.missing-resource", .structure,
+                error(XMLRule.missingResource, .structure,
                       "'\(child.pointee.name)' holds a resource, but this node has no resource type",
                       at: child.pointee.position)
                 return
             }
             let resourceContext = lookup(child.pointee.position) { try pack.context(forType: type) }
             guard let resourceContext, resourceContext.model.isResource else {
-                error("xml.unknown-resource", .structure, "unknown resource type '\(type)'", at: child.pointee.position)
+                error(XMLRule.unknownResource, .structure, "unknown resource type '\(type)'", at: child.pointee.position)
                 return
             }
             writeWrapped(child, context: resourceContext, depth: depth)
@@ -270,7 +270,7 @@ struct XMLTreeWriter {
                     try pack.primitiveContext(info)
                 }
                 if childContext == nil {
-                    error("xml.no-definition", .processing,
+                    error(XMLRule.noDefinition, .processing,
                           "no definition of type '\(info.typeCode)' for the children of '\(child.pointee.name)'",
                           at: child.pointee.position)
                     return
@@ -288,7 +288,7 @@ struct XMLTreeWriter {
                 childContext = lookup(child.pointee.position) { try pack.context(of: info, in: context) }
             }
             guard let childContext else {
-                error("xml.no-definition", .processing,
+                error(XMLRule.noDefinition, .processing,
                       "no definition of type '\(info.typeCode)' for '\(child.pointee.name)'", at: child.pointee.position)
                 return
             }
@@ -298,7 +298,7 @@ struct XMLTreeWriter {
 
     private mutating func rejectResource(_ child: UnsafePointer<Element>) -> Bool {
         guard let type = child.pointee.resourceType else { return false }
-        error("xml.unexpected-resource", .structure,
+        error(XMLRule.unexpectedResource, .structure,
               "'\(child.pointee.name)' holds a \(type) resource, but its definition is not a resource element",
               at: child.pointee.position)
         return true
@@ -325,7 +325,7 @@ struct XMLTreeWriter {
                 issues.append(issue)
             }
         } catch {
-            self.error("pack.error", .processing, "definition lookup failed: \(error)", at: position)
+            self.error(DefinitionRule.packLookup, .processing, "definition lookup failed: \(error)", at: position)
         }
         return nil
     }
@@ -381,13 +381,13 @@ struct XMLTreeWriter {
         let position = e.pointee.position
         writeComments(e.pointee.comments, depth: depth, at: position)
         guard let value = e.pointee.value, e.pointee.children.isEmpty, e.pointee.id == nil, e.pointee.url == nil else {
-            error("xhtml.not-well-formed", .structure,
+            error(XMLRule.xhtmlNotWellFormed, .structure,
                   "the narrative '\(e.pointee.name)' must hold its XHTML as its value, with no children or attributes",
                   at: position)
             return
         }
         if !e.pointee.trailingComments.isEmpty {
-            error("xml.comment", .structure,
+            error(XMLRule.comment, .structure,
                   "comments after the content of the narrative '\(e.pointee.name)' cannot be written outside the XHTML",
                   at: position)
             return
@@ -403,7 +403,7 @@ struct XMLTreeWriter {
             out.append(" xmlns=\"http://www.w3.org/1999/xhtml\"")
             out.append(contentsOf: utf8[at...])
         case let .invalid(message):
-            error("xhtml.not-well-formed", .structure, message, at: position)
+            error(XMLRule.xhtmlNotWellFormed, .structure, message, at: position)
             return
         }
         newline()
@@ -420,7 +420,7 @@ struct XMLTreeWriter {
     private mutating func writeAttribute(_ head: StaticString, _ value: String, of e: UnsafePointer<Element>) {
         out.append(head)
         if !XMLEscaping.appendAttribute(value, to: &out) {
-            error("xml.invalid-char", .value,
+            error(XMLRule.invalidChar, .value,
                   "the value of '\(e.pointee.name)' contains a character XML 1.0 cannot carry (a control character or U+FFFE/U+FFFF)",
                   at: e.pointee.position)
         }
@@ -440,7 +440,7 @@ struct XMLTreeWriter {
                 return b.last != UInt8(ascii: "-")
             }
             guard ok else {
-                error("xml.comment", .value,
+                error(XMLRule.comment, .value,
                       "the comment '\(comment.prefix(60))' cannot be written in XML: a comment cannot contain '--', end in '-' or hold control characters",
                       at: position)
                 continue
@@ -464,7 +464,7 @@ struct XMLTreeWriter {
             first = false
         }
         if !ok {
-            error("xml.invalid-name", .structure, "'\(name)' cannot be written as an XML element name",
+            error(XMLRule.invalidName, .structure, "'\(name)' cannot be written as an XML element name",
                   at: position)
         }
         return ok

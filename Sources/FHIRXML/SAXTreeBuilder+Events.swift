@@ -35,7 +35,7 @@ extension SAXTreeBuilder {
         }
         let position = startTagPosition()
         if frames.count >= options.maxDepth {
-            report(.fatal, .tooCostly, "xml.too-deep",
+            report(.fatal, .tooCostly, XMLRule.tooDeep,
                    "elements are nested deeper than \(options.maxDepth) levels", at: position)
             stop()
             return
@@ -84,13 +84,13 @@ extension SAXTreeBuilder {
             frames[frames.count - 1].foreign = true
             if !parentForeign {
                 let ns = uri.map { "namespace '\(CString.string($0))'" } ?? "no namespace"
-                report(options.lenientNamespaces ? .warning : .error, .structure, "xml.namespace",
+                report(options.lenientNamespaces ? .warning : .error, .structure, XMLRule.namespace,
                        "element '\(qualified(prefix, localname))' is in \(ns)\(frames.count == 1 ? " (so is the whole document)" : ""); FHIR elements are in '\(Namespace.fhir)'",
                        at: position)
             }
         }
         if let structureProblem {
-            report(.error, .structure, "xml.wrapper", structureProblem, at: position)
+            report(.error, .structure, XMLRule.wrapper, structureProblem, at: position)
         }
         if nbAttributes > 0, let attributes {
             readAttributes(node, isResource, nbAttributes, attributes, position)
@@ -119,17 +119,17 @@ extension SAXTreeBuilder {
                     continue
                 }
             } else if let uri, CString.equals(uri, "http://www.w3.org/2001/XMLSchema-instance") {
-                report(.warning, .structure, "xml.schema-location",
+                report(.warning, .structure, XMLRule.schemaLocation,
                        "attribute '\(qualified(prefix, local))' dropped: xsi attributes (schemaLocation) SHALL NOT appear in FHIR XML",
                        at: position)
                 continue
             }
-            report(.error, .structure, "xml.unknown-attribute",
+            report(.error, .structure, XMLRule.unknownAttribute,
                    "unknown attribute '\(qualified(prefix, local))' on '\(nodes[node].name)': FHIR XML has only 'value', 'id' and 'url'",
                    at: position)
         }
         if isResource && (nodes[node].value != nil || nodes[node].id != nil || nodes[node].url != nil) {
-            report(.error, .structure, "xml.resource-attribute",
+            report(.error, .structure, XMLRule.resourceAttribute,
                    "resource element '\(nodes[node].name)' cannot have value/id/url attributes; Resource.id is a child element <id value=\"…\"/>",
                    at: position)
         }
@@ -290,7 +290,7 @@ extension SAXTreeBuilder {
         var end = i
         while end < len && end < i + 40 && ch[end] != 0x0A { end += 1 }
         let excerpt = CString.string(ch + i, count: end - i)
-        report(.error, .structure, "xml.text-content",
+        report(.error, .structure, XMLRule.textContent,
                "text '\(excerpt)' inside FHIR element '\(nodes[frames[top].node].name)': FHIR elements hold no text (a primitive's value is its 'value' attribute)",
                at: lines.position(at: offset))
     }
@@ -309,14 +309,14 @@ extension SAXTreeBuilder {
 
     mutating func processingInstruction(_ target: UnsafePointer<UInt8>) {
         if stopped { return }
-        report(.information, .informational, "xml.processing-instruction",
+        report(.information, .informational, XMLRule.processingInstruction,
                "processing instruction '<?\(CString.string(target)) …?>' dropped: FHIR does not use them",
                at: lines.position(at: cursorOffset()))
     }
 
     mutating func doctype() {
         if stopped { return }
-        report(.fatal, .security, "xml.doctype",
+        report(.fatal, .security, XMLRule.doctype,
                "a DOCTYPE is not allowed in FHIR XML: DTDs and entity declarations are refused (XXE and entity expansion)",
                at: lines.position(at: cursorOffset()), withPath: false)
         stop()
@@ -331,25 +331,25 @@ extension SAXTreeBuilder {
         let level = e.level.rawValue
         let position = lines.position(at: cursorOffset())
         if level <= XML_ERR_WARNING.rawValue {
-            report(.warning, .structure, "xml.syntax", message, at: position)
+            report(.warning, .structure, XMLRule.syntax, message, at: position)
             return
         }
-        var rule = "xml.syntax"
+        var rule = XMLRule.syntax
         var type = IssueType.structure
         switch Int(e.code) {
         case Int(XML_ERR_UNDECLARED_ENTITY.rawValue), Int(XML_WAR_UNDECLARED_ENTITY.rawValue):
-            rule = "xml.entity"
+            rule = XMLRule.entity
             message += " (FHIR XML allows only the five predefined entities and character references)"
         case Int(XML_ERR_INVALID_ENCODING.rawValue), Int(XML_ERR_UNKNOWN_ENCODING.rawValue),
              Int(XML_ERR_UNSUPPORTED_ENCODING.rawValue):
-            rule = "xml.encoding"
+            rule = XMLRule.encoding
             type = .notSupported
         default:
             if message.hasPrefix("Input is not proper UTF-8") {
-                rule = "xml.encoding"
+                rule = XMLRule.encoding
                 type = .notSupported
             } else if message.contains("Excessive depth") {
-                rule = "xml.too-deep"
+                rule = XMLRule.tooDeep
                 type = .tooCostly
             }
         }

@@ -17,7 +17,7 @@ extension SAXTreeBuilder {
         let node = pushNode(reading: name, resourceType: nil, comments: takeComments(), position: position)
         frames.append(Frame(node: node, kind: .xhtml))
         if name != "div" {
-            report(.error, .structure, "xml.namespace",
+            report(.error, .structure, XMLRule.namespace,
                    "XHTML element '\(name)' outside a narrative div: only the narrative 'div' is in the XHTML namespace",
                    at: position)
         }
@@ -34,14 +34,14 @@ extension SAXTreeBuilder {
                     _ uri: UnsafePointer<UInt8>?, _ nbAttributes: Int,
                     _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
         if frames.count + divDepth > options.maxDepth {
-            report(.fatal, .tooCostly, "xml.too-deep",
+            report(.fatal, .tooCostly, XMLRule.tooDeep,
                    "elements are nested deeper than \(options.maxDepth) levels", at: startTagPosition())
             stop()
             return
         }
         if !isXHTMLNamespace(uri) {
             let ns = uri.map { "namespace '\(CString.string($0))'" } ?? "no namespace"
-            report(.error, .structure, "xml.namespace",
+            report(.error, .structure, XMLRule.namespace,
                    "element '\(qualified(prefix, localname))' inside the narrative is in \(ns); narrative content is XHTML ('\(Namespace.xhtml)')",
                    at: startTagPosition())
         }

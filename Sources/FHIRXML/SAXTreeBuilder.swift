@@ -20,11 +20,11 @@ struct SAXTreeBuilder {
 
     static func parse(_ raw: UnsafeRawBufferPointer, options: XMLReadOptions) throws -> Decoded {
         if raw.count > options.maxBytes || raw.count > Int(Int32.max) {
-            throw IssuesError(Issue(.fatal, .tooCostly, rule: "xml.too-large",
+            throw IssuesError(Issue(.fatal, .tooCostly, rule: XMLRule.tooLarge,
                 "the document has \(raw.count) bytes; the limit is \(min(options.maxBytes, Int(Int32.max))) bytes"))
         }
         guard let start = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else {
-            throw IssuesError(Issue(.fatal, .structure, rule: "xml.syntax", "the document is empty",
+            throw IssuesError(Issue(.fatal, .structure, rule: XMLRule.syntax, "the document is empty",
                                     position: SourcePosition(line: 1, column: 1)))
         }
         // A UTF-8 byte order mark is fine; libxml2 gets the bytes after it and positions count from there.
@@ -33,16 +33,16 @@ struct SAXTreeBuilder {
             bytes = UnsafeBufferPointer(rebasing: bytes[3...])
         }
         if let problem = encodingProblem(bytes) {
-            throw IssuesError(Issue(.fatal, .notSupported, rule: "xml.encoding", problem,
+            throw IssuesError(Issue(.fatal, .notSupported, rule: XMLRule.encoding, problem,
                                     position: SourcePosition(line: 1, column: 1)))
         }
         guard bytes.count > 0 else {
-            throw IssuesError(Issue(.fatal, .structure, rule: "xml.syntax", "the document is empty",
+            throw IssuesError(Issue(.fatal, .structure, rule: XMLRule.syntax, "the document is empty",
                                     position: SourcePosition(line: 1, column: 1)))
         }
         LibXML.initialize()
         guard let slot = ParserSlots.take(), slot.push(bytes) else {
-            throw IssuesError(Issue(.fatal, .processing, rule: "xml.syntax", "libxml2 could not create a parser"))
+            throw IssuesError(Issue(.fatal, .processing, rule: XMLRule.syntax, "libxml2 could not create a parser"))
         }
         let ctxt = slot.ctxt
 
@@ -316,7 +316,7 @@ struct SAXTreeBuilder {
         return (nodes[frames[0].node].name, steps)
     }
 
-    mutating func report(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
+    mutating func report(_ severity: Severity, _ type: IssueType, _ rule: XMLRule, _ message: String,
                          at position: SourcePosition?, withPath: Bool = true) {
         let (rootName, steps) = withPath ? capturePath() : (nil, [])
         issues.append(PendingIssue(issue: Issue(severity, type, rule: rule, message, position: position),
@@ -324,7 +324,7 @@ struct SAXTreeBuilder {
         if severity >= .error {
             errorCount += 1
             if errorCount >= Self.maxErrors && !stopped {
-                issues.append(PendingIssue(issue: Issue(.fatal, .tooCostly, rule: "xml.too-many-errors",
+                issues.append(PendingIssue(issue: Issue(.fatal, .tooCostly, rule: XMLRule.tooManyErrors,
                     "stopped after \(Self.maxErrors) errors", position: position), rootName: nil, steps: []))
                 stop()
             }
@@ -342,7 +342,7 @@ struct SAXTreeBuilder {
 
     mutating func finish(wellFormed: Bool) throws -> Decoded {
         if !wellFormed && errorCount == 0 {
-            report(.fatal, .structure, "xml.syntax", "the document is not well-formed XML",
+            report(.fatal, .structure, XMLRule.syntax, "the document is not well-formed XML",
                    at: lines.position(at: cursorOffset()), withPath: false)
         }
         if frames.isEmpty && nodeCount == 1 {
@@ -354,7 +354,7 @@ struct SAXTreeBuilder {
             }
         }
         if root == nil && errorCount == 0 {
-            report(.fatal, .structure, "xml.syntax", "the document has no root element",
+            report(.fatal, .structure, XMLRule.syntax, "the document has no root element",
                    at: SourcePosition(line: 1, column: 1), withPath: false)
         }
         let resolved = issues.map { resolve($0) }

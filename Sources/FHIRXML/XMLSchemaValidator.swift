@@ -41,7 +41,7 @@ public final class XMLSchemaValidator: @unchecked Sendable {
     public init(schemaPath: String) throws {
         self.schemaPath = schemaPath
         func loadError(_ message: String) -> IssuesError {
-            IssuesError(Issue(.fatal, .processing, rule: "xsd.load", message, file: schemaPath))
+            IssuesError(Issue(.fatal, .processing, rule: SchemaRule.load, message, file: schemaPath))
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: schemaPath, isDirectory: &isDirectory) else {
@@ -50,7 +50,7 @@ public final class XMLSchemaValidator: @unchecked Sendable {
         if isDirectory.boolValue { throw loadError("cannot load the XML Schema: '\(schemaPath)' is a folder, not an XSD file") }
         XMLSchemaValidator.setUpLibXML()
 
-        let collector = IssueCollector(rule: "xsd.load", severity: .fatal, type: .processing)
+        let collector = IssueCollector(rule: SchemaRule.load, severity: .fatal, type: .processing)
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         let context = box.toOpaque()
@@ -75,18 +75,18 @@ public final class XMLSchemaValidator: @unchecked Sendable {
             // Warnings stay: "failed to load external entity …/xml.xsd" says why a reference does not resolve.
             var issues = collector.issues
             if !issues.contains(where: { $0.severity >= .error }) {
-                issues.append(Issue(.fatal, .processing, rule: "xsd.load", "the XML Schema could not be compiled"))
+                issues.append(Issue(.fatal, .processing, rule: SchemaRule.load, "the XML Schema could not be compiled"))
             }
             let limit = 20
             if issues.count > limit {
                 let more = issues.count - limit
                 issues.removeLast(more)
-                issues.append(Issue(.fatal, .processing, rule: "xsd.load", "\(more) more problems not shown"))
+                issues.append(Issue(.fatal, .processing, rule: SchemaRule.load, "\(more) more problems not shown"))
             }
             for i in issues.indices {
                 if issues[i].severity > .warning { issues[i].severity = .fatal }
                 issues[i].type = .processing
-                issues[i].rule = "xsd.load"
+                issues[i].rule = SchemaRule.load.rawValue
                 issues[i].message = "cannot load the XML Schema: " + issues[i].message
                 if issues[i].file == nil { issues[i].file = schemaPath }
             }
@@ -112,16 +112,16 @@ public final class XMLSchemaValidator: @unchecked Sendable {
             bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
         }
         guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= Int(Int32.max) else {
-            return [Issue(.fatal, .structure, rule: "xsd.invalid", "the document is empty or too large to check against the XML Schema")]
+            return [Issue(.fatal, .structure, rule: SchemaRule.invalid, "the document is empty or too large to check against the XML Schema")]
         }
-        let collector = IssueCollector(rule: "xsd.invalid", severity: .error, type: .structure)
+        let collector = IssueCollector(rule: SchemaRule.invalid, severity: .error, type: .structure)
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         let context = box.toOpaque()
 
         // 1. Parse into a tree, safely and with errors kept in this call.
         guard let pctxt = xmlNewParserCtxt() else {
-            return [Issue(.fatal, .processing, rule: "xsd.invalid", "libxml2 could not create a parser")]
+            return [Issue(.fatal, .processing, rule: SchemaRule.invalid, "libxml2 could not create a parser")]
         }
         defer { xmlFreeParserCtxt(pctxt) }
         pctxt.pointee._private = context
@@ -149,13 +149,13 @@ public final class XMLSchemaValidator: @unchecked Sendable {
         }
         defer { if let doc { xmlFreeDoc(doc) } }
         if collector.doctype {
-            return [Issue(.fatal, .security, rule: "xsd.invalid",
+            return [Issue(.fatal, .security, rule: SchemaRule.invalid,
                           "a DOCTYPE is not allowed in FHIR XML; the document was not checked against the XML Schema",
                           position: SourcePosition(line: 1, column: 1))]
         }
         guard let doc, pctxt.pointee.wellFormed != 0 else {
             var issues = collector.issues.filter { $0.severity >= .error }
-            if issues.isEmpty { issues = [Issue(.fatal, .structure, rule: "xsd.invalid", "the document is not well-formed XML")] }
+            if issues.isEmpty { issues = [Issue(.fatal, .structure, rule: SchemaRule.invalid, "the document is not well-formed XML")] }
             for i in issues.indices {
                 issues[i].severity = .fatal
                 issues[i].message = "not checked against the XML Schema: " + issues[i].message
@@ -166,7 +166,7 @@ public final class XMLSchemaValidator: @unchecked Sendable {
 
         // 2. Validate the tree with a validation context of this call.
         guard let vctxt = xmlSchemaNewValidCtxt(schema) else {
-            return [Issue(.fatal, .processing, rule: "xsd.invalid", "libxml2 could not create a schema validation context")]
+            return [Issue(.fatal, .processing, rule: SchemaRule.invalid, "libxml2 could not create a schema validation context")]
         }
         defer { xmlSchemaFreeValidCtxt(vctxt) }
         xmlSchemaSetValidStructuredErrors(vctxt, { ctx, error in
@@ -175,7 +175,7 @@ public final class XMLSchemaValidator: @unchecked Sendable {
         }, context)
         let status = xmlSchemaValidateDoc(vctxt, doc)
         if status < 0 && collector.issues.isEmpty {
-            collector.issues.append(Issue(.fatal, .processing, rule: "xsd.invalid",
+            collector.issues.append(Issue(.fatal, .processing, rule: SchemaRule.invalid,
                                           "libxml2 could not validate the document (internal error \(status))"))
         }
         if !collector.nodes.isEmpty {
@@ -203,7 +203,7 @@ public final class XMLSchemaValidator: @unchecked Sendable {
 
 /// Collects libxml2's structured errors of one load or one validation (one thread at a time).
 private final class IssueCollector {
-    let rule: String
+    let rule: SchemaRule
     let severity: Severity
     let type: IssueType
     var issues: [Issue] = []
@@ -211,7 +211,7 @@ private final class IssueCollector {
     var nodes: [(Int, xmlNodePtr)] = []
     var doctype = false
 
-    init(rule: String, severity: Severity, type: IssueType) {
+    init(rule: SchemaRule, severity: Severity, type: IssueType) {
         self.rule = rule
         self.severity = severity
         self.type = type
@@ -228,11 +228,11 @@ private final class IssueCollector {
         let e = error.pointee
         let warning = e.level.rawValue <= XML_ERR_WARNING.rawValue
         var issue = Issue(warning ? .warning : severity, type,
-                          rule: warning && rule == "xsd.invalid" ? "xsd.warning" : rule,
+                          rule: warning && rule == .invalid ? SchemaRule.warning : rule,
                           Self.clean(e.message, code: e.code))
         if e.line > 0 { issue.position = SourcePosition(line: Int(e.line), column: e.int2 > 0 ? Int(e.int2) : 1) }
-        if let file = e.file, rule == "xsd.load" { issue.file = String(cString: file) }
-        if let node = e.node?.assumingMemoryBound(to: xmlNode.self), rule == "xsd.invalid" {
+        if let file = e.file, rule == .load { issue.file = String(cString: file) }
+        if let node = e.node?.assumingMemoryBound(to: xmlNode.self), rule == .invalid {
             nodes.append((issues.count, node))
         }
         issues.append(issue)
@@ -241,7 +241,7 @@ private final class IssueCollector {
     func addParseError(_ error: UnsafePointer<xmlError>) {
         let e = error.pointee
         guard e.level.rawValue > XML_ERR_WARNING.rawValue else { return }
-        var issue = Issue(.fatal, .structure, rule: "xsd.invalid", Self.clean(e.message, code: e.code))
+        var issue = Issue(.fatal, .structure, rule: SchemaRule.invalid, Self.clean(e.message, code: e.code))
         if e.line > 0 { issue.position = SourcePosition(line: Int(e.line), column: e.int2 > 0 ? Int(e.int2) : 1) }
         issues.append(issue)
     }

@@ -79,7 +79,7 @@ public struct MessageChecker: Sendable {
         validator = Validator(pack: converter.pack, options: validation)
         let unknown = try validator.unknownProfiles(options.profiles)
         guard unknown.isEmpty else {
-            throw IssuesError(Issue(.fatal, .notSupported, rule: "profile.unknown",
+            throw IssuesError(Issue(.fatal, .notSupported, rule: ProfileRule.unknown,
                                     "no such profile in the definition pack: \(unknown.joined(separator: ", "))"))
         }
     }
@@ -121,7 +121,7 @@ public struct MessageChecker: Sendable {
         } catch let error as IssuesError {
             checked.report.issues = error.issues
         } catch {
-            checked.report.issues = [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]
+            checked.report.issues = [Issue(.fatal, .processing, rule: ReadingRule.read, "cannot read: \(error.localizedDescription)")]
         }
         InputMessages.place(&checked.report.issues, file: name, index: index, line: line)
         return checked
@@ -131,7 +131,7 @@ public struct MessageChecker: Sendable {
     private func schemaIssues(_ data: Data, format: MessageFormat) -> [Issue] {
         guard let schema = options.schema else { return [] }
         guard format == .xml else {
-            return [Issue(.information, .informational, rule: "xsd.not-applicable",
+            return [Issue(.information, .informational, rule: SchemaRule.notApplicable,
                           "not checked against the XML Schema (--xsd): the message is JSON")]
         }
         return schema.validate(data)

@@ -92,7 +92,7 @@ struct FHIRPathCommand: ParsableCommand {
             root = try converter.read(bytes).root
         } catch {
             var issues = (error as? IssuesError)?.issues
-                ?? [Issue(.fatal, .processing, rule: "io.read", "cannot read: \(error.localizedDescription)")]
+                ?? [Issue(.fatal, .processing, rule: ReadingRule.read, "cannot read: \(error.localizedDescription)")]
             InputMessages.place(&issues, file: location.file, index: location.index, line: location.line)
             return .failure(MessageFailure(lines: issues.map(\.description), summary: "cannot read the message"))
         }

@@ -91,7 +91,7 @@ struct Validate: ParsableCommand {
                     run.messages.append(report)
                 }
             } catch {
-                let issue = Issue(.fatal, .processing, rule: "io.read",
+                let issue = Issue(.fatal, .processing, rule: ReadingRule.read,
                                   "cannot read: \(error.localizedDescription)", file: name, messageIndex: 0)
                 run.messages.append(MessageReport(file: name, index: 0, issues: [issue]))
                 exit.record(.ioError)

@@ -70,7 +70,7 @@ extension BundleRules {
         if let u = a.url, let v = b.url, u.isSame(as: v) { return false }
         if let u = a.resourceID, let v = b.resourceID, u.isSame(as: v) { return false }
         let firstPath = identifierPath(first, bundlePath)
-        add(.warning, .duplicate, "bundle.identifier-duplicate",
+        add(.warning, .duplicate, BundleRule.identifierDuplicate,
             "identifier \(later.system)|\(later.value) is also on \(firstPath), another \(later.type) "
             + "(\(describe(a)) vs. \(describe(b))): two resources of one type must not share a business identifier, "
             + "since records are linked across messages by it",

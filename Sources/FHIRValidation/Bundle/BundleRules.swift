@@ -124,7 +124,7 @@ struct BundleRules {
                                 type: String?, path: String) {
         for entry in entries {
             if !entry.hasContent {
-                add(.error, .invariant, "bundle.entry-empty",
+                add(.error, .invariant, BundleRule.entryEmpty,
                     "the entry has neither a resource, a request nor a response (bdl-5)", entry.position, entry.path(path))
             }
             checkFullUrl(entry, path)
@@ -140,13 +140,13 @@ struct BundleRules {
         if type == "message" {
             if let first = entries.first {
                 if first.resourceType != "MessageHeader" {
-                    add(.error, .invariant, "bundle.messageheader-first",
+                    add(.error, .invariant, BundleRule.messageHeaderFirst,
                         "the first entry of a message Bundle must be a MessageHeader, not \(first.resourceType ?? "an entry without a resource")",
                         first.resourceType == nil ? first.position : first.resourcePosition,
                         first.resourceType == nil ? first.path(path) : first.path(path) + ".resource")
                 }
             } else {
-                add(.error, .invariant, "bundle.messageheader-first",
+                add(.error, .invariant, BundleRule.messageHeaderFirst,
                     "a message Bundle must start with a MessageHeader entry; it has no entries", bundle.position, path)
             }
         }
@@ -172,7 +172,7 @@ struct BundleRules {
         return s.hasPrefix(prefix.description)
     }
 
-    mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
+    mutating func add(_ severity: Severity, _ type: IssueType, _ rule: BundleRule, _ message: String,
                       _ position: SourcePosition, _ path: String) {
         issues.append(Issue(severity, type, rule: rule, message, path: path, position: position))
     }
@@ -183,18 +183,18 @@ struct BundleRules {
         guard let url = entry.url, !url.isEmpty else { return }
         let element = entry.fullUrlPosition
         if let problem = Self.fullUrlFormProblem(url) {
-            add(.error, .value, "bundle.fullurl-absolute", "fullUrl '\(url)' \(problem)", element, entry.path(bundlePath) + ".fullUrl")
+            add(.error, .value, BundleRule.fullURLAbsolute, "fullUrl '\(url)' \(problem)", element, entry.path(bundlePath) + ".fullUrl")
         }
         let versioned = url.containsBytes("/_history/")
         if versioned {
-            add(.error, .invariant, "bundle.fullurl-history",
+            add(.error, .invariant, BundleRule.fullURLHistory,
                 "fullUrl '\(url)' holds a version ('/_history/'): it must be version-independent (bdl-8)",
                 element, entry.path(bundlePath) + ".fullUrl")
         }
         guard let resourceType = entry.resourceType, let id = entry.resourceID else { return }
         if Self.hasPrefix(url, "urn:uuid:") {
             if !Self.sameUUID(url, id) {
-                add(.warning, .invariant, "bundle.fullurl-id",
+                add(.warning, .invariant, BundleRule.fullURLID,
                     "fullUrl '\(url)' and resource.id '\(id)' differ (allowed for urn:uuid, but confusing)",
                     element, entry.path(bundlePath) + ".fullUrl")
             }
@@ -204,7 +204,7 @@ struct BundleRules {
             let typeSegment = segments.count >= 2 ? String(segments[segments.count - 2]) : ""
             // Only a RESTful URL ([base]/Type/id) names an id; other absolute URLs say nothing about it.
             if typeSegment == resourceType, last != id {
-                add(.error, .invariant, "bundle.fullurl-id",
+                add(.error, .invariant, BundleRule.fullURLID,
                     "fullUrl '\(url)' contradicts resource.id '\(id)': a RESTful fullUrl ends with the resource's id (FHIR Bundle.entry.fullUrl)", element, entry.path(bundlePath) + ".fullUrl")
             }
         }
@@ -237,14 +237,14 @@ struct BundleRules {
     private mutating func checkMessageEntry(_ entry: Entry, _ bundlePath: String) {
         guard let resourceType = entry.resourceType else { return }
         if entry.url == nil {
-            add(.error, .required, "bundle.fullurl-missing",
+            add(.error, .required, BundleRule.fullURLMissing,
                 "the entry has no fullUrl: in a message Bundle every entry needs one (an absolute URL or urn:uuid:<uuid>), "
                 + "else nothing in the message can reference its \(resourceType)",
                 entry.position, entry.path(bundlePath))
         }
         // An empty resource is already `struct.empty` (ele-1).
         if entry.resourceID == nil && !entry.resourceIsEmpty {
-            add(.warning, .required, "bundle.resource-id-missing",
+            add(.warning, .required, BundleRule.resourceIDMissing,
                 "the \(resourceType) has no id: a resource in a message should carry one "
                 + "(the receiver records it by its id, and a RESTful fullUrl ends with it)",
                 entry.resourcePosition, entry.path(bundlePath) + ".resource")
@@ -292,7 +292,7 @@ struct BundleRules {
                 let otherVersion = versionOf(other)
                 return version == nil || otherVersion == nil || otherVersion == version
             }) {
-                add(.error, .invariant, "bundle.fullurl-duplicate",
+                add(.error, .invariant, BundleRule.fullURLDuplicate,
                     "fullUrl '\(url)' is also the fullUrl of entry \(first.index) (bdl-7: unique unless meta.versionId differs)",
                     entry.fullUrlPosition, entry.path(bundlePath) + ".fullUrl")
             }
@@ -421,22 +421,22 @@ struct BundleRules {
                 targets.containedIDs = Set(contained.compactMap { $0.child("id")?.value })
             }
             if !targets.containedIDs!.contains(String(v.dropFirst())) {
-                add(.error, .structure, "bundle.contained-unresolved",
+                add(.error, .structure, BundleRule.containedUnresolved,
                     "reference '\(v)' matches no contained resource of its container (ref-1)", c.pointee.position, referencePath(targets, from: resource))
             }
         } else if Self.hasPrefix(v, "urn:uuid:") || Self.hasPrefix(v, "urn:oid:") {
             if !targets.fullUrls.contains(v) {
-                add(.error, .structure, "bundle.reference-unresolved",
+                add(.error, .structure, BundleRule.referenceUnresolved,
                     "reference '\(v)' matches no entry's fullUrl", c.pointee.position, referencePath(targets, from: resource))
             }
         } else if Self.hasPrefix(v, "http://") || Self.hasPrefix(v, "https://") {
             if !targets.fullUrls.contains(v) && targets.external.insert(v).inserted {
-                add(.information, .informational, "bundle.reference-external",
+                add(.information, .informational, BundleRule.referenceExternal,
                     "reference '\(v)' points outside the Bundle (not checked)", c.pointee.position, referencePath(targets, from: resource))
             }
         } else if let relative = Self.relative(v) {
             if !targets.resolvesRelative(relative) {
-                add(.error, .structure, "bundle.reference-unresolved",
+                add(.error, .structure, BundleRule.referenceUnresolved,
                     "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
                     c.pointee.position, referencePath(targets, from: resource))
             }

@@ -214,7 +214,7 @@ public struct InvariantRun {
                 if environment.unresolvedReference {
                     reportNotEvaluated(key, "it resolves a reference that is not in the message", element.element, path)
                 } else if result == false {
-                    issues.append(Issue(constraint.severity, .invariant, rule: "invariant.\(key)",
+                    issues.append(Issue(constraint.severity, .invariant, rule: InvariantRule.constraint(key),
                                         "\(constraint.record.human) (\(key): \(expression.text))",
                                         path: path(), position: element.element.position))
                 }
@@ -226,7 +226,7 @@ public struct InvariantRun {
 
     private mutating func reportNotEvaluated(_ key: String, _ reason: String, _ element: Element, _ path: () -> String) {
         guard notEvaluated.insert(key).inserted else { return }
-        issues.append(Issue(.information, .informational, rule: "invariant.not-evaluated",
+        issues.append(Issue(.information, .informational, rule: InvariantRule.notEvaluated,
                             "constraint \(key) was not evaluated: \(reason)", path: path(), position: element.position))
     }
 }

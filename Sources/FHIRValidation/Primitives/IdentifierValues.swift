@@ -17,7 +17,7 @@ extension StructureWalker {
         Element.withChild(named: "value", of: c) { valueElement in
             guard let value = valueElement.pointee.value, !value.isEmpty,   // an empty value is `value.empty`
                   let problem = Self.absoluteURIProblem(value) else { return }
-            report(.error, .value, "value.identifier-rfc3986",
+            report(.error, .value, PrimitiveRule.identifierRFC3986,
                    "identifier value \(Self.quote(value)) is not an absolute URI, which system '\(Self.rfc3986System)' requires: \(problem)",
                    at: valueElement.pointee, path: path.text(appending: "value"))
         }

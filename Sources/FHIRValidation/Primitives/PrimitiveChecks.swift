@@ -7,12 +7,12 @@ extension StructureWalker {
         let kind = c.pointee.valueKind
         if syntax == .json, kind != .unspecified, case let .primitive(expected) = def.info.content,
            !Self.matches(kind, expected) {
-            report(.error, .structure, "value.json-kind",
+            report(.error, .structure, PrimitiveRule.jsonKind,
                    "'\(c.pointee.name)' (\(def.info.typeCode)) must be a JSON \(expected.rawValue), not a \(Self.describe(kind))",
                    at: c.pointee)
         }
         if value.isEmpty {
-            report(.error, .value, "value.empty", "'\(c.pointee.name)' has an empty value: remove it or give a value",
+            report(.error, .value, PrimitiveRule.empty, "'\(c.pointee.name)' has an empty value: remove it or give a value",
                    at: c.pointee)
             return
         }
@@ -38,11 +38,11 @@ extension StructureWalker {
         case .clean:
             break
         case .whitespaceOnly:
-            report(.warning, .value, "value.whitespace",
+            report(.warning, .value, PrimitiveRule.whitespace,
                    "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c.pointee,
                    path: path.text(appending: attribute))
         case .edgeWhitespace where type == .string:
-            report(.warning, .value, "value.whitespace",
+            report(.warning, .value, PrimitiveRule.whitespace,
                    "the string \(Self.quote(value)) has leading or trailing whitespace", at: c.pointee,
                    path: path.text(appending: attribute))
         case .edgeWhitespace:

@@ -7,8 +7,28 @@ enum PrimitiveType: String, CaseIterable, Sendable {
     case string, markdown, code, id, uri, oid, uuid, base64Binary
     case date, dateTime, time, instant
 
-    /// The rule id of a lexical error of this type (`value.date`).
-    var rule: String { "value." + rawValue }
+    /// The rule of a lexical error of this type (`value.date`).
+    var rule: PrimitiveRule {
+        switch self {
+        case .boolean: return .boolean
+        case .integer: return .integer
+        case .unsignedInt: return .unsignedInt
+        case .positiveInt: return .positiveInt
+        case .decimal: return .decimal
+        case .string: return .string
+        case .markdown: return .markdown
+        case .code: return .code
+        case .id: return .id
+        case .uri: return .uri
+        case .oid: return .oid
+        case .uuid: return .uuid
+        case .base64Binary: return .base64Binary
+        case .date: return .date
+        case .dateTime: return .dateTime
+        case .time: return .time
+        case .instant: return .instant
+        }
+    }
 
     /// Why `value` breaks the rule, or nil when it is valid.
     func check(_ value: String) -> LexicalFailure? {

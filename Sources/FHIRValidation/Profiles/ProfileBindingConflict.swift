@@ -95,7 +95,7 @@ extension ProfileRules {
     func bindingConflict(_ e: Element, _ def: ProfileNode, _ profile: CompiledProfile, _ conflict: BindingConflict,
                          at path: String) -> Issue {
         let required = conflict.strength == "required"
-        return Issue(required ? .warning : .information, .invalid, rule: "profile.binding-conflict",
+        return Issue(required ? .warning : .information, .invalid, rule: ProfileRule.bindingConflict,
                      "\(label(def, profile)) \(conflict.confinement), which its \(conflict.strength) binding to value set "
                         + "'\(conflict.valueSet)' does not include: no coding can satisfy both, so the binding is not "
                         + "checked here (a defect of the profile\(required ? "" : "; an extensible binding admits other codes"))",

@@ -222,16 +222,16 @@ struct ProfileRules {
         var claimPath: String { path.text(appending: "meta.profile[\(index)]") }
         let profile: CompiledProfile?
         do { profile = try self.profile(url) } catch {
-            add(.fatal, .processing, "profile.definitions", "the definitions cannot be read: \(error)", claim.pointee, claimPath)
+            add(.fatal, .processing, ProfileRule.definitions, "the definitions cannot be read: \(error)", claim.pointee, claimPath)
             return
         }
         guard let profile else {
-            add(.warning, .notSupported, "profile.unknown",
+            add(.warning, .notSupported, ProfileRule.unknown,
                 "profile '\(url)' is not in the definition pack: the resource is not checked against it", claim.pointee, claimPath)
             return
         }
         guard profile.type == resource.pointee.resourceType else {
-            add(.error, .invalid, "profile.wrong-type",
+            add(.error, .invalid, ProfileRule.wrongType,
                 "profile '\(profile.name)' is for \(profile.type), not \(resource.pointee.resourceType ?? resource.pointee.name)",
                 claim.pointee, claimPath)
             return
@@ -345,12 +345,12 @@ struct ProfileRules {
     private mutating func checkURLAttribute(_ e: UnsafePointer<Element>, _ def: ProfileNode, _ profile: CompiledProfile) {
         guard let url = e.pointee.url else {
             if def.record.min > 0 {
-                add(.error, .required, "profile.min", "missing 'url', required by \(label(def, profile))", e.pointee, path.text(appending: "url"))
+                add(.error, .required, ProfileRule.min, "missing 'url', required by \(label(def, profile))", e.pointee, path.text(appending: "url"))
             }
             return
         }
         if let fixed = def.fixed?.value, fixed != url {
-            add(.error, .value, "profile.fixed", "url is '\(url)' but \(label(def, profile)) fixes it to '\(fixed)'",
+            add(.error, .value, ProfileRule.fixed, "url is '\(url)' but \(label(def, profile)) fixes it to '\(fixed)'",
                 e.pointee, path.text(appending: "url"))
         }
     }
@@ -360,12 +360,12 @@ struct ProfileRules {
     private mutating func checkCardinality(_ e: Element, _ def: ProfileNode, count: Int, first: (element: Element, index: Int)?,
                                            _ profile: CompiledProfile) {
         if count < def.record.min {
-            add(.error, .required, "profile.min",
+            add(.error, .required, ProfileRule.min,
                 "missing '\(def.name)': \(label(def, profile)) needs at least \(def.record.min), found \(count)",
                 e, path.text(appending: def.name))
         }
         guard count > def.max, let first, let baseMax = def.record.baseMax, def.max < (Int(baseMax) ?? Int.max) else { return }
-        add(.error, .structure, "profile.max",
+        add(.error, .structure, ProfileRule.max,
             def.max == 0 ? "'\(first.element.name)' is not allowed by \(label(def, profile)) (max 0)"
                          : "'\(first.element.name)' occurs \(count) times; \(label(def, profile)) allows \(def.max)",
             first.element, path.text(appending: def.repeats ? "\(first.element.name)[\(first.index)]" : first.element.name))
@@ -376,7 +376,7 @@ struct ProfileRules {
         // Most nodes are walked only for what lies below them: their checks say which parts to read.
         let checks = def.checks
         if checks.contains(.choiceType), !def.allowsVariant(e.pointee.name), let type = def.variantType(e.pointee.name) {
-            add(.error, .structure, "profile.type",
+            add(.error, .structure, ProfileRule.type,
                 "type \(type) is not allowed by \(label(def, profile)); allowed: \(def.typeCodes.joined(separator: ", "))", e.pointee)
             return
         }
@@ -385,7 +385,7 @@ struct ProfileRules {
             if !withUnsafePointer(to: fixed, { ValueConformance.equals(e, $0) }) { reportFixed(e, fixed, def, profile) }
         }
         if checks.contains(.pattern), let pattern = def.pattern, !withUnsafePointer(to: pattern, { ValueConformance.contains(e, $0) }) {
-            add(.error, .value, "profile.pattern",
+            add(.error, .value, ProfileRule.pattern,
                 "value \(ValueConformance.describe(e.pointee)) does not match the pattern \(ValueConformance.describe(pattern)) of \(label(def, profile))", e.pointee)
         }
         if checks.contains(.binding) { checkBinding(e, def, profile) }
@@ -442,13 +442,13 @@ struct ProfileRules {
         if inSlice == 0, let other = sliceFixed.last(where: { $0.element == ElementAddress(occurrence) })?.definition.fixed,
            !ValueConformance.equals(other, fixed) {
             if fixedConflicts.insert(profile.url + "#" + def.id).inserted {
-                add(.warning, .value, "profile.fixed-conflict",
+                add(.warning, .value, ProfileRule.fixedConflict,
                     "\(label(def, profile)) fixes \(ValueConformance.describe(fixed)) where its own slice fixes "
                         + "\(ValueConformance.describe(other)): the profile contradicts itself, so the slice's value is accepted", e)
             }
             return
         }
-        add(.error, .value, "profile.fixed",
+        add(.error, .value, ProfileRule.fixed,
             "value \(ValueConformance.describe(e)) differs from the fixed value \(ValueConformance.describe(fixed)) of \(label(def, profile))", e)
     }
 
@@ -457,7 +457,7 @@ struct ProfileRules {
         "\(def.id) of \(profile.name)"
     }
 
-    private mutating func add(_ severity: Severity, _ type: IssueType, _ rule: String, _ message: String,
+    private mutating func add(_ severity: Severity, _ type: IssueType, _ rule: ProfileRule, _ message: String,
                               _ element: Element, _ at: String? = nil) {
         issues.append(Issue(severity, type, rule: rule, message, path: at ?? path.text(), position: element.position))
     }
@@ -529,11 +529,11 @@ extension ProfileRules {
             guard count < slice.record.min || count > slice.max else { continue }
             let name = slice.record.sliceName ?? slice.id
             if count < slice.record.min {
-                add(.error, .required, "profile.slice-min",
+                add(.error, .required, ProfileRule.sliceMin,
                     "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e.pointee, at)
             }
             if count > slice.max {
-                add(.error, .structure, "profile.slice-max",
+                add(.error, .structure, ProfileRule.sliceMax,
                     "slice '\(name)' occurs \(count) times; \(label(slice, profile)) allows \(slice.max)", e.pointee, at)
             }
         }
@@ -548,18 +548,18 @@ extension ProfileRules {
             if s < 0 {
                 sawUnmatched = true
                 if rules == "closed" {
-                    add(.error, .structure, "profile.slice-closed",
+                    add(.error, .structure, ProfileRule.sliceClosed,
                         "'\(o.name)' matches none of the slices of \(label(def, profile)), and the slicing is closed",
                         o, here)
                 }
                 continue
             }
             if def.slicingOrdered && s < highest {
-                add(.error, .structure, "profile.slice-order",
+                add(.error, .structure, ProfileRule.sliceOrder,
                     "slice '\(def.slices[s].record.sliceName ?? "")' comes after '\(def.slices[highest].record.sliceName ?? "")'; \(label(def, profile)) orders its slices",
                     o, here)
             } else if rules == "openAtEnd" && sawUnmatched {
-                add(.error, .structure, "profile.slice-order",
+                add(.error, .structure, ProfileRule.sliceOrder,
                     "slice '\(def.slices[s].record.sliceName ?? "")' follows an element outside the slices; \(label(def, profile)) puts those at the end",
                     o, here)
             }
@@ -574,7 +574,7 @@ extension ProfileRules {
     private mutating func noteSeveralValues(_ occurrence: UnsafePointer<Element>, occurrence n: Int, discriminator d: Int,
                                             slice s: Int, _ def: ProfileNode, _ profile: CompiledProfile) {
         let name = occurrence.pointee.name
-        add(.information, .informational, "profile.slice-several-values",
+        add(.information, .informational, ProfileRule.sliceSeveralValues,
             "'\(name)' gives several values at discriminator '\(def.discriminatorPaths[d])' of \(label(def, profile)), where FHIR "
                 + "asks for one; one of them is slice '\(def.slices[s].record.sliceName ?? "")''s, so it is taken as that slice and held "
                 + "to its rules (as the HL7 validator does: 'value in path')",
@@ -637,7 +637,7 @@ extension ProfileRules {
     private mutating func reportUnevaluable(_ def: ProfileNode, _ profile: CompiledProfile, _ reason: String,
                                             _ e: Element) {
         guard unevaluable.insert(ObjectIdentifier(def)).inserted else { return }
-        add(.information, .informational, "profile.slicing-unevaluable",
+        add(.information, .informational, ProfileRule.slicingUnevaluable,
             "the slices of \(label(def, profile)) cannot be told apart (\(reason)): their rules are not checked", e, path.text(appending: def.name))
     }
 
@@ -675,7 +675,7 @@ extension ProfileRules {
             sameType = true
         }
         guard sameType else {
-            add(.error, .structure, "profile.target-type",
+            add(.error, .structure, ProfileRule.targetType,
                 "reference '\(value)' resolves to a \(targetType); \(label(def, profile)) allows \(Set(allowed.map(\.type)).sorted().joined(separator: ", "))",
                 reference.pointee, at)
             return
@@ -686,7 +686,7 @@ extension ProfileRules {
             if firstFailing == nil { firstFailing = t.profile }
         }
         guard let first = firstFailing else { return }
-        add(.error, .structure, "profile.target-profile",
+        add(.error, .structure, ProfileRule.targetProfile,
             "reference '\(value)' resolves to \(resources.path(of: k)), which does not conform to \(first.name) as \(label(def, profile)) requires",
             reference.pointee, at)
     }
@@ -770,16 +770,16 @@ extension ProfileRules {
     private mutating func checkExtension(_ e: UnsafePointer<Element>, url: String, modifier: Bool) {
         guard let definition = try? self.profile(url) else {
             if modifier {
-                add(.error, .unknownExtension, "profile.extension-unknown",
+                add(.error, .unknownExtension, ProfileRule.extensionUnknown,
                     "unknown modifier extension '\(url)': it may change the meaning of its element, so it cannot be ignored", e.pointee)
             } else {
-                add(.warning, .unknownExtension, "profile.extension-unknown",
+                add(.warning, .unknownExtension, ProfileRule.extensionUnknown,
                     "unknown extension '\(url)': not in the definition pack, so not checked", e.pointee)
             }
             return
         }
         guard definition.type == "Extension" else {
-            add(.error, .unknownExtension, "profile.wrong-type", "'\(url)' defines a \(definition.type), not an extension", e.pointee)
+            add(.error, .unknownExtension, ProfileRule.wrongType, "'\(url)' defines a \(definition.type), not an extension", e.pointee)
             return
         }
         walk(e, definition.root, definition)

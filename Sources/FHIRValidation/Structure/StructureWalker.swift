@@ -30,7 +30,7 @@ struct StructureWalker {
         defer { counts.deallocate() }
         path.push(root.resourceType ?? root.name)
         if root.resourceType == nil {
-            report(.error, .structure, "struct.resource-missing",
+            report(.error, .structure, StructureRule.resourceMissing,
                    "the root element '\(root.name)' is not a resource", at: root)
         } else {
             withUnsafePointer(to: root) { walkResource($0) }
@@ -47,7 +47,7 @@ struct StructureWalker {
             case let .found(found):
                 node = found
             case let .notAResource(why):
-                report(.error, .structure, "struct.unknown-resource-type", "unknown resource type: \(why)", at: e.pointee)
+                report(.error, .structure, StructureRule.unknownResourceType, "unknown resource type: \(why)", at: e.pointee)
                 return
             }
         } catch {
@@ -55,7 +55,7 @@ struct StructureWalker {
             return
         }
         if e.pointee.children.isEmpty {
-            report(.error, .invariant, "struct.empty",
+            report(.error, .invariant, StructureRule.empty,
                    "the \(type) resource is empty: an element needs a value or children (ele-1)", at: e.pointee)
             return
         }
@@ -75,7 +75,7 @@ struct StructureWalker {
                     let name = c.pointee.name
                     let runIndex = siblings.next(k, in: children)
                     let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
-                    report(.error, .structure, "struct.unknown-element",
+                    report(.error, .structure, StructureRule.unknownElement,
                            "unknown element '\(name)': \(node.path) has no such element",
                            at: c.pointee, path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
                     continue
@@ -93,7 +93,7 @@ struct StructureWalker {
                 if checkOrder {
                     if def.order < lastOrder {
                         let name = c.pointee.name
-                        report(.error, .structure, "struct.order",
+                        report(.error, .structure, StructureRule.order,
                                "element '\(name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
                                at: c.pointee, path: path.text(appending: step(name, index)))
                     } else {
@@ -108,7 +108,7 @@ struct StructureWalker {
         }
         if !node.required.isEmpty {
             for r in node.required where counts[base + r.slot] < r.min {
-                report(.error, .required, "struct.min",
+                report(.error, .required, StructureRule.min,
                        "missing required element '\(r.name)' (\(node.path).\(r.name) needs at least \(r.min))",
                        at: e.pointee, path: path.text(appending: r.name))
             }
@@ -121,7 +121,7 @@ struct StructureWalker {
         if let id = c.pointee.id { checkAttribute(id, .string, name: "id", of: c.pointee) }
         if def.isResource {
             guard c.pointee.isResource else {
-                report(.error, .required, "struct.resource-missing",
+                report(.error, .required, StructureRule.resourceMissing,
                        "'\(c.pointee.name)' must hold a resource", at: c.pointee)
                 return
             }
@@ -129,7 +129,7 @@ struct StructureWalker {
             return
         }
         if let type = c.pointee.resourceType {
-            report(.error, .structure, "struct.unexpected-resource",
+            report(.error, .structure, StructureRule.unexpectedResource,
                    "a resource (\(type)) is not allowed in '\(c.pointee.name)' (type \(def.info.typeCode))", at: c.pointee)
             return
         }
@@ -149,7 +149,7 @@ struct StructureWalker {
             }
         } else {
             if c.pointee.value != nil {
-                report(.error, .structure, "struct.unexpected-value",
+                report(.error, .structure, StructureRule.unexpectedValue,
                        "'\(c.pointee.name)' is a \(def.info.typeCode), not a primitive: it cannot have a value", at: c.pointee)
             }
             if let node = def.node {
@@ -172,14 +172,14 @@ struct StructureWalker {
         let message = def.repeats
             ? "'\(c.name)' repeats (base max *): JSON needs an array, even for one item"
             : "'\(c.name)' does not repeat (base max 1): JSON needs a single value, not an array"
-        report(.error, .structure, "struct.json-array", message, at: c,
+        report(.error, .structure, StructureRule.jsonArray, message, at: c,
                path: path.text(appending: step(c.name, def.repeats ? 0 : -1)))
     }
 
     /// `Extension.url` is required (1..1) and a uri; it is an attribute, so not in the child tables.
     mutating func checkExtensionURL(_ c: Element) {
         guard let url = c.url else {
-            report(.error, .required, "struct.min", "missing required element 'url' (Extension.url needs at least 1)",
+            report(.error, .required, StructureRule.min, "missing required element 'url' (Extension.url needs at least 1)",
                    at: c, path: path.text(appending: "url"))
             return
         }
@@ -189,7 +189,7 @@ struct StructureWalker {
     /// `Element.id` / `Extension.url` attribute values: not empty, and their type's rule.
     mutating func checkAttribute(_ value: String, _ type: PrimitiveType, name: String, of c: Element) {
         if value.isEmpty {
-            report(.error, .value, "value.empty", "'\(name)' is empty: a value needs at least one character", at: c,
+            report(.error, .value, PrimitiveRule.empty, "'\(name)' is empty: a value needs at least one character", at: c,
                    path: path.text(appending: name))
             return
         }

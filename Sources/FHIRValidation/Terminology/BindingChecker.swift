@@ -157,7 +157,7 @@ public struct BindingChecker: Sendable {
               let cs = codeSystem(system, vs),
               let expected = cs.display(of: code),
               display != expected, !Self.sameDisplay(display, expected) else { return }
-        report.issues.append(Issue(.warning, .codeInvalid, rule: "terminology.display",
+        report.issues.append(Issue(.warning, .codeInvalid, rule: TerminologyRule.display,
             "display '\(display)' does not match '\(expected)', the display of code '\(code)' in code system \(TerminologyNames.label(of: cs))",
             path: path() + "." + suffix(), position: coding.displayPosition ?? element.position))
     }
@@ -235,7 +235,7 @@ struct BindingSite {
               _ report: inout TerminologyReport) {
         let required = binding.strength == "required"
         report.issues.append(Issue(required ? .error : .warning, .codeInvalid,
-                                   rule: required ? "terminology.required" : "terminology.extensible",
+                                   rule: required ? TerminologyRule.required : TerminologyRule.extensible,
                                    "\(message) (\(binding.strength) binding)", path: path(), position: element.position))
     }
 
@@ -245,7 +245,7 @@ struct BindingSite {
                         _ element: Element, _ path: () -> String, _ report: inout TerminologyReport) {
         guard report.firstNote(valueSet: vs.url, system: why.system) else { return }
         let message = resolver.memo.noteMessage(valueSet: vs, why) { Self.noteMessage(vs.label, why) }
-        report.issues.append(Issue(.information, .notSupported, rule: "terminology.not-checked",
+        report.issues.append(Issue(.information, .notSupported, rule: TerminologyRule.notChecked,
                                    message, path: path(), position: element.position))
     }
 
@@ -253,7 +253,7 @@ struct BindingSite {
     private func note(_ url: String, _ label: @autoclosure () -> String, _ why: Membership.Undecided,
                       _ element: Element, _ path: () -> String, _ report: inout TerminologyReport) {
         guard report.firstNote(valueSet: url, system: why.system) else { return }
-        report.issues.append(Issue(.information, .notSupported, rule: "terminology.not-checked",
+        report.issues.append(Issue(.information, .notSupported, rule: TerminologyRule.notChecked,
                                    Self.noteMessage(label(), why), path: path(), position: element.position))
     }
 

@@ -1,0 +1,37 @@
+import FHIRModel
+
+/// The rule ids of the definition pack and of its import from the official definitions: problems
+/// of the installation, not of a message.
+public enum DefinitionRule: String, RuleRegistry {
+    /// The definition pack, or one of its files, was not found or cannot be read.
+    case packMissing = "pack.missing"
+    /// A file of the definition pack holds what cannot be decoded: regenerate the pack.
+    case packCorrupt = "pack.corrupt"
+    /// A definition pack of another format version.
+    case packVersion = "pack.version"
+    /// Building a pack: one URL defined by two sources.
+    case packDuplicate = "pack.duplicate"
+    /// A definition lookup failed while writing a message (the pack cannot be read).
+    case packLookup = "pack.error"
+    /// Importing: a definition source file was not found.
+    case importMissingSource = "import.missing-source"
+    /// Importing: a definition lacks what the pack needs (a url, a type or kind, an element path).
+    case importIncomplete = "import.incomplete"
+    /// Importing: a StructureDefinition without a snapshot.
+    case importNoSnapshot = "import.no-snapshot"
+
+    public static let layer = RuleLayer.definitions
+
+    public var summary: String {
+        switch self {
+        case .packMissing: return "the definition pack, or one of its files, was not found or cannot be read"
+        case .packCorrupt: return "a file of the definition pack cannot be decoded: regenerate the pack"
+        case .packVersion: return "a definition pack of another format version: regenerate it"
+        case .packDuplicate: return "building a pack: one URL defined by two sources"
+        case .packLookup: return "a definition lookup failed while writing a message (the pack cannot be read)"
+        case .importMissingSource: return "importing: a definition source file was not found"
+        case .importIncomplete: return "importing: a definition lacks what the pack needs"
+        case .importNoSnapshot: return "importing: a StructureDefinition without a snapshot"
+        }
+    }
+}
