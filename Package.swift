@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
-        .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRValidation",
+        .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports"]),
         .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),

@@ -1,4 +1,6 @@
 import FHIRModel
+import FHIRValidation
+import MessageChecking
 
 /// The OperationOutcome of a rejection: one `issue` per error of the validation, shaped by
 /// `Spine-OperationOutcome-1` (NEMS publication guidance: invalid messages are answered with codes of
@@ -42,7 +44,7 @@ enum RejectionOutcome {
         if isReadingFailure(issue) {
             return Coded(code: "MESSAGE_NOT_WELL_FORMED", display: "Message not well formed")
         }
-        if issue.rule.hasPrefix("bundle.reference") {
+        if BundleRule(rawValue: issue.rule)?.isUnfoundReference == true {
             return Coded(code: "REFERENCE_NOT_FOUND", display: "Reference not found")
         }
         switch issue.type {
@@ -61,7 +63,7 @@ enum RejectionOutcome {
 
     /// True for findings that mean the message could not be read as FHIR at all.
     static func isReadingFailure(_ issue: Issue) -> Bool {
-        ["xml.", "json.", "io.", "format."].contains { issue.rule.hasPrefix($0) }
+        ValidationRules.layer(of: issue.rule)?.isReading == true
     }
 }
 

@@ -109,7 +109,7 @@ public struct Validator: Sendable {
         issues += walker.terminology.issues.filter { !($0.rule == TerminologyRule.extensible.rawValue && profiles.rebound.contains($0.path ?? "")) }
         if let report = profiles.terminology?.report {
             // A value layer 1 found malformed (`value.*`) is not judged again against a profile's binding.
-            let malformed = Set(walker.issues.lazy.filter { $0.rule.hasPrefix("value.") }.compactMap(\.path))
+            let malformed = Set(walker.issues.lazy.filter { PrimitiveRule.ids.contains($0.rule) }.compactMap(\.path))
             let bindings = report.issues.dropFirst(walker.terminology.issues.count).filter { !malformed.contains($0.path ?? "") }
             issues += Self.withoutRepeats(Array(bindings), of: issues)
         }
@@ -144,11 +144,8 @@ public struct Validator: Sendable {
     static func withoutRepeats(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
         guard !found.isEmpty else { return [] }
         // Few issues (the usual case): compared pairwise, paths first, which costs less than
-        // hashing every key; many: by a set of keys, so that the cost stays linear. (A found
-        // `struct.` rule repeats an earlier one only when some found issue has its `profile.`
-        // form: left to the set, which decides that.)
-        if found.count * (earlier.count + found.count) > 1024
-            || found.contains(where: { $0.rule.utf8.starts(with: RepeatKey.structPrefix) }) {
+        // hashing every key; many: by a set of keys, so that the cost stays linear.
+        if found.count * (earlier.count + found.count) > 1024 {
             return withoutRepeatsHashed(found, of: earlier)
         }
         var kept: [Issue] = []
@@ -165,7 +162,7 @@ public struct Validator: Sendable {
     /// ``withoutRepeats(_:of:)`` by a set of keys.
     private static func withoutRepeatsHashed(_ found: [Issue], of earlier: [Issue]) -> [Issue] {
         // Only earlier issues under a rule found here can repeat one (most are not: no key made).
-        let rules = Set(found.lazy.map(\.rule))
+        let rules = Set(found.lazy.map { RepeatKey($0).rule })
         var seen = Set<RepeatKey>()
         for issue in earlier {
             let key = RepeatKey(issue)
@@ -174,14 +171,15 @@ public struct Validator: Sendable {
         return found.filter { seen.insert(RepeatKey($0)).inserted }
     }
 
-    /// Rule (layer 1's min/max counted as the profile's) and path. Two bindings of one element
-    /// failing give one finding, the base definition's (the narrower profile one adds little).
+    /// Rule (layer 1's min/max counted as the profile's, ``StructureRule/profileCounterpart``) and
+    /// path. Two bindings of one element failing give one finding, the base definition's (the
+    /// narrower profile one adds little).
     private struct RepeatKey: Hashable {
         let rule: String
         let path: String?
 
         init(_ issue: Issue) {
-            rule = issue.rule.hasPrefix("struct.") ? "profile." + issue.rule.dropFirst("struct.".count) : issue.rule
+            rule = Self.counterparts.first { issue.rule == $0.structure }?.profile ?? issue.rule
             path = issue.path
         }
 
@@ -189,16 +187,21 @@ public struct Validator: Sendable {
         static func same(_ a: Issue, _ b: Issue) -> Bool {
             guard sameText(a.path, b.path) else { return false }
             let x = a.rule.utf8, y = b.rule.utf8
-            let xStruct = x.starts(with: structPrefix), yStruct = y.starts(with: structPrefix)
-            if xStruct == yStruct { return x.count == y.count && a.rule == b.rule }
+            if x.count == y.count { return a.rule == b.rule }
             // `struct.max` and `profile.max` are one key.
-            let (s, p) = xStruct ? (x, y) : (y, x)
-            return p.count == s.count + 1 && p.starts(with: profilePrefix)
-                && p.dropFirst(profilePrefix.count).elementsEqual(s.dropFirst(structPrefix.count))
+            for pair in counterparts where x.count + y.count == pair.length {
+                if (a.rule == pair.structure && b.rule == pair.profile) || (a.rule == pair.profile && b.rule == pair.structure) {
+                    return true
+                }
+            }
+            return false
         }
 
-        static let structPrefix = Array("struct.".utf8)
-        private static let profilePrefix = Array("profile.".utf8)
+        /// The layer 1 rules with a layer 2 counterpart, and the two ids' total length.
+        private static let counterparts: [(structure: String, profile: String, length: Int)] =
+            StructureRule.allCases.compactMap { rule in
+                rule.profileCounterpart.map { (rule.rawValue, $0.rawValue, rule.rawValue.utf8.count + $0.rawValue.utf8.count) }
+            }
 
         private static func sameText(_ a: String?, _ b: String?) -> Bool {
             guard let a, let b else { return a == nil && b == nil }

@@ -35,6 +35,8 @@ struct Validate: ParsableCommand {
             json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning), \
             html (one self-contained page: summary, filterable issue table, each message's source with \
             the lines that carry issues marked; large runs are capped with a note).
+            --list-rules prints every rule id with its layer and summary (families made at run time, \
+            such as invariant.<key>, as patterns).
             Exit codes: 0 no errors; 1 errors (or warnings with --fail-on warning); 2 usage or I/O error.
             """
     )
@@ -59,6 +61,9 @@ struct Validate: ParsableCommand {
         "Also check every resource of this profile's type against it (canonical URL; repeatable).", valueName: "URL"))
     var profiles: [String] = []
 
+    @Flag(name: .long, help: "List every rule id with its layer and what it checks (text, or --format json), then exit.")
+    var listRules = false
+
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
@@ -69,6 +74,7 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
+        if listRules { return try listRuleIDs() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
         let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema)) }
         let settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,

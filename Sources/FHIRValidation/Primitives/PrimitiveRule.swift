@@ -72,4 +72,7 @@ public enum PrimitiveRule: String, RuleRegistry {
         case .instant: return "not an instant (a date and time to the second, with a time zone)"
         }
     }
+
+    /// Every id of this registry: a layer 1 value finding, which later layers do not judge again.
+    public static let ids: Set<String> = Set(allCases.map(\.rawValue))
 }
