@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRDefinitions", "FHIRModel", "FHIRPath", "FHIRConversion", "FHIRValidation", "DCHTestSupport"],
                     exclude: ["fhirpathpy_driver.py"]),
         // ZIPFoundation reads the zipped official definitions that the mutation catalogue reads raw.
-        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRXML", "FHIRDefinitions", "FHIRModel", "FHIRValidation", "FHIRConversion", "ChildHealthEvents", "DCHTestSupport",
+        .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRXML", "FHIRDefinitions", "FHIRModel", "FHIRValidation", "FHIRConversion", "ChildHealthEvents", "MessageChecking", "DCHTestSupport",
                                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // ZIPFoundation's inflate decodes the PNGs that headless Chromium renders of the HTML report.
         .testTarget(name: "ValidationReportsTests", dependencies: ["FHIRModel", "ValidationReports", "FHIRConversion", "DCHTestSupport",

@@ -29,4 +29,12 @@ public enum ValidationRules {
 
     /// The layer that reports a rule id, or nil for an id no layer registers.
     public static func layer(of id: String) -> RuleLayer? { description(of: id)?.layer }
+
+    /// What each of these reported ids checks (its rule's or its family's summary), by id: for
+    /// report writers (`ReportSettings.ruleSummaries`, SARIF rule descriptions).
+    public static func summaries(for ids: some Sequence<String>) -> [String: String] {
+        var out: [String: String] = [:]
+        for id in ids { if let rule = description(of: id) { out[id] = rule.summary } }
+        return out
+    }
 }

@@ -15,6 +15,8 @@ public struct ReportSettings: Sendable {
     public var baseDirectory: String?
     /// What the HTML report shows at most.
     public var htmlLimits: HTMLReportWriter.Limits
+    /// What each rule checks, by rule id (SARIF rule descriptions); e.g. from `ValidationRules`.
+    public var ruleSummaries: [String: String] = [:]
 
     /// Settings; only the converter and tool version have no default.
     public init(converter: Converter, toolVersion: String, outcomeFormat: MessageFormat = .json,
@@ -40,7 +42,8 @@ extension ReportFormat {
         case .json: return JSONLinesReportWriter()
         case .outcome: return OutcomeReportWriter(converter: settings.converter, format: settings.outcomeFormat)
         case .junit: return JUnitReportWriter(threshold: settings.threshold)
-        case .sarif: return SARIFReportWriter(toolVersion: settings.toolVersion, baseDirectory: settings.baseDirectory)
+        case .sarif: return SARIFReportWriter(toolVersion: settings.toolVersion, baseDirectory: settings.baseDirectory,
+                                             ruleSummaries: settings.ruleSummaries)
         case .html: return HTMLReportWriter(threshold: settings.threshold, limits: settings.htmlLimits)
         }
     }

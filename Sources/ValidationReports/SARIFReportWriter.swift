@@ -29,17 +29,22 @@ public struct SARIFReportWriter: ValidationReportWriter {
     /// The folder that relative artifact URIs start from (normally the current directory); nil
     /// leaves relative paths as they are and absolute ones as `file://` URIs.
     public var baseDirectory: String?
+    /// What each rule checks, by rule id (e.g. `MessageChecking`'s `ValidationRules`), for the
+    /// rules' `shortDescription`; a rule without one is described by its id and issue type.
+    public var ruleSummaries: [String: String]
 
     /// A SARIF writer.
     public init(toolVersion: String, baseDirectory: String? = nil,
-                informationURI: String = SARIFReportWriter.defaultInformationURI) {
+                informationURI: String = SARIFReportWriter.defaultInformationURI,
+                ruleSummaries: [String: String] = [:]) {
         self.toolVersion = toolVersion
         self.baseDirectory = baseDirectory
         self.informationURI = informationURI
+        self.ruleSummaries = ruleSummaries
     }
 
     public func write(_ run: ValidationRun) throws -> [UInt8] {
-        let rules = Self.rules(run)
+        let rules = Self.rules(run, summaries: ruleSummaries)
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         var results: [JSONText] = []
         for message in run.messages {
@@ -108,7 +113,7 @@ public struct SARIFReportWriter: ValidationReportWriter {
     }
 
     /// Every rule with a result, sorted by id: its worst severity and a description.
-    static func rules(_ run: ValidationRun) -> [(id: String, severity: Severity, description: String)] {
+    static func rules(_ run: ValidationRun, summaries: [String: String] = [:]) -> [(id: String, severity: Severity, description: String)] {
         var worst: [String: Severity] = [:]
         var type: [String: IssueType] = [:]
         for issue in run.issues {
@@ -116,7 +121,7 @@ public struct SARIFReportWriter: ValidationReportWriter {
             if type[issue.rule] == nil { type[issue.rule] = issue.type }
         }
         return worst.keys.sorted().map { id in
-            (id, worst[id]!, "dch rule \(id) (\(type[id]!.rawValue))")
+            (id, worst[id]!, summaries[id] ?? "dch rule \(id) (\(type[id]!.rawValue))")
         }
     }
 

@@ -77,7 +77,7 @@ struct Validate: ParsableCommand {
         if listRules { return try listRuleIDs() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
         let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema)) }
-        let settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
+        var settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
         // Sources are kept only for the messages the HTML page can show, so a huge run stays small.
@@ -104,6 +104,7 @@ struct Validate: ParsableCommand {
             }
         }
         if run.fails(failOn) { exit.record(.failed) }
+        settings.ruleSummaries = ValidationRules.summaries(for: Set(run.issues.map(\.rule)))
         let bytes = try runReportingIssues { try format.writer(settings).write(run) }
         if let output {
             do {

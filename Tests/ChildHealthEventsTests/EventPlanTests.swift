@@ -49,22 +49,22 @@ final class EventPlanTests: XCTestCase {
         let nems = EventPlan(event: event(code: "pds-change-1", resources: [],
                                           rules: [EventRule(id: "E-x-1", text: "MessageHeader.meta.lastUpdated 1..1 for sequencing.")]),
                              codeSystemDisplay: nil, dataItems: [])
-        XCTAssertEqual(nems.headerRule, "G3")
+        XCTAssertEqual(nems.headerRule, .g3)
         XCTAssertEqual(nems.headerStyle, "a NEMS MessageHeader")
-        XCTAssertEqual(nems.lastUpdatedRule, "E-x-1")
+        XCTAssertEqual(nems.lastUpdatedRule, "event.E-x-1")
         XCTAssertTrue(nems.needsLastUpdated)
         XCTAssertTrue(nems.isPDS)
-        XCTAssertEqual(nems.resourceRule, "E-pds-change-1")
+        XCTAssertEqual(nems.resourceRule, "event.E-pds-change-1")
         XCTAssertTrue(nems.groups.isEmpty)
 
         let legacy = EventPlan(event: event(isLegacy: true, resources: []), codeSystemDisplay: nil, dataItems: [])
-        XCTAssertEqual(legacy.headerRule, "G4")
+        XCTAssertEqual(legacy.headerRule, .g4)
         XCTAssertEqual(legacy.headerStyle, "a NEMS MessageHeader", "the EMS codes keep the DCH header design (G4)")
-        XCTAssertEqual(legacy.lastUpdatedRule, "G9")
+        XCTAssertEqual(legacy.lastUpdatedRule, "event.G9")
         XCTAssertFalse(legacy.needsLastUpdated)
 
         let dch = EventPlan(event: event(family: .dch, resources: []), codeSystemDisplay: nil, dataItems: [])
-        XCTAssertEqual(dch.headerRule, "G4")
+        XCTAssertEqual(dch.headerRule, .g4)
         XCTAssertEqual(dch.headerStyle, "a DCH MessageHeader")
         XCTAssertFalse(dch.isPDS)
     }

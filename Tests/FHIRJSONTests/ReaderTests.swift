@@ -152,10 +152,10 @@ final class ReaderTests: XCTestCase {
 
     func testLoneSurrogatesAreRejected() {
         let high = readErrors(#"{"resourceType":"Patient","a":"\ud800x"}"#)
-        XCTAssertEqual(high.last?.rule, JSONRule.utf8)
+        XCTAssertEqual(high.last?.rule, JSONRule.utf8.rawValue)
         XCTAssertEqual(high.last?.position, SourcePosition(line: 1, column: 32))
         let low = readErrors(#"{"resourceType":"Patient","a":"\udc00"}"#)
-        XCTAssertEqual(low.last?.rule, JSONRule.utf8)
+        XCTAssertEqual(low.last?.rule, JSONRule.utf8.rawValue)
     }
 
     func testInvalidUTF8IsRejectedWithItsPosition() throws {
@@ -166,7 +166,7 @@ final class ReaderTests: XCTestCase {
             _ = try FHIRJSONReader().read(bytes)
             XCTFail("expected an error")
         } catch let error as IssuesError {
-            XCTAssertEqual(error.issues.last?.rule, JSONRule.utf8)
+            XCTAssertEqual(error.issues.last?.rule, JSONRule.utf8.rawValue)
             XCTAssertEqual(error.issues.last?.position, SourcePosition(line: 1, column: 34))
             XCTAssertEqual(error.issues.last?.path, "Patient.a")
         }
@@ -174,7 +174,7 @@ final class ReaderTests: XCTestCase {
         for bad: [UInt8] in [[0xC0, 0xAF], [0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]] {
             let doc = Array(#"{"resourceType":"Patient",""#.utf8) + bad + Array(#"":1}"#.utf8)
             XCTAssertThrowsError(try FHIRJSONReader().read(doc)) { error in
-                XCTAssertEqual((error as? IssuesError)?.issues.last?.rule, JSONRule.utf8, "\(bad)")
+                XCTAssertEqual((error as? IssuesError)?.issues.last?.rule, JSONRule.utf8.rawValue, "\(bad)")
             }
         }
     }
@@ -183,7 +183,7 @@ final class ReaderTests: XCTestCase {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(#"{"resourceType":"Patient"}"#.utf8)
         let decoded = try FHIRJSONReader().read(bytes)
         XCTAssertEqual(decoded.root.name, "Patient")
-        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.byteOrderMark])
+        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.byteOrderMark.rawValue])
     }
 
     // MARK: - Primitive id, extensions and comments (_name)
@@ -250,33 +250,33 @@ final class ReaderTests: XCTestCase {
         let given = try XCTUnwrap(decoded.root.child("name")).children(named: "given")
         XCTAssertEqual(given.map(\.value), ["A", nil])
         XCTAssertEqual(given.map(\.id), [nil, "b"])
-        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.arrayLength])
+        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.arrayLength.rawValue])
     }
 
     func testNullAtTheSameIndexInBothArraysIsAnError() {
         let text = #"{"resourceType":"Patient","name":[{"given":["A",null],"_given":[{"id":"a"},null]}]}"#
         let issues = readErrors(text)
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.null])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.null.rawValue])
         XCTAssertEqual(issues.first?.path, "Patient.name[0].given[1]")
         XCTAssertEqual(issues.first?.position, SourcePosition(line: 1, column: 49))
     }
 
     func testNullWithoutUnderscoreArrayIsAnError() {
         let issues = readErrors(#"{"resourceType":"Patient","name":[{"given":["A",null]}]}"#)
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.null])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.null.rawValue])
         XCTAssertEqual(issues.first?.path, "Patient.name[0].given[1]")
     }
 
     func testNullOutsideAlignedArraysIsAnError() {
         let issues = readErrors(#"{"resourceType":"Patient","gender":null}"#)
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.null])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.null.rawValue])
         XCTAssertEqual(issues.first?.path, "Patient.gender")
         XCTAssertEqual(issues.first?.position, SourcePosition(line: 1, column: 27))
         XCTAssertEqual(readErrors(#"{"resourceType":"Patient","identifier":[{"system":"s"},null]}"#).map(\.rule),
-                       [JSONRule.null])
+                       [JSONRule.null.rawValue])
         XCTAssertEqual(readErrors(#"{"resourceType":"Patient","identifier":[null,{"system":"s"}]}"#).map(\.rule),
-                       [JSONRule.null])
-        XCTAssertEqual(readErrors(#"{"resourceType":"Patient","_gender":null}"#).map(\.rule), [JSONRule.null])
+                       [JSONRule.null.rawValue])
+        XCTAssertEqual(readErrors(#"{"resourceType":"Patient","_gender":null}"#).map(\.rule), [JSONRule.null.rawValue])
     }
 
     func testCommentsOnObjectsAndPrimitives() throws {
@@ -318,7 +318,7 @@ final class ReaderTests: XCTestCase {
         }
         """
         let issues = readErrors(text)
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.duplicateKey])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.duplicateKey.rawValue])
         XCTAssertEqual(issues.first?.position, SourcePosition(line: 5, column: 3))
         XCTAssertEqual(issues.first?.path, "Patient.gender")
         XCTAssertEqual(issues.first?.severity, .error)
@@ -334,7 +334,7 @@ final class ReaderTests: XCTestCase {
             #"{"resourceType":"Patient","code":{"x":1,"x":{}}}"#,
         ]
         for text in cases {
-            XCTAssertEqual(readErrors(text).map(\.rule), [JSONRule.duplicateKey], text)
+            XCTAssertEqual(readErrors(text).map(\.rule), [JSONRule.duplicateKey.rawValue], text)
         }
     }
 
@@ -343,13 +343,13 @@ final class ReaderTests: XCTestCase {
         for i in 0..<200 { text += #","k\#(i)":\#(i)"# }
         text += #","k150":"again"}"#
         let issues = readErrors(text)
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.duplicateKey])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.duplicateKey.rawValue])
         XCTAssertEqual(issues.first?.path, "Basic.k150")
     }
 
     func testSeveralErrorsAreCollected() {
         let issues = readErrors(#"{"resourceType":"Patient","a":null,"b":1,"b":2,"extension":"x"}"#)
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.null, JSONRule.duplicateKey, JSONRule.shape])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.null.rawValue, JSONRule.duplicateKey.rawValue, JSONRule.shape.rawValue])
     }
 
     func testWrongShapes() {
@@ -375,45 +375,45 @@ final class ReaderTests: XCTestCase {
         ]
         for (text, path) in cases {
             let issues = readErrors(text)
-            XCTAssertEqual(issues.map(\.rule), [JSONRule.shape], text)
+            XCTAssertEqual(issues.map(\.rule), [JSONRule.shape.rawValue], text)
             XCTAssertEqual(issues.first?.path, path, text)
         }
     }
 
     func testResourceTypeRules() {
         let missing = readErrors(#"{"id":"x"}"#)
-        XCTAssertEqual(missing.map(\.rule), [JSONRule.resourceType])
+        XCTAssertEqual(missing.map(\.rule), [JSONRule.resourceType.rawValue])
         XCTAssertEqual(missing.first?.position, SourcePosition(line: 1, column: 1))
-        XCTAssertEqual(readErrors(#"{"resourceType":1}"#).map(\.rule), [JSONRule.resourceType, JSONRule.resourceType])
-        XCTAssertEqual(readErrors(#"{"resourceType":""}"#).map(\.rule), [JSONRule.resourceType, JSONRule.resourceType])
+        XCTAssertEqual(readErrors(#"{"resourceType":1}"#).map(\.rule), [JSONRule.resourceType.rawValue, JSONRule.resourceType.rawValue])
+        XCTAssertEqual(readErrors(#"{"resourceType":""}"#).map(\.rule), [JSONRule.resourceType.rawValue, JSONRule.resourceType.rawValue])
         XCTAssertEqual(readErrors(#"{"resourceType":"Patient","extension":[{"resourceType":"X","url":"u"}]}"#)
-            .map(\.rule), [JSONRule.resourceType])
+            .map(\.rule), [JSONRule.resourceType.rawValue])
     }
 
     func testSyntaxErrors() {
         let cases: [(String, String, SourcePosition)] = [
-            ("", JSONRule.syntax, SourcePosition(line: 1, column: 1)),
-            ("   ", JSONRule.syntax, SourcePosition(line: 1, column: 4)),
-            ("[]", JSONRule.syntax, SourcePosition(line: 1, column: 1)),
-            (#"{"resourceType":"Patient",}"#, JSONRule.syntax, SourcePosition(line: 1, column: 27)),
-            (#"{"resourceType":"Patient" "a":1}"#, JSONRule.syntax, SourcePosition(line: 1, column: 27)),
-            (#"{"resourceType":"Patient","a":01}"#, JSONRule.syntax, SourcePosition(line: 1, column: 31)),
-            (#"{"resourceType":"Patient","a":1.}"#, JSONRule.syntax, SourcePosition(line: 1, column: 33)),
-            (#"{"resourceType":"Patient","a":+1}"#, JSONRule.syntax, SourcePosition(line: 1, column: 31)),
-            (#"{"resourceType":"Patient","a":.5}"#, JSONRule.syntax, SourcePosition(line: 1, column: 31)),
-            (#"{"resourceType":"Patient","a":1e}"#, JSONRule.syntax, SourcePosition(line: 1, column: 33)),
-            (#"{"resourceType":"Patient","a":tru}"#, JSONRule.syntax, SourcePosition(line: 1, column: 34)),
-            (#"{"resourceType":"Patient","a":"x\q"}"#, JSONRule.syntax, SourcePosition(line: 1, column: 33)),
-            (#"{"resourceType":"Patient","a":"\u12G4"}"#, JSONRule.syntax, SourcePosition(line: 1, column: 32)),
-            ("{\"resourceType\":\"Patient\",\"a\":\"x\ty\"}", JSONRule.syntax, SourcePosition(line: 1, column: 33)),
-            (#"{"resourceType":"Patient","a":"abc"#, JSONRule.syntax, SourcePosition(line: 1, column: 31)),
-            (#"{"resourceType":"Patient","a":[1,2"#, JSONRule.syntax, SourcePosition(line: 1, column: 35)),
-            (#"{"resourceType":"Patient"} x"#, JSONRule.trailingContent, SourcePosition(line: 1, column: 28)),
-            (#"{"resourceType":"Patient"}{}"#, JSONRule.trailingContent, SourcePosition(line: 1, column: 27)),
-            ("{\"resourceType\":\"Patient\", // c\n\"a\":1}", JSONRule.comment, SourcePosition(line: 1, column: 28)),
-            ("/* c */ {\"resourceType\":\"Patient\"}", JSONRule.comment, SourcePosition(line: 1, column: 1)),
-            ("{\"resourceType\":\"Patient\"}\n// end", JSONRule.comment, SourcePosition(line: 2, column: 1)),
-            ("{'a':1}", JSONRule.syntax, SourcePosition(line: 1, column: 2)),
+            ("", JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 1)),
+            ("   ", JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 4)),
+            ("[]", JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 1)),
+            (#"{"resourceType":"Patient",}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 27)),
+            (#"{"resourceType":"Patient" "a":1}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 27)),
+            (#"{"resourceType":"Patient","a":01}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 31)),
+            (#"{"resourceType":"Patient","a":1.}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 33)),
+            (#"{"resourceType":"Patient","a":+1}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 31)),
+            (#"{"resourceType":"Patient","a":.5}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 31)),
+            (#"{"resourceType":"Patient","a":1e}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 33)),
+            (#"{"resourceType":"Patient","a":tru}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 34)),
+            (#"{"resourceType":"Patient","a":"x\q"}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 33)),
+            (#"{"resourceType":"Patient","a":"\u12G4"}"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 32)),
+            ("{\"resourceType\":\"Patient\",\"a\":\"x\ty\"}", JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 33)),
+            (#"{"resourceType":"Patient","a":"abc"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 31)),
+            (#"{"resourceType":"Patient","a":[1,2"#, JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 35)),
+            (#"{"resourceType":"Patient"} x"#, JSONRule.trailingContent.rawValue, SourcePosition(line: 1, column: 28)),
+            (#"{"resourceType":"Patient"}{}"#, JSONRule.trailingContent.rawValue, SourcePosition(line: 1, column: 27)),
+            ("{\"resourceType\":\"Patient\", // c\n\"a\":1}", JSONRule.comment.rawValue, SourcePosition(line: 1, column: 28)),
+            ("/* c */ {\"resourceType\":\"Patient\"}", JSONRule.comment.rawValue, SourcePosition(line: 1, column: 1)),
+            ("{\"resourceType\":\"Patient\"}\n// end", JSONRule.comment.rawValue, SourcePosition(line: 2, column: 1)),
+            ("{'a':1}", JSONRule.syntax.rawValue, SourcePosition(line: 1, column: 2)),
         ]
         for (text, rule, position) in cases {
             let issues = readErrors(text)
@@ -448,10 +448,10 @@ final class ReaderTests: XCTestCase {
         // Root object (1) + n objects.
         XCTAssertNoThrow(try readJSON(nested(9), options: JSONReadOptions(maxDepth: 10)))
         let issues = readErrors(nested(10), options: JSONReadOptions(maxDepth: 10))
-        XCTAssertEqual(issues.last?.rule, JSONRule.tooDeep)
+        XCTAssertEqual(issues.last?.rule, JSONRule.tooDeep.rawValue)
         let deep = readErrors(#"{"resourceType":"Basic","a":"# + String(repeating: "[", count: 300)
                               + String(repeating: "]", count: 300) + "}")
-        XCTAssertEqual(deep.last?.rule, JSONRule.tooDeep)
+        XCTAssertEqual(deep.last?.rule, JSONRule.tooDeep.rawValue)
         XCTAssertEqual(deep.last?.type, .tooCostly)
     }
 
@@ -459,25 +459,25 @@ final class ReaderTests: XCTestCase {
         var text = #"{"resourceType":"Basic""#
         for i in 0..<10 { text += #","a\#(i)":null"# }
         let issues = readErrors(text + "}", options: JSONReadOptions(maxErrors: 3))
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.null, JSONRule.null, JSONRule.null, JSONRule.tooManyErrors])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.null.rawValue, JSONRule.null.rawValue, JSONRule.null.rawValue, JSONRule.tooManyErrors.rawValue])
     }
 
     func testSizeLimit() {
         let issues = readErrors(#"{"resourceType":"Patient","gender":"female"}"#, options: JSONReadOptions(maxBytes: 20))
-        XCTAssertEqual(issues.map(\.rule), [JSONRule.tooLarge])
+        XCTAssertEqual(issues.map(\.rule), [JSONRule.tooLarge.rawValue])
     }
 
     func testEmptyArrayIsAWarning() throws {
         let decoded = try readJSON(#"{"resourceType":"Patient","name":[]}"#)
         XCTAssertTrue(decoded.root.children.isEmpty)
-        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.emptyArray])
+        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.emptyArray.rawValue])
         XCTAssertEqual(decoded.issues.first?.path, "Patient.name")
     }
 
     func testSingleExtensionObjectIsAWarning() throws {
         let decoded = try readJSON(#"{"resourceType":"Patient","extension":{"url":"u","valueString":"x"}}"#)
         XCTAssertEqual(decoded.root.child("extension")?.url, "u")
-        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.arrayExpected])
+        XCTAssertEqual(decoded.issues.map(\.rule), [JSONRule.arrayExpected.rawValue])
     }
 
     func testReaderAcceptsDataAndStringAndBytes() throws {

@@ -126,7 +126,7 @@ final class WriterTests: XCTestCase {
         let tree = try readJSON(#"{"resourceType":"Patient","multipleBirthInteger":"one","active":"yes"}"#).root
         let encoded = try write(tree)
         XCTAssertEqual(encoded.text, #"{"resourceType":"Patient","active":"yes","multipleBirthInteger":"one"}"#)
-        XCTAssertEqual(encoded.issues.map(\.rule), [JSONRule.kind, JSONRule.kind])
+        XCTAssertEqual(encoded.issues.map(\.rule), [JSONRule.kind.rawValue, JSONRule.kind.rawValue])
         XCTAssertEqual(encoded.issues.map(\.severity), [.warning, .warning])
         XCTAssertEqual(encoded.issues.map(\.path), ["Patient.active", "Patient.multipleBirthInteger"])
         XCTAssertEqual(encoded.issues.first?.position, SourcePosition(line: 1, column: 56))
@@ -249,21 +249,21 @@ final class WriterTests: XCTestCase {
     func testWhatJSONCannotExpressIsAnError() {
         let cases: [(Element, String, String)] = [
             (Element(name: "Patient", resourceType: "Patient", children: [Element(name: "gender", value: "m"), Element(name: "gender", value: "f")]),
-             JSONRule.notRepresentable, "Patient.gender"),
+             JSONRule.notRepresentable.rawValue, "Patient.gender"),
             (Element(name: "Patient", resourceType: "Patient", children: [Element(name: "managingOrganization", value: "x")]),
-             JSONRule.notRepresentable, "Patient.managingOrganization"),
+             JSONRule.notRepresentable.rawValue, "Patient.managingOrganization"),
             (Element(name: "Patient", resourceType: "Patient", children: [Element(name: "name", url: "http://x")]),
-             JSONRule.notRepresentable, "Patient.name[0]"),
+             JSONRule.notRepresentable.rawValue, "Patient.name[0]"),
             (Element(name: "Patient", resourceType: "Patient", children: [Element(name: "contained", children: [Element(name: "id", value: "x")])]),
-             JSONRule.resourceType, "Patient.contained[0]"),
+             JSONRule.resourceType.rawValue, "Patient.contained[0]"),
             (Element(name: "Patient", resourceType: "Patient", children: [Element(name: "contained", resourceType: "Nonsense")]),
-             JSONRule.unknownType, "Patient.contained[0]"),
+             JSONRule.unknownType.rawValue, "Patient.contained[0]"),
             (Element(name: "Patient", resourceType: "Patient", children: [Element(name: "name", resourceType: "Patient")]),
-             JSONRule.notRepresentable, "Patient.name[0]"),
-            (Element(name: "Nonsense", resourceType: "Nonsense"), JSONRule.unknownType, "Nonsense"),
-            (Element(name: "HumanName", resourceType: "HumanName"), JSONRule.unknownType, "HumanName"),
-            (Element(name: "Patient"), JSONRule.resourceType, "Patient"),
-            (Element(name: "Patient", resourceType: "Patient", id: "x"), JSONRule.notRepresentable, "Patient"),
+             JSONRule.notRepresentable.rawValue, "Patient.name[0]"),
+            (Element(name: "Nonsense", resourceType: "Nonsense"), JSONRule.unknownType.rawValue, "Nonsense"),
+            (Element(name: "HumanName", resourceType: "HumanName"), JSONRule.unknownType.rawValue, "HumanName"),
+            (Element(name: "Patient"), JSONRule.resourceType.rawValue, "Patient"),
+            (Element(name: "Patient", resourceType: "Patient", id: "x"), JSONRule.notRepresentable.rawValue, "Patient"),
         ]
         for (tree, rule, path) in cases {
             let issues = writeErrors(tree)

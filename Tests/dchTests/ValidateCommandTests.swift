@@ -112,6 +112,11 @@ final class ValidateCommandTests: CommandTestCase {
         XCTAssertEqual(r.stdout, Data(), "the report goes to the file only")
         let sarif = try JSONValue.parse(Array(try Data(contentsOf: report)))
         XCTAssertEqual(sarif["version"], .string("2.1.0"))
+        // The rule descriptors say what each rule checks, from the registries.
+        guard case .array(let runs)? = sarif["runs"],
+              case .array(let rules)? = runs.first?["tool"]?["driver"]?["rules"] else { return XCTFail("no rules") }
+        let unknown = rules.first { $0["id"] == .string("struct.unknown-element") }
+        XCTAssertEqual(unknown?["shortDescription"]?["text"], .string("an element the base definition does not define"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: temp.path).filter { $0.hasSuffix(".tmp") }
         XCTAssertEqual(leftovers, [], "no temporary file is left behind")
         let unwritable = try DCHCommand.run(["validate", "-o", temp.appendingPathComponent("no/such/dir/r.txt").path, bad])
@@ -184,5 +189,30 @@ final class ValidateCommandTests: CommandTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stdoutText, "")
         XCTAssertTrue(r.stderr.contains("\(absent): fatal: cannot load the XML Schema: no such file"), r.stderr)
+    }
+
+    /// `--list-rules`: every registered rule with its layer and summary, as text and as JSON lines.
+    func testListRulesInTextAndJSON() throws {
+        let text = try DCHCommand.run(["validate", "--list-rules"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let lines = text.stdoutText.split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 120)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("struct.min ") && $0.contains(" structure ") && $0.contains("required element") },
+                      text.stdoutText)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("invariant.<key> ") && $0.contains(" invariants ") }, "families as patterns")
+
+        let json = try DCHCommand.run(["validate", "--list-rules", "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let rows = try json.stdoutText.split(separator: "\n").map { try JSONValue.parse(Array($0.utf8)) }
+        XCTAssertEqual(rows.count, lines.count, "one row per rule in both forms")
+        let ids = rows.compactMap { row -> String? in if case .string(let id)? = row["id"] { return id } else { return nil } }
+        XCTAssertEqual(Set(ids).count, ids.count, "ids are unique")
+        let slice = try XCTUnwrap(rows.first { $0["id"] == .string("profile.slice-closed") })
+        XCTAssertEqual(slice["layer"], .string("profiles"))
+        XCTAssertEqual(rows.first { $0["id"] == .string("event.G13") }?["layer"], .string("events"))
+        XCTAssertEqual(rows.first { $0["id"] == .string("xsd.invalid") }?["layer"], .string("schema"))
+
+        let html = try DCHCommand.run(["validate", "--list-rules", "--format", "html"])
+        XCTAssertEqual(html.status, 2, "a listing is text or json")
     }
 }

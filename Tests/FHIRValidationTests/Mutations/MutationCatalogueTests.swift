@@ -3,6 +3,7 @@ import Foundation
 import FHIRModel
 import FHIRConversion
 import ChildHealthEvents
+import MessageChecking
 import DCHTestSupport
 @testable import FHIRValidation
 
@@ -132,6 +133,7 @@ final class MutationCatalogueTests: XCTestCase {
         var applied: [String: Int] = [:]
         var failures: [String] = []
         var consequencesSeen: [String: Set<String>] = [:]
+        var reported = Set<String>()
         for (original, round) in f.targets.flatMap({ t in (0..<Self.rounds).map { (t, $0) } }) {
             var target = original
             // Seeds of one message's rounds differ by one: consecutive candidates.
@@ -141,6 +143,7 @@ final class MutationCatalogueTests: XCTestCase {
                 guard let mutation = try kind.apply(target, &mutated) else { continue }
                 applied[kind.name, default: 0] += 1
                 let issues = f.validator.validate(mutated, syntax: target.syntax)
+                reported.formUnion(issues.lazy.map(\.rule))
                 let errors = Set(VT.errors(issues).map { ExpectedFinding(rule: $0.rule, path: $0.path ?? "-") })
                 let missing = mutation.expected.filter { !errors.contains($0) }
                 let declared = Set(mutation.expected + mutation.consequences.map(\.finding))
@@ -158,6 +161,8 @@ final class MutationCatalogueTests: XCTestCase {
             }
         }
         for failure in failures { XCTFail(failure) }
+        XCTAssertEqual(reported.filter { ValidationRules.description(of: $0) == nil }, [],
+                       "every rule a mutation makes the validator report is in a layer's registry")
         for kind in MutationCatalogue.kinds {
             XCTAssertGreaterThan(applied[kind.name, default: 0], 0, "kind \(kind.name) found no place in any valid message")
         }
