@@ -54,7 +54,9 @@ final class PartsTests: XCTestCase {
         func code(_ type: IssueType, _ rule: String) -> String {
             RejectionOutcome.spineCode(for: Issue(.error, type, rule: rule, "m")).code
         }
-        XCTAssertEqual(code(.structure, "xml.not-well-formed"), "MESSAGE_NOT_WELL_FORMED")
+        XCTAssertEqual(code(.structure, "xml.syntax"), "MESSAGE_NOT_WELL_FORMED")
+        XCTAssertEqual(code(.structure, "json.duplicate-key"), "MESSAGE_NOT_WELL_FORMED")
+        XCTAssertEqual(code(.structure, "xsd.invalid"), "INVALID_ELEMENT", "the schema check is not a reading failure")
         XCTAssertEqual(code(.structure, "format.unknown"), "MESSAGE_NOT_WELL_FORMED")
         XCTAssertEqual(code(.structure, "bundle.reference-unresolved"), "REFERENCE_NOT_FOUND")
         XCTAssertEqual(code(.codeInvalid, "terminology.required"), "INVALID_CODE_VALUE")
