@@ -194,7 +194,7 @@ public struct PackIndexEntry: Sendable, Hashable {
         for line in Substring(text).utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             if lineNumber == 1 {
-                try DefinitionPackLayout.checkHeader(Substring(line) ?? "", expected: DefinitionPackLayout.indexHeader,
+                try DefinitionPackLayout.checkHeader(Substring(line), expected: DefinitionPackLayout.indexHeader,
                                                      file: source)
                 continue
             }
