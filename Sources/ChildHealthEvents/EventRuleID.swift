@@ -30,8 +30,10 @@ public enum EventRuleID: String, RuleRegistry {
     /// Importing the event catalogue from the spec digest failed.
     case catalogueImport = "events.import"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.events
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .g3: return "NEMS MessageHeader (Event-MessageHeader-1): id, source.contact, responsible Organization, focus of the event's type"
@@ -62,6 +64,7 @@ public enum EventRuleID: String, RuleRegistry {
     /// The id of a numbered rule of an event page (`event.E-<page>-<n>`), from its page id (`E-xx-1`).
     public static func pageRule(_ pageRuleID: String) -> String { prefix + pageRuleID }
 
+    /// The families of ids made at run time, each with its pattern.
     public static var families: [RuleDescription] {
         [RuleDescription(id: "event.E-<code>", layer: layer,
                          summary: "the event page's resources: types, counts (delete counts for delete messages) and profiles",

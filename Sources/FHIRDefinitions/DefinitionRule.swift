@@ -20,8 +20,10 @@ public enum DefinitionRule: String, RuleRegistry {
     /// Importing: a StructureDefinition without a snapshot.
     case importNoSnapshot = "import.no-snapshot"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.definitions
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .packMissing: return "the definition pack, or one of its files, was not found or cannot be read"

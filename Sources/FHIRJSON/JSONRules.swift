@@ -46,8 +46,10 @@ public enum JSONRule: String, RuleRegistry {
     /// Writer error: a resource type or datatype the definition pack does not know.
     case unknownType = "json.unknown-type"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.json
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .syntax: return "the input is not JSON (RFC 8259): a bad character, escape or number, or an unexpected end"

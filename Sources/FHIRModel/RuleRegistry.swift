@@ -41,6 +41,7 @@ public protocol RuleRegistry: RawRepresentable<String>, CaseIterable, Hashable, 
 }
 
 extension RuleRegistry {
+    /// The families of ids made at run time, each with its pattern.
     public static var families: [RuleDescription] { [] }
 
     /// The rule id (the raw value).
@@ -79,8 +80,10 @@ public enum ReadingRule: String, RuleRegistry {
     /// The input is neither XML nor JSON (its first character is neither `<` nor `{`).
     case unknownFormat = "format.unknown"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.reading
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .read: return "the input could not be read (a missing file, a permission, a read error)"

@@ -52,8 +52,10 @@ public enum XMLRule: String, RuleRegistry {
     /// Writing: a narrative `div` that is not well-formed XHTML (an id kept from the XML layer's start).
     case xhtmlNotWellFormed = "xhtml.not-well-formed"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.xml
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .syntax: return "the input is not well-formed XML, is empty, or has no root element"
@@ -95,8 +97,10 @@ public enum SchemaRule: String, RuleRegistry {
     /// The XML Schema check was asked for a JSON message: it applies to XML only.
     case notApplicable = "xsd.not-applicable"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.schema
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .invalid: return "the document breaks the official FHIR STU3 XML Schema (fhir-all.xsd)"

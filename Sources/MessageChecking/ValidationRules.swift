@@ -5,7 +5,7 @@ import FHIRXML
 import FHIRValidation
 import ChildHealthEvents
 
-/// Every rule id dch can report, gathered from the registries of the layers (``RuleRegistry``):
+/// Every rule id dch can report, gathered from the registries of the layers (`RuleRegistry`, FHIRModel):
 /// for listings (`dch validate --list-rules`), report rule descriptions (SARIF) and docs.
 public enum ValidationRules {
     /// Every rule, in pipeline order (reading, XML, JSON, schema, layers 1 to 6, definitions); a

@@ -27,8 +27,10 @@ public enum BundleRule: String, RuleRegistry {
     /// A local reference (#id) that matches no contained resource (ref-1).
     case containedUnresolved = "bundle.contained-unresolved"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.bundle
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .entryEmpty: return "an entry with neither a resource, a request nor a response (bdl-5)"

@@ -45,8 +45,10 @@ public enum PrimitiveRule: String, RuleRegistry {
     /// Not an instant (a date and time to the second, with a time zone).
     case instant = "value.instant"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.primitives
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .empty: return "a primitive with an empty value (FHIR has no empty strings)"

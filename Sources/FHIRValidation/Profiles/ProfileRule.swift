@@ -41,8 +41,10 @@ public enum ProfileRule: String, RuleRegistry {
     /// A profile's definitions cannot be read (no fault of the message).
     case definitions = "profile.definitions"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.profiles
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .min: return "a profile requires an element that is missing (its min)"

@@ -25,8 +25,10 @@ public enum StructureRule: String, RuleRegistry {
     /// The definition pack cannot be read (no fault of the message).
     case definitions = "struct.definitions"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.structure
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .min: return "a required element is missing (fewer than the base definition's min)"

@@ -11,8 +11,10 @@ public enum TerminologyRule: String, RuleRegistry {
     /// A binding that could not be checked (value set or code system not in the pack; noted once).
     case notChecked = "terminology.not-checked"
 
+    /// The layer these rules belong to.
     public static let layer = RuleLayer.terminology
 
+    /// What the rule checks, in one line (listings, SARIF rule descriptions).
     public var summary: String {
         switch self {
         case .required: return "a code outside the value set of a required binding"
