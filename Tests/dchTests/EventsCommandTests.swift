@@ -20,6 +20,12 @@ final class EventsCommandTests: XCTestCase {
         let birth = try XCTUnwrap(rows.first { $0["code"] as? String == "CH005" })
         XCTAssertEqual(birth["family"] as? String, "DCH")
         XCTAssertEqual(birth["focus"] as? String, "Encounter")
+        XCTAssertEqual(birth["page"] as? Bool, true)
+        // Codes of the event code systems that no page describes are listed and marked.
+        let medication = try XCTUnwrap(rows.first { $0["code"] as? String == "CH036" })
+        XCTAssertEqual(medication["page"] as? Bool, false)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Medication Administration (no page)") && $0.contains("CH036") })
+        XCTAssertEqual(rows.filter { $0["page"] as? Bool == true }.count, 52)
     }
 
     func testInspectMasksTheNHSNumberAndGivesTheVerdict() throws {
