@@ -36,7 +36,7 @@ struct CompletionContext {
 final class ProfileCompleter {
     let pack: DefinitionPack
     let picker: TerminologyPicker
-    private var trees: [String: ProfileTree?] = [:]
+    private var trees: [String: SnapshotTree?] = [:]
     private var typeOfProfile: [String: String?] = [:]
 
     init(pack: DefinitionPack) {
@@ -45,9 +45,9 @@ final class ProfileCompleter {
     }
 
     /// The profile's tree, cached.
-    func tree(_ url: String) -> ProfileTree? {
+    func tree(_ url: String) -> SnapshotTree? {
         if let t = trees[url] { return t }
-        let t = (try? pack.structure(url: url)).flatMap { $0 }.flatMap(ProfileTree.init)
+        let t = (try? pack.structure(url: url)).flatMap { $0 }.flatMap(SnapshotTree.init)
         trees[url] = t
         return t
     }
@@ -81,13 +81,13 @@ final class ProfileCompleter {
     }
 
     /// The least number of instances of `node`, mandatory data items counted.
-    private func minimum(_ node: ProfileNode) -> Int {
+    private func minimum(_ node: SnapshotNode) -> Int {
         alsoRequired.contains(node.record.id ?? node.record.path) ? max(node.record.min, 1) : node.record.min
     }
 
     // MARK: - Walking
 
-    private func complete(_ element: inout Element, node: ProfileNode, context: inout CompletionContext, depth: Int) {
+    private func complete(_ element: inout Element, node: SnapshotNode, context: inout CompletionContext, depth: Int) {
         guard depth < 12 else { return }
         let isExtension = node.typeCodes.first == "Extension" || node.record.path.hasSuffix("extension")
             || node.record.path == "Extension"
@@ -101,8 +101,8 @@ final class ProfileCompleter {
             return
         }
         for child in node.children {
-            if child.stem == "id" && depth > 0 { continue }  // Element.id: an attribute, never required
-            if child.stem == "url" && isExtension {
+            if child.step == "id" && depth > 0 { continue }  // Element.id: an attribute, never required
+            if child.step == "url" && isExtension {
                 if element.url == nil { element.url = fixedValue(child)?.value ?? node.record.types?.first?.profile }
                 continue
             }
@@ -148,10 +148,10 @@ final class ProfileCompleter {
 
     /// Whether an instance element belongs to a slice: an extension by URL, a type slice by wire
     /// name, otherwise by the fixed and pattern values the slice's children state.
-    private func sliceMatches(_ slice: ProfileNode, _ e: Element) -> Bool {
+    private func sliceMatches(_ slice: SnapshotNode, _ e: Element) -> Bool {
         if slice.record.path.hasSuffix("extension") || slice.record.path.hasSuffix("modifierExtension") {
             if let profile = slice.record.types?.first?.profile { return e.url == profile }
-            if let url = slice.children.first(where: { $0.stem == "url" }).flatMap(fixedValue)?.value { return e.url == url }
+            if let url = slice.children.first(where: { $0.step == "url" }).flatMap(fixedValue)?.value { return e.url == url }
             return false
         }
         if let name = slice.sliceName, slice.record.path.hasSuffix("[x]") { return e.name == name }
@@ -174,7 +174,7 @@ final class ProfileCompleter {
     // MARK: - Making elements
 
     /// A new instance of `node`, completed against it (so that a slice gets its fixed parts).
-    private func made(_ node: ProfileNode, context: inout CompletionContext, depth: Int) -> Element? {
+    private func made(_ node: SnapshotNode, context: inout CompletionContext, depth: Int) -> Element? {
         guard var e = make(node, context: &context, depth: depth) else { return nil }
         complete(&e, node: node, context: &context, depth: depth + 1)
         if e.name == "extension" || e.name == "modifierExtension", e.children.isEmpty, let url = e.url,
@@ -186,7 +186,7 @@ final class ProfileCompleter {
             let type = node.isChoice ? chooseType(node) : (node.typeCodes.first ?? "")
             fillEmpty(&e, type: type)
             if e.children.isEmpty, e.value == nil, let first = node.children.first(where: { c in
-                !["id", "extension", "modifierExtension"].contains(c.stem) && c.record.max != "0"
+                !["id", "extension", "modifierExtension"].contains(c.step) && c.record.max != "0"
             }), let inner = made(first, context: &context, depth: depth + 1) {
                 e.children.append(inner)  // an empty backbone: its first usable child (e.g. stage.summary)
             }
@@ -195,9 +195,9 @@ final class ProfileCompleter {
     }
 
     /// A new instance of `node`, or nil when none can be made (an unknown type).
-    private func make(_ node: ProfileNode, context: inout CompletionContext, depth: Int) -> Element? {
+    private func make(_ node: SnapshotNode, context: inout CompletionContext, depth: Int) -> Element? {
         let type = chooseType(node)
-        let name = node.isChoice ? node.choiceBase + capitalised(type) : node.stem
+        let name = node.isChoice ? node.choiceBase + SnapshotNode.choiceSuffix(of: type) : node.step
         if var fixed = fixedValue(node) ?? patternValue(node) {
             fixed.name = name
             return fixed
@@ -211,9 +211,9 @@ final class ProfileCompleter {
             return e
         case "CodeableConcept":
             // The coding's own binding, when the profile gives one, is the more specific.
-            let codingBinding = node.children.first { $0.stem == "coding" }?.record.binding?.valueSet
+            let codingBinding = node.children.first { $0.step == "coding" }?.record.binding?.valueSet
                 .flatMap { picker.firstCode(of: $0) }
-            if let coding = node.children.first(where: { $0.stem == "coding" }), coding.slices.contains(where: { minimum($0) > 0 }) {
+            if let coding = node.children.first(where: { $0.step == "coding" }), coding.slices.contains(where: { minimum($0) > 0 }) {
                 return Element(name: name)  // the required coding slices fill it
             }
             if let code = codingBinding ?? binding {
@@ -266,7 +266,7 @@ final class ProfileCompleter {
     }
 
     /// The type a new instance of a (choice) element gets: the builders' usual choices first.
-    private func chooseType(_ node: ProfileNode) -> String {
+    private func chooseType(_ node: SnapshotNode) -> String {
         let types = node.typeCodes
         if let named = choiceTypes[node.record.id ?? node.record.path], types.contains(named) { return named }
         for preferred in ["dateTime", "Quantity", "CodeableConcept", "Reference", "string", "boolean"] where types.contains(preferred) {
@@ -276,7 +276,7 @@ final class ProfileCompleter {
     }
 
     /// A reference to an entry of the message whose type one of the element's targets allows.
-    private func reference(_ node: ProfileNode, name: String, context: inout CompletionContext) -> Element {
+    private func reference(_ node: SnapshotNode, name: String, context: inout CompletionContext) -> Element {
         // Some NHS profiles put the target in `profile` instead of `targetProfile`.
         let targets = (node.record.types ?? []).compactMap { $0.targetProfile ?? $0.profile }
         let targetTypes = targets.compactMap(constrainedType)
@@ -301,14 +301,14 @@ final class ProfileCompleter {
     }
 
     /// A lexically valid value for a required primitive of `type`.
-    private func primitiveValue(_ type: String, node: ProfileNode, binding: PickedCode?,
+    private func primitiveValue(_ type: String, node: SnapshotNode, binding: PickedCode?,
                                 context: CompletionContext) -> String? {
         switch type {
         case "code": return binding?.code ?? "unknown"
         case "string", "markdown":
-            if node.stem == "display", let d = binding?.display { return d }
+            if node.step == "display", let d = binding?.display { return d }
             return "Not recorded"
-        case "uri": return node.stem == "system" ? (binding?.system ?? "http://snomed.info/sct") : "urn:uuid:00000000-0000-4000-8000-000000000000"
+        case "uri": return node.step == "system" ? (binding?.system ?? "http://snomed.info/sct") : "urn:uuid:00000000-0000-4000-8000-000000000000"
         case "boolean": return "false"
         case "dateTime": return context.time.dateTime
         case "instant": return context.time.dateTime
@@ -325,6 +325,6 @@ final class ProfileCompleter {
 
     // MARK: - Fixed and pattern values
 
-    private func fixedValue(_ node: ProfileNode) -> Element? { node.record.fixed?.element }
-    private func patternValue(_ node: ProfileNode) -> Element? { node.record.pattern?.element }
+    private func fixedValue(_ node: SnapshotNode) -> Element? { node.record.fixed?.element }
+    private func patternValue(_ node: SnapshotNode) -> Element? { node.record.pattern?.element }
 }
