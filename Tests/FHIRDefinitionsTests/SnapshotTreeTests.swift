@@ -8,10 +8,7 @@ final class SnapshotTreeTests: XCTestCase {
     var pack: DefinitionPack!
 
     override func setUpWithError() throws {
-        guard SharedCorpus.hasSchemasPack else {
-            throw Prerequisite.missing("Schemas/ has no pack; run scripts/regenerate-pack")
-        }
-        pack = try DefinitionPack(directory: SharedCorpus.schemas)
+        pack = try SharedCorpus.definitionPack()
     }
 
     private func tree(_ url: String) throws -> SnapshotTree {
