@@ -1,6 +1,14 @@
 // swift-tools-version:5.10
 import PackageDescription
 
+/// The files of the generated definition pack in Schemas/ (`dch pack build` writes exactly these).
+let packFiles = [
+    "pack-index.tsv", "codec-types.tsv", "events.json",
+    "core-structures.ndjson", "core-extensions.ndjson", "core-terminology.ndjson",
+    "nhs-structures.ndjson", "nhs-other-structures.ndjson", "nhs-terminology.ndjson",
+    "careconnect-structures.ndjson", "careconnect-terminology.ndjson",
+]
+
 let package = Package(
     name: "dch",
     platforms: [.macOS(.v13)],
@@ -33,10 +41,12 @@ let package = Package(
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
         .target(name: "FHIRModel"),
-        // The generated pack (Sources/FHIRDefinitions/Schemas, written by scripts/regenerate-pack) is
-        // this target's resource: SwiftPM copies it into a bundle beside every executable that links
-        // FHIRDefinitions, so a build finds its pack without the source tree.
-        .target(name: "FHIRDefinitions", dependencies: ["FHIRModel"], resources: [.copy("Schemas")]),
+        // The generated pack (Schemas/, written by scripts/regenerate-pack) is this target's resource:
+        // SwiftPM copies it into a bundle beside every executable that links FHIRDefinitions, so a
+        // build finds its pack without the source tree.
+        .target(name: "DCHSchemas", path: "Schemas", sources: ["DefinitionPackResources.swift"],
+                resources: packFiles.map { .copy($0) }),
+        .target(name: "FHIRDefinitions", dependencies: ["FHIRModel", "DCHSchemas"]),
         .target(name: "FHIRXML", dependencies: ["FHIRModel", "FHIRDefinitions", "CLibXML2"]),
         .target(name: "FHIRJSON", dependencies: ["FHIRModel", "FHIRDefinitions"]),
         .target(name: "FHIRConversion", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON"]),

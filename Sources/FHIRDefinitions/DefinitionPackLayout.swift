@@ -1,4 +1,5 @@
 import Foundation
+import DCHSchemas
 import FHIRModel
 
 /// Where the pack lives and how its files are named.
@@ -22,21 +23,17 @@ public enum DefinitionPackLayout {
         }
     }
 
-    /// Where the generated pack lives in the package, relative to its root: inside the target
-    /// folder, because SwiftPM ships only a target's own files as its resources.
-    public static let packageFolder = "Sources/FHIRDefinitions/Schemas"
+    /// Where the generated pack lives in the package, relative to its root: `Schemas/`, a target
+    /// of its own (DCHSchemas), because SwiftPM ships only a target's own files as its resources.
+    public static let packageFolder = "Schemas"
 
     /// The environment variable that names a pack folder, overriding the shipped pack.
     public static let overrideVariable = "DCH_SCHEMAS"
 
     /// The SwiftPM resource bundle that carries `Schemas/` (`<package>_<target>`, named after the
     /// manifest's `name`; SwiftPM writes it beside the executable it links, in
-    /// `.build/<configuration>/` or a dependent package's build folder).
-    #if canImport(Darwin)
-    public static let resourceBundleName = "dch_FHIRDefinitions.bundle"
-    #else
-    public static let resourceBundleName = "dch_FHIRDefinitions.resources"
-    #endif
+    /// `.build/<configuration>/` or a dependent package's build folder). The pack is at its root.
+    public static let resourceBundleName = DefinitionPackResources.bundleName
 
     /// Where an installed `dch` keeps the pack, relative to the folder of the executable
     /// (`PREFIX/bin/dch` → `PREFIX/share/dch/Schemas`; `scripts/install` puts it there).
@@ -68,7 +65,7 @@ public enum DefinitionPackLayout {
         return folders.map { folder -> URL in
             let bundle = folder.appendingPathComponent(resourceBundleName)
             // A macOS bundle keeps its resources in Contents/Resources; Bundle knows each platform's layout.
-            return (Bundle(url: bundle)?.resourceURL ?? bundle).appendingPathComponent("Schemas")
+            return Bundle(url: bundle)?.resourceURL ?? bundle
         } + folders.prefix(1).map { $0.appendingPathComponent(installedPackPath).standardizedFileURL }
     }
 

@@ -49,7 +49,7 @@ public enum SharedCorpus {
         return folder.appendingPathComponent("fhir-single.xsd").path
     }
 
-    /// The shipped definition pack folder (`Sources/FHIRDefinitions/Schemas`).
+    /// The shipped definition pack folder (`Schemas/`).
     public static var schemas: URL { packageRoot.appendingPathComponent(DefinitionPackLayout.packageFolder) }
 
     /// True when `Schemas/` holds a generated pack (its index file).

@@ -12,9 +12,10 @@ final class PackLocationTests: XCTestCase {
             throw Prerequisite.missing("Schemas/ has no pack; run scripts/regenerate-pack")
         }
         let bundled = try XCTUnwrap(DefinitionPackLayout.packCandidates().first)
-        XCTAssertEqual(bundled.deletingLastPathComponent().lastPathComponent, DefinitionPackLayout.resourceBundleName)
+        XCTAssertEqual(bundled.lastPathComponent, DefinitionPackLayout.resourceBundleName)
         let fm = FileManager.default
-        let names = try fm.contentsOfDirectory(atPath: SharedCorpus.schemas.path).sorted()
+        // Schemas/ also holds the resource target's one Swift file, which is code, not a resource.
+        let names = try fm.contentsOfDirectory(atPath: SharedCorpus.schemas.path).filter { !$0.hasSuffix(".swift") }.sorted()
         XCTAssertEqual(try fm.contentsOfDirectory(atPath: bundled.path).sorted(), names)
         XCTAssertTrue(names.contains(DefinitionPackLayout.indexFileName))
         XCTAssertTrue(names.contains("events.json"))
@@ -34,7 +35,7 @@ final class PackLocationTests: XCTestCase {
         let executableFolder = Bundle.main.bundleURL.resolvingSymlinksInPath()
         let candidates = DefinitionPackLayout.packCandidates().map(\.path)
         XCTAssertEqual(candidates, [
-            executableFolder.appendingPathComponent("dch_FHIRDefinitions.resources/Schemas").path,
+            executableFolder.appendingPathComponent("dch_DCHSchemas.resources").path,
             executableFolder.deletingLastPathComponent().appendingPathComponent("share/dch/Schemas").path,
         ])
         XCTAssertFalse(candidates.contains(SharedCorpus.schemas.path))
