@@ -22,7 +22,7 @@ public struct EventCatalogue: Sendable {
     /// Reads a catalogue file written by ``EventCatalogueImporter``.
     public init(data: Data) throws {
         do {
-            self.init(events: try JSONDecoder().decode([EventDefinition].self, from: data))
+            self.init(events: try PackJSONDecoder.decode([EventDefinition].self, from: data))
         } catch {
             throw IssuesError(Issue(.fatal, .processing, rule: EventRuleID.catalogue,
                                     "the event catalogue cannot be read: \(error); regenerate it with `dch pack build`"))

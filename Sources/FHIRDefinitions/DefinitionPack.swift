@@ -17,6 +17,7 @@ public final class DefinitionPack: @unchecked Sendable {
     private var codecFile: CodecTableFile?
     private var valueSets: [String: ValueSetRecord] = [:]
     private var codeSystems: [String: CodeSystemRecord] = [:]
+    private var derivedValues: [String: any Sendable] = [:]
 
     /// Canonical URL prefix of the FHIR core StructureDefinitions.
     public static let coreStructurePrefix = "http://hl7.org/fhir/StructureDefinition/"
@@ -113,6 +114,20 @@ public final class DefinitionPack: @unchecked Sendable {
     }
 
     /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
+    /// A value worked out from the pack once and shared by every user of it (an index that
+    /// several compilations need, such as the core elements by path): made by `make` on first use
+    /// under `key`, then returned as stored. `make` runs outside the pack's lock and may run twice
+    /// when two threads ask at once; the first result stored wins.
+    package func derived<T: Sendable>(_ key: String, _ make: () -> T) -> T {
+        if let known = lock.withLock({ derivedValues[key] }) as? T { return known }
+        let value = make()
+        return lock.withLock {
+            if let known = derivedValues[key] as? T { return known }
+            derivedValues[key] = value
+            return value
+        }
+    }
+
     public func valueSet(url: String) throws -> ValueSetRecord? {
         try record(.valueSet, url: url, cache: \.valueSets)
     }
@@ -146,7 +161,7 @@ public final class DefinitionPack: @unchecked Sendable {
         }
         let slice = data[data.startIndex + entry.offset ..< data.startIndex + entry.offset + entry.length]
         do {
-            return try JSONDecoder().decode(T.self, from: slice)
+            return try PackJSONDecoder.decode(T.self, from: slice)
         } catch {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "definition pack entry \(entry.url) in \(entry.file) cannot be read: \(error)"))
@@ -188,27 +203,56 @@ public struct PackIndexEntry: Sendable, Hashable {
     public var line: String { "\(kind.rawValue)\t\(url)\t\(file)\t\(offset)\t\(length)" }
 
     static func parseIndex(_ text: String, source: String) throws -> [PackEntryKind: [String: PackIndexEntry]] {
+        var text = text
+        return try text.withUTF8 { try parseIndex($0, source: source) }
+    }
+
+    /// Reads the index byte by byte: it has thousands of lines and is read by every run, so it
+    /// avoids `split` and makes one String per url (file names are shared).
+    private static func parseIndex(_ b: UnsafeBufferPointer<UInt8>, source: String) throws
+        -> [PackEntryKind: [String: PackIndexEntry]] {
         var result: [PackEntryKind: [String: PackIndexEntry]] = [:]
+        var files: [String] = []
         var lineNumber = 0
-        // Byte-level splitting: Character-based String.split costs tens of milliseconds here.
-        for line in Substring(text).utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        var start = 0
+        while start < b.count {
+            var end = start
+            while end < b.count && b[end] != 0x0A { end += 1 }
             lineNumber += 1
+            defer { start = end + 1 }
+            let line = UnsafeBufferPointer(rebasing: b[start..<end])
             if lineNumber == 1 {
-                try DefinitionPackLayout.checkHeader(Substring(line), expected: DefinitionPackLayout.indexHeader,
-                                                     file: source)
+                try DefinitionPackLayout.checkHeader(Substring(decoding: line, as: UTF8.self),
+                                                     expected: DefinitionPackLayout.indexHeader, file: source)
                 continue
             }
-            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
-            let f = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self) }
-            guard f.count == 5, let kind = PackEntryKind(rawValue: f[0]),
-                  let offset = Int(f[3]), let length = Int(f[4]) else {
+            if line.isEmpty || line[0] == UInt8(ascii: "#") { continue }
+            var fields: [Range<Int>] = []
+            var fieldStart = 0
+            for i in 0...line.count where i == line.count || line[i] == 0x09 {
+                fields.append(fieldStart..<i)
+                fieldStart = i + 1
+            }
+            func text(_ k: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[fields[k]]), as: UTF8.self) }
+            func number(_ k: Int) -> Int? {
+                var value = 0
+                guard !fields[k].isEmpty, fields[k].count < 19 else { return nil }
+                for i in fields[k] {
+                    guard line[i] >= 0x30 && line[i] <= 0x39 else { return nil }
+                    value = value * 10 + Int(line[i] - 0x30)
+                }
+                return value
+            }
+            guard fields.count == 5, let kind = PackEntryKind(rawValue: text(0)),
+                  let offset = number(3), let length = number(4) else {
                 throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                     "malformed definition pack index line", position: SourcePosition(line: lineNumber, column: 1),
                     file: source))
             }
-            let url = f[1]
-            result[kind, default: [:]][url] = PackIndexEntry(kind: kind, url: url, file: f[2],
+            let url = text(1)
+            var file = text(2)
+            if let known = files.first(where: { $0 == file }) { file = known } else { files.append(file) }
+            result[kind, default: [:]][url] = PackIndexEntry(kind: kind, url: url, file: file,
                                                              offset: offset, length: length)
         }
         return result
