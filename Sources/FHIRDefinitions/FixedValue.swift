@@ -25,6 +25,10 @@ public struct FixedValue: Codable, Sendable, Hashable {
     }
 
     /// The value as an element tree, as a reader would have built it.
+    init(name: String, value: String?, id: String?, url: String?, children: [FixedValue]) {
+        self.name = name; self.value = value; self.id = id; self.url = url; self.children = children
+    }
+
     public var element: Element {
         Element(name: name, value: value, id: id, url: url, children: children.map(\.element))
     }

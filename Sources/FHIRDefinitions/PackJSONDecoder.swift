@@ -21,6 +21,9 @@ package enum PackJSONDecoder {
     /// Decodes a `T` from JSON bytes (valid only during the call).
     package static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>) throws -> T {
         let tape = try JSONTape(bytes)
+        if let direct = T.self as? TapeDecodable.Type {
+            return try direct.init(tape: tape, token: 0) as! T
+        }
         return try T(from: TapeDecoder(tape: tape, token: 0))
     }
 }

@@ -133,7 +133,8 @@ final class ProfileNode: @unchecked Sendable {
     init(record: ElementRecord) {
         self.record = record
         id = record.id ?? record.path
-        let last = record.path.split(separator: ".").last.map(String.init) ?? record.path
+        let path = record.path
+        let last = path.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
         name = last
         choicePrefix = last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
         fixed = record.fixed?.element
@@ -345,25 +346,37 @@ enum ProfileCompiler {
     /// The steps of an element id (`Patient.identifier:nhsNumber.system` -> 3 steps). Slice names
     /// may hold dots, so the path (which has none) says where each step starts.
     static func idComponents(_ id: String, path: String) -> [String] {
-        let pathSteps = path.split(separator: ".").map(String.init)
-        let naive = id.split(separator: ".").map(String.init)
-        if naive.count == pathSteps.count { return naive }
+        // Bytes, not Characters: this runs for every element of every profile a run compiles.
+        let dot = UInt8(ascii: "."), colon = UInt8(ascii: ":")
+        let pathSteps = path.utf8.split(separator: dot).map { Array($0) }
+        let naive = id.utf8.split(separator: dot)
+        if naive.count == pathSteps.count { return naive.map { String(Substring($0)) } }
+        let idBytes = Array(id.utf8)
         var result: [String] = []
-        var rest = Substring(id)
+        var rest = 0
         for (k, step) in pathSteps.enumerated() {
-            guard rest.hasPrefix(step) else { return naive }
-            var end = rest.index(rest.startIndex, offsetBy: step.count)
-            if end < rest.endIndex, rest[end] == ":" {
-                // The slice name runs to the next step's name (or to the end).
-                if k + 1 < pathSteps.count, let r = rest[end...].range(of: "." + pathSteps[k + 1]) {
-                    end = r.lowerBound
-                } else {
-                    end = rest.endIndex
-                }
+            guard idBytes.count - rest >= step.count, idBytes[rest ..< rest + step.count].elementsEqual(step) else {
+                return naive.map { String(Substring($0)) }
             }
-            result.append(String(rest[..<end]))
-            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+            var end = rest + step.count
+            if end < idBytes.count, idBytes[end] == colon {
+                // The slice name runs to the next step's name (or to the end).
+                end = k + 1 < pathSteps.count
+                    ? Self.firstIndex(of: [dot] + pathSteps[k + 1], in: idBytes, from: end) ?? idBytes.count
+                    : idBytes.count
+            }
+            result.append(String(decoding: idBytes[rest ..< end], as: UTF8.self))
+            rest = min(end + 1, idBytes.count)
         }
         return result
+    }
+
+    /// Where `needle` first occurs in `bytes` at or after `start`.
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+        for i in start ... bytes.count - needle.count where bytes[i ..< i + needle.count].elementsEqual(needle) {
+            return i
+        }
+        return nil
     }
 }
