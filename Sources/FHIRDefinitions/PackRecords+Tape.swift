@@ -220,3 +220,81 @@ extension FixedValue: TapeDecodable {
         self.init(name: name, value: value, id: id, url: url, children: children)
     }
 }
+
+extension CodeRecord: TapeDecodable {
+    init(tape: JSONTape, token o: Int) throws {
+        var code: String?
+        self.init(code: "")
+        try tape.forEachMember(of: o) { k, v in
+            if tape.tokens[v].kind == .null { return }
+            if tape.key(k, is: "code") { code = try tape.string(v) }
+            else if tape.key(k, is: "display") { display = try tape.string(v) }
+            else if tape.key(k, is: "system") { system = try tape.string(v) }
+            else if tape.key(k, is: "parent") { parent = try tape.string(v) }
+        }
+        guard let code else { throw JSONTape.missing("code", in: o, of: tape) }
+        self.code = code
+    }
+}
+
+extension CodeSystemRecord: TapeDecodable {
+    init(tape: JSONTape, token o: Int) throws {
+        var url: String?, name: String?, content: String?, caseSensitive: Bool?, concepts: [CodeRecord]?
+        try tape.forEachMember(of: o) { k, v in
+            if tape.tokens[v].kind == .null { return }
+            if tape.key(k, is: "url") { url = try tape.string(v) }
+            else if tape.key(k, is: "name") { name = try tape.string(v) }
+            else if tape.key(k, is: "content") { content = try tape.string(v) }
+            else if tape.key(k, is: "caseSensitive") { caseSensitive = try tape.bool(v) }
+            else if tape.key(k, is: "concepts") { concepts = try tape.array(v) }
+        }
+        guard let url else { throw JSONTape.missing("url", in: o, of: tape) }
+        self.init(url: url, name: name, content: content, caseSensitive: caseSensitive, concepts: concepts)
+    }
+}
+
+extension FilterRecord: TapeDecodable {
+    init(tape: JSONTape, token o: Int) throws {
+        var property: String?, op: String?, value: String?
+        try tape.forEachMember(of: o) { k, v in
+            if tape.key(k, is: "property") { property = try tape.string(v) }
+            else if tape.key(k, is: "op") { op = try tape.string(v) }
+            else if tape.key(k, is: "value") { value = try tape.string(v) }
+        }
+        guard let property else { throw JSONTape.missing("property", in: o, of: tape) }
+        guard let op else { throw JSONTape.missing("op", in: o, of: tape) }
+        guard let value else { throw JSONTape.missing("value", in: o, of: tape) }
+        self.init(property: property, op: op, value: value)
+    }
+}
+
+extension ValueSetIncludeRecord: TapeDecodable {
+    init(tape: JSONTape, token o: Int) throws {
+        var system: String?, concepts: [CodeRecord]?, filters: [FilterRecord]?, valueSets: [String]?
+        try tape.forEachMember(of: o) { k, v in
+            if tape.tokens[v].kind == .null { return }
+            if tape.key(k, is: "system") { system = try tape.string(v) }
+            else if tape.key(k, is: "concepts") { concepts = try tape.array(v) }
+            else if tape.key(k, is: "filters") { filters = try tape.array(v) }
+            else if tape.key(k, is: "valueSets") { valueSets = try tape.strings(v) }
+        }
+        self.init(system: system, concepts: concepts, filters: filters, valueSets: valueSets)
+    }
+}
+
+extension ValueSetRecord: TapeDecodable {
+    init(tape: JSONTape, token o: Int) throws {
+        var url: String?, name: String?, includes: [ValueSetIncludeRecord]?, excludes: [ValueSetIncludeRecord]?
+        var expansion: [CodeRecord]?
+        try tape.forEachMember(of: o) { k, v in
+            if tape.tokens[v].kind == .null { return }
+            if tape.key(k, is: "url") { url = try tape.string(v) }
+            else if tape.key(k, is: "name") { name = try tape.string(v) }
+            else if tape.key(k, is: "includes") { includes = try tape.array(v) }
+            else if tape.key(k, is: "excludes") { excludes = try tape.array(v) }
+            else if tape.key(k, is: "expansion") { expansion = try tape.array(v) }
+        }
+        guard let url else { throw JSONTape.missing("url", in: o, of: tape) }
+        self.init(url: url, name: name, includes: includes, excludes: excludes, expansion: expansion)
+    }
+}

@@ -27,15 +27,30 @@ public enum InputMessages {
     /// The non-empty lines of an NDJSON input with their 1-based numbers; nil unless there are more
     /// than one and each starts with `{`.
     public static func ndjsonLines(_ data: Data) -> [Message]? {
-        var lines: [Message] = []
-        var number = 0
-        for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            guard let first = raw.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-            guard first == UInt8(ascii: "{") else { return nil }
-            lines.append(Message(bytes: Data(raw), line: number))
+        // Over raw bytes, and out at the first line that does not start with `{`: an XML input
+        // (the usual case) costs one look at its first byte instead of a split into lines.
+        data.withUnsafeBytes { raw -> [Message]? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lines: [Range<Int>] = []
+            var numbers: [Int] = []
+            var number = 0
+            var start = 0
+            while start <= bytes.count {
+                number += 1
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                var first = start
+                while first < end && (bytes[first] == 0x20 || bytes[first] == 0x09 || bytes[first] == 0x0D) { first += 1 }
+                if first < end {
+                    guard bytes[first] == UInt8(ascii: "{") else { return nil }
+                    lines.append(start ..< end)
+                    numbers.append(number)
+                }
+                start = end + 1
+            }
+            guard lines.count > 1 else { return nil }
+            return zip(lines, numbers).map { Message(bytes: data.subdata(in: $0.0.lowerBound + data.startIndex ..< $0.0.upperBound + data.startIndex), line: $0.1) }
         }
-        return lines.count > 1 ? lines : nil
     }
 
     /// Gives the issues of one message of an input its file and index and, for an NDJSON line, the
