@@ -2,7 +2,7 @@ import FHIRDefinitions
 
 /// A "Mandatory data item" of an event page, parsed from its text
 /// (`Mandatory data item 'Date' -> CareConnect-DCH-Encounter-1.period.start (must always be sent …)`).
-public struct DataItemMapping: Sendable, Hashable {
+public struct DataItemMapping: Sendable, Hashable, Codable {
     /// The data item's name on the page, e.g. `Local Patient Identifier`.
     public var item: String
     /// Everything after `->`: profile, path, and any qualifier, as the page writes it.
@@ -51,9 +51,9 @@ public struct DataItemMapping: Sendable, Hashable {
 
 /// A mandatory data item resolved against the definitions: which resources carry it and what must
 /// be present in them. ``EventRules`` reports its absence as `event.<rule id>`.
-public struct DataItemRequirement: Sendable, Hashable {
+public struct DataItemRequirement: Sendable, Hashable, Codable {
     /// One step from an element to the next on the way to the data item.
-    public enum Step: Sendable, Hashable {
+    public enum Step: Sendable, Hashable, Codable {
         /// A child by wire name, e.g. `period` or `valueQuantity`.
         case child(String)
         /// A child whose `system` is fixed by a profile slice, e.g. `identifier` of system ods-site-code.

@@ -44,7 +44,18 @@ public enum EventCatalogueImporter {
         }
         let described = try events(fromDigest: data)
         let pageless = try pagelessEvents(besides: described) { system in try pack.codeSystem(url: system)?.concepts }
-        return try render(sorted(described + pageless))
+        return try render(resolvingDataItems(of: sorted(described + pageless), pack: pack))
+    }
+
+    /// The events with their mandatory data items resolved against `pack`
+    /// (``EventDefinition/dataItems``), as every run would otherwise resolve them.
+    public static func resolvingDataItems(of events: [EventDefinition], pack: DefinitionPack) -> [EventDefinition] {
+        let classifier = EventRuleClassifier(pack: pack)
+        return events.map { event in
+            var event = event
+            event.dataItems = classifier.mandatoryDataItems(of: event)
+            return event
+        }
     }
 
     /// The codes of the described events' code systems that no event describes, as events without a

@@ -160,6 +160,10 @@ public struct EventDefinition: Sendable, Hashable, Codable {
     public var hasPage: Bool
     /// The event page's rules.
     public var rules: [EventRule]
+    /// The page's mandatory data items as the definition pack resolves them, worked out by
+    /// `dch pack build` (``EventCatalogueImporter``) so that no run classifies the page's rules
+    /// again; nil in a catalogue made without a pack, whose items are then resolved on first use.
+    public var dataItems: [DataItemRequirement]?
 
     /// An event definition.
     public init(name: String, family: EventFamily, eventCode: String, eventDisplay: String?, eventSystem: String,

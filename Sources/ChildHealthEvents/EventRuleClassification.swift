@@ -73,6 +73,14 @@ public struct EventRuleClassifier: Sendable {
         event.rules.map { ClassifiedEventRule(rule: $0, treatment: treatment(of: $0, in: event)) }
     }
 
+    /// The mandatory data items of an event that the definitions resolve, in page order.
+    public func mandatoryDataItems(of event: EventDefinition) -> [DataItemRequirement] {
+        classify(event).compactMap { rule in
+            if case .mandatoryItem(let requirement) = rule.treatment { return requirement }
+            return nil
+        }
+    }
+
     /// The treatment of one rule of an event.
     public func treatment(of rule: EventRule, in event: EventDefinition) -> EventRuleTreatment {
         let text = rule.text

@@ -25,7 +25,8 @@ public struct EventRules: MessageRuleSet {
     let knownEvents: String
 
     /// Event rules over a catalogue and a definition pack. Works out what each event's checks need
-    /// now, but for its mandatory data items, resolved on the event's first message.
+    /// now; mandatory data items come from the catalogue (``EventDefinition/dataItems``) or, when
+    /// it lacks them, are resolved on the event's first message.
     public init(catalogue: EventCatalogue, pack: DefinitionPack) {
         self.catalogue = catalogue
         self.pack = pack
@@ -37,12 +38,10 @@ public struct EventRules: MessageRuleSet {
                 concepts[event.eventSystem] = (try? pack.codeSystem(url: event.eventSystem))??.concepts ?? []
             }
             let systemDisplay = concepts[event.eventSystem]?.first { $0.code == event.eventCode }?.display
-            return EventPlan(event: event, codeSystemDisplay: systemDisplay) {
-                classifier.classify(event).compactMap { rule -> DataItemRequirement? in
-                    if case .mandatoryItem(let requirement) = rule.treatment { return requirement }
-                    return nil
-                }
+            if let resolved = event.dataItems {
+                return EventPlan(event: event, codeSystemDisplay: systemDisplay, dataItems: resolved)
             }
+            return EventPlan(event: event, codeSystemDisplay: systemDisplay) { classifier.mandatoryDataItems(of: event) }
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 // Exit codes are dch's own: 0 ok, 1 an input failed, 2 usage or I/O error. ArgumentParser uses 64
 // for usage errors, so map it.
 do {
-    var command = try DCH.parseAsRoot()
+    var command = try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst()))
     try command.run()
 } catch {
     let code = DCH.exitCode(for: error)

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import FHIRModel
 @testable import ChildHealthEvents
+import DCHTestSupport
 
 /// What the event rules work out once per event (``EventPlan``), the in-place child lookups and the
 /// pre-filtered system test they use per message.
@@ -153,5 +154,33 @@ final class EventPlanTests: XCTestCase {
                 XCTAssertEqual(EventCheck.mentions(system, word), system.lowercased().contains(word), "\(system) / \(word)")
             }
         }
+    }
+}
+
+/// The mandatory data items `dch pack build` stores in the catalogue are what the classifier
+/// resolves at run time, and the event rules find the same with either.
+final class PrecomputedDataItemTests: XCTestCase {
+    func testStoredDataItemsGiveTheFindingsOfLiveResolution() throws {
+        let fixture = try EventFixture()
+        let pack = fixture.rules.pack
+        let stored = fixture.rules.catalogue
+        XCTAssertTrue(stored.events.allSatisfy { $0.dataItems != nil }, "the shipped catalogue stores every event's items")
+        XCTAssertGreaterThan(stored.events.compactMap(\.dataItems).joined().count, 50)
+        let classifier = EventRuleClassifier(pack: pack)
+        for event in stored.events {
+            XCTAssertEqual(event.dataItems, classifier.mandatoryDataItems(of: event), event.eventCode)
+        }
+        let live = EventRules(catalogue: EventCatalogue(events: stored.events.map { var e = $0; e.dataItems = nil; return e }),
+                              pack: pack)
+        let messages = try SharedCorpus.files("corpus/nems-examples", extension: "xml")
+            + SharedCorpus.files("corpus/nhs-stu3-assets/Examples", extension: "xml")
+        var findings = 0
+        for url in messages {
+            let root = try fixture.tree(Data(contentsOf: url))
+            let expected = fixture.rules.check(root, syntax: .xml)
+            XCTAssertEqual(live.check(root, syntax: .xml), expected, url.lastPathComponent)
+            findings += expected.count
+        }
+        XCTAssertGreaterThan(findings, 100)
     }
 }
