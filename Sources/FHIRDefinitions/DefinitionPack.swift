@@ -185,6 +185,7 @@ public final class DefinitionPack: @unchecked Sendable {
 
 /// One line of the pack index: which record lives where.
 public struct PackIndexEntry: Sendable, Hashable {
+    /// What the record is: a StructureDefinition, ValueSet or CodeSystem.
     public var kind: PackEntryKind
     /// Canonical URL of the record.
     public var url: String
@@ -195,6 +196,7 @@ public struct PackIndexEntry: Sendable, Hashable {
     /// Byte length of its JSON (without the newline).
     public var length: Int
 
+    /// An entry from its fields.
     public init(kind: PackEntryKind, url: String, file: String, offset: Int, length: Int) {
         self.kind = kind; self.url = url; self.file = file; self.offset = offset; self.length = length
     }
