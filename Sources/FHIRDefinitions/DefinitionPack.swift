@@ -113,7 +113,6 @@ public final class DefinitionPack: @unchecked Sendable {
         return table
     }
 
-    /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
     /// A value worked out from the pack once and shared by every user of it (an index that
     /// several compilations need, such as the core elements by path): made by `make` on first use
     /// under `key`, then returned as stored. `make` runs outside the pack's lock and may run twice
@@ -128,6 +127,7 @@ public final class DefinitionPack: @unchecked Sendable {
         }
     }
 
+    /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
     public func valueSet(url: String) throws -> ValueSetRecord? {
         try record(.valueSet, url: url, cache: \.valueSets)
     }
