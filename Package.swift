@@ -94,7 +94,8 @@ let package = Package(
         // The DocC articles' code, run on the samples, through the public API only.
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
-                                                               "MessageChecking", "DCHTestSupport"]),
+                                                               "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
+                                                               "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",

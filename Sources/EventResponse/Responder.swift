@@ -8,7 +8,7 @@ import MessageChecking
 public struct MessageResponse: Sendable {
     /// Accepted (no errors) or rejected.
     public var verdict: ResponseVerdict
-    /// The response Bundle (`EMS-Bundle-1`), ready for ``FHIRConversion/Converter/write(_:format:pretty:)``.
+    /// The response Bundle (`EMS-Bundle-1`), ready for `Converter.write(_:format:pretty:)` (FHIRConversion).
     public var bundle: Element
     /// The errors (severity error or fatal) that the rejection lists; empty when accepted.
     public var errors: [Issue]
@@ -16,7 +16,7 @@ public struct MessageResponse: Sendable {
     public var inputFormat: MessageFormat?
 }
 
-/// Answers event messages: reads one and checks it with a ``MessageChecking/MessageChecker`` (the
+/// Answers event messages: reads one and checks it with a `MessageChecker` (MessageChecking: the
 /// pipeline of `dch validate`: every layer, and the event rules when the checker has them), and
 /// builds the EMS response (``ResponseBuilder``): accepted when the check finds no error, rejected
 /// with an OperationOutcome of its errors otherwise. A message that cannot be read at all is

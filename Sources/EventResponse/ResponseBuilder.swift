@@ -12,7 +12,7 @@ public enum ResponseVerdict: String, Sendable, Hashable {
 ///
 /// The shape follows the corpus profiles, which leave little choice:
 /// - `EMS-Bundle-1`: a message Bundle with an RFC 4122 identifier; entries MessageHeader, Task and,
-///   for a rejection, OperationOutcome (`Spine-OperationOutcome-1`, see ``RejectionOutcome``).
+///   for a rejection, OperationOutcome (`Spine-OperationOutcome-1`).
 /// - `EMS-MessageHeader-1`: event `EMS01`, the `new` message event type extension, destination the
 ///   incoming message's source, source the responder, responsible the responder's organisation by
 ///   ODS code, focus the Task. The profile forbids `MessageHeader.response` (max 0), so the

@@ -5,7 +5,7 @@ import FHIRModel
 public struct ChildGroup: Sendable {
     /// The definition of the group's elements.
     public let info: ChildInfo
-    /// Indices into the parent's ``Element/children``, in document order.
+    /// Indices into the parent's `Element.children`, in document order.
     public var indices: [Int]
 }
 

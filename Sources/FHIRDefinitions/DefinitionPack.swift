@@ -113,7 +113,6 @@ public final class DefinitionPack: @unchecked Sendable {
         return table
     }
 
-    /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
     /// A value worked out from the pack once and shared by every user of it (an index that
     /// several compilations need, such as the core elements by path): made by `make` on first use
     /// under `key`, then returned as stored. `make` runs outside the pack's lock and may run twice
@@ -128,6 +127,7 @@ public final class DefinitionPack: @unchecked Sendable {
         }
     }
 
+    /// The ValueSet with this canonical URL (a `|version` suffix is ignored).
     public func valueSet(url: String) throws -> ValueSetRecord? {
         try record(.valueSet, url: url, cache: \.valueSets)
     }
@@ -185,6 +185,7 @@ public final class DefinitionPack: @unchecked Sendable {
 
 /// One line of the pack index: which record lives where.
 public struct PackIndexEntry: Sendable, Hashable {
+    /// What the record is: a StructureDefinition, ValueSet or CodeSystem.
     public var kind: PackEntryKind
     /// Canonical URL of the record.
     public var url: String
@@ -195,6 +196,7 @@ public struct PackIndexEntry: Sendable, Hashable {
     /// Byte length of its JSON (without the newline).
     public var length: Int
 
+    /// An entry from its fields.
     public init(kind: PackEntryKind, url: String, file: String, offset: Int, length: Int) {
         self.kind = kind; self.url = url; self.file = file; self.offset = offset; self.length = length
     }

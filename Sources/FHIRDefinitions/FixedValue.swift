@@ -24,11 +24,12 @@ public struct FixedValue: Codable, Sendable, Hashable {
         children = element.children.map(FixedValue.init)
     }
 
-    /// The value as an element tree, as a reader would have built it.
+    /// A value from its fields (the pack's record reader).
     init(name: String, value: String?, id: String?, url: String?, children: [FixedValue]) {
         self.name = name; self.value = value; self.id = id; self.url = url; self.children = children
     }
 
+    /// The value as an element tree, as a reader would have built it.
     public var element: Element {
         Element(name: name, value: value, id: id, url: url, children: children.map(\.element))
     }

@@ -15,9 +15,11 @@ public struct StructureRecord: Codable, Sendable, Hashable {
     public var type: String
     /// `primitive-type`, `complex-type`, `resource` or `logical`.
     public var kind: String
+    /// True for an abstract type (`Resource`, `DomainResource`); absent means false.
     public var abstract: Bool?
     /// `specialization` (a base type) or `constraint` (a profile).
     public var derivation: String?
+    /// Canonical URL of the definition this one specialises or constrains; absent for `Element` and `Resource`.
     public var baseDefinition: String?
     /// For primitive types: the JSON kind of the value (`string`, `number`, `boolean`).
     public var jsonKind: String?
@@ -29,6 +31,7 @@ public struct StructureRecord: Codable, Sendable, Hashable {
     /// `ele-1` and friends on every element, so storing them once keeps the pack small).
     public var constraints: [ConstraintRecord]?
 
+    /// A record from its fields (the importer builds these from the official StructureDefinitions).
     public init(url: String, name: String, type: String, kind: String, abstract: Bool? = nil,
                 derivation: String? = nil, baseDefinition: String? = nil, jsonKind: String? = nil,
                 regex: String? = nil, elements: [ElementRecord], constraints: [ConstraintRecord]? = nil) {
@@ -50,12 +53,15 @@ public struct ElementRecord: Codable, Sendable, Hashable {
     public var path: String
     /// Element id with slice names (`Patient.identifier:nhsNumber.system`), when it differs from `path`.
     public var id: String?
+    /// The slice's name (`ElementDefinition.sliceName`), when the element is a slice.
     public var sliceName: String?
+    /// The least number of occurrences in an instance.
     public var min: Int
     /// `"*"` or a number.
     public var max: String
     /// The base definition's max: the JSON array rule uses this, not a profile's tightened max.
     public var baseMax: String?
+    /// The allowed types; absent for the root element and for elements defined by `contentReference`.
     public var types: [TypeRecord]?
     /// `#Bundle.link`-style reference to the element whose definition this one reuses.
     public var contentReference: String?
@@ -63,19 +69,24 @@ public struct ElementRecord: Codable, Sendable, Hashable {
     public var fixed: FixedValue?
     /// `pattern[x]`, in the same form as ``fixed``.
     public var pattern: FixedValue?
+    /// The terminology binding, for coded elements that have one.
     public var binding: BindingRecord?
+    /// How the element is sliced, when it is (the entry element of the slices).
     public var slicing: SlicingRecord?
     /// Indices into the record's ``StructureRecord/constraints``: the constraints declared here.
     public var constraintIndices: [Int]?
     /// Constraint keys that apply here (`ElementDefinition.condition`).
     public var conditions: [String]?
+    /// True when the element changes the meaning of its parent (`ElementDefinition.isModifier`).
     public var isModifier: Bool?
+    /// True when the profile marks the element must-support.
     public var mustSupport: Bool?
     /// True for `Element.id` and `Extension.url`, which XML writes as attributes.
     public var xmlAttribute: Bool?
     /// `maxLength`, when the definition sets one.
     public var maxLength: Int?
 
+    /// An element from its fields; every field but the path and the cardinality is optional.
     public init(path: String, id: String? = nil, sliceName: String? = nil, min: Int, max: String,
                 baseMax: String? = nil, types: [TypeRecord]? = nil, contentReference: String? = nil,
                 fixed: FixedValue? = nil, pattern: FixedValue? = nil, binding: BindingRecord? = nil,
@@ -95,6 +106,7 @@ public struct ElementRecord: Codable, Sendable, Hashable {
 
 /// One allowed type of an element.
 public struct TypeRecord: Codable, Sendable, Hashable {
+    /// The type code (`string`, `Reference`, `CodeableConcept`).
     public var code: String
     /// Profiles the value must conform to (`type.profile`).
     public var profile: String?
@@ -103,6 +115,7 @@ public struct TypeRecord: Codable, Sendable, Hashable {
     /// For references: `contained`, `referenced`, `bundled` (STU3 `aggregation`).
     public var aggregation: [String]?
 
+    /// A type from its code and, for references and profiled types, its profiles.
     public init(code: String, profile: String? = nil, targetProfile: String? = nil, aggregation: [String]? = nil) {
         self.code = code; self.profile = profile; self.targetProfile = targetProfile; self.aggregation = aggregation
     }
@@ -115,6 +128,7 @@ public struct BindingRecord: Codable, Sendable, Hashable {
     /// The value set's canonical URL (`valueSetReference` or `valueSetUri`).
     public var valueSet: String?
 
+    /// A binding of a strength to a value set.
     public init(strength: String, valueSet: String?) { self.strength = strength; self.valueSet = valueSet }
 }
 
@@ -127,6 +141,7 @@ public struct SlicingRecord: Codable, Sendable, Hashable {
     /// `closed`, `open` or `openAtEnd`.
     public var rules: String
 
+    /// A slicing from its discriminators, order rule and closing rule.
     public init(discriminators: [DiscriminatorRecord]?, ordered: Bool?, rules: String) {
         self.discriminators = discriminators; self.ordered = ordered; self.rules = rules
     }
@@ -139,6 +154,7 @@ public struct DiscriminatorRecord: Codable, Sendable, Hashable {
     /// FHIRPath (restricted) from the sliced element to the distinguishing value.
     public var path: String
 
+    /// A discriminator of a type at a path.
     public init(type: String, path: String) { self.type = type; self.path = path }
 }
 
@@ -153,6 +169,7 @@ public struct ConstraintRecord: Codable, Sendable, Hashable {
     /// FHIRPath expression; absent when the definition gives none.
     public var expression: String?
 
+    /// A constraint from its key, severity, text and expression.
     public init(key: String, severity: String, human: String, expression: String?) {
         self.key = key; self.severity = severity; self.human = human; self.expression = expression
     }
@@ -162,6 +179,7 @@ public struct ConstraintRecord: Codable, Sendable, Hashable {
 public struct ValueSetRecord: Codable, Sendable, Hashable {
     /// Canonical URL.
     public var url: String
+    /// Computer-friendly name, when the source gives one.
     public var name: String?
     /// `compose.include`: what the value set takes.
     public var includes: [ValueSetIncludeRecord]?
@@ -170,6 +188,7 @@ public struct ValueSetRecord: Codable, Sendable, Hashable {
     /// Codes listed in the source's `expansion.contains` (flattened).
     public var expansion: [CodeRecord]?
 
+    /// A value set from its URL, composition and expansion.
     public init(url: String, name: String?, includes: [ValueSetIncludeRecord]?, excludes: [ValueSetIncludeRecord]?,
                 expansion: [CodeRecord]?) {
         self.url = url; self.name = name; self.includes = includes; self.excludes = excludes; self.expansion = expansion
@@ -187,6 +206,7 @@ public struct ValueSetIncludeRecord: Codable, Sendable, Hashable {
     /// Other value sets whose codes this include takes.
     public var valueSets: [String]?
 
+    /// An include from its system, concepts, filters and value sets.
     public init(system: String?, concepts: [CodeRecord]?, filters: [FilterRecord]?, valueSets: [String]?) {
         self.system = system; self.concepts = concepts; self.filters = filters; self.valueSets = valueSets
     }
@@ -194,21 +214,29 @@ public struct ValueSetIncludeRecord: Codable, Sendable, Hashable {
 
 /// A `compose.include.filter`: `property op value`.
 public struct FilterRecord: Codable, Sendable, Hashable {
+    /// The property filtered on (`concept`, or a property of the code system).
     public var property: String
+    /// The operator (`is-a`, `descendent-of`, `=`, `in`, `regex`…).
     public var op: String
+    /// The value compared with.
     public var value: String
 
+    /// A filter `property op value`.
     public init(property: String, op: String, value: String) { self.property = property; self.op = op; self.value = value }
 }
 
 /// A code with its display; in expansions also its system.
 public struct CodeRecord: Codable, Sendable, Hashable {
+    /// The code, exactly as the code system defines it.
     public var code: String
+    /// The code's display text, when given.
     public var display: String?
+    /// The code system's URL (expansions only).
     public var system: String?
     /// In a CodeSystem: the parent concept's code (hierarchies are flattened).
     public var parent: String?
 
+    /// A code from its parts.
     public init(code: String, display: String? = nil, system: String? = nil, parent: String? = nil) {
         self.code = code; self.display = display; self.system = system; self.parent = parent
     }
@@ -218,13 +246,16 @@ public struct CodeRecord: Codable, Sendable, Hashable {
 public struct CodeSystemRecord: Codable, Sendable, Hashable {
     /// Canonical URL.
     public var url: String
+    /// Computer-friendly name, when the source gives one.
     public var name: String?
     /// `complete`, `example`, `fragment`, `not-present`.
     public var content: String?
+    /// True when codes compare case-sensitively (`CodeSystem.caseSensitive`).
     public var caseSensitive: Bool?
     /// Every concept, hierarchies flattened (each knows its parent).
     public var concepts: [CodeRecord]?
 
+    /// A code system from its URL, name, content mode and concepts.
     public init(url: String, name: String?, content: String?, caseSensitive: Bool?, concepts: [CodeRecord]?) {
         self.url = url; self.name = name; self.content = content; self.caseSensitive = caseSensitive; self.concepts = concepts
     }
@@ -232,7 +263,10 @@ public struct CodeSystemRecord: Codable, Sendable, Hashable {
 
 /// What kind of record a pack entry is.
 public enum PackEntryKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A StructureDefinition (`sd` in the index).
     case structure = "sd"
+    /// A ValueSet (`vs` in the index).
     case valueSet = "vs"
+    /// A CodeSystem (`cs` in the index).
     case codeSystem = "cs"
 }

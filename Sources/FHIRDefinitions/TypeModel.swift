@@ -4,7 +4,7 @@ import FHIRModel
 /// children, the children by wire name, with what a codec needs to know of each.
 ///
 /// Choice elements are expanded (`value[x]` gives `valueQuantity`, `valueString`, …), `Element.id`
-/// and `Extension.url` are left out (they are attributes: ``Element/id`` and ``Element/url``).
+/// and `Extension.url` are left out (they are attributes: `Element.id` and `Element.url`).
 public final class TypeModel: @unchecked Sendable {
     /// Type name (`Patient`).
     public let name: String
@@ -18,7 +18,9 @@ public final class TypeModel: @unchecked Sendable {
     /// Children tables keyed by the parent's path (`Bundle`, `Bundle.entry`, …).
     private let tables: [String: ChildTable]
 
+    /// True for a primitive type (`string`, `date`): its value is a lexeme, not children.
     public var isPrimitive: Bool { kind == "primitive-type" }
+    /// True for a resource type (`Patient`, `Bundle`).
     public var isResource: Bool { kind == "resource" }
 
     init(codec: CodecType) {
@@ -60,11 +62,10 @@ public struct ChildTable: Sendable {
         index = NameIndex(byName)
     }
 
-    public var byName: [String: ChildInfo] {
-        get { index.byName }
-        set { index = NameIndex(newValue) }
-    }
+    /// Every child definition by wire name (a dictionary: for listing them, not for lookups in a loop).
+    public var byName: [String: ChildInfo] { index.byName }
 
+    /// The child definition with this wire name (`valueQuantity`, `given`), or nil.
     @inline(__always)
     public subscript(name: String) -> ChildInfo? { index[name] }
 
@@ -252,16 +253,19 @@ public final class ChildInfo: Sendable, Hashable {
         self.isChoice = isChoice
     }
 
+    /// Same object, or equal in every field.
     public static func == (a: ChildInfo, b: ChildInfo) -> Bool {
         a === b || (a.name == b.name && a.order == b.order && a.repeats == b.repeats && a.typeCode == b.typeCode
                     && a.content == b.content && a.definitionPath == b.definitionPath && a.isChoice == b.isChoice)
     }
 
+    /// Hashes the name and the definition path (what tells two children of one type apart).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(definitionPath)
     }
 
+    /// How the codecs treat a child's value: what kind of thing the wire name holds.
     public enum Content: Sendable, Hashable {
         /// A primitive with its JSON kind.
         case primitive(JSONKind)
@@ -318,7 +322,12 @@ public final class ChildInfo: Sendable, Hashable {
 
 /// The JSON representation of a primitive type (FHIR JSON: booleans and numbers are not strings).
 public enum JSONKind: String, Sendable, Hashable, Codable {
-    case string, number, boolean
+    /// A JSON string (`string`, `code`, `date`, `uri`… and every other non-numeric primitive).
+    case string
+    /// A JSON number (`integer`, `unsignedInt`, `positiveInt`, `decimal`).
+    case number
+    /// `true` or `false` (`boolean`).
+    case boolean
 
     /// The kind of a FHIR primitive type code, or nil when the code is not a primitive type.
     public static func ofPrimitive(_ code: String) -> JSONKind? {

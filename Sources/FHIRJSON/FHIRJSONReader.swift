@@ -20,32 +20,32 @@ public struct JSONReadOptions: Sendable, Hashable {
     }
 }
 
-/// Reads FHIR STU3 JSON into the lossless ``FHIRModel/Element`` tree.
+/// Reads FHIR STU3 JSON into the lossless `Element` tree.
 ///
 /// The reader needs no definitions: it applies only the rules of the JSON representation itself,
 /// so the same reader also serves to read official definition files.
 ///
 /// - A JSON array becomes a run of sibling elements with the same name.
 /// - Primitive values keep their exact lexeme: the number token `1.50` stays `"1.50"` with
-///   ``FHIRModel/ValueKind/number``; `true`/`false` become `"true"`/`"false"`
-///   (``FHIRModel/ValueKind/boolean``); strings are unescaped (``FHIRModel/ValueKind/string``).
-/// - An object with `resourceType` is a resource (``FHIRModel/Element/resourceType``); the root is
+///   `ValueKind.number`; `true`/`false` become `"true"`/`"false"`
+///   (`ValueKind.boolean`); strings are unescaped (`ValueKind.string`).
+/// - An object with `resourceType` is a resource (`Element.resourceType`); the root is
 ///   named after its type, a nested resource after its property (`resource`, `contained`). Its `id`
-///   is a child element; in every other object `id` is ``FHIRModel/Element/id``. In the items of
-///   `extension` and `modifierExtension`, `url` is ``FHIRModel/Element/url``.
+///   is a child element; in every other object `id` is `Element.id`. In the items of
+///   `extension` and `modifierExtension`, `url` is `Element.url`.
 /// - `_name` siblings (id, extensions, `fhir_comments` of primitives) merge into the primitive
 ///   element `name`, also index by index for arrays aligned with `null` (FHIR STU3 JSON format, primitive elements). The merged
 ///   element sits where the first of the two properties stood.
-/// - `fhir_comments` become ``FHIRModel/Element/comments`` of the element whose object holds them.
+/// - `fhir_comments` become `Element.comments` of the element whose object holds them.
 /// - Every element records the line and column (UTF-8 bytes, 1-based) of its property name, or of
 ///   the value for array items and the root.
 ///
 /// What FHIR forbids but the tree can hold (`""`, `{}`, a string in a number field) is kept for the
-/// validator to report. What the tree cannot hold is an error, thrown as ``FHIRModel/IssuesError``
+/// validator to report. What the tree cannot hold is an error, thrown as `IssuesError`
 /// with the rule (``JSONRule``), a FHIRPath-style path and the line and column: syntax errors,
 /// invalid UTF-8, comments, trailing content, duplicate property names, a misplaced `null`, values
 /// of an impossible shape, a root without `resourceType`, input too deep or too large. Findings that
-/// do not stop reading are returned in ``FHIRModel/Decoded/issues``.
+/// do not stop reading are returned in `Decoded.issues`.
 ///
 /// Complexity: one pass over the input; no allocation per token except the strings themselves.
 public struct FHIRJSONReader: MessageReader, Sendable {
@@ -61,7 +61,7 @@ public struct FHIRJSONReader: MessageReader, Sendable {
     ///
     /// The bytes are only read during the call; the tree owns copies of everything it needs.
     /// - Returns: The tree (its root named after the resource type) and the warnings found.
-    /// - Throws: ``FHIRModel/IssuesError`` carrying every error found, each with its rule, path
+    /// - Throws: `IssuesError` carrying every error found, each with its rule, path
     ///   and line:column.
     public func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
         if bytes.count > options.maxBytes {

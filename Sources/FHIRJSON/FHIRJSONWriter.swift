@@ -14,25 +14,25 @@ public struct JSONWriteOptions: Sendable, Hashable {
     }
 }
 
-/// Writes the ``FHIRModel/Element`` tree as FHIR STU3 JSON, typed by the definition pack.
+/// Writes the `Element` tree as FHIR STU3 JSON, typed by the definition pack.
 ///
 /// The definitions decide what the tree alone cannot: which elements are arrays (FHIR STU3 JSON format: exactly when
 /// the base definition's max is not 1, even for one item), which primitives are JSON numbers or
 /// booleans (the primitive types' JSON kinds), and the property order (definition order).
 ///
 /// - A resource object starts with `resourceType`, then `fhir_comments`, then its elements. Other
-///   objects: `fhir_comments`, `id` (``FHIRModel/Element/id``), `url` (extensions), then elements.
+///   objects: `fhir_comments`, `id` (`Element.id`), `url` (extensions), then elements.
 /// - A primitive's value goes in `name`; its id, extensions and comments in `_name`. Repeating
 ///   primitives get two index-aligned arrays with `null` fillers; an all-null array is left out.
 /// - Values keep their lexeme. A number or boolean field gets a JSON number or boolean whenever the
 ///   lexeme is one (so `"multipleBirthInteger": "1"` read from JSON is written as `1`); otherwise the
 ///   lexeme is written as a string with a ``JSONRule/kind`` warning: the data is never changed.
 /// - Children are written in definition order, whatever their order in the tree.
-/// - An element's ``FHIRModel/Element/trailingComments`` are appended to the `fhir_comments` of its
+/// - An element's `Element.trailingComments` are appended to the `fhir_comments` of its
 ///   last child (the convention of the official STU3 files), or to its own when it has no children.
 ///
 /// Every element the definitions do not know, and everything JSON cannot express, is an error; all
-/// errors are collected and thrown together as ``FHIRModel/IssuesError``. There is never partial
+/// errors are collected and thrown together as `IssuesError`. There is never partial
 /// output and nothing is dropped silently.
 public struct FHIRJSONWriter: Sendable {
     /// The definitions that decide arrays, JSON kinds and property order.
@@ -46,9 +46,9 @@ public struct FHIRJSONWriter: Sendable {
         self.options = options
     }
 
-    /// Writes a resource tree (its root must have ``FHIRModel/Element/resourceType``).
+    /// Writes a resource tree (its root must have `Element.resourceType`).
     /// - Returns: UTF-8 JSON and the warnings made while writing.
-    /// - Throws: ``FHIRModel/IssuesError`` with every error found.
+    /// - Throws: `IssuesError` with every error found.
     public func write(_ root: Element) throws -> Encoded {
         var emitter = JSONEmitter(pack: pack, pretty: options.pretty)
         emitter.writeDocument(root)
@@ -59,7 +59,7 @@ public struct FHIRJSONWriter: Sendable {
     /// Writes one element of a complex or backbone type (a `HumanName`, a `Bundle.entry`) as the
     /// JSON object FHIR gives it inside its parent; `context` says where its children are defined.
     /// A resource element is written as a resource.
-    /// - Throws: ``FHIRModel/IssuesError`` with every error found.
+    /// - Throws: `IssuesError` with every error found.
     public func write(_ element: Element, in context: TypeContext) throws -> Encoded {
         var emitter = JSONEmitter(pack: pack, pretty: options.pretty)
         emitter.writeFragment(element, in: context)

@@ -19,7 +19,7 @@ struct Group {
 struct Scope {
     let context: TypeContext
     let table: ChildTable?
-    /// True for `Extension` itself (whose `url` is ``Element/url``).
+    /// True for `Extension` itself (whose `url` is `Element.url`).
     let isExtension: Bool
 
     init(_ context: TypeContext) {

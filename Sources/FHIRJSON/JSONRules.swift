@@ -1,6 +1,6 @@
 import FHIRModel
 
-/// The stable rule ids of the issues the JSON codec reports (``FHIRModel/Issue/rule``).
+/// The stable rule ids of the issues the JSON codec reports (`Issue.rule`).
 ///
 /// Reports, tests and suppression lists refer to these ids, so they never change meaning.
 public enum JSONRule: String, RuleRegistry {

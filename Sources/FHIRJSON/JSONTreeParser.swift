@@ -6,7 +6,7 @@ enum ObjectRole {
     case root
     /// Any other object of the content (a datatype, a backbone element, a nested resource).
     case ordinary
-    /// An item of `extension` / `modifierExtension`: `url` is ``Element/url``.
+    /// An item of `extension` / `modifierExtension`: `url` is `Element.url`.
     case extensionItem
     /// A `_name` object (or `_name[i]`): id, extensions and comments of a primitive.
     case primitiveMeta

@@ -9,8 +9,16 @@ import Foundation
 /// the answer is unknown (nil), not false.
 public struct FHIRPathDateTime: Sendable, Hashable {
     /// What the value is.
-    public enum Kind: Sendable, Hashable { case date, dateTime, time }
+    public enum Kind: Sendable, Hashable {
+        /// A date (`2019`, `2019-03`, `2019-03-04`).
+        case date
+        /// A date with a time (`2019-03-04T10:20:30+01:00`; also an `instant`).
+        case dateTime
+        /// A time of day (`10:20`, `10:20:30.5`).
+        case time
+    }
 
+    /// Whether the value is a date, a dateTime or a time.
     public let kind: Kind
     /// Components present, largest first: year, month, day, hour, minute, second (dates);
     /// hour, minute, second (times).

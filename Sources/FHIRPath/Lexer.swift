@@ -22,11 +22,12 @@ public struct FHIRPathSyntaxError: Error, Sendable, Hashable, CustomStringConver
     /// 1-based column of the offending character.
     public let column: Int
 
-    public init(_ message: String, column: Int) {
+    init(_ message: String, column: Int) {
         self.message = message
         self.column = column
     }
 
+    /// `column 7: expected ')'`: the column, then what is wrong.
     public var description: String { "column \(column): \(message)" }
 }
 

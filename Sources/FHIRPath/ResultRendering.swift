@@ -17,8 +17,11 @@ import FHIRJSON
 /// - `text`: a primitive's lexical form (line breaks escaped), a quantity as `1.5 'kg'`, anything
 ///   else its JSON.
 public struct FHIRPathResultItem: Sendable, Hashable {
+    /// The FHIR type code of an element, or the `System.` type of a computed value.
     public let type: String
+    /// The value as JSON text.
     public let json: String
+    /// The value as one line of text.
     public let text: String
 
     /// An item from its parts.

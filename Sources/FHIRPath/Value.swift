@@ -51,11 +51,18 @@ public struct TypedElement: Sendable {
 /// One item of a FHIRPath collection: an element of the message, or a value of the FHIRPath type
 /// system (from a literal, an operator or a function).
 public enum FHIRPathValue: Sendable {
+    /// An element of the message with its FHIR type; primitives become system values only when an
+    /// operator or function needs them (so `birthDate` stays a `date` element).
     case element(TypedElement)
+    /// A `System.Boolean`.
     case boolean(Bool)
+    /// A `System.Integer`.
     case integer(Int)
+    /// A `System.Decimal`, exact (no binary floating point).
     case decimal(Decimal)
+    /// A `System.String`.
     case string(String)
+    /// A `System.Date`, `System.DateTime` or `System.Time`, with its precision.
     case dateTime(FHIRPathDateTime)
     /// A quantity: value and unit (UCUM code or calendar word).
     case quantity(Decimal, String)
@@ -77,8 +84,10 @@ public typealias FHIRPathCollection = [FHIRPathValue]
 /// Why an evaluation could not give an answer (an error in FHIRPath's sense, or a feature we do
 /// not evaluate). The invariant layer reports these as "not evaluated", never as a pass.
 public struct FHIRPathEvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, for a person (`the function memberOf() is not supported`).
     public let message: String
-    public init(_ message: String) { self.message = message }
+    init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

@@ -1,14 +1,14 @@
 import FHIRModel
 import FHIRDefinitions
 
-/// Writes the ``Element`` tree as FHIR STU3 XML.
+/// Writes the `Element` tree as FHIR STU3 XML.
 ///
 /// In ``XMLWriteOptions/Order/definition`` order (the default, which FHIR requires) the writer walks
 /// the tree with the definition pack: each element's children are grouped by name and the groups put
-/// in the definition's order; resource nodes (``Element/resourceType``) start from their own type's
+/// in the definition's order; resource nodes (`Element.resourceType`) start from their own type's
 /// definition and are re-wrapped (`<resource><Patient>…</Patient></resource>`). An element the
 /// definitions do not know, a resource type they do not know, or a value XML cannot carry is an
-/// error; all errors are collected and thrown together as an ``IssuesError``, so the writer never
+/// error; all errors are collected and thrown together as an `IssuesError`, so the writer never
 /// produces partial output and never drops an element silently.
 ///
 /// In ``XMLWriteOptions/Order/document`` order no definitions are needed and the tree is written as it
@@ -38,7 +38,7 @@ public struct FHIRXMLWriter: Sendable {
 
     /// Serialises `root` (a resource, or with document order any element) as one XML document.
     ///
-    /// - Throws: ``IssuesError`` with every error found; nothing is written then.
+    /// - Throws: `IssuesError` with every error found; nothing is written then.
     public func write(_ root: Element) throws -> Encoded {
         var w = XMLTreeWriter(pack: pack, options: options)
         w.writeDocument(root)

@@ -8,9 +8,9 @@ import Musl
 import Darwin
 #endif
 
-/// Builds the ``Element`` tree from libxml2 SAX2 events (the engine of ``FHIRXMLReader``).
+/// Builds the `Element` tree from libxml2 SAX2 events (the engine of ``FHIRXMLReader``).
 ///
-/// The tree is built bottom-up in a node arena: an element's ``Element`` is pushed when its start tag
+/// The tree is built bottom-up in a node arena: an element's `Element` is pushed when its start tag
 /// arrives and its finished children follow it; at its end tag the children are moved (not copied)
 /// into one exactly-sized array. The state is a struct behind a pointer that the C callbacks reach
 /// through libxml2's user data (no reference counting or exclusivity checks per event). Paths for

@@ -1,6 +1,6 @@
 import FHIRModel
 
-/// The stable rule ids of the issues the FHIR XML reader and writer report (``FHIRModel/Issue/rule``).
+/// The stable rule ids of the issues the FHIR XML reader and writer report (`Issue.rule`).
 public enum XMLRule: String, RuleRegistry {
     /// The input is not well-formed XML, is empty, or has no root element (XML 1.0).
     case syntax = "xml.syntax"

@@ -5,7 +5,7 @@ import FHIRModel
 /// Layer 0: optional W3C XML Schema validation with libxml2, e.g. against the official
 /// `fhir-single.xsd` of FHIR STU3.
 ///
-/// The schema is read and compiled once, by ``init(schemaPath:)``; ``validate(_:)`` then checks raw
+/// The schema is read and compiled once, by ``init(schemaPath:)``; ``validate(_:)-(Data)`` then checks raw
 /// XML messages against it, each call with its own libxml2 validation context, so one validator
 /// can be shared by threads. Schema documents that the XSD imports or includes by relative path
 /// (`fhir-single.xsd` imports `xml.xsd` and `fhir-xhtml.xsd`) are looked up **beside the XSD**: put

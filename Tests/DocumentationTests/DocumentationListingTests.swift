@@ -2,18 +2,24 @@ import XCTest
 import Foundation
 import DCHTestSupport
 
-/// Every Swift code listing of the DocC articles is a `docs:begin` region of
-/// DocumentationExampleTests.swift, so the code the articles show is code the tests compile and run.
+/// Every Swift code listing of the DocC articles is a `docs:begin` region of a Swift file of this
+/// target, so the code the articles show is code the tests compile and run.
 final class DocumentationListingTests: XCTestCase {
     func testEveryArticleListingIsRunByTheTests() throws {
         let root = SharedCorpus.packageRoot
-        let testFile = root.appendingPathComponent("Tests/DocumentationTests/DocumentationExampleTests.swift")
-        let regions = Self.regions(in: try String(contentsOf: testFile, encoding: .utf8))
-        XCTAssertGreaterThanOrEqual(regions.count, 10)
+        let testFolder = root.appendingPathComponent("Tests/DocumentationTests")
+        var regions: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(at: testFolder, includingPropertiesForKeys: nil)
+            where file.pathExtension == "swift" {
+            let found = Self.regions(in: try String(contentsOf: file, encoding: .utf8))
+            XCTAssertEqual(Set(found.keys).intersection(regions.keys), [], "\(file.lastPathComponent): region names used twice")
+            regions.merge(found) { first, _ in first }
+        }
+        XCTAssertGreaterThanOrEqual(regions.count, 35)
 
         var used: Set<String> = []
         let articles = try Self.articles(under: root.appendingPathComponent("Sources"))
-        XCTAssertGreaterThanOrEqual(articles.count, 6, "the DocC catalogues' pages")
+        XCTAssertGreaterThanOrEqual(articles.count, 24, "the DocC catalogues' pages")
         for article in articles {
             let listings = Self.swiftListings(in: try String(contentsOf: article, encoding: .utf8))
             for listing in listings {
