@@ -3,20 +3,48 @@ public enum JSONString {
     /// A JSON string literal: quotes, backslashes and control characters escaped, and U+2028 and
     /// U+2029 too (so that the text is also valid JavaScript).
     public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        var s = s
+        return s.withUTF8 { quoted(utf8: $0) }
+    }
+
+    /// Works on the UTF-8 bytes, copying runs that need no escape whole: reports quote every
+    /// message, path and file name they write.
+    private static func quoted(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 2)
+        out.append(UInt8(ascii: "\""))
+        var run = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let width: Int
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 {
+                width = 1
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                width = 3  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+            } else {
+                i += 1
+                continue
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            default:
+                let value = width == 3 ? 0x2028 + Int(bytes[i + 2] - 0xA8) : Int(b)
+                out.append(contentsOf: Array("\\u".utf8))
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    out.append(Array("0123456789abcdef".utf8)[(value >> shift) & 0xF])
+                }
+            }
+            i += width
+            run = i
         }
-        return out + "\""
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
     }
 }
