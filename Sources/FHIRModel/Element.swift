@@ -21,43 +21,34 @@ public struct Element: Sendable, Hashable {
     public var value: String?
     /// Child elements in document order (extensions included, as `extension` children).
     public var children: [Element]
-    /// Where the element started in its source, when it was parsed.
-    public var position: SourcePosition
-    /// The JSON kind the value was read as; `.unspecified` when it came from XML.
-    public var valueKind: ValueKind
-    /// True when a JSON source held this element inside an array (`"given": ["Ann"]`): the JSON
-    /// array-vs-single rule needs it, since the tree flattens arrays into runs. A source detail like
-    /// ``position``, so equality ignores it.
-    public var inJSONArray: Bool
+    /// The position, value kind and JSON array flag, packed in 8 bytes (see ``SourceDetails``).
+    @usableFromInline var source: SourceDetails
     /// The fields most elements lack, in one shared box (copied on write): keeps an element small,
     /// which is what makes building and copying trees fast. Spelled `Optional<…>` and without
-    /// default values (as is ``inJSONArray``), so that every initialiser stores each field once:
+    /// default values (as is ``source``), so that every initialiser stores each field once:
     /// a field stored by default and then again makes the optimiser copy and destroy a new
     /// element instead of moving it (a reader builds thousands per message).
     @usableFromInline var extras: Optional<Extras>
 
-    /// An element; every part but the name is optional.
-    public init(
-        name: String,
-        resourceType: String? = nil,
-        value: String? = nil,
-        id: String? = nil,
-        url: String? = nil,
-        valueKind: ValueKind = .unspecified,
-        children: [Element] = [],
-        comments: [String] = [],
-        trailingComments: [String] = [],
-        position: SourcePosition = .unknown
-    ) {
-        self.name = name
-        self.value = value
-        self.children = children
-        self.position = position
-        self.valueKind = valueKind
-        inJSONArray = false
-        extras = resourceType != nil || id != nil || url != nil || !comments.isEmpty || !trailingComments.isEmpty
-            ? Extras(resourceType: resourceType, id: id, url: url, comments: comments, trailingComments: trailingComments)
-            : nil
+    /// Where the element started in its source, when it was parsed. Lines above 536,870,911 are
+    /// kept as that line (the top bits of the line hold ``valueKind`` and ``inJSONArray``).
+    @inlinable public var position: SourcePosition {
+        get { source.position }
+        set { source.position = newValue }
+    }
+
+    /// The JSON kind the value was read as; `.unspecified` when it came from XML.
+    @inlinable public var valueKind: ValueKind {
+        get { source.valueKind }
+        set { source.valueKind = newValue }
+    }
+
+    /// True when a JSON source held this element inside an array (`"given": ["Ann"]`): the JSON
+    /// array-vs-single rule needs it, since the tree flattens arrays into runs. A source detail like
+    /// ``position``, so equality ignores it.
+    @inlinable public var inJSONArray: Bool {
+        get { source.inJSONArray }
+        set { source.inJSONArray = newValue }
     }
 
     /// Set when this node is a resource: its type (`Patient`).
@@ -170,6 +161,31 @@ public struct Element: Sendable, Hashable {
         @usableFromInline func copy() -> Extras {
             Extras(resourceType: resourceType, id: id, url: url, comments: comments, trailingComments: trailingComments)
         }
+    }
+}
+
+// In an extension, so that `Element` keeps its implicit memberwise initialiser: it builds the value
+// directly, where an initialiser that stores into `self` field by field leaves the optimiser a copy
+// out of `self` to undo.
+extension Element {
+    /// An element; every part but the name is optional.
+    public init(
+        name: String,
+        resourceType: String? = nil,
+        value: String? = nil,
+        id: String? = nil,
+        url: String? = nil,
+        valueKind: ValueKind = .unspecified,
+        children: [Element] = [],
+        comments: [String] = [],
+        trailingComments: [String] = [],
+        position: SourcePosition = .unknown
+    ) {
+        let extras = resourceType != nil || id != nil || url != nil || !comments.isEmpty || !trailingComments.isEmpty
+            ? Extras(resourceType: resourceType, id: id, url: url, comments: comments, trailingComments: trailingComments)
+            : nil
+        self = Element(name: name, value: value, children: children,
+                       source: SourceDetails(position: position, valueKind: valueKind, inJSONArray: false), extras: extras)
     }
 }
 

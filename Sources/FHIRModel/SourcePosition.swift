@@ -12,6 +12,13 @@ public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConver
         self.column = Int32(clamping: column)
     }
 
+    /// A position from values already in range (no clamping to do).
+    @inlinable
+    init(exactLine line: Int32, column: Int32) {
+        self.line = line
+        self.column = column
+    }
+
     /// No known position.
     public static let unknown = SourcePosition(line: 0, column: 0)
 

@@ -231,14 +231,14 @@ struct SAXTreeBuilder {
         nodeCount = 0
     }
 
-    /// Appends a new element to the arena, built in its slot there (the initialiser is inlined, so
-    /// its fields are stored straight into the slot).
+    /// Appends a new element to the arena. The initialiser is inlined and an element has seven
+    /// scalar parts (56 bytes, see `Element.source`), so it is moved into its slot, not copied.
     @inline(__always)
     mutating func pushNode(reading name: __owned String, resourceType: __owned String?, comments: __owned [String],
                            position: SourcePosition) -> Int {
         if nodeCount == nodeCapacity { growNodes() }
-        Element.initialize(nodes + nodeCount, reading: name, resourceType: resourceType, comments: comments,
-                           position: position)
+        (nodes + nodeCount).initialize(to: Element(reading: name, resourceType: resourceType, comments: comments,
+                                                   position: position))
         nodeCount += 1
         return nodeCount - 1
     }

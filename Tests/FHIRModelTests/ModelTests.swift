@@ -29,6 +29,43 @@ final class ModelTests: XCTestCase {
         XCTAssertTrue(tree.isResource)
     }
 
+    /// 56 bytes: a reader's arena then moves each new element into place instead of copying it.
+    func testElementIsFiftySixBytes() {
+        XCTAssertEqual(MemoryLayout<Element>.size, 56)
+        XCTAssertEqual(MemoryLayout<Element>.stride, 56)
+    }
+
+    /// Position, value kind and the JSON array flag share 8 bytes; each keeps its own value.
+    func testSourceDetailsAreIndependent() {
+        var e = Element(name: "given", value: "Ann", valueKind: .boolean,
+                        position: SourcePosition(line: 536_870_911, column: Int(Int32.max)))
+        XCTAssertEqual(e.position, SourcePosition(line: 536_870_911, column: Int(Int32.max)))
+        XCTAssertEqual(e.valueKind, .boolean)
+        XCTAssertFalse(e.inJSONArray)
+        e.inJSONArray = true
+        XCTAssertEqual(e.valueKind, .boolean)
+        XCTAssertEqual(e.position.line, 536_870_911)
+        for kind in [ValueKind.unspecified, .string, .number, .boolean] {
+            e.valueKind = kind
+            XCTAssertEqual(e.valueKind, kind)
+            XCTAssertTrue(e.inJSONArray)
+        }
+        e.position = SourcePosition(line: 7, column: 3)
+        XCTAssertEqual(e.position, SourcePosition(line: 7, column: 3))
+        XCTAssertEqual(e.valueKind, .boolean)
+        XCTAssertTrue(e.inJSONArray)
+        e.inJSONArray = false
+        XCTAssertEqual(e.position, SourcePosition(line: 7, column: 3))
+        XCTAssertEqual(e.valueKind, .boolean)
+        // Lines past the 29 bits kept are clamped, not wrapped into the flags.
+        e.position = SourcePosition(line: 1 << 29, column: 1)
+        XCTAssertEqual(e.position.line, 536_870_911)
+        XCTAssertEqual(e.valueKind, .boolean)
+        XCTAssertFalse(e.inJSONArray)
+        e.position.line = -4
+        XCTAssertEqual(e.position, SourcePosition(line: 0, column: 1))
+    }
+
     func testPaths() {
         let p = ElementPath(root: "Bundle").appending("entry", index: 2).appending("resource").appending("birthDate")
         XCTAssertEqual(p.text, "Bundle.entry[2].resource.birthDate")
