@@ -71,6 +71,54 @@ public struct DataItemRequirement: Sendable, Hashable, Codable {
             }
         }
 
+        private enum CodingKeys: String, CodingKey { case kind, name, slice, system, url }
+
+        // One flat object per step (`{"kind":"sliced","name":…,"slice":…,"system":…}`), readable in
+        // the shipped catalogue.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let kind = try c.decode(String.self, forKey: .kind)
+            self = try Self(kind: kind, name: c.decodeIfPresent(String.self, forKey: .name),
+                            slice: c.decodeIfPresent(String.self, forKey: .slice),
+                            system: c.decodeIfPresent(String.self, forKey: .system),
+                            url: c.decodeIfPresent(String.self, forKey: .url))
+        }
+
+        /// A step from its stored fields; throws when the kind is unknown or a field it needs is absent.
+        init(kind: String, name: String?, slice: String?, system: String?, url: String?) throws {
+            func need(_ value: String?, _ field: String) throws -> String {
+                guard let value else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a \(kind) step needs \(field)"))
+                }
+                return value
+            }
+            switch kind {
+            case "child": self = .child(try need(name, "name"))
+            case "sliced": self = .sliced(try need(name, "name"), slice: try need(slice, "slice"), system: try need(system, "system"))
+            case "codingSliced":
+                self = .codingSliced(try need(name, "name"), slice: try need(slice, "slice"), system: try need(system, "system"))
+            case "extensionSlice": self = .extensionSlice(slice: try need(slice, "slice"), url: try need(url, "url"))
+            default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown step kind '\(kind)'"))
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .child(let name):
+                try c.encode("child", forKey: .kind); try c.encode(name, forKey: .name)
+            case .sliced(let name, let slice, let system):
+                try c.encode("sliced", forKey: .kind); try c.encode(name, forKey: .name)
+                try c.encode(slice, forKey: .slice); try c.encode(system, forKey: .system)
+            case .codingSliced(let name, let slice, let system):
+                try c.encode("codingSliced", forKey: .kind); try c.encode(name, forKey: .name)
+                try c.encode(slice, forKey: .slice); try c.encode(system, forKey: .system)
+            case .extensionSlice(let slice, let url):
+                try c.encode("extensionSlice", forKey: .kind); try c.encode(slice, forKey: .slice)
+                try c.encode(url, forKey: .url)
+            }
+        }
+
         /// How the step reads in a finding.
         var text: String {
             switch self {

@@ -209,12 +209,19 @@ public struct PackIndexEntry: Sendable, Hashable {
         return try text.withUTF8 { try parseIndex($0, source: source) }
     }
 
-    /// Reads the index byte by byte: it has thousands of lines and is read by every run, so it
-    /// avoids `split` and makes one String per url (file names are shared).
+    /// Reads the index byte by byte: it has thousands of lines and every run reads it, so each
+    /// line costs one String (its url) and one dictionary insertion; kinds and file names are
+    /// compared as bytes.
     private static func parseIndex(_ b: UnsafeBufferPointer<UInt8>, source: String) throws
         -> [PackEntryKind: [String: PackIndexEntry]] {
-        var result: [PackEntryKind: [String: PackIndexEntry]] = [:]
-        var files: [String] = []
+        var byKind: [[String: PackIndexEntry]] = PackEntryKind.allCases.map { _ in
+            var d: [String: PackIndexEntry] = [:]
+            d.reserveCapacity(b.count / 64)
+            return d
+        }
+        let kinds = PackEntryKind.allCases.map { (kind: $0, bytes: Array($0.rawValue.utf8)) }
+        var file = ""
+        var fileBytes: [UInt8] = []
         var lineNumber = 0
         var start = 0
         while start < b.count {
@@ -229,35 +236,51 @@ public struct PackIndexEntry: Sendable, Hashable {
                 continue
             }
             if line.isEmpty || line[0] == UInt8(ascii: "#") { continue }
-            var fields: [Range<Int>] = []
-            var fieldStart = 0
-            for i in 0...line.count where i == line.count || line[i] == 0x09 {
-                fields.append(fieldStart..<i)
-                fieldStart = i + 1
-            }
-            func text(_ k: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[fields[k]]), as: UTF8.self) }
-            func number(_ k: Int) -> Int? {
-                var value = 0
-                guard !fields[k].isEmpty, fields[k].count < 19 else { return nil }
-                for i in fields[k] {
-                    guard line[i] >= 0x30 && line[i] <= 0x39 else { return nil }
-                    value = value * 10 + Int(line[i] - 0x30)
+            // kind TAB url TAB file TAB offset TAB length
+            var tabs = (0, 0, 0, 0)
+            var count = 0
+            for i in 0..<line.count where line[i] == 0x09 {
+                switch count {
+                case 0: tabs.0 = i
+                case 1: tabs.1 = i
+                case 2: tabs.2 = i
+                case 3: tabs.3 = i
+                default: break
                 }
-                return value
+                count += 1
             }
-            guard fields.count == 5, let kind = PackEntryKind(rawValue: text(0)),
-                  let offset = number(3), let length = number(4) else {
+            let kindBytes = line[0..<tabs.0]
+            let kindIndex = kinds.firstIndex { $0.bytes.elementsEqual(kindBytes) }
+            let offset = count == 4 ? number(line[(tabs.2 + 1)..<tabs.3]) : nil
+            let length = count == 4 ? number(line[(tabs.3 + 1)...]) : nil
+            guard let kindIndex, let offset, let length else {
                 throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                     "malformed definition pack index line", position: SourcePosition(line: lineNumber, column: 1),
                     file: source))
             }
-            let url = text(1)
-            var file = text(2)
-            if let known = files.first(where: { $0 == file }) { file = known } else { files.append(file) }
-            result[kind, default: [:]][url] = PackIndexEntry(kind: kind, url: url, file: file,
-                                                             offset: offset, length: length)
+            let fileSlice = line[(tabs.1 + 1)..<tabs.2]
+            if !fileBytes.elementsEqual(fileSlice) {
+                fileBytes = Array(fileSlice)
+                file = String(decoding: fileBytes, as: UTF8.self)
+            }
+            let url = String(decoding: UnsafeBufferPointer(rebasing: line[(tabs.0 + 1)..<tabs.1]), as: UTF8.self)
+            byKind[kindIndex][url] = PackIndexEntry(kind: kinds[kindIndex].kind, url: url, file: file,
+                                                    offset: offset, length: length)
         }
+        var result: [PackEntryKind: [String: PackIndexEntry]] = [:]
+        for (i, kind) in kinds.enumerated() where !byKind[i].isEmpty { result[kind.kind] = byKind[i] }
         return result
+    }
+
+    /// A decimal number of at most 18 digits; nil for anything else.
+    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        guard !digits.isEmpty, digits.count < 19 else { return nil }
+        var value = 0
+        for d in digits {
+            guard d >= 0x30 && d <= 0x39 else { return nil }
+            value = value * 10 + Int(d - 0x30)
+        }
+        return value
     }
 }
 

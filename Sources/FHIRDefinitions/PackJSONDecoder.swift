@@ -29,23 +29,23 @@ package enum PackJSONDecoder {
 }
 
 /// One JSON value's place in the text. Containers hold the index of the token after their last one.
-struct JSONToken {
-    enum Kind: UInt8 { case object, array, string, escapedString, number, bool, null }
-    var kind: Kind
+package struct JSONToken {
+    package enum Kind: UInt8 { case object, array, string, escapedString, number, bool, null }
+    package var kind: Kind
     /// For strings the first byte after the opening quote; otherwise the value's first byte.
-    var start: Int32
+    package var start: Int32
     /// For strings the closing quote; for scalars one past the value; for containers the index of
     /// the token that follows the container.
-    var end: Int32
+    package var end: Int32
 }
 
 /// The tokens of one JSON text, in document order (an object's tokens alternate key and value).
-final class JSONTape {
-    let bytes: UnsafeBufferPointer<UInt8>
+package final class JSONTape {
+    package let bytes: UnsafeBufferPointer<UInt8>
     /// A constant once built, so that reading it needs no exclusivity check.
-    let tokens: [JSONToken]
+    package let tokens: [JSONToken]
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         self.bytes = bytes
         guard bytes.count < Int(Int32.max) else { throw Self.error("text too large", at: 0) }
         var tokens: [JSONToken] = []
@@ -108,13 +108,13 @@ final class JSONTape {
     }
 
     /// The index of the token after value `t` (and after everything inside it).
-    @inline(__always) func next(after t: Int) -> Int {
+    @inline(__always) package func next(after t: Int) -> Int {
         let token = tokens[t]
         return token.kind == .object || token.kind == .array ? Int(token.end) : t + 1
     }
 
     /// Whether string token `t` is exactly `text` (the pack's keys have no escapes).
-    func string(_ t: Int, equals text: String) -> Bool {
+    package func string(_ t: Int, equals text: String) -> Bool {
         let token = tokens[t]
         guard token.kind == .string else { return token.kind == .escapedString && (try? string(t)) == text }
         let length = Int(token.end - token.start)
@@ -125,7 +125,7 @@ final class JSONTape {
     }
 
     /// The text of string token `t`, unescaped.
-    func string(_ t: Int) throws -> String {
+    package func string(_ t: Int) throws -> String {
         let token = tokens[t]
         let raw = UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
         switch token.kind {
@@ -136,12 +136,12 @@ final class JSONTape {
     }
 
     /// The raw bytes of scalar token `t` (a number or a literal).
-    func scalarText(_ t: Int) -> String {
+    package func scalarText(_ t: Int) -> String {
         let token = tokens[t]
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]), as: UTF8.self)
     }
 
-    static func error(_ message: String, at offset: Int) -> DecodingError {
+    package static func error(_ message: String, at offset: Int) -> DecodingError {
         DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "JSON at byte \(offset): \(message)"))
     }
 
@@ -247,7 +247,7 @@ private struct TapeScalars {
         return tape.bytes[Int(token.start)] == UInt8(ascii: "t")
     }
 
-    func string(_ t: Int) throws -> String { try tape.string(t) }
+    package func string(_ t: Int) throws -> String { try tape.string(t) }
 
     func integer<I: FixedWidthInteger>(_ t: Int, as type: I.Type) throws -> I {
         let token = tape.tokens[t]

@@ -4,14 +4,13 @@ import Foundation
 /// `Decoder` in between: a run decodes thousands of snapshot elements, and the generic `Codable`
 /// route (a key lookup per property) cost most of the time. The members are those of the
 /// records' `Codable` forms, which write the pack; a test decodes every pack record both ways.
-protocol TapeDecodable {
+package protocol TapeDecodable {
     init(tape: JSONTape, token t: Int) throws
 }
 
 extension JSONTape {
     /// Calls `body` with each member's key token and value token.
-    @inline(__always)
-    func forEachMember(of object: Int, _ body: (_ key: Int, _ value: Int) throws -> Void) throws {
+    @inline(__always) package func forEachMember(of object: Int, _ body: (_ key: Int, _ value: Int) throws -> Void) throws {
         guard tokens[object].kind == .object else { throw Self.error("expected an object", at: Int(tokens[object].start)) }
         var t = object + 1
         let end = Int(tokens[object].end)
@@ -22,17 +21,16 @@ extension JSONTape {
     }
 
     /// Whether key token `t` is `name` (an ASCII member name).
-    @inline(__always)
-    func key(_ t: Int, is name: StaticString) -> Bool {
+    @inline(__always) package func key(_ t: Int, is name: StaticString) -> Bool {
         let token = tokens[t]
         let length = Int(token.end - token.start)
         return token.kind == .string && length == name.utf8CodeUnitCount
             && memcmp(bytes.baseAddress! + Int(token.start), name.utf8Start, length) == 0
     }
 
-    func decode<T: TapeDecodable>(_ t: Int) throws -> T { try T(tape: self, token: t) }
+    package func decode<T: TapeDecodable>(_ t: Int) throws -> T { try T(tape: self, token: t) }
 
-    func array<T>(_ t: Int, _ element: (Int) throws -> T) throws -> [T] {
+    package func array<T>(_ t: Int, _ element: (Int) throws -> T) throws -> [T] {
         guard tokens[t].kind == .array else { throw Self.error("expected an array", at: Int(tokens[t].start)) }
         var result: [T] = []
         var k = t + 1
@@ -44,12 +42,12 @@ extension JSONTape {
         return result
     }
 
-    func array<T: TapeDecodable>(_ t: Int) throws -> [T] { try array(t) { try T(tape: self, token: $0) } }
-    func strings(_ t: Int) throws -> [String] { try array(t) { try string($0) } }
+    package func array<T: TapeDecodable>(_ t: Int) throws -> [T] { try array(t) { try T(tape: self, token: $0) } }
+    package func strings(_ t: Int) throws -> [String] { try array(t) { try string($0) } }
 
-    func optionalString(_ t: Int) throws -> String? { tokens[t].kind == .null ? nil : try string(t) }
+    package func optionalString(_ t: Int) throws -> String? { tokens[t].kind == .null ? nil : try string(t) }
 
-    func bool(_ t: Int) throws -> Bool? {
+    package func bool(_ t: Int) throws -> Bool? {
         switch tokens[t].kind {
         case .null: return nil
         case .bool: return bytes[Int(tokens[t].start)] == UInt8(ascii: "t")
@@ -57,7 +55,7 @@ extension JSONTape {
         }
     }
 
-    func int(_ t: Int) throws -> Int {
+    package func int(_ t: Int) throws -> Int {
         let token = tokens[t]
         guard token.kind == .number, let value = Int(scalarText(t)) else {
             throw Self.error("expected an integer", at: Int(token.start))
@@ -65,13 +63,13 @@ extension JSONTape {
         return value
     }
 
-    static func missing(_ member: String, in object: Int, of tape: JSONTape) -> DecodingError {
+    package static func missing(_ member: String, in object: Int, of tape: JSONTape) -> DecodingError {
         error("no member \"\(member)\"", at: Int(tape.tokens[object].start))
     }
 }
 
 extension StructureRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var url: String?, name: String?, type: String?, kind: String?, elements: [ElementRecord]?
         var abstract: Bool?, derivation: String?, baseDefinition: String?, jsonKind: String?, regex: String?
         var constraints: [ConstraintRecord]?
@@ -100,7 +98,7 @@ extension StructureRecord: TapeDecodable {
 }
 
 extension ElementRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var path: String?, min: Int?, max: String?
         self.init(path: "", min: 0, max: "")
         try tape.forEachMember(of: o) { k, v in
@@ -134,7 +132,7 @@ extension ElementRecord: TapeDecodable {
 }
 
 extension TypeRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var code: String?
         self.init(code: "")
         try tape.forEachMember(of: o) { k, v in
@@ -150,7 +148,7 @@ extension TypeRecord: TapeDecodable {
 }
 
 extension BindingRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var strength: String?, valueSet: String?
         try tape.forEachMember(of: o) { k, v in
             if tape.key(k, is: "strength") { strength = try tape.string(v) }
@@ -162,7 +160,7 @@ extension BindingRecord: TapeDecodable {
 }
 
 extension SlicingRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var discriminators: [DiscriminatorRecord]?, ordered: Bool?, rules: String?
         try tape.forEachMember(of: o) { k, v in
             if tape.tokens[v].kind == .null { return }
@@ -176,7 +174,7 @@ extension SlicingRecord: TapeDecodable {
 }
 
 extension DiscriminatorRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var type: String?, path: String?
         try tape.forEachMember(of: o) { k, v in
             if tape.key(k, is: "type") { type = try tape.string(v) }
@@ -189,7 +187,7 @@ extension DiscriminatorRecord: TapeDecodable {
 }
 
 extension ConstraintRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var key: String?, severity: String?, human: String?, expression: String?
         try tape.forEachMember(of: o) { k, v in
             if tape.key(k, is: "key") { key = try tape.string(v) }
@@ -205,7 +203,7 @@ extension ConstraintRecord: TapeDecodable {
 }
 
 extension FixedValue: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var name: String?
         var value: String?, id: String?, url: String?, children: [FixedValue] = []
         try tape.forEachMember(of: o) { k, v in
@@ -222,7 +220,7 @@ extension FixedValue: TapeDecodable {
 }
 
 extension CodeRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var code: String?
         self.init(code: "")
         try tape.forEachMember(of: o) { k, v in
@@ -238,7 +236,7 @@ extension CodeRecord: TapeDecodable {
 }
 
 extension CodeSystemRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var url: String?, name: String?, content: String?, caseSensitive: Bool?, concepts: [CodeRecord]?
         try tape.forEachMember(of: o) { k, v in
             if tape.tokens[v].kind == .null { return }
@@ -254,7 +252,7 @@ extension CodeSystemRecord: TapeDecodable {
 }
 
 extension FilterRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var property: String?, op: String?, value: String?
         try tape.forEachMember(of: o) { k, v in
             if tape.key(k, is: "property") { property = try tape.string(v) }
@@ -269,7 +267,7 @@ extension FilterRecord: TapeDecodable {
 }
 
 extension ValueSetIncludeRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var system: String?, concepts: [CodeRecord]?, filters: [FilterRecord]?, valueSets: [String]?
         try tape.forEachMember(of: o) { k, v in
             if tape.tokens[v].kind == .null { return }
@@ -283,7 +281,7 @@ extension ValueSetIncludeRecord: TapeDecodable {
 }
 
 extension ValueSetRecord: TapeDecodable {
-    init(tape: JSONTape, token o: Int) throws {
+    package init(tape: JSONTape, token o: Int) throws {
         var url: String?, name: String?, includes: [ValueSetIncludeRecord]?, excludes: [ValueSetIncludeRecord]?
         var expansion: [CodeRecord]?
         try tape.forEachMember(of: o) { k, v in
@@ -297,4 +295,9 @@ extension ValueSetRecord: TapeDecodable {
         guard let url else { throw JSONTape.missing("url", in: o, of: tape) }
         self.init(url: url, name: name, includes: includes, excludes: excludes, expansion: expansion)
     }
+}
+
+/// A JSON array of tape-decodable values (the event catalogue is one).
+extension Array: TapeDecodable where Element: TapeDecodable {
+    package init(tape: JSONTape, token t: Int) throws { self = try tape.array(t) }
 }

@@ -15,6 +15,15 @@ final class EventCatalogueTests: XCTestCase {
         XCTAssertTrue(shipped == rendered, "Schemas/events.json differs from the importer's output; run scripts/regenerate-pack")
     }
 
+    /// The catalogue reader (straight from a JSON tape) reads what Foundation's decoder reads.
+    func testShippedCatalogueReadsAsFoundationReadsIt() throws {
+        let data = try Data(contentsOf: SharedCorpus.schemas.appendingPathComponent(EventCatalogue.fileName))
+        let expected = try JSONDecoder().decode([EventDefinition].self, from: data)
+        XCTAssertEqual(try EventCatalogue(data: data).events, expected)
+        XCTAssertGreaterThan(expected.compactMap(\.dataItems).joined().flatMap(\.steps).count, 50)
+        XCTAssertThrowsError(try EventCatalogue(data: Data(#"[{"name":"x"}]"#.utf8)))
+    }
+
     func testDigestImportKeepsEveryEventSortedWithRulesAndCardinalities() throws {
         let shared = try SharedCorpus.require()
         let digest = try Data(contentsOf: shared.appendingPathComponent(EventCatalogueImporter.digestPath))
