@@ -1,5 +1,6 @@
 import Foundation
 import FHIRDefinitions
+import FHIRModel
 
 /// What the event rules need of one catalogue event, worked out once when ``EventRules`` is made:
 /// checking a message then only reads it. Immutable but for the mandatory data items, which are
@@ -102,7 +103,7 @@ final class EventPlan: @unchecked Sendable {
         let isNEMSHeader = event.family == .nems && !event.isLegacy
         headerRule = isNEMSHeader ? .g3 : .g4
         headerStyle = isNEMSHeader ? "a NEMS MessageHeader" : "a \(event.family.rawValue) MessageHeader"
-        lastUpdatedRule = event.rules.first { $0.text.contains("meta.lastUpdated 1..1") }.map { EventRuleID.pageRule($0.id) }
+        lastUpdatedRule = event.rules.first { $0.text.containsBytes("meta.lastUpdated 1..1") }.map { EventRuleID.pageRule($0.id) }
             ?? EventRuleID.g9.rawValue
         isPDS = event.eventCode.hasPrefix("pds-")
         needsLastUpdated = isNEMSHeader
