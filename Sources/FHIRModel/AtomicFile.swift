@@ -1,43 +1,40 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// Writes files so that nobody ever sees a partial one: the bytes go to a temporary name in the
-/// same folder, which `rename(2)` then puts in place, replacing an existing file atomically. On
-/// failure the temporary file is removed and an existing file is left as it was.
+/// Writes one file so that nobody ever sees a partial one, even after a crash or a power loss:
+/// the bytes go to a hidden temporary name in the same folder (`.NAME.dch-PID.tmp`), which is
+/// flushed to disk (`fsync`), renamed over the destination (`rename(2)` replaces an existing file
+/// atomically), and the folder is flushed so that the rename itself survives. On failure the
+/// temporary file is removed and an existing file is left as it was.
 ///
-/// (Foundation's `FileManager.replaceItemAt` is not used: on Linux it fails to replace an existing
-/// file and loses it.)
+/// Plain system calls, no Foundation `URL` file API: that one costs several `stat` and `getcwd`
+/// calls per file. For many files in one folder, ``AtomicFolderWriter`` shares the flushes.
+/// (Foundation's `FileManager.replaceItemAt` is not used either: on Linux it fails to replace an
+/// existing file and loses it.)
 public enum AtomicFile {
-    /// Writes `bytes` to `url` atomically.
+    /// Writes `bytes` to `url` atomically and durably.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
-        try write(Data(bytes), to: url)
+        try bytes.withUnsafeBytes { try write($0, toPath: url.path) }
     }
 
-    /// Writes `data` to `url` atomically (a device or pipe such as `/dev/null` directly: see
-    /// ``isSpecialFile(_:)``).
+    /// Writes `data` to `url` atomically and durably (a device or pipe such as `/dev/null`
+    /// directly: see ``isSpecialFile(_:)``).
     public static func write(_ data: Data, to url: URL) throws {
-        if isSpecialFile(url.path) {
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-            return
-        }
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).dch-\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temp)
-            guard rename(temp.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [
-                    NSLocalizedDescriptionKey: "cannot replace \(url.path): \(String(cString: strerror(errno)))",
-                    NSFilePathErrorKey: url.path,
-                ])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        }
+        try data.withUnsafeBytes { try write($0, toPath: url.path) }
+    }
+
+    /// Writes `bytes` to the file at `path` atomically and durably. Throws ``FileWriteError``.
+    public static func write(_ bytes: UnsafeRawBufferPointer, toPath path: String) throws {
+        if isSpecialFile(path) { return try writeInPlace(bytes, toPath: path) }
+        let file = try DurableReplacement(path: path)
+        try file.write(bytes)
+        try file.commit()
     }
 
     /// True when `path` exists and is neither a regular file nor a folder (`/dev/null`, a named
@@ -48,5 +45,13 @@ public enum AtomicFile {
         guard stat(path, &info) == 0 else { return false }
         let type = info.st_mode & S_IFMT
         return type != S_IFREG && type != S_IFDIR
+    }
+
+    private static func writeInPlace(_ bytes: UnsafeRawBufferPointer, toPath path: String) throws {
+        var fd: Int32
+        repeat { fd = open(path, O_WRONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { throw FileWriteError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        try POSIXFile.writeAll(fd, bytes, reportedAs: path)
     }
 }

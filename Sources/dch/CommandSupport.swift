@@ -4,6 +4,9 @@ import FHIRModel
 import FHIRConversion
 import FHIRValidation
 import ChildHealthEvents
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes a line to stderr.
 func printError(_ line: String) {
@@ -31,7 +34,41 @@ func runReportingIssues<T>(_ body: () throws -> T) throws -> T {
 /// Reads a whole input file, or stdin for `-`.
 func readInput(_ path: String) throws -> Data {
     if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-    return try Data(contentsOf: URL(fileURLWithPath: path))
+    return try readFile(path)
+}
+
+/// Why an input could not be read: the system's reason ("No such file or directory").
+struct InputReadError: LocalizedError {
+    let code: Int32
+    var errorDescription: String? { String(cString: strerror(code)) }
+}
+
+/// Reads a file with `open`/`fstat`/`read`: Foundation's `Data(contentsOf:)` adds a `getcwd` and
+/// several `stat` calls per file, which show when thousands of inputs are read.
+func readFile(_ path: String) throws -> Data {
+    var fd: Int32
+    repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+    guard fd >= 0 else { throw InputReadError(code: errno) }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw InputReadError(code: errno) }
+    if info.st_mode & S_IFMT == S_IFDIR { throw InputReadError(code: EISDIR) }
+    // A regular file's size is known; a pipe or device is read until its end.
+    let expected = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 0
+    var data = Data(count: max(expected, 1) + 1)
+    var length = 0
+    while true {
+        if length == data.count { data.count *= 2 }
+        let got = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + length, $0.count - length) }
+        if got < 0 {
+            if errno == EINTR { continue }
+            throw InputReadError(code: errno)
+        }
+        if got == 0 { break }
+        length += got
+    }
+    data.count = length
+    return data
 }
 
 /// Reads an input (`name` is how diagnostics call it); when it cannot be read, says so on stderr,
@@ -47,9 +84,9 @@ func readInput(_ path: String, name: String, exit: inout ExitStatus) -> Data? {
 }
 
 
-/// Writes an output file atomically (see ``AtomicFile``): never a partial file, never a lost one.
+/// Writes an output file atomically and durably (see ``AtomicFile``): never a partial file, never a lost one.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))
+    try bytes.withUnsafeBytes { try AtomicFile.write($0, toPath: path) }
 }
 
 /// The exit status of a command over several inputs: the worst outcome wins.
@@ -71,4 +108,19 @@ func writeJSONLines<Row: Encodable>(_ rows: [Row]) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     for row in rows { FileHandle.standardOutput.write(try encoder.encode(row) + Data("\n".utf8)) }
+}
+
+/// `--jobs N`: how many threads work on the inputs of `dch convert` and `dch validate`.
+struct JobsOption: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Inputs worked on at once (default: the number of cores); the output keeps the input order.",
+        valueName: "N"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
+    }
+
+    /// The number asked for, or the cores this process may run on.
+    var count: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 }

@@ -9,7 +9,7 @@ import EventBuilder
 /// message in a folder (or one message on stdout).
 struct MessageWriter {
     let format: Generate.OutputFormat
-    let folder: String?
+    private let folder: AtomicFolderWriter?
     private let stream: StreamingOutput?
     private let sidecar: StreamingOutput?
 
@@ -20,8 +20,7 @@ struct MessageWriter {
             stream = try output.map(StreamingOutput.init(path:)) ?? StreamingOutput()
             sidecar = try defects ? output.map { try StreamingOutput(path: $0 + ".defects.ndjson") } : nil
         } else if let output {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            folder = output
+            folder = try AtomicFolderWriter(folder: output)
             stream = nil
             sidecar = try defects ? StreamingOutput(path: URL(fileURLWithPath: output).appendingPathComponent("defects.ndjson").path) : nil
         } else {
@@ -44,7 +43,7 @@ struct MessageWriter {
             if let folder {
                 let name = String(format: "%07d", index) + "-" + safeName(event.eventCode) + "." + format.rawValue
                 file = name
-                try AtomicFile.write(bytes, to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+                try folder.write(bytes, named: name)
             } else {
                 try stream?.write(bytes)
             }
@@ -54,12 +53,17 @@ struct MessageWriter {
         }
     }
 
+    /// Puts everything in place: the folder's files before the sidecar that lists them.
     func finish() throws {
+        try folder?.finish()
         try stream?.finish()
         try sidecar?.finish()
     }
 
+    /// After an error: the messages already written are complete, so they are put in place; the
+    /// streams, which would be cut short, are removed.
     func abandon() {
+        try? folder?.finish()
         stream?.abandon()
         sidecar?.abandon()
     }

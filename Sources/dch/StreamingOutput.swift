@@ -1,44 +1,40 @@
-import Foundation
 import FHIRModel
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// An output written as it is produced, with a bounded buffer: stdout, or a file that appears only
-/// when complete (written under a temporary name in the same folder, renamed by ``finish()``, the
-/// way ``AtomicFile`` writes whole files). Memory stays flat however much is written.
+/// when complete and durable (written under a temporary name in the same folder, flushed and
+/// renamed by ``finish()``, the way ``AtomicFile`` writes whole files). Memory stays flat however
+/// much is written.
 final class StreamingOutput {
-    private let handle: FileHandle
-    private let temporary: URL?
-    private let destination: URL?
+    private enum Target {
+        case descriptor(Int32, path: String, owned: Bool)
+        case replacement(DurableReplacement)
+    }
+    private let target: Target
     private var buffer: [UInt8] = []
     private static let flushSize = 1 << 20
 
     /// Standard output.
     init() {
-        handle = FileHandle.standardOutput
-        temporary = nil
-        destination = nil
+        target = .descriptor(STDOUT_FILENO, path: "<stdout>", owned: false)
     }
 
     /// A file at `path`, replaced atomically by ``finish()``. A path that exists and is no regular
     /// file (`/dev/null`, a named pipe) is written directly: it cannot be replaced by a rename.
     init(path: String) throws {
-        let url = URL(fileURLWithPath: path)
         if AtomicFile.isSpecialFile(path) {
-            handle = try FileHandle(forWritingTo: url)
-            temporary = nil
-            destination = nil
-            return
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw FileWriteError(path: path, operation: "open", code: errno) }
+            target = .descriptor(fd, path: path, owned: true)
+        } else {
+            target = .replacement(try DurableReplacement(path: path))
         }
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).dch-\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create \(temp.path)"])
-        }
-        handle = try FileHandle(forWritingTo: temp)
-        temporary = temp
-        destination = url
+    }
+
+    deinit {
+        if case .descriptor(let fd, _, true) = target { close(fd) }
     }
 
     /// Appends bytes (written out once a megabyte has gathered).
@@ -51,26 +47,23 @@ final class StreamingOutput {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
+        try buffer.withUnsafeBytes { bytes in
+            switch target {
+            case .descriptor(let fd, let path, _): try POSIXFile.writeAll(fd, bytes, reportedAs: path)
+            case .replacement(let file): try file.write(bytes)
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Writes what is left and, for a file, puts it in place.
     func finish() throws {
         try flush()
-        guard let temporary, let destination else { return }
-        try handle.close()
-        guard rename(temporary.path, destination.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [
-                NSLocalizedDescriptionKey: "cannot replace \(destination.path): \(String(cString: strerror(errno)))"])
-        }
+        if case .replacement(let file) = target { try file.commit() }
     }
 
     /// Removes an unfinished file.
     func abandon() {
-        guard let temporary else { return }
-        try? handle.close()
-        try? FileManager.default.removeItem(at: temporary)
+        if case .replacement(let file) = target { file.discard() }
     }
 }

@@ -64,6 +64,8 @@ struct Validate: ParsableCommand {
     @Flag(name: .long, help: "List every rule id with its layer and what it checks (text, or --format json), then exit.")
     var listRules = false
 
+    @OptionGroup var jobs: JobsOption
+
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
@@ -84,21 +86,21 @@ struct Validate: ParsableCommand {
         var sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
         var exit = ExitStatus()
         var run = ValidationRun()
-        for input in inputs.isEmpty ? ["-"] : inputs {
-            let name = input == "-" ? "<stdin>" : input
-            do {
-                checker.forEachMessage(in: try readInput(input), name: name) { checked, message in
-                    var report = checked.report
-                    if sourcesToKeep > 0, !report.issues.isEmpty {
-                        sourcesToKeep -= 1
-                        // An NDJSON message is its line; its issues' lines are already the file's.
-                        report.source = MessageSource(bytes: message.bytes, firstLine: message.line ?? 1)
-                    }
-                    run.messages.append(report)
+        try InputOrderPipeline.run(ValidationItem.items(of: inputs.isEmpty ? ["-"] : inputs), jobs: jobs.count) { item in
+            item.checked(by: checker)
+        } deliver: { item in
+            switch item {
+            case .message(let name, let index, let message, let checked):
+                var report = checked ?? MessageReport(file: name, index: index)
+                if sourcesToKeep > 0, !report.issues.isEmpty {
+                    sourcesToKeep -= 1
+                    // An NDJSON message is its line; its issues' lines are already the file's.
+                    report.source = MessageSource(bytes: message.bytes, firstLine: message.line ?? 1)
                 }
-            } catch {
+                run.messages.append(report)
+            case .unreadable(let name, let reason):
                 let issue = Issue(.fatal, .processing, rule: ReadingRule.read,
-                                  "cannot read: \(error.localizedDescription)", file: name, messageIndex: 0)
+                                  "cannot read: \(reason)", file: name, messageIndex: 0)
                 run.messages.append(MessageReport(file: name, index: 0, issues: [issue]))
                 exit.record(.ioError)
             }
@@ -117,6 +119,36 @@ struct Validate: ParsableCommand {
             FileHandle.standardOutput.write(Data(bytes))
         }
         try exit.finish()
+    }
+}
+
+/// One message of `dch validate`'s inputs on its way through the pipeline: read on the main
+/// thread, checked on a worker, reported on the main thread again in input order.
+enum ValidationItem: Sendable {
+    /// A message of input `name` (index `index` of the input) and, once checked, its report.
+    case message(name: String, index: Int, InputMessages.Message, MessageReport?)
+    /// An input that could not be read, and why.
+    case unreadable(name: String, reason: String)
+
+    /// The messages of every input, in order, read one input at a time as they are asked for.
+    static func items(of inputs: [String]) -> some Sequence<ValidationItem> {
+        inputs.lazy.flatMap { input -> [ValidationItem] in
+            let name = input == "-" ? "<stdin>" : input
+            do {
+                return InputMessages.split(try readInput(input)).enumerated().map {
+                    .message(name: name, index: $0.offset, $0.element, nil)
+                }
+            } catch {
+                return [.unreadable(name: name, reason: error.localizedDescription)]
+            }
+        }
+    }
+
+    /// The item with its report (the message's tree is freed here, on the worker).
+    func checked(by checker: MessageChecker) -> ValidationItem {
+        guard case .message(let name, let index, let message, nil) = self else { return self }
+        let report = checker.checkMessage(message.bytes, name: name, index: index, line: message.line).report
+        return .message(name: name, index: index, message, report)
     }
 }
 
