@@ -88,8 +88,13 @@ public final class DefinitionPack: @unchecked Sendable {
                 "\(CodecType.fileName): the line of \(name) cannot be read; regenerate the pack"))
         }
         let model = TypeModel(codec: codec)
-        lock.withLock { models[name] = model }
-        return model
+        // The first model made wins: another thread may have made one meanwhile, and every caller
+        // must get the same object (caches key on its children's identities).
+        return lock.withLock {
+            if let first = models[name] { return first }
+            models[name] = model
+            return model
+        }
     }
 
     /// Number of full records decoded so far (start-up cost is proportional to it).

@@ -64,12 +64,10 @@ public final class AtomicFolderWriter {
     /// When groups are committed.
     public let limits: Limits
     private var folderFD: Int32
-    /// The group written and not yet committed: output names, in order.
-    private var pending: [String] = []
+    /// The group written and not yet committed: output names and their temporary names, in order.
+    private var pending: [(name: String, temporary: String)] = []
     private var pendingNames: Set<String> = []
     private var pendingBytes = 0
-    private var openFDs: [Int32] = []
-    private let experimentFDataSync = getenv("DCH_EXP_FDATASYNC") != nil
 
     /// A writer into `folder`, which is created (with its parents) when missing.
     /// Throws ``FileWriteError`` when the folder cannot be created or opened.
@@ -106,13 +104,12 @@ public final class AtomicFolderWriter {
                 close(fd)
                 throw error
             }
-            if experimentFDataSync { openFDs.append(fd) } else {
-            try POSIXFile.closeFile(fd, reportedAs: path) }
+            try POSIXFile.closeFile(fd, reportedAs: path)
         } catch {
             unlinkat(folderFD, temporary, 0)
             throw error
         }
-        pending.append(name)
+        pending.append((name, temporary))
         pendingNames.insert(name)
         pendingBytes += bytes.count
         if pending.count >= limits.files || pendingBytes >= limits.bytes { try commit() }
@@ -133,15 +130,14 @@ public final class AtomicFolderWriter {
         pendingBytes = 0
         // 1. Every byte of the group on disk before any name points at it.
         if let error = flushData() {
-            group.forEach { unlinkat(folderFD, POSIXFile.temporaryName(for: $0), 0) }
-            throw CommitError(failures: group.map { Failure(name: $0, error: error) })
+            group.forEach { unlinkat(folderFD, $0.temporary, 0) }
+            throw CommitError(failures: group.map { Failure(name: $0.name, error: error) })
         }
         // 2. The names.
         var failures: [Failure] = []
         var placed: [String] = []
         placed.reserveCapacity(group.count)
-        for name in group {
-            let temporary = POSIXFile.temporaryName(for: name)
+        for (name, temporary) in group {
             if renameat(folderFD, temporary, folderFD, name) == 0 {
                 placed.append(name)
             } else {
@@ -170,11 +166,6 @@ public final class AtomicFolderWriter {
     /// Flushes the group's data: `syncfs` writes back the folder's whole file system in one call,
     /// where an `fdatasync` per file would wait for a journal commit per file.
     private func flushData() -> FileWriteError? {
-        if experimentFDataSync {
-            for fd in openFDs { fdatasync(fd); close(fd) }
-            openFDs.removeAll()
-            return nil
-        }
         while Self.syncfs(folderFD) != 0 {
             if errno != EINTR { return FileWriteError(path: folder, operation: "flush", code: errno) }
         }
@@ -193,7 +184,7 @@ public final class AtomicFolderWriter {
     /// Removes the temporary files of an uncommitted group.
     private func discardPending() {
         guard folderFD >= 0 else { return }
-        for name in pending { unlinkat(folderFD, POSIXFile.temporaryName(for: name), 0) }
+        for file in pending { unlinkat(folderFD, file.temporary, 0) }
         pending.removeAll()
         pendingNames.removeAll()
         pendingBytes = 0

@@ -90,6 +90,9 @@ package enum POSIXFile {
 
     /// The hidden name an output is written under until it is complete: `.NAME.dch-PID.tmp`.
     package static func temporaryName(for name: String) -> String {
-        ".\(name).dch-\(getpid()).tmp"
+        ".\(name).dch-\(processID).tmp"
     }
+
+    /// This process's id, asked for once (dch never forks).
+    private static let processID = getpid()
 }

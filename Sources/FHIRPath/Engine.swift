@@ -151,16 +151,23 @@ public final class FHIRPathEngine: @unchecked Sendable {
         default:
             made = ElementType(name: info.typeCode, context: (try? pack.context(forType: info.typeCode)) ?? nil)
         }
-        lock.withLock { childTypes[id] = made }
-        return made
+        // The first made wins (another thread may have made one meanwhile): one type object per definition.
+        return lock.withLock {
+            if let first = childTypes[id] { return first }
+            childTypes[id] = made
+            return made
+        }
     }
 
     /// The type of a resource by name; nil when the definitions do not know it.
     public func resourceType(_ name: String) -> ElementType? {
         if let known = lock.withLock({ resourceTypes[name] }) { return known }
         let made = ((try? pack.context(forType: name)) ?? nil).map { ElementType(name: name, context: $0) }
-        lock.withLock { resourceTypes[name] = made }
-        return made
+        return lock.withLock {
+            if let first = resourceTypes[name] { return first }
+            resourceTypes[name] = made
+            return made
+        }
     }
 
     /// The type and its ancestors (`Patient`, `DomainResource`, `Resource`), from the definitions'

@@ -1,6 +1,9 @@
 import XCTest
 import Foundation
 import DCHTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `dch convert` run as a real process on real files.
 final class ConvertCommandTests: CommandTestCase {
@@ -61,6 +64,36 @@ final class ConvertCommandTests: CommandTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("already wrote"), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["m.json"])
+    }
+
+    func testAnInterruptedRunLeavesOnlyHiddenTemporaryFiles() throws {
+        // The third input is a named pipe nobody writes to: dch has written the first two outputs
+        // (not yet committed, the group is not full) and waits there until it is killed.
+        let pipe = temp.appendingPathComponent("never.xml")
+        XCTAssertEqual(mkfifo(pipe.path, 0o600), 0)
+        let out = temp.appendingPathComponent("out")
+        let process = Process()
+        process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
+        process.arguments = ["convert", "--jobs", "1", "--to", "json", "-o", out.path, sample, "Samples/dch-birth-weight.xml", pipe.path]
+        process.currentDirectoryURL = SharedCorpus.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let temporary = [".nems-vaccination-new.json", ".dch-birth-weight.json"].map { "\($0).dch-\(process.processIdentifier).tmp" }
+        let deadline = Date().addingTimeInterval(120)
+        var listing: [String] = []
+        while Date() < deadline {
+            listing = (try? FileManager.default.contentsOfDirectory(atPath: out.path).sorted()) ?? []
+            if listing.count == 2 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(listing, temporary.sorted(), "only hidden temporary names while the group is open")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), temporary.sorted(),
+                       "a killed run leaves no output under its real name, only the hidden temporary files")
     }
 
     func testAnExistingOutputFileIsReplaced() throws {

@@ -107,8 +107,12 @@ public final class InvariantChecker: @unchecked Sendable {
     public func compile(_ record: ConstraintRecord) -> CompiledConstraint {
         if let known = lock.withLock({ constraintsByText[record] }) { return known }
         let compiled = CompiledConstraint(record, engine: engine)
-        lock.withLock { constraintsByText[record] = compiled }
-        return compiled
+        // The first compiled wins: one object per constraint, whichever thread got there first.
+        return lock.withLock {
+            if let first = constraintsByText[record] { return first }
+            constraintsByText[record] = compiled
+            return compiled
+        }
     }
 
     /// A run over one message: it collects issues and reports each unevaluable constraint once.

@@ -78,8 +78,13 @@ final class InvariantSiteCache: @unchecked Sendable {
                                  shortcuts: InvariantShortcuts(constraints, type: typed.type, isResource: true,
                                                                engine: engine),
                                  leavesUnconstrained: leavesUnconstrained(typed.type))
-        lock.withLock { byResource[name] = site }
-        return (typed, site)
+        // The first site made wins (another thread may have made one meanwhile).
+        let first = lock.withLock {
+            if let first = byResource[name] { return first }
+            byResource[name] = site
+            return site
+        }
+        return first === site ? (typed, site) : (TypedElement(element: element, type: first.type), first)
     }
 
     /// The site of a child defined by `info` in the structure `owner` (a type model's URL).
@@ -88,16 +93,23 @@ final class InvariantSiteCache: @unchecked Sendable {
         if let known = lock.withLock({ byChild[id] }) { return known }
         if case .resource = info.content {   // walked as a resource, with its own site
             let site = InvariantSite(type: nil, constraints: [], repeats: info.repeats, holdsResource: true)
-            lock.withLock { byChild[id] = site }
-            return site
+            return publish(site, for: id)
         }
         let type = engine.type(of: info)
         let list = childConstraints(info, owner: owner)
         let site = InvariantSite(type: type, constraints: list, repeats: info.repeats,
                                  shortcuts: InvariantShortcuts(list, type: type, isResource: false, engine: engine),
                                  leavesUnconstrained: leavesUnconstrained(type))
-        lock.withLock { byChild[id] = site }
-        return site
+        return publish(site, for: id)
+    }
+
+    /// Files a child's site unless another thread filed one first, and returns the one filed.
+    private func publish(_ site: InvariantSite, for id: ObjectIdentifier) -> InvariantSite {
+        lock.withLock {
+            if let first = byChild[id] { return first }
+            byChild[id] = site
+            return site
+        }
     }
 
     /// True when no child an element of `type` can have carries a constraint, resources aside:

@@ -58,11 +58,14 @@ final class ProfileCache: @unchecked Sendable {
             return known
         }
         let compiled = try pack.structure(url: key).flatMap { ProfileCompiler.compile($0, pack: pack) }
-        lock.withLock {
-            profiles[key] = .some(compiled)
-            profiles[url] = .some(compiled)
+        // The first profile compiled wins: two threads may compile one URL at once, and every
+        // message must walk the same objects (conformance memos and references key on them).
+        return lock.withLock {
+            let first: CompiledProfile? = profiles[key] ?? compiled
+            profiles[key] = .some(first)
+            profiles[url] = .some(first)
+            return first
         }
-        return compiled
     }
 
     /// The URL the pack files a profile under: without a `|version` suffix, and with the STU3

@@ -1,0 +1,117 @@
+import XCTest
+import Foundation
+import FHIRModel
+
+/// ``AtomicFolderWriter`` and ``AtomicFile`` on real files: what the folder holds between commits,
+/// replacement, failures and clean-up.
+final class AtomicFolderWriterTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("dch-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private func listing() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    private func text(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    private var pid: Int32 { ProcessInfo.processInfo.processIdentifier }
+
+    func testFilesAppearGroupByGroupAndOnlyComplete() throws {
+        let writer = try AtomicFolderWriter(folder: folder.path, limits: .init(files: 3))
+        try writer.write(Array("one".utf8), named: "a.json")
+        try writer.write(Array("two".utf8), named: "b.json")
+        // Written, not committed: only the hidden temporary names exist.
+        XCTAssertEqual(try listing(), [".a.json.dch-\(pid).tmp", ".b.json.dch-\(pid).tmp"])
+        try writer.write(Array("three".utf8), named: "c.json")
+        XCTAssertEqual(try listing(), ["a.json", "b.json", "c.json"], "the third file completes the group")
+        try writer.write(Array("four".utf8), named: "d.json")
+        XCTAssertEqual(try listing(), [".d.json.dch-\(pid).tmp", "a.json", "b.json", "c.json"])
+        try writer.finish()
+        XCTAssertEqual(try listing(), ["a.json", "b.json", "c.json", "d.json"])
+        XCTAssertEqual(try [text("a.json"), text("b.json"), text("c.json"), text("d.json")], ["one", "two", "three", "four"])
+    }
+
+    func testAByteLimitCommitsAsWell() throws {
+        let writer = try AtomicFolderWriter(folder: folder.path, limits: .init(files: 100, bytes: 10))
+        try writer.write(Array("12345".utf8), named: "a")
+        XCTAssertEqual(try listing(), [".a.dch-\(pid).tmp"])
+        try writer.write(Array("67890".utf8), named: "b")
+        XCTAssertEqual(try listing(), ["a", "b"])
+        try writer.finish()
+    }
+
+    func testExistingFilesAreReplacedAndTheLastBytesOfANameWin() throws {
+        try Data("old".utf8).write(to: folder.appendingPathComponent("a.xml"))
+        let writer = try AtomicFolderWriter(folder: folder.path)
+        try writer.write(Array("first".utf8), named: "a.xml")
+        XCTAssertEqual(try text("a.xml"), "old", "an existing file stays until its replacement is committed")
+        try writer.write(Array("second".utf8), named: "a.xml")
+        try writer.finish()
+        XCTAssertEqual(try listing(), ["a.xml"])
+        XCTAssertEqual(try text("a.xml"), "second")
+    }
+
+    func testAWriterDroppedWithoutFinishingLeavesNothing() throws {
+        do {
+            let writer = try AtomicFolderWriter(folder: folder.path)
+            try writer.write(Array("one".utf8), named: "a")
+            try writer.write(Array("two".utf8), named: "b")
+            XCTAssertEqual(try listing().count, 2)
+        }
+        XCTAssertEqual(try listing(), [], "an abandoned group's temporary files are removed")
+    }
+
+    func testAFileThatCannotBePutInPlaceIsNamedAndTheOthersAreWritten() throws {
+        // A non-empty folder where an output should go: rename(2) cannot replace it.
+        let blocker = folder.appendingPathComponent("b.json")
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+        try Data().write(to: blocker.appendingPathComponent("keep"))
+        let writer = try AtomicFolderWriter(folder: folder.path)
+        for name in ["a.json", "b.json", "c.json"] { try writer.write(Array(name.utf8), named: name) }
+        XCTAssertThrowsError(try writer.finish()) { error in
+            let failures = (error as? AtomicFolderWriter.CommitError)?.failures ?? []
+            XCTAssertEqual(failures.map(\.name), ["b.json"])
+            XCTAssertEqual(failures.first?.error.operation, "replace")
+            XCTAssertEqual(failures.first?.error.path, self.folder.path + "/b.json")
+            XCTAssertTrue([EISDIR, ENOTEMPTY, EEXIST].contains(failures.first?.error.code ?? 0), "\(failures)")
+        }
+        XCTAssertEqual(try listing(), ["a.json", "b.json", "c.json"], "no temporary file is left")
+        XCTAssertEqual(try text("c.json"), "c.json")
+    }
+
+    func testAMissingFolderIsCreatedAndAnUnwritableOneIsAnError() throws {
+        let nested = folder.appendingPathComponent("x/y")
+        let writer = try AtomicFolderWriter(folder: nested.path)
+        try writer.write(Array("z".utf8), named: "z")
+        try writer.finish()
+        XCTAssertEqual(try String(contentsOf: nested.appendingPathComponent("z"), encoding: .utf8), "z")
+        // A file where the folder should be.
+        let file = folder.appendingPathComponent("plain")
+        try Data().write(to: file)
+        XCTAssertThrowsError(try AtomicFolderWriter(folder: file.path)) { error in
+            XCTAssertEqual((error as? FileWriteError)?.code, ENOTDIR, "\(error)")
+        }
+    }
+
+    func testAtomicFileErrorsNameThePathAndLeaveNothing() throws {
+        let missing = folder.appendingPathComponent("no/such/out.json")
+        XCTAssertThrowsError(try AtomicFile.write(Array("x".utf8), to: missing)) { error in
+            XCTAssertEqual(error.localizedDescription, "cannot open the folder \(self.folder.path)/no/such: No such file or directory")
+        }
+        let target = folder.appendingPathComponent("out.json")
+        try AtomicFile.write(Array("x".utf8), to: target)
+        try AtomicFile.write(Data("y".utf8), to: target)
+        XCTAssertEqual(try listing(), ["out.json"])
+        XCTAssertEqual(try text("out.json"), "y")
+    }
+}
