@@ -122,5 +122,21 @@ struct JobsOption: ParsableArguments {
     }
 
     /// The number asked for, or the cores this process may run on.
-    var count: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+    var count: Int { jobs ?? Self.usableCores }
+
+    /// The cores this process may run on: its CPU affinity (`taskset -c 0 dch ...` gives one),
+    /// else the cores online.
+    static var usableCores: Int {
+        // sched_getaffinity(2) is a GNU extension Swift's Glibc module does not declare.
+        typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") {
+            var mask = [UInt64](repeating: 0, count: 16)   // 1,024 CPUs, as glibc's cpu_set_t
+            let status = mask.withUnsafeMutableBytes {
+                unsafeBitCast(symbol, to: GetAffinity.self)(0, $0.count, $0.baseAddress!)
+            }
+            let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            if status == 0, count > 0 { return count }
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
 }
