@@ -26,24 +26,9 @@ final class DeterminismTests: CommandTestCase {
         XCTAssertEqual(first.status, second.status, command, file: file, line: line)
         XCTAssertEqual(first.stderr, second.stderr, command, file: file, line: line)
         if first.stdout != second.stdout {
-            XCTFail("\(command): stdout differs at byte \(firstDifference(first.stdout, second.stdout))", file: file, line: line)
+            XCTFail("\(command): stdout differs at byte \(OutputComparison.firstDifference(first.stdout, second.stdout))", file: file, line: line)
         }
         return first
-    }
-
-    private func firstDifference(_ a: Data, _ b: Data) -> Int {
-        zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-    }
-
-    /// Every file of two folders, by name, with the same bytes.
-    private func assertSameFolders(_ a: URL, _ b: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
-        XCTAssertEqual(names, try FileManager.default.contentsOfDirectory(atPath: b.path).sorted(), file: file, line: line)
-        XCTAssertFalse(names.isEmpty, file: file, line: line)
-        for name in names {
-            let x = try Data(contentsOf: a.appendingPathComponent(name)), y = try Data(contentsOf: b.appendingPathComponent(name))
-            if x != y { XCTFail("\(name) differs at byte \(firstDifference(x, y))", file: file, line: line) }
-        }
     }
 
     /// Official messages in XML and JSON, relative to the corpus folder, and an NDJSON file of
@@ -94,7 +79,7 @@ final class DeterminismTests: CommandTestCase {
             let second = try DCHCommand.run(["convert", "--to", to, layout, "-o", b.path] + inputs, in: corpus, environment: randomisedHashing)
             XCTAssertEqual(first.status, second.status)
             XCTAssertEqual(first.stderr, second.stderr)
-            try assertSameFolders(a, b)
+            try OutputComparison.assertSameFolders(a, b)
         }
         // One stream of NDJSON, and stdin to stdout.
         XCTAssertEqual(try runTwice(["convert", "--to", "json", "--compact"] + xml, in: corpus).status, 0)
@@ -113,6 +98,6 @@ final class DeterminismTests: CommandTestCase {
                                         "--format", "json", "-o", out.path], environment: randomisedHashing)
             XCTAssertEqual(r.status, 0, r.stderr)
         }
-        try assertSameFolders(temp.appendingPathComponent("a"), temp.appendingPathComponent("b"))
+        try OutputComparison.assertSameFolders(temp.appendingPathComponent("a"), temp.appendingPathComponent("b"))
     }
 }

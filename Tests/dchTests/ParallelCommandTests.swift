@@ -57,9 +57,9 @@ final class ParallelCommandTests: CommandTestCase {
             let stderr = manyFolder.map { many.stderr.replacingOccurrences(of: $0.path + "/", with: oneFolder!.path + "/") } ?? many.stderr
             XCTAssertEqual(one.stderr, stderr, "\(command): stderr", file: file, line: line)
             if one.stdout != many.stdout {
-                XCTFail("\(command): stdout differs at byte \(firstDifference(one.stdout, many.stdout))", file: file, line: line)
+                XCTFail("\(command): stdout differs at byte \(OutputComparison.firstDifference(one.stdout, many.stdout))", file: file, line: line)
             }
-            if let oneFolder, let manyFolder { try assertSameFolders(oneFolder, manyFolder, file: file, line: line) }
+            if let oneFolder, let manyFolder { try OutputComparison.assertSameFolders(oneFolder, manyFolder, file: file, line: line) }
         }
         return one
     }
@@ -141,20 +141,5 @@ final class ParallelCommandTests: CommandTestCase {
             XCTAssertTrue(r.stderr.contains("--jobs must be 1 or more"), r.stderr)
         }
         XCTAssertTrue(try DCHCommand.run(["validate", "--help"]).stdoutText.contains("--jobs"))
-    }
-
-    private func firstDifference(_ a: Data, _ b: Data) -> Int {
-        zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-    }
-
-    /// Every file of two folders, by name, with the same bytes.
-    private func assertSameFolders(_ a: URL, _ b: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
-        XCTAssertEqual(names, try FileManager.default.contentsOfDirectory(atPath: b.path).sorted(), file: file, line: line)
-        XCTAssertFalse(names.isEmpty, file: file, line: line)
-        for name in names {
-            let x = try Data(contentsOf: a.appendingPathComponent(name)), y = try Data(contentsOf: b.appendingPathComponent(name))
-            if x != y { XCTFail("\(name) differs at byte \(firstDifference(x, y))", file: file, line: line) }
-        }
     }
 }
