@@ -13,7 +13,7 @@ import Darwin
 /// ``AtomicFile`` pays two disk flushes per file (the file, then its folder). This writer opens
 /// the folder once and commits files in groups:
 ///
-/// 1. ``write(_:named:)`` writes a file to a hidden temporary name in the folder
+/// 1. ``write(_:named:)-(UnsafeRawBufferPointer,_)`` writes a file to a hidden temporary name in the folder
 ///    (`.NAME.dch-PID.tmp`: `openat`, `write`, `close`; nothing is flushed yet);
 /// 2. once a group holds ``Limits/files`` files or ``Limits/bytes`` bytes, and at ``finish()``,
 ///    ``commit()`` flushes the whole group's data with one call (`syncfs` on the folder's file
@@ -54,6 +54,7 @@ public final class AtomicFolderWriter {
         /// Every output that is missing, in the order written.
         public let failures: [Failure]
 
+        /// Each missing output with its reason: "a.json: cannot replace out/a.json: Is a directory".
         public var errorDescription: String? {
             failures.map { "\($0.name): \($0.error.localizedDescription)" }.joined(separator: "; ")
         }
