@@ -79,6 +79,7 @@ struct Validate: ParsableCommand {
         if listRules { return try listRuleIDs() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
         let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema)) }
+        ProcessLifetime.keep(checker)
         var settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
