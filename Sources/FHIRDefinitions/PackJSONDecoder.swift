@@ -78,9 +78,20 @@ package final class JSONTape {
                 let start = i + 1
                 var j = start
                 var escaped = false
-                while j < n, bytes[j] != UInt8(ascii: "\"") {
-                    if bytes[j] == UInt8(ascii: "\\") { escaped = true; j += 1 }
-                    j += 1
+                // memchr to the next quote; a backslash before it means escapes (and maybe an
+                // escaped quote), which the byte loop then walks.
+                let base = bytes.baseAddress!
+                while true {
+                    guard j < n, let quote = memchr(base + j, Int32(UInt8(ascii: "\"")), n - j) else { j = n; break }
+                    let q = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
+                    if memchr(base + j, Int32(UInt8(ascii: "\\")), q - j) == nil { j = q; break }
+                    escaped = true
+                    while j < q {
+                        if bytes[j] == UInt8(ascii: "\\") { j += 1 }
+                        j += 1
+                    }
+                    if j == q { break }  // the quote is not escaped
+                    // j == q + 1: that quote was escaped; search on from after it.
                 }
                 guard j < n else { throw Self.error("unterminated string", at: i) }
                 tokens.append(JSONToken(kind: escaped ? .escapedString : .string, start: Int32(start), end: Int32(j)))

@@ -49,6 +49,7 @@ final class PackJSONDecoderTests: XCTestCase {
             #"{"text":"a\"b\\c\/d\b\f\n\r\t","number":-12}"#,
             #"{"text":"\u00e9\u20AC\ud83d\ude00 é€😀","number":0,"ratio":-1.5e3,"flag":false}"#,
             #"{ "number" : 9223372036854775807 , "text" : "", "list" : [ "x" , "y" ], "ratio": null }"#,
+            #"{"text":"\\","number":3,"list":["\\\"","a\\\\\"b\"","\"\"",""]}"#,
             #"{"text":"outer","number":1,"nested":[{"text":"inner","number":2,"nested":[]}],"unknown":{"a":[1,{"b":null}]}}"#,
         ]
         for text in texts {
