@@ -4,17 +4,21 @@
 public final class SnapshotNode: @unchecked Sendable {
     /// The element definition this node stands for.
     public let record: ElementRecord
+    /// The element's position in the snapshot's element list.
+    public let index: Int
     /// The last step of the element's path (`coding`, `value[x]`, `valueQuantity`).
     public let step: String
     /// Child elements in snapshot order. Slices are not here but under their entry's ``slices``.
     public fileprivate(set) var children: [SnapshotNode] = []
     /// The named slices of this element (for a choice, also its type slices such as
-    /// `value[x]:valueQuantity`), in snapshot order.
+    /// `valueQuantity`), in snapshot order.
     public fileprivate(set) var slices: [SnapshotNode] = []
 
-    init(record: ElementRecord) {
+    init(record: ElementRecord, index: Int) {
         self.record = record
-        step = record.path.split(separator: ".").last.map(String.init) ?? record.path
+        self.index = index
+        let path = record.path
+        step = path.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
     }
 
     /// Whether the element is a choice (`value[x]`).
@@ -44,17 +48,27 @@ public final class SnapshotNode: @unchecked Sendable {
     }
 }
 
-/// A StructureDefinition's snapshot as a tree, linked by element id
-/// (`Observation.code.coding:loinc.system`; an element without an id is found by its path).
+/// A StructureDefinition's snapshot as a tree, linked by snapshot order and path, as the HL7
+/// reference validator links it (org.hl7.fhir `ProfileUtilities.getChildMap` and `getSliceList`).
 ///
-/// - A slice (`coding:loinc`) hangs under its entry's ``SnapshotNode/slices``; a type slice of a
-///   choice (`value[x]:valueQuantity`) under the choice.
-/// - STU3 profiles name a choice restricted to one type by that type, as a slice of itself
-///   (`Observation.valueQuantity:valueQuantity`) with no `value[x]` element: that node is a plain
-///   child, and its own children are found whichever id form (`value[x]:valueQuantity.unit` or
-///   `valueQuantity:valueQuantity.unit`) they use.
-/// - Re-slices (`extension:a/b`) are left out; the shipped pack has none.
-/// - An element whose parent id is not in the snapshot is left out.
+/// - The children of an element are the elements that follow it whose path is its path plus one
+///   step, up to the first element whose path is not below it. So an entry's own children end at
+///   its first slice, and a slice's children end at the next slice.
+/// - A slice is an element with a `sliceName` that follows its entry (same path) after the entry's
+///   children and the previous slices; it hangs under the entry's ``SnapshotNode/slices``. A type
+///   slice of a choice (`value[x]` with `sliceName` `valueQuantity`) hangs under the choice.
+/// - STU3 profiles also write a type slice by its type-specific path (`Observation.valueQuantity`,
+///   `sliceName` `valueQuantity`): directly after a `value[x]` it is that choice's slice; with no
+///   `value[x]` before it, it stands for the choice restricted to one type and is a plain child.
+/// - `sliceName` is the authority, element ids are not read: STU3 profiles, those from Simplifier
+///   above all, carry ids that disagree with their slice names (Vital Signs'
+///   `Observation.code.coding:bmicode` is the slice `BMICode`) or with their choice's form
+///   (`value[x]:valueQuantity.unit` under `valueQuantity`), and elements without ids.
+/// - An element with a `sliceName` but no entry before it (early STU3 profiles name elements so:
+///   `FamilyMemberHistory.relationship`, `sliceName` `Relationship`) is a plain child.
+/// - Left out, with everything below them: re-slices (`sliceName` `a/b`; the shipped pack has
+///   none), an element repeating its predecessor's path without a `sliceName`, an element more than
+///   one step below the element it follows, and an element outside the root's path.
 public struct SnapshotTree: Sendable {
     /// The snapshot's first element (`Observation`).
     public let root: SnapshotNode
@@ -62,45 +76,78 @@ public struct SnapshotTree: Sendable {
     /// Links the snapshot's elements; nil when it has none.
     public init?(_ structure: StructureRecord) {
         guard let first = structure.elements.first else { return nil }
-        root = SnapshotNode(record: first)
-        var byID: [String: SnapshotNode] = [first.id ?? first.path: root]
-        for record in structure.elements.dropFirst() {
-            let node = SnapshotNode(record: record)
-            let id = record.id ?? record.path
-            byID[id] = node
-            defer { if byID[record.path] == nil { byID[record.path] = node } }
-            guard let dot = id.lastIndex(of: ".") else { continue }
-            let parentID = String(id[..<dot])
-            let step = id[id.index(after: dot)...]
-            guard let parent = byID[parentID] else { continue }
-            guard let colon = step.firstIndex(of: ":") else {
-                parent.children.append(node)
-                continue
-            }
-            let entryName = String(step[..<colon])
-            let sliceName = step[step.index(after: colon)...]
-            if sliceName.contains("/") { continue }
-            if let entry = byID[parentID + "." + entryName], entry !== node {
-                entry.slices.append(node)
-            } else if let choice = parent.children.first(where: { $0.isChoice && $0.matches(entryName) }) {
-                choice.slices.append(node)
-            } else {
-                parent.children.append(node)
-            }
-            if let choiceStep = Self.choiceForm(of: entryName, in: record) {
-                byID[parentID + "." + choiceStep + ":" + sliceName] = node
-            }
-            if entryName.hasSuffix("[x]") {
-                byID[parentID + "." + sliceName + ":" + sliceName] = node
-            }
+        root = SnapshotNode(record: first, index: 0)
+        var linker = Linker(root: root)
+        for (index, record) in structure.elements.enumerated().dropFirst() {
+            linker.link(record, index: index)
         }
     }
 
-    /// `value[x]` for an element named `valueQuantity` whose one type is `Quantity`.
-    private static func choiceForm(of name: String, in record: ElementRecord) -> String? {
-        guard let type = record.types?.first?.code, record.types?.count == 1 else { return nil }
-        let suffix = SnapshotNode.choiceSuffix(of: type)
-        guard name.hasSuffix(suffix), name.count > suffix.count else { return nil }
-        return String(name.dropLast(suffix.count)) + "[x]"
+    /// The open elements from the root down to the last one linked: the only ones a following
+    /// element can belong to.
+    private struct Linker {
+        struct Frame {
+            /// Nil for an element left out: what is below it is left out too.
+            let node: SnapshotNode?
+            let path: String
+            /// Whether the node is a slice standing on top of its entry's frame.
+            let isSlice: Bool
+        }
+        var stack: [Frame]
+
+        init(root: SnapshotNode) {
+            stack = [Frame(node: root, path: root.record.path, isSlice: false)]
+        }
+
+        mutating func link(_ record: ElementRecord, index: Int) {
+            while let top = stack.last {
+                switch Self.relation(of: record.path, to: top.path) {
+                case .outside:
+                    guard stack.count > 1 else { return }   // outside the root's path
+                    stack.removeLast()
+                case .deeper:
+                    return
+                case .child:
+                    guard let parent = top.node else { return leaveOut(record, inPlaceOfSlice: false) }
+                    let node = SnapshotNode(record: record, index: index)
+                    if record.sliceName != nil, let choice = parent.children.last, choice.isChoice,
+                       choice.matches(node.step) {
+                        choice.slices.append(node)
+                    } else {
+                        parent.children.append(node)
+                    }
+                    stack.append(Frame(node: node, path: record.path, isSlice: false))
+                    return
+                case .same:
+                    if top.isSlice { stack.removeLast() }
+                    guard let entry = stack.last, entry.path == record.path, let entryNode = entry.node,
+                          let sliceName = record.sliceName, !sliceName.contains("/") else {
+                        return leaveOut(record, inPlaceOfSlice: true)
+                    }
+                    let node = SnapshotNode(record: record, index: index)
+                    entryNode.slices.append(node)
+                    stack.append(Frame(node: node, path: record.path, isSlice: true))
+                    return
+                }
+            }
+        }
+
+        /// Keeps a frame for an element left out, so that its own children are left out with it
+        /// (and, in a slice's place, so that the entry's next slice still finds its entry).
+        private mutating func leaveOut(_ record: ElementRecord, inPlaceOfSlice: Bool) {
+            stack.append(Frame(node: nil, path: record.path, isSlice: inPlaceOfSlice))
+        }
+
+        enum Relation { case same, child, deeper, outside }
+
+        /// Where `path` stands against an open element's path, compared byte by byte.
+        static func relation(of path: String, to open: String) -> Relation {
+            let p = path.utf8, o = open.utf8
+            guard p.count >= o.count, p.starts(with: o) else { return .outside }
+            guard p.count > o.count else { return .same }
+            let rest = p.dropFirst(o.count)
+            guard rest.first == UInt8(ascii: ".") else { return .outside }
+            return rest.dropFirst().contains(UInt8(ascii: ".")) ? .deeper : .child
+        }
     }
 }

@@ -3,7 +3,7 @@ import FHIRDefinitions
 import DCHTestSupport
 
 /// The shared snapshot tree, on profiles of the shipped pack; what each node should hold is read
-/// off the profiles' element ids and slice names.
+/// off the profiles' snapshots (paths, order and slice names) and the FHIR STU3 pages they come from.
 final class SnapshotTreeTests: XCTestCase {
     var pack: DefinitionPack!
 
@@ -54,9 +54,10 @@ final class SnapshotTreeTests: XCTestCase {
         XCTAssertEqual(try child(coding.slices[1], "display").record.min, 1)
     }
 
-    /// The same profile names its one-type values `valueQuantity:valueQuantity` (no `value[x]`),
-    /// and ids its children sometimes `value[x]:valueQuantity.unit`, sometimes
-    /// `valueQuantity:valueQuantity.unit`: one plain child, all seven children under it.
+    /// The same profile names its one-type values `Observation.valueQuantity` with `sliceName`
+    /// valueQuantity (no `value[x]`), and ids its children sometimes `value[x]:valueQuantity.unit`,
+    /// sometimes `valueQuantity:valueQuantity.unit`: one plain child, all seven children under it
+    /// (linking by id left `id`, `extension` and `comparator` out).
     func testChoiceRenamedToItsOneType() throws {
         let bp = try tree("https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-BloodPressure-Observation-1")
         XCTAssertFalse(bp.root.children.contains { $0.step == "value[x]" })
@@ -91,15 +92,69 @@ final class SnapshotTreeTests: XCTestCase {
         XCTAssertEqual(SnapshotNode.choiceSuffix(of: "dateTime"), "DateTime")
     }
 
+    /// FHIR STU3's BMI profile (http://hl7.org/fhir/StructureDefinition/bmi, bmi.html) slices
+    /// `Observation.code.coding` with one slice, `BMICode`, fixing LOINC 39156-5. Its id says
+    /// `coding:bmicode`: the slice is found by its `sliceName` and its seven children by order.
+    func testVitalSignsSliceWhoseIDDisagreesWithItsName() throws {
+        let bmi = try tree("http://hl7.org/fhir/StructureDefinition/bmi")
+        let coding = try child(try child(bmi.root, "code"), "coding")
+        XCTAssertNotNil(coding.record.slicing)
+        XCTAssertEqual(coding.children.count, 0, "the snapshot does not expand the entry: its slice follows it")
+        XCTAssertEqual(coding.slices.map(\.sliceName), ["BMICode"])
+        let bmiCode = coding.slices[0]
+        XCTAssertEqual(bmiCode.record.id, "Observation.code.coding:bmicode")
+        XCTAssertEqual(bmiCode.children.map(\.step), ["id", "extension", "system", "version", "code", "display", "userSelected"])
+        XCTAssertEqual(try child(bmiCode, "system").record.fixed?.element.value, "http://loinc.org")
+        XCTAssertEqual(try child(bmiCode, "code").record.fixed?.element.value, "39156-5")
+        XCTAssertEqual(try child(bmi.root, "code").children.filter { $0.step == "coding" }.count, 1,
+                       "the slice is not a second coding child")
+    }
+
+    /// PEC-Observation-1 writes `Observation.effectiveDateTime` with `sliceName` effectiveDateTime
+    /// and the id `Observation.effective[x]:endDateTime`, and no `effective[x]`: a plain child.
+    /// Had the snapshot kept the base's `effective[x]` before it (as the blood-pressure profile
+    /// below is given a `value[x]`), it would be that choice's type slice.
+    func testTypeNamedSliceAfterItsChoice() throws {
+        let pec = try tree("https://fhir.nhs.uk/STU3/StructureDefinition/pec-observation-1")
+        XCTAssertFalse(pec.root.children.contains { $0.step == "effective[x]" })
+        XCTAssertEqual(try child(pec.root, "effectiveDateTime").sliceName, "effectiveDateTime")
+
+        var sd = try XCTUnwrap(pack.structure(url: "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-BloodPressure-Observation-1"))
+        let core = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/Observation"))
+        let choice = try XCTUnwrap(core.elements.first { $0.path == "Observation.value[x]" })
+        let at = try XCTUnwrap(sd.elements.firstIndex { $0.path == "Observation.valueQuantity" })
+        sd.elements.insert(choice, at: at)
+        let bp = try XCTUnwrap(SnapshotTree(sd))
+        let value = try child(bp.root, "value[x]")
+        XCTAssertFalse(bp.root.children.contains { $0.step == "valueQuantity" })
+        XCTAssertEqual(value.slices.map(\.step), ["valueQuantity"])
+        XCTAssertEqual(value.slices[0].children.map(\.step), ["id", "extension", "value", "comparator", "unit", "system", "code"])
+    }
+
+    /// An element without an id is linked by its path and place: a slice given no id keeps its
+    /// children, and children without ids under a slice are that slice's.
+    func testElementsWithoutIDs() throws {
+        var sd = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/bmi"))
+        for k in sd.elements.indices { sd.elements[k].id = nil }
+        let bmi = try XCTUnwrap(SnapshotTree(sd))
+        let coding = try child(try child(bmi.root, "code"), "coding")
+        XCTAssertEqual(coding.slices.map(\.sliceName), ["BMICode"])
+        XCTAssertEqual(try child(coding.slices[0], "code").record.fixed?.element.value, "39156-5")
+        XCTAssertEqual(count(bmi.root), sd.elements.count)
+    }
+
     /// A re-slice (`identifier:nhsNumber/old`) is left out of the tree; the pack has none, so one is
     /// added to a real profile here.
     func testReSlicesAreLeftOut() throws {
         var sd = try XCTUnwrap(pack.structure(url: "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-DCH-Patient-1"))
         let plain = try XCTUnwrap(SnapshotTree(sd))
-        var reslice = try XCTUnwrap(sd.elements.first { $0.id == "Patient.identifier:nhsNumber" })
-        reslice.id = "Patient.identifier:nhsNumber/old"
-        reslice.sliceName = "nhsNumber/old"
-        sd.elements.append(reslice)
+        // A re-slice follows the slice it re-slices, with its own children (here a copy of them).
+        let start = try XCTUnwrap(sd.elements.firstIndex { $0.sliceName == "nhsNumber" })
+        let end = try XCTUnwrap(sd.elements.firstIndex { $0.sliceName == "localIdentifier" })
+        var reslice = Array(sd.elements[start..<end])
+        reslice[0].sliceName = "nhsNumber/old"
+        for k in reslice.indices { reslice[k].id = nil }
+        sd.elements.insert(contentsOf: reslice, at: end)
         let withReslice = try XCTUnwrap(SnapshotTree(sd))
         let identifier = try child(withReslice.root, "identifier")
         XCTAssertEqual(identifier.slices.map(\.sliceName), ["nhsNumber", "localIdentifier"])
@@ -107,32 +162,37 @@ final class SnapshotTreeTests: XCTestCase {
         XCTAssertEqual(count(withReslice.root), count(plain.root))
     }
 
-    /// Every element of every profile in the pack reached through its parent's id is linked.
-    /// Some official ids name a parent no element has (Extension-EMS-FailsafeAlertEscalationLevel-1's
-    /// `valueCodeableConcept:valueCodeableConcept.coding`, without `Extension.`): those elements (and theirs) are
-    /// left out unless an alias form of a renamed choice finds them.
-    func testEveryElementWithAKnownParentIsLinked() throws {
-        var profiles = 0, complete = 0
+    /// Every element of every profile in the pack is linked, once: a child's path is its parent's
+    /// plus one step, a slice's is its entry's (or, under a choice, one of the choice's wire names),
+    /// and a node's children and slices come after it in the snapshot, in order.
+    func testEveryElementIsLinkedByItsPath() throws {
+        var profiles = 0
         for url in try pack.urls(of: .structure) {
             guard let sd = try pack.structure(url: url), sd.derivation == "constraint" else { continue }
             let tree = try XCTUnwrap(SnapshotTree(sd))
-            // Elements reached through parent ids alone (a parent also reached), in snapshot order.
-            var reached: Set<String> = [sd.elements[0].id ?? sd.elements[0].path]
-            var reachable = 1
-            for record in sd.elements.dropFirst() {
-                let id = record.id ?? record.path
-                guard reached.contains(String(id[..<(id.lastIndex(of: ".") ?? id.startIndex)])) else { continue }
-                reached.formUnion([id, record.path])
-                reachable += 1
+            XCTAssertEqual(count(tree.root), sd.elements.count, sd.url)
+            var seen = Set<Int>()
+            func check(_ node: SnapshotNode) {
+                XCTAssertTrue(seen.insert(node.index).inserted, "\(sd.url) #\(node.index) linked twice")
+                for child in node.children {
+                    XCTAssertEqual(child.record.path, node.record.path + "." + child.step, sd.url)
+                    check(child)
+                }
+                for slice in node.slices {
+                    XCTAssertNotNil(slice.sliceName, sd.url)
+                    XCTAssertTrue(slice.record.path == node.record.path || (node.isChoice && node.matches(slice.step)),
+                                  "\(sd.url): \(slice.record.path) under \(node.record.path)")
+                    check(slice)
+                }
+                let order = (node.children + node.slices).map(\.index)
+                XCTAssertTrue(order.allSatisfy { $0 > node.index }, sd.url)
+                XCTAssertEqual(node.children.map(\.index), node.children.map(\.index).sorted(), sd.url)
+                XCTAssertEqual(node.slices.map(\.index), node.slices.map(\.index).sorted(), sd.url)
             }
-            let linked = count(tree.root)
-            XCTAssertLessThanOrEqual(linked, sd.elements.count, sd.name)
-            XCTAssertGreaterThanOrEqual(linked, reachable, sd.name)
-            if linked == sd.elements.count { complete += 1 }
+            check(tree.root)
             profiles += 1
         }
-        XCTAssertGreaterThan(profiles, 400)
-        XCTAssertGreaterThan(complete, profiles * 9 / 10)
+        XCTAssertEqual(profiles, 891)
     }
 
     private func count(_ node: SnapshotNode) -> Int {

@@ -274,39 +274,31 @@ final class ProfileNode: @unchecked Sendable {
 
 /// Builds ``CompiledProfile``s from pack records.
 enum ProfileCompiler {
-    /// The profile tree of a StructureDefinition's snapshot.
+    /// The profile tree of a StructureDefinition's snapshot, on the shared ``SnapshotTree`` (linked
+    /// by snapshot order and path, with `sliceName` as the authority for slices).
     static func compile(_ sd: StructureRecord, pack: DefinitionPack? = nil) -> CompiledProfile? {
-        guard let first = sd.elements.first else { return nil }
-        let root = ProfileNode(record: first)
-        var byID: [String: ProfileNode] = [root.id: root]
-        for record in sd.elements.dropFirst() {
-            let node = ProfileNode(record: record)
-            let components = idComponents(node.id, path: record.path)
-            guard components.count >= 2 else { continue }
-            let parentID = components.dropLast().joined(separator: ".")
-            guard let parent = byID[parentID] else { continue }
-            if let slice = record.sliceName, components.last!.hasSuffix(":" + slice) {
-                // A slice hangs under the element that defines the slicing (same id without the slice).
-                let entryID = parentID + "." + components.last!.dropLast(slice.count + 1)
-                if let entry = byID[entryID] {
-                    entry.slices.append(node)
-                } else {
-                    // STU3 names a choice restricted to one type by that type, as a slice of
-                    // itself (`Extension.valueDateTime:valueDateTime`) with no `value[x]` element:
-                    // it stands for the choice, so every other variant is refused.
-                    node.narrowChoice(named: slice)
-                    parent.children.append(node)
-                }
-            } else {
-                parent.children.append(node)
-            }
-            byID[node.id] = node
-        }
+        guard let tree = SnapshotTree(sd) else { return nil }
+        let root = node(for: tree.root)
         computeSliceKeys(root)
         var base = BaseElements(pack: pack)
         _ = markWhatMatters(root, base: &base)
         finish(root, pack: pack)
         return CompiledProfile(url: sd.url, name: sd.name, type: sd.type, root: root)
+    }
+
+    /// The validator's node for a snapshot node, with its children and slices.
+    private static func node(for element: SnapshotNode) -> ProfileNode {
+        let node = ProfileNode(record: element.record)
+        node.children = element.children.map { child in
+            let compiled = Self.node(for: child)
+            // STU3 names a choice restricted to one type by that type, as a slice of itself
+            // (`Extension.valueDateTime`, sliceName `valueDateTime`) with no `value[x]` element:
+            // the tree makes it a plain child; it stands for the choice, so every other variant is refused.
+            if let sliceName = child.sliceName { compiled.narrowChoice(named: sliceName) }
+            return compiled
+        }
+        node.slices = element.slices.map(Self.node(for:))
+        return node
     }
 
     /// Marks the nodes whose subtree adds something to the base definitions (without a pack,
@@ -341,42 +333,5 @@ enum ProfileCompiler {
         node.finish()
         for child in node.children { finish(child, pack: pack) }
         for slice in node.slices { finish(slice, pack: pack) }
-    }
-
-    /// The steps of an element id (`Patient.identifier:nhsNumber.system` -> 3 steps). Slice names
-    /// may hold dots, so the path (which has none) says where each step starts.
-    static func idComponents(_ id: String, path: String) -> [String] {
-        // Bytes, not Characters: this runs for every element of every profile a run compiles.
-        let dot = UInt8(ascii: "."), colon = UInt8(ascii: ":")
-        let pathSteps = path.utf8.split(separator: dot).map { Array($0) }
-        let naive = id.utf8.split(separator: dot)
-        if naive.count == pathSteps.count { return naive.map { String(Substring($0)) } }
-        let idBytes = Array(id.utf8)
-        var result: [String] = []
-        var rest = 0
-        for (k, step) in pathSteps.enumerated() {
-            guard idBytes.count - rest >= step.count, idBytes[rest ..< rest + step.count].elementsEqual(step) else {
-                return naive.map { String(Substring($0)) }
-            }
-            var end = rest + step.count
-            if end < idBytes.count, idBytes[end] == colon {
-                // The slice name runs to the next step's name (or to the end).
-                end = k + 1 < pathSteps.count
-                    ? Self.firstIndex(of: [dot] + pathSteps[k + 1], in: idBytes, from: end) ?? idBytes.count
-                    : idBytes.count
-            }
-            result.append(String(decoding: idBytes[rest ..< end], as: UTF8.self))
-            rest = min(end + 1, idBytes.count)
-        }
-        return result
-    }
-
-    /// Where `needle` first occurs in `bytes` at or after `start`.
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-        for i in start ... bytes.count - needle.count where bytes[i ..< i + needle.count].elementsEqual(needle) {
-            return i
-        }
-        return nil
     }
 }

@@ -145,13 +145,6 @@ final class ProfileRulesTests: XCTestCase {
         XCTAssertEqual(ProfileCache.canonical("https://hl7.org/fhir/STU3/StructureDefinition/Bundle|3.0.1"),
                        "http://hl7.org/fhir/StructureDefinition/Bundle")
     }
-
-    func testSliceIDsWithDotsSplitByPath() {
-        XCTAssertEqual(ProfileCompiler.idComponents("Observation.component:a.b.code", path: "Observation.component.code"),
-                       ["Observation", "component:a.b", "code"])
-        XCTAssertEqual(ProfileCompiler.idComponents("Patient.identifier:nhsNumber.system", path: "Patient.identifier.system"),
-                       ["Patient", "identifier:nhsNumber", "system"])
-    }
 }
 
 /// Slicing kinds the NHS profiles do not use, on a hand-made profile of `Observation.component`
