@@ -1,3 +1,5 @@
+import Foundation
+
 /// One element of a StructureDefinition's snapshot, linked to its children and its named slices.
 ///
 /// Built by ``SnapshotTree``; nothing changes a node once the tree is made.
@@ -142,12 +144,20 @@ public struct SnapshotTree: Sendable {
 
         /// Where `path` stands against an open element's path, compared byte by byte.
         static func relation(of path: String, to open: String) -> Relation {
-            let p = path.utf8, o = open.utf8
-            guard p.count >= o.count, p.starts(with: o) else { return .outside }
-            guard p.count > o.count else { return .same }
-            let rest = p.dropFirst(o.count)
-            guard rest.first == UInt8(ascii: ".") else { return .outside }
-            return rest.dropFirst().contains(UInt8(ascii: ".")) ? .deeper : .child
+            var path = path, open = open
+            // Over contiguous bytes: the generic `starts(with:)` on String views cost 2% of a
+            // validation run that compiles a few hundred profiles.
+            return path.withUTF8 { p in
+                open.withUTF8 { o in
+                    guard p.count >= o.count, o.isEmpty || memcmp(p.baseAddress!, o.baseAddress!, o.count) == 0 else {
+                        return .outside
+                    }
+                    guard p.count > o.count else { return .same }
+                    guard p[o.count] == UInt8(ascii: ".") else { return .outside }
+                    return memchr(p.baseAddress! + o.count + 1, Int32(UInt8(ascii: ".")), p.count - o.count - 1) != nil
+                        ? .deeper : .child
+                }
+            }
         }
     }
 }
