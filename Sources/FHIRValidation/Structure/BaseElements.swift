@@ -24,42 +24,49 @@ struct BaseElements {
 private final class BaseElementMemo: @unchecked Sendable {
     let pack: DefinitionPack
     private let lock = NSLock()
-    /// `.none` remembers a path with no base element.
-    private var answers: [String: ElementRecord?] = [:]
     private var types: [String: CoreTypeElements?] = [:]
 
     init(pack: DefinitionPack) { self.pack = pack }
 
     func element(_ path: String) -> ElementRecord? {
-        if let known = lock.withLock({ answers[path] }) { return known }
-        let found = lookUp(path)
-        lock.withLock { answers[path] = .some(found) }
+        guard let place = place(of: path) else { return nil }
+        return place.records.byPath[place.current]
+    }
+
+    /// Where a path's base element is: the core type's elements it is in and its path there.
+    /// Memoised per path, and found from its parent's place, so that the paths of a profile (each
+    /// one step below one already asked) cost one step each.
+    private struct Place {
+        let records: CoreTypeElements
+        let current: String
+    }
+    /// `.none` remembers a path with no base element.
+    private var places: [String: Place?] = [:]
+
+    private func place(of path: String) -> Place? {
+        if let known = lock.withLock({ places[path] }) { return known }
+        let found = findPlace(of: path)
+        lock.withLock { places[path] = .some(found) }
         return found
     }
 
-    private func lookUp(_ path: String) -> ElementRecord? {
-        let steps = path.utf8.split(separator: UInt8(ascii: ".")).map { String(Substring($0)) }
-        guard let first = steps.first, var records = elements(of: first) else { return nil }
-        var current = first
-        for step in steps.dropFirst() {
-            if let found = records.child(of: current, step) {
-                current = found
-                continue
-            }
-            // Below a datatype or a content reference: continue in that definition.
-            guard let record = records.byPath[current] else { return nil }
-            if let reference = record.contentReference, reference.hasPrefix("#") {
-                current = String(reference.dropFirst())
-                guard let found = records.child(of: current, step) else { return nil }
-                current = found
-                continue
-            }
-            guard let type = record.types?.first?.code, let typeRecords = elements(of: type),
-                  let found = typeRecords.child(of: type, step) else { return nil }
-            records = typeRecords
-            current = found
+    private func findPlace(of path: String) -> Place? {
+        guard let dot = path.utf8.lastIndex(of: UInt8(ascii: ".")) else {
+            return elements(of: path).map { Place(records: $0, current: path) }
         }
-        return records.byPath[current]
+        let step = String(path[path.utf8.index(after: dot)...])
+        guard !step.isEmpty, let parent = place(of: String(path[..<dot])) else { return nil }
+        let records = parent.records, current = parent.current
+        if let found = records.child(of: current, step) { return Place(records: records, current: found) }
+        // Below a datatype or a content reference: continue in that definition.
+        guard let record = records.byPath[current] else { return nil }
+        if let reference = record.contentReference, reference.hasPrefix("#") {
+            let target = String(reference.dropFirst())
+            return records.child(of: target, step).map { Place(records: records, current: $0) }
+        }
+        guard let type = record.types?.first?.code, let typeRecords = elements(of: type),
+              let found = typeRecords.child(of: type, step) else { return nil }
+        return Place(records: typeRecords, current: found)
     }
 
     private func elements(of type: String) -> CoreTypeElements? {
@@ -71,18 +78,22 @@ private final class BaseElementMemo: @unchecked Sendable {
 }
 
 /// A core type's snapshot elements by path (slices left out), with its choice elements by parent.
-private struct CoreTypeElements {
-    var byPath: [String: ElementRecord] = [:]
+private final class CoreTypeElements: @unchecked Sendable {
+    let byPath: [String: ElementRecord]
     /// `Observation` -> [`Observation.value[x]`, `Observation.effective[x]`, …].
-    var choices: [String: [String]] = [:]
+    let choices: [String: [String]]
 
     init(_ sd: StructureRecord) {
+        var byPath: [String: ElementRecord] = [:]
+        var choices: [String: [String]] = [:]
         for e in sd.elements where e.sliceName == nil && byPath[e.path] == nil {
             byPath[e.path] = e
             if e.path.hasSuffix("[x]"), let dot = e.path.lastIndex(of: ".") {
                 choices[String(e.path[..<dot]), default: []].append(e.path)
             }
         }
+        self.byPath = byPath
+        self.choices = choices
     }
 
     /// `parent.step`, or the choice `parent.value[x]` that `valueQuantity` is a variant of.
