@@ -3,15 +3,21 @@ public enum JSONString {
     /// A JSON string literal: quotes, backslashes and control characters escaped, and U+2028 and
     /// U+2029 too (so that the text is also valid JavaScript).
     public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        append(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string literal (as ``quoted(_:)`` writes it) to UTF-8 output.
+    public static func append(_ s: String, to out: inout [UInt8]) {
         var s = s
-        return s.withUTF8 { quoted(utf8: $0) }
+        s.withUTF8 { append(utf8: $0, to: &out) }
     }
 
     /// Works on the UTF-8 bytes, copying runs that need no escape whole: reports quote every
     /// message, path and file name they write.
-    private static func quoted(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 2)
+    private static func append(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count + 2)
         out.append(UInt8(ascii: "\""))
         var run = 0
         var i = 0
@@ -45,6 +51,5 @@ public enum JSONString {
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
         out.append(UInt8(ascii: "\""))
-        return String(decoding: out, as: UTF8.self)
     }
 }
