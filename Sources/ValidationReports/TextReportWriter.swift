@@ -43,6 +43,9 @@ public struct TextReportWriter: ValidationReportWriter {
 
 /// A message on one line: line breaks become spaces, so every issue stays one line.
 func oneLine(_ text: String) -> String {
-    guard text.contains(where: \.isNewline) else { return text }
+    // A byte scan first: walking Characters costs a grapheme break per character of every message.
+    // Character.isNewline is U+000A...U+000D, U+0085, U+2028 and U+2029.
+    guard text.utf8.contains(where: { ($0 >= 0x0A && $0 <= 0x0D) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 }),
+          text.contains(where: \.isNewline) else { return text }
     return String(text.map { $0.isNewline ? " " : $0 })
 }
