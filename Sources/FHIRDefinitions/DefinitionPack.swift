@@ -154,7 +154,8 @@ public final class DefinitionPack: @unchecked Sendable {
     }
 
     private static func stripVersion(_ url: String) -> String {
-        guard let bar = url.firstIndex(of: "|") else { return url }
+        // Bytes, not Characters: every record lookup passes here.
+        guard let bar = url.utf8.firstIndex(of: UInt8(ascii: "|")) else { return url }
         return String(url[..<bar])
     }
 

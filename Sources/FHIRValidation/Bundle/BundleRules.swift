@@ -468,7 +468,8 @@ struct BundleRules {
     /// `Type/id` of a relative reference (`Patient/123`, `Patient/123/_history/2`), else nil.
     static func relative(_ v: String) -> String? {
         // Cheap refusals first: most references are urn:uuid or absolute URLs.
-        guard let slash = v.firstIndex(of: "/"), let f = v.first, f.isUppercase else { return nil }
+        guard let f = v.utf8.first, f >= UInt8(ascii: "A"), f <= UInt8(ascii: "Z"),
+              let slash = v.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
         let parts = v.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history"), slash == parts[0].endIndex else { return nil }
         let type = parts[0], id = parts[1]

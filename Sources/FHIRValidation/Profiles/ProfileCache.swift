@@ -72,7 +72,7 @@ final class ProfileCache: @unchecked Sendable {
     /// publication address of a core definition (`http://hl7.org/fhir/STU3/StructureDefinition/Bundle`,
     /// which NEMS messages claim, also over https) mapped to its canonical URL.
     static func canonical(_ url: String) -> String {
-        var key = url.firstIndex(of: "|").map { String(url[..<$0]) } ?? url
+        var key = url.utf8.firstIndex(of: UInt8(ascii: "|")).map { String(url[..<$0]) } ?? url
         for prefix in ["http://hl7.org/fhir/STU3/StructureDefinition/", "https://hl7.org/fhir/STU3/StructureDefinition/",
                        "https://hl7.org/fhir/StructureDefinition/"] where key.hasPrefix(prefix) {
             key = DefinitionPack.coreStructurePrefix + key.dropFirst(prefix.count)
