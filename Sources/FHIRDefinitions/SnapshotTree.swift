@@ -20,7 +20,21 @@ public final class SnapshotNode: @unchecked Sendable {
         self.record = record
         self.index = index
         let path = record.path
-        step = path.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+        step = Self.lastStep(of: path)
+    }
+
+    /// The last step of a dotted element path (`Observation.code.coding` -> `coding`), found over
+    /// contiguous bytes: every element of every profile a run compiles asks for it.
+    package static func lastStep(of path: String) -> String {
+        var path = path
+        let start = path.withUTF8 { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
+            var i = bytes.count
+            while i > 0 { i -= 1; if base[i] == UInt8(ascii: ".") { return i + 1 } }
+            return nil
+        }
+        guard let start else { return path }
+        return String(path.utf8.dropFirst(start))!
     }
 
     /// Whether the element is a choice (`value[x]`).

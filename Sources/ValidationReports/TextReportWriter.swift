@@ -45,7 +45,10 @@ public struct TextReportWriter: ValidationReportWriter {
 func oneLine(_ text: String) -> String {
     // A byte scan first: walking Characters costs a grapheme break per character of every message.
     // Character.isNewline is U+000A...U+000D, U+0085, U+2028 and U+2029.
-    guard text.utf8.contains(where: { ($0 >= 0x0A && $0 <= 0x0D) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 }),
-          text.contains(where: \.isNewline) else { return text }
+    var bytes = text
+    let mayBreak = bytes.withUTF8 { utf8 in
+        utf8.contains { ($0 >= 0x0A && $0 <= 0x0D) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 }
+    }
+    guard mayBreak, text.contains(where: \.isNewline) else { return text }
     return String(text.map { $0.isNewline ? " " : $0 })
 }

@@ -134,7 +134,7 @@ final class ProfileNode: @unchecked Sendable {
         self.record = record
         id = record.id ?? record.path
         let path = record.path
-        let last = path.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+        let last = SnapshotNode.lastStep(of: path)
         name = last
         choicePrefix = last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
         fixed = record.fixed?.element
@@ -326,12 +326,14 @@ enum ProfileCompiler {
         return matters
     }
 
-    /// Fills every node's walk tables once the tree is marked.
+    /// Fills the walk tables of every node a walk can reach once the tree is marked.
     static func finish(_ node: ProfileNode, pack: DefinitionPack?) {
         // Before the node's tables: a contradicted binding is one of its checks.
         if let pack { node.bindingConflict = ProfileBindingConflict.conflict(node, pack: pack) }
         node.finish()
-        for child in node.children { finish(child, pack: pack) }
+        // A child that adds nothing to the base definitions is never walked (a walk follows only
+        // `matteringChildren`), and nothing below it matters either: its tables are not built.
+        for child in node.children where child.matters { finish(child, pack: pack) }
         for slice in node.slices { finish(slice, pack: pack) }
     }
 }
