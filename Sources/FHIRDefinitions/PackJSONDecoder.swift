@@ -154,6 +154,29 @@ package final class JSONTape {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]), as: UTF8.self)
     }
 
+    /// The integer of number token `t`, refused when it is not a whole number of `I`'s range.
+    package func integer<I: FixedWidthInteger>(_ t: Int, as type: I.Type) throws -> I {
+        let token = tokens[t]
+        guard token.kind == .number else { throw JSONTape.error("expected a number", at: Int(token.start)) }
+        var value: I = 0
+        var i = Int(token.start)
+        let end = Int(token.end)
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        guard i < end else { throw JSONTape.error("expected an integer", at: Int(token.start)) }
+        while i < end {
+            let c = bytes[i]
+            guard c >= 0x30 && c <= 0x39 else { throw JSONTape.error("expected an integer", at: Int(token.start)) }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = negative ? times.subtractingReportingOverflow(I(c - 0x30))
+                                     : times.addingReportingOverflow(I(c - 0x30))
+            guard !o1, !o2 else { throw JSONTape.error("integer out of range", at: Int(token.start)) }
+            value = sum
+            i += 1
+        }
+        return value
+    }
+
     package static func error(_ message: String, at offset: Int) -> DecodingError {
         DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "JSON at byte \(offset): \(message)"))
     }
@@ -255,34 +278,15 @@ private struct TapeScalars {
     func isNull(_ t: Int) -> Bool { tape.tokens[t].kind == .null }
 
     func bool(_ t: Int) throws -> Bool {
-        let token = tape.tokens[t]
-        guard token.kind == .bool else { throw JSONTape.error("expected true or false", at: Int(token.start)) }
-        return tape.bytes[Int(token.start)] == UInt8(ascii: "t")
+        guard let value = try tape.bool(t) else {
+            throw JSONTape.error("expected true or false", at: Int(tape.tokens[t].start))
+        }
+        return value
     }
 
     package func string(_ t: Int) throws -> String { try tape.string(t) }
 
-    func integer<I: FixedWidthInteger>(_ t: Int, as type: I.Type) throws -> I {
-        let token = tape.tokens[t]
-        guard token.kind == .number else { throw JSONTape.error("expected a number", at: Int(token.start)) }
-        var value: I = 0
-        var i = Int(token.start)
-        let end = Int(token.end)
-        let negative = tape.bytes[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        guard i < end else { throw JSONTape.error("expected an integer", at: Int(token.start)) }
-        while i < end {
-            let c = tape.bytes[i]
-            guard c >= 0x30 && c <= 0x39 else { throw JSONTape.error("expected an integer", at: Int(token.start)) }
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = negative ? times.subtractingReportingOverflow(I(c - 0x30))
-                                     : times.addingReportingOverflow(I(c - 0x30))
-            guard !o1, !o2 else { throw JSONTape.error("integer out of range", at: Int(token.start)) }
-            value = sum
-            i += 1
-        }
-        return value
-    }
+    func integer<I: FixedWidthInteger>(_ t: Int, as type: I.Type) throws -> I { try tape.integer(t, as: type) }
 
     func double(_ t: Int) throws -> Double {
         let token = tape.tokens[t]

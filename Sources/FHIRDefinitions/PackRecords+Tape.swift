@@ -47,6 +47,7 @@ extension JSONTape {
 
     package func optionalString(_ t: Int) throws -> String? { tokens[t].kind == .null ? nil : try string(t) }
 
+    /// A boolean, or nil for `null`.
     package func bool(_ t: Int) throws -> Bool? {
         switch tokens[t].kind {
         case .null: return nil
@@ -55,13 +56,7 @@ extension JSONTape {
         }
     }
 
-    package func int(_ t: Int) throws -> Int {
-        let token = tokens[t]
-        guard token.kind == .number, let value = Int(scalarText(t)) else {
-            throw Self.error("expected an integer", at: Int(token.start))
-        }
-        return value
-    }
+    package func int(_ t: Int) throws -> Int { try integer(t, as: Int.self) }
 
     package static func missing(_ member: String, in object: Int, of tape: JSONTape) -> DecodingError {
         error("no member \"\(member)\"", at: Int(tape.tokens[object].start))

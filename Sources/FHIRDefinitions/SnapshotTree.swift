@@ -24,8 +24,8 @@ public final class SnapshotNode: @unchecked Sendable {
     }
 
     /// The last step of a dotted element path (`Observation.code.coding` -> `coding`), found over
-    /// contiguous bytes: every element of every profile a run compiles asks for it.
-    package static func lastStep(of path: String) -> String {
+    /// contiguous bytes: every element of every profile a run compiles needs it.
+    static func lastStep(of path: String) -> String {
         var path = path
         let start = path.withUTF8 { bytes -> Int? in
             guard let base = bytes.baseAddress else { return nil }

@@ -18,39 +18,12 @@ public struct JSONLinesReportWriter: ValidationReportWriter {
     public func write(_ run: ValidationRun) throws -> [UInt8] {
         var out: [UInt8] = []
         for message in run.messages {
-            for issue in message.issues { Self.appendLine(issue, in: message, to: &out) }
+            for issue in message.issues {
+                Self.object(issue, in: message).write(to: &out, pretty: false)
+                out.append(0x0A)
+            }
         }
         return out
-    }
-
-    /// One issue's line, written straight as bytes: the same text as ``object(_:in:)`` rendered
-    /// compactly (a test compares the two), without building the tree for every issue.
-    static func appendLine(_ issue: Issue, in message: MessageReport, to out: inout [UInt8]) {
-        func key(_ name: StaticString, first: Bool = false) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        }
-        func string(_ value: String?) {
-            if let value { JSONString.append(value, to: &out) } else { out.append(contentsOf: Array("null".utf8)) }
-        }
-        func int(_ value: Int?) {
-            if let value { out.append(contentsOf: Array(String(value).utf8)) } else { out.append(contentsOf: Array("null".utf8)) }
-        }
-        out.append(UInt8(ascii: "{"))
-        key("file", first: true); string(issue.file ?? message.file)
-        key("messageIndex"); int(issue.messageIndex ?? message.index)
-        key("resourceType"); string(message.resourceType)
-        key("resourceId"); string(message.id)
-        key("severity"); string(issue.severity.rawValue)
-        key("type"); string(issue.type.rawValue)
-        key("rule"); string(issue.rule)
-        key("message"); string(issue.message)
-        key("path"); string(issue.path)
-        key("line"); int(issue.position.map { Int($0.line) })
-        key("column"); int(issue.position.map { Int($0.column) })
-        out.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
     }
 
     static func object(_ issue: Issue, in message: MessageReport) -> JSONText {

@@ -21,38 +21,46 @@ public enum JSONText {
 
     /// Compact (one line) or pretty (two-space indentation) JSON text.
     func rendered(pretty: Bool) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, pretty: pretty, indent: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
+    /// Appends the text as ``rendered(pretty:)`` writes it, as UTF-8: the report writers build
+    /// their output as bytes (a JSON-lines report renders one object per issue).
+    func write(to out: inout [UInt8], pretty: Bool, indent: Int = 0) {
+        func text(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func newline(_ depth: Int) {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        }
         switch self {
         case let .object(members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { text("{}"); return }
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                out += Self.quoted(key) + (pretty ? ": " : ":")
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(indent + 1) }
+                JSONString.append(key, to: &out)
+                if pretty { text(": ") } else { out.append(UInt8(ascii: ":")) }
                 value.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { newline(indent) }
+            out.append(UInt8(ascii: "}"))
         case let .array(items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { text("[]"); return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(indent + 1) }
                 item.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
-        case let .string(s): out += Self.quoted(s)
-        case let .int(n): out += String(n)
-        case let .bool(b): out += b ? "true" : "false"
-        case .null: out += "null"
+            if pretty { newline(indent) }
+            out.append(UInt8(ascii: "]"))
+        case let .string(s): JSONString.append(s, to: &out)
+        case let .int(n): out.append(contentsOf: String(n).utf8)
+        case let .bool(b): if b { text("true") } else { text("false") }
+        case .null: text("null")
         }
     }
 

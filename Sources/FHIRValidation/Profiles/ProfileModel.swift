@@ -130,11 +130,11 @@ final class ProfileNode: @unchecked Sendable {
         childTable.deallocate()
     }
 
-    init(record: ElementRecord) {
+    /// A node for a snapshot element whose path ends in `step` (``SnapshotNode/step``).
+    init(record: ElementRecord, step: String) {
         self.record = record
         id = record.id ?? record.path
-        let path = record.path
-        let last = SnapshotNode.lastStep(of: path)
+        let last = step
         name = last
         choicePrefix = last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
         fixed = record.fixed?.element
@@ -280,15 +280,14 @@ enum ProfileCompiler {
         guard let tree = SnapshotTree(sd) else { return nil }
         let root = node(for: tree.root)
         computeSliceKeys(root)
-        var base = BaseElements(pack: pack)
-        _ = markWhatMatters(root, base: &base)
+        _ = markWhatMatters(root, base: BaseElements(pack: pack))
         finish(root, pack: pack)
         return CompiledProfile(url: sd.url, name: sd.name, type: sd.type, root: root)
     }
 
     /// The validator's node for a snapshot node, with its children and slices.
     private static func node(for element: SnapshotNode) -> ProfileNode {
-        let node = ProfileNode(record: element.record)
+        let node = ProfileNode(record: element.record, step: element.step)
         node.children = element.children.map { child in
             let compiled = Self.node(for: child)
             // STU3 names a choice restricted to one type by that type, as a slice of itself
@@ -303,7 +302,7 @@ enum ProfileCompiler {
 
     /// Marks the nodes whose subtree adds something to the base definitions (without a pack,
     /// every node matters). Returns whether `node` does.
-    static func markWhatMatters(_ node: ProfileNode, base: inout BaseElements) -> Bool {
+    static func markWhatMatters(_ node: ProfileNode, base: BaseElements) -> Bool {
         var matters = false
         if let baseRecord = base.element(node.record.path) {
             let record = node.record
@@ -320,8 +319,8 @@ enum ProfileCompiler {
         } else {
             matters = true
         }
-        for child in node.children where markWhatMatters(child, base: &base) { matters = true }
-        for slice in node.slices { _ = markWhatMatters(slice, base: &base) }
+        for child in node.children where markWhatMatters(child, base: base) { matters = true }
+        for slice in node.slices { _ = markWhatMatters(slice, base: base) }
         node.matters = matters
         return matters
     }

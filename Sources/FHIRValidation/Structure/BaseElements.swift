@@ -15,7 +15,7 @@ struct BaseElements {
     }
 
     /// The base element of `path` (slice names removed), or nil when it cannot be found.
-    mutating func element(_ path: String) -> ElementRecord? {
+    func element(_ path: String) -> ElementRecord? {
         memo?.element(path)
     }
 }
