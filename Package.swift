@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "ValidationReports", targets: ["ValidationReports"]),
         .library(name: "ChildHealthEvents", targets: ["ChildHealthEvents"]),
+        .library(name: "MessageStreams", targets: ["MessageStreams"]),
         .library(name: "MessageChecking", targets: ["MessageChecking"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
@@ -54,9 +55,11 @@ let package = Package(
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
+        // Inputs read a chunk at a time and split into messages (NDJSON, XML and JSON streams).
+        .target(name: "MessageStreams"),
         // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
         .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion", "FHIRValidation",
-                                                         "ChildHealthEvents", "ValidationReports"]),
+                                                         "ChildHealthEvents", "ValidationReports", "MessageStreams"]),
         .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         .target(
@@ -68,7 +71,7 @@ let package = Package(
             name: "dch",
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
-                "ValidationReports", "ChildHealthEvents", "MessageChecking", "EventResponse", "EventBuilder",
+                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "EventResponse", "EventBuilder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +79,7 @@ let package = Package(
         // tree comparison, mini definition packs, running the dch executable.
         .target(name: "DCHTestSupport", dependencies: ["FHIRModel", "FHIRDefinitions"], path: "Tests/DCHTestSupport"),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
+        .testTarget(name: "MessageStreamsTests", dependencies: ["MessageStreams"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRModel", "FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRModel", "FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),

@@ -79,6 +79,8 @@ public enum ReadingRule: String, RuleRegistry {
     case read = "io.read"
     /// The input is neither XML nor JSON (its first character is neither `<` nor `{`).
     case unknownFormat = "format.unknown"
+    /// A message is longer than the largest one the reader keeps.
+    case tooLarge = "io.too-large"
 
     /// The layer these rules belong to.
     public static let layer = RuleLayer.reading
@@ -88,6 +90,7 @@ public enum ReadingRule: String, RuleRegistry {
         switch self {
         case .read: return "the input could not be read (a missing file, a permission, a read error)"
         case .unknownFormat: return "the input is neither XML nor JSON (its first character is neither '<' nor '{')"
+        case .tooLarge: return "a message is longer than the largest one read (--max-message-bytes); it is skipped whole"
         }
     }
 }

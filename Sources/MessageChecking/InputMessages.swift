@@ -1,67 +1,72 @@
 import Foundation
 import FHIRModel
+import MessageStreams
 
-/// How one input holds its messages: a single XML or JSON message, or NDJSON (one JSON message per
-/// line), the form bulk tools write.
+/// How one input holds its messages: one XML or JSON message, NDJSON (one JSON message per line,
+/// the form bulk tools write), or several XML or JSON messages back to back (see
+/// ``MessageStreams/MessageFramer`` for where each one ends).
 public enum InputMessages {
-    /// One message of an input: its bytes and, for an NDJSON line, the line's number in the input.
+    /// One message of an input: its bytes and where it starts in the input.
     public struct Message: Sendable {
-        /// The message's bytes (for NDJSON, its line without the line break).
+        /// The message's bytes (for NDJSON, its line without the line break); empty when it was
+        /// too large to keep (``byteCount`` says how large).
         public let bytes: Data
-        /// The 1-based line of the input the message is on; nil when the input is one message.
+        /// The 1-based line of the input the message starts on; nil when the input is one message.
         public let line: Int?
+        /// The 1-based column its first byte is in (1 unless messages share a line).
+        public let column: Int
+        /// The message's size when it was longer than the limit and not kept; nil when kept.
+        public let skippedByteCount: Int?
 
         /// A message of an input.
-        public init(bytes: Data, line: Int?) {
+        public init(bytes: Data, line: Int?, column: Int = 1, skippedByteCount: Int? = nil) {
             self.bytes = bytes
             self.line = line
+            self.column = column
+            self.skippedByteCount = skippedByteCount
         }
-    }
 
-    /// The messages of `data`: its non-empty lines when there are more than one and each starts
-    /// with `{` (after spaces and tabs), else the whole input as one message.
-    public static func split(_ data: Data) -> [Message] {
-        ndjsonLines(data) ?? [Message(bytes: data, line: nil)]
-    }
-
-    /// The non-empty lines of an NDJSON input with their 1-based numbers; nil unless there are more
-    /// than one and each starts with `{`.
-    public static func ndjsonLines(_ data: Data) -> [Message]? {
-        // Over raw bytes, and out at the first line that does not start with `{`: an XML input
-        // (the usual case) costs one look at its first byte instead of a split into lines.
-        data.withUnsafeBytes { raw -> [Message]? in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var lines: [Range<Int>] = []
-            var numbers: [Int] = []
-            var number = 0
-            var start = 0
-            while start <= bytes.count {
-                number += 1
-                var end = start
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                var first = start
-                while first < end && (bytes[first] == 0x20 || bytes[first] == 0x09 || bytes[first] == 0x0D) { first += 1 }
-                if first < end {
-                    guard bytes[first] == UInt8(ascii: "{") else { return nil }
-                    lines.append(start ..< end)
-                    numbers.append(number)
-                }
-                start = end + 1
+        /// A message as the framer found it; `sole` when it is its input's only one.
+        public init(_ framed: FramedMessage, sole: Bool) {
+            switch framed.content {
+            case .bytes(let data): self.init(bytes: data, line: sole ? nil : framed.line, column: framed.column)
+            case .tooLarge(let count):
+                self.init(bytes: Data(), line: sole ? nil : framed.line, column: framed.column, skippedByteCount: count)
             }
-            guard lines.count > 1 else { return nil }
-            return zip(lines, numbers).map { Message(bytes: data.subdata(in: $0.0.lowerBound + data.startIndex ..< $0.0.upperBound + data.startIndex), line: $0.1) }
         }
     }
 
-    /// Gives the issues of one message of an input its file and index and, for an NDJSON line, the
-    /// input's line numbers (the message's line 1 is the input's line `line`).
-    public static func place(_ issues: inout [Issue], file: String, index: Int, line: Int?) {
+    /// The messages of `data`: one, or each of an NDJSON input or a stream of XML or JSON
+    /// messages. An input of one message is that message whole.
+    public static func split(_ data: Data, maximumMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes) -> [Message] {
+        var framer = MessageFramer(maximumMessageBytes: maximumMessageBytes)
+        data.withUnsafeBytes { framer.append($0) }
+        framer.finish()
+        var framed: [FramedMessage] = []
+        while let message = framer.nextMessage() { framed.append(message) }
+        if framed.count == 1, case .bytes = framed[0].content { return [Message(bytes: data, line: nil)] }
+        return framed.map { Message($0, sole: framed.count == 1) }
+    }
+
+    /// The issue of a message too large to read.
+    public static func tooLargeIssue(_ byteCount: Int, limit: Int) -> Issue {
+        Issue(.fatal, .tooCostly, rule: ReadingRule.tooLarge,
+              "the message is \(byteCount) bytes, more than the largest one read (\(limit) bytes; --max-message-bytes); it was skipped")
+    }
+
+    /// Gives the issues of one message of an input its file and index and, for a message of
+    /// several in an input, the input's positions (the message's line 1 is the input's line
+    /// `line`, and its column 1 the input's column `column`).
+    public static func place(_ issues: inout [Issue], file: String, index: Int, line: Int?, column: Int = 1) {
         for i in issues.indices {
             issues[i].file = file
             issues[i].messageIndex = index
             if let line {
                 let p = issues[i].position
-                issues[i].position = SourcePosition(line: line + Int(p?.line ?? 1) - 1, column: Int(p?.column ?? 1))
+                let messageLine = Int(p?.line ?? 1)
+                let messageColumn = Int(p?.column ?? 1)
+                issues[i].position = SourcePosition(line: line + messageLine - 1,
+                                                    column: messageLine == 1 ? column + messageColumn - 1 : messageColumn)
             }
         }
     }

@@ -6,6 +6,7 @@ import FHIRValidation
 import FHIRXML
 import ChildHealthEvents
 import ValidationReports
+import MessageStreams
 
 /// What ``MessageChecker`` runs besides layers 1 to 5 (which `ValidationOptions` switches).
 public struct CheckOptions: Sendable {
@@ -90,7 +91,8 @@ public struct MessageChecker: Sendable {
         checkMessage(data, name: name).report
     }
 
-    /// The reports of every message of an input: one, or one per line of an NDJSON input.
+    /// The reports of every message of an input: one, one per line of an NDJSON input, or one per
+    /// message of a stream of XML or JSON messages.
     public func checkInput(_ data: Data, name: String) -> [MessageReport] {
         var reports: [MessageReport] = []
         forEachMessage(in: data, name: name) { checked, _ in reports.append(checked.report) }
@@ -102,12 +104,26 @@ public struct MessageChecker: Sendable {
     public func forEachMessage(in data: Data, name: String,
                                _ body: (CheckedMessage, InputMessages.Message) throws -> Void) rethrows {
         for (index, message) in InputMessages.split(data).enumerated() {
-            try body(checkMessage(message.bytes, name: name, index: index, line: message.line), message)
+            try body(checkMessage(message, name: name, index: index), message)
         }
     }
 
-    /// One message read and checked, with its tree. `index` and `line` place it in its input.
-    public func checkMessage(_ data: Data, name: String, index: Int = 0, line: Int? = nil) -> CheckedMessage {
+    /// One message of an input read and checked, with its tree; a message too large to be kept
+    /// is reported as such.
+    public func checkMessage(_ message: InputMessages.Message, name: String, index: Int,
+                             limit: Int = MessageFramer.defaultMaximumMessageBytes) -> CheckedMessage {
+        guard let skipped = message.skippedByteCount else {
+            return checkMessage(message.bytes, name: name, index: index, line: message.line, column: message.column)
+        }
+        var checked = CheckedMessage(report: MessageReport(file: name, index: index), root: nil, format: nil)
+        checked.report.issues = [InputMessages.tooLargeIssue(skipped, limit: limit)]
+        InputMessages.place(&checked.report.issues, file: name, index: index, line: message.line, column: message.column)
+        return checked
+    }
+
+    /// One message read and checked, with its tree. `index`, `line` and `column` place it in its
+    /// input (see ``InputMessages/place(_:file:index:line:column:)``).
+    public func checkMessage(_ data: Data, name: String, index: Int = 0, line: Int? = nil, column: Int = 1) -> CheckedMessage {
         var checked = CheckedMessage(report: MessageReport(file: name, index: index), root: nil, format: nil)
         do {
             let decoded = try converter.read(data)
@@ -123,7 +139,7 @@ public struct MessageChecker: Sendable {
         } catch {
             checked.report.issues = [Issue(.fatal, .processing, rule: ReadingRule.read, "cannot read: \(error.localizedDescription)")]
         }
-        InputMessages.place(&checked.report.issues, file: name, index: index, line: line)
+        InputMessages.place(&checked.report.issues, file: name, index: index, line: line, column: column)
         return checked
     }
 

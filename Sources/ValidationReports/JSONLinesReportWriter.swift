@@ -11,20 +11,20 @@ import FHIRModel
 /// ```
 ///
 /// A run without issues gives an empty report.
-public struct JSONLinesReportWriter: ValidationReportWriter {
+public struct JSONLinesReportWriter: StreamingReportWriter {
     /// A JSON lines writer.
     public init() {}
 
-    public func write(_ run: ValidationRun) throws -> [UInt8] {
+    public func lines(for message: MessageReport, soleInInput: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        for message in run.messages {
-            for issue in message.issues {
-                Self.object(issue, in: message).write(to: &out, pretty: false)
-                out.append(0x0A)
-            }
+        for issue in message.issues {
+            Self.object(issue, in: message).write(to: &out, pretty: false)
+            out.append(0x0A)
         }
         return out
     }
+
+    public func ending(_ totals: RunTotals) -> [UInt8] { [] }
 
     static func object(_ issue: Issue, in message: MessageReport) -> JSONText {
         .object([

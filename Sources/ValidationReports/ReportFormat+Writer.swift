@@ -35,11 +35,18 @@ extension ReportFormat {
     /// True when the format shows the messages' text, so ``MessageReport/source`` is worth keeping.
     public var showsSources: Bool { self == .html }
 
+    /// The writer of this format when it writes message by message (text, json, messages); nil
+    /// for the formats that are one document over the whole run.
+    public func streamingWriter(_ settings: ReportSettings) -> (any StreamingReportWriter)? {
+        writer(settings) as? any StreamingReportWriter
+    }
+
     /// The writer of this format.
     public func writer(_ settings: ReportSettings) -> any ValidationReportWriter {
         switch self {
         case .text: return TextReportWriter()
         case .json: return JSONLinesReportWriter()
+        case .messages: return MessageLinesReportWriter(threshold: settings.threshold)
         case .outcome: return OutcomeReportWriter(converter: settings.converter, format: settings.outcomeFormat)
         case .junit: return JUnitReportWriter(threshold: settings.threshold)
         case .sarif: return SARIFReportWriter(toolVersion: settings.toolVersion, baseDirectory: settings.baseDirectory,

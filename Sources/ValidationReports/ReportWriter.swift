@@ -16,6 +16,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case text
     /// One JSON object per issue, one per line (``JSONLinesReportWriter``).
     case json
+    /// One JSON object per message with its verdict and issues, one per line (``MessageLinesReportWriter``).
+    case messages
     /// A FHIR STU3 OperationOutcome (``OutcomeReportWriter``).
     case outcome
     /// JUnit XML (``JUnitReportWriter``).

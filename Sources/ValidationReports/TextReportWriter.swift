@@ -12,22 +12,21 @@ import FHIRModel
 /// Lines are grouped per input file in input order; when a file holds several messages, the issues
 /// of each message follow a `# file#index ResourceType/id` header. Within a message, issues keep the
 /// order they were found in. A position that is not known is left out (`file: error: …`).
-public struct TextReportWriter: ValidationReportWriter {
+public struct TextReportWriter: StreamingReportWriter {
     /// A text writer.
     public init() {}
 
-    public func write(_ run: ValidationRun) throws -> [UInt8] {
-        var out = ""
-        for (_, messages) in run.files {
-            for message in messages where !message.issues.isEmpty {
-                if messages.count > 1 { out += "# \(message.label)\n" }
-                for issue in message.issues {
-                    out += Self.line(issue, file: message.file) + "\n"
-                }
-            }
+    public func lines(for message: MessageReport, soleInInput: Bool) -> [UInt8] {
+        guard !message.issues.isEmpty else { return [] }
+        var out = soleInInput ? "" : "# \(message.label)\n"
+        for issue in message.issues {
+            out += Self.line(issue, file: message.file) + "\n"
         }
-        out += run.summary + "\n"
         return Array(out.utf8)
+    }
+
+    public func ending(_ totals: RunTotals) -> [UInt8] {
+        Array((totals.summary + "\n").utf8)
     }
 
     /// One issue as `file:line:col: severity: [rule] message (path)`; `file` is used when the issue

@@ -106,10 +106,7 @@ public struct ValidationRun: Sendable, Hashable {
     }
 
     /// The summary line: `3 messages, 2 errors, 1 warning, 0 information`.
-    public var summary: String {
-        "\(plural(messages.count, "message")), \(plural(errorCount, "error")), "
-            + "\(plural(warningCount, "warning")), \(informationCount) information"
-    }
+    public var summary: String { RunTotals(self).summary }
 }
 
 /// `1 error`, `2 errors`.

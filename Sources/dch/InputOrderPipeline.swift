@@ -5,11 +5,13 @@ import Glibc
 
 /// Work over many inputs on several threads, with the results handed back in input order.
 ///
-/// The calling thread takes items from the sequence and hands each result, in the items' order,
-/// to `deliver`; `jobs` worker threads run `work` on the items in between. At most `window` items
-/// are taken and not yet delivered, so memory stays bounded however many inputs there are: a slow
-/// item holds the others back (a reorder buffer of at most `window` results) instead of letting
-/// results pile up. With one job, or one item, everything runs on the calling thread.
+/// A reader thread takes items from the sequence (reading input: it may wait on a pipe), `jobs`
+/// worker threads run `work` on them, and the calling thread hands each result, in the items'
+/// order, to `deliver` as soon as it and every result before it are done, so a pipeline reading
+/// the output sees each result while later input is still on its way. At most `window` items are
+/// taken and not yet delivered, so memory stays bounded however many inputs there are: a slow item
+/// holds the others back (a reorder buffer of at most `window` results) instead of letting results
+/// pile up. With one job, everything runs on the calling thread, one item at a time.
 enum InputOrderPipeline {
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the
     /// calling thread. An error thrown by `deliver` stops the workers and is rethrown.
@@ -18,34 +20,35 @@ enum InputOrderPipeline {
         work: @escaping @Sendable (Items.Element) -> Output,
         deliver: (Output) throws -> Void
     ) throws where Items.Element: Sendable, Output: Sendable {
-        var iterator = items.makeIterator()
-        guard jobs > 1, let first = iterator.next() else {
-            while let item = iterator.next() { try deliver(work(item)) }
+        guard jobs > 1 else {
+            for item in items { try deliver(work(item)) }
             return
         }
-        guard let second = iterator.next() else { return try deliver(work(first)) }
-        let exchange = Exchange<Items.Element, Output>(work: work)
+        let exchange = Exchange<Items.Element, Output>(work: work, window: max(window ?? jobs * 4, jobs))
         let threads = (0..<jobs).map { _ in WorkerThread { exchange.serve() } }
         defer {
             exchange.close()
             threads.forEach { $0.join() }
         }
-        let window = max(window ?? jobs * 4, jobs)
-        var taken = 0, delivered = 0
-        var pendingItem: Items.Element? = first
-        var lookahead: Items.Element? = second
-        while true {
-            if taken - delivered < window, let item = pendingItem {
-                exchange.submit(item, sequence: taken)
-                taken += 1
-                pendingItem = lookahead ?? iterator.next()
-                lookahead = nil
-                continue
-            }
-            guard delivered < taken else { break }
-            try deliver(exchange.result(delivered))
+        // The reader is not joined: after a failed delivery it may still wait on input that never
+        // comes, and it stops at its next item anyway (the exchange is closed).
+        let reader = UncheckedBox(items)
+        WorkerThread.detached { exchange.read(reader.take()) }
+        var delivered = 0
+        while let output = exchange.result(delivered) {
+            try deliver(output)
             delivered += 1
         }
+    }
+}
+
+/// Hands a value that is not `Sendable` to the one thread that uses it from then on.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: Value) { self.value = value }
+    func take() -> Value {
+        defer { value = nil }
+        return value!
     }
 }
 
@@ -57,29 +60,59 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
     private var queueHead = 0
     private var results: [Int: Output] = [:]
     private var closed = false
+    /// Items taken from the sequence so far, and results taken by the calling thread.
+    private var taken = 0, delivered = 0
+    /// True once the reader has taken the sequence's last item.
+    private var inputEnded = false
+    private let window: Int
     private let work: @Sendable (Item) -> Output
 
-    init(work: @escaping @Sendable (Item) -> Output) {
+    init(work: @escaping @Sendable (Item) -> Output, window: Int) {
         self.work = work
+        self.window = window
     }
 
-    /// Queues an item for the workers.
-    func submit(_ item: Item, sequence: Int) {
-        condition.withLock {
-            if queueHead > 64, queueHead * 2 > queue.count {
-                queue.removeFirst(queueHead)
-                queueHead = 0
+    /// The reader's loop: takes each item once fewer than `window` are undelivered.
+    func read<Items: Sequence>(_ items: Items) where Items.Element == Item {
+        var iterator = items.makeIterator()
+        while true {
+            let open = condition.withLock {
+                while !closed && taken - delivered >= window { condition.wait() }
+                return !closed
             }
-            queue.append((sequence, item))
+            guard open else { return }
+            guard let item = iterator.next() else { break }
+            condition.withLock {
+                submitLocked(item, sequence: taken)
+                taken += 1
+            }
+        }
+        condition.withLock {
+            inputEnded = true
             condition.broadcast()
         }
     }
 
-    /// Waits for the result of item `sequence` and takes it.
-    func result(_ sequence: Int) -> Output {
+    /// Queues an item for the workers (with `condition` locked).
+    private func submitLocked(_ item: Item, sequence: Int) {
+        if queueHead > 64, queueHead * 2 > queue.count {
+            queue.removeFirst(queueHead)
+            queueHead = 0
+        }
+        queue.append((sequence, item))
+        condition.broadcast()
+    }
+
+    /// Waits for the result of item `sequence` and takes it; nil once every item is delivered.
+    func result(_ sequence: Int) -> Output? {
         condition.withLock {
             while true {
-                if let output = results.removeValue(forKey: sequence) { return output }
+                if let output = results.removeValue(forKey: sequence) {
+                    delivered = sequence + 1
+                    condition.broadcast()
+                    return output
+                }
+                if inputEnded && sequence >= taken { return nil }
                 condition.wait()
             }
         }
@@ -126,6 +159,12 @@ private final class WorkerThread {
     private final class Body {
         let run: () -> Void
         init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    /// Runs `body` on a thread nobody joins.
+    static func detached(_ body: @escaping () -> Void) {
+        let thread = WorkerThread(body)
+        pthread_detach(thread.thread)
     }
 
     init(_ body: @escaping () -> Void) {

@@ -6,7 +6,8 @@ import Glibc
 /// An output written as it is produced, with a bounded buffer: stdout, or a file that appears only
 /// when complete and durable (written under a temporary name in the same folder, flushed and
 /// renamed by ``finish()``, the way ``AtomicFile`` writes whole files). Memory stays flat however
-/// much is written.
+/// much is written. Standard output that is not a regular file (a pipe, a terminal, a socket) gets
+/// each write at once, so a pipeline reading it sees every result as soon as it is made.
 final class StreamingOutput {
     private enum Target {
         case descriptor(Int32, path: String, owned: Bool)
@@ -15,10 +16,13 @@ final class StreamingOutput {
     private let target: Target
     private var buffer: [UInt8] = []
     private static let flushSize = 1 << 20
+    private var flushesEachWrite = false
 
     /// Standard output.
     init() {
         target = .descriptor(STDOUT_FILENO, path: "<stdout>", owned: false)
+        var info = stat()
+        flushesEachWrite = fstat(STDOUT_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
     }
 
     /// A file at `path`, replaced atomically by ``finish()``. A path that exists and is no regular
@@ -37,10 +41,10 @@ final class StreamingOutput {
         if case .descriptor(let fd, _, true) = target { close(fd) }
     }
 
-    /// Appends bytes (written out once a megabyte has gathered).
+    /// Appends bytes (written out once a megabyte has gathered, or at once to a pipe).
     func write(_ bytes: [UInt8]) throws {
         buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.flushSize { try flush() }
+        if flushesEachWrite || buffer.count >= Self.flushSize { try flush() }
     }
 
     func write(_ text: String) throws { try write(Array(text.utf8)) }

@@ -7,6 +7,7 @@ import FHIRValidation
 import ValidationReports
 import MessageChecking
 import ChildHealthEvents
+import MessageStreams
 
 /// `dch validate`: checks messages against the definition pack and writes a report.
 struct Validate: ParsableCommand {
@@ -66,6 +67,8 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var jobs: JobsOption
 
+    @OptionGroup var limit: MessageLimitOption
+
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
@@ -80,30 +83,56 @@ struct Validate: ParsableCommand {
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
         let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema)) }
         ProcessLifetime.keep(checker)
-        var settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
+        let settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
+        // Only the text report names messages differently when an input holds several.
+        let items = InputMessageSequence(inputs.isEmpty ? ["-"] : inputs, maximumMessageBytes: limit.maxMessageBytes,
+                                         tellsSoleMessage: format != .json && format != .messages)
+        var exit = ExitStatus()
+        if let writer = format.streamingWriter(settings) {
+            try streamReport(items, checker: checker, writer: writer, exit: &exit)
+        } else {
+            try wholeReport(items, checker: checker, settings: settings, exit: &exit)
+        }
+        try exit.finish()
+    }
+
+    /// Text, JSON and message lines: each message's lines written as soon as it is checked (to a
+    /// pipe at once), nothing kept but the totals.
+    private func streamReport(_ items: InputMessageSequence, checker: MessageChecker, writer: any StreamingReportWriter,
+                              exit: inout ExitStatus) throws {
+        let out = try openReport()
+        var totals = RunTotals()
+        do {
+            try check(items, checker: checker, exit: &exit) { report, sole in
+                try out.write(writer.lines(for: report, soleInInput: sole))
+                totals.add(report)
+            }
+            try out.write(writer.ending(totals))
+            try out.finish()
+        } catch {
+            out.abandon()
+            printError("\(output ?? "<stdout>"): error: cannot write the report: \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        if totals.fails(failOn) { exit.record(.failed) }
+    }
+
+    /// OperationOutcome, JUnit, SARIF and HTML: one document over the whole run, written at the end.
+    private func wholeReport(_ items: InputMessageSequence, checker: MessageChecker, settings: ReportSettings,
+                             exit: inout ExitStatus) throws {
+        var settings = settings
         // Sources are kept only for the messages the HTML page can show, so a huge run stays small.
         var sourcesToKeep = format.showsSources ? settings.htmlLimits.messages : 0
-        var exit = ExitStatus()
         var run = ValidationRun()
-        try InputOrderPipeline.run(ValidationItem.items(of: inputs.isEmpty ? ["-"] : inputs), jobs: jobs.count) { item in
-            item.checked(by: checker)
-        } deliver: { item in
-            switch item {
-            case .message(let name, let index, let message, let checked):
-                var report = checked ?? MessageReport(file: name, index: index)
-                if sourcesToKeep > 0, !report.issues.isEmpty {
-                    sourcesToKeep -= 1
-                    // An NDJSON message is its line; its issues' lines are already the file's.
-                    report.source = MessageSource(bytes: message.bytes, firstLine: message.line ?? 1)
-                }
-                run.messages.append(report)
-            case .unreadable(let name, let reason):
-                let issue = Issue(.fatal, .processing, rule: ReadingRule.read,
-                                  "cannot read: \(reason)", file: name, messageIndex: 0)
-                run.messages.append(MessageReport(file: name, index: 0, issues: [issue]))
-                exit.record(.ioError)
+        try check(items, checker: checker, exit: &exit) { report, _ in
+            run.messages.append(report)
+        } source: { report, message in
+            if sourcesToKeep > 0, !report.issues.isEmpty {
+                sourcesToKeep -= 1
+                // A message of several is its own bytes; its issues' lines are already the input's.
+                report.source = MessageSource(bytes: message.bytes, firstLine: message.line ?? 1)
             }
         }
         if run.fails(failOn) { exit.record(.failed) }
@@ -119,37 +148,57 @@ struct Validate: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(bytes))
         }
-        try exit.finish()
     }
-}
 
-/// One message of `dch validate`'s inputs on its way through the pipeline: read on the main
-/// thread, checked on a worker, reported on the main thread again in input order.
-enum ValidationItem: Sendable {
-    /// A message of input `name` (index `index` of the input) and, once checked, its report.
-    case message(name: String, index: Int, InputMessages.Message, MessageReport?)
-    /// An input that could not be read, and why.
-    case unreadable(name: String, reason: String)
-
-    /// The messages of every input, in order, read one input at a time as they are asked for.
-    static func items(of inputs: [String]) -> some Sequence<ValidationItem> {
-        inputs.lazy.flatMap { input -> [ValidationItem] in
-            let name = input == "-" ? "<stdin>" : input
-            do {
-                return InputMessages.split(try readInput(input)).enumerated().map {
-                    .message(name: name, index: $0.offset, $0.element, nil)
-                }
-            } catch {
-                return [.unreadable(name: name, reason: error.localizedDescription)]
+    /// Checks every message on the worker threads and hands each report, in input order, to
+    /// `deliver` (with whether its input holds no other message); `source` may attach the message's
+    /// text first.
+    private func check(_ items: InputMessageSequence, checker: MessageChecker, exit: inout ExitStatus,
+                       deliver: (MessageReport, Bool) throws -> Void,
+                       source: (inout MessageReport, InputMessages.Message) -> Void = { _, _ in }) throws {
+        let limit = self.limit.maxMessageBytes
+        try InputOrderPipeline.run(items, jobs: jobs.count) { item in
+            CheckedItem(item: item, checker: checker, limit: limit)
+        } deliver: { checked in
+            switch checked.item {
+            case .message(_, _, let message, let sole):
+                var report = checked.report
+                source(&report, message)
+                try deliver(report, sole)
+            case .unreadable(let name, let index, let reason):
+                let issue = Issue(.fatal, .processing, rule: ReadingRule.read,
+                                  "cannot read: \(reason)", file: name, messageIndex: index)
+                exit.record(.ioError)
+                try deliver(MessageReport(file: name, index: index, issues: [issue]), index == 0)
             }
         }
     }
 
-    /// The item with its report (the message's tree is freed here, on the worker).
-    func checked(by checker: MessageChecker) -> ValidationItem {
-        guard case .message(let name, let index, let message, nil) = self else { return self }
-        let report = checker.checkMessage(message.bytes, name: name, index: index, line: message.line).report
-        return .message(name: name, index: index, message, report)
+    /// The report file, or stdout.
+    private func openReport() throws -> StreamingOutput {
+        guard let output else { return StreamingOutput() }
+        do {
+            return try StreamingOutput(path: output)
+        } catch {
+            printError("\(output): error: cannot write the report: \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// One message of `dch validate`'s inputs checked on a worker (its tree is freed there), to be
+/// reported on the main thread in input order.
+struct CheckedItem: Sendable {
+    let item: InputMessageSequence.Item
+    let report: MessageReport
+
+    init(item: InputMessageSequence.Item, checker: MessageChecker, limit: Int) {
+        self.item = item
+        if case .message(let name, let index, let message, _) = item {
+            report = checker.checkMessage(message, name: name, index: index, limit: limit).report
+        } else {
+            report = MessageReport(file: "", index: 0)
+        }
     }
 }
 

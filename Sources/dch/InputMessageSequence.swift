@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import MessageChecking
+import MessageStreams
+
+/// The messages of a command's inputs, in order, each input read a chunk at a time and split
+/// into messages as they are asked for (see ``MessageStream``): a run over an NDJSON file of a
+/// million lines, or over stdin in a pipeline, holds one message at a time, not the input.
+struct InputMessageSequence: Sequence, IteratorProtocol {
+    /// One element: a message of an input, or an input (or the rest of one) that could not be read.
+    enum Item: Sendable {
+        /// Message `index` of input `name`; `sole` when the input holds no other.
+        case message(name: String, index: Int, InputMessages.Message, sole: Bool)
+        /// Input `name` could not be read (from its message `index` on), and why.
+        case unreadable(name: String, index: Int, reason: String)
+    }
+
+    private var inputs: IndexingIterator<[String]>
+    private let maximumMessageBytes: Int
+    private let tellsSoleMessage: Bool
+    private var name = ""
+    private var index = 0
+    private var stream: MessageStream?
+
+    /// The messages of `inputs` (paths, `-` for stdin), each of at most `maximumMessageBytes`;
+    /// `tellsSoleMessage` reads ahead after an input's first message to tell whether it is the only
+    /// one (see ``MessageStream``), so that message waits for the next one or the input's end.
+    init(_ inputs: [String], maximumMessageBytes: Int, tellsSoleMessage: Bool) {
+        self.inputs = inputs.makeIterator()
+        self.maximumMessageBytes = maximumMessageBytes
+        self.tellsSoleMessage = tellsSoleMessage
+    }
+
+    mutating func next() -> Item? {
+        while true {
+            // Mutated in place through the optional: a copy would copy the framer's buffer.
+            if stream != nil, let item = stream!.next() {
+                defer { index += 1 }
+                switch item {
+                case .message(let message):
+                    return .message(name: name, index: index, InputMessages.Message(message.framed, sole: message.isSoleMessage),
+                                    sole: message.isSoleMessage)
+                case .failure(let error):
+                    stream = nil
+                    return .unreadable(name: name, index: index, reason: error.localizedDescription)
+                }
+            }
+            stream = nil
+            guard let input = inputs.next() else { return nil }
+            name = input == "-" ? "<stdin>" : input
+            index = 0
+            do {
+                let source = input == "-" ? FileByteSource.standardInput() : try FileByteSource(path: input)
+                stream = MessageStream(source: source, maximumMessageBytes: maximumMessageBytes,
+                                       tellsSoleMessage: tellsSoleMessage)
+            } catch {
+                return .unreadable(name: name, index: 0, reason: error.localizedDescription)
+            }
+        }
+    }
+}
+
+/// `--max-message-bytes`: the largest message read; a longer one is skipped and reported.
+struct MessageLimitOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The largest message read, in bytes (default 268435456, 256 MiB); a longer one is skipped and reported.",
+        valueName: "BYTES"))
+    var maxMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes
+
+    func validate() throws {
+        if maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be 1 or more") }
+    }
+}

@@ -1,0 +1,117 @@
+import XCTest
+import Foundation
+import DCHTestSupport
+
+/// `dch validate` as a filter in a pipeline: messages streamed in on stdin (NDJSON, XML documents
+/// back to back), one verdict written per message as soon as it is checked.
+final class FilterModeTests: CommandTestCase {
+    private let samples = ["Samples/nems-vaccination-new.xml", "Samples/dch-birth-weight.xml"]
+
+    /// A sample as one NDJSON line (converted by dch: the JSON form of the same message).
+    private func ndjsonLine(_ sample: String) throws -> Data {
+        let converted = try DCHCommand.run(["convert", "--to", "json", "--compact", sample])
+        XCTAssertEqual(converted.status, 0, converted.stderr)
+        return converted.stdout
+    }
+
+    private func objects(_ data: Data) throws -> [[String: Any]] {
+        try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    func testEachVerdictIsWrittenBeforeTheInputEnds() throws {
+        let lines = try samples.map(ndjsonLine)
+        let process = Process()
+        process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
+        process.arguments = ["validate", "--format", "messages", "-"]
+        process.currentDirectoryURL = SharedCorpus.packageRoot
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // A watchdog, so that a dch that waits for the end of its input fails the test, not hangs it.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        defer { watchdog.cancel() }
+
+        var received = Data()
+        func readLine() -> Data? {
+            while !received.contains(0x0A) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                received.append(chunk)
+            }
+            let end = received.firstIndex(of: 0x0A)!
+            defer { received.removeSubrange(received.startIndex...end) }
+            return received[received.startIndex..<end]
+        }
+        // The first verdict must come while stdin is still open.
+        input.fileHandleForWriting.write(lines[0])
+        let first = try XCTUnwrap(readLine(), "no verdict for the first message while the input was still open")
+        input.fileHandleForWriting.write(lines[1])
+        try input.fileHandleForWriting.close()
+        let second = try XCTUnwrap(readLine())
+        XCTAssertNil(readLine(), "one line per message")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+
+        // The verdicts are those of each message validated on its own.
+        for (line, sample) in zip([first, second], samples) {
+            let streamed = try XCTUnwrap(objects(line).first)
+            let direct = try XCTUnwrap(objects(DCHCommand.run(["validate", "--format", "messages", sample]).stdout).first)
+            XCTAssertEqual(streamed["passed"] as? Bool, direct["passed"] as? Bool)
+            XCTAssertEqual(streamed["resourceId"] as? String, direct["resourceId"] as? String)
+            let rules = { (o: [String: Any]) in (o["issues"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String } }
+            XCTAssertEqual(rules(streamed), rules(direct), sample)
+        }
+    }
+
+    func testXMLDocumentsBackToBackAreMessagesAtTheirOwnLines() throws {
+        let texts = try samples.map { try String(contentsOf: SharedCorpus.packageRoot.appendingPathComponent($0), encoding: .utf8) }
+        let stream = texts.joined()
+        let result = try DCHCommand.run(["validate", "--format", "json", "-"], stdin: Data(stream.utf8))
+        let issues = try objects(result.stdout)
+        // The second document's issues are its own, on its lines moved down by the first's.
+        let firstLines = texts[0].split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        for (index, sample) in samples.enumerated() {
+            let direct = try objects(DCHCommand.run(["validate", "--format", "json", sample]).stdout)
+            let streamed = issues.filter { $0["messageIndex"] as? Int == index }
+            XCTAssertEqual(streamed.count, direct.count, sample)
+            for (s, d) in zip(streamed, direct) {
+                XCTAssertEqual(s["rule"] as? String, d["rule"] as? String)
+                XCTAssertEqual(s["path"] as? String, d["path"] as? String)
+                if let line = d["line"] as? Int {
+                    XCTAssertEqual(s["line"] as? Int, line + (index == 0 ? 0 : firstLines), "\(sample): \(d)")
+                }
+            }
+        }
+        // The text report names each message of a stream.
+        let text = try DCHCommand.run(["validate", "-"], stdin: Data(stream.utf8)).stdoutText
+        XCTAssertTrue(text.contains("# <stdin>#1 Bundle/"), text)
+        XCTAssertTrue(text.hasSuffix("2 messages, 0 errors, 0 warnings, \(issues.count) information\n"), text)
+    }
+
+    func testATruncatedLineAndAnOversizedMessageCostThemselvesOnly() throws {
+        let small = #"{"resourceType":"Patient","id":"a","gender":"female"}"#
+        let big = #"{"resourceType":"Patient","id":"b","name":[{"text":""# + String(repeating: "x", count: 3000) + #""}]}"#
+        let cut = #"{"resourceType":"Patient","id":"c","gen"#
+        let input = [small, big, cut, small].joined(separator: "\n") + "\n"
+        let result = try DCHCommand.run(["validate", "--format", "messages", "--max-message-bytes", "1000", "-"],
+                                        stdin: Data(input.utf8))
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let verdicts = try objects(result.stdout)
+        XCTAssertEqual(verdicts.map { $0["messageIndex"] as? Int }, [0, 1, 2, 3])
+        XCTAssertEqual(verdicts.map { $0["passed"] as? Bool }, [true, false, false, true])
+        let firstRule = { (o: [String: Any]) in ((o["issues"] as? [[String: Any]])?.first?["rule"] as? String) }
+        XCTAssertEqual(firstRule(verdicts[1]), "io.too-large")
+        let tooLarge = try XCTUnwrap((verdicts[1]["issues"] as? [[String: Any]])?.first)
+        XCTAssertEqual(tooLarge["line"] as? Int, 2)
+        XCTAssertTrue((tooLarge["message"] as? String ?? "").contains("\(big.utf8.count) bytes"), "\(tooLarge)")
+        let truncated = try XCTUnwrap((verdicts[2]["issues"] as? [[String: Any]])?.first)
+        XCTAssertEqual(truncated["severity"] as? String, "fatal")
+        XCTAssertEqual(truncated["line"] as? Int, 3, "the reader's position is the input's line")
+    }
+}
