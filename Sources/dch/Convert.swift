@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FHIRModel
 import FHIRConversion
+import MessageChecking
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,11 +12,16 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert FHIR STU3 messages between XML and JSON, losslessly.",
         discussion: """
-            With no INPUT or with '-', reads stdin and writes stdout. The input format is detected \
-            from content unless --from is given; the output format defaults to the other one. Several \
-            inputs need -o DIR (one output per input: same base name, new extension), or --to json \
-            --compact, which writes one message per line (NDJSON) to stdout. Outputs are written to a \
-            temporary name and renamed, so a failed conversion never leaves a partial file.
+            With no INPUT or with '-', reads stdin and writes stdout. An input holds one message, NDJSON \
+            (one JSON message per line) or several XML or JSON messages back to back; it is read a chunk \
+            at a time and each message converted as it arrives. The input format is detected from \
+            content unless --from is given; the output format defaults to the other one. Several inputs \
+            need -o DIR (one output per input: same base name, new extension) or --compact. With \
+            --compact, stdout and -o FILE are streams of lines: one converted message per line, XML or \
+            JSON (NDJSON), in input order, each written as soon as it is done (at once to a pipe); a \
+            message that cannot be converted leaves an empty line, so output lines stay in step with \
+            input messages (in XML, a comment's line breaks become spaces, with a warning). Outputs are \
+            written to a temporary name and renamed, so a failed run never leaves a partial file.
             Diagnostics go to stderr as 'file:line:col: error: message (path)'.
             Exit codes: 0 all converted; 1 some input could not be converted (the others still are); \
             2 usage or I/O error.
@@ -36,6 +42,8 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var jobs: JobsOption
 
+    @OptionGroup var limit: MessageLimitOption
+
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
@@ -45,8 +53,8 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
-        if inputs.count > 1, output == nil, !(to == .json && layout == .compact) {
-            throw ValidationError("several inputs need -o DIR, or --to json --compact for NDJSON on stdout")
+        if inputs.count > 1, output == nil, layout != .compact {
+            throw ValidationError("several inputs need -o DIR, or --compact for one message per line on stdout")
         }
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("stdin ('-') can be read only once")
@@ -59,9 +67,14 @@ struct Convert: ParsableCommand {
         let outputIsDirectory = output.map { inputs.count > 1 || isDirectory($0) } ?? false
         var destination = try ConvertDestination(output: output, isFolder: outputIsDirectory)
         var exit = ExitStatus()
+        // Compact output to stdout or one file is a stream of lines: one line per input message.
+        let oneLine = layout == .compact && !outputIsDirectory
         let (from, to, pretty) = (self.from, self.to, layout == .pretty)
-        try InputOrderPipeline.run(inputs, jobs: jobs.count) { input in
-            ConvertedInput(input: input, converter: converter, from: from, to: to, pretty: pretty)
+        // A folder output is written when its input is done: for an input of one message, at once.
+        let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, tellsSoleMessage: outputIsDirectory)
+        try InputOrderPipeline.run(items, jobs: jobs.count) { item in
+            ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
+                             limit: limit.maxMessageBytes)
         } deliver: { converted in
             let name = converted.name
             switch converted.outcome {
@@ -71,12 +84,15 @@ struct Convert: ParsableCommand {
             case .failed(let issues):
                 report(issues, file: name)
                 exit.record(.failed)
+                // In a stream of lines, an empty line keeps the outputs in step with the inputs.
+                if oneLine { destination.skipLine() }
             case .error(let reason):
                 printError("\(name): error: \(reason)")
                 exit.record(.ioError)
+                if oneLine { destination.skipLine() }
             case .converted(let bytes, let format, let issues):
                 report(issues, file: name)
-                destination.write(bytes, of: converted.input, named: name, format: format, exit: &exit)
+                destination.write(bytes, of: converted.input, named: name, format: format, sole: converted.sole, exit: &exit)
             }
         }
         destination.finish(exit: &exit)
@@ -89,11 +105,11 @@ struct Convert: ParsableCommand {
     }
 }
 
-/// What converting one input gave (made on a worker thread, reported on the main one).
-struct ConvertedInput: Sendable {
+/// What converting one message gave (made on a worker thread, reported on the main one).
+struct ConvertedMessage: Sendable {
     enum Outcome: Sendable {
         case unreadable(String)
-        /// The input's issues when it could not be converted.
+        /// The message's issues when it could not be converted.
         case failed([Issue])
         case error(String)
         /// The output (ending with a line break), its format and the warnings.
@@ -103,34 +119,59 @@ struct ConvertedInput: Sendable {
     let input: String
     /// How diagnostics call it.
     let name: String
+    /// True when the input is known to hold this message only.
+    let sole: Bool
     let outcome: Outcome
 
-    init(input: String, converter: Converter, from: MessageFormat?, to: MessageFormat?, pretty: Bool) {
-        self.input = input
-        name = input == "-" ? "<stdin>" : input
-        let data: Data
-        do {
-            data = try readInput(input)
-        } catch {
-            outcome = .unreadable(error.localizedDescription)
-            return
+    init(item: InputMessageSequence.Item, converter: Converter, from: MessageFormat?, to: MessageFormat?,
+         pretty: Bool, oneLine: Bool, limit: Int) {
+        input = item.input
+        name = item.name
+        switch item {
+        case .unreadable(_, _, let reason):
+            sole = false
+            outcome = .unreadable(reason)
+        case .message(let name, let index, let message, let sole):
+            self.sole = sole
+            outcome = Self.convert(message, name: name, index: index, converter: converter, from: from, to: to,
+                                   pretty: pretty, oneLine: oneLine, limit: limit)
+        }
+    }
+
+    private static func convert(_ message: InputMessages.Message, name: String, index: Int, converter: Converter,
+                                from: MessageFormat?, to: MessageFormat?, pretty: Bool, oneLine: Bool, limit: Int) -> Outcome {
+        func placed(_ issues: [Issue]) -> [Issue] {
+            var issues = issues
+            InputMessages.place(&issues, file: name, index: index, line: message.line, column: message.column)
+            if message.line == nil { for i in issues.indices { issues[i].messageIndex = nil } }
+            return issues
+        }
+        if let skipped = message.skippedByteCount {
+            return .failed(placed([InputMessages.tooLargeIssue(skipped, limit: limit)]))
         }
         do {
-            let encoded = try converter.convert(data, from: from, to: to, pretty: pretty)
-            let target = to ?? (from ?? MessageFormat.detect(data) ?? .xml).opposite
+            let encoded = try converter.convert(message.bytes, from: from, to: to, pretty: pretty)
+            let target = to ?? (from ?? MessageFormat.detect(message.bytes) ?? .xml).opposite
             var bytes = encoded.bytes
+            var issues = encoded.issues
+            if oneLine, target == .xml {
+                let joined = XMLSingleLine.joined(bytes)
+                bytes = joined.bytes
+                issues += joined.issues
+            }
             if bytes.last != 0x0A { bytes.append(0x0A) }
-            outcome = .converted(bytes, target, encoded.issues)
+            return .converted(bytes, target, placed(issues))
         } catch let error as IssuesError {
-            outcome = .failed(error.issues)
+            return .failed(placed(error.issues))
         } catch {
-            outcome = .error(error.localizedDescription)
+            return .error(error.localizedDescription)
         }
     }
 }
 
-/// Where `dch convert` puts its outputs: stdout (buffered), one file, or one file per input in a
-/// folder (committed in groups, see ``AtomicFolderWriter``).
+/// Where `dch convert` puts its outputs: stdout or one file (a stream, written as it goes), or one
+/// file per input in a folder (committed in groups, see ``AtomicFolderWriter``). An input of several
+/// messages gives one output holding each converted message in turn.
 struct ConvertDestination {
     private enum Target {
         case stdout(StreamingOutput)
@@ -140,6 +181,13 @@ struct ConvertDestination {
     private let target: Target
     /// Output name in the folder -> the input that writes it.
     private var claimed: [String: String] = [:]
+    /// The `-o FILE` stream, opened at the first output, so that a run that converts nothing
+    /// leaves no file; and the empty lines owed before it.
+    private var fileStream: StreamingOutput?
+    private var owedEmptyLines = 0
+    private var fileFailed = false
+    /// The folder output of the input being converted, written once its last message is in.
+    private var pending: (input: String, name: String, format: MessageFormat, bytes: [UInt8])?
 
     init(output: String?, isFolder: Bool) throws {
         guard let output else {
@@ -158,24 +206,34 @@ struct ConvertDestination {
         }
     }
 
-    /// Writes one input's output; a failure is reported against the input.
-    mutating func write(_ bytes: [UInt8], of input: String, named name: String, format: MessageFormat,
+    /// Writes one message's output (`sole` when its input holds no other); a failure is reported
+    /// against its input.
+    mutating func write(_ bytes: [UInt8], of input: String, named name: String, format: MessageFormat, sole: Bool,
                         exit: inout ExitStatus) {
         do {
             switch target {
             case .stdout(let stream):
                 try stream.write(bytes)
             case .file(let path):
-                try writeAtomically(bytes, to: path)
-            case .folder(let folder):
-                let file = Self.outputName(for: input, format: format)
-                if let other = claimed[file] {
-                    printError("\(name): error: not written: \(other) already wrote \(folder.folder)/\(file) (same base name)")
-                    exit.record(.ioError)
-                    return
+                guard !fileFailed else { return }
+                do {
+                    if fileStream == nil { fileStream = try StreamingOutput(path: path) }
+                    try fileStream?.write(Array(repeating: 0x0A, count: owedEmptyLines) + bytes)
+                    owedEmptyLines = 0
+                } catch {
+                    // Nothing of a file that could not be written whole is left.
+                    fileStream?.abandon()
+                    fileFailed = true
+                    throw error
                 }
-                claimed[file] = name
-                try folder.write(bytes, named: file)
+            case .folder:
+                if let pending, pending.input == input {
+                    self.pending?.bytes += bytes
+                } else {
+                    try writePending(exit: &exit)
+                    pending = (input, name, format, bytes)
+                    if sole { try writePending(exit: &exit) }
+                }
             }
         } catch let error as AtomicFolderWriter.CommitError {
             reportNotWritten(error, exit: &exit)
@@ -185,17 +243,43 @@ struct ConvertDestination {
         }
     }
 
+    /// An empty line in place of a message that could not be converted (stdout and file streams).
+    mutating func skipLine() {
+        switch target {
+        case .stdout(let stream): try? stream.write([0x0A])
+        case .file: if let fileStream, !fileFailed { try? fileStream.write([0x0A]) } else { owedEmptyLines += 1 }
+        case .folder: break
+        }
+    }
+
+    /// Hands the finished input's output to the folder writer.
+    private mutating func writePending(exit: inout ExitStatus) throws {
+        guard let (input, name, format, bytes) = pending, case .folder(let folder) = target else { return }
+        pending = nil
+        let file = Self.outputName(for: input, format: format)
+        if let other = claimed[file] {
+            printError("\(name): error: not written: \(other) already wrote \(folder.folder)/\(file) (same base name)")
+            exit.record(.ioError)
+            return
+        }
+        claimed[file] = name
+        try folder.write(bytes, named: file)
+    }
+
     /// Puts the last outputs in place.
-    func finish(exit: inout ExitStatus) {
+    mutating func finish(exit: inout ExitStatus) {
         do {
             switch target {
             case .stdout(let stream): try stream.finish()
-            case .file: break
-            case .folder(let folder): try folder.finish()
+            case .file: if !fileFailed { try fileStream?.finish() }
+            case .folder(let folder):
+                try writePending(exit: &exit)
+                try folder.finish()
             }
         } catch let error as AtomicFolderWriter.CommitError {
             reportNotWritten(error, exit: &exit)
         } catch {
+            fileStream?.abandon()
             printError("error: \(error.localizedDescription)")
             exit.record(.ioError)
         }

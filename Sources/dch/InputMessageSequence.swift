@@ -13,7 +13,20 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
         case message(name: String, index: Int, InputMessages.Message, sole: Bool)
         /// Input `name` could not be read (from its message `index` on), and why.
         case unreadable(name: String, index: Int, reason: String)
+
+        /// The input's name in diagnostics: its path, or `<stdin>`.
+        var name: String {
+            switch self {
+            case .message(let name, _, _, _), .unreadable(let name, _, _): return name
+            }
+        }
+
+        /// The input as given: `-` for stdin.
+        var input: String { name == InputMessageSequence.standardInputName ? "-" : name }
     }
+
+    /// What diagnostics call standard input.
+    static let standardInputName = "<stdin>"
 
     private var inputs: IndexingIterator<[String]>
     private let maximumMessageBytes: Int
@@ -47,7 +60,7 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
             }
             stream = nil
             guard let input = inputs.next() else { return nil }
-            name = input == "-" ? "<stdin>" : input
+            name = input == "-" ? Self.standardInputName : input
             index = 0
             do {
                 let source = input == "-" ? FileByteSource.standardInput() : try FileByteSource(path: input)

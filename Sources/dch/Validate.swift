@@ -14,11 +14,13 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate FHIR STU3 messages (XML, JSON or NDJSON) and report every issue.",
         discussion: """
-            With no INPUT or with '-', reads stdin. Each input is one XML or JSON message, or NDJSON: \
-            several non-empty lines that all start with '{', one message per line (reported with its \
-            index and line number). Each message is reported separately; problems reading a message \
-            are errors of that message. The report goes to stdout, or to REPORT with -o (written to a \
-            temporary name and renamed).
+            With no INPUT or with '-', reads stdin. An input holds one XML or JSON message, NDJSON (one \
+            message per line) or several XML or JSON messages back to back; it is read a chunk at a time \
+            and each message reported separately, with its index and the input's line numbers. Problems \
+            reading a message are errors of that message; a message longer than --max-message-bytes is \
+            skipped (io.too-large). The report goes to stdout, or to REPORT with -o (written to a \
+            temporary name and renamed); text, json and messages reports are written message by message \
+            as each is checked (to a pipe at once), so dch validate works as a filter in a pipeline.
             --xsd PATH adds layer 0: each XML message is also validated against that W3C XML Schema \
             (e.g. the official fhir-single.xsd; the schemas it imports, xml.xsd and fhir-xhtml.xsd, must \
             be in the same folder), reported with rule xsd.invalid; JSON messages get one information \
@@ -32,7 +34,8 @@ struct Validate: ParsableCommand {
             resources; `dch events` lists the events). A --profile the definition pack lacks is a usage \
             error (exit 2).
             Formats: text (file:line:col: severity: [rule] message (path), then a summary line), json \
-            (one object per issue per line), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
+            (one object per issue per line), messages (one object per message per line, clean ones \
+            included: its verdict, counts and issues), outcome (a FHIR STU3 OperationOutcome, --outcome-format \
             json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning), \
             html (one self-contained page: summary, filterable issue table, each message's source with \
             the lines that carry issues marked; large runs are capped with a note).
@@ -42,7 +45,7 @@ struct Validate: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Report format: text|json|outcome|junit|sarif|html.")
+    @Option(name: .long, help: "Report format: text|json|messages|outcome|junit|sarif|html.")
     var format: ReportFormat = .text
 
     @Option(name: .long, help: "OperationOutcome format for --format outcome: json|xml.")

@@ -5,6 +5,65 @@ import DCHTestSupport
 /// `dch validate` as a filter in a pipeline: messages streamed in on stdin (NDJSON, XML documents
 /// back to back), one verdict written per message as soon as it is checked.
 final class FilterModeTests: CommandTestCase {
+    // MARK: convert
+
+    func testEachConversionIsWrittenBeforeTheInputEndsOneLinePerMessage() throws {
+        let lines = try samples.map(ndjsonLine)
+        let out = try runStreaming(["convert", "--to", "xml", "--compact", "-"], lines)
+        XCTAssertEqual(out.count, 2, "one line per message")
+        for (xml, json) in zip(out, lines) {
+            // Back to JSON, each line is the message it came from; only the comments' line breaks,
+            // which one line of XML cannot hold, became spaces.
+            let back = try DCHCommand.run(["convert", "--to", "json", "--compact", "-"], stdin: xml)
+            XCTAssertEqual(back.status, 0, back.stderr)
+            XCTAssertEqual(try oracle(back.stdout), try oracle(json, joiningCommentLines: true))
+        }
+    }
+
+    func testAMessageThatCannotBeConvertedLeavesAnEmptyLine() throws {
+        let good = try ndjsonLine(samples[0])
+        let input = good + Data("{\"resourceType\":\"Patient\",\"id\":\"x\",\"bogus\":1}\n{\"resourceType\":\"Pat\n".utf8) + good
+        let r = try DCHCommand.run(["convert", "--to", "xml", "--compact", "-"], stdin: input)
+        XCTAssertEqual(r.status, 1)
+        let lines = r.stdoutText.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 5, "four messages, four lines (and the final line break)")
+        XCTAssertEqual(lines.map(\.isEmpty), [false, true, true, false, true])
+        XCTAssertEqual(lines[0], lines[3])
+        XCTAssertTrue(r.stderr.contains("<stdin>:2:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("<stdin>:3:"), r.stderr)
+
+        // Into a file: the same lines; nothing at all when nothing converts.
+        let file = temp.appendingPathComponent("out.xml")
+        XCTAssertEqual(try DCHCommand.run(["convert", "--to", "xml", "--compact", "-o", file.path, "-"], stdin: input).status, 1)
+        XCTAssertEqual(try Data(contentsOf: file), r.stdout)
+        let none = temp.appendingPathComponent("none.xml")
+        XCTAssertEqual(try DCHCommand.run(["convert", "--to", "xml", "--compact", "-o", none.path, "-"],
+                                          stdin: Data("{\"resourceType\":\"Pat\n{\"x\n".utf8)).status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: none.path))
+    }
+
+    func testAStreamInputGivesOneFolderOutputHoldingEachMessage() throws {
+        let stream = try file("two.ndjson", String(decoding: try samples.map(ndjsonLine).reduce(Data(), +), as: UTF8.self))
+        let single = try file("one.json", String(decoding: try ndjsonLine(samples[1]), as: UTF8.self))
+        let out = temp.appendingPathComponent("out")
+        let r = try DCHCommand.run(["convert", "--to", "xml", "-o", out.path, stream, single])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["one.xml", "two.xml"])
+        let direct = try samples.map { try DCHCommand.run(["convert", "--to", "xml", "-"], stdin: ndjsonLine($0)).stdout }
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("two.xml")), direct[0] + direct[1])
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("one.xml")), direct[1])
+    }
+
+    /// A JSON message parsed by the independent oracle, optionally with its comments' line breaks
+    /// as spaces.
+    private func oracle(_ data: Data, joiningCommentLines: Bool = false) throws -> JSONValue {
+        var text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if joiningCommentLines { text = text.replacingOccurrences(of: "\\n", with: " ") }
+        return try JSONValue.parse(Array(text.utf8))
+    }
+
+    // MARK: validate
+
     private let samples = ["Samples/nems-vaccination-new.xml", "Samples/dch-birth-weight.xml"]
 
     /// A sample as one NDJSON line (converted by dch: the JSON form of the same message).
@@ -20,11 +79,12 @@ final class FilterModeTests: CommandTestCase {
         }
     }
 
-    func testEachVerdictIsWrittenBeforeTheInputEnds() throws {
-        let lines = try samples.map(ndjsonLine)
+    /// Runs dch with `arguments`, writes `lines[0]`, waits for one output line, then writes the
+    /// rest and closes stdin; returns every output line.
+    private func runStreaming(_ arguments: [String], _ lines: [Data]) throws -> [Data] {
         let process = Process()
         process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
-        process.arguments = ["validate", "--format", "messages", "-"]
+        process.arguments = arguments
         process.currentDirectoryURL = SharedCorpus.packageRoot
         let input = Pipe(), output = Pipe()
         process.standardInput = input
@@ -48,15 +108,21 @@ final class FilterModeTests: CommandTestCase {
             defer { received.removeSubrange(received.startIndex...end) }
             return received[received.startIndex..<end]
         }
-        // The first verdict must come while stdin is still open.
+        // The first result must come while stdin is still open.
         input.fileHandleForWriting.write(lines[0])
-        let first = try XCTUnwrap(readLine(), "no verdict for the first message while the input was still open")
-        input.fileHandleForWriting.write(lines[1])
+        var out = [try XCTUnwrap(readLine(), "no output for the first message while the input was still open")]
+        lines.dropFirst().forEach { input.fileHandleForWriting.write($0) }
         try input.fileHandleForWriting.close()
-        let second = try XCTUnwrap(readLine())
-        XCTAssertNil(readLine(), "one line per message")
+        while let line = readLine() { out.append(line) }
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
+        return out
+    }
+
+    func testEachVerdictIsWrittenBeforeTheInputEnds() throws {
+        let out = try runStreaming(["validate", "--format", "messages", "-"], try samples.map(ndjsonLine))
+        XCTAssertEqual(out.count, 2, "one line per message")
+        let (first, second) = (out[0], out[1])
 
         // The verdicts are those of each message validated on its own.
         for (line, sample) in zip([first, second], samples) {
