@@ -15,72 +15,85 @@ public enum XMLSingleLine {
     /// `xml`, a message as the writers make it, on one line; the warning when a comment changed.
     public static func joined(_ xml: [UInt8]) -> (bytes: [UInt8], issues: [Issue]) {
         guard xml.contains(0x0A) || xml.contains(0x0D) else { return (xml, []) }
-        enum State { case text, tag, quoted(UInt8), comment, instruction }
         var out: [UInt8] = []
         out.reserveCapacity(xml.count + 64)
-        var state = State.text
         var joinedComment = false
-        var depth = 0
-        var i = 0
-        func reference(_ b: UInt8) {
-            out.append(contentsOf: b == 0x0A ? Array("&#10;".utf8) : Array("&#13;".utf8))
-        }
-        func starts(_ text: String, at index: Int) -> Bool {
-            let pattern = Array(text.utf8)
-            return index + pattern.count <= xml.count && Array(xml[index..<index + pattern.count]) == pattern
-        }
-        while i < xml.count {
-            let b = xml[i]
-            let isBreak = b == 0x0A || b == 0x0D
-            switch state {
-            case .text:
-                if b == UInt8(ascii: "<") {
-                    if starts("<!--", at: i) {
+        xml.withUnsafeBufferPointer { p in
+            enum State { case text, tag, quoted(UInt8), comment, instruction }
+            var state = State.text
+            var depth = 0
+            var i = 0
+            /// Copies the bytes up to the next one `stop` accepts, and returns it (nil at the end).
+            func copy(until stop: (UInt8) -> Bool) -> UInt8? {
+                let from = i
+                while i < p.count, !stop(p[i]) { i += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<i]))
+                return i < p.count ? p[i] : nil
+            }
+            func starts(_ pattern: StaticString) -> Bool {
+                let count = pattern.utf8CodeUnitCount
+                guard i + count <= p.count else { return false }
+                return (0..<count).allSatisfy { p[i + $0] == pattern.utf8Start[$0] }
+            }
+            func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
+            func reference(_ b: UInt8) { out.append(contentsOf: b == 0x0A ? Array("&#10;".utf8) : Array("&#13;".utf8)) }
+            while i < p.count {
+                switch state {
+                case .text:
+                    guard let b = copy(until: { $0 == UInt8(ascii: "<") || isBreak($0) }) else { return }
+                    if isBreak(b) {
+                        if depth > 0 { reference(b) }
+                    } else if starts("<!--") {
                         state = .comment
                         out.append(contentsOf: Array("<!--".utf8))
                         i += 4
                         continue
+                    } else {
+                        if starts("<?") { state = .instruction } else {
+                            state = .tag
+                            depth += starts("</") ? -1 : 1
+                        }
+                        out.append(b)
                     }
-                    if starts("<?", at: i) { state = .instruction }
-                    else {
+                case .tag:
+                    guard let b = copy(until: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: ">") || isBreak($0) }) else { return }
+                    if b == UInt8(ascii: ">") {
+                        if out.last == UInt8(ascii: "/") { depth -= 1 }
+                        state = .text
+                    } else if !isBreak(b) {
+                        state = .quoted(b)
+                    }
+                    out.append(isBreak(b) ? UInt8(ascii: " ") : b)
+                case .quoted(let quote):
+                    guard let b = copy(until: { $0 == quote || isBreak($0) }) else { return }
+                    if b == quote {
                         state = .tag
-                        if starts("</", at: i) { depth -= 1 } else { depth += 1 }
+                        out.append(b)
+                    } else {
+                        reference(b)
                     }
-                    out.append(b)
-                } else if isBreak {
-                    if depth > 0 { reference(b) }
-                } else {
-                    out.append(b)
+                case .comment:
+                    guard let b = copy(until: { $0 == UInt8(ascii: "-") || isBreak($0) }) else { return }
+                    if starts("-->") {
+                        out.append(contentsOf: Array("-->".utf8))
+                        state = .text
+                        i += 3
+                        continue
+                    }
+                    if isBreak(b) {
+                        joinedComment = true
+                        // A CR LF pair is one line break, one space.
+                        if !(b == 0x0A && i > 0 && p[i - 1] == 0x0D) { out.append(UInt8(ascii: " ")) }
+                    } else {
+                        out.append(b)
+                    }
+                case .instruction:
+                    guard let b = copy(until: { $0 == UInt8(ascii: ">") || isBreak($0) }) else { return }
+                    if b == UInt8(ascii: ">"), out.last == UInt8(ascii: "?") { state = .text }
+                    out.append(isBreak(b) ? UInt8(ascii: " ") : b)
                 }
-            case .tag:
-                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { state = .quoted(b) }
-                if b == UInt8(ascii: ">") {
-                    if out.last == UInt8(ascii: "/") { depth -= 1 }
-                    state = .text
-                }
-                out.append(isBreak ? UInt8(ascii: " ") : b)
-            case .quoted(let quote):
-                if b == quote { state = .tag }
-                if isBreak { reference(b) } else { out.append(b) }
-            case .comment:
-                if starts("-->", at: i) {
-                    out.append(contentsOf: Array("-->".utf8))
-                    state = .text
-                    i += 3
-                    continue
-                }
-                if isBreak {
-                    joinedComment = true
-                    // A CR LF pair is one line break, one space.
-                    if !(b == 0x0A && i > 0 && xml[i - 1] == 0x0D) { out.append(UInt8(ascii: " ")) }
-                } else {
-                    out.append(b)
-                }
-            case .instruction:
-                if b == UInt8(ascii: ">"), out.last == UInt8(ascii: "?") { state = .text }
-                out.append(isBreak ? UInt8(ascii: " ") : b)
+                i += 1
             }
-            i += 1
         }
         let issues = joinedComment
             ? [Issue(.warning, .informational, rule: XMLRule.comment,

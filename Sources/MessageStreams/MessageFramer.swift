@@ -34,9 +34,11 @@ public struct MessageFramer: Sendable {
     private enum XMLState: Sendable { case text, startTag, attribute, endTag, comment, cdata, instruction, declaration }
 
     private var syntax = Syntax.undecided
-    /// Bytes not yet framed; `bufferOffset` is the input offset of its first byte.
+    /// Bytes not yet framed; `bufferOffset` is the input offset of its first byte. At least
+    /// ``lookbehind`` bytes before the scan stay in it, for the checks that look back.
     private var buffer: [UInt8] = []
     private var bufferOffset = 0
+    private static let lookbehind = 8
     /// The input offset of the next byte to examine.
     private var scanOffset = 0
     /// The current message's first byte, its line and column; nil between JSON messages.
@@ -44,23 +46,24 @@ public struct MessageFramer: Sendable {
     private var messageLine = 1, messageColumn = 1
     /// True once the current message passed the limit: its bytes are dropped as they are scanned.
     private var discarding = false
-    private var line = 1, lineStartOffset = 0
-    private var previousWasNewline = true
+    /// Lines are counted only where a message starts: up to `countedOffset`, `countedLine` lines
+    /// have begun, the last at `lineStartOffset`.
+    private var countedOffset = 0, countedLine = 1, lineStartOffset = 0
     private var completed: [FramedMessage] = []
     private var completedHead = 0
     private var framedCount = 0
 
     // JSON scanning state.
-    private var json = JSONState.between
+    private var json = JSONState.structure
     private var depth = 0
     // XML scanning state.
     private var xml = XMLState.text
     private var rootClosed = false
     private var documentHasMarkup = false
     private var quote: UInt8 = 0
-    /// Consecutive `-`, `]` or `?` seen in a comment, CDATA section or processing instruction.
-    private var closingRun = 0
-    private var previousTagByte: UInt8 = 0
+    /// Where the body of the comment, CDATA section or instruction being scanned starts (its
+    /// closing `-->`, `]]>` or `?>` cannot overlap its opening).
+    private var markupBodyStart = 0
     private var declarationBrackets = 0
 
     /// A framer keeping messages of up to `maximumMessageBytes` bytes.
@@ -84,12 +87,13 @@ public struct MessageFramer: Sendable {
     /// Ends the input: the message still open (if any) is complete.
     public mutating func finish() {
         scan(atEnd: true)
+        let end = bufferOffset + buffer.count
         if syntax == .undecided || syntax == .opaque {
             // No significant byte, or no syntax the framer knows: the whole input is one message
             // (an empty one too, which the reader reports).
-            if framedCount == 0 { complete(at: bufferOffset + buffer.count) }
-        } else if messageStart != nil, bufferOffset + buffer.count > (messageStart ?? 0) || framedCount == 0 {
-            complete(at: bufferOffset + buffer.count)
+            if framedCount == 0 { complete(at: end) }
+        } else if let start = messageStart, end > start || framedCount == 0 {
+            complete(at: end)
         }
         messageStart = nil
     }
@@ -109,11 +113,13 @@ public struct MessageFramer: Sendable {
 
     // MARK: - Scanning
 
+    private var end: Int { bufferOffset + buffer.count }
+
     private mutating func scan(atEnd: Bool) {
         if syntax == .undecided { decideSyntax(atEnd: atEnd) }
         switch syntax {
         case .undecided, .opaque: break
-        case .json: scanJSON()
+        case .json: scanJSON(atEnd: atEnd)
         case .xml: scanXML(atEnd: atEnd)
         }
         enforceLimit()
@@ -134,38 +140,17 @@ public struct MessageFramer: Sendable {
         }
         // The first message keeps the leading bytes (its positions stay the input's own); the
         // scan goes on at the significant byte, as inside a message.
-        advance(to: i)
-        json = .structure
-        depth = 0
+        scanOffset = i
     }
 
-    /// Moves the scan to input offset `offset`, counting the line breaks passed.
-    private mutating func advance(to offset: Int) {
-        while scanOffset < offset {
-            let b = buffer[scanOffset - bufferOffset]
-            noteByte(b, at: scanOffset)
-            scanOffset += 1
-        }
-    }
+    // MARK: JSON
 
-    @inline(__always)
-    private mutating func noteByte(_ b: UInt8, at offset: Int) {
-        if b == 0x0A {
-            line += 1
-            lineStartOffset = offset + 1
-            previousWasNewline = true
-        } else {
-            previousWasNewline = false
-        }
-    }
-
-    private mutating func scanJSON() {
-        while scanOffset < bufferOffset + buffer.count {
+    private mutating func scanJSON(atEnd: Bool) {
+        while scanOffset < end {
             let offset = scanOffset
-            let b = buffer[offset - bufferOffset]
-            let atLineStart = previousWasNewline
             switch json {
             case .between:
+                let b = byte(at: offset)
                 if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
                     beginMessage(at: offset)
                     depth = 1
@@ -174,32 +159,24 @@ public struct MessageFramer: Sendable {
                     beginMessage(at: offset)
                     json = .fragment
                 }
-            case .structure:
-                if b == UInt8(ascii: "\"") {
-                    json = .string
-                } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
-                    if atLineStart, depth > 0 {
-                        restartMessage(at: offset)
-                        depth = 0
-                    }
-                    depth += 1
-                } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
-                    depth -= 1
-                    if depth <= 0 { depth = 0; json = .trailing }
-                }
-            case .string:
-                if b == UInt8(ascii: "\\") {
-                    json = .escape
-                } else if b == UInt8(ascii: "\"") {
-                    json = .structure
-                } else if atLineStart, b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
-                    restartMessage(at: offset)
+                scanOffset = offset + 1
+            case .structure, .string, .escape:
+                switch scanValue(from: offset, atEnd: atEnd) {
+                case .end(let next):
+                    scanOffset = next
+                    return
+                case .closed(let next):
+                    depth = 0
+                    json = .trailing
+                    scanOffset = next
+                case .restart(let at):
+                    restartMessage(at: at)
                     depth = 1
                     json = .structure
+                    scanOffset = at + 1
                 }
-            case .escape:
-                json = .string
             case .trailing:
+                let b = byte(at: offset)
                 if b == 0x0A {
                     complete(at: offset)
                     messageStart = nil
@@ -209,53 +186,127 @@ public struct MessageFramer: Sendable {
                     depth = 1
                     json = .structure
                 }
+                scanOffset = offset + 1
             case .fragment:
-                if atLineStart, b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
-                    restartMessage(at: offset)
+                guard let newline = find(0x0A, from: offset) else { scanOffset = end; return }
+                guard newline + 1 < end else {
+                    scanOffset = atEnd ? end : newline
+                    return
+                }
+                let next = byte(at: newline + 1)
+                if next == UInt8(ascii: "{") || next == UInt8(ascii: "[") {
+                    restartMessage(at: newline + 1)
                     depth = 1
                     json = .structure
+                    scanOffset = newline + 2
+                } else {
+                    scanOffset = newline + 1
                 }
             }
-            noteByte(b, at: offset)
-            scanOffset += 1
         }
     }
 
+    private enum ValueScan { case end(Int), closed(Int), restart(at: Int) }
+
+    /// Scans inside a JSON message, in one pass over the buffer, until its outermost value closes,
+    /// a line that starts with `{` shows the message was cut, or the bytes run out.
+    private mutating func scanValue(from offset: Int, atEnd: Bool) -> ValueScan {
+        var state = json, level = depth
+        let base = bufferOffset
+        let result = buffer.withUnsafeBufferPointer { p -> ValueScan in
+            var i = offset - base
+            while i < p.count {
+                switch state {
+                case .string:
+                    // To `"`, `\` or a line break.
+                    while i < p.count {
+                        let b = p[i]
+                        if b == 0x22 || b == 0x5C || b == 0x0A { break }
+                        i += 1
+                    }
+                    guard i < p.count else { break }
+                    let b = p[i]
+                    if b == UInt8(ascii: "\"") {
+                        state = .structure
+                    } else if b == UInt8(ascii: "\\") {
+                        state = .escape
+                    } else {
+                        // A raw line break cannot be in a string: a `{` after it starts a new message.
+                        guard i + 1 < p.count else { return .end(base + (atEnd ? p.count : i)) }
+                        if p[i + 1] == UInt8(ascii: "{") || p[i + 1] == UInt8(ascii: "[") { return .restart(at: base + i + 1) }
+                    }
+                case .escape:
+                    state = .string
+                default:
+                    // To `"`, `{`, `[`, `}` or `]` (`[` and `]` are `{` and `}` less 0x20).
+                    while i < p.count {
+                        let b = p[i]
+                        if b == 0x22 || b | 0x20 == 0x7B || b | 0x20 == 0x7D { break }
+                        i += 1
+                    }
+                    guard i < p.count else { break }
+                    let b = p[i]
+                    if b == UInt8(ascii: "\"") {
+                        state = .string
+                    } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                        let lineStart = i > 0 ? p[i - 1] == 0x0A : base == 0
+                        if level > 0, lineStart { return .restart(at: base + i) }
+                        level += 1
+                    } else {
+                        level -= 1
+                        if level <= 0 { return .closed(base + i + 1) }
+                    }
+                }
+                i += 1
+            }
+            return .end(base + p.count)
+        }
+        json = state
+        depth = level
+        return result
+    }
+
+    // MARK: XML
+
     private mutating func scanXML(atEnd: Bool) {
-        while scanOffset < bufferOffset + buffer.count {
+        while scanOffset < end {
             let offset = scanOffset
-            let b = buffer[offset - bufferOffset]
             switch xml {
             case .text:
-                if b == UInt8(ascii: "<") {
-                    // Up to `<![CDATA[` is needed to tell the markup apart.
-                    let available = bufferOffset + buffer.count - offset
-                    if available < 9, !atEnd { return }
-                    if openMarkup(at: offset) { continue }
-                }
+                guard let open = find(UInt8(ascii: "<"), from: offset) else { scanOffset = end; return }
+                // Up to `<![CDATA[` is needed to tell the markup apart.
+                scanOffset = open
+                if end - open < 9, !atEnd { return }
+                scanOffset = openMarkup(at: open)
             case .startTag:
-                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                let stop = firstStop(from: offset, in: Self.tagStops)
+                guard stop < end else { scanOffset = end; return }
+                let b = byte(at: stop)
+                if b == UInt8(ascii: ">") {
+                    // `/>` ends an empty element (XML 1.0 §3.1: no space between them).
+                    if byte(at: stop - 1) != UInt8(ascii: "/") { depth += 1 } else if depth == 0 { rootClosed = true }
+                    xml = .text
+                } else {
                     quote = b
                     xml = .attribute
-                } else if b == UInt8(ascii: ">") {
-                    if previousTagByte != UInt8(ascii: "/") { depth += 1 } else if depth == 0 { rootClosed = true }
-                    xml = .text
                 }
-                if !Self.isSpace(b) { previousTagByte = b }
+                scanOffset = stop + 1
             case .attribute:
-                if b == quote { xml = .startTag; previousTagByte = b }
+                guard let close = find(quote, from: offset) else { scanOffset = end; return }
+                xml = .startTag
+                scanOffset = close + 1
             case .endTag:
-                if b == UInt8(ascii: ">") {
-                    depth -= 1
-                    if depth <= 0 { depth = 0; rootClosed = true }
-                    xml = .text
-                }
-            case .comment, .cdata:
-                let run = xml == .comment ? UInt8(ascii: "-") : UInt8(ascii: "]")
-                if b == UInt8(ascii: ">"), closingRun >= 2 { xml = .text } else { closingRun = b == run ? closingRun + 1 : 0 }
-            case .instruction:
-                if b == UInt8(ascii: ">"), closingRun >= 1 { xml = .text } else { closingRun = b == UInt8(ascii: "?") ? 1 : 0 }
+                guard let close = find(UInt8(ascii: ">"), from: offset) else { scanOffset = end; return }
+                depth -= 1
+                if depth <= 0 { depth = 0; rootClosed = true }
+                xml = .text
+                scanOffset = close + 1
+            case .comment, .cdata, .instruction:
+                guard let close = find(UInt8(ascii: ">"), from: offset) else { scanOffset = end; return }
+                if closesMarkup(at: close) { xml = .text }
+                scanOffset = close + 1
             case .declaration:
+                let b = byte(at: offset)
                 if quote != 0 {
                     if b == quote { quote = 0 }
                 } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
@@ -267,57 +318,63 @@ public struct MessageFramer: Sendable {
                 } else if b == UInt8(ascii: ">"), declarationBrackets <= 0 {
                     xml = .text
                 }
+                scanOffset = offset + 1
             }
-            noteByte(b, at: offset)
-            scanOffset += 1
+        }
+    }
+
+    /// True when the `>` at `offset` ends the comment (`-->`), CDATA section (`]]>`) or processing
+    /// instruction (`?>`) being scanned.
+    private func closesMarkup(at offset: Int) -> Bool {
+        switch xml {
+        case .comment, .cdata:
+            let mark = xml == .comment ? UInt8(ascii: "-") : UInt8(ascii: "]")
+            return offset - 2 >= markupBodyStart && byte(at: offset - 1) == mark && byte(at: offset - 2) == mark
+        default:
+            return offset - 1 >= markupBodyStart && byte(at: offset - 1) == UInt8(ascii: "?")
         }
     }
 
     /// Classifies the markup starting with the `<` at `offset`, starting a new document where one
-    /// begins. At least nine bytes from `offset` are available, or the input has ended. True when
-    /// the scan already passed the markup's opening.
-    private mutating func openMarkup(at offset: Int) -> Bool {
-        let i = offset - bufferOffset
-        func has(_ text: StaticString) -> Bool {
-            let count = text.utf8CodeUnitCount
-            guard i + count <= buffer.count else { return false }
-            return text.withUTF8Buffer { pattern in (0..<count).allSatisfy { buffer[i + $0] == pattern[$0] } }
+    /// begins, and returns where the scan goes on. At least nine bytes from `offset` are
+    /// available, or the input has ended.
+    private mutating func openMarkup(at offset: Int) -> Int {
+        func has(_ pattern: [UInt8]) -> Bool {
+            guard offset + pattern.count <= end else { return false }
+            for (i, b) in pattern.enumerated() where byte(at: offset + i) != b { return false }
+            return true
         }
-        closingRun = 0
         quote = 0
-        previousTagByte = 0
-        if has("<!--") {
-            xml = .comment
-            advance(to: offset + 4)
-            return true
-        }
-        if has("<![CDATA[") {
-            xml = .cdata
-            advance(to: offset + 9)
-            return true
-        }
-        if has("<!") {
+        let second = offset + 1 < end ? byte(at: offset + 1) : 0
+        if second == UInt8(ascii: "!") {
+            if has(Self.commentOpening) { return enterMarkup(.comment, bodyAt: offset + 4) }
+            if has(Self.cdataOpening) { return enterMarkup(.cdata, bodyAt: offset + 9) }
             xml = .declaration
             declarationBrackets = 0
-            return false
+            return offset + 1
         }
-        if has("<?") {
-            let declaration = has("<?xml") && (i + 5 >= buffer.count || Self.isSpace(buffer[i + 5]) || buffer[i + 5] == UInt8(ascii: "?"))
-            if declaration, documentHasMarkup { startDocument(at: offset) }
-            xml = .instruction
+        if second == UInt8(ascii: "?") {
+            let afterName = offset + 5
+            let isDeclaration = has(Self.declarationOpening)
+                && (afterName >= end || Self.isSpace(byte(at: afterName)) || byte(at: afterName) == UInt8(ascii: "?"))
+            if isDeclaration, documentHasMarkup { startDocument(at: offset) }
             documentHasMarkup = true
-            advance(to: offset + 2)
-            return true
+            return enterMarkup(.instruction, bodyAt: offset + 2)
         }
-        if has("</") {
+        documentHasMarkup = true
+        if second == UInt8(ascii: "/") {
             xml = .endTag
-            documentHasMarkup = true
-            return false
+            return offset + 2
         }
         if rootClosed { startDocument(at: offset) }
         xml = .startTag
-        documentHasMarkup = true
-        return false
+        return offset + 1
+    }
+
+    private mutating func enterMarkup(_ state: XMLState, bodyAt body: Int) -> Int {
+        xml = state
+        markupBodyStart = body
+        return min(body, end)
     }
 
     private mutating func startDocument(at offset: Int) {
@@ -327,12 +384,15 @@ public struct MessageFramer: Sendable {
         documentHasMarkup = false
     }
 
+    private static let commentOpening = Array("<!--".utf8)
+    private static let cdataOpening = Array("<![CDATA[".utf8)
+    private static let declarationOpening = Array("<?xml".utf8)
+
     // MARK: - Messages
 
     private mutating func beginMessage(at offset: Int) {
         messageStart = offset
-        messageLine = line
-        messageColumn = offset - lineStartOffset + 1
+        (messageLine, messageColumn) = position(of: offset)
         discarding = false
     }
 
@@ -363,25 +423,103 @@ public struct MessageFramer: Sendable {
         discarding = true
     }
 
-    /// Drops the bytes no message needs any more.
+    /// Drops the bytes no message needs any more (lines counted first).
     private mutating func compact() {
-        var keepFrom = scanOffset
+        var keepFrom = max(scanOffset - Self.lookbehind, bufferOffset)
         if let start = messageStart, !discarding { keepFrom = min(keepFrom, start) }
-        if syntax == .undecided || syntax == .opaque { keepFrom = bufferOffset }
+        if syntax == .undecided { keepFrom = bufferOffset }
         // Opaque input is one message: kept whole up to the limit, then dropped.
         if syntax == .opaque {
-            let length = bufferOffset + buffer.count
-            if length > maximumMessageBytes { discarding = true; keepFrom = bufferOffset + buffer.count }
+            keepFrom = bufferOffset
+            if end > maximumMessageBytes { discarding = true; keepFrom = end }
         }
         let drop = keepFrom - bufferOffset
         guard drop > 0, drop >= 1 << 16 || drop * 2 >= buffer.count else { return }
+        _ = position(of: keepFrom)
         buffer.removeFirst(drop)
         bufferOffset = keepFrom
     }
 
+    // MARK: - Bytes
+
+    @inline(__always)
+    private func byte(at offset: Int) -> UInt8 { buffer[offset - bufferOffset] }
+
+    /// The 1-based line and column of input offset `offset` (not before the last one asked for).
+    private mutating func position(of offset: Int) -> (line: Int, column: Int) {
+        if offset > countedOffset {
+            buffer.withUnsafeBytes { raw in
+                var i = countedOffset - bufferOffset
+                let stop = offset - bufferOffset
+                while i < stop, let hit = memchr(raw.baseAddress! + i, 0x0A, stop - i) {
+                    let index = raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                    countedLine += 1
+                    lineStartOffset = bufferOffset + index + 1
+                    i = index + 1
+                }
+            }
+            countedOffset = offset
+        }
+        return (countedLine, offset - lineStartOffset + 1)
+    }
+
+    /// True when the byte at `offset` begins a line.
+    private func isLineStart(_ offset: Int) -> Bool {
+        offset == 0 || (offset > bufferOffset && byte(at: offset - 1) == 0x0A)
+    }
+
+    /// The offset of the first `target` byte at or after `offset`; nil when none is in the buffer.
+    private func find(_ target: UInt8, from offset: Int) -> Int? {
+        let start = offset - bufferOffset
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBytes { raw in
+            guard let hit = memchr(raw.baseAddress! + start, Int32(target), raw.count - start) else { return nil }
+            return bufferOffset + raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+
+    /// The offset of the first byte at or after `offset` that `stops` marks; ``end`` when none.
+    private func firstStop(from offset: Int, in stops: StopTable) -> Int {
+        buffer.withUnsafeBufferPointer { bytes in
+            var i = offset - bufferOffset
+            while i < bytes.count, !stops.contains(bytes[i]) { i += 1 }
+            return bufferOffset + i
+        }
+    }
+
+    private static let tagStops = StopTable("\"'>")
+
     @inline(__always)
     private static func isSpace(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
+    }
+}
+
+/// The bytes a scan stops at, as a 256-bit set.
+private struct StopTable: Sendable {
+    private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(_ stops: String) {
+        for b in stops.utf8 {
+            switch b >> 6 {
+            case 0: bits.0 |= 1 << UInt64(b & 63)
+            case 1: bits.1 |= 1 << UInt64(b & 63)
+            case 2: bits.2 |= 1 << UInt64(b & 63)
+            default: bits.3 |= 1 << UInt64(b & 63)
+            }
+        }
+    }
+
+    @inline(__always)
+    func contains(_ b: UInt8) -> Bool {
+        let word: UInt64
+        switch b >> 6 {
+        case 0: word = bits.0
+        case 1: word = bits.1
+        case 2: word = bits.2
+        default: word = bits.3
+        }
+        return word & (1 << UInt64(b & 63)) != 0
     }
 }
 
