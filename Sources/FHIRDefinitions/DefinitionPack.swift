@@ -10,7 +10,7 @@ public final class DefinitionPack: @unchecked Sendable {
     /// The folder the pack was opened from.
     public let directory: URL
     private let lock = NSLock()
-    private var parsedIndex: [PackEntryKind: [String: PackIndexEntry]]?
+    private var parsedIndex: PackIndex?
     private var dataFiles: [String: Data] = [:]
     private var structures: [String: StructureRecord] = [:]
     private var models: [String: TypeModel] = [:]
@@ -34,16 +34,16 @@ public final class DefinitionPack: @unchecked Sendable {
         }
     }
 
-    /// The index of records, parsed on first use.
-    private var index: [PackEntryKind: [String: PackIndexEntry]] {
+    /// The index of records, read on first use.
+    private var index: PackIndex {
         get throws {
             if let parsed = lock.withLock({ parsedIndex }) { return parsed }
             let indexURL = directory.appendingPathComponent(DefinitionPackLayout.indexFileName)
-            guard let text = try? String(contentsOf: indexURL, encoding: .utf8) else {
+            guard let data = try? Data(contentsOf: indexURL) else {
                 throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                                         "definition pack index cannot be read at \(indexURL.path)"))
             }
-            let parsed = try PackIndexEntry.parseIndex(text, source: indexURL.path)
+            let parsed = try PackIndex(bytes: [UInt8](data), source: indexURL.path)
             lock.withLock { parsedIndex = parsed }
             return parsed
         }
@@ -64,12 +64,12 @@ public final class DefinitionPack: @unchecked Sendable {
 
     /// Canonical URLs of every entry of a kind, sorted.
     public func urls(of kind: PackEntryKind) throws -> [String] {
-        (try index[kind].map { Array($0.keys) } ?? []).sorted()
+        try index.urls(of: kind).sorted()
     }
 
     /// True when the pack has an entry of this kind and URL (without decoding it).
     public func contains(_ kind: PackEntryKind, url: String) throws -> Bool {
-        try index[kind]?[url] != nil
+        try index.entry(kind, url: url) != nil
     }
 
     /// The StructureDefinition with this canonical URL (a `|version` suffix is ignored).
@@ -147,7 +147,7 @@ public final class DefinitionPack: @unchecked Sendable {
                                       cache: ReferenceWritableKeyPath<DefinitionPack, [String: T]>) throws -> T? {
         let url = Self.stripVersion(url)
         if let cached = lock.withLock({ self[keyPath: cache][url] }) { return cached }
-        guard let entry = try index[kind]?[url] else { return nil }
+        guard let entry = try index.entry(kind, url: url) else { return nil }
         let record = try decode(T.self, entry)
         lock.withLock { self[keyPath: cache][url] = record }
         return record
@@ -209,85 +209,6 @@ public struct PackIndexEntry: Sendable, Hashable {
 
     /// The index line: `kind TAB url TAB file TAB offset TAB length`.
     public var line: String { "\(kind.rawValue)\t\(url)\t\(file)\t\(offset)\t\(length)" }
-
-    static func parseIndex(_ text: String, source: String) throws -> [PackEntryKind: [String: PackIndexEntry]] {
-        var text = text
-        return try text.withUTF8 { try parseIndex($0, source: source) }
-    }
-
-    /// Reads the index byte by byte: it has thousands of lines and every run reads it, so each
-    /// line costs one String (its url) and one dictionary insertion; kinds and file names are
-    /// compared as bytes.
-    private static func parseIndex(_ b: UnsafeBufferPointer<UInt8>, source: String) throws
-        -> [PackEntryKind: [String: PackIndexEntry]] {
-        var byKind: [[String: PackIndexEntry]] = PackEntryKind.allCases.map { _ in
-            var d: [String: PackIndexEntry] = [:]
-            d.reserveCapacity(b.count / 64)
-            return d
-        }
-        let kinds = PackEntryKind.allCases.map { (kind: $0, bytes: Array($0.rawValue.utf8)) }
-        var file = ""
-        var fileBytes: [UInt8] = []
-        var lineNumber = 0
-        var start = 0
-        while start < b.count {
-            var end = start
-            while end < b.count && b[end] != 0x0A { end += 1 }
-            lineNumber += 1
-            defer { start = end + 1 }
-            let line = UnsafeBufferPointer(rebasing: b[start..<end])
-            if lineNumber == 1 {
-                try DefinitionPackLayout.checkHeader(Substring(decoding: line, as: UTF8.self),
-                                                     expected: DefinitionPackLayout.indexHeader, file: source)
-                continue
-            }
-            if line.isEmpty || line[0] == UInt8(ascii: "#") { continue }
-            // kind TAB url TAB file TAB offset TAB length
-            var tabs = (0, 0, 0, 0)
-            var count = 0
-            for i in 0..<line.count where line[i] == 0x09 {
-                switch count {
-                case 0: tabs.0 = i
-                case 1: tabs.1 = i
-                case 2: tabs.2 = i
-                case 3: tabs.3 = i
-                default: break
-                }
-                count += 1
-            }
-            let kindBytes = line[0..<tabs.0]
-            let kindIndex = kinds.firstIndex { $0.bytes.elementsEqual(kindBytes) }
-            let offset = count == 4 ? number(line[(tabs.2 + 1)..<tabs.3]) : nil
-            let length = count == 4 ? number(line[(tabs.3 + 1)...]) : nil
-            guard let kindIndex, let offset, let length else {
-                throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
-                    "malformed definition pack index line", position: SourcePosition(line: lineNumber, column: 1),
-                    file: source))
-            }
-            let fileSlice = line[(tabs.1 + 1)..<tabs.2]
-            if !fileBytes.elementsEqual(fileSlice) {
-                fileBytes = Array(fileSlice)
-                file = String(decoding: fileBytes, as: UTF8.self)
-            }
-            let url = String(decoding: UnsafeBufferPointer(rebasing: line[(tabs.0 + 1)..<tabs.1]), as: UTF8.self)
-            byKind[kindIndex][url] = PackIndexEntry(kind: kinds[kindIndex].kind, url: url, file: file,
-                                                    offset: offset, length: length)
-        }
-        var result: [PackEntryKind: [String: PackIndexEntry]] = [:]
-        for (i, kind) in kinds.enumerated() where !byKind[i].isEmpty { result[kind.kind] = byKind[i] }
-        return result
-    }
-
-    /// A decimal number of at most 18 digits; nil for anything else.
-    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
-        guard !digits.isEmpty, digits.count < 19 else { return nil }
-        var value = 0
-        for d in digits {
-            guard d >= 0x30 && d <= 0x39 else { return nil }
-            value = value * 10 + Int(d - 0x30)
-        }
-        return value
-    }
 }
 
 /// The codec table file in memory: bytes plus the line range of each type name.

@@ -10,6 +10,7 @@ import Glibc
 /// `dch convert`: XML <-> JSON, files or stdin/stdout.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert FHIR STU3 messages between XML and JSON, losslessly.",
         discussion: """
             With no INPUT or with '-', reads stdin and writes stdout. An input holds one message, NDJSON \

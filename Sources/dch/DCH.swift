@@ -10,6 +10,8 @@ struct DCH: ParsableCommand {
             2 usage or I/O error.
             """,
         version: "0.1.0",
+        // Every subcommand names itself (`commandName`): else ArgumentParser derives each name from
+        // its type by reflection on every run, 10M instructions of a one-message validation.
         subcommands: [Convert.self, Validate.self, Inspect.self, Events.self, Generate.self, Respond.self, FHIRPathCommand.self, Pack.self]
     )
 }

@@ -5,6 +5,7 @@ import ChildHealthEvents
 /// `dch events`: lists the event catalogue.
 struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "events",
         abstract: "List the DCH and NEMS events dch knows (name, family, code, focus resource, profile).",
         discussion: """
             Codes are MessageHeader.event codes; `dch validate` recognises a message's event by code and system.             Every code of the DCH, NEMS and EMS event code systems is listed; those no event page describes are             marked "(no page)" ("page": false in JSON) and get the generic rules only.

@@ -9,6 +9,7 @@ import EventBuilder
 /// `dch generate`: synthetic event messages, reproducible for a seed, streamed.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Generate synthetic, valid DCH/NEMS event messages (test NHS numbers, made-up people and places).",
         discussion: """
             Message i of a run depends only on --seed and i: the same options give the same bytes. \

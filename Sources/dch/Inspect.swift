@@ -9,6 +9,7 @@ import MessageChecking
 /// `dch inspect`: a summary of each event message, with the full validator's verdict in one line.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Summarise event messages: event, new/update/delete, patient, sender, receiver, timestamp, resources, verdict.",
         discussion: """
             Each INPUT is one XML or JSON message ('-' or none: stdin). The patient's NHS number is masked \

@@ -7,12 +7,14 @@ import ChildHealthEvents
 /// `dch pack build`: regenerates the definition pack from the official definition files.
 struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pack",
         abstract: "Work with the definition pack (\(DefinitionPackLayout.packageFolder)).",
         subcommands: [Build.self]
     )
 
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Regenerate the definition pack and event catalogue from the FHIR STU3 and NHS definition files and spec/events.json.")
 
         @Option(name: .long, help: "The shared folder holding fhir-stu3/ and corpus/.")

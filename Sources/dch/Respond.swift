@@ -9,6 +9,7 @@ import MessageChecking
 /// `dch respond`: the acknowledgement a receiver returns for an event message.
 struct Respond: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "respond",
         abstract: "Build the EMS response (acceptance or rejection) to an event message.",
         discussion: """
             Reads one XML or JSON message (INPUT, or stdin for '-' or none), validates it with every \

@@ -12,6 +12,7 @@ import MessageStreams
 /// `dch validate`: checks messages against the definition pack and writes a report.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Validate FHIR STU3 messages (XML, JSON or NDJSON) and report every issue.",
         discussion: """
             With no INPUT or with '-', reads stdin. An input holds one XML or JSON message, NDJSON (one \
