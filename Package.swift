@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ChildHealthEvents", targets: ["ChildHealthEvents"]),
         .library(name: "MessageStreams", targets: ["MessageStreams"]),
         .library(name: "MessageChecking", targets: ["MessageChecking"]),
+        .library(name: "BulkTransfer", targets: ["BulkTransfer"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
         .executable(name: "dch", targets: ["dch"]),
@@ -61,6 +62,9 @@ let package = Package(
         .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports", "MessageStreams"]),
         .target(name: "EventResponse", dependencies: ["FHIRModel", "FHIRValidation", "FHIRConversion", "MessageChecking"]),
+        // Streaming bulk conversion: many inputs, parallel workers, quarantine, checkpoints and resume.
+        .target(name: "BulkTransfer", dependencies: ["FHIRModel", "FHIRConversion", "MessageChecking", "MessageStreams",
+                                                      "ValidationReports", "ChildHealthEvents"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         .target(
             name: "FHIRDefinitionImport",
@@ -71,7 +75,7 @@ let package = Package(
             name: "dch",
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
-                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "EventResponse", "EventBuilder",
+                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,6 +3,7 @@ import Foundation
 import FHIRModel
 import FHIRConversion
 import MessageChecking
+import MessageStreams
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -12,10 +12,10 @@ import Glibc
 /// taken and not yet delivered, so memory stays bounded however many inputs there are: a slow item
 /// holds the others back (a reorder buffer of at most `window` results) instead of letting results
 /// pile up. With one job, everything runs on the calling thread, one item at a time.
-enum InputOrderPipeline {
+public enum InputOrderPipeline {
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the
     /// calling thread. An error thrown by `deliver` stops the workers and is rethrown.
-    static func run<Items: Sequence, Output>(
+    public static func run<Items: Sequence, Output>(
         _ items: Items, jobs: Int, window: Int? = nil,
         work: @escaping @Sendable (Items.Element) -> Output,
         deliver: (Output) throws -> Void

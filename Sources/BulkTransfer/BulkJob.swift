@@ -1,0 +1,160 @@
+import Foundation
+import FHIRModel
+import FHIRConversion
+import MessageChecking
+import MessageStreams
+import ChildHealthEvents
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a bulk run could not start or go on (a usage or I/O error, not a message's failure).
+public struct BulkError: Error, LocalizedError, Sendable {
+    /// What went wrong.
+    public let reason: String
+    public var errorDescription: String? { reason }
+}
+
+/// A streaming bulk conversion: every message of the inputs read a chunk at a time, worked on by
+/// `jobs` threads (read, optionally validated, written in the output format), and written in
+/// input order to one output; each message that fails goes to the quarantine with its reasons.
+///
+/// Memory holds the messages in flight (at most 4 × jobs) and the counts, whatever the input's
+/// size. Every few thousand messages (or seconds) the run takes a checkpoint: the output and the
+/// quarantine are flushed to disk, then a state file beside the output records how many messages
+/// are done; after a crash, `resume` cuts the output back to that point and carries on, so the
+/// final output holds each message exactly once. The output appears under its name only when the
+/// run is complete (a stream file is written under a hidden name and renamed; a tree's files and a
+/// zip likewise).
+public final class BulkJob {
+    public let options: BulkOptions
+    private let processor: BulkProcessor
+
+    /// A job with these options; the definition pack is loaded here.
+    /// - Throws: ``BulkError`` or the pack's `IssuesError`.
+    public init(options: BulkOptions) throws {
+        self.options = options
+        let converter = try Converter()
+        let checker = options.validate
+            ? try MessageChecker(converter: converter, catalogue: try EventCatalogue.shipped(), options: CheckOptions())
+            : nil
+        var oneLine = false
+        if case .stream = options.destination { oneLine = true }
+        processor = BulkProcessor(options: options, converter: converter, checker: checker, oneLine: oneLine)
+    }
+
+    /// The state file of a run writing to `destination`; nil for stdout (which cannot resume).
+    static func statePath(_ destination: BulkDestination) -> String? {
+        switch destination {
+        case .stream(nil): return nil
+        case .stream(let path?), .zip(let path):
+            let (folder, name) = POSIXFile.split(path)
+            return (folder == "." && !path.hasPrefix("./") ? "" : folder + "/") + "." + name + ".dch-bulk.state"
+        case .tree(let folder): return folder + "/.dch-bulk.state"
+        }
+    }
+
+    private var settings: BulkState.Settings {
+        BulkState.Settings(inputs: options.inputs, from: options.from?.rawValue, to: options.to.rawValue,
+                           validate: options.validate, failOn: options.failOn.rawValue, output: options.output,
+                           quarantine: options.quarantineFolder)
+    }
+
+    /// Runs the job; `progress` is called on the writing thread after each message.
+    public func run(progress: ((BulkSummary) -> Void)? = nil) throws -> BulkSummary {
+        let start = Date()
+        let destination = options.destination
+        let statePath = Self.statePath(destination)
+        var summary = BulkSummary()
+        var done = 0
+        var resumeAt: OutputCheckpoint?
+        if options.resume {
+            guard let statePath else { throw BulkError(reason: "--resume needs an output file or folder (-o): stdout cannot be resumed") }
+            guard let data = FileManager.default.contents(atPath: statePath) else {
+                throw BulkError(reason: "\(statePath): no interrupted run to resume")
+            }
+            let state = try JSONDecoder().decode(BulkState.self, from: data)
+            guard state.settings == settings else {
+                throw BulkError(reason: "\(statePath): the interrupted run had other inputs or options; run it with those, or remove the state file")
+            }
+            done = state.done
+            summary = state.summary
+            summary.resumedAt = done
+            resumeAt = state.output
+        } else if let statePath, FileManager.default.fileExists(atPath: statePath) {
+            throw BulkError(reason: "\(statePath): an interrupted run's state is there: add --resume to continue it, or remove it to start again")
+        }
+
+        let output = try openOutput(destination, resumeAt: resumeAt)
+        let quarantine = Quarantine(folder: options.quarantineFolder)
+        let items = BulkItems(options.inputs, maximumMessageBytes: options.maximumMessageBytes, open: Self.open)
+        let processor = self.processor
+        var sinceCheckpoint = 0
+        var lastCheckpoint = Date()
+        try InputOrderPipeline.run(items.dropFirst(done), jobs: options.jobs) { item in
+            processor.process(item)
+        } deliver: { message in
+            switch message.outcome {
+            case .written(let bytes, let path): try output.write(bytes, path: path)
+            case .quarantined: try quarantine.add(message)
+            }
+            summary.count(message)
+            done += 1
+            sinceCheckpoint += 1
+            progress?(summary)
+            if let statePath, sinceCheckpoint >= options.checkpointEvery
+                || (sinceCheckpoint > 0 && Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds) {
+                try Self.checkpoint(output: output, quarantine: quarantine, state: statePath,
+                                    BulkState(settings: settings, done: done, summary: summary, output: OutputCheckpoint()))
+                sinceCheckpoint = 0
+                lastCheckpoint = Date()
+            }
+        }
+        try quarantine.finish()
+        try output.finish()
+        if let statePath { unlink(statePath) }
+        summary.seconds = Date().timeIntervalSince(start)
+        summary.messagesPerSecond = summary.seconds > 0 ? Double(summary.read - summary.resumedAt) / summary.seconds : 0
+        if let path = options.summaryJSON {
+            try AtomicFile.write(try summary.json(), to: URL(fileURLWithPath: path))
+        }
+        return summary
+    }
+
+    /// Output and quarantine durable first, then the state that claims them.
+    private static func checkpoint(output: BulkOutput, quarantine: Quarantine, state path: String, _ state: BulkState) throws {
+        var state = state
+        state.output = try output.checkpoint()
+        try quarantine.commit()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(state), to: URL(fileURLWithPath: path))
+    }
+
+    private func openOutput(_ destination: BulkDestination, resumeAt: OutputCheckpoint?) throws -> BulkOutput {
+        switch destination {
+        case .stream(nil): return StandardOutputStream()
+        case .stream(let path?): return try ResumableStreamFile(path: path, resumeAt: resumeAt.map { $0.bytes ?? 0 })
+        case .tree(let folder): return try TreeOutput(folder: folder)
+        case .zip(let path): throw BulkError(reason: "\(path): zip output is not available yet")
+        }
+    }
+
+    /// The inputs' total size in bytes (every file under the folders), for an estimate of the time
+    /// left; nil when stdin is among them.
+    public static func inputByteCount(_ inputs: [String]) -> Int? {
+        guard !inputs.contains("-") else { return nil }
+        var total = 0
+        for unit in BulkUnits(inputs) {
+            var info = stat()
+            if stat(unit.name, &info) == 0 { total += Int(info.st_size) }
+        }
+        return total
+    }
+
+    /// A unit's bytes: standard input or a file.
+    @Sendable static func open(_ unit: BulkUnit) throws -> any ByteSource {
+        if unit.input == "-" { return FileByteSource.standardInput() }
+        return try FileByteSource(path: unit.name)
+    }
+}

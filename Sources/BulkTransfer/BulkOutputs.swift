@@ -1,0 +1,162 @@
+import Foundation
+import FHIRModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a bulk run writes its output messages, in input order, on one thread.
+protocol BulkOutput: AnyObject {
+    /// Writes one message's output; `path` names it in a tree or a zip.
+    func write(_ bytes: [UInt8], path: String) throws
+    /// Makes everything written so far durable and says how to come back to this point.
+    func checkpoint() throws -> OutputCheckpoint
+    /// Puts the output in place (complete, durable).
+    func finish() throws
+}
+
+/// How to return an output to a checkpoint after an interruption.
+struct OutputCheckpoint: Codable, Equatable {
+    /// A stream file's length at the checkpoint (the bytes after it are cut off on resume).
+    var bytes: Int?
+}
+
+/// One message per line to standard output: written at once when it is a pipe, so that a
+/// pipeline sees each message as soon as it is done. Cannot be resumed.
+final class StandardOutputStream: BulkOutput {
+    private var buffer: [UInt8] = []
+    private let immediate: Bool
+
+    init() {
+        var info = stat()
+        immediate = fstat(STDOUT_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+    }
+
+    func write(_ bytes: [UInt8], path: String) throws {
+        buffer += bytes
+        if immediate || buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func checkpoint() throws -> OutputCheckpoint {
+        try flush()
+        return OutputCheckpoint()
+    }
+
+    func finish() throws { try flush() }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { try POSIXFile.writeAll(STDOUT_FILENO, $0, reportedAs: "<stdout>") }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// One message per line to a file, written under a fixed hidden name beside it
+/// (`.NAME.dch-bulk.partial`) and renamed into place at the end; a checkpoint flushes it to disk and
+/// records its length, and a resumed run cuts it back to that length and appends.
+final class ResumableStreamFile: BulkOutput {
+    let path: String
+    let partialPath: String
+    private let fd: Int32
+    private var length: Int
+    private var buffer: [UInt8] = []
+
+    /// Opens the partial file: empty for a new run, cut back to `resumeAt` bytes to resume.
+    init(path: String, resumeAt: Int?) throws {
+        self.path = path
+        partialPath = ResumableStreamFile.partialPath(for: path)
+        var flags = O_RDWR | O_CREAT | O_CLOEXEC
+        if resumeAt == nil { flags |= O_TRUNC }
+        let fd = open(partialPath, flags, 0o644)
+        guard fd >= 0 else { throw FileWriteError(path: partialPath, operation: "create", code: errno) }
+        self.fd = fd
+        length = resumeAt ?? 0
+        guard ftruncate(fd, off_t(length)) == 0 else { throw FileWriteError(path: partialPath, operation: "truncate", code: errno) }
+        guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw FileWriteError(path: partialPath, operation: "seek", code: errno) }
+    }
+
+    deinit { close(fd) }
+
+    /// The hidden name the file is written under until it is complete.
+    static func partialPath(for path: String) -> String {
+        let (folder, name) = POSIXFile.split(path)
+        return (folder == "." && !path.hasPrefix("./") ? "" : folder + "/") + "." + name + ".dch-bulk.partial"
+    }
+
+    func write(_ bytes: [UInt8], path: String) throws {
+        buffer += bytes
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, reportedAs: partialPath) }
+        length += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func checkpoint() throws -> OutputCheckpoint {
+        try flush()
+        try POSIXFile.flush(fd, reportedAs: partialPath)
+        return OutputCheckpoint(bytes: length)
+    }
+
+    func finish() throws {
+        try flush()
+        try POSIXFile.flush(fd, reportedAs: partialPath)
+        guard rename(partialPath, path) == 0 else { throw FileWriteError(path: path, operation: "rename", code: errno) }
+        try BulkFiles.flushFolder(of: path)
+    }
+}
+
+/// One file per message in a folder tree (`OUT/sub/a.json`), each written by an
+/// ``AtomicFolderWriter`` of its folder: complete or absent, committed in groups and at each
+/// checkpoint. A resumed run writes the messages after the checkpoint again, under the same names.
+final class TreeOutput: BulkOutput {
+    let folder: String
+    private var writers: [String: AtomicFolderWriter] = [:]
+
+    init(folder: String) throws {
+        self.folder = folder
+        try BulkFiles.makeFolders(folder)
+    }
+
+    func write(_ bytes: [UInt8], path: String) throws {
+        let (sub, name) = POSIXFile.split(path)
+        let target = sub == "." && !path.contains("/") ? folder : folder + "/" + sub
+        if writers[target] == nil {
+            try BulkFiles.makeFolders(target)
+            writers[target] = try AtomicFolderWriter(folder: target)
+        }
+        try writers[target]!.write(bytes, named: name)
+    }
+
+    func checkpoint() throws -> OutputCheckpoint {
+        try finish()
+        return OutputCheckpoint()
+    }
+
+    func finish() throws {
+        // Writers are let go at each checkpoint: the folders a run has open stay few.
+        let open = writers
+        writers = [:]
+        for (_, writer) in open.sorted(by: { $0.key < $1.key }) { try writer.finish() }
+    }
+}
+
+/// File-system helpers of the bulk outputs.
+enum BulkFiles {
+    /// `mkdir -p`.
+    static func makeFolders(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileWriteError(path: path, operation: "create the folder", code: (error as NSError).code == 0 ? EIO : Int32((error as NSError).code))
+        }
+    }
+
+    /// Flushes the folder holding `path`, so that a rename in it is durable.
+    static func flushFolder(of path: String) throws {
+        let folder = POSIXFile.split(path).folder
+        let fd = try POSIXFile.openFolder(folder)
+        defer { close(fd) }
+        try POSIXFile.flush(fd, reportedAs: folder)
+    }
+}

@@ -1,0 +1,187 @@
+import XCTest
+import Foundation
+import DCHTestSupport
+
+/// `dch bulk` as a user runs it: real processes, real files, inputs made by `dch generate` (whose
+/// defect labels say independently which rule each broken message breaks).
+final class BulkCommandTests: CommandTestCase {
+    /// `count` generated messages (every event in turn) as NDJSON lines.
+    private func generated(_ count: Int, seed: Int = 1, defects: Int = 0) throws -> (lines: [Data], labels: [[String]]) {
+        let out = temp.appendingPathComponent("gen-\(seed)-\(defects).ndjson")
+        var arguments = ["generate", "--event", "all", "--count", "\(count)", "--seed", "\(seed)", "-o", out.path]
+        if defects > 0 { arguments += ["--defects", "\(defects)"] }
+        let r = try DCHCommand.run(arguments)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try lines(of: Data(contentsOf: out))
+        var labels: [[String]] = Array(repeating: [], count: lines.count)
+        if defects > 0 {
+            let sidecar = URL(fileURLWithPath: out.path + ".defects.ndjson")
+            for line in try self.lines(of: Data(contentsOf: sidecar)) {
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: line) as? [String: Any])
+                let index = try XCTUnwrap(object["index"] as? Int)
+                labels[index] = (object["defects"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+            }
+        }
+        return (lines, labels)
+    }
+
+    private func lines(of data: Data) -> [Data] {
+        data.split(separator: 0x0A).map { Data($0) }
+    }
+
+    private func summary(_ path: URL) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+    }
+
+    func testEveryMessageIsWrittenOnceInInputOrderAsConvertWritesIt() throws {
+        let (messages, _) = try generated(60)
+        let input = temp.appendingPathComponent("in.ndjson")
+        try messages.map { $0 + Data([0x0A]) }.reduce(Data(), +).write(to: input)
+        let out = temp.appendingPathComponent("out.ndjson"), summaryFile = temp.appendingPathComponent("summary.json")
+        let r = try DCHCommand.run(["bulk", "--to", "xml", "--jobs", "2", "-o", out.path, "--summary-json", summaryFile.path, input.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // The convert command's filter mode (its own code path: JSON straight to XML) gives the same lines.
+        let direct = try DCHCommand.run(["convert", "--to", "xml", "--compact", input.path])
+        XCTAssertEqual(direct.status, 0, direct.stderr)
+        XCTAssertEqual(try Data(contentsOf: out), direct.stdout)
+        let s = try summary(summaryFile)
+        XCTAssertEqual(s["read"] as? Int, 60)
+        XCTAssertEqual(s["written"] as? Int, 60)
+        XCTAssertEqual(s["quarantined"] as? Int, 0)
+        let events = try XCTUnwrap(s["byEvent"] as? [String: Int])
+        XCTAssertEqual(events.values.reduce(0, +), 60)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: temp.appendingPathComponent("out.ndjson.quarantine").path),
+                       "no quarantine folder when nothing is quarantined")
+    }
+
+    func testValidationQuarantinesEachBrokenMessageWithItsOriginalAndReasons() throws {
+        let clean = try generated(20, seed: 3)
+        let broken = try generated(20, seed: 4, defects: 1)
+        // Clean and broken messages alternate.
+        var input = Data()
+        for i in 0..<20 { input += clean.lines[i] + Data([0x0A]) + broken.lines[i] + Data([0x0A]) }
+        let quarantine = temp.appendingPathComponent("q")
+        let out = temp.appendingPathComponent("out")
+        let r = try DCHCommand.run(["bulk", "--validate", "--to", "json", "--quarantine", quarantine.path, "-o", out.path, "-"],
+                                   stdin: input)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("40 messages read, 20 written, 20 quarantined"), r.stderr)
+        // The clean ones, in a folder named after stdin, numbered by their place in the input.
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("stdin").path).sorted()
+        XCTAssertEqual(written, (0..<20).map { String(format: "%06d.json", 2 * $0 + 1) })
+        for i in 0..<20 {
+            let sequence = 2 * i + 1
+            let name = String(format: "%09d", sequence)
+            XCTAssertEqual(try Data(contentsOf: quarantine.appendingPathComponent(name + ".json")), broken.lines[i],
+                           "the original bytes, unchanged")
+            let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: quarantine.appendingPathComponent(name + ".reasons.json"))) as? [String: Any])
+            XCTAssertEqual(record["stage"] as? String, "validate")
+            let source = try XCTUnwrap(record["source"] as? [String: Any])
+            XCTAssertEqual(source["name"] as? String, "<stdin>")
+            XCTAssertEqual(source["line"] as? Int, sequence + 1)
+            let rules = Set((record["reasons"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+            XCTAssertTrue(Set(broken.labels[i]).isSubset(of: rules), "message \(i): labelled \(broken.labels[i]), found \(rules)")
+        }
+    }
+
+    func testUnreadableAndOversizedMessagesAreQuarantinedUnderTheirSource() throws {
+        let folder = temp.appendingPathComponent("inbox"), sub = folder.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        let sample = try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent("Samples/nems-vaccination-new.xml"))
+        try sample.write(to: sub.appendingPathComponent("good.xml"))
+        try sample.prefix(900).write(to: folder.appendingPathComponent("cut.xml"))
+        let small = Data(#"{"resourceType":"Patient","id":"p1"}"#.utf8)
+        let big = Data((#"{"resourceType":"Patient","id":"p2","name":[{"text":""# + String(repeating: "x", count: sample.count + 1000) + #""}]}"#).utf8)
+        try (small + Data([0x0A]) + big + Data([0x0A]) + small + Data([0x0A])).write(to: folder.appendingPathComponent("lines.ndjson"))
+        let out = temp.appendingPathComponent("out")
+        let r = try DCHCommand.run(["bulk", "--to", "json", "--max-message-bytes", "\(sample.count + 100)", "-o", out.path, folder.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        // Output paths mirror the input folder; a unit of several messages becomes a folder of them.
+        let files = FileManager.default.enumerator(atPath: out.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertEqual(files, ["lines/000001.json", "lines/000003.json", "sub/good.json"])
+        let quarantine = temp.appendingPathComponent("out.quarantine")
+        let names = try FileManager.default.contentsOfDirectory(atPath: quarantine.path).sorted()
+        // Units in name order: cut.xml (0), lines.ndjson (1-3), sub/good.xml (4).
+        XCTAssertEqual(names, ["000000000.reasons.json", "000000000.xml", "000000002.reasons.json"])
+        XCTAssertEqual(try Data(contentsOf: quarantine.appendingPathComponent("000000000.xml")), sample.prefix(900))
+        let cut = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: quarantine.appendingPathComponent("000000000.reasons.json"))) as? [String: Any])
+        XCTAssertEqual(cut["stage"] as? String, "read")
+        XCTAssertEqual((cut["source"] as? [String: Any])?["name"] as? String, folder.appendingPathComponent("cut.xml").path)
+        let oversized = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: quarantine.appendingPathComponent("000000002.reasons.json"))) as? [String: Any])
+        XCTAssertNil(oversized["original"] as? String, "a message too large to keep has no original in the quarantine")
+        let reason = try XCTUnwrap((oversized["reasons"] as? [[String: Any]])?.first)
+        XCTAssertEqual(reason["rule"] as? String, "io.too-large")
+        XCTAssertEqual(reason["line"] as? Int, 2)
+        XCTAssertTrue(r.stderr.contains("5 messages read, 3 written, 2 quarantined"), r.stderr)
+    }
+
+    func testAKilledRunResumesToExactlyTheUninterruptedOutput() throws {
+        let (messages, _) = try generated(1500)
+        // A line that cannot be read every 250 messages, so the quarantine is resumed too.
+        var input = Data()
+        for (i, line) in messages.enumerated() {
+            input += line + Data([0x0A])
+            if i % 250 == 249 { input += Data("{\"resourceType\": broken \(i)\n".utf8) }
+        }
+        let inputFile = temp.appendingPathComponent("caseload.ndjson")
+        try input.write(to: inputFile)
+        let arguments = { (out: URL) in ["bulk", "--to", "xml", "--jobs", "2", "--checkpoint-every", "100", "-o", out.path, inputFile.path] }
+
+        let reference = temp.appendingPathComponent("reference.ndjson")
+        XCTAssertEqual(try DCHCommand.run(arguments(reference)).status, 1)
+
+        let out = temp.appendingPathComponent("out.ndjson")
+        let state = temp.appendingPathComponent(".out.ndjson.dch-bulk.state")
+        let process = Process()
+        process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
+        process.arguments = arguments(out)
+        process.currentDirectoryURL = SharedCorpus.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // Killed once a few checkpoints are down, well before the end.
+        let deadline = Date().addingTimeInterval(300)
+        var done = 0
+        while Date() < deadline, process.isRunning, done < 300 {
+            if let data = FileManager.default.contents(atPath: state.path),
+               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                done = object["done"] as? Int ?? 0
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        XCTAssertTrue(process.isRunning, "the run ended before it could be killed (done: \(done))")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "no output under its name before the run is complete")
+
+        let resumed = try DCHCommand.run(arguments(out) + ["--resume", "--summary-json", temp.appendingPathComponent("s.json").path])
+        XCTAssertEqual(resumed.status, 1, resumed.stderr)
+        XCTAssertEqual(try Data(contentsOf: out), try Data(contentsOf: reference), "each message exactly once, in order")
+        let s = try summary(temp.appendingPathComponent("s.json"))
+        XCTAssertEqual(s["read"] as? Int, 1506)
+        XCTAssertEqual(s["written"] as? Int, 1500)
+        XCTAssertEqual(s["quarantined"] as? Int, 6)
+        XCTAssertGreaterThanOrEqual(s["resumedAt"] as? Int ?? 0, done)
+        let quarantine = { (out: URL) in try FileManager.default.contentsOfDirectory(atPath: out.path + ".quarantine").sorted() }
+        XCTAssertEqual(try quarantine(out), try quarantine(reference))
+        for name in try quarantine(out) {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out.path + ".quarantine/" + name)),
+                           try Data(contentsOf: URL(fileURLWithPath: reference.path + ".quarantine/" + name)), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: state.path), "the state goes once the run is complete")
+    }
+
+    func testResumeNeedsTheInterruptedRunAndAStateIsNotIgnored() throws {
+        let input = try file("one.xml", String(decoding: try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent("Samples/dch-birth-weight.xml")), as: UTF8.self))
+        let out = temp.appendingPathComponent("o.ndjson")
+        let missing = try DCHCommand.run(["bulk", "--resume", "-o", out.path, input])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("no interrupted run to resume"), missing.stderr)
+        try Data("{}".utf8).write(to: temp.appendingPathComponent(".o.ndjson.dch-bulk.state"))
+        let stale = try DCHCommand.run(["bulk", "-o", out.path, input])
+        XCTAssertEqual(stale.status, 2)
+        XCTAssertTrue(stale.stderr.contains("add --resume"), stale.stderr)
+        XCTAssertEqual(try DCHCommand.run(["bulk", "--resume", input]).status, 2, "stdout cannot be resumed")
+    }
+}
