@@ -56,36 +56,43 @@ struct BulkProcessor: Sendable {
         if let skipped = message.skippedByteCount {
             return quarantined(.read, [InputMessages.tooLargeIssue(skipped, limit: options.maximumMessageBytes)])
         }
-        let root: Element
         if let checker {
             let checked = checker.checkMessage(message.bytes, name: item.unit.name, index: item.index)
-            guard let tree = checked.root else { return quarantined(.read, checked.report.issues) }
-            let event = Self.eventCode(tree)
+            guard let root = checked.root else { return quarantined(.read, checked.report.issues) }
+            let event = MessageEvent.code(of: root)
             if checked.report.fails(options.failOn) {
                 let failing = checked.report.issues.filter { $0.severity >= options.failOn.severity }
                 return quarantined(.validate, failing, event: event)
             }
-            root = tree
-        } else {
             do {
-                root = try converter.read(message.bytes, format: options.from).root
-            } catch let error as IssuesError {
-                return quarantined(.read, error.issues)
+                return written(try converter.write(root, format: options.to.messageFormat, pretty: false).bytes, event: event)
             } catch {
-                return quarantined(.read, [Issue(.fatal, .processing, rule: ReadingRule.read, "cannot read: \(error.localizedDescription)")])
+                return quarantined(.convert, Self.issues(of: error), event: event)
             }
         }
-        let event = Self.eventCode(root)
         do {
-            var bytes = try converter.write(root, format: options.to.messageFormat, pretty: false).bytes
+            // The direct JSON -> XML path where it applies, as `dch convert` takes it.
+            let converted = try converter.convertMessage(message.bytes, from: options.from, to: options.to.messageFormat, pretty: false)
+            return written(converted.encoded.bytes, event: converted.event)
+        } catch {
+            // Only a failing message is read again, to tell a message that cannot be read from one
+            // that cannot be written.
+            let readable = (try? converter.read(message.bytes, format: options.from)) != nil
+            return quarantined(readable ? .convert : .read, Self.issues(of: error))
+        }
+
+        func written(_ output: [UInt8], event: String?) -> ProcessedMessage {
+            var bytes = output
             if oneLine, options.to == .xml { bytes = XMLSingleLine.joined(bytes).bytes }
             if bytes.last != 0x0A { bytes.append(0x0A) }
             return ProcessedMessage(item: item, outcome: .written(bytes: bytes, path: outputPath(item)), event: event)
-        } catch let error as IssuesError {
-            return quarantined(.convert, error.issues, event: event)
-        } catch {
-            return quarantined(.convert, [Issue(.fatal, .processing, rule: ReadingRule.read, error.localizedDescription)], event: event)
         }
+    }
+
+    /// The issues of a failed read or write.
+    private static func issues(of error: Error) -> [Issue] {
+        (error as? IssuesError)?.issues
+            ?? [Issue(.fatal, .processing, rule: ReadingRule.read, "cannot read: \(error.localizedDescription)")]
     }
 
     /// `sub/a.json` for a unit's only message, `sub/a/000002.json` for its second of several.
@@ -99,12 +106,5 @@ struct BulkProcessor: Sendable {
     static func number(_ n: Int) -> String {
         let digits = String(n)
         return digits.count >= 6 ? digits : String(repeating: "0", count: 6 - digits.count) + digits
-    }
-
-    /// `Bundle.entry[0].resource.event.code` of a message Bundle (the MessageHeader comes first).
-    static func eventCode(_ root: Element) -> String? {
-        guard root.resourceType == "Bundle", let header = root.child("entry")?.child("resource"),
-              header.resourceType == "MessageHeader" else { return nil }
-        return header.child("event")?.child("code")?.value
     }
 }

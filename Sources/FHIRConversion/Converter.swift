@@ -56,15 +56,22 @@ public struct Converter: Sendable {
     /// the other format. Warnings of both steps are in the result's `issues`.
     public func convert(_ data: Data, from: MessageFormat? = nil, to: MessageFormat? = nil,
                         pretty: Bool = true) throws -> Encoded {
+        try convertMessage(data, from: from, to: to, pretty: pretty).encoded
+    }
+
+    /// ``convert(_:from:to:pretty:)`` of a message, with its event code (``MessageEvent``), found
+    /// on the way: what a bulk run counts messages by.
+    public func convertMessage(_ data: Data, from: MessageFormat? = nil, to: MessageFormat? = nil,
+                               pretty: Bool = true) throws -> (encoded: Encoded, event: String?) {
         // Fast path: JSON->XML without the tree. It gives up (nil) on anything unusual, and the tree
         // path then converts and reports; its output is the tree path's byte for byte.
         if usesDirectJSONToXML, to ?? .xml == .xml, (from ?? MessageFormat.detect(data)) == .json,
-           let bytes = DirectJSONToXML.convert(data, pack: pack, pretty: pretty, cache: directCache) {
-            return Encoded(bytes: bytes)
+           let direct = try? DirectJSONToXML.attemptMessage(data, pack: pack, pretty: pretty, cache: directCache) {
+            return (Encoded(bytes: direct.bytes), direct.event)
         }
         let decoded = try read(data, format: from)
         var encoded = try write(decoded.root, format: to ?? decoded.format.opposite, pretty: pretty)
         encoded.issues = decoded.issues + encoded.issues
-        return encoded
+        return (encoded, MessageEvent.code(of: decoded.root))
     }
 }

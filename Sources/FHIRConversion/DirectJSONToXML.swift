@@ -35,7 +35,13 @@ enum DirectJSONToXML {
     /// ``convert(_:pack:pretty:)``, throwing where it gave up.
     static func attempt(_ data: Data, pack: DefinitionPack, pretty: Bool,
                         cache: DirectContextCache = DirectContextCache()) throws -> [UInt8] {
-        try data.withUnsafeBytes { raw throws -> [UInt8] in
+        try attemptMessage(data, pack: pack, pretty: pretty, cache: cache).bytes
+    }
+
+    /// ``attempt(_:pack:pretty:cache:)`` with the message's event code (``MessageEvent``).
+    static func attemptMessage(_ data: Data, pack: DefinitionPack, pretty: Bool,
+                               cache: DirectContextCache = DirectContextCache()) throws -> (bytes: [UInt8], event: String?) {
+        try data.withUnsafeBytes { raw throws -> ([UInt8], String?) in
             guard let base = raw.baseAddress, raw.count > 0,
                   raw.count <= JSONLimits.maxBytes else { throw DirectBail() }
             let p = base.assumingMemoryBound(to: UInt8.self)
@@ -56,7 +62,7 @@ enum DirectJSONToXML {
                 emitter.out.free()
                 throw error
             }
-            return emitter.out.finish()
+            return (emitter.out.finish(), MessageEvent.code(tokens: UnsafeBufferPointer(tokens), text: p))
         }
     }
 }

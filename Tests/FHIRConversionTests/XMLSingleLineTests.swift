@@ -33,3 +33,38 @@ final class XMLSingleLineTests: XCTestCase {
         XCTAssertEqual(String(decoding: once, as: UTF8.self), String(decoding: original, as: UTF8.self))
     }
 }
+
+/// The event code read from the direct converter's tokens is the one read from the tree, and the
+/// one the XML text carries (`<event>` … `<code value="…"/>` of the first entry's MessageHeader).
+final class MessageEventTests: XCTestCase {
+    func testTheTokenAndTreeReadingsAgreeWithTheText() throws {
+        let converter = Converter(pack: try SharedCorpus.definitionPack())
+        let root = try SharedCorpus.require()
+        var checked = 0
+        for folder in ["corpus/nems-examples", "corpus/nhs-stu3-assets/Examples"] {
+            for url in try SharedCorpus.files(folder, extension: "xml") {
+                let xml = try Data(contentsOf: url)
+                guard let json = try? converter.convert(xml, to: .json, pretty: false).bytes else { continue }
+                let tree = MessageEvent.code(of: try converter.read(xml).root)
+                let direct = try converter.convertMessage(Data(json), to: .xml, pretty: false).event
+                XCTAssertEqual(direct, tree, url.lastPathComponent)
+                XCTAssertEqual(tree, Self.textEvent(String(decoding: xml, as: UTF8.self)), url.lastPathComponent)
+                if tree != nil { checked += 1 }
+            }
+        }
+        XCTAssertGreaterThan(checked, 20, "messages with an event under \(root.path)")
+    }
+
+    /// The first `<code value="…"/>` inside the first `<event>`, when the first resource of the
+    /// first entry is a MessageHeader.
+    static func textEvent(_ xml: String) -> String? {
+        guard let entry = xml.range(of: "<entry>"),
+              let resource = xml.range(of: "<resource>", range: entry.upperBound..<xml.endIndex) else { return nil }
+        let afterResource = xml[resource.upperBound...].drop { $0.isWhitespace }
+        guard afterResource.hasPrefix("<MessageHeader"),
+              let event = xml.range(of: "<event>", range: resource.upperBound..<xml.endIndex),
+              let code = xml.range(of: "<code value=\"", range: event.upperBound..<xml.endIndex),
+              let quote = xml[code.upperBound...].firstIndex(of: "\"") else { return nil }
+        return String(xml[code.upperBound..<quote])
+    }
+}
