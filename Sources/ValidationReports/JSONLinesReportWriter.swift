@@ -32,6 +32,13 @@ public struct JSONLinesReportWriter: StreamingReportWriter {
             ("messageIndex", .int(issue.messageIndex ?? message.index)),
             ("resourceType", .optional(message.resourceType)),
             ("resourceId", .optional(message.id)),
+        ] + members(of: issue))
+    }
+
+    /// An issue's own members, in the report's order: `severity`, `type`, `rule`, `message`,
+    /// `path`, `line`, `column`.
+    static func members(of issue: Issue) -> [(String, JSONText)] {
+        [
             ("severity", .string(issue.severity.rawValue)),
             ("type", .string(issue.type.rawValue)),
             ("rule", .string(issue.rule)),
@@ -39,6 +46,6 @@ public struct JSONLinesReportWriter: StreamingReportWriter {
             ("path", .optional(issue.path)),
             ("line", issue.position.map { .int(Int($0.line)) } ?? .null),
             ("column", issue.position.map { .int(Int($0.column)) } ?? .null),
-        ])
+        ]
     }
 }

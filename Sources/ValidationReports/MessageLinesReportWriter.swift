@@ -33,23 +33,11 @@ public struct MessageLinesReportWriter: StreamingReportWriter {
             ("errors", .int(message.errorCount)),
             ("warnings", .int(message.warningCount)),
             ("information", .int(message.informationCount)),
-            ("issues", .array(message.issues.map(Self.object))),
+            ("issues", .array(message.issues.map { .object(JSONLinesReportWriter.members(of: $0)) })),
         ]).write(to: &out, pretty: false)
         out.append(0x0A)
         return out
     }
 
     public func ending(_ totals: RunTotals) -> [UInt8] { [] }
-
-    private static func object(_ issue: Issue) -> JSONText {
-        .object([
-            ("severity", .string(issue.severity.rawValue)),
-            ("type", .string(issue.type.rawValue)),
-            ("rule", .string(issue.rule)),
-            ("message", .string(issue.message)),
-            ("path", .optional(issue.path)),
-            ("line", issue.position.map { .int(Int($0.line)) } ?? .null),
-            ("column", issue.position.map { .int(Int($0.column)) } ?? .null),
-        ])
-    }
 }
