@@ -172,6 +172,28 @@ final class BulkCommandTests: CommandTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: state.path), "the state goes once the run is complete")
     }
 
+    func testProgressGoesToAStderrThatIsATerminalOnly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw Prerequisite.missing("script(1) from util-linux gives dch a terminal (apt-get install bsdutils)")
+        }
+        let (messages, _) = try generated(400)
+        let input = temp.appendingPathComponent("in.ndjson")
+        try messages.map { $0 + Data([0x0A]) }.reduce(Data(), +).write(to: input)
+        let dch = DCHCommand.productsDirectory.appendingPathComponent("dch").path
+        let out = temp.appendingPathComponent("o.ndjson").path
+        // script(1) runs the command on a pseudo-terminal and copies what it shows.
+        let shown = try DCHCommand.run(executable: URL(fileURLWithPath: "/usr/bin/script"),
+                                       ["-qec", "\(dch) bulk --jobs 1 -o \(out) \(input.path)", "/dev/null"], in: temp)
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        let screen = shown.stdoutText
+        XCTAssertTrue(screen.contains(" messages/s, ") && screen.contains(" quarantined, ETA "), screen)
+        XCTAssertTrue(screen.contains("400 messages read, 400 written, 0 quarantined"), screen)
+        // Not a terminal: the summary only.
+        let piped = try DCHCommand.run(["bulk", "--jobs", "1", "-o", out, input.path])
+        XCTAssertFalse(piped.stderr.contains("\r"), piped.stderr)
+        XCTAssertTrue(piped.stderr.hasPrefix("400 messages read"), piped.stderr)
+    }
+
     func testResumeNeedsTheInterruptedRunAndAStateIsNotIgnored() throws {
         let input = try file("one.xml", String(decoding: try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent("Samples/dch-birth-weight.xml")), as: UTF8.self))
         let out = temp.appendingPathComponent("o.ndjson")
