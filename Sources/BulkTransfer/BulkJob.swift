@@ -68,6 +68,7 @@ public final class BulkJob {
         var summary = BulkSummary()
         var done = 0
         var resumeAt: OutputCheckpoint?
+        var processes = [getpid()]
         if options.resume {
             guard let statePath else { throw BulkError(reason: "--resume needs an output file or folder (-o): stdout cannot be resumed") }
             guard let data = FileManager.default.contents(atPath: statePath) else {
@@ -81,6 +82,11 @@ public final class BulkJob {
             summary = state.summary
             summary.resumedAt = done
             resumeAt = state.output
+            processes = state.processes + processes
+            // What the interrupted processes wrote after their last checkpoint is written again.
+            let leftovers = Set(state.processes)
+            Self.removeTemporaryFiles(under: options.quarantineFolder, of: leftovers)
+            if case .tree(let folder) = destination { Self.removeTemporaryFiles(under: folder, of: leftovers) }
         } else if let statePath, FileManager.default.fileExists(atPath: statePath) {
             throw BulkError(reason: "\(statePath): an interrupted run's state is there: add --resume to continue it, or remove it to start again")
         }
@@ -105,7 +111,8 @@ public final class BulkJob {
             if let statePath, sinceCheckpoint >= options.checkpointEvery
                 || (sinceCheckpoint > 0 && Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds) {
                 try Self.checkpoint(output: output, quarantine: quarantine, state: statePath,
-                                    BulkState(settings: settings, done: done, summary: summary, output: OutputCheckpoint()))
+                                    BulkState(settings: settings, processes: processes, done: done, summary: summary,
+                                              output: OutputCheckpoint()))
                 sinceCheckpoint = 0
                 lastCheckpoint = Date()
             }
@@ -119,6 +126,18 @@ public final class BulkJob {
             try AtomicFile.write(try summary.json(), to: URL(fileURLWithPath: path))
         }
         return summary
+    }
+
+    /// Removes the hidden temporary files (`.NAME.dch-PID.tmp`) that the processes `pids` left
+    /// anywhere under `folder`.
+    static func removeTemporaryFiles(under folder: String, of pids: Set<Int32>) {
+        guard !pids.isEmpty, let walker = FileManager.default.enumerator(atPath: folder) else { return }
+        for case let path as String in walker {
+            let name = POSIXFile.split(path).name
+            guard name.hasPrefix("."), name.hasSuffix(".tmp"), let dash = name.range(of: ".dch-", options: .backwards),
+                  let pid = Int32(name[dash.upperBound..<name.index(name.endIndex, offsetBy: -4)]), pids.contains(pid) else { continue }
+            unlink(folder + "/" + path)
+        }
     }
 
     /// Output and quarantine durable first, then the state that claims them.

@@ -77,6 +77,9 @@ struct BulkState: Codable, Equatable {
     }
     var version = 1
     var settings: Settings
+    /// The processes that have worked on the run: their hidden temporary files (`.NAME.dch-PID.tmp`)
+    /// are removed when it resumes.
+    var processes: [Int32] = []
     var done: Int
     var summary: BulkSummary
     var output: OutputCheckpoint

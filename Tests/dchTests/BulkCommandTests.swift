@@ -115,7 +115,10 @@ final class BulkCommandTests: CommandTestCase {
         XCTAssertTrue(r.stderr.contains("5 messages read, 3 written, 2 quarantined"), r.stderr)
     }
 
-    func testAKilledRunResumesToExactlyTheUninterruptedOutput() throws {
+    /// Runs bulk over 1,500 generated messages (and 6 unreadable lines) twice into `name`: once
+    /// straight through, once killed with SIGKILL after a few checkpoints and resumed. Returns the
+    /// two outputs (reference, resumed), the resumed run's summary and how far the killed run got.
+    private func killAndResume(into name: String, to format: String) throws -> (reference: URL, resumed: URL, summary: [String: Any], done: Int) {
         let (messages, _) = try generated(1500)
         // A line that cannot be read every 250 messages, so the quarantine is resumed too.
         var input = Data()
@@ -125,13 +128,14 @@ final class BulkCommandTests: CommandTestCase {
         }
         let inputFile = temp.appendingPathComponent("caseload.ndjson")
         try input.write(to: inputFile)
-        let arguments = { (out: URL) in ["bulk", "--to", "xml", "--jobs", "2", "--checkpoint-every", "100", "-o", out.path, inputFile.path] }
+        let arguments = { (out: URL) in ["bulk", "--to", format, "--jobs", "2", "--checkpoint-every", "100", "-o", out.path, inputFile.path] }
 
-        let reference = temp.appendingPathComponent("reference.ndjson")
+        let reference = temp.appendingPathComponent("reference").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: reference.deletingLastPathComponent(), withIntermediateDirectories: true)
         XCTAssertEqual(try DCHCommand.run(arguments(reference)).status, 1)
 
-        let out = temp.appendingPathComponent("out.ndjson")
-        let state = temp.appendingPathComponent(".out.ndjson.dch-bulk.state")
+        let out = temp.appendingPathComponent(name)
+        let state = name.hasSuffix(".ndjson") ? temp.appendingPathComponent(".\(name).dch-bulk.state") : out.appendingPathComponent(".dch-bulk.state")
         let process = Process()
         process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
         process.arguments = arguments(out)
@@ -153,23 +157,40 @@ final class BulkCommandTests: CommandTestCase {
         XCTAssertTrue(process.isRunning, "the run ended before it could be killed (done: \(done))")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "no output under its name before the run is complete")
 
-        let resumed = try DCHCommand.run(arguments(out) + ["--resume", "--summary-json", temp.appendingPathComponent("s.json").path])
+        let summaryFile = temp.appendingPathComponent("s.json")
+        let resumed = try DCHCommand.run(arguments(out) + ["--resume", "--summary-json", summaryFile.path])
         XCTAssertEqual(resumed.status, 1, resumed.stderr)
-        XCTAssertEqual(try Data(contentsOf: out), try Data(contentsOf: reference), "each message exactly once, in order")
-        let s = try summary(temp.appendingPathComponent("s.json"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: state.path), "the state goes once the run is complete")
+        let s = try summary(summaryFile)
         XCTAssertEqual(s["read"] as? Int, 1506)
         XCTAssertEqual(s["written"] as? Int, 1500)
         XCTAssertEqual(s["quarantined"] as? Int, 6)
         XCTAssertGreaterThanOrEqual(s["resumedAt"] as? Int ?? 0, done)
-        let quarantine = { (out: URL) in try FileManager.default.contentsOfDirectory(atPath: out.path + ".quarantine").sorted() }
-        XCTAssertEqual(try quarantine(out), try quarantine(reference))
-        for name in try quarantine(out) {
-            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out.path + ".quarantine/" + name)),
-                           try Data(contentsOf: URL(fileURLWithPath: reference.path + ".quarantine/" + name)), name)
+        try assertSameFiles(URL(fileURLWithPath: out.path + ".quarantine"), URL(fileURLWithPath: reference.path + ".quarantine"))
+        return (reference, out, s, done)
+    }
+
+    /// Every file under `a` is under `b` with the same bytes, and the other way round.
+    private func assertSameFiles(_ a: URL, _ b: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let list = { (root: URL) in (FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? [])
+            .filter { !FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path + "/.") }.sorted() }
+        XCTAssertEqual(list(a), list(b), file: file, line: line)
+        for name in list(a) {
+            XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent(name)), try Data(contentsOf: b.appendingPathComponent(name)),
+                           name, file: file, line: line)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: state.path), "the state goes once the run is complete")
+    }
+
+    func testAKilledRunResumesToExactlyTheUninterruptedStream() throws {
+        let run = try killAndResume(into: "out.ndjson", to: "xml")
+        XCTAssertEqual(try Data(contentsOf: run.resumed), try Data(contentsOf: run.reference), "each message exactly once, in order")
+    }
+
+    func testAKilledRunResumesToExactlyTheUninterruptedFolder() throws {
+        let run = try killAndResume(into: "tree", to: "json")
+        try assertSameFiles(run.resumed, run.reference)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.resumed.appendingPathComponent("caseload").path).count, 1500)
     }
 
     func testProgressGoesToAStderrThatIsATerminalOnly() throws {
