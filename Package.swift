@@ -98,7 +98,8 @@ let package = Package(
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["FHIRDefinitions", "FHIRModel", "ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "EventBuilderTests", dependencies: ["FHIRDefinitions", "FHIRModel", "EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "dchTests", dependencies: ["DCHTestSupport"]),
+        // spark_pipe.py: the PySpark driver SparkPipeTests runs (a local Spark piping messages through dch).
+        .testTarget(name: "dchTests", dependencies: ["DCHTestSupport"], exclude: ["spark_pipe.py"]),
         // The DocC articles' code, run on the samples, through the public API only.
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
