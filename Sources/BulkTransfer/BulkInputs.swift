@@ -122,15 +122,18 @@ struct BulkUnits: Sequence, IteratorProtocol {
 struct BulkItems: Sequence, IteratorProtocol {
     private var units: BulkUnits
     private let maximumMessageBytes: Int
+    private let framing: MessageFramer.Framing
     private let open: @Sendable (BulkUnit) throws -> any ByteSource
     private var unit: BulkUnit?
     private var stream: MessageStream?
     private var index = 0
     private var sequence = 0
 
-    init(_ inputs: [String], maximumMessageBytes: Int, open: @escaping @Sendable (BulkUnit) throws -> any ByteSource) {
+    init(_ inputs: [String], maximumMessageBytes: Int, framing: MessageFramer.Framing,
+         open: @escaping @Sendable (BulkUnit) throws -> any ByteSource) {
         units = BulkUnits(inputs)
         self.maximumMessageBytes = maximumMessageBytes
+        self.framing = framing
         self.open = open
     }
 
@@ -156,7 +159,7 @@ struct BulkItems: Sequence, IteratorProtocol {
             unit = next
             index = 0
             do {
-                stream = MessageStream(source: try open(next), maximumMessageBytes: maximumMessageBytes)
+                stream = MessageStream(source: try open(next), maximumMessageBytes: maximumMessageBytes, framing: framing)
             } catch {
                 defer { sequence += 1 }
                 return BulkItem(sequence: sequence, unit: next, index: 0, sole: true, content: .unreadable(error.localizedDescription))

@@ -93,7 +93,8 @@ public final class BulkJob {
 
         let output = try openOutput(destination, resumeAt: resumeAt)
         let quarantine = Quarantine(folder: options.quarantineFolder)
-        let items = BulkItems(options.inputs, maximumMessageBytes: options.maximumMessageBytes, open: Self.open)
+        let items = BulkItems(options.inputs, maximumMessageBytes: options.maximumMessageBytes, framing: options.framing,
+                              open: Self.open)
         let processor = self.processor
         var sinceCheckpoint = 0
         var lastCheckpoint = Date()

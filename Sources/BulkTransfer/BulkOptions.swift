@@ -21,6 +21,8 @@ public struct BulkOptions: Sendable {
     public var inputs: [String]
     /// The input messages' format, when not detected from each message.
     public var from: MessageFormat?
+    /// How inputs are split into messages (`--from ndjson`: strictly one per line).
+    public var framing = MessageFramer.Framing.detect
     /// The output messages' format.
     public var to: OutputFormat = .ndjson
     /// Also validate each message (every layer and the event rules); failing ones are quarantined.

@@ -29,6 +29,19 @@ public struct MessageFramer: Sendable {
     /// The largest message kept whole, in bytes.
     public let maximumMessageBytes: Int
 
+    /// How an input is split.
+    public enum Framing: Sendable {
+        /// By the syntax of its first significant byte, as described above.
+        case detect
+        /// Strictly one message per line (strict NDJSON): every line is a message, a blank or
+        /// broken one too, so that a pipeline gets exactly one result per line it sends; an empty
+        /// input has none.
+        case lines
+    }
+
+    /// How this framer splits its input.
+    public let framing: Framing
+
     private enum Syntax: Sendable { case undecided, json, xml, opaque }
     private enum JSONState: Sendable { case between, structure, string, escape, trailing, fragment }
     private enum XMLState: Sendable { case text, startTag, attribute, endTag, comment, cdata, instruction, declaration }
@@ -67,8 +80,9 @@ public struct MessageFramer: Sendable {
     private var declarationBrackets = 0
 
     /// A framer keeping messages of up to `maximumMessageBytes` bytes.
-    public init(maximumMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes) {
+    public init(maximumMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes, framing: Framing = .detect) {
         self.maximumMessageBytes = max(maximumMessageBytes, 1)
+        self.framing = framing
     }
 
     /// Adds the next bytes of the input; the messages they complete are then available from
@@ -88,7 +102,10 @@ public struct MessageFramer: Sendable {
     public mutating func finish() {
         scan(atEnd: true)
         let end = bufferOffset + buffer.count
-        if syntax == .undecided || syntax == .opaque {
+        if framing == .lines {
+            // The last line, when the input does not end with a line break.
+            if let start = messageStart, end > start { complete(at: end) }
+        } else if syntax == .undecided || syntax == .opaque {
             // No significant byte, or no syntax the framer knows: the whole input is one message
             // (an empty one too, which the reader reports).
             if framedCount == 0 { complete(at: end) }
@@ -116,6 +133,12 @@ public struct MessageFramer: Sendable {
     private var end: Int { bufferOffset + buffer.count }
 
     private mutating func scan(atEnd: Bool) {
+        if framing == .lines {
+            scanLines()
+            enforceLimit()
+            compact()
+            return
+        }
         if syntax == .undecided { decideSyntax(atEnd: atEnd) }
         switch syntax {
         case .undecided, .opaque: break
@@ -141,6 +164,19 @@ public struct MessageFramer: Sendable {
         // The first message keeps the leading bytes (its positions stay the input's own); the
         // scan goes on at the significant byte, as inside a message.
         scanOffset = i
+    }
+
+    // MARK: Lines
+
+    /// Strict lines: each line break ends a message (without it), and the next starts after it.
+    private mutating func scanLines() {
+        syntax = .json
+        while let newline = find(0x0A, from: scanOffset) {
+            complete(at: newline)
+            scanOffset = newline + 1
+            beginMessage(at: scanOffset)
+        }
+        scanOffset = end
     }
 
     // MARK: JSON

@@ -31,10 +31,10 @@ public struct MessageStream: Sequence, IteratorProtocol {
     /// The messages of `source`, each of at most `maximumMessageBytes` bytes; `tellsSoleMessage`
     /// reads ahead to tell whether the first message is the only one.
     public init(source: any ByteSource, maximumMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes,
-                tellsSoleMessage: Bool = true) {
+                framing: MessageFramer.Framing = .detect, tellsSoleMessage: Bool = true) {
         self.source = source
         first = tellsSoleMessage
-        framer = MessageFramer(maximumMessageBytes: maximumMessageBytes)
+        framer = MessageFramer(maximumMessageBytes: maximumMessageBytes, framing: framing)
     }
 
     public mutating func next() -> Item? {

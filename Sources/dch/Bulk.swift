@@ -34,7 +34,7 @@ struct Bulk: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Input messages' format (xml|json|ndjson); detected per message when absent.")
+    @Option(name: .long, help: "Input messages' format (xml|json|ndjson: strictly one JSON message per line); detected per message when absent.")
     var from: String?
 
     @Option(name: .long, help: "Output format: xml|json|ndjson (default ndjson; one message per line in a stream).")
@@ -81,6 +81,7 @@ struct Bulk: ParsableCommand {
     func run() throws {
         var options = BulkOptions(inputs: inputs.isEmpty ? ["-"] : inputs, jobs: jobs.count)
         options.from = from.map { $0 == "xml" ? .xml : .json }
+        if from == "ndjson" || limit.lines { options.framing = .lines }
         options.to = to
         options.validate = validating
         options.failOn = failOn

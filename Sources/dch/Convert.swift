@@ -73,7 +73,7 @@ struct Convert: ParsableCommand {
         let oneLine = layout == .compact && !outputIsDirectory
         let (from, to, pretty) = (self.from, self.to, layout == .pretty)
         // A folder output is written when its input is done: for an input of one message, at once.
-        let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, tellsSoleMessage: outputIsDirectory)
+        let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, framing: limit.framing, tellsSoleMessage: outputIsDirectory)
         try InputOrderPipeline.run(items, jobs: jobs.count) { item in
             ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
                              limit: limit.maxMessageBytes)

@@ -31,6 +31,7 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
     private var inputs: IndexingIterator<[String]>
     private let maximumMessageBytes: Int
     private let tellsSoleMessage: Bool
+    private let framing: MessageFramer.Framing
     private var name = ""
     private var index = 0
     private var stream: MessageStream?
@@ -38,9 +39,10 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
     /// The messages of `inputs` (paths, `-` for stdin), each of at most `maximumMessageBytes`;
     /// `tellsSoleMessage` reads ahead after an input's first message to tell whether it is the only
     /// one (see ``MessageStream``), so that message waits for the next one or the input's end.
-    init(_ inputs: [String], maximumMessageBytes: Int, tellsSoleMessage: Bool) {
+    init(_ inputs: [String], maximumMessageBytes: Int, framing: MessageFramer.Framing = .detect, tellsSoleMessage: Bool) {
         self.inputs = inputs.makeIterator()
         self.maximumMessageBytes = maximumMessageBytes
+        self.framing = framing
         self.tellsSoleMessage = tellsSoleMessage
     }
 
@@ -64,7 +66,7 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
             index = 0
             do {
                 let source = input == "-" ? FileByteSource.standardInput() : try FileByteSource(path: input)
-                stream = MessageStream(source: source, maximumMessageBytes: maximumMessageBytes,
+                stream = MessageStream(source: source, maximumMessageBytes: maximumMessageBytes, framing: framing,
                                        tellsSoleMessage: tellsSoleMessage)
             } catch {
                 return .unreadable(name: name, index: 0, reason: error.localizedDescription)
@@ -73,12 +75,19 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
     }
 }
 
-/// `--max-message-bytes`: the largest message read; a longer one is skipped and reported.
+/// How inputs are split into messages: `--max-message-bytes` (the largest message read; a longer
+/// one is skipped and reported) and `--lines` (strictly one message per line).
 struct MessageLimitOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The largest message read, in bytes (default 268435456, 256 MiB); a longer one is skipped and reported.",
         valueName: "BYTES"))
     var maxMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes
+
+    @Flag(name: .long, help: "Strict NDJSON: every input line is one message (blank and broken ones too), for one result per line.")
+    var lines = false
+
+    /// The framing the options ask for.
+    var framing: MessageFramer.Framing { lines ? .lines : .detect }
 
     func validate() throws {
         if maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be 1 or more") }

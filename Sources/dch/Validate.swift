@@ -91,7 +91,7 @@ struct Validate: ParsableCommand {
                                       outcomeFormat: outcomeFormat, threshold: failOn,
                                       baseDirectory: FileManager.default.currentDirectoryPath)
         // Only the text report names messages differently when an input holds several.
-        let items = InputMessageSequence(inputs.isEmpty ? ["-"] : inputs, maximumMessageBytes: limit.maxMessageBytes,
+        let items = InputMessageSequence(inputs.isEmpty ? ["-"] : inputs, maximumMessageBytes: limit.maxMessageBytes, framing: limit.framing,
                                          tellsSoleMessage: format != .json && format != .messages)
         var exit = ExitStatus()
         if let writer = format.streamingWriter(settings) {

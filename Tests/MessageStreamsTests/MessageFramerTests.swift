@@ -21,8 +21,9 @@ final class MessageFramerTests: XCTestCase {
     }
 
     /// Frames `bytes` fed in pieces of `chunks` bytes (all at once when nil).
-    private func frame(_ bytes: [UInt8], chunks: Int? = nil, limit: Int = MessageFramer.defaultMaximumMessageBytes) -> [Framed] {
-        var framer = MessageFramer(maximumMessageBytes: limit)
+    private func frame(_ bytes: [UInt8], chunks: Int? = nil, limit: Int = MessageFramer.defaultMaximumMessageBytes,
+                       framing: MessageFramer.Framing = .detect) -> [Framed] {
+        var framer = MessageFramer(maximumMessageBytes: limit, framing: framing)
         var out: [Framed] = []
         func drain() {
             while let m = framer.nextMessage() {
@@ -139,6 +140,21 @@ final class MessageFramerTests: XCTestCase {
         let framed = frame(bytes)
         XCTAssertEqual(framed.count, 1)
         XCTAssertEqual(framed.first?.text.map { Array($0.utf8).count }, String(decoding: bytes, as: UTF8.self).utf8.count)
+    }
+
+    // MARK: Strict lines
+
+    func testStrictLinesMakeEveryLineAMessage() {
+        let input = "{\"a\":\n\nnot json\n{\"b\":1}{\"c\":2}\r\n<a/>"
+        let expected = [m("{\"a\":", 1), m("", 2), m("not json", 3), m("{\"b\":1}{\"c\":2}\r", 4), m("<a/>", 5)]
+        for chunks in [nil, 1, 3] {
+            XCTAssertEqual(frame(Array(input.utf8), chunks: chunks, framing: .lines), expected)
+        }
+        XCTAssertEqual(frame([], framing: .lines), [], "an empty input has no message")
+        XCTAssertEqual(frame(Array("{}\n".utf8), framing: .lines), [m("{}", 1)], "a final line break ends the last line")
+        let long = String(repeating: "x", count: 80)
+        XCTAssertEqual(frame(Array("a\n\(long)\nb\n".utf8), chunks: 16, limit: 40, framing: .lines),
+                       [m("a", 1), Framed(text: nil, line: 2, column: 1, tooLarge: 80), m("b", 3)])
     }
 
     // MARK: The limit

@@ -136,9 +136,9 @@ final class SparkPipeTests: CommandTestCase {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
 
         let summary = try driver.run(input: input, partitions: partitions, in: folder)
-        let directConversion = try DCHCommand.run(["convert", "--to", "xml", "--compact", "--jobs", "1", "-"],
+        let directConversion = try DCHCommand.run(["convert", "--lines", "--to", "xml", "--compact", "--jobs", "1", "-"],
                                                   stdin: Data(contentsOf: input))
-        let directVerdicts = try DCHCommand.run(["validate", "--format", "messages", "--jobs", "1", input.path])
+        let directVerdicts = try DCHCommand.run(["validate", "--lines", "--format", "messages", "--jobs", "1", input.path])
         return SparkRun(lines: lines, partitionSizes: summary["partitionSizes"] as? [Int] ?? [],
                         converted: summary["converted"] as? [String] ?? [], verdicts: summary["verdicts"] as? [String] ?? [],
                         directConversion: directConversion, directVerdicts: directVerdicts,

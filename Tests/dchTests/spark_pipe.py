@@ -79,8 +79,8 @@ def main():
                 result = messages.pipe(dch_command(binary, *arguments), env=environment, checkCode=True).collect()
                 return result, time.monotonic() - begin
 
-            converted, convert_seconds = timed_pipe("convert", "--to", "xml", "--compact", "--jobs", "1", "-")
-            verdicts, validate_seconds = timed_pipe("validate", "--format", "messages", "--jobs", "1", "-")
+            converted, convert_seconds = timed_pipe("convert", "--lines", "--to", "xml", "--compact", "--jobs", "1", "-")
+            verdicts, validate_seconds = timed_pipe("validate", "--lines", "--format", "messages", "--jobs", "1", "-")
     finally:
         sc.stop()
 
