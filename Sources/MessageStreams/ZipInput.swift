@@ -21,7 +21,7 @@ public final class ZipInput {
     public let declaredEntryCount: UInt64
 
     private let file: ZipArchiveFile
-    private let window = CentralDirectoryWindow()
+    private let window = ZipReadWindow()
     /// The next central record's offset, the directory's end, and the records still to read.
     private var cursor: UInt64
     private let directoryEnd: UInt64
@@ -56,7 +56,7 @@ public final class ZipInput {
 
     private func readCentralRecord() throws -> ZipEntry {
         let at = cursor
-        var record = try window.bytes(ZipFormat.centralHeaderSize, at: at, in: file, before: directoryEnd)
+        var record = try window.bytes(ZipFormat.centralHeaderSize, at: at, in: file, before: directoryEnd, what: "the central directory")
         guard record.zipUInt32(at: 0) == ZipFormat.centralHeaderSignature else {
             throw ZipArchiveFile.damaged("no central directory record at byte \(at)")
         }
@@ -66,7 +66,7 @@ public final class ZipInput {
         let commentLength = Int(record.zipUInt16(at: 32))
         var localHeaderOffset = UInt64(record.zipUInt32(at: 42))
         let recordSize = ZipFormat.centralHeaderSize + nameLength + extraLength + commentLength
-        record = try window.bytes(recordSize, at: at, in: file, before: directoryEnd)
+        record = try window.bytes(recordSize, at: at, in: file, before: directoryEnd, what: "the central directory")
         let nameBytes = UnsafeRawBufferPointer(rebasing: record[ZipFormat.centralHeaderSize ..< ZipFormat.centralHeaderSize + nameLength])
         let path = String(validating: nameBytes, as: UTF8.self)
             ?? String(nameBytes.map { Character(Unicode.Scalar($0)) }) // old zips: code page bytes, read as Latin-1
@@ -132,34 +132,3 @@ public final class ZipInput {
     }
 }
 
-/// A window over the central directory, read 64 KiB at a time, so that walking a million records
-/// costs a few hundred reads and one buffer.
-private final class CentralDirectoryWindow {
-    private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
-    private var start: UInt64 = 0, filled = 0
-
-    deinit {
-        storage.deallocate()
-    }
-
-    /// `count` bytes at `offset`, which must end by `limit`; valid until the next call.
-    func bytes(_ count: Int, at offset: UInt64, in file: ZipArchiveFile, before limit: UInt64) throws -> UnsafeRawBufferPointer {
-        guard offset + UInt64(count) <= limit else {
-            throw ZipArchiveFile.damaged("a central directory record at byte \(offset) runs past the directory's end")
-        }
-        if offset < start || offset + UInt64(count) > start + UInt64(filled) {
-            if count > storage.count {
-                storage.deallocate()
-                storage = .allocate(byteCount: count, alignment: 8)
-            }
-            let length = Int(min(UInt64(storage.count), limit - offset))
-            filled = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[0..<length]), at: offset)
-            start = offset
-            guard filled >= count else {
-                throw ZipArchiveFile.damaged("the central directory at byte \(offset) runs past the end of the file")
-            }
-        }
-        let from = Int(offset - start)
-        return UnsafeRawBufferPointer(rebasing: storage[from ..< from + count])
-    }
-}
