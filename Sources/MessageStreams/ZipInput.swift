@@ -10,10 +10,10 @@ import Foundation
 ///
 /// Why the entries are inflated here with zlib and not through ZIPFoundation's
 /// `extract(_:consumer:)`: that call pushes chunks to a closure, so a pull-based reader would need
-/// a thread per archive and a hand-off per chunk; it reads compressed chunks past the entry's own
-/// bytes; its public `Entry` hides where an entry's data starts; and a deflate stream that stops
-/// short makes it loop without end. Reading the records directly keeps each entry a plain
-/// ``ByteSource`` that a damaged entry fails with a reason, and the rest of the archive still reads.
+/// a thread per archive and a hand-off per chunk; its public `Entry` hides where an entry's data
+/// starts; and it feeds zlib whole buffers read past the entry's own bytes. Reading the records
+/// here keeps each entry a plain ``ByteSource`` on the caller's thread, bounded to its own bytes,
+/// that a damaged entry fails with a reason while the rest of the archive still reads.
 public final class ZipInput {
     /// The archive's path.
     public let path: String
