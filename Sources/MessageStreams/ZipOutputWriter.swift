@@ -25,6 +25,8 @@ public final class ZipOutputWriter {
     private let deflater: ZlibDeflater
     private let dosTime: UInt16, dosDate: UInt16
     private var finished = false
+    /// The record being assembled, reused so that adding an entry allocates nothing.
+    private var header = [UInt8]()
 
     /// Starts a new archive at `path` (replacing any file there), deflating at
     /// `compressionLevel` (1 fastest to 9 smallest; 6 is zip's default), stamping every entry
@@ -58,46 +60,39 @@ public final class ZipOutputWriter {
     ///   65,535 bytes, or the archive is finished.
     public func add(name: String, bytes: UnsafeRawBufferPointer) throws {
         guard !finished else { throw ByteSourceError(operation: "zip", reason: "\(path) is finished: no entry can be added") }
-        let nameBytes = Array(name.utf8)
-        guard nameBytes.count <= 0xFFFF else { throw ByteSourceError(operation: "zip", reason: "an entry name is longer than 65,535 bytes") }
+        let nameLength = name.utf8.count
+        guard nameLength <= 0xFFFF else { throw ByteSourceError(operation: "zip", reason: "an entry name is longer than 65,535 bytes") }
         // zip64 sizes when the data could reach 4 GiB (deflate adds at most ~0.03% and a few bytes).
         let zip64 = UInt64(bytes.count) >= 0xFF00_0000
         let headerOffset = output.offset
-        var header = [UInt8]()
-        header.reserveCapacity(ZipFormat.localHeaderSize + nameBytes.count + 20)
+        header.removeAll(keepingCapacity: true)
         header.appendZip(ZipFormat.localHeaderSignature)
         header.appendZip(UInt16(zip64 ? 45 : 20))
         header.appendZip(ZipFormat.flagUTF8)
         header.appendZip(ZipFormat.methodDeflated)
         header.appendZip(dosTime)
         header.appendZip(dosDate)
-        header.appendZip(UInt32(0)) // CRC-32, sizes: patched below
-        header.appendZip(zip64 ? UInt32.max : 0)
-        header.appendZip(zip64 ? UInt32.max : 0)
-        header.appendZip(UInt16(nameBytes.count))
+        header.appendZip(zlibCRC32(0, bytes))
+        header.appendZip(UInt64.max) // both sizes: patched once the data is out
+        header.appendZip(UInt16(nameLength))
         header.appendZip(UInt16(zip64 ? 20 : 0))
-        header += nameBytes
+        header.append(contentsOf: name.utf8)
         if zip64 {
             header.appendZip(ZipFormat.zip64ExtraID)
             header.appendZip(UInt16(16))
-            header.appendZip(UInt64(0))
-            header.appendZip(UInt64(0))
+            header.appendZip(UInt64(bytes.count))
+            header.appendZip(UInt64.max)
         }
         try output.append(header)
         let compressedSize = try deflate(bytes)
-        let crc = zlibCRC32(0, bytes)
-        var fields = [UInt8]()
-        fields.appendZip(crc)
+        header.removeAll(keepingCapacity: true)
         if zip64 {
-            try output.patch(fields, at: headerOffset + 14)
-            fields = []
-            fields.appendZip(UInt64(bytes.count))
-            fields.appendZip(compressedSize)
-            try output.patch(fields, at: headerOffset + UInt64(ZipFormat.localHeaderSize + nameBytes.count + 4))
+            header.appendZip(compressedSize)
+            try output.patch(header, at: headerOffset + UInt64(ZipFormat.localHeaderSize + nameLength + 12))
         } else {
-            fields.appendZip(UInt32(compressedSize))
-            fields.appendZip(UInt32(bytes.count))
-            try output.patch(fields, at: headerOffset + 14)
+            header.appendZip(UInt32(compressedSize))
+            header.appendZip(UInt32(bytes.count))
+            try output.patch(header, at: headerOffset + 18)
         }
         entryCount += 1
     }
@@ -121,15 +116,14 @@ public final class ZipOutputWriter {
         guard !finished else { return }
         try output.flush()
         let directoryOffset = output.offset
-        var record = [UInt8]()
         let headers = ZipLocalHeaders(file: try ZipArchiveFile(path: path), end: directoryOffset)
-        let count = try headers.forEach { header in
-            record.removeAll(keepingCapacity: true)
-            Self.appendCentralRecord(for: header, to: &record)
-            try output.append(record)
+        let count = try headers.forEach { local in
+            header.removeAll(keepingCapacity: true)
+            Self.appendCentralRecord(for: local, to: &header)
+            try output.append(header)
         }
         let directorySize = output.offset - directoryOffset
-        var end = [UInt8]()
+        var end = [UInt8]() // the end records: zip64's when the counts or offsets need them
         if count >= 0xFFFF || directoryOffset >= 0xFFFF_FFFF || directorySize >= 0xFFFF_FFFF {
             let zip64EndOffset = output.offset
             end.appendZip(ZipFormat.zip64EndSignature)
