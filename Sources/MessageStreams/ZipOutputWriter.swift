@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Each entry is deflated straight into a 1 MiB output buffer behind its local header, whose
 /// checksum and sizes are filled in once the data is out; nothing of an entry stays in memory
-/// after ``add(name:bytes:)`` returns. No per-entry state is kept either: ``finish()`` rebuilds
+/// after ``add(name:bytes:)-(_,UnsafeRawBufferPointer)`` returns. No per-entry state is kept either: ``finish()`` rebuilds
 /// the central directory from the local headers on disk, and writes zip64 records when the
 /// archive holds more than 65,535 entries or passes 4 GiB.
 ///
