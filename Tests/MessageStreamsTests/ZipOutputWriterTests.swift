@@ -19,26 +19,27 @@ final class ZipOutputWriterTests: XCTestCase {
     }
 
     static func pythonVerdict(_ zip: URL, expected: [(name: String, bytes: [UInt8])], in folder: URL) throws -> PythonVerdict {
-        let expectedFolder = folder.appendingPathComponent("expected-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: expectedFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: expectedFolder) }
-        for (i, entry) in expected.enumerated() {
-            try Data(entry.bytes).write(to: expectedFolder.appendingPathComponent("\(i)"))
-        }
-        try JSONEncoder().encode(expected.map(\.name)).write(to: expectedFolder.appendingPathComponent("names.json"))
+        // The expected entries as two files: their bytes back to back, and their names and lengths.
+        let blob = folder.appendingPathComponent("expected-\(UUID().uuidString).bin")
+        let index = blob.appendingPathExtension("json")
+        defer { for file in [blob, index] { try? FileManager.default.removeItem(at: file) } }
+        try Data(expected.flatMap(\.bytes)).write(to: blob)
+        try JSONSerialization.data(withJSONObject: expected.map { [$0.name, $0.bytes.count] as [Any] }).write(to: index)
         let script = """
-        import json, os, sys, zipfile
-        folder = sys.argv[2]
-        expected = json.load(open(os.path.join(folder, "names.json")))
+        import json, sys, zipfile
+        blob = open(sys.argv[2], "rb").read()
+        expected, at = [], 0
+        for name, length in json.load(open(sys.argv[3])):
+            expected.append((name, blob[at:at + length]))
+            at += length
         with zipfile.ZipFile(sys.argv[1]) as z:
             infos = z.infolist()
-            mismatched = [n for i, n in enumerate(expected)
-                          if n not in z.NameToInfo or z.read(n) != open(os.path.join(folder, str(i)), "rb").read()]
+            mismatched = [n for n, b in expected if n not in z.NameToInfo or z.read(n) != b]
             print(json.dumps({"names": [i.filename for i in infos], "testzip": z.testzip(), "mismatched": mismatched,
                               "method": infos[0].compress_type if infos else None,
                               "dateTime": list(infos[0].date_time) if infos else None}))
         """
-        return try JSONDecoder().decode(PythonVerdict.self, from: ArchiveOracles.python(script, [zip.path, expectedFolder.path]))
+        return try JSONDecoder().decode(PythonVerdict.self, from: ArchiveOracles.python(script, [zip.path, blob.path, index.path]))
     }
 
     private func sampleEntries() -> [(name: String, bytes: [UInt8])] {
