@@ -42,6 +42,13 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // zlib: gzip inputs, zip entries in and out. Not named CZlib: ZIPFoundation declares a
+        // module of that name on Linux, and two module maps of one name cannot meet in a build.
+        .systemLibrary(
+            name: "CDCHZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         .target(name: "FHIRModel"),
         // The generated pack (Schemas/, written by scripts/regenerate-pack) is this target's resource:
         // SwiftPM copies it into a bundle beside every executable that links FHIRDefinitions, so a
@@ -56,8 +63,9 @@ let package = Package(
         .target(name: "FHIRValidation", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath"]),
         .target(name: "ValidationReports", dependencies: ["FHIRModel", "FHIRConversion"]),
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
-        // Inputs read a chunk at a time and split into messages (NDJSON, XML and JSON streams).
-        .target(name: "MessageStreams"),
+        // Inputs read a chunk at a time and split into messages (NDJSON, XML and JSON streams),
+        // gzip and zip inputs, and a resumable zip output.
+        .target(name: "MessageStreams", dependencies: ["CDCHZlib"]),
         // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
         .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports", "MessageStreams"]),
@@ -83,7 +91,9 @@ let package = Package(
         // tree comparison, mini definition packs, running the dch executable.
         .target(name: "DCHTestSupport", dependencies: ["FHIRModel", "FHIRDefinitions"], path: "Tests/DCHTestSupport"),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
-        .testTarget(name: "MessageStreamsTests", dependencies: ["MessageStreams"]),
+        // ZIPFoundation reads the zips ZipOutputWriter writes (beside python's zipfile).
+        .testTarget(name: "MessageStreamsTests", dependencies: ["MessageStreams", "DCHTestSupport",
+                                                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRModel", "FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRModel", "FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),

@@ -39,7 +39,8 @@ public struct ByteSourceError: Error, LocalizedError, Sendable, Equatable {
 
 /// A file, a pipe or standard input, read with `read(2)`.
 public final class FileByteSource: ByteSource {
-    private let descriptor: Int32
+    /// Internal: the zip reader reads the same open file at offsets.
+    let descriptor: Int32
     private let owned: Bool
 
     /// Standard input (not closed by the source).
