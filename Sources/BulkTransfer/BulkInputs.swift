@@ -14,13 +14,18 @@ public final class BulkUnit: Sendable {
     /// Its path in the output tree, without extension: `a`, `sub/a`, `b/x/y`.
     public let outputPath: String
     /// The zip entry's path, for an entry of a zip archive.
-    public let zipEntry: String?
+    public var zipEntry: String? { entry?.path }
+    /// The entry, for an entry of a zip archive.
+    let entry: ZipEntry?
+    /// Why the unit cannot be read, when that is known before opening it (a damaged zip listing).
+    let failure: String?
 
-    init(input: String, name: String, outputPath: String, zipEntry: String? = nil) {
+    init(input: String, name: String, outputPath: String, entry: ZipEntry? = nil, failure: String? = nil) {
         self.input = input
         self.name = name
         self.outputPath = outputPath
-        self.zipEntry = zipEntry
+        self.entry = entry
+        self.failure = failure
     }
 }
 
@@ -47,13 +52,16 @@ public struct BulkItem: Sendable {
 }
 
 /// The units of a run's inputs, in order: each file argument, every file under a folder argument
-/// (recursively, in name order, hidden files left out), standard input for `-`.
+/// (recursively, in name order, hidden files left out), each entry of a zip archive among them (in
+/// archive order), standard input for `-`.
 struct BulkUnits: Sequence, IteratorProtocol {
     private var inputs: IndexingIterator<[String]>
     private let prefixed: Bool
     /// Folders still to walk: (input argument, folder path, path relative to the input).
     private var pending: [(input: String, path: String, relative: String)] = []
     private var ready: [BulkUnit] = []
+    /// The zip archive whose entries are being listed: (input argument, path, output path).
+    private var archive: (input: String, path: String, outputPath: String, zip: ZipInput)?
 
     /// The units of `inputs`. With several inputs, output paths start with each input's base name.
     init(_ inputs: [String]) {
@@ -63,7 +71,24 @@ struct BulkUnits: Sequence, IteratorProtocol {
 
     mutating func next() -> BulkUnit? {
         while true {
-            if !ready.isEmpty { return ready.removeFirst() }
+            if let archive {
+                do {
+                    if let entry = try archive.zip.nextEntry() {
+                        return BulkUnit(input: archive.input, name: archive.path + ":" + entry.path,
+                                        outputPath: archive.outputPath + "/" + Self.withoutExtension(entry.path), entry: entry)
+                    }
+                    self.archive = nil
+                } catch {
+                    self.archive = nil
+                    return BulkUnit(input: archive.input, name: archive.path, outputPath: archive.outputPath,
+                                    failure: error.localizedDescription)
+                }
+            }
+            if !ready.isEmpty {
+                let unit = ready.removeFirst()
+                if let opened = openArchive(unit) { return opened }
+                continue
+            }
             if let folder = pending.popLast() {
                 walk(folder)
                 continue
@@ -77,8 +102,30 @@ struct BulkUnits: Sequence, IteratorProtocol {
                 pending.append((input, input, prefixed ? base : ""))
                 continue
             }
-            return BulkUnit(input: input, name: input, outputPath: Self.withoutExtension(base))
+            ready.append(BulkUnit(input: input, name: input, outputPath: Self.withoutExtension(base)))
         }
+    }
+
+    /// A file that is a zip archive starts the listing of its entries (nil: go on with them); any
+    /// other file is a unit itself.
+    private mutating func openArchive(_ unit: BulkUnit) -> BulkUnit? {
+        guard Self.isZip(unit.name) else { return unit }
+        do {
+            archive = (unit.input, unit.name, unit.outputPath, try ZipInput(path: unit.name))
+            return nil
+        } catch {
+            return BulkUnit(input: unit.input, name: unit.name, outputPath: unit.outputPath, failure: error.localizedDescription)
+        }
+    }
+
+    /// True when the file starts as a zip archive does.
+    static func isZip(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var prefix = [UInt8](repeating: 0, count: 4)
+        let count = prefix.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
+        return count == 4 && InputPacking.detect(prefix) == .zip
     }
 
     /// Lists one folder: its files become units (in name order), its folders are walked next.
@@ -109,8 +156,13 @@ struct BulkUnits: Sequence, IteratorProtocol {
         return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
     }
 
-    /// `a/b.xml` -> `a/b`; `a/.x` and `a/b` unchanged.
+    /// `a/b.xml` -> `a/b`, `a/b.ndjson.gz` -> `a/b`; `a/.x` and `a/b` unchanged.
     static func withoutExtension(_ path: String) -> String {
+        if path.lowercased().hasSuffix(".gz"), path.count > 3 { return withoutLastExtension(String(path.dropLast(3))) }
+        return withoutLastExtension(path)
+    }
+
+    private static func withoutLastExtension(_ path: String) -> String {
         guard let dot = path.lastIndex(of: "."), dot != path.startIndex,
               path[path.index(before: dot)] != "/", !path[dot...].contains("/") else { return path }
         return String(path[..<dot])

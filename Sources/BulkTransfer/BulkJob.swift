@@ -156,7 +156,7 @@ public final class BulkJob {
         case .stream(nil): return StandardOutputStream()
         case .stream(let path?): return try ResumableStreamFile(path: path, resumeAt: resumeAt.map { $0.bytes ?? 0 })
         case .tree(let folder): return try TreeOutput(folder: folder)
-        case .zip(let path): throw BulkError(reason: "\(path): zip output is not available yet")
+        case .zip(let path): return try ZipOutput(path: path, resumeAt: resumeAt?.zip)
         }
     }
 
@@ -172,9 +172,11 @@ public final class BulkJob {
         return total
     }
 
-    /// A unit's bytes: standard input or a file.
+    /// A unit's bytes: standard input, a file or a zip entry, gunzipped when they are gzip.
     @Sendable static func open(_ unit: BulkUnit) throws -> any ByteSource {
-        if unit.input == "-" { return FileByteSource.standardInput() }
-        return try FileByteSource(path: unit.name)
+        if let failure = unit.failure { throw ByteSourceError(operation: "read", reason: failure) }
+        if let entry = unit.entry { return try ByteSources.gunzippingIfNeeded(entry.open()) }
+        let file = unit.input == "-" ? FileByteSource.standardInput() : try FileByteSource(path: unit.name)
+        return try ByteSources.gunzippingIfNeeded(file)
     }
 }

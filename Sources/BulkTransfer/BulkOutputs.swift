@@ -1,5 +1,6 @@
 import Foundation
 import FHIRModel
+import MessageStreams
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,8 @@ protocol BulkOutput: AnyObject {
 struct OutputCheckpoint: Codable, Equatable {
     /// A stream file's length at the checkpoint (the bytes after it are cut off on resume).
     var bytes: Int?
+    /// A zip output's entries and length at the checkpoint.
+    var zip: ZipCheckpoint?
 }
 
 /// One message per line to standard output: written at once when it is a pipe, so that a
@@ -102,6 +105,39 @@ final class ResumableStreamFile: BulkOutput {
         try flush()
         try POSIXFile.flush(fd, reportedAs: partialPath)
         guard rename(partialPath, path) == 0 else { throw FileWriteError(path: path, operation: "rename", code: errno) }
+        try BulkFiles.flushFolder(of: path)
+    }
+}
+
+/// One entry per message in a zip archive, written under a fixed hidden name beside it
+/// (`.NAME.dch-bulk.partial`) by a ``ZipOutputWriter`` (deflate level 1: the writing thread's
+/// share of the work stays small) and renamed into place at the end; a checkpoint flushes it and
+/// records its entries, and a resumed run cuts it back there.
+final class ZipOutput: BulkOutput {
+    let path: String
+    private let writer: ZipOutputWriter
+
+    init(path: String, resumeAt: ZipCheckpoint?) throws {
+        self.path = path
+        let partial = ResumableStreamFile.partialPath(for: path)
+        if let resumeAt {
+            writer = try ZipOutputWriter(resuming: partial, from: resumeAt, compressionLevel: 1)
+        } else {
+            writer = try ZipOutputWriter(creating: partial, compressionLevel: 1)
+        }
+    }
+
+    func write(_ bytes: [UInt8], path: String) throws {
+        try writer.add(name: path, bytes: bytes)
+    }
+
+    func checkpoint() throws -> OutputCheckpoint {
+        OutputCheckpoint(zip: try writer.checkpoint())
+    }
+
+    func finish() throws {
+        try writer.finish()
+        guard rename(writer.path, path) == 0 else { throw FileWriteError(path: path, operation: "rename", code: errno) }
         try BulkFiles.flushFolder(of: path)
     }
 }

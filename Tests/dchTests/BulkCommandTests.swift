@@ -135,7 +135,7 @@ final class BulkCommandTests: CommandTestCase {
         XCTAssertEqual(try DCHCommand.run(arguments(reference)).status, 1)
 
         let out = temp.appendingPathComponent(name)
-        let state = name.hasSuffix(".ndjson") ? temp.appendingPathComponent(".\(name).dch-bulk.state") : out.appendingPathComponent(".dch-bulk.state")
+        let state = name.contains(".") ? temp.appendingPathComponent(".\(name).dch-bulk.state") : out.appendingPathComponent(".dch-bulk.state")
         let process = Process()
         process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
         process.arguments = arguments(out)
@@ -191,6 +191,73 @@ final class BulkCommandTests: CommandTestCase {
         let run = try killAndResume(into: "tree", to: "json")
         try assertSameFiles(run.resumed, run.reference)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.resumed.appendingPathComponent("caseload").path).count, 1500)
+    }
+
+    func testAKilledRunResumesToTheUninterruptedZip() throws {
+        let run = try killAndResume(into: "out.zip", to: "json")
+        // Read by python's zipfile (the oracle): every entry exactly once, with the same bytes.
+        let resumed = try zipListing(run.resumed), reference = try zipListing(run.reference)
+        XCTAssertEqual(resumed.count, 1500)
+        XCTAssertEqual(resumed, reference)
+    }
+
+    /// Each entry of a zip as "name sha256", in archive order, as python's zipfile reads it (after
+    /// its own CRC check of every entry).
+    private func zipListing(_ zip: URL) throws -> [String] {
+        let script = """
+            import hashlib, sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            assert z.testzip() is None
+            for info in z.infolist():
+                print(info.filename, hashlib.sha256(z.read(info)).hexdigest())
+            """
+        let r = try DCHCommand.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, zip.path], in: temp)
+        guard r.status == 0 else { throw Prerequisite.missing("python3 reads zips for this test: \(r.stderr)") }
+        return r.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    func testZipArchivesAndGzipFilesAreReadAndAZipWritten() throws {
+        let sample = try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent("Samples/nems-vaccination-new.xml"))
+        let other = try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent("Samples/dch-birth-weight.xml"))
+        let inbox = temp.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try sample.write(to: temp.appendingPathComponent("a.xml"))
+        try other.write(to: temp.appendingPathComponent("b.xml"))
+        // A zip made by python's zipfile: a folder entry, a stored and a deflated message, a broken one.
+        let made = try DCHCommand.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import zipfile
+            with zipfile.ZipFile("inbox/archive.zip", "w") as z:
+                z.writestr("sub/", b"")
+                z.write("a.xml", "sub/a.xml", compress_type=zipfile.ZIP_STORED)
+                z.write("b.xml", "sub/b.xml", compress_type=zipfile.ZIP_DEFLATED)
+                z.writestr("cut.xml", open("a.xml", "rb").read()[:500])
+            """], in: temp)
+        guard made.status == 0 else { throw Prerequisite.missing("python3 makes the test's zip: \(made.stderr)") }
+        // Three NDJSON messages, gzipped by gzip(1).
+        let lines = try generated(3).lines.map { $0 + Data([0x0A]) }.reduce(Data(), +)
+        try lines.write(to: inbox.appendingPathComponent("batch.ndjson"))
+        let gzip = try DCHCommand.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["gzip", "inbox/batch.ndjson"], in: temp)
+        guard gzip.status == 0 else { throw Prerequisite.missing("gzip(1) makes the test's gzip file") }
+
+        let out = temp.appendingPathComponent("out.zip")
+        let r = try DCHCommand.run(["bulk", "--to", "json", "-o", out.path, inbox.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("6 messages read, 5 written, 1 quarantined"), r.stderr)
+        let names = try zipListing(out).map { String($0.split(separator: " ")[0]) }
+        XCTAssertEqual(names, ["archive/sub/a.json", "archive/sub/b.json", "batch/000001.json", "batch/000002.json", "batch/000003.json"])
+        // Each entry is what dch convert makes of the same message (compact).
+        let entries = try DCHCommand.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            sys.stdout.buffer.write(z.read("archive/sub/b.json"))
+            """, out.path], in: temp)
+        let direct = try DCHCommand.run(["convert", "--to", "json", "--compact", temp.appendingPathComponent("b.xml").path])
+        XCTAssertEqual(entries.stdout, direct.stdout)
+        // The broken entry is quarantined under its archive and entry.
+        let sidecar = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + ".quarantine/000000002.reasons.json"))) as? [String: Any])
+        let source = try XCTUnwrap(sidecar["source"] as? [String: Any])
+        XCTAssertEqual(source["zipEntry"] as? String, "cut.xml")
+        XCTAssertEqual(source["name"] as? String, inbox.appendingPathComponent("archive.zip").path + ":cut.xml")
     }
 
     func testProgressGoesToAStderrThatIsATerminalOnly() throws {
