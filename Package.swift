@@ -3,7 +3,7 @@ import PackageDescription
 
 /// The files of the generated definition pack in Schemas/ (`dch pack build` writes exactly these).
 let packFiles = [
-    "pack-index.tsv", "codec-types.tsv", "events.json",
+    "pack-index.tsv", "codec-types.tsv", "events.json", "compiled-profiles.bin",
     "core-structures.ndjson", "core-extensions.ndjson", "core-terminology.ndjson",
     "nhs-structures.ndjson", "nhs-other-structures.ndjson", "nhs-terminology.ndjson",
     "careconnect-structures.ndjson", "careconnect-terminology.ndjson",

@@ -6,7 +6,7 @@ struct EventCheck {
     let message: EventMessage
     let catalogue: EventCatalogue
     /// One plan per catalogue event, in the catalogue's order.
-    let plans: [EventPlan]
+    let plans: EventPlans
     /// Every event as `name (code)`, for the finding on an unknown code.
     let knownEvents: String
     var issues: [Issue] = []
@@ -22,7 +22,7 @@ struct EventCheck {
     /// of the event code systems): no event rule applies to it.
     var notApplicable = false
 
-    init(message: EventMessage, catalogue: EventCatalogue, plans: [EventPlan], knownEvents: String) {
+    init(message: EventMessage, catalogue: EventCatalogue, plans: EventPlans, knownEvents: String) {
         self.message = message
         self.catalogue = catalogue
         self.plans = plans

@@ -2,7 +2,7 @@ import Foundation
 import FHIRDefinitions
 import FHIRModel
 
-/// What the event rules need of one catalogue event, worked out once when ``EventRules`` is made:
+/// What the event rules need of one catalogue event, worked out once, on its first message (``EventPlans``):
 /// checking a message then only reads it. Immutable but for the mandatory data items, which are
 /// resolved on the first message of the event (see ``dataItems``). Its parts are classes too:
 /// reading one costs a single retain, not one per string it holds.

@@ -19,30 +19,19 @@ public struct EventRules: MessageRuleSet {
     public let catalogue: EventCatalogue
     /// Definitions, used to name the elements of paths (which elements repeat).
     public let pack: DefinitionPack
-    /// What the checks need of each event, worked out once here, in the catalogue's order.
-    let plans: [EventPlan]
+    /// What the checks need of each event, in the catalogue's order, worked out on first use.
+    let plans: EventPlans
     /// Every event as `name (code)`, for the finding on an unknown event code.
     let knownEvents: String
 
-    /// Event rules over a catalogue and a definition pack. Works out what each event's checks need
-    /// now; mandatory data items come from the catalogue (``EventDefinition/dataItems``) or, when
-    /// it lacks them, are resolved on the event's first message.
+    /// Event rules over a catalogue and a definition pack. What an event's checks need is worked
+    /// out on its first message; mandatory data items come from the catalogue
+    /// (``EventDefinition/dataItems``) or, when it lacks them, are resolved then too.
     public init(catalogue: EventCatalogue, pack: DefinitionPack) {
         self.catalogue = catalogue
         self.pack = pack
-        let classifier = EventRuleClassifier(pack: pack)
         knownEvents = catalogue.events.map { "\($0.name) (\($0.eventCode))" }.joined(separator: ", ")
-        var concepts: [String: [CodeRecord]] = [:]
-        plans = catalogue.events.map { event in
-            if concepts[event.eventSystem] == nil {
-                concepts[event.eventSystem] = (try? pack.codeSystem(url: event.eventSystem))??.concepts ?? []
-            }
-            let systemDisplay = concepts[event.eventSystem]?.first { $0.code == event.eventCode }?.display
-            if let resolved = event.dataItems {
-                return EventPlan(event: event, codeSystemDisplay: systemDisplay, dataItems: resolved)
-            }
-            return EventPlan(event: event, codeSystemDisplay: systemDisplay) { classifier.mandatoryDataItems(of: event) }
-        }
+        plans = EventPlans(events: catalogue.events, pack: pack)
     }
 
     /// The event rules' issues for one message; nothing for anything but a message Bundle.

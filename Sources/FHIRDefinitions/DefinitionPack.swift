@@ -83,7 +83,7 @@ public final class DefinitionPack: @unchecked Sendable {
         if let cached = lock.withLock({ models[name] }) { return cached }
         let table = try codecTable()
         guard let range = table.lines[name] else { return nil }
-        guard let codec = CodecType(line: Substring(decoding: table.bytes[range], as: UTF8.self).utf8) else {
+        guard let codec = table.bytes.withUnsafeBufferPointer({ CodecType(bytes: UnsafeBufferPointer(rebasing: $0[range])) }) else {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "\(CodecType.fileName): the line of \(name) cannot be read; regenerate the pack"))
         }
@@ -130,6 +130,18 @@ public final class DefinitionPack: @unchecked Sendable {
             derivedValues[key] = value
             return value
         }
+    }
+
+    /// Where the index files the StructureDefinition of this canonical URL (no `|version`), or nil.
+    package func structureEntry(url: String) throws -> PackIndexEntry? {
+        try index.entry(.structure, url: url)
+    }
+
+    /// A file of the pack folder beside the records (memory-mapped, read once), or nil when the
+    /// pack has no such file: for optional parts such as precompiled tables.
+    package func optionalFile(named name: String) -> Data? {
+        guard FileManager.default.isReadableFile(atPath: directory.appendingPathComponent(name).path) else { return nil }
+        return try? dataFile(name)
     }
 
     /// The ValueSet with this canonical URL (a `|version` suffix is ignored).

@@ -25,7 +25,7 @@ public struct FixedValue: Codable, Sendable, Hashable {
     }
 
     /// A value from its fields (the pack's record reader).
-    init(name: String, value: String?, id: String?, url: String?, children: [FixedValue]) {
+    package init(name: String, value: String?, id: String?, url: String?, children: [FixedValue]) {
         self.name = name; self.value = value; self.id = id; self.url = url; self.children = children
     }
 

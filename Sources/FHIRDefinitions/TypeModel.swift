@@ -30,14 +30,15 @@ public final class TypeModel: @unchecked Sendable {
         rootPath = codec.elements.first?.path ?? codec.name
         var tables: [String: [String: ChildInfo]] = [:]
         var hasChildren = Set<String>()
+        // Dots found over the bytes: `String.lastIndex(of:)` walks Characters.
         for e in codec.elements {
-            if let dot = e.path.lastIndex(of: ".") { hasChildren.insert(String(e.path[..<dot])) }
+            if let dot = e.path.utf8.lastIndex(of: UInt8(ascii: ".")) { hasChildren.insert(String(e.path[..<dot])) }
         }
         var order: [String: Int] = [:]
         for e in codec.elements {
-            guard let dot = e.path.lastIndex(of: "."), !e.xmlAttribute else { continue }
+            guard let dot = e.path.utf8.lastIndex(of: UInt8(ascii: ".")), !e.xmlAttribute else { continue }
             let parent = String(e.path[..<dot])
-            let stem = String(e.path[e.path.index(after: dot)...])
+            let stem = String(e.path[e.path.utf8.index(after: dot)...])
             let position = order[parent, default: 0]
             order[parent] = position + 1
             for info in ChildInfo.expand(element: e, stem: stem, order: position, typeName: codec.name,

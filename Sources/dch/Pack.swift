@@ -3,6 +3,7 @@ import Foundation
 import FHIRDefinitionImport
 import FHIRDefinitions
 import ChildHealthEvents
+import FHIRValidation
 
 /// `dch pack build`: regenerates the definition pack from the official definition files.
 struct Pack: ParsableCommand {
@@ -15,7 +16,7 @@ struct Pack: ParsableCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "build",
-            abstract: "Regenerate the definition pack and event catalogue from the FHIR STU3 and NHS definition files and spec/events.json.")
+            abstract: "Regenerate the definition pack, event catalogue and precompiled profiles from the FHIR STU3 and NHS definition files and spec/events.json.")
 
         @Option(name: .long, help: "The shared folder holding fhir-stu3/ and corpus/.")
         var shared: String = "../shared"
@@ -37,6 +38,11 @@ struct Pack: ParsableCommand {
                                                          pack: DefinitionPack(directory: URL(fileURLWithPath: output)))
             }
             try writeAtomically(Array(events), to: URL(fileURLWithPath: output).appendingPathComponent(EventCatalogue.fileName).path)
+            // Every profile compiled once here, from the records just written, so runs read them instead of compiling.
+            let profiles = try runReportingIssues {
+                try PrecompiledProfileFile.render(pack: DefinitionPack(directory: URL(fileURLWithPath: output)))
+            }
+            try writeAtomically(profiles, to: URL(fileURLWithPath: output).appendingPathComponent(PrecompiledProfileFile.fileName).path)
             if verbose { report.notes.forEach { printError($0) } }
             printError("pack written to \(output): \(report.structures) StructureDefinitions, "
                 + "\(report.valueSets) ValueSets, \(report.codeSystems) CodeSystems from \(report.filesRead) files; "

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import FHIRModel
+import FHIRDefinitions
 @testable import ChildHealthEvents
 import DCHTestSupport
 
@@ -182,5 +183,22 @@ final class PrecomputedDataItemTests: XCTestCase {
             findings += expected.count
         }
         XCTAssertGreaterThan(findings, 100)
+    }
+}
+
+/// Event plans are worked out on their event's first message, not when the rules are made.
+final class LazyEventPlanTests: XCTestCase {
+    func testMakingTheRulesDecodesNoRecord() throws {
+        let shared = try SharedCorpus.definitionPack()
+        // A pack of its own, so that its count of decoded records is this test's.
+        let pack = try DefinitionPack(directory: shared.directory)
+        let fixture = try EventFixture()
+        let rules = EventRules(catalogue: fixture.rules.catalogue, pack: pack)
+        XCTAssertEqual(pack.decodedRecordCount, 0, "no event code system is decoded up front")
+        let message = SharedCorpus.packageRoot.appendingPathComponent("Samples/nems-vaccination-new.xml")
+        let root = try fixture.tree(Data(contentsOf: message))
+        let issues = rules.check(root, syntax: .xml)
+        XCTAssertEqual(issues, fixture.rules.check(root, syntax: .xml), "the same findings as rules whose plans were made")
+        XCTAssertGreaterThan(pack.decodedRecordCount, 0, "the message's event needed its code system")
     }
 }

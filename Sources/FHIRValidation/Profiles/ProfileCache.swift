@@ -5,9 +5,14 @@ import FHIRDefinitions
 /// Compiled profiles by canonical URL, built on first use and shared by every copy of a validator.
 final class ProfileCache: @unchecked Sendable {
     let pack: DefinitionPack
-    private let lock = NSLock()
+    /// Guards the tables below; threads wait on it for a profile another thread is building.
+    private let lock = NSCondition()
     /// `.none` remembers a URL the pack does not hold.
     private var profiles: [String: CompiledProfile?] = [:]
+    /// Canonical URLs being built (outside the lock): a second asker waits for the first's result.
+    private var building: Set<String> = []
+    /// The pack's precompiled profiles; nil to compile every profile from its record.
+    private let precompiled: PrecompiledProfiles?
 
     /// A target profile of a reference and the resource type it constrains.
     struct TargetProfile {
@@ -39,8 +44,12 @@ final class ProfileCache: @unchecked Sendable {
     /// through them, so the cache clears them when it goes (else the cycles would outlive it).
     private var nodesWithTargets: [ProfileNode] = []
 
-    init(pack: DefinitionPack) {
+    /// A cache over `pack`; with `precompiled` false every profile is compiled from its record
+    /// (the pack's precompiled profiles are used when it has them and they are current).
+    init(pack: DefinitionPack, precompiled: Bool = true) {
         self.pack = pack
+        let file = precompiled ? PrecompiledProfiles.of(pack) : nil
+        self.precompiled = file?.isEmpty == false ? file : nil
     }
 
     deinit {
@@ -53,19 +62,42 @@ final class ProfileCache: @unchecked Sendable {
         // Filed under the URL as written too, so the usual lookup is one dictionary probe.
         if let known = lock.withLock({ profiles[url] }) { return known }
         let key = Self.canonical(url)
-        if let known = lock.withLock({ profiles[key] }) {
-            lock.withLock { profiles[url] = .some(known) }
+        // Built once per URL, outside the lock (other threads go on with other profiles meanwhile);
+        // a thread asking for one being built waits for it: every message must walk the same
+        // objects (conformance memos and references key on them), and building twice is waste.
+        lock.lock()
+        while profiles[key] == nil && building.contains(key) { lock.wait() }
+        if let known = profiles[key] {
+            profiles[url] = .some(known)
+            lock.unlock()
             return known
         }
-        let compiled = try pack.structure(url: key).flatMap { ProfileCompiler.compile($0, pack: pack) }
-        // The first profile compiled wins: two threads may compile one URL at once, and every
-        // message must walk the same objects (conformance memos and references key on them).
-        return lock.withLock {
-            let first: CompiledProfile? = profiles[key] ?? compiled
-            profiles[key] = .some(first)
-            profiles[url] = .some(first)
-            return first
+        building.insert(key)
+        lock.unlock()
+        let built: CompiledProfile?
+        do {
+            built = try build(key)
+        } catch {
+            _ = lock.withLock { building.remove(key) }
+            lock.broadcast()
+            throw error
         }
+        lock.withLock {
+            profiles[key] = .some(built)
+            profiles[url] = .some(built)
+            building.remove(key)
+        }
+        lock.broadcast()
+        return built
+    }
+
+    /// The profile of a canonical URL: precompiled when the pack holds it, else compiled from its record.
+    private func build(_ key: String) throws -> CompiledProfile? {
+        if let precompiled, let entry = try pack.structureEntry(url: key),
+           let profile = precompiled.profile(url: key, record: entry) {
+            return profile
+        }
+        return try pack.structure(url: key).flatMap { ProfileCompiler.compile($0, pack: pack) }
     }
 
     /// The URL the pack files a profile under: without a `|version` suffix, and with the STU3

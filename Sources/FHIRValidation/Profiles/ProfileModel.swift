@@ -136,7 +136,7 @@ final class ProfileNode: @unchecked Sendable {
         id = record.id ?? record.path
         let last = step
         name = last
-        choicePrefix = last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
+        choicePrefix = Self.choicePrefix(ofStep: last)
         fixed = record.fixed?.element
         pattern = record.pattern?.element
         let types = record.types ?? []
@@ -154,6 +154,11 @@ final class ProfileNode: @unchecked Sendable {
         max = record.max == "*" ? Int.max : Int(record.max) ?? Int.max
         isXMLAttribute = record.xmlAttribute == true
         updateChoiceTables()
+    }
+
+    /// `value` for the step `value[x]`; nil for a step that names no choice.
+    static func choicePrefix(ofStep step: String) -> String? {
+        step.hasSuffix("[x]") ? String(step.dropLast(3)) : nil
     }
 
     /// Fills the tables that depend on the node's slices and choice prefix (after compilation).
@@ -217,17 +222,28 @@ final class ProfileNode: @unchecked Sendable {
         variantNames = []
         variantTypes = []
         for code in typeCodes {
-            guard let first = code.first else { continue }
-            variantNames.append(prefix + first.uppercased() + code.dropFirst())
+            guard !code.isEmpty else { continue }
+            variantNames.append(prefix + Self.capitalized(code))
             variantTypes.append(code)
         }
+    }
+
+    /// A type code with its first letter upper-cased (`dateTime` -> `DateTime`): the suffix of its
+    /// choice variant. ASCII, as type codes are, by its first byte (`Character.uppercased()` goes
+    /// through Unicode's case tables for every choice element a profile has).
+    static func capitalized(_ code: String) -> String {
+        guard let first = code.utf8.first, first < 0x80 else {
+            return code.first.map { $0.uppercased() + code.dropFirst() } ?? code
+        }
+        guard first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") else { return code }
+        return String(UnicodeScalar(first - 0x20)) + String(code.unicodeScalars.dropFirst())
     }
 
     /// Makes a type-named choice element (`valueDateTime`) stand for its whole choice (`value[x]`).
     func narrowChoice(named sliceName: String) {
         guard choicePrefix == nil, sliceName == name, typeCodes.count == 1, let code = typeCodes.first,
-              let first = code.first else { return }
-        let suffix = first.uppercased() + code.dropFirst()
+              !code.isEmpty else { return }
+        let suffix = Self.capitalized(code)
         guard name.hasSuffix(suffix), name.count > suffix.count else { return }
         choicePrefix = String(name.dropLast(suffix.count))
         updateChoiceTables()

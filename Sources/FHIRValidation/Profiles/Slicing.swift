@@ -24,22 +24,28 @@ extension ProfileCompiler {
     /// Works out every slice's keys once per profile (see ``ProfileNode/sliceKeys``).
     static func computeSliceKeys(_ node: ProfileNode) {
         if !node.slices.isEmpty {
+            computeDiscriminatorTables(node)
             let discriminators = node.record.slicing?.discriminators ?? []
-            node.discriminatorSteps = discriminators.map { d in
-                d.path == "$this" ? [] : d.path.split(separator: ".").map { $0.hasSuffix("[x]") ? String($0.dropLast(3)) : String($0) }
-            }
-            // For a type discriminator: the choice whose variants name the types.
-            node.discriminatorChoices = discriminators.map { d in
-                if d.path == "$this" { return node.choicePrefix }
-                let last = d.path.split(separator: ".").last.map(String.init) ?? d.path
-                return last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
-            }
             node.sliceKeys = node.slices.map { slice in
                 discriminators.map { key(for: $0, in: slice) }
             }
         }
         for child in node.children { computeSliceKeys(child) }
         for slice in node.slices { computeSliceKeys(slice) }
+    }
+
+    /// A sliced node's discriminator paths as steps, and the choice each names (from its record).
+    static func computeDiscriminatorTables(_ node: ProfileNode) {
+        let discriminators = node.record.slicing?.discriminators ?? []
+        node.discriminatorSteps = discriminators.map { d in
+            d.path == "$this" ? [] : d.path.split(separator: ".").map { $0.hasSuffix("[x]") ? String($0.dropLast(3)) : String($0) }
+        }
+        // For a type discriminator: the choice whose variants name the types.
+        node.discriminatorChoices = discriminators.map { d in
+            if d.path == "$this" { return node.choicePrefix }
+            let last = d.path.split(separator: ".").last.map(String.init) ?? d.path
+            return last.hasSuffix("[x]") ? String(last.dropLast(3)) : nil
+        }
     }
 
     private static func key(for d: DiscriminatorRecord, in slice: ProfileNode) -> SliceKey {

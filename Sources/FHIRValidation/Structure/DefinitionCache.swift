@@ -85,12 +85,20 @@ final class ChildDef: @unchecked Sendable {
 }
 
 /// Compiles and caches ``NodeDef``s. A resource type is compiled with everything it can reach
-/// (its backbone elements and datatypes) under one lock, so a walk never locks again below it.
+/// (its backbone elements and datatypes) before it is published, so a walk never locks below it.
+///
+/// Two locks: `lock` guards the published resource types and is held only to look one up or
+/// publish one, so a thread walking a type already compiled never waits for another thread's
+/// compilation; `compileLock` makes compilations take turns (they share the node memo, whose
+/// half-built nodes no other thread can reach), so a type two threads need is compiled once and
+/// the second waits for the first's result.
 final class DefinitionCache: @unchecked Sendable {
     let pack: DefinitionPack
     /// Value sets and code systems for layer 3, compiled on first use.
     let terminology: TerminologyResolver
     private let lock = NSLock()
+    private let compileLock = NSLock()
+    /// The node memo and the records it is built from: used under `compileLock` only.
     private var nodes: [String: NodeDef] = [:]
     /// Resource types by name; `.none` remembers an unknown or abstract name.
     private var resources: [String: ResourceLookup] = [:]
@@ -109,8 +117,10 @@ final class DefinitionCache: @unchecked Sendable {
 
     /// The root definition of a resource type, or why the name is no resource type.
     func resource(named name: String) throws -> ResourceLookup {
-        try lock.withLock {
-            if let known = resources[name] { return known }
+        if let known = lock.withLock({ resources[name] }) { return known }
+        return try compileLock.withLock {
+            // Another thread may have compiled it while this one waited for its turn.
+            if let known = lock.withLock({ resources[name] }) { return known }
             let result: ResourceLookup
             if let model = try pack.type(named: name), model.isResource {
                 if try pack.structure(url: model.url)?.abstract == true {
@@ -121,13 +131,13 @@ final class DefinitionCache: @unchecked Sendable {
             } else {
                 result = .notAResource("'\(name)' is not a resource type of FHIR STU3")
             }
-            resources[name] = result
+            lock.withLock { resources[name] = result }
             return result
         }
     }
 
     /// The node of a path in a type: memoised before its children are compiled, so recursive
-    /// types (`Extension.extension`, `Questionnaire.item.item`) close the loop. Lock held.
+    /// types (`Extension.extension`, `Questionnaire.item.item`) close the loop. `compileLock` held.
     private func node(model: TypeModel, path: String) throws -> NodeDef {
         let key = model.name + "\u{0}" + path
         if let known = nodes[key] { return known }
@@ -143,7 +153,7 @@ final class DefinitionCache: @unchecked Sendable {
         var byName: [String: ChildDef] = [:]
         for info in infos {
             let record = elementRecords[info.definitionPath]
-            let definitionName = info.definitionPath.split(separator: ".").last.map(String.init) ?? info.name
+            let definitionName = Self.lastStep(of: info.definitionPath)
             let slot: Int
             if let s = slots[info.definitionPath] {
                 slot = s
@@ -165,6 +175,13 @@ final class DefinitionCache: @unchecked Sendable {
         def.children = ChildIndex(byName)
         def.slotCount = slots.count
         return def
+    }
+
+    /// The last step of a definition path (`value[x]` of `Observation.value[x]`), found over its
+    /// bytes: splitting every path at its dots cost more than the rest of a node's compilation.
+    static func lastStep(of path: String) -> String {
+        guard let dot = path.utf8.lastIndex(of: UInt8(ascii: ".")) else { return path }
+        return String(path[path.utf8.index(after: dot)...])
     }
 
     /// Where a child's own children are defined.
@@ -198,7 +215,7 @@ final class DefinitionCache: @unchecked Sendable {
         return name == info.typeCode ? nil : name
     }
 
-    /// A type's element records by path, the first unsliced one of each path. Lock held.
+    /// A type's element records by path, the first unsliced one of each path. `compileLock` held.
     private func elementRecords(of model: TypeModel) throws -> [String: ElementRecord] {
         if let known = records[model.name] { return known }
         var byPath: [String: ElementRecord] = [:]
