@@ -74,9 +74,11 @@ struct Convert: ParsableCommand {
         let (from, to, pretty) = (self.from, self.to, layout == .pretty)
         // A folder output is written when its input is done: for an input of one message, at once.
         let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, framing: limit.framing, tellsSoleMessage: outputIsDirectory)
+        let folder = destination.outputFolder
         try InputOrderPipeline.run(items, jobs: jobs.count) { item in
-            ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
-                             limit: limit.maxMessageBytes)
+            let converted = ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty,
+                                             oneLine: oneLine, limit: limit.maxMessageBytes)
+            return folder.map(converted.staged(in:)) ?? converted
         } deliver: { converted in
             let name = converted.name
             switch converted.outcome {
@@ -95,6 +97,9 @@ struct Convert: ParsableCommand {
             case .converted(let bytes, let format, let issues):
                 report(issues, file: name)
                 destination.write(bytes, of: converted.input, named: name, format: format, sole: converted.sole, exit: &exit)
+            case .staged(let file, let issues):
+                report(issues, file: name)
+                destination.add(file, named: name, exit: &exit)
             }
         }
         destination.finish(exit: &exit)
@@ -116,6 +121,9 @@ struct ConvertedMessage: Sendable {
         case error(String)
         /// The output (ending with a line break), its format and the warnings.
         case converted([UInt8], MessageFormat, [Issue])
+        /// For a folder output, the output of an input's sole message already written into the
+        /// folder (or why it could not be), to be put in place; and the warnings.
+        case staged(Result<StagedFile, any Error>, [Issue])
     }
     /// The input as given (`-` for stdin).
     let input: String
@@ -169,6 +177,21 @@ struct ConvertedMessage: Sendable {
             return .error(error.localizedDescription)
         }
     }
+
+    private init(input: String, name: String, sole: Bool, outcome: Outcome) {
+        (self.input, self.name, self.sole, self.outcome) = (input, name, sole, outcome)
+    }
+
+    /// The output of an input's sole message written into `folder` under a temporary name, here
+    /// on the worker thread: the creation of the files then runs beside the conversions (and the
+    /// bytes are freed at once) instead of one after another on the thread that delivers. The
+    /// messages of an input of several are joined on the delivering thread, as before.
+    func staged(in folder: OutputFolder) -> ConvertedMessage {
+        guard sole, case .converted(let bytes, let format, let issues) = outcome else { return self }
+        let file = ConvertDestination.outputName(for: input, format: format)
+        return ConvertedMessage(input: input, name: name, sole: sole,
+                                outcome: .staged(Result { try folder.stage(bytes, named: file) }, issues))
+    }
 }
 
 /// Where `dch convert` puts its outputs: stdout or one file (a stream, written as it goes), or one
@@ -190,6 +213,12 @@ struct ConvertDestination {
     private var fileFailed = false
     /// The folder output of the input being converted, written once its last message is in.
     private var pending: (input: String, name: String, format: MessageFormat, bytes: [UInt8])?
+
+    /// The folder that workers stage outputs in, when the output is a folder.
+    var outputFolder: OutputFolder? {
+        if case .folder(let writer) = target { return writer.outputFolder }
+        return nil
+    }
 
     init(output: String?, isFolder: Bool) throws {
         guard let output else {
@@ -245,6 +274,35 @@ struct ConvertDestination {
         }
     }
 
+    /// Takes the output of an input's sole message that a worker staged in the folder; it is put in
+    /// place with its group. An output refused here is dropped, which removes its temporary file.
+    mutating func add(_ staged: Result<StagedFile, any Error>, named name: String, exit: inout ExitStatus) {
+        guard case .folder(let folder) = target else { preconditionFailure("staged output without a folder") }
+        do {
+            try writePending(exit: &exit)
+            let file = try staged.get()
+            guard claim(file.name, by: name, in: folder, exit: &exit) else { return }
+            try folder.add(file)
+        } catch let error as AtomicFolderWriter.CommitError {
+            reportNotWritten(error, exit: &exit)
+        } catch {
+            printError("\(name): error: \(error.localizedDescription)")
+            exit.record(.ioError)
+        }
+    }
+
+    /// Records that input `name` writes `file`; false (reported) when another input already does:
+    /// two inputs with one base name never overwrite each other's output.
+    private mutating func claim(_ file: String, by name: String, in folder: AtomicFolderWriter, exit: inout ExitStatus) -> Bool {
+        if let other = claimed[file] {
+            printError("\(name): error: not written: \(other) already wrote \(folder.folder)/\(file) (same base name)")
+            exit.record(.ioError)
+            return false
+        }
+        claimed[file] = name
+        return true
+    }
+
     /// An empty line in place of a message that could not be converted (stdout and file streams).
     mutating func skipLine() {
         switch target {
@@ -259,12 +317,7 @@ struct ConvertDestination {
         guard let (input, name, format, bytes) = pending, case .folder(let folder) = target else { return }
         pending = nil
         let file = Self.outputName(for: input, format: format)
-        if let other = claimed[file] {
-            printError("\(name): error: not written: \(other) already wrote \(folder.folder)/\(file) (same base name)")
-            exit.record(.ioError)
-            return
-        }
-        claimed[file] = name
+        guard claim(file, by: name, in: folder, exit: &exit) else { return }
         try folder.write(bytes, named: file)
     }
 

@@ -1,0 +1,146 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A folder that outputs are written into, from any thread: ``stage(_:named:)`` writes one file
+/// under a hidden temporary name, and an ``AtomicFolderWriter`` later puts the staged files in
+/// place together. Staging on the threads that make the outputs lets the file creation overlap
+/// the work instead of queueing on the one thread that commits.
+public final class OutputFolder: Sendable {
+    /// The folder, as given.
+    public let path: String
+    /// The folder's descriptor for the `*at` calls; open as long as this object or a file
+    /// staged in it lives.
+    let descriptor: Int32
+
+    /// Opens `path`, creating it (with its parents) when missing. Throws ``FileWriteError``.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            descriptor = try POSIXFile.openFolder(path)
+        } catch {
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            descriptor = try POSIXFile.openFolder(path)
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Writes `bytes` for the file `name` of the folder (a plain name, no `/`) and returns it
+    /// staged: under a new hidden temporary name (`.NAME.dch-PID.tmp`, `-2`… added when taken),
+    /// or, when `name` already is a regular file holding exactly these bytes, as that file kept
+    /// with its modification time set to now, as a rewrite would set it (no new file, and no
+    /// old one to free: see ``StagedFile/isKept``). Nothing is flushed here.
+    ///
+    /// Safe to call from several threads at once. Throws ``FileWriteError`` (no temporary file
+    /// is left then).
+    public func stage(_ bytes: UnsafeRawBufferPointer, named name: String) throws -> StagedFile {
+        if keepsExisting(name, holding: bytes) {
+            return StagedFile(folder: self, name: name, temporary: nil, byteCount: bytes.count)
+        }
+        let reported = pathOf(name)
+        let (fd, temporary) = try createTemporary(for: name, reportedAs: reported)
+        do {
+            do {
+                try POSIXFile.writeAll(fd, bytes, reportedAs: reported)
+            } catch {
+                close(fd)
+                throw error
+            }
+            try POSIXFile.closeFile(fd, reportedAs: reported)
+        } catch {
+            unlinkat(descriptor, temporary, 0)
+            throw error
+        }
+        return StagedFile(folder: self, name: name, temporary: temporary, byteCount: bytes.count)
+    }
+
+    /// Stages `bytes` for the file `name`: see ``stage(_:named:)-(UnsafeRawBufferPointer,_)``.
+    public func stage(_ bytes: [UInt8], named name: String) throws -> StagedFile {
+        try bytes.withUnsafeBytes { try stage($0, named: name) }
+    }
+
+    /// `folder/name`, as errors report it.
+    func pathOf(_ name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+
+    /// Creates a temporary file that no other writer uses (`O_EXCL`): two outputs staged at once
+    /// under one name, or a leftover of a killed process with the same id, get distinct files.
+    private func createTemporary(for name: String, reportedAs path: String) throws -> (Int32, String) {
+        var attempt = 1
+        while true {
+            let temporary = POSIXFile.temporaryName(for: name, attempt: attempt)
+            let fd = openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, POSIXFile.newFileMode)
+            if fd >= 0 { return (fd, temporary) }
+            switch errno {
+            case EINTR: continue
+            case EEXIST where attempt < 1_000: attempt += 1
+            default: throw FileWriteError(path: path, operation: "create", code: errno)
+            }
+        }
+    }
+
+    /// True when `name` is a regular file whose bytes are `bytes`; its modification time is then
+    /// set to now. Replacing such a file would cost a new inode and the freeing of the old one's
+    /// blocks (on ext4, ~0.1 ms each, and freed inodes slow the next creations: see the README)
+    /// to end with the same bytes. Any doubt (another kind of file, a symbolic link, a read or
+    /// time error) answers false, and the file is then replaced as usual.
+    private func keepsExisting(_ name: String, holding bytes: UnsafeRawBufferPointer) -> Bool {
+        var info = stat()
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
+              info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        let fd = openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard POSIXFile.contentEquals(fd, bytes) else { return false }
+        // As a rewrite would: tools such as make compare the output's time with the input's.
+        return futimens(fd, nil) == 0
+    }
+}
+
+/// One output written into an ``OutputFolder`` and not yet put in place. An
+/// ``AtomicFolderWriter`` takes it with ``AtomicFolderWriter/add(_:)``; dropped before it is
+/// placed, it removes its temporary file, so abandoned work leaves nothing behind.
+///
+/// Sendable: made on one thread, handed over to the writer's thread, used by one at a time.
+public final class StagedFile: @unchecked Sendable {
+    /// The output's name in the folder.
+    public let name: String
+    /// The output's size in bytes.
+    public let byteCount: Int
+    /// The hidden name holding the bytes until the commit; `nil` when the folder's file already
+    /// held them and is kept.
+    let temporary: String?
+    /// Keeps the folder's descriptor open for the removal in `deinit`.
+    private let folder: OutputFolder
+    /// Set once renamed into place (on the writer's thread).
+    private var placed = false
+
+    init(folder: OutputFolder, name: String, temporary: String?, byteCount: Int) {
+        self.folder = folder
+        self.name = name
+        self.temporary = temporary
+        self.byteCount = byteCount
+    }
+
+    deinit {
+        if !placed, let temporary { unlinkat(folder.descriptor, temporary, 0) }
+    }
+
+    /// True when the folder's file already held these bytes and stays as it is.
+    public var isKept: Bool { temporary == nil }
+
+    /// Renames the temporary file over the output's name: 0, or the `errno` it failed with.
+    func place() -> Int32 {
+        guard let temporary else { return 0 }
+        guard renameat(folder.descriptor, temporary, folder.descriptor, name) == 0 else { return errno }
+        placed = true
+        return 0
+    }
+}
