@@ -83,7 +83,7 @@ public final class DefinitionPack: @unchecked Sendable {
         if let cached = lock.withLock({ models[name] }) { return cached }
         let table = try codecTable()
         guard let range = table.lines[name] else { return nil }
-        guard let codec = CodecType(line: Substring(decoding: table.bytes[range], as: UTF8.self).utf8) else {
+        guard let codec = table.bytes.withUnsafeBufferPointer({ CodecType(bytes: UnsafeBufferPointer(rebasing: $0[range])) }) else {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "\(CodecType.fileName): the line of \(name) cannot be read; regenerate the pack"))
         }

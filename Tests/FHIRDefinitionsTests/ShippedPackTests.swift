@@ -156,3 +156,47 @@ final class DefinitionPackTests: XCTestCase {
         }
     }
 }
+
+/// The codec table's byte reader against the collection `split`s it replaced, and the format.
+final class CodecTableLineTests: XCTestCase {
+    private func parsedBothWays(_ line: String) -> (bytes: CodecType?, splitting: CodecType?) {
+        var line = line
+        let bytes = line.withUTF8 { CodecType(bytes: $0) }
+        return (bytes, CodecType(splitting: Substring(line).utf8))
+    }
+
+    func testEveryLineOfTheShippedTableReadsAsTheSplitsReadIt() throws {
+        let table = try String(contentsOf: SharedCorpus.schemas.appendingPathComponent(CodecType.fileName), encoding: .utf8)
+        var count = 0
+        for line in table.split(separator: "\n") where !line.hasPrefix("#") {
+            let (bytes, splitting) = parsedBothWays(String(line))
+            XCTAssertNotNil(bytes, String(line.prefix(80)))
+            XCTAssertEqual(bytes, splitting, String(line.prefix(80)))
+            count += 1
+        }
+        XCTAssertGreaterThan(count, 500)
+    }
+
+    func testTheLineFormat() {
+        // `name TAB kind TAB url TAB element;element;…`, element `path:repeats:types[:a]`.
+        let (parsed, splitting) = parsedBothWays("T\tcomplex-type\thttp://x/T\tT:*:;;T.id:1:string:a;T.value[x]:1:Quantity||string;T.part:*:#T.item;T.x:1::a:extra;")
+        XCTAssertEqual(parsed, splitting)
+        XCTAssertEqual(parsed?.name, "T")
+        XCTAssertEqual(parsed?.kind, "complex-type")
+        XCTAssertEqual(parsed?.url, "http://x/T")
+        // path, repeats, types, content reference, XML attribute
+        XCTAssertEqual(parsed?.elements.map { "\($0.path) \($0.repeats) \($0.types) \($0.contentReference ?? "-") \($0.xmlAttribute)" }, [
+            "T true [] - false",
+            "T.id false [\"string\"] - true",
+            "T.value[x] false [\"Quantity\", \"string\"] - false",
+            "T.part true [] #T.item false",
+            "T.x false [] - true",
+        ])
+        XCTAssertEqual(parsedBothWays("T\tresource\thttp://x\t").bytes?.elements, [], "no elements")
+        for malformed in ["T\tresource\thttp://x", "T\tresource\thttp://x\tT:1:\textra", "T\tresource\thttp://x\tT:1"] {
+            let (bytes, splitting) = parsedBothWays(malformed)
+            XCTAssertNil(bytes, malformed)
+            XCTAssertNil(splitting, malformed)
+        }
+    }
+}
