@@ -17,19 +17,19 @@ public final class OutputFolder: Sendable {
     /// The folder's descriptor for the `*at` calls; open as long as this object or a file
     /// staged in it lives.
     let descriptor: Int32
-    /// True when this object made the folder: it held nothing to compare outputs with.
-    private let createdHere: Bool
+    /// True when this object made the folder: it held nothing (no output to compare, no input).
+    public let isNew: Bool
 
     /// Opens `path`, creating it (with its parents) when missing. Throws ``FileWriteError``.
     public init(path: String) throws {
         self.path = path
         do {
             descriptor = try POSIXFile.openFolder(path)
-            createdHere = false
+            isNew = false
         } catch {
             try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             descriptor = try POSIXFile.openFolder(path)
-            createdHere = true
+            isNew = true
         }
     }
 
@@ -44,7 +44,7 @@ public final class OutputFolder: Sendable {
     /// Safe to call from several threads at once. Throws ``FileWriteError`` (no temporary file
     /// is left then).
     public func stage(_ bytes: UnsafeRawBufferPointer, named name: String) throws -> StagedFile {
-        if !createdHere, keepsExisting(name, holding: bytes) {
+        if !isNew, keepsExisting(name, holding: bytes) {
             return StagedFile(folder: self, name: name, temporary: nil, byteCount: bytes.count)
         }
         let reported = pathOf(name)

@@ -68,6 +68,7 @@ struct Convert: ParsableCommand {
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
         let outputIsDirectory = output.map { inputs.count > 1 || isDirectory($0) } ?? false
         var destination = try ConvertDestination(output: output, isFolder: outputIsDirectory)
+        destination.protect(inputs)
         var exit = ExitStatus()
         // Compact output to stdout or one file is a stream of lines: one line per input message.
         let oneLine = layout == .compact && !outputIsDirectory
@@ -213,6 +214,8 @@ struct ConvertDestination {
     private var fileFailed = false
     /// The folder output of the input being converted, written once its last message is in.
     private var pending: (input: String, name: String, format: MessageFormat, bytes: [UInt8])?
+    /// Names of this run's inputs that are in the output folder: no output replaces them.
+    private var inputsInFolder: Set<String> = []
 
     /// The folder that workers stage outputs in, when the output is a folder.
     var outputFolder: OutputFolder? {
@@ -234,6 +237,26 @@ struct ConvertDestination {
         } catch {
             printError("\(output): error: \(error.localizedDescription)")
             throw ExitCode(2)
+        }
+    }
+
+    /// Notes the inputs that are files of the output folder (`--to json -o in in/*.json` would
+    /// otherwise replace them): one `stat` per distinct input folder, none when dch made the folder.
+    mutating func protect(_ inputs: [String]) {
+        guard case .folder(let writer) = target, !writer.outputFolder.isNew else { return }
+        var folder = stat()
+        guard stat(writer.folder, &folder) == 0 else { return }
+        var isOutputFolder: [Substring: Bool] = [:]
+        for input in inputs where input != "-" {
+            let slash = input.utf8.lastIndex(of: UInt8(ascii: "/"))
+            let parent = slash.map { input[..<input.index(after: $0)] } ?? "."
+            let inFolder = isOutputFolder[parent] ?? {
+                var info = stat()
+                let same = stat(String(parent), &info) == 0 && info.st_dev == folder.st_dev && info.st_ino == folder.st_ino
+                isOutputFolder[parent] = same
+                return same
+            }()
+            if inFolder { inputsInFolder.insert(String(slash.map { input[input.index(after: $0)...] } ?? input[...])) }
         }
     }
 
@@ -291,9 +314,14 @@ struct ConvertDestination {
         }
     }
 
-    /// Records that input `name` writes `file`; false (reported) when another input already does:
-    /// two inputs with one base name never overwrite each other's output.
+    /// Records that input `name` writes `file`; false (reported) when another input already does,
+    /// or when `file` is an input: no output overwrites another output or an input.
     private mutating func claim(_ file: String, by name: String, in folder: AtomicFolderWriter, exit: inout ExitStatus) -> Bool {
+        if inputsInFolder.contains(file) {
+            printError("\(name): error: not written: \(folder.folder)/\(file) is an input")
+            exit.record(.ioError)
+            return false
+        }
         if let other = claimed[file] {
             printError("\(name): error: not written: \(other) already wrote \(folder.folder)/\(file) (same base name)")
             exit.record(.ioError)

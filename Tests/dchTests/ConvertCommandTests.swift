@@ -184,6 +184,23 @@ final class ConvertCommandTests: CommandTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), names.values.sorted())
     }
 
+    func testNoOutputReplacesAnInput() throws {
+        // Compact JSON converted to (indented) JSON in its own folder: the output would be a.json,
+        // the input itself, reached here by another spelling of the folder.
+        let folder = temp.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let compact = try DCHCommand.run(["convert", "--to", "json", "--compact", sample])
+        let input = folder.appendingPathComponent("a.json")
+        try compact.stdout.write(to: input)
+        try FileManager.default.copyItem(at: SharedCorpus.packageRoot.appendingPathComponent(sample), to: folder.appendingPathComponent("b.xml"))
+        let r = try DCHCommand.run(["convert", "--to", "json", "-o", folder.path, "data/../data/a.json", "data/b.xml"], in: temp)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("data/../data/a.json: error: not written: \(folder.path)/a.json is an input"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: input), compact.stdout, "the input is left as it was")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["a.json", "b.json", "b.xml"],
+                       "the other input's output is written beside it, and no temporary file is left")
+    }
+
     func testAnExistingOutputFileIsReplaced() throws {
         let target = temp.appendingPathComponent("out.json")
         try Data("old".utf8).write(to: target)
