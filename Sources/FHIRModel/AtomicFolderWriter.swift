@@ -13,9 +13,9 @@ import Darwin
 /// ``AtomicFile`` pays two disk flushes per file (the file, then its folder). This writer shares
 /// them among a group of files:
 ///
-/// 1. each file is staged (``OutputFolder/stage(_:named:)-(UnsafeRawBufferPointer,_)``, on any
-///    thread): written to a hidden temporary name in the folder (`openat`, `write`, `close`;
-///    nothing is flushed yet), or found already holding its bytes and kept;
+/// 1. each file is staged (``OutputFolder/stage(_:named:)-(UnsafeRawBufferPointer,_)``): written
+///    to a hidden temporary name in the folder (`openat`, `write`, `close`; nothing is flushed
+///    yet), or found already holding its bytes and kept (no new file, no old one to free);
 /// 2. ``add(_:)`` (or ``write(_:named:)-(UnsafeRawBufferPointer,_)``, which stages and adds)
 ///    puts it in the group; once a group holds ``Limits/files`` files or ``Limits/bytes``
 ///    bytes, and at ``finish()``, ``commit()`` puts the group in place.
@@ -35,7 +35,7 @@ import Darwin
 /// removes the temporary files of its group, and so does dropping a ``StagedFile`` or a writer
 /// without ``finish()``. Files become visible group by group, in the order they were added.
 ///
-/// Not thread-safe: one thread adds and commits (the staging is what runs in parallel).
+/// Not thread-safe: one thread adds and commits (staging may run on other threads).
 public final class AtomicFolderWriter {
     /// When a group is committed.
     public struct Limits: Sendable {

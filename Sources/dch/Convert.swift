@@ -75,11 +75,12 @@ struct Convert: ParsableCommand {
         let (from, to, pretty) = (self.from, self.to, layout == .pretty)
         // A folder output is written when its input is done: for an input of one message, at once.
         let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, framing: limit.framing, tellsSoleMessage: outputIsDirectory)
-        let folder = destination.outputFolder
+        // Outputs are written to the folder here, on the delivering thread, not on the workers: file
+        // creations in one folder take turns on the folder's lock in the kernel, and measured, a
+        // worker waiting there cost more than the delivering thread writing while workers convert.
         try InputOrderPipeline.run(items, jobs: jobs.count) { item in
-            let converted = ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty,
-                                             oneLine: oneLine, limit: limit.maxMessageBytes)
-            return folder.map(converted.staged(in:)) ?? converted
+            ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
+                             limit: limit.maxMessageBytes)
         } deliver: { converted in
             let name = converted.name
             switch converted.outcome {
@@ -98,9 +99,6 @@ struct Convert: ParsableCommand {
             case .converted(let bytes, let format, let issues):
                 report(issues, file: name)
                 destination.write(bytes, of: converted.input, named: name, format: format, sole: converted.sole, exit: &exit)
-            case .staged(let file, let issues):
-                report(issues, file: name)
-                destination.add(file, named: name, exit: &exit)
             }
         }
         destination.finish(exit: &exit)
@@ -122,9 +120,6 @@ struct ConvertedMessage: Sendable {
         case error(String)
         /// The output (ending with a line break), its format and the warnings.
         case converted([UInt8], MessageFormat, [Issue])
-        /// For a folder output, the output of an input's sole message already written into the
-        /// folder (or why it could not be), to be put in place; and the warnings.
-        case staged(Result<StagedFile, any Error>, [Issue])
     }
     /// The input as given (`-` for stdin).
     let input: String
@@ -178,21 +173,6 @@ struct ConvertedMessage: Sendable {
             return .error(error.localizedDescription)
         }
     }
-
-    private init(input: String, name: String, sole: Bool, outcome: Outcome) {
-        (self.input, self.name, self.sole, self.outcome) = (input, name, sole, outcome)
-    }
-
-    /// The output of an input's sole message written into `folder` under a temporary name, here
-    /// on the worker thread: the creation of the files then runs beside the conversions (and the
-    /// bytes are freed at once) instead of one after another on the thread that delivers. The
-    /// messages of an input of several are joined on the delivering thread, as before.
-    func staged(in folder: OutputFolder) -> ConvertedMessage {
-        guard sole, case .converted(let bytes, let format, let issues) = outcome else { return self }
-        let file = ConvertDestination.outputName(for: input, format: format)
-        return ConvertedMessage(input: input, name: name, sole: sole,
-                                outcome: .staged(Result { try folder.stage(bytes, named: file) }, issues))
-    }
 }
 
 /// Where `dch convert` puts its outputs: stdout or one file (a stream, written as it goes), or one
@@ -216,12 +196,6 @@ struct ConvertDestination {
     private var pending: (input: String, name: String, format: MessageFormat, bytes: [UInt8])?
     /// Names of this run's inputs that are in the output folder: no output replaces them.
     private var inputsInFolder: Set<String> = []
-
-    /// The folder that workers stage outputs in, when the output is a folder.
-    var outputFolder: OutputFolder? {
-        if case .folder(let writer) = target { return writer.outputFolder }
-        return nil
-    }
 
     init(output: String?, isFolder: Bool) throws {
         guard let output else {
@@ -289,23 +263,6 @@ struct ConvertDestination {
                     if sole { try writePending(exit: &exit) }
                 }
             }
-        } catch let error as AtomicFolderWriter.CommitError {
-            reportNotWritten(error, exit: &exit)
-        } catch {
-            printError("\(name): error: \(error.localizedDescription)")
-            exit.record(.ioError)
-        }
-    }
-
-    /// Takes the output of an input's sole message that a worker staged in the folder; it is put in
-    /// place with its group. An output refused here is dropped, which removes its temporary file.
-    mutating func add(_ staged: Result<StagedFile, any Error>, named name: String, exit: inout ExitStatus) {
-        guard case .folder(let folder) = target else { preconditionFailure("staged output without a folder") }
-        do {
-            try writePending(exit: &exit)
-            let file = try staged.get()
-            guard claim(file.name, by: name, in: folder, exit: &exit) else { return }
-            try folder.add(file)
         } catch let error as AtomicFolderWriter.CommitError {
             reportNotWritten(error, exit: &exit)
         } catch {
