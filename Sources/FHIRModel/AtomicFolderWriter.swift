@@ -33,7 +33,8 @@ import Darwin
 /// A name therefore never points at a partial file. After a crash, or `kill -9`, a group that
 /// was not committed leaves only hidden temporary files, never a partial output; an error
 /// removes the temporary files of its group, and so does dropping a ``StagedFile`` or a writer
-/// without ``finish()``. Files become visible group by group, in the order they were added.
+/// without ``finish()``. Files become visible group by group, in the order they were added (but
+/// for a group replacing many files, whose renames run on several threads at once).
 ///
 /// Not thread-safe: one thread adds and commits (staging may run on other threads).
 public final class AtomicFolderWriter {
@@ -136,11 +137,11 @@ public final class AtomicFolderWriter {
             throw CommitError(failures: group.map { Failure(name: $0.name, error: error) })
         }
         // 2. The names (a file that fails is dropped with the group: its temporary file goes).
+        let codes = Self.place(group)
         var failures: [Failure] = []
         var placed: [String] = []
         placed.reserveCapacity(group.count)
-        for file in group {
-            let code = file.place()
+        for (file, code) in zip(group, codes) {
             if code == 0 {
                 placed.append(file.name)
             } else {
@@ -155,6 +156,40 @@ public final class AtomicFolderWriter {
         }
         if !failures.isEmpty { throw CommitError(failures: failures) }
     }
+
+    /// Renames each file of a group into place: the `errno` of each, 0 when placed.
+    ///
+    /// A rename over an existing file frees the old file's blocks, and where the file system
+    /// discards freed blocks at once (ext4 without a journal, mounted with `discard`, as on the VM
+    /// of the README's figures) that waits for the device, file after file: 300 such renames took
+    /// 0.76–0.86 s on one thread and 0.09 s on four. So a group that replaces many files renames
+    /// on ``replacingThreads`` threads, each its share of the files; the others rename in order.
+    private static func place(_ group: [StagedFile]) -> [Int32] {
+        var codes = [Int32](repeating: 0, count: group.count)
+        let replacing = group.reduce(0) { $0 + ($1.replaces ? 1 : 0) }
+        guard replacing >= 16 else {
+            for (i, file) in group.enumerated() { codes[i] = file.place() }
+            return codes
+        }
+        let threads = min(replacingThreads, (group.count + 7) / 8)
+        codes.withUnsafeMutableBufferPointer { codes in
+            let shared = UncheckedCodes(codes)
+            let done = DispatchGroup()
+            for share in 0..<threads {
+                done.enter()
+                Thread.detachNewThread {
+                    // Every `threads`-th file from `share`: each index is written by one thread.
+                    for i in stride(from: share, to: group.count, by: threads) { shared.codes[i] = group[i].place() }
+                    done.leave()
+                }
+            }
+            done.wait()
+        }
+        return codes
+    }
+
+    /// Threads that rename a group replacing many files (their waits are on the device, not the CPU).
+    static let replacingThreads = 8
 
     /// Commits what is left; the writer takes no more files.
     public func finish() throws {
@@ -179,4 +214,11 @@ public final class AtomicFolderWriter {
         }
         return { _ in sync(); return 0 }
     }()
+}
+
+/// The result slots of ``AtomicFolderWriter``'s parallel renames: each index is written by one
+/// thread, and read after all have finished.
+private struct UncheckedCodes: @unchecked Sendable {
+    let codes: UnsafeMutableBufferPointer<Int32>
+    init(_ codes: UnsafeMutableBufferPointer<Int32>) { self.codes = codes }
 }

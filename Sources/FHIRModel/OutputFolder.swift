@@ -47,8 +47,9 @@ public final class OutputFolder: Sendable {
     /// Safe to call from several threads at once. Throws ``FileWriteError`` (no temporary file
     /// is left then).
     public func stage(_ bytes: UnsafeRawBufferPointer, named name: String) throws -> StagedFile {
-        if !isNew, keepsExisting(name, holding: bytes) {
-            return StagedFile(folder: self, name: name, temporary: nil, byteCount: bytes.count)
+        let existing = isNew ? .none : existingFile(name, against: bytes)
+        if existing == .holdingTheBytes {
+            return StagedFile(folder: self, name: name, temporary: nil, byteCount: bytes.count, replaces: false)
         }
         let reported = pathOf(name)
         let (fd, temporary) = try createTemporary(for: name, reportedAs: reported)
@@ -64,7 +65,7 @@ public final class OutputFolder: Sendable {
             unlinkat(descriptor, temporary, 0)
             throw error
         }
-        return StagedFile(folder: self, name: name, temporary: temporary, byteCount: bytes.count)
+        return StagedFile(folder: self, name: name, temporary: temporary, byteCount: bytes.count, replaces: existing == .other)
     }
 
     /// Stages `bytes` for the file `name`: see ``stage(_:named:)-(UnsafeRawBufferPointer,_)``.
@@ -93,21 +94,30 @@ public final class OutputFolder: Sendable {
         }
     }
 
-    /// True when `name` is a regular file whose bytes are `bytes`; its modification time is then
+    /// What the folder holds under an output's name.
+    private enum Existing {
+        case none
+        /// A regular file holding exactly the output's bytes (its time now set to now).
+        case holdingTheBytes
+        /// Something else, which the output will replace.
+        case other
+    }
+
+    /// Whether `name` is a regular file whose bytes are `bytes`; its modification time is then
     /// set to now. Replacing such a file would cost a new inode and the freeing of the old one's
-    /// blocks (on ext4, ~0.1 ms each, and freed inodes slow the next creations: see the README)
-    /// to end with the same bytes. Any doubt (another kind of file, a symbolic link, a read or
-    /// time error) answers false, and the file is then replaced as usual.
-    private func keepsExisting(_ name: String, holding bytes: UnsafeRawBufferPointer) -> Bool {
+    /// blocks (on ext4, ~0.1 ms each or a wait for the device, and freed inodes slow the next
+    /// creations: see the README) to end with the same bytes. Any doubt (another kind of file, a
+    /// symbolic link, a read or time error) answers `.other`: the file is replaced as usual.
+    private func existingFile(_ name: String, against bytes: UnsafeRawBufferPointer) -> Existing {
         var info = stat()
-        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
-              info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .none }
+        guard info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return .other }
         let fd = openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return .other }
         defer { close(fd) }
-        guard POSIXFile.contentEquals(fd, bytes) else { return false }
+        guard POSIXFile.contentEquals(fd, bytes) else { return .other }
         // As a rewrite would: tools such as make compare the output's time with the input's.
-        return futimens(fd, nil) == 0
+        return futimens(fd, nil) == 0 ? .holdingTheBytes : .other
     }
 }
 
@@ -124,16 +134,19 @@ public final class StagedFile: @unchecked Sendable {
     /// The hidden name holding the bytes until the commit; `nil` when the folder's file already
     /// held them and is kept.
     let temporary: String?
+    /// True when putting it in place replaces a file that was there when it was staged.
+    let replaces: Bool
     /// Keeps the folder's descriptor open for the removal in `deinit`.
     private let folder: OutputFolder
     /// Set once renamed into place (on the writer's thread).
     private var placed = false
 
-    init(folder: OutputFolder, name: String, temporary: String?, byteCount: Int) {
+    init(folder: OutputFolder, name: String, temporary: String?, byteCount: Int, replaces: Bool) {
         self.folder = folder
         self.name = name
         self.temporary = temporary
         self.byteCount = byteCount
+        self.replaces = replaces
     }
 
     deinit {

@@ -192,6 +192,24 @@ final class AtomicFolderWriterTests: XCTestCase {
         XCTAssertEqual(try text("target.json"), "same")
     }
 
+    func testAGroupReplacingManyFilesPutsEachInPlaceAndNamesTheOneThatFails() throws {
+        // 40 files to replace (renamed on several threads) and one name held by a non-empty folder.
+        for i in 0..<40 { try Data("old \(i)".utf8).write(to: folder.appendingPathComponent("f\(i).json")) }
+        let blocker = folder.appendingPathComponent("f17.json")
+        try FileManager.default.removeItem(at: blocker)
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+        try Data().write(to: blocker.appendingPathComponent("keep"))
+        let writer = try AtomicFolderWriter(folder: folder.path)
+        for i in 0..<40 { try writer.write(Array("new \(i)".utf8), named: "f\(i).json") }
+        XCTAssertThrowsError(try writer.finish()) { error in
+            let failures = (error as? AtomicFolderWriter.CommitError)?.failures ?? []
+            XCTAssertEqual(failures.map(\.name), ["f17.json"])
+            XCTAssertEqual(failures.first?.error.operation, "replace")
+        }
+        XCTAssertEqual(try listing(), (0..<40).map { "f\($0).json" }.sorted(), "no temporary file is left")
+        for i in 0..<40 where i != 17 { XCTAssertEqual(try text("f\(i).json"), "new \(i)") }
+    }
+
     func testAFolderMadeByTheWriterHoldsNothingToCompare() throws {
         let nested = folder.appendingPathComponent("new")
         let outputFolder = try OutputFolder(path: nested.path)
