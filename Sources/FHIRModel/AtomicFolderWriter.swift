@@ -44,11 +44,15 @@ public final class AtomicFolderWriter {
         public var files: Int
         /// Bytes written before a commit: bounds the data an interrupted run leaves in temporary files.
         public var bytes: Int
+        /// How long (nanoseconds) a commit's first 16 renames over existing files may take before
+        /// the rest run on several threads (see ``AtomicFolderWriter/commit()``).
+        public var slowReplacements: UInt64
 
         /// A commit every `files` files or `bytes` bytes, whichever comes first.
-        public init(files: Int = 1024, bytes: Int = 64 << 20) {
+        public init(files: Int = 1024, bytes: Int = 64 << 20, slowReplacements: UInt64 = 2_000_000) {
             self.files = max(1, files)
             self.bytes = max(1, bytes)
+            self.slowReplacements = slowReplacements
         }
     }
 
@@ -137,7 +141,7 @@ public final class AtomicFolderWriter {
             throw CommitError(failures: group.map { Failure(name: $0.name, error: error) })
         }
         // 2. The names (a file that fails is dropped with the group: its temporary file goes).
-        let codes = Self.place(group)
+        let codes = Self.place(group, slowAfter: limits.slowReplacements)
         var failures: [Failure] = []
         var placed: [String] = []
         placed.reserveCapacity(group.count)
@@ -161,17 +165,28 @@ public final class AtomicFolderWriter {
     ///
     /// A rename over an existing file frees the old file's blocks, and where the file system
     /// discards freed blocks at once (ext4 without a journal, mounted with `discard`, as on the VM
-    /// of the README's figures) that waits for the device, file after file: 300 such renames took
-    /// 0.76–0.86 s on one thread and 0.09 s on four. So a group that replaces many files renames
-    /// on ``replacingThreads`` threads, each its share of the files; the others rename in order.
-    private static func place(_ group: [StagedFile]) -> [Int32] {
+    /// of the README's figures) that can wait for the device, file after file: 300 such renames
+    /// took 0.76–0.86 s on one thread and 0.09 s on four. So the renames run in order until 16
+    /// replacing ones have taken over `slowAfter` (2 ms); the rest then run on
+    /// ``replacingThreads`` threads, so that the waits overlap (when the device answers at once,
+    /// threads would only add work).
+    private static func place(_ group: [StagedFile], slowAfter: UInt64) -> [Int32] {
         var codes = [Int32](repeating: 0, count: group.count)
-        let replacing = group.reduce(0) { $0 + ($1.replaces ? 1 : 0) }
-        guard replacing >= 16 else {
-            for (i, file) in group.enumerated() { codes[i] = file.place() }
-            return codes
+        var replaced = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var next = 0
+        while next < group.count {
+            codes[next] = group[next].place()
+            if group[next].replaces { replaced += 1 }
+            next += 1
+            if replaced == 16 {
+                replaced += 1
+                if DispatchTime.now().uptimeNanoseconds - start >= slowAfter { break }
+            }
         }
-        let threads = min(replacingThreads, (group.count + 7) / 8)
+        guard next < group.count else { return codes }
+        let rest = next..<group.count
+        let threads = min(replacingThreads, (rest.count + 7) / 8)
         codes.withUnsafeMutableBufferPointer { codes in
             let shared = UncheckedCodes(codes)
             let done = DispatchGroup()
@@ -179,7 +194,9 @@ public final class AtomicFolderWriter {
                 done.enter()
                 Thread.detachNewThread {
                     // Every `threads`-th file from `share`: each index is written by one thread.
-                    for i in stride(from: share, to: group.count, by: threads) { shared.codes[i] = group[i].place() }
+                    for i in stride(from: rest.lowerBound + share, to: rest.upperBound, by: threads) {
+                        shared.codes[i] = group[i].place()
+                    }
                     done.leave()
                 }
             }
@@ -188,7 +205,7 @@ public final class AtomicFolderWriter {
         return codes
     }
 
-    /// Threads that rename a group replacing many files (their waits are on the device, not the CPU).
+    /// Threads that rename the rest of a group whose replacing renames wait for the device.
     static let replacingThreads = 8
 
     /// Commits what is left; the writer takes no more files.
