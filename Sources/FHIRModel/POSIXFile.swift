@@ -88,9 +88,31 @@ package enum POSIXFile {
         return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
     }
 
-    /// The hidden name an output is written under until it is complete: `.NAME.dch-PID.tmp`.
-    package static func temporaryName(for name: String) -> String {
-        ".\(name).dch-\(processID).tmp"
+    /// The hidden name an output is written under until it is complete: `.NAME.dch-PID.tmp`, or
+    /// `.NAME.dch-PID-N.tmp` for the `N`th attempt when the earlier names are taken.
+    package static func temporaryName(for name: String, attempt: Int = 1) -> String {
+        attempt == 1 ? ".\(name).dch-\(processID).tmp" : ".\(name).dch-\(processID)-\(attempt).tmp"
+    }
+
+    /// True when the rest of the file open at `fd` is exactly `bytes` (read in slices of at most
+    /// 64 KB on the stack, then the end of the file checked).
+    package static func contentEquals(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        withUnsafeTemporaryAllocation(byteCount: min(max(bytes.count, 1), 1 << 16), alignment: 16) { buffer in
+            var offset = 0
+            while true {
+                // One byte more than is left: a longer file shows at once.
+                let wanted = min(buffer.count, bytes.count - offset + 1)
+                let got = read(fd, buffer.baseAddress!, wanted)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                if got == 0 { return offset == bytes.count }
+                if offset + got > bytes.count
+                    || memcmp(buffer.baseAddress!, bytes.baseAddress! + offset, got) != 0 { return false }
+                offset += got
+            }
+        }
     }
 
     /// This process's id, asked for once (dch never forks).

@@ -114,4 +114,112 @@ final class AtomicFolderWriterTests: XCTestCase {
         XCTAssertEqual(try listing(), ["out.json"])
         XCTAssertEqual(try text("out.json"), "y")
     }
+
+    private func inode(_ name: String) throws -> UInt64 {
+        var info = stat()
+        XCTAssertEqual(lstat(folder.appendingPathComponent(name).path, &info), 0, name)
+        return UInt64(info.st_ino)
+    }
+
+    private func modified(_ name: String) throws -> Date {
+        try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.modificationDate] as? Date)
+    }
+
+    func testOutputsStagedOnSeveralThreadsAtOnceGetTheirOwnTemporaryFiles() throws {
+        let outputFolder = try OutputFolder(path: folder.path)
+        // Eight threads stage the same name at once: O_EXCL gives each its own temporary file.
+        let staged = UnsafeMutableBufferPointer<StagedFile?>.allocate(capacity: 8)
+        defer { staged.deallocate() }
+        staged.initialize(repeating: nil)
+        let slots = UncheckedSlots(staged)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            slots.base[i] = try? outputFolder.stage(Array("bytes \(i)".utf8), named: "same.json")
+        }
+        var files = staged.compactMap { $0 }
+        XCTAssertEqual(files.count, 8)
+        let temporary = try listing()
+        XCTAssertEqual(Set(temporary).count, 8, "\(temporary)")
+        XCTAssertTrue(temporary.contains(".same.json.dch-\(pid).tmp"), "\(temporary)")
+        XCTAssertTrue(temporary.allSatisfy { $0.hasPrefix(".same.json.dch-\(pid)") && $0.hasSuffix(".tmp") }, "\(temporary)")
+        // One is put in place; the others are dropped, which removes their temporary files.
+        let writer = AtomicFolderWriter(outputFolder)
+        try writer.add(files[5])
+        files.removeAll()
+        staged.update(repeating: nil)
+        try writer.finish()
+        XCTAssertEqual(try listing(), ["same.json"])
+        XCTAssertTrue(try text("same.json").hasPrefix("bytes "))
+    }
+
+    func testAFileAlreadyHoldingItsBytesIsKeptAndItsTimeUpdated() throws {
+        let kept = folder.appendingPathComponent("kept.json"), changed = folder.appendingPathComponent("changed.json")
+        try Data("same\n".utf8).write(to: kept)
+        try Data("old\n".utf8).write(to: changed)
+        let past = Date(timeIntervalSince1970: 1_000_000_000)
+        for url in [kept, changed] {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: url.path)
+        }
+        let (keptInode, changedInode) = (try inode("kept.json"), try inode("changed.json"))
+        let writer = try AtomicFolderWriter(folder: folder.path)
+        let stagedKept = try writer.outputFolder.stage(Array("same\n".utf8), named: "kept.json")
+        XCTAssertTrue(stagedKept.isKept)
+        let stagedChanged = try writer.outputFolder.stage(Array("new\n".utf8), named: "changed.json")
+        XCTAssertFalse(stagedChanged.isKept)
+        // Same length, other bytes; and a longer file that starts with the bytes.
+        try Data("sane\n".utf8).write(to: folder.appendingPathComponent("sameLength.json"))
+        try Data("same\nmore".utf8).write(to: folder.appendingPathComponent("longer.json"))
+        XCTAssertFalse(try writer.outputFolder.stage(Array("same\n".utf8), named: "sameLength.json").isKept)
+        XCTAssertFalse(try writer.outputFolder.stage(Array("same\n".utf8), named: "longer.json").isKept)
+        for file in [stagedKept, stagedChanged] { try writer.add(file) }
+        try writer.finish()
+        XCTAssertEqual(try listing(), ["changed.json", "kept.json", "longer.json", "sameLength.json"], "no temporary file left")
+        XCTAssertEqual(try text("kept.json"), "same\n")
+        XCTAssertEqual(try text("changed.json"), "new\n")
+        XCTAssertEqual(try inode("kept.json"), keptInode, "the file holding the bytes stays the same file")
+        XCTAssertNotEqual(try inode("changed.json"), changedInode, "a changed file is replaced by a new one")
+        XCTAssertGreaterThan(try modified("kept.json"), past.addingTimeInterval(3600), "kept: its time is now, as a rewrite sets it")
+    }
+
+    func testASymbolicLinkIsReplacedNotFollowedEvenWhenItsTargetHoldsTheBytes() throws {
+        let target = folder.appendingPathComponent("target.json")
+        try Data("same".utf8).write(to: target)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.json").path, withDestinationPath: "target.json")
+        let writer = try AtomicFolderWriter(folder: folder.path)
+        try writer.write(Array("same".utf8), named: "link.json")
+        try writer.finish()
+        let kind = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("link.json").path)[.type] as? FileAttributeType
+        XCTAssertEqual(kind, .typeRegular, "the link itself is replaced by a file")
+        XCTAssertEqual(try text("target.json"), "same")
+    }
+
+    func testAGroupReplacingManyFilesPutsEachInPlaceAndNamesTheOneThatFails() throws {
+        // 40 files to replace (renamed on several threads) and one name held by a non-empty folder.
+        for i in 0..<40 { try Data("old \(i)".utf8).write(to: folder.appendingPathComponent("f\(i).json")) }
+        let blocker = folder.appendingPathComponent("f17.json")
+        try FileManager.default.removeItem(at: blocker)
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+        try Data().write(to: blocker.appendingPathComponent("keep"))
+        // Renames over existing files counted as slow at once: the rest run on threads.
+        let writer = try AtomicFolderWriter(folder: folder.path, limits: .init(slowReplacements: 0))
+        for i in 0..<40 { try writer.write(Array("new \(i)".utf8), named: "f\(i).json") }
+        XCTAssertThrowsError(try writer.finish()) { error in
+            let failures = (error as? AtomicFolderWriter.CommitError)?.failures ?? []
+            XCTAssertEqual(failures.map(\.name), ["f17.json"])
+            XCTAssertEqual(failures.first?.error.operation, "replace")
+        }
+        XCTAssertEqual(try listing(), (0..<40).map { "f\($0).json" }.sorted(), "no temporary file is left")
+        for i in 0..<40 where i != 17 { XCTAssertEqual(try text("f\(i).json"), "new \(i)") }
+    }
+
+    func testAFolderMadeByTheWriterHoldsNothingToCompare() throws {
+        let nested = folder.appendingPathComponent("new")
+        let outputFolder = try OutputFolder(path: nested.path)
+        XCTAssertFalse(try outputFolder.stage(Array("x".utf8), named: "a").isKept)
+    }
+}
+
+/// The slots of a buffer that `concurrentPerform` iterations fill, each its own.
+private struct UncheckedSlots: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<StagedFile?>
+    init(_ base: UnsafeMutableBufferPointer<StagedFile?>) { self.base = base }
 }
