@@ -98,7 +98,9 @@ public final class BulkJob {
         let processor = self.processor
         var sinceCheckpoint = 0
         var lastCheckpoint = Date()
-        try InputOrderPipeline.run(items.dropFirst(done), jobs: options.jobs) { item in
+        // Messages go to the workers in batches, one at a time only from a pipe on stdin.
+        let batch = options.inputs.contains("-") && FileByteSource.standardInputMayWait ? 1 : 32
+        try InputOrderPipeline.run(items.dropFirst(done), jobs: options.jobs, batch: batch, weight: Self.weight) { item in
             processor.process(item)
         } deliver: { message in
             switch message.outcome {
@@ -170,6 +172,12 @@ public final class BulkJob {
             if stat(unit.name, &info) == 0 { total += Int(info.st_size) }
         }
         return total
+    }
+
+    /// A message's weight in a batch: its size.
+    @Sendable static func weight(_ item: BulkItem) -> Int {
+        if case .message(let message) = item.content { return message.skippedByteCount ?? message.bytes.count }
+        return 0
     }
 
     /// A unit's bytes: standard input, a file or a zip entry, gunzipped when they are gzip.

@@ -43,6 +43,13 @@ public final class FileByteSource: ByteSource {
     let descriptor: Int32
     private let owned: Bool
 
+    /// True when standard input is not a regular file (a pipe, a terminal, a socket): reading it
+    /// may wait for a writer, so a filter hands on each message as it comes.
+    public static var standardInputMayWait: Bool {
+        var info = stat()
+        return fstat(STDIN_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+    }
+
     /// Standard input (not closed by the source).
     public static func standardInput() -> FileByteSource {
         FileByteSource(descriptor: STDIN_FILENO, owned: false)

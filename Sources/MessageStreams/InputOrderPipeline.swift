@@ -12,11 +12,20 @@ import Glibc
 /// taken and not yet delivered, so memory stays bounded however many inputs there are: a slow item
 /// holds the others back (a reorder buffer of at most `window` results) instead of letting results
 /// pile up. With one job, everything runs on the calling thread, one item at a time.
+///
+/// Items travel in batches of up to `batch` items (and about a megabyte by `weight`): a hand-over
+/// between threads costs a lock and a wake-up or two, as much as converting a small message, so
+/// one per message would keep two cores waiting on each other. A batch waits for its last item,
+/// so a reader of a pipe that must see each result at once (a filter) asks for batches of one.
 public enum InputOrderPipeline {
+    /// The largest weight a batch gathers (with `weight` in bytes, a megabyte).
+    public static let batchWeight = 1 << 20
+
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the
-    /// calling thread. An error thrown by `deliver` stops the workers and is rethrown.
+    /// calling thread. An error thrown by `deliver` stops the workers and is rethrown. `window`
+    /// counts batches.
     public static func run<Items: Sequence, Output>(
-        _ items: Items, jobs: Int, window: Int? = nil,
+        _ items: Items, jobs: Int, window: Int? = nil, batch: Int = 1, weight: ((Items.Element) -> Int)? = nil,
         work: @escaping @Sendable (Items.Element) -> Output,
         deliver: (Output) throws -> Void
     ) throws where Items.Element: Sendable, Output: Sendable {
@@ -24,6 +33,17 @@ public enum InputOrderPipeline {
             for item in items { try deliver(work(item)) }
             return
         }
+        let batches = Batches(items: items, size: max(batch, 1), weight: weight, limit: batchWeight)
+        try runBatches(batches, jobs: jobs, window: window, work: { $0.map(work) }) { outputs in
+            for output in outputs { try deliver(output) }
+        }
+    }
+
+    private static func runBatches<Items: Sequence, Output>(
+        _ items: Items, jobs: Int, window: Int?,
+        work: @escaping @Sendable (Items.Element) -> Output,
+        deliver: (Output) throws -> Void
+    ) throws where Items.Element: Sendable, Output: Sendable {
         let exchange = Exchange<Items.Element, Output>(work: work, window: max(window ?? jobs * 4, jobs))
         let threads = (0..<jobs).map { _ in WorkerThread { exchange.serve() } }
         defer {
@@ -39,6 +59,31 @@ public enum InputOrderPipeline {
             try deliver(output)
             delivered += 1
         }
+    }
+}
+
+/// The items of a sequence in runs of up to `size` items and about `limit` by `weight`.
+private struct Batches<Items: Sequence>: Sequence, IteratorProtocol {
+    private var iterator: Items.Iterator
+    private let size: Int
+    private let weight: ((Items.Element) -> Int)?
+    private let limit: Int
+
+    init(items: Items, size: Int, weight: ((Items.Element) -> Int)?, limit: Int) {
+        iterator = items.makeIterator()
+        self.size = size
+        self.weight = weight
+        self.limit = limit
+    }
+
+    mutating func next() -> [Items.Element]? {
+        var batch: [Items.Element] = []
+        var total = 0
+        while batch.count < size, total < limit, let item = iterator.next() {
+            total += weight?(item) ?? 0
+            batch.append(item)
+        }
+        return batch.isEmpty ? nil : batch
     }
 }
 

@@ -78,7 +78,8 @@ struct Convert: ParsableCommand {
         // Outputs are written to the folder here, on the delivering thread, not on the workers: file
         // creations in one folder take turns on the folder's lock in the kernel, and measured, a
         // worker waiting there cost more than the delivering thread writing while workers convert.
-        try InputOrderPipeline.run(items, jobs: jobs.count) { item in
+        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputMessageSequence.batchSize(for: inputs),
+                                   weight: InputMessageSequence.weight) { item in
             ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
                              limit: limit.maxMessageBytes)
         } deliver: { converted in

@@ -161,7 +161,9 @@ struct Validate: ParsableCommand {
                        deliver: (MessageReport, Bool) throws -> Void,
                        source: (inout MessageReport, InputMessages.Message) -> Void = { _, _ in }) throws {
         let limit = self.limit.maxMessageBytes
-        try InputOrderPipeline.run(items, jobs: jobs.count) { item in
+        let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
+        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputMessageSequence.batchSize(for: inputs),
+                                   weight: InputMessageSequence.weight) { item in
             CheckedItem(item: item, checker: checker, limit: limit)
         } deliver: { checked in
             switch checked.item {
