@@ -12,6 +12,7 @@ import Glibc
 public struct BulkError: Error, LocalizedError, Sendable {
     /// What went wrong.
     public let reason: String
+    /// The reason, for `localizedDescription`.
     public var errorDescription: String? { reason }
 }
 
@@ -27,6 +28,7 @@ public struct BulkError: Error, LocalizedError, Sendable {
 /// run is complete (a stream file is written under a hidden name and renamed; a tree's files and a
 /// zip likewise).
 public final class BulkJob {
+    /// What the job reads, does and writes.
     public let options: BulkOptions
     private let processor: BulkProcessor
 

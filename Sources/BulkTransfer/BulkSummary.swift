@@ -18,8 +18,9 @@ public struct BulkSummary: Codable, Sendable, Equatable {
     public var bytesRead = 0
     /// Messages done by earlier runs this one resumed from.
     public var resumedAt = 0
-    /// Seconds this run took, and its messages per second.
+    /// Seconds this run took.
     public var seconds = 0.0
+    /// Messages this run read per second (those before a resumed checkpoint not counted).
     public var messagesPerSecond = 0.0
 
     /// An empty summary.

@@ -37,6 +37,7 @@ public struct MessageStream: Sequence, IteratorProtocol {
         framer = MessageFramer(maximumMessageBytes: maximumMessageBytes, framing: framing)
     }
 
+    /// The next message, or the reason the input could not be read further; nil at its end.
     public mutating func next() -> Item? {
         guard let message = nextFramed() else {
             if let failure {
