@@ -265,6 +265,7 @@ public struct ElementRecord: Codable, Sendable, Hashable {
         try c.encodeIfPresent(maxLength, forKey: .maxLength)
     }
 
+    /// Equal when every field is (the fields live in one shared box, compared field by field).
     public static func == (a: ElementRecord, b: ElementRecord) -> Bool {
         if a.fields === b.fields { return true }
         return a.path == b.path
@@ -287,6 +288,7 @@ public struct ElementRecord: Codable, Sendable, Hashable {
             && a.maxLength == b.maxLength
     }
 
+    /// Hashes every field, as equality compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(path)
         hasher.combine(id)

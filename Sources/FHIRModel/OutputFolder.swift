@@ -7,7 +7,7 @@ import Musl
 import Darwin
 #endif
 
-/// A folder that outputs are written into: ``stage(_:named:)`` writes one file under a hidden
+/// A folder that outputs are written into: ``stage(_:named:)-(UnsafeRawBufferPointer,_)`` writes one file under a hidden
 /// temporary name (or finds it already holding its bytes), and an ``AtomicFolderWriter`` later
 /// puts the staged files in place together.
 ///

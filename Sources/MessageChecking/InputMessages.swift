@@ -4,12 +4,12 @@ import MessageStreams
 
 /// How one input holds its messages: one XML or JSON message, NDJSON (one JSON message per line,
 /// the form bulk tools write), or several XML or JSON messages back to back (see
-/// ``MessageStreams/MessageFramer`` for where each one ends).
+/// `MessageFramer` in MessageStreams for where each one ends).
 public enum InputMessages {
     /// One message of an input: its bytes and where it starts in the input.
     public struct Message: Sendable {
         /// The message's bytes (for NDJSON, its line without the line break); empty when it was
-        /// too large to keep (``byteCount`` says how large).
+        /// too large to keep (``skippedByteCount`` says how large).
         public let bytes: Data
         /// The 1-based line of the input the message starts on; nil when the input is one message.
         public let line: Int?

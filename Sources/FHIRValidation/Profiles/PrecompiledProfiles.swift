@@ -3,8 +3,8 @@ import FHIRModel
 import FHIRDefinitions
 
 /// The pack's precompiled profiles (``PrecompiledProfileFile/fileName``): every StructureDefinition
-/// of the pack compiled by ``ProfileCompiler`` at `dch pack build` time and stored in the compact
-/// form of ``ProfileNodeCoding``, so that a run reads the profiles it meets instead of decoding
+/// of the pack compiled by `ProfileCompiler` at `dch pack build` time and stored in the compact
+/// form of `ProfileNodeCoding`, so that a run reads the profiles it meets instead of decoding
 /// their records' JSON and compiling them (about 4M instructions a profile; reading one is a
 /// small fraction of that).
 ///
@@ -17,7 +17,7 @@ import FHIRDefinitions
 public enum PrecompiledProfileFile {
     /// The file's name in the pack folder.
     public static let fileName = "compiled-profiles.bin"
-    /// Its first bytes. Bump the version when ``ProfileNodeCoding`` or what the compiler stores changes.
+    /// Its first bytes. Bump the version when `ProfileNodeCoding` or what the compiler stores changes.
     static let header = Array("# dch compiled profiles v1\n".utf8)
     static let entryWords = 6
 
