@@ -20,7 +20,7 @@ public struct BulkError: Error, LocalizedError, Sendable {
 /// `jobs` threads (read, optionally validated, written in the output format), and written in
 /// input order to one output; each message that fails goes to the quarantine with its reasons.
 ///
-/// Memory holds the messages in flight (at most 4 × jobs) and the counts, whatever the input's
+/// Memory holds the messages in flight (at most 4 × jobs batches of 32) and the counts, whatever the input's
 /// size. Every few thousand messages (or seconds) the run takes a checkpoint: the output and the
 /// quarantine are flushed to disk, then a state file beside the output records how many messages
 /// are done; after a crash, `resume` cuts the output back to that point and carries on, so the
