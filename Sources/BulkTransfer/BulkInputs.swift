@@ -1,4 +1,5 @@
 import Foundation
+import FHIRModel
 import MessageChecking
 import MessageStreams
 #if canImport(Glibc)
@@ -98,7 +99,7 @@ struct BulkUnits: Sequence, IteratorProtocol {
                 return BulkUnit(input: input, name: "<stdin>", outputPath: "stdin")
             }
             let base = Self.baseName(input)
-            if Self.isDirectory(input) {
+            if POSIXFile.isDirectory(input) {
                 pending.append((input, input, prefixed ? base : ""))
                 continue
             }
@@ -136,7 +137,7 @@ struct BulkUnits: Sequence, IteratorProtocol {
         for name in names {
             let path = folder.path.hasSuffix("/") ? folder.path + name : folder.path + "/" + name
             let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
-            if Self.isDirectory(path) {
+            if POSIXFile.isDirectory(path) {
                 folders.append((folder.input, path, relative))
             } else {
                 ready.append(BulkUnit(input: folder.input, name: path, outputPath: Self.withoutExtension(relative)))
@@ -144,11 +145,6 @@ struct BulkUnits: Sequence, IteratorProtocol {
         }
         // Walked depth first, in name order: the last pushed is walked first.
         pending.append(contentsOf: folders.reversed())
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     static func baseName(_ path: String) -> String {

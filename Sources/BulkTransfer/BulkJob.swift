@@ -100,8 +100,7 @@ public final class BulkJob {
         let processor = self.processor
         var sinceCheckpoint = 0
         var lastCheckpoint = Date()
-        // Messages go to the workers in batches, one at a time only from a pipe on stdin.
-        let batch = options.inputs.contains("-") && FileByteSource.standardInputMayWait ? 1 : 32
+        let batch = InputOrderPipeline.batchSize(readingStandardInput: options.inputs.contains("-"))
         try InputOrderPipeline.run(items.dropFirst(done), jobs: options.jobs, batch: batch, weight: Self.weight) { item in
             processor.process(item)
         } deliver: { message in
@@ -178,7 +177,7 @@ public final class BulkJob {
 
     /// A message's weight in a batch: its size.
     @Sendable static func weight(_ item: BulkItem) -> Int {
-        if case .message(let message) = item.content { return message.skippedByteCount ?? message.bytes.count }
+        if case .message(let message) = item.content { return message.byteCount }
         return 0
     }
 

@@ -23,33 +23,20 @@ struct OutputCheckpoint: Codable, Equatable {
     var zip: ZipCheckpoint?
 }
 
-/// One message per line to standard output: written at once when it is a pipe, so that a
-/// pipeline sees each message as soon as it is done. Cannot be resumed.
+/// One message per line to standard output (see ``StreamingOutput``: at once to a pipe, so that a
+/// pipeline sees each message as soon as it is done). Cannot be resumed.
 final class StandardOutputStream: BulkOutput {
-    private var buffer: [UInt8] = []
-    private let immediate: Bool
-
-    init() {
-        var info = stat()
-        immediate = fstat(STDOUT_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
-    }
+    private let output = StreamingOutput()
 
     func write(_ bytes: [UInt8], path: String) throws {
-        buffer += bytes
-        if immediate || buffer.count >= 1 << 20 { try flush() }
+        try output.write(bytes)
     }
 
     func checkpoint() throws -> OutputCheckpoint {
-        try flush()
-        return OutputCheckpoint()
+        OutputCheckpoint()
     }
 
-    func finish() throws { try flush() }
-
-    private func flush() throws {
-        try buffer.withUnsafeBytes { try POSIXFile.writeAll(STDOUT_FILENO, $0, reportedAs: "<stdout>") }
-        buffer.removeAll(keepingCapacity: true)
-    }
+    func finish() throws { try output.finish() }
 }
 
 /// One message per line to a file, written under a fixed hidden name beside it

@@ -42,8 +42,10 @@ struct BulkProcessor: Sendable {
     let oneLine: Bool
 
     func process(_ item: BulkItem) -> ProcessedMessage {
-        guard case .message(let message) = item.content else {
-            guard case .unreadable(let reason) = item.content else { fatalError("unreachable") }
+        let message: InputMessages.Message
+        switch item.content {
+        case .message(let m): message = m
+        case .unreadable(let reason):
             let issue = Issue(.fatal, .processing, rule: ReadingRule.read, "cannot read: \(reason)")
             return ProcessedMessage(item: item, outcome: .quarantined(stage: .read, original: nil, reasons: [issue]), event: nil)
         }

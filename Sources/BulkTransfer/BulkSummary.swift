@@ -29,7 +29,7 @@ public struct BulkSummary: Codable, Sendable, Equatable {
     mutating func count(_ message: ProcessedMessage) {
         read += 1
         byEvent[message.event ?? "none", default: 0] += 1
-        if case .message(let m) = message.item.content { bytesRead += m.skippedByteCount ?? m.bytes.count }
+        if case .message(let m) = message.item.content { bytesRead += m.byteCount }
         switch message.outcome {
         case .written: written += 1
         case .quarantined(let stage, _, let reasons):

@@ -81,6 +81,12 @@ package enum POSIXFile {
         }
     }
 
+    /// True when `path` names a folder (following symbolic links).
+    package static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
     /// The folder part of a path ("." for a bare name) and its last component.
     package static func split(_ path: String) -> (folder: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }

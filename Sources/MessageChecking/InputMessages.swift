@@ -18,6 +18,9 @@ public enum InputMessages {
         /// The message's size when it was longer than the limit and not kept; nil when kept.
         public let skippedByteCount: Int?
 
+        /// The message's size in the input, kept or not.
+        public var byteCount: Int { skippedByteCount ?? bytes.count }
+
         /// A message of an input.
         public init(bytes: Data, line: Int?, column: Int = 1, skippedByteCount: Int? = nil) {
             self.bytes = bytes

@@ -21,6 +21,12 @@ public enum InputOrderPipeline {
     /// The largest weight a batch gathers (with `weight` in bytes, a megabyte).
     public static let batchWeight = 1 << 20
 
+    /// Messages per batch: one at a time when the inputs include a standard input that may wait
+    /// (a filter writes each result as soon as its message has come), else 32.
+    public static func batchSize(readingStandardInput: Bool) -> Int {
+        readingStandardInput && FileByteSource.standardInputMayWait ? 1 : 32
+    }
+
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the
     /// calling thread. An error thrown by `deliver` stops the workers and is rethrown. `window`
     /// counts batches.

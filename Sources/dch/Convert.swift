@@ -66,7 +66,7 @@ struct Convert: ParsableCommand {
     func run() throws {
         let converter = try runReportingIssues { try Converter() }
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
-        let outputIsDirectory = output.map { inputs.count > 1 || isDirectory($0) } ?? false
+        let outputIsDirectory = output.map { inputs.count > 1 || POSIXFile.isDirectory($0) } ?? false
         var destination = try ConvertDestination(output: output, isFolder: outputIsDirectory)
         destination.protect(inputs)
         var exit = ExitStatus()
@@ -78,7 +78,7 @@ struct Convert: ParsableCommand {
         // Outputs are written to the folder here, on the delivering thread, not on the workers: file
         // creations in one folder take turns on the folder's lock in the kernel, and measured, a
         // worker waiting there cost more than the delivering thread writing while workers convert.
-        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputMessageSequence.batchSize(for: inputs),
+        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
                                    weight: InputMessageSequence.weight) { item in
             ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
                              limit: limit.maxMessageBytes)
@@ -106,10 +106,6 @@ struct Convert: ParsableCommand {
         try exit.finish()
     }
 
-    private func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-    }
 }
 
 /// What converting one message gave (made on a worker thread, reported on the main one).

@@ -28,15 +28,9 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
     /// What diagnostics call standard input.
     static let standardInputName = "<stdin>"
 
-    /// Messages handed to a worker at once: one at a time when stdin is a pipe among `inputs` (a
-    /// filter writes each result as soon as its message has come), else 32.
-    static func batchSize(for inputs: [String]) -> Int {
-        inputs.contains("-") && FileByteSource.standardInputMayWait ? 1 : 32
-    }
-
     /// A message's weight in a batch: its size.
     @Sendable static func weight(_ item: Item) -> Int {
-        if case .message(_, _, let message, _) = item { return message.skippedByteCount ?? message.bytes.count }
+        if case .message(_, _, let message, _) = item { return message.byteCount }
         return 0
     }
 

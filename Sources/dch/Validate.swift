@@ -162,7 +162,7 @@ struct Validate: ParsableCommand {
                        source: (inout MessageReport, InputMessages.Message) -> Void = { _, _ in }) throws {
         let limit = self.limit.maxMessageBytes
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
-        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputMessageSequence.batchSize(for: inputs),
+        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
                                    weight: InputMessageSequence.weight) { item in
             CheckedItem(item: item, checker: checker, limit: limit)
         } deliver: { checked in

@@ -1,4 +1,3 @@
-import FHIRModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +7,7 @@ import Glibc
 /// renamed by ``finish()``, the way ``AtomicFile`` writes whole files). Memory stays flat however
 /// much is written. Standard output that is not a regular file (a pipe, a terminal, a socket) gets
 /// each write at once, so a pipeline reading it sees every result as soon as it is made.
-final class StreamingOutput {
+package final class StreamingOutput {
     private enum Target {
         case descriptor(Int32, path: String, owned: Bool)
         case replacement(DurableReplacement)
@@ -19,7 +18,7 @@ final class StreamingOutput {
     private var flushesEachWrite = false
 
     /// Standard output.
-    init() {
+    package init() {
         target = .descriptor(STDOUT_FILENO, path: "<stdout>", owned: false)
         var info = stat()
         flushesEachWrite = fstat(STDOUT_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
@@ -27,7 +26,7 @@ final class StreamingOutput {
 
     /// A file at `path`, replaced atomically by ``finish()``. A path that exists and is no regular
     /// file (`/dev/null`, a named pipe) is written directly: it cannot be replaced by a rename.
-    init(path: String) throws {
+    package init(path: String) throws {
         if AtomicFile.isSpecialFile(path) {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw FileWriteError(path: path, operation: "open", code: errno) }
@@ -42,12 +41,12 @@ final class StreamingOutput {
     }
 
     /// Appends bytes (written out once a megabyte has gathered, or at once to a pipe).
-    func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         buffer.append(contentsOf: bytes)
         if flushesEachWrite || buffer.count >= Self.flushSize { try flush() }
     }
 
-    func write(_ text: String) throws { try write(Array(text.utf8)) }
+    package func write(_ text: String) throws { try write(Array(text.utf8)) }
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
@@ -61,13 +60,13 @@ final class StreamingOutput {
     }
 
     /// Writes what is left and, for a file, puts it in place.
-    func finish() throws {
+    package func finish() throws {
         try flush()
         if case .replacement(let file) = target { try file.commit() }
     }
 
     /// Removes an unfinished file.
-    func abandon() {
+    package func abandon() {
         if case .replacement(let file) = target { file.discard() }
     }
 }
