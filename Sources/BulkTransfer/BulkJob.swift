@@ -30,19 +30,22 @@ public struct BulkError: Error, LocalizedError, Sendable {
 public final class BulkJob {
     /// What the job reads, does and writes.
     public let options: BulkOptions
-    private let processor: BulkProcessor
+    /// One per job, each with its own definition pack (see ``InputOrderPipeline/run(_:workers:window:batch:weight:deliver:)``).
+    private let processors: [BulkProcessor]
 
-    /// A job with these options; the definition pack is loaded here.
+    /// A job with these options; the definition pack is opened here.
     /// - Throws: ``BulkError`` or the pack's `IssuesError`.
     public init(options: BulkOptions) throws {
         self.options = options
-        let converter = try Converter()
-        let checker = options.validate
-            ? try MessageChecker(converter: converter, catalogue: try EventCatalogue.shipped(), options: CheckOptions())
-            : nil
         var oneLine = false
         if case .stream = options.destination { oneLine = true }
-        processor = BulkProcessor(options: options, converter: converter, checker: checker, oneLine: oneLine)
+        let converters = try InputOrderPipeline.perWorker(options.jobs, first: try Converter()) { try $0.independentCopy() }
+        processors = try converters.map { converter in
+            let checker = options.validate
+                ? try MessageChecker(converter: converter, catalogue: try EventCatalogue.shipped(), options: CheckOptions())
+                : nil
+            return BulkProcessor(options: options, converter: converter, checker: checker, oneLine: oneLine)
+        }
     }
 
     /// The state file of a run writing to `destination`; nil for stdout (which cannot resume).
@@ -97,13 +100,11 @@ public final class BulkJob {
         let quarantine = Quarantine(folder: options.quarantineFolder)
         let items = BulkItems(options.inputs, maximumMessageBytes: options.maximumMessageBytes, framing: options.framing,
                               open: Self.open)
-        let processor = self.processor
         var sinceCheckpoint = 0
         var lastCheckpoint = Date()
         let batch = InputOrderPipeline.batchSize(readingStandardInput: options.inputs.contains("-"))
-        try InputOrderPipeline.run(items.dropFirst(done), jobs: options.jobs, batch: batch, weight: Self.weight) { item in
-            processor.process(item)
-        } deliver: { message in
+        try InputOrderPipeline.run(items.dropFirst(done), workers: processors.map { processor in { processor.process($0) } },
+                                   batch: batch, weight: Self.weight) { message in
             switch message.outcome {
             case .written(let bytes, let path): try output.write(bytes, path: path)
             case .quarantined: try quarantine.add(message)

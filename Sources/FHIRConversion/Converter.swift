@@ -30,6 +30,12 @@ public struct Converter: Sendable {
         self.pack = pack
     }
 
+    /// A converter over its own copy of the pack (``FHIRDefinitions/DefinitionPack/independentCopy()``),
+    /// sharing nothing with this one: one per worker thread when converting on several.
+    public func independentCopy() throws -> Converter {
+        Converter(pack: try pack.independentCopy())
+    }
+
     /// Parses a message; the format is detected from content when `format` is nil. The result
     /// holds the tree, the reading issues and the format it was read as.
     public func read(_ data: Data, format: MessageFormat? = nil) throws -> Decoded {

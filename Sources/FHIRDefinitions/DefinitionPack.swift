@@ -34,6 +34,14 @@ public final class DefinitionPack: @unchecked Sendable {
         }
     }
 
+    /// Another pack over the same folder that shares no object with this one, decoding what it is
+    /// asked for by itself: for a worker thread, so that threads converting side by side do not
+    /// update the same reference counts (an atomic write to a shared cache line, whose cost grows
+    /// with every core that joins in).
+    public func independentCopy() throws -> DefinitionPack {
+        try DefinitionPack(directory: directory)
+    }
+
     /// The index of records, read on first use.
     private var index: PackIndex {
         get throws {

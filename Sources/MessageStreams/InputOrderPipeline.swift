@@ -24,7 +24,7 @@ public enum InputOrderPipeline {
     /// Messages per batch: one at a time when the inputs include a standard input that may wait
     /// (a filter writes each result as soon as its message has come), else 32.
     public static func batchSize(readingStandardInput: Bool) -> Int {
-        readingStandardInput && FileByteSource.standardInputMayWait ? 1 : 32
+        readingStandardInput && FileByteSource.standardInputMayWait ? 1 : 256
     }
 
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the
@@ -35,23 +35,45 @@ public enum InputOrderPipeline {
         work: @escaping @Sendable (Items.Element) -> Output,
         deliver: (Output) throws -> Void
     ) throws where Items.Element: Sendable, Output: Sendable {
-        guard jobs > 1 else {
+        try run(items, workers: Array(repeating: work, count: max(jobs, 1)), window: window, batch: batch,
+                weight: weight, deliver: deliver)
+    }
+
+    /// ``run(_:jobs:window:batch:weight:work:deliver:)`` with one `work` per thread (`workers.count`
+    /// jobs), each called on its own thread only: a worker that owns its state (its own copy of the
+    /// definitions and caches) shares no reference counts with the others, whose atomic updates on
+    /// shared objects would otherwise keep two cores waiting on each other's cache lines.
+    public static func run<Items: Sequence, Output>(
+        _ items: Items, workers: [@Sendable (Items.Element) -> Output], window: Int? = nil, batch: Int = 1,
+        weight: ((Items.Element) -> Int)? = nil,
+        deliver: (Output) throws -> Void
+    ) throws where Items.Element: Sendable, Output: Sendable {
+        precondition(!workers.isEmpty, "at least one worker")
+        guard workers.count > 1 else {
+            let work = workers[0]
             for item in items { try deliver(work(item)) }
             return
         }
         let batches = Batches(items: items, size: max(batch, 1), weight: weight, limit: batchWeight)
-        try runBatches(batches, jobs: jobs, window: window, work: { $0.map(work) }) { outputs in
+        try runBatches(batches, workers: workers.map { work in { $0.map(work) } }, window: window) { outputs in
             for output in outputs { try deliver(output) }
         }
     }
 
+    /// The state of `jobs` workers: `first`, then copies of it made by `copy` (at least one).
+    public static func perWorker<State>(_ jobs: Int, first: State, copy: (State) throws -> State) rethrows -> [State] {
+        var states = [first]
+        while states.count < jobs { states.append(try copy(first)) }
+        return states
+    }
+
     private static func runBatches<Items: Sequence, Output>(
-        _ items: Items, jobs: Int, window: Int?,
-        work: @escaping @Sendable (Items.Element) -> Output,
+        _ items: Items, workers: [@Sendable (Items.Element) -> Output], window: Int?,
         deliver: (Output) throws -> Void
     ) throws where Items.Element: Sendable, Output: Sendable {
-        let exchange = Exchange<Items.Element, Output>(work: work, window: max(window ?? jobs * 4, jobs))
-        let threads = (0..<jobs).map { _ in WorkerThread { exchange.serve() } }
+        let jobs = workers.count
+        let exchange = Exchange<Items.Element, Output>(window: max(window ?? jobs * 4, jobs))
+        let threads = workers.map { work in WorkerThread { exchange.serve(work) } }
         defer {
             exchange.close()
             threads.forEach { $0.join() }
@@ -116,10 +138,8 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
     /// True once the reader has taken the sequence's last item.
     private var inputEnded = false
     private let window: Int
-    private let work: @Sendable (Item) -> Output
 
-    init(work: @escaping @Sendable (Item) -> Output, window: Int) {
-        self.work = work
+    init(window: Int) {
         self.window = window
     }
 
@@ -180,7 +200,7 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
     }
 
     /// A worker's loop: take an item, run the work unlocked, post the result.
-    func serve() {
+    func serve(_ work: (Item) -> Output) {
         while let (sequence, item) = next() {
             let output = work(item)
             condition.withLock {

@@ -78,11 +78,16 @@ struct Convert: ParsableCommand {
         // Outputs are written to the folder here, on the delivering thread, not on the workers: file
         // creations in one folder take turns on the folder's lock in the kernel, and measured, a
         // worker waiting there cost more than the delivering thread writing while workers convert.
-        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
-                                   weight: InputMessageSequence.weight) { item in
+        let converters = try runReportingIssues {
+            try InputOrderPipeline.perWorker(jobs.count, first: converter) { try $0.independentCopy() }
+        }
+        let limit = self.limit.maxMessageBytes
+        let workers = converters.map { converter in { @Sendable (item: InputMessageSequence.Element) in
             ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
-                             limit: limit.maxMessageBytes)
-        } deliver: { converted in
+                             limit: limit)
+        } }
+        try InputOrderPipeline.run(items, workers: workers, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
+                                   weight: InputMessageSequence.weight) { converted in
             let name = converted.name
             switch converted.outcome {
             case .unreadable(let reason):

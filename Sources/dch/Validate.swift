@@ -162,10 +162,15 @@ struct Validate: ParsableCommand {
                        source: (inout MessageReport, InputMessages.Message) -> Void = { _, _ in }) throws {
         let limit = self.limit.maxMessageBytes
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
-        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
-                                   weight: InputMessageSequence.weight) { item in
+        let checkers = try runReportingIssues {
+            try InputOrderPipeline.perWorker(jobs.count, first: checker) { $0 }
+        }
+        checkers.forEach(ProcessLifetime.keep)
+        let workers = checkers.map { checker in { @Sendable (item: InputMessageSequence.Element) in
             CheckedItem(item: item, checker: checker, limit: limit)
-        } deliver: { checked in
+        } }
+        try InputOrderPipeline.run(items, workers: workers, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
+                                   weight: InputMessageSequence.weight) { checked in
             switch checked.item {
             case .message(_, _, let message, let sole):
                 var report = checked.report
