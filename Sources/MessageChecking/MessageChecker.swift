@@ -85,13 +85,6 @@ public struct MessageChecker: Sendable {
         }
     }
 
-    /// A checker with the same catalogue and options over its own copy of the definition pack
-    /// (``FHIRConversion/Converter/independentCopy()``): one per worker thread when checking on
-    /// several, so that their profile and definition caches share no reference counts.
-    public func independentCopy() throws -> MessageChecker {
-        try MessageChecker(converter: converter.independentCopy(), catalogue: catalogue, options: options)
-    }
-
     /// The report of the message in `data` (one message; see ``checkInput(_:name:)`` for NDJSON).
     /// Never throws: a message that cannot be read is reported with its reading errors.
     public func check(_ data: Data, name: String) -> MessageReport {
