@@ -39,7 +39,10 @@ public final class BulkJob {
         self.options = options
         var oneLine = false
         if case .stream = options.destination { oneLine = true }
-        let converters = try InputOrderPipeline.perWorker(options.jobs, first: try Converter()) { try $0.independentCopy() }
+        var first = try Converter()
+        first.limits = options.readLimits
+        first.limits.maxBytes = options.maximumMessageBytes
+        let converters = try InputOrderPipeline.perWorker(options.jobs, first: first) { try $0.independentCopy() }
         processors = try converters.map { converter in
             let checker = options.validate
                 ? try MessageChecker(converter: converter, catalogue: try EventCatalogue.shipped(), options: CheckOptions())

@@ -42,6 +42,9 @@ public struct BulkOptions: Sendable {
     public var output: String?
     /// The largest message read.
     public var maximumMessageBytes = MessageFramer.defaultMaximumMessageBytes
+    /// The deepest nesting and the most items per array (children per element) a message is read
+    /// with; its size limit is ``maximumMessageBytes``.
+    public var readLimits = ReadLimits()
     /// Messages between checkpoints (a checkpoint is also taken every ``checkpointSeconds``).
     public var checkpointEvery = 5_000
     /// Seconds between checkpoints at most.

@@ -19,6 +19,9 @@ public struct Converter: Sendable {
     var usesDirectJSONToXML = true
     /// The direct path's definition lookups, kept across conversions.
     let directCache = DirectContextCache()
+    /// The limits every message is read within (depth, size, items per array or children per
+    /// element): beyond them reading fails with the reader's `too-…` rule, in bounded time and memory.
+    public var limits = ReadLimits()
 
     /// A converter over the shipped definition pack.
     public init() throws {
@@ -33,7 +36,10 @@ public struct Converter: Sendable {
     /// A converter over its own copy of the pack (``FHIRDefinitions/DefinitionPack/independentCopy()``),
     /// sharing nothing with this one: one per worker thread when converting on several.
     public func independentCopy() throws -> Converter {
-        Converter(pack: try pack.independentCopy())
+        var copy = Converter(pack: try pack.independentCopy())
+        copy.limits = limits
+        copy.usesDirectJSONToXML = usesDirectJSONToXML
+        return copy
     }
 
     /// Parses a message; the format is detected from content when `format` is nil. The result
@@ -45,8 +51,8 @@ public struct Converter: Sendable {
                 position: SourcePosition(line: 1, column: 1)))
         }
         switch format {
-        case .xml: return try FHIRXMLReader().read(data)
-        case .json: return try FHIRJSONReader().read(data)
+        case .xml: return try FHIRXMLReader(options: XMLReadOptions(limits: limits)).read(data)
+        case .json: return try FHIRJSONReader(options: JSONReadOptions(limits: limits)).read(data)
         }
     }
 
@@ -72,7 +78,8 @@ public struct Converter: Sendable {
         // Fast path: JSON->XML without the tree. It gives up (nil) on anything unusual, and the tree
         // path then converts and reports; its output is the tree path's byte for byte.
         if usesDirectJSONToXML, to ?? .xml == .xml, (from ?? MessageFormat.detect(data)) == .json,
-           let direct = try? DirectJSONToXML.attemptMessage(data, pack: pack, pretty: pretty, cache: directCache) {
+           let direct = try? DirectJSONToXML.attemptMessage(data, pack: pack, pretty: pretty, cache: directCache,
+                                                               limits: limits) {
             return (Encoded(bytes: direct.bytes), direct.event)
         }
         let decoded = try read(data, format: from)

@@ -40,12 +40,13 @@ enum DirectJSONToXML {
 
     /// ``attempt(_:pack:pretty:cache:)`` with the message's event code (``MessageEvent``).
     static func attemptMessage(_ data: Data, pack: DefinitionPack, pretty: Bool,
-                               cache: DirectContextCache = DirectContextCache()) throws -> (bytes: [UInt8], event: String?) {
+                               cache: DirectContextCache = DirectContextCache(),
+                               limits: ReadLimits = ReadLimits()) throws -> (bytes: [UInt8], event: String?) {
         try data.withUnsafeBytes { raw throws -> ([UInt8], String?) in
-            guard let base = raw.baseAddress, raw.count > 0,
-                  raw.count <= JSONLimits.maxBytes else { throw DirectBail() }
+            guard let base = raw.baseAddress, raw.count > 0 else { throw DirectBail() }
             let p = base.assumingMemoryBound(to: UInt8.self)
-            guard let tokens = JSONTokenizer.tokenize(p, count: raw.count) else { throw DirectBail() }
+            // Within the reader's limits only: beyond them, the tree path reports the limit.
+            guard let tokens = JSONTokenizer.tokenize(p, count: raw.count, limits: limits) else { throw DirectBail() }
             defer { tokens.deallocate() }
             let known = cache.snapshot
             var emitter = DirectXMLEmitter(p: p, inputBytes: raw.count, t: UnsafeBufferPointer(tokens), pack: pack,
@@ -65,11 +66,6 @@ enum DirectJSONToXML {
             return (emitter.out.finish(), MessageEvent.code(tokens: UnsafeBufferPointer(tokens), text: p))
         }
     }
-}
-
-/// The tree reader's default size limit (``FHIRJSON/JSONReadOptions``): larger input is its error.
-enum JSONLimits {
-    static let maxBytes = JSONReadOptions().maxBytes
 }
 
 /// The type contexts the direct conversion looked up, kept across conversions by one ``Converter``

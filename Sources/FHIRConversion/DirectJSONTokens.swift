@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// Pass 1 of the direct JSON->XML conversion: the input's JSON tokens in one flat array.
 ///
 /// The tokenizer checks the RFC 8259 grammar (strings only as far as finding their end: escapes and
@@ -26,22 +28,29 @@ struct JSONToken {
 }
 
 struct JSONTokenizer {
-    /// Deeper nesting is left to the tree reader (its limit, 256, must never be reached here).
+    /// Deeper nesting is left to the tree reader (its limit, 256 by default, must never be reached
+    /// here): at most this, and below the reader's limit when it is lower.
     static let maxDepth = 200
 
     private let p: UnsafePointer<UInt8>
     private let end: Int
     private var pos = 0
     private var depth = 0
+    /// Deeper containers, or arrays of more items, make the tokenizer give up (the tree reader
+    /// then reports the limit it meets).
+    private let depthLimit: Int
+    private let itemLimit: UInt32
     /// The tokens, in a malloc'd buffer rather than an array: appending is the tokenizer's most
     /// frequent operation, and this makes it a bounds check and a store.
     private var tokens: UnsafeMutablePointer<JSONToken>
     private var count = 0
     private var capacity: Int
 
-    private init(_ p: UnsafePointer<UInt8>, _ count: Int) {
+    private init(_ p: UnsafePointer<UInt8>, _ count: Int, limits: ReadLimits) {
         self.p = p
         end = count
+        depthLimit = min(Self.maxDepth, limits.maxDepth - 1)
+        itemLimit = UInt32(clamping: max(limits.maxEntries - 1, 0))
         // A guess from typical FHIR JSON (about one token per 8 bytes); the buffer grows if needed.
         capacity = count / 8 + 16
         tokens = .allocate(capacity: capacity)
@@ -50,9 +59,10 @@ struct JSONTokenizer {
     /// The tokens of one JSON document whose top level is an object, or nil when the tokenizer
     /// does not accept the input (a syntax error, a byte order mark, too deep, too large). The
     /// caller deallocates the buffer.
-    static func tokenize(_ p: UnsafePointer<UInt8>, count: Int) -> UnsafeMutableBufferPointer<JSONToken>? {
-        guard count < Int(UInt32.max) else { return nil }
-        var t = JSONTokenizer(p, count)
+    static func tokenize(_ p: UnsafePointer<UInt8>, count: Int,
+                         limits: ReadLimits = ReadLimits()) -> UnsafeMutableBufferPointer<JSONToken>? {
+        guard count < Int(UInt32.max), count <= limits.maxBytes else { return nil }
+        var t = JSONTokenizer(p, count, limits: limits)
         t.skipWhitespace()
         var ok = t.pos < t.end && p[t.pos] == UInt8(ascii: "{") && t.value()
         t.skipWhitespace()
@@ -108,7 +118,7 @@ struct JSONTokenizer {
     /// An object (`"key": value` members, the key a string token) or an array, with its count and end.
     private mutating func container(close: UInt8, kind: JSONToken.Kind) -> Bool {
         depth += 1
-        guard depth <= Self.maxDepth else { return false }
+        guard depth <= depthLimit else { return false }
         let index = count
         append(JSONToken(kind: kind, start: UInt32(pos)))
         pos += 1
@@ -127,6 +137,7 @@ struct JSONTokenizer {
                 }
                 guard value() else { return false }
                 members += 1
+                if kind == .array && members > itemLimit { return false }
                 skipWhitespace()
                 let b = byte
                 pos += 1

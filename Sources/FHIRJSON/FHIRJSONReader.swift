@@ -8,15 +8,25 @@ public struct JSONReadOptions: Sendable, Hashable {
     public var maxDepth: Int
     /// The largest input accepted, in bytes; larger input fails with ``JSONRule/tooLarge``.
     public var maxBytes: Int
+    /// The most items one array may hold; more fail with ``JSONRule/tooManyItems``.
+    public var maxEntries: Int
     /// The most errors collected before the reader gives up (syntax errors always stop it at once).
     public var maxErrors: Int
 
-    /// Limits for one document. The reader recurses once per nesting level, so keep `maxDepth` in
-    /// the hundreds (threads other than the main one have small stacks).
-    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, maxErrors: Int = 100) {
+    /// Limits for one document (the defaults are ``FHIRModel/ReadLimits``'). The reader recurses
+    /// once per nesting level, so keep `maxDepth` in the hundreds (threads other than the main one
+    /// have small stacks).
+    public init(maxDepth: Int = ReadLimits.defaultMaxDepth, maxBytes: Int = ReadLimits.defaultMaxBytes,
+                maxEntries: Int = ReadLimits.defaultMaxEntries, maxErrors: Int = 100) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
+        self.maxEntries = maxEntries
         self.maxErrors = maxErrors
+    }
+
+    /// Options with these limits.
+    public init(limits: ReadLimits) {
+        self.init(maxDepth: limits.maxDepth, maxBytes: limits.maxBytes, maxEntries: limits.maxEntries)
     }
 }
 

@@ -17,6 +17,8 @@ public enum JSONRule: String, RuleRegistry {
     case tooDeep = "json.too-deep"
     /// The input is larger than ``JSONReadOptions/maxBytes``.
     case tooLarge = "json.too-large"
+    /// An array holds more items than ``JSONReadOptions/maxEntries``.
+    case tooManyItems = "json.too-many-items"
     /// More errors than ``JSONReadOptions/maxErrors``: the reader stopped.
     case tooManyErrors = "json.too-many-errors"
     /// A property name occurs twice in one object (FHIR STU3 JSON format forbids it; RFC 8259 leaves it undefined).
@@ -58,6 +60,7 @@ public enum JSONRule: String, RuleRegistry {
         case .utf8: return "the input is not valid UTF-8, or an escape names a lone surrogate"
         case .tooDeep: return "objects and arrays nest deeper than the reader's limit"
         case .tooLarge: return "the input is larger than the reader's limit"
+        case .tooManyItems: return "an array holds more items than the reader's limit"
         case .tooManyErrors: return "more errors than the reader's limit: it stopped"
         case .duplicateKey: return "a property name occurs twice in one object"
         case .null: return "a null outside the aligned arrays of a repeating primitive"

@@ -564,6 +564,11 @@ struct JSONTreeParser {
                 try item(&self, index, here, byte(at: pos))
                 index += 1
                 if try !anotherItem(before: Byte.closeBracket) { break }
+                if index >= options.maxEntries {
+                    throw fatal(JSONRule.tooManyItems,
+                                "the array '\(key)' holds more than the limit of \(options.maxEntries) items",
+                                type: .tooCostly)
+                }
             }
             path.removeLast()
         }

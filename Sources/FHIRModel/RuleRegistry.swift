@@ -90,7 +90,7 @@ public enum ReadingRule: String, RuleRegistry {
         switch self {
         case .read: return "the input could not be read (a missing file, a permission, a read error)"
         case .unknownFormat: return "the input is neither XML nor JSON (its first character is neither '<' nor '{')"
-        case .tooLarge: return "a message is longer than the largest one read (--max-message-bytes); it is skipped whole"
+        case .tooLarge: return "a message is longer than the largest one read (--max-bytes); it is skipped whole"
         }
     }
 }

@@ -40,6 +40,13 @@ extension SAXTreeBuilder {
             stop()
             return
         }
+        // The open parent's finished children follow it in the node arena.
+        if let parent = frames.last, nodeCount - parent.node - 1 >= options.maxEntries {
+            report(.fatal, .tooCostly, XMLRule.tooManyChildren,
+                   "an element has more than the limit of \(options.maxEntries) child elements", at: position)
+            stop()
+            return
+        }
         let name = elementName(localname)
         if isXHTMLNamespace(uri) {
             beginDiv(name, localname, position, nbAttributes, attributes)

@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// Limits and switches for ``FHIRXMLReader``.
 ///
 /// The defaults are safe for untrusted input: a document larger than ``maxBytes`` or nested deeper
@@ -9,17 +11,27 @@ public struct XMLReadOptions: Sendable, Hashable {
     public var maxDepth: Int
     /// Largest document accepted, in bytes. Larger documents fail with rule `xml.too-large`.
     public var maxBytes: Int
+    /// The most child elements one element may have; more fail with rule `xml.too-many-children`.
+    public var maxEntries: Int
 
     /// When true, elements outside the FHIR namespace (typically a hand-written file whose root lacks
     /// `xmlns="http://hl7.org/fhir"`) are read as FHIR elements with a warning instead of an error.
     /// For importing definitions; messages should be read strictly.
     public var lenientNamespaces: Bool
 
-    /// Creates options; the defaults are a depth of 256, 256 MiB and strict namespaces.
-    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, lenientNamespaces: Bool = false) {
+    /// Creates options; the defaults are ``FHIRModel/ReadLimits``' (a depth of 256, 256 MiB, 100,000
+    /// children) and strict namespaces.
+    public init(maxDepth: Int = ReadLimits.defaultMaxDepth, maxBytes: Int = ReadLimits.defaultMaxBytes,
+                maxEntries: Int = ReadLimits.defaultMaxEntries, lenientNamespaces: Bool = false) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
+        self.maxEntries = maxEntries
         self.lenientNamespaces = lenientNamespaces
+    }
+
+    /// Options with these limits and strict namespaces.
+    public init(limits: ReadLimits) {
+        self.init(maxDepth: limits.maxDepth, maxBytes: limits.maxBytes, maxEntries: limits.maxEntries)
     }
 }
 

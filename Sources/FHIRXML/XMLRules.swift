@@ -8,6 +8,8 @@ public enum XMLRule: String, RuleRegistry {
     case tooLarge = "xml.too-large"
     /// Elements nest deeper than the reader's limit.
     case tooDeep = "xml.too-deep"
+    /// An element has more child elements than the reader's limit.
+    case tooManyChildren = "xml.too-many-children"
     /// More errors than the reader's limit: it stopped.
     case tooManyErrors = "xml.too-many-errors"
     /// An encoding other than UTF-8, or bytes that are not UTF-8 (FHIR XML is UTF-8).
@@ -61,6 +63,7 @@ public enum XMLRule: String, RuleRegistry {
         case .syntax: return "the input is not well-formed XML, is empty, or has no root element"
         case .tooLarge: return "the input is larger than the reader's limit"
         case .tooDeep: return "elements nest deeper than the reader's limit"
+        case .tooManyChildren: return "an element has more child elements than the reader's limit"
         case .tooManyErrors: return "more errors than the reader's limit: it stopped"
         case .encoding: return "an encoding other than UTF-8, or bytes that are not UTF-8"
         case .doctype: return "a DOCTYPE: refused (XXE and entity expansion)"

@@ -54,7 +54,7 @@ public enum InputMessages {
     /// The issue of a message too large to read.
     public static func tooLargeIssue(_ byteCount: Int, limit: Int) -> Issue {
         Issue(.fatal, .tooCostly, rule: ReadingRule.tooLarge,
-              "the message is \(byteCount) bytes, more than the largest one read (\(limit) bytes; --max-message-bytes); it was skipped")
+              "the message is \(byteCount) bytes, more than the largest one read (\(limit) bytes; --max-bytes); it was skipped")
     }
 
     /// Gives the issues of one message of an input its file and index and, for a message of

@@ -19,14 +19,18 @@ public struct CheckOptions: Sendable {
     /// The layers' switches. Its `profiles` are replaced by ``profiles``, and the event rules are
     /// added to its `ruleSets` when ``eventRules`` is on.
     public var validation = ValidationOptions()
+    /// The limits messages are read within, when the checker makes its own converter
+    /// (``MessageChecker/init(options:)``); a converter handed to the checker keeps its own.
+    public var limits = ReadLimits()
 
-    /// Every layer and the event rules, no extra profile, no XML Schema.
+    /// Every layer and the event rules, no extra profile, no XML Schema, the default limits.
     public init(profiles: [String] = [], schema: XMLSchemaValidator? = nil, eventRules: Bool = true,
-                validation: ValidationOptions = ValidationOptions()) {
+                validation: ValidationOptions = ValidationOptions(), limits: ReadLimits = ReadLimits()) {
         self.profiles = profiles
         self.schema = schema
         self.eventRules = eventRules
         self.validation = validation
+        self.limits = limits
     }
 }
 
@@ -64,7 +68,9 @@ public struct MessageChecker: Sendable {
     /// A checker over the shipped definition pack and event catalogue. Throws `IssuesError`
     /// when they cannot be found or read, or when a profile of ``CheckOptions/profiles`` is not in the pack.
     public init(options: CheckOptions = CheckOptions()) throws {
-        try self.init(converter: Converter(), catalogue: options.eventRules ? EventCatalogue.shipped() : nil, options: options)
+        var converter = try Converter()
+        converter.limits = options.limits
+        try self.init(converter: converter, catalogue: options.eventRules ? EventCatalogue.shipped() : nil, options: options)
     }
 
     /// A checker over a converter's definition pack and a catalogue (nil: no event rules).

@@ -90,6 +90,7 @@ struct Bulk: ParsableCommand {
         options.summaryJSON = summaryJSON
         options.output = output
         options.maximumMessageBytes = limit.maxMessageBytes
+        options.readLimits = limit.readLimits
         options.checkpointEvery = max(checkpointEvery, 1)
         let job: BulkJob
         do {

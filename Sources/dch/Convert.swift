@@ -64,7 +64,8 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
-        let converter = try runReportingIssues { try Converter() }
+        var converter = try runReportingIssues { try Converter() }
+        converter.limits = limit.readLimits
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
         let outputIsDirectory = output.map { inputs.count > 1 || POSIXFile.isDirectory($0) } ?? false
         var destination = try ConvertDestination(output: output, isFolder: outputIsDirectory)

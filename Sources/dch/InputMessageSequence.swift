@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FHIRModel
 import MessageChecking
 import MessageStreams
 
@@ -81,13 +82,24 @@ struct InputMessageSequence: Sequence, IteratorProtocol {
     }
 }
 
-/// How inputs are split into messages: `--max-message-bytes` (the largest message read; a longer
-/// one is skipped and reported) and `--lines` (strictly one message per line).
+/// How inputs are split into messages and the limits each is read within: `--max-bytes` (the
+/// largest message read; a longer one is skipped and reported), `--max-depth`, `--max-entries`, and
+/// `--lines` (strictly one message per line). Hostile input meets these in bounded time and memory.
 struct MessageLimitOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: [.customLong("max-bytes"), .customLong("max-message-bytes")], help: ArgumentHelp(
         "The largest message read, in bytes (default 268435456, 256 MiB); a longer one is skipped and reported.",
         valueName: "BYTES"))
     var maxMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The deepest nesting read (default \(ReadLimits.defaultMaxDepth)): JSON objects and arrays, XML elements.",
+        valueName: "LEVELS"))
+    var maxDepth: Int = ReadLimits.defaultMaxDepth
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The most items in one JSON array or child elements of one XML element (default \(ReadLimits.defaultMaxEntries)).",
+        valueName: "N"))
+    var maxEntries: Int = ReadLimits.defaultMaxEntries
 
     @Flag(name: .long, help: "Strict NDJSON: every input line is one message (blank and broken ones too), for one result per line.")
     var lines = false
@@ -95,7 +107,15 @@ struct MessageLimitOption: ParsableArguments {
     /// The framing the options ask for.
     var framing: MessageFramer.Framing { lines ? .lines : .detect }
 
+    /// The limits each message is read within.
+    var readLimits: ReadLimits {
+        ReadLimits(maxDepth: maxDepth, maxBytes: maxMessageBytes, maxEntries: maxEntries)
+    }
+
     func validate() throws {
-        if maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be 1 or more") }
+        if maxMessageBytes < 1 { throw ValidationError("--max-bytes must be 1 or more") }
+        // The readers recurse once per level on a worker's stack (the main thread's size).
+        if maxDepth < 2 || maxDepth > 10_000 { throw ValidationError("--max-depth must be between 2 and 10000") }
+        if maxEntries < 1 { throw ValidationError("--max-entries must be 1 or more") }
     }
 }

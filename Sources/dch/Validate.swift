@@ -18,7 +18,7 @@ struct Validate: ParsableCommand {
             With no INPUT or with '-', reads stdin. An input holds one XML or JSON message, NDJSON (one \
             message per line) or several XML or JSON messages back to back; it is read a chunk at a time \
             and each message reported separately, with its index and the input's line numbers. Problems \
-            reading a message are errors of that message; a message longer than --max-message-bytes is \
+            reading a message are errors of that message; a message longer than --max-bytes is \
             skipped (io.too-large). The report goes to stdout, or to REPORT with -o (written to a \
             temporary name and renamed); text, json and messages reports are written message by message \
             as each is checked (to a pipe at once), so dch validate works as a filter in a pipeline.
@@ -85,7 +85,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         if listRules { return try listRuleIDs() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
-        let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema)) }
+        let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema, limits: limit.readLimits)) }
         ProcessLifetime.keep(checker)
         let settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,
