@@ -105,7 +105,7 @@ public final class BulkJob {
                               open: Self.open)
         var sinceCheckpoint = 0
         var lastCheckpoint = Date()
-        let batch = InputOrderPipeline.batchSize(readingStandardInput: options.inputs.contains("-"))
+        let batch = InputOrderPipeline.batchSize(inputs: options.inputs)
         try InputOrderPipeline.run(items.dropFirst(done), workers: processors.map { processor in { processor.process($0) } },
                                    batch: batch, weight: Self.weight) { message in
             switch message.outcome {

@@ -16,6 +16,8 @@ package final class DurableReplacement {
     private let folderPath: String
     private let name: String
     private let temporary: String
+    /// The temporary file's path as ``TemporaryFiles`` knows it.
+    private let temporaryPath: String
     private var folder: Int32
     private var fd: Int32
 
@@ -24,6 +26,7 @@ package final class DurableReplacement {
         self.path = path
         (folderPath, name) = POSIXFile.split(path)
         temporary = POSIXFile.temporaryName(for: name)
+        temporaryPath = POSIXFile.join(folderPath, temporary)
         folder = try POSIXFile.openFolder(folderPath)
         do {
             fd = try POSIXFile.create(temporary, in: folder, reportedAs: path)
@@ -31,6 +34,7 @@ package final class DurableReplacement {
             close(folder)
             throw error
         }
+        TemporaryFiles.created(temporaryPath)
     }
 
     deinit { discard() }
@@ -51,6 +55,7 @@ package final class DurableReplacement {
             guard renameat(folder, temporary, folder, name) == 0 else {
                 throw FileWriteError(path: path, operation: "replace", code: errno)
             }
+            TemporaryFiles.finished(temporaryPath)
         } catch {
             discard()
             throw error
@@ -69,6 +74,7 @@ package final class DurableReplacement {
         if fd >= 0 { close(fd) }
         fd = -1
         unlinkat(folder, temporary, 0)
+        TemporaryFiles.finished(temporaryPath)
         close(folder)
         folder = -1
     }

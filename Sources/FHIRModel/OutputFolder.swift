@@ -63,6 +63,7 @@ public final class OutputFolder: Sendable {
             try POSIXFile.closeFile(fd, reportedAs: reported)
         } catch {
             unlinkat(descriptor, temporary, 0)
+            TemporaryFiles.finished(pathOf(temporary))
             throw error
         }
         return StagedFile(folder: self, name: name, temporary: temporary, byteCount: bytes.count, replaces: existing == .other)
@@ -75,7 +76,7 @@ public final class OutputFolder: Sendable {
 
     /// `folder/name`, as errors report it.
     func pathOf(_ name: String) -> String {
-        path.hasSuffix("/") ? path + name : path + "/" + name
+        POSIXFile.join(path, name)
     }
 
     /// Creates a temporary file that no other writer uses (`O_EXCL`): two outputs staged at once
@@ -85,7 +86,10 @@ public final class OutputFolder: Sendable {
         while true {
             let temporary = POSIXFile.temporaryName(for: name, attempt: attempt)
             let fd = openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, POSIXFile.newFileMode)
-            if fd >= 0 { return (fd, temporary) }
+            if fd >= 0 {
+                TemporaryFiles.created(pathOf(temporary))
+                return (fd, temporary)
+            }
             switch errno {
             case EINTR: continue
             case EEXIST where attempt < 1_000: attempt += 1
@@ -150,7 +154,10 @@ public final class StagedFile: @unchecked Sendable {
     }
 
     deinit {
-        if !placed, let temporary { unlinkat(folder.descriptor, temporary, 0) }
+        if !placed, let temporary {
+            unlinkat(folder.descriptor, temporary, 0)
+            TemporaryFiles.finished(folder.pathOf(temporary))
+        }
     }
 
     /// True when the folder's file already held these bytes and stays as it is.
@@ -161,6 +168,7 @@ public final class StagedFile: @unchecked Sendable {
         guard let temporary else { return 0 }
         guard renameat(folder.descriptor, temporary, folder.descriptor, name) == 0 else { return errno }
         placed = true
+        TemporaryFiles.finished(folder.pathOf(temporary))
         return 0
     }
 }

@@ -94,6 +94,11 @@ package enum POSIXFile {
         return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
     }
 
+    /// `folder/name` (no second slash when `folder` ends with one).
+    package static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+
     /// The hidden name an output is written under until it is complete: `.NAME.dch-PID.tmp`, or
     /// `.NAME.dch-PID-N.tmp` for the `N`th attempt when the earlier names are taken.
     package static func temporaryName(for name: String, attempt: Int = 1) -> String {

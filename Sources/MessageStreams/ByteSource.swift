@@ -50,6 +50,17 @@ public final class FileByteSource: ByteSource {
         return fstat(STDIN_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
     }
 
+    /// True when reading `path` may wait for a writer: standard input (`-`) that is no regular
+    /// file (``standardInputMayWait``), or a named pipe, a terminal or a socket given by name
+    /// (`<(command)` in a shell). Folders and regular files never wait.
+    public static func mayWait(_ path: String) -> Bool {
+        if path == "-" { return standardInputMayWait }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFCHR || kind == S_IFSOCK
+    }
+
     /// Standard input (not closed by the source).
     public static func standardInput() -> FileByteSource {
         FileByteSource(descriptor: STDIN_FILENO, owned: false)

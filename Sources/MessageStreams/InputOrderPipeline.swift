@@ -21,12 +21,13 @@ public enum InputOrderPipeline {
     /// The largest weight a batch gathers (with `weight` in bytes, a megabyte).
     public static let batchWeight = 1 << 20
 
-    /// Messages per batch: one at a time when the inputs include a standard input that may wait
-    /// (a filter writes each result as soon as its message has come), else 256 (with ``batchWeight``,
-    /// a batch of typical messages is about a megabyte: measured, batches of 32 kept the threads
-    /// waking each other often enough to cost two jobs a tenth of their speed).
-    public static func batchSize(readingStandardInput: Bool) -> Int {
-        readingStandardInput && FileByteSource.standardInputMayWait ? 1 : 256
+    /// Messages per batch: one at a time when an input may wait for its writer (standard input or
+    /// a named pipe: a filter writes each result as soon as its message has come, and a batch
+    /// would wait for its last message), else 256 (with ``batchWeight``, a batch of typical messages
+    /// is about a megabyte: measured, batches of 32 kept the threads waking each other often enough
+    /// to cost two jobs a tenth of their speed).
+    public static func batchSize(inputs: [String]) -> Int {
+        inputs.contains(where: FileByteSource.mayWait) ? 1 : 256
     }
 
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the

@@ -99,6 +99,9 @@ struct Bulk: ParsableCommand {
             printError("error: \(error.localizedDescription)")
             throw ExitCode(2)
         }
+        Interruption.advice = options.output == nil
+            ? "stdout cannot be resumed"
+            : "the last checkpoint is kept: the same command with --resume carries on from it"
         let meter = ProgressMeter.make(inputs: options.inputs)
         let summary: BulkSummary
         do {

@@ -87,7 +87,7 @@ struct Convert: ParsableCommand {
             ConvertedMessage(item: item, converter: converter, from: from, to: to, pretty: pretty, oneLine: oneLine,
                              limit: limit)
         } }
-        try InputOrderPipeline.run(items, workers: workers, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
+        try InputOrderPipeline.run(items, workers: workers, batch: InputOrderPipeline.batchSize(inputs: inputs),
                                    weight: InputMessageSequence.weight) { converted in
             let name = converted.name
             switch converted.outcome {

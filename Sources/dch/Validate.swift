@@ -165,7 +165,7 @@ struct Validate: ParsableCommand {
         // One checker for every worker: its compiled profiles are shared. A checker per worker (as
         // convert and bulk have a converter each) measured no faster: compiling the profiles once per
         // worker cost what the shared reference counts did.
-        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputOrderPipeline.batchSize(readingStandardInput: inputs.contains("-")),
+        try InputOrderPipeline.run(items, jobs: jobs.count, batch: InputOrderPipeline.batchSize(inputs: inputs),
                                    weight: InputMessageSequence.weight) { item in
             CheckedItem(item: item, checker: checker, limit: limit)
         } deliver: { checked in
