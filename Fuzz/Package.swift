@@ -1,0 +1,28 @@
+// swift-tools-version:5.10
+// libFuzzer targets for dch's parsers and checkers (issue 18). Built only by `scripts/fuzz`, with
+// `-sanitize=fuzzer,address`, which gives each target its `main`; `swift build` of dch never sees them.
+import PackageDescription
+
+let fuzzTarget = { (name: String, dependencies: [Target.Dependency]) -> Target in
+    .executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Sources/\(name)")
+}
+
+let package = Package(
+    name: "DCHFuzz",
+    platforms: [.macOS(.v13)],
+    dependencies: [.package(name: "dch", path: "..")],
+    targets: [
+        .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: [
+            "CFuzzDriver",
+            .product(name: "FHIRDefinitions", package: "dch"),
+            .product(name: "FHIRConversion", package: "dch"),
+        ], path: "Sources/FuzzSupport"),
+        fuzzTarget("FuzzXMLReader", [.product(name: "FHIRXML", package: "dch")]),
+        fuzzTarget("FuzzJSONReader", [.product(name: "FHIRJSON", package: "dch")]),
+        fuzzTarget("FuzzConvert", [.product(name: "FHIRConversion", package: "dch")]),
+        fuzzTarget("FuzzValidate", [.product(name: "MessageChecking", package: "dch")]),
+        fuzzTarget("FuzzFHIRPath", [.product(name: "FHIRPath", package: "dch"), .product(name: "FHIRConversion", package: "dch")]),
+        fuzzTarget("FuzzFramer", [.product(name: "MessageStreams", package: "dch")]),
+    ]
+)

@@ -1,0 +1,1 @@
+// libFuzzer provides LLVMFuzzerRunDriver; this target only declares it.
