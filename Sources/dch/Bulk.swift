@@ -69,6 +69,7 @@ struct Bulk: ParsableCommand {
     var inputs: [String] = []
 
     func validate() throws {
+        try OutputGuard.refuse(output, overwriting: inputs)
         if let from, !["xml", "json", "ndjson"].contains(from) { throw ValidationError("--from must be xml, json or ndjson") }
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin ('-') can be read only once") }

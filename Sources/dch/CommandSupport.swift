@@ -150,3 +150,23 @@ enum ProcessLifetime {
 
     static func keep(_ value: Any) { lock.withLock { kept.append(value) } }
 }
+
+/// `-o` never names an input: a file written to the output's path would replace the input it is
+/// made from (for `validate -o`, with the report). Checked by file identity (device and inode,
+/// links followed), before anything is read. A folder output holding inputs is `convert`'s case
+/// (`ConvertDestination.protect`: those inputs' outputs are refused one by one).
+enum OutputGuard {
+    static func refuse(_ output: String?, overwriting inputs: [String]) throws {
+        guard let output, let target = identity(output) else { return }
+        for input in inputs where input != "-" && identity(input) == target {
+            throw ValidationError("-o \(output) is also an input (\(input)): dch never writes over its input")
+        }
+    }
+
+    /// The device and inode of the regular file at `path`; nil for anything else or nothing.
+    private static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+    }
+}

@@ -54,6 +54,7 @@ struct Convert: ParsableCommand {
     }
 
     func validate() throws {
+        try OutputGuard.refuse(output, overwriting: inputs)
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
         if inputs.count > 1, output == nil, layout != .compact {
             throw ValidationError("several inputs need -o DIR, or --compact for one message per line on stdout")

@@ -57,6 +57,7 @@ struct Respond: ParsableCommand {
     var input: String = "-"
 
     func validate() throws {
+        try OutputGuard.refuse(output, overwriting: [input])
         if let id, UUID(uuidString: id) == nil { throw ValidationError("--id must be a UUID, not '\(id)'") }
         if let timestamp, !ResponseSettings.isTimestamp(timestamp) {
             throw ValidationError("--timestamp must be a dateTime with seconds and a zone, not '\(timestamp)'")

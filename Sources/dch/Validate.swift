@@ -77,6 +77,7 @@ struct Validate: ParsableCommand {
     var inputs: [String] = []
 
     func validate() throws {
+        try OutputGuard.refuse(output, overwriting: inputs)
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("stdin ('-') can be read only once")
         }

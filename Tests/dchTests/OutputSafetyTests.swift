@@ -2,10 +2,32 @@ import XCTest
 import Foundation
 import DCHTestSupport
 
-/// SIGINT and SIGTERM end a real `dch` run cleanly: exit status 128 + the signal, a line on stderr,
-/// and no output left half-written, neither under its name nor as a hidden temporary file. The
-/// runs read a pipe that stays open, so each is interrupted while it is certainly writing.
-final class InterruptionTests: CommandTestCase {
+/// Outputs are safe: `-o` never names an input, and SIGINT and SIGTERM end a real `dch` run
+/// cleanly (exit status 128 + the signal, a line on stderr, and no output left half-written,
+/// neither under its name nor as a hidden temporary file). The interrupted runs read a pipe that
+/// stays open, so each is interrupted while it is certainly writing.
+final class OutputSafetyTests: CommandTestCase {
+    func testOutputNeverNamesAnInput() throws {
+        let sample = try Data(contentsOf: SharedCorpus.packageRoot.appendingPathComponent("Samples/nems-vaccination-new.xml"))
+        let input = temp.appendingPathComponent("in.xml")
+        try sample.write(to: input)
+        let link = temp.appendingPathComponent("link.json")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: input)
+        let commands: [[String]] = [
+            ["convert", "--to", "json", "-o", input.path, input.path],
+            ["convert", "--to", "json", "-o", link.path, input.path],
+            ["validate", "-o", input.path, input.path],
+            ["bulk", "--to", "json", "-o", input.path, input.path],
+            ["respond", "--source-endpoint", "https://example.org/ep", "--ods-code", "X1", "-o", input.path, input.path],
+        ]
+        for arguments in commands {
+            let run = try DCHCommand.run(arguments, in: temp)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("is also an input"), run.stderr)
+            XCTAssertEqual(try Data(contentsOf: input), sample, "\(arguments) changed its input")
+        }
+    }
+
     /// A sample message as one NDJSON line (made by a real `dch convert`), which the reader hands
     /// on as soon as its line ends.
     private var sample: Data {
