@@ -195,8 +195,9 @@ final class HostileInputTests: CommandTestCase {
     }
 }
 
-/// A real process run with its peak memory (`wait4`'s resource usage) and a deadline after which
-/// it is killed.
+/// A real process run with its peak memory and a deadline after which it is killed. The peak is
+/// measured by GNU time (`%M`, from `wait4` in that small process): `wait4` here would count the
+/// test process's own memory, which a spawned child shares until it runs `dch`.
 struct MeasuredRun {
     var status: Int32
     var stdout: String
@@ -204,43 +205,53 @@ struct MeasuredRun {
     var peakMegabytes: Int
     var timedOut: Bool
 
+    static let time = "/usr/bin/time"
+
     /// Runs `executable` (paths in `arguments` absolute), its output in files under `directory`.
     static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 60) throws -> MeasuredRun {
+        guard FileManager.default.isExecutableFile(atPath: time) else {
+            throw Prerequisite.missing("GNU time at /usr/bin/time (apt-get install time) measures the peak memory of dch")
+        }
         let out = directory.appendingPathComponent("run-\(UUID().uuidString).out")
         let err = directory.appendingPathComponent("run-\(UUID().uuidString).err")
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
+        let peak = directory.appendingPathComponent("run-\(UUID().uuidString).rss")
+        defer { [out, err, peak].forEach { try? FileManager.default.removeItem(at: $0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, out.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, err.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        // A process group of its own, so that a run past its deadline is killed with its child.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let argv = ([time, "-f", "%M", "-o", peak.path, executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, time, &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
-        var usage = rusage()
         var timedOut = false
         while true {
-            let r = wait4(pid, &status, WNOHANG, &usage)
+            let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
             if Date() > deadline && !timedOut {
                 timedOut = true
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
             }
             usleep(5_000)
         }
         // Exit status from the wait status word (WEXITSTATUS; a signal gives 128 + its number).
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let kilobytes = (try? String(contentsOf: peak, encoding: .utf8))?
+            .split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last ?? 0
         return MeasuredRun(status: exit,
                            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
                            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
-                           peakMegabytes: Int(usage.ru_maxrss) / 1024, timedOut: timedOut)
+                           peakMegabytes: kilobytes / 1024, timedOut: timedOut)
     }
 }
