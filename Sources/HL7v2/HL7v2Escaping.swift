@@ -22,7 +22,7 @@ public enum HL7v2Escaping {
     /// deeper delimiters in it).
     public static func decode(_ raw: some StringProtocol, delimiters: HL7v2Delimiters,
                               charset: HL7v2Charset = .utf8) -> String {
-        guard let escape = delimiters.escape, raw.utf8.contains(escape) else { return String(raw) }
+        guard let escape = delimiters.escape, containsByte(raw, escape) else { return String(raw) }
         let bytes = Array(raw.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -109,12 +109,18 @@ public enum HL7v2Escaping {
     }
 
     /// The raw form of a value: delimiters and the escape character escaped, control characters
-    /// (CR, LF, …; not tab) written as `\Xhh\`.
+    /// (CR, LF, …; not tab) written as `\Xhh\`, and a value of exactly two quotes written
+    /// `\X22\"` so that it is not read as the null value `""`.
     ///
     /// - Throws: ``HL7v2EncodingError`` when the value holds a delimiter or a control character but
     ///   the message has no escape character (MSH-2 shorter than 3 characters).
     public static func encode(_ value: String, delimiters d: HL7v2Delimiters) throws(HL7v2EncodingError) -> String {
         let utf8 = value.utf8
+        if value == "\"\"" {
+            // Two quotes alone would be read as the null value: the first is sent as hex.
+            guard let e = d.escape else { throw HL7v2EncodingError(value: value) }
+            return String(decoding: [e] + Array("X22".utf8) + [e, UInt8(ascii: "\"")], as: UTF8.self)
+        }
         guard utf8.contains(where: { needsEscape($0, d) }) else { return value }
         guard let e = d.escape else { throw HL7v2EncodingError(value: value) }
         var out: [UInt8] = []

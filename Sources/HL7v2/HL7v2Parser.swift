@@ -338,8 +338,9 @@ private struct ParseRun {
         guard var m = message, let pending = m.pending else { return }
         m.pending = nil
         var utf8: [UInt8] = []
-        utf8.reserveCapacity(pending.bytes.count)
-        if !m.charset.appendUTF8(of: pending.bytes, to: &utf8) {
+        if m.charset == .utf8, pending.bytes.allSatisfy({ $0 < 0x80 }) || isValidUTF8(pending.bytes) {
+            utf8 = pending.bytes  // already UTF-8: no copy
+        } else if !m.charset.appendUTF8(of: pending.bytes, to: &utf8) {
             _ = HL7v2Charset.latin1.appendUTF8(of: pending.bytes, to: &utf8)
             if !m.warnedFallback {
                 m.warnedFallback = true
@@ -433,19 +434,23 @@ private struct ParseRun {
 func splitFields(_ utf8: [UInt8], delimiters: HL7v2Delimiters, isHeader: Bool) -> [String] {
     var fields: [String] = []
     fields.reserveCapacity(24)
-    var start = 0
-    for (i, b) in utf8.enumerated() where b == delimiters.field {
-        fields.append(String(decoding: utf8[start..<i], as: UTF8.self))
-        start = i + 1
+    utf8.withUnsafeBufferPointer { buffer in
+        let separator = delimiters.field
+        var start = 0
+        for i in 0..<buffer.count where buffer[i] == separator {
+            fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self))
+            if isHeader && fields.count == 1 { fields.append(delimiters.fieldSeparator) }
+            start = i + 1
+        }
+        fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self))
     }
-    fields.append(String(decoding: utf8[start...], as: UTF8.self))
-    if isHeader { fields.insert(delimiters.fieldSeparator, at: 1) }
     return fields
 }
 
 extension HL7v2Segment {
     /// A segment from raw fields whose first is the ID.
     init(fields: [String], source: HL7v2Location?) {
-        self.init(fields[0], fields: Array(fields.dropFirst()), source: source)
+        self.fields = fields
+        self.source = source
     }
 }

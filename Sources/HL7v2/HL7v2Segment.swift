@@ -57,21 +57,39 @@ public enum HL7v2Content: Sendable, Hashable {
 
 /// One level of splitting: the parts of a raw text between a delimiter, empty parts kept so that
 /// positions keep their numbers (`^^^NHS^NH` has NHS as part 4). A nil delimiter does not split.
-@inlinable
 func splitRaw(_ raw: Substring, on delimiter: UInt8?) -> [Substring] {
-    guard let delimiter, raw.utf8.contains(delimiter) else { return [raw] }
-    var parts: [Substring] = []
-    var start = raw.startIndex
-    var i = raw.utf8.startIndex
-    while i != raw.utf8.endIndex {
-        if raw.utf8[i] == delimiter {
-            parts.append(raw[start..<i])
-            start = raw.utf8.index(after: i)
+    guard let delimiter else { return [raw] }
+    let utf8 = raw.utf8
+    // Scan the contiguous bytes (delimiters are ASCII, so every cut is on a character boundary).
+    let fast: [Substring]? = utf8.withContiguousStorageIfAvailable { buffer in
+        var parts: [Substring] = []
+        var start = 0
+        for i in 0..<buffer.count where buffer[i] == delimiter {
+            parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: i)]))
+            start = i + 1
         }
-        i = raw.utf8.index(after: i)
+        if parts.isEmpty { return [raw] }
+        parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)...]))
+        return parts
     }
-    parts.append(raw[start..<raw.endIndex])
+    if let fast { return fast }
+    var parts: [Substring] = []
+    var start = utf8.startIndex
+    var i = utf8.startIndex
+    while i != utf8.endIndex {
+        if utf8[i] == delimiter {
+            parts.append(Substring(utf8[start..<i]))
+            start = utf8.index(after: i)
+        }
+        i = utf8.index(after: i)
+    }
+    parts.append(Substring(utf8[start...]))
     return parts
+}
+
+/// True when the text holds the byte (a fast scan of contiguous UTF-8).
+func containsByte(_ text: some StringProtocol, _ byte: UInt8) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? text.utf8.contains(byte)
 }
 
 extension HL7v2Segment {

@@ -72,6 +72,8 @@ final class EscapeTests: XCTestCase {
         XCTAssertEqual(try HL7v2Escaping.encode(#"a|b^c&d~e\f"#, delimiters: d), #"a\F\b\S\c\T\d\R\e\E\f"#)
         XCTAssertEqual(try HL7v2Escaping.encode("x\r\ny\u{1}", delimiters: d), #"x\X0D\\X0A\y\X01\"#)
         XCTAssertEqual(try HL7v2Escaping.encode("tab\tok", delimiters: d), "tab\tok")
+        XCTAssertEqual(try HL7v2Escaping.encode("\"\"", delimiters: d), #"\X22\""#, "two quotes as a value are not the null")
+        XCTAssertEqual(try HL7v2Escaping.encode("say \"\"", delimiters: d), "say \"\"")
         let five = try HL7v2Delimiters(field: UInt8(ascii: "|"), encodingCharacters: Array("^~\\&#".utf8))
         XCTAssertEqual(try HL7v2Escaping.encode("a#b", delimiters: five), #"a\P\b"#)
         let noEscape = try HL7v2Delimiters(field: UInt8(ascii: "|"), encodingCharacters: Array("^~".utf8))
@@ -84,7 +86,7 @@ final class EscapeTests: XCTestCase {
     func testEncodeDecodeRoundTrip() throws {
         let unusual = try HL7v2Delimiters(field: UInt8(ascii: "#"), encodingCharacters: Array("$*!@%".utf8))
         let alphabet: [String] = ["|", "^", "~", "\\", "&", "#", "$", "*", "!", "@", "%", "F", "X", "0D", ".br", "E",
-                                  "\r", "\n", "\t", "é", "£", "€", " ", "a", "\u{7F}", "😀"]
+                                  "\r", "\n", "\t", "é", "£", "€", " ", "a", "\u{7F}", "😀", "\""]
         var random = SplitMix(seed: 15)
         for _ in 0..<3000 {
             let value = (0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
