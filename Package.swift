@@ -118,8 +118,9 @@ let package = Package(
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
                                                                "BulkTransfer", "DCHTestSupport"]),
-        // ZIPFoundation reads the HL7 tables (0008, 0357, 0516) from the FHIR R4 package in ../shared.
-        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "FHIRModel", "DCHTestSupport",
+        // ZIPFoundation reads the HL7 tables (0008, 0357, 0516) from the FHIR R4 package in ../shared;
+        // EventBuilder's SeededRandom makes the generated hostile inputs.
+        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "FHIRModel", "DCHTestSupport", "EventBuilder",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.

@@ -17,7 +17,7 @@ public struct HL7v2Message: Sendable, Equatable {
     /// What the reader found wrong in this message (errors and warnings).
     public var issues: [HL7v2Issue]
 
-    /// A message from its parts; for one built in code, start with ``init(header:delimiters:charset:)``.
+    /// A message from its parts; for one built in code, start with ``init(delimiters:charset:)``.
     public init(delimiters: HL7v2Delimiters, charset: HL7v2Charset = .utf8, segments: [HL7v2Segment], index: Int = 0,
                 batchIndex: Int? = nil, issues: [HL7v2Issue] = []) {
         self.delimiters = delimiters
@@ -69,12 +69,12 @@ public struct HL7v2Message: Sendable, Equatable {
 
     // MARK: Reading by path
 
-    /// The raw text at a path (escape sequences as sent): a whole field with all its repetitions
-    /// for `PID-3`, one repetition for `PID-3[2]`, a component of the first repetition for
-    /// `PID-3.4`. Nil when the message does not reach that far.
+    /// The raw text at a path (escape sequences as sent): a whole segment for `PID`, a whole field
+    /// with all its repetitions for `PID-3`, one repetition for `PID-3[2]`, a component of the
+    /// first repetition for `PID-3.4`. Nil when the message does not reach that far.
     public func raw(at path: HL7v2Path) -> Substring? {
         guard let s = segment(path.segment, occurrence: path.occurrence) else { return nil }
-        guard let field = path.field else { return Substring(s.description) }
+        guard let field = path.field else { return Substring(s.text(delimiters: delimiters)) }
         return s.raw(field: field, repetition: path.repetition, component: path.component,
                      subcomponent: path.subcomponent, delimiters: delimiters)
     }

@@ -110,7 +110,7 @@ public struct HL7v2Issue: Error, Sendable, Hashable, CustomStringConvertible {
         self.location = location
     }
 
-    /// The finding as dch's common ``Issue`` (path `PID-3`, line:column, message index), for reports.
+    /// The finding as dch's common `Issue` (FHIRModel) (path `PID-3`, line:column, message index), for reports.
     public var issue: Issue {
         let type: IssueType
         switch rule {

@@ -35,6 +35,19 @@ public struct HL7v2Segment: Sendable, Equatable, CustomStringConvertible {
 
     /// The segment's raw fields joined with `|` (for reading in logs, not for sending).
     public var description: String { fields.joined(separator: "|") }
+
+    /// The segment as sent, without terminator: fields joined by the field separator; in MSH, BHS
+    /// and FHS, fields 1 and 2 are the delimiters given.
+    public func text(delimiters d: HL7v2Delimiters) -> String {
+        var out = id
+        var first = 1
+        if isHeader {
+            out += d.fieldSeparator + d.encodingCharacters
+            first = 3
+        }
+        for f in stride(from: first, to: fields.count, by: 1) { out += d.fieldSeparator + fields[f] }
+        return out
+    }
 }
 
 /// What a position in a message holds: nothing, the explicit null `""`, or a value.

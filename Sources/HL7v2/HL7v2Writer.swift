@@ -71,17 +71,7 @@ public struct HL7v2Writer: Sendable {
     private func appendSegments(of message: HL7v2Message, to out: inout [UInt8]) {
         let d = message.delimiters
         for segment in message.segments {
-            out += segment.id.utf8
-            var first = 1
-            if segment.isHeader {
-                out.append(d.field)
-                out += d.encodingCharacters.utf8
-                first = 3
-            }
-            for f in stride(from: first, to: segment.fields.count, by: 1) {
-                out.append(d.field)
-                out += segment.fields[f].utf8
-            }
+            out += segment.text(delimiters: d).utf8
             out += terminator.bytes
         }
     }

@@ -46,6 +46,8 @@ final class DelimiterTests: XCTestCase {
         }
         XCTAssertEqual(m.value(at: "PID-3[2].1"), "9990500002")
         XCTAssertEqual(m.leaves().map(\.content), standard.leaves().map(\.content))
+        XCTAssertEqual(m.raw(at: "PV1"), "PV1#1#N", "a whole segment in its own separator")
+        XCTAssertEqual(m.raw(at: "MSH")?.prefix(12), "MSH#$*!}#PAS")
     }
 
     func testEscapesUseTheMessagesOwnEscapeCharacter() {

@@ -1,5 +1,6 @@
 import XCTest
 import HL7v2
+import EventBuilder
 
 /// Escape sequences (HL7V2.md §2, traps 3, 7, 8): one left-to-right pass on each leaf after
 /// splitting, formatting and unknown sequences kept verbatim.
@@ -87,9 +88,9 @@ final class EscapeTests: XCTestCase {
         let unusual = try HL7v2Delimiters(field: UInt8(ascii: "#"), encodingCharacters: Array("$*!@%".utf8))
         let alphabet: [String] = ["|", "^", "~", "\\", "&", "#", "$", "*", "!", "@", "%", "F", "X", "0D", ".br", "E",
                                   "\r", "\n", "\t", "é", "£", "€", " ", "a", "\u{7F}", "😀", "\""]
-        var random = SplitMix(seed: 15)
+        var random = SeededRandom(seed: 15)
         for _ in 0..<3000 {
-            let value = (0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
+            let value = (0..<random.int(in: 0...11)).map { _ in random.pick(alphabet) }.joined()
             for delimiters in [HL7v2Delimiters.standard, unusual] {
                 let raw = try HL7v2Escaping.encode(value, delimiters: delimiters)
                 XCTAssertFalse(raw.utf8.contains(0x0D) || raw.utf8.contains(0x0A), "no raw line break in \(raw)")
@@ -97,18 +98,5 @@ final class EscapeTests: XCTestCase {
                 XCTAssertEqual(HL7v2Escaping.decode(raw, delimiters: delimiters), value, "raw \(raw)")
             }
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so the generated cases are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 import HL7v2
+import EventBuilder
 
 /// Bad input gives issue values, never a crash: truncated, binary, huge, no MSH, wrong separators.
 final class HostileInputTests: XCTestCase {
@@ -74,14 +75,14 @@ final class HostileInputTests: XCTestCase {
     /// Random bytes, random mixes of delimiters and message pieces: the reader returns, and every
     /// issue has a rule, a message and a position inside the input.
     func testRandomBytesNeverCrash() {
-        var random = SplitMix(seed: 2024)
+        var random = SeededRandom(seed: 2024)
         let pieces: [[UInt8]] = [Array("MSH".utf8), Array("|^~\\&".utf8), [0x0B], [0x1C, 0x0D], [0x0D], [0x0A], [0],
                                  Array("PID|".utf8), Array("\\X".utf8), Array("BHS|^~\\&".utf8), Array("BTS|x".utf8), [0xFF, 0xC3],
                                  Array(Fixtures.oru.utf8.prefix(40))]
         for _ in 0..<2000 {
             var bytes: [UInt8] = []
-            for _ in 0..<Int(random.next() % 30) {
-                if random.next() % 3 == 0 { bytes += pieces[Int(random.next() % UInt64(pieces.count))] }
+            for _ in 0..<random.int(in: 0...29) {
+                if random.chance(1.0 / 3) { bytes += random.pick(pieces) }
                 else { bytes.append(UInt8(truncatingIfNeeded: random.next())) }
             }
             let result = HL7v2Parser().parse(bytes)
