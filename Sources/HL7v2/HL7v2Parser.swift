@@ -67,6 +67,11 @@ public struct HL7v2Parser: Sendable {
     /// A reader with these options.
     public init(options: HL7v2ParseOptions = HL7v2ParseOptions()) { self.options = options }
 
+    /// The versions read (MSH-12.1): 2.3 to 2.8 with their point releases; others are
+    /// `hl7v2.unsupported-version` errors.
+    public static let supportedVersions: Set<String> = ["2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1",
+                                                         "2.8", "2.8.1", "2.8.2"]
+
     /// Reads a text (already decoded: its UTF-8 bytes are read, whatever MSH-18 says).
     public func parse(_ text: String) -> HL7v2ParseResult { parse(Array(text.utf8)) }
 
@@ -78,11 +83,6 @@ public struct HL7v2Parser: Sendable {
     }
 }
 
-/// The HL7 v2 versions read (MSH-12.1).
-public enum HL7v2Versions {
-    /// 2.3 to 2.8 with their point releases.
-    public static let supported: Set<String> = ["2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2"]
-}
 
 /// One read of one input: the state between lines.
 private struct ParseRun {
@@ -373,7 +373,7 @@ private struct ParseRun {
             appendIssue(&m, HL7v2Issue(.error, .mshRequired, "MSH-\(field) (\(name)) is required but empty", at: at))
         }
         if let version = msh.content(field: 12, component: 1, delimiters: m.delimiters).value,
-           !HL7v2Versions.supported.contains(version) {
+           !HL7v2Parser.supportedVersions.contains(version) {
             var at = mshLocation
             at.field = 12
             appendIssue(&m, HL7v2Issue(.error, .unsupportedVersion,
