@@ -117,10 +117,10 @@ let package = Package(
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
-                                                               "BulkTransfer", "DCHTestSupport"]),
+                                                               "BulkTransfer", "HL7v2", "DCHTestSupport"]),
         // ZIPFoundation reads the HL7 tables (0008, 0357, 0516) from the FHIR R4 package in ../shared;
         // EventBuilder's SeededRandom makes the generated hostile inputs.
-        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "FHIRModel", "DCHTestSupport", "EventBuilder",
+        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
