@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "BulkTransfer", targets: ["BulkTransfer"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
+        .library(name: "HL7v2", targets: ["HL7v2"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -74,6 +75,8 @@ let package = Package(
         .target(name: "BulkTransfer", dependencies: ["FHIRModel", "FHIRConversion", "MessageChecking", "MessageStreams",
                                                       "ValidationReports", "ChildHealthEvents"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
+        // HL7 v2: reader (MLLP, batches, escapes, character sets), paths, writer and ACKs.
+        .target(name: "HL7v2", dependencies: ["FHIRModel"]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -114,7 +117,11 @@ let package = Package(
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
-                                                               "BulkTransfer", "DCHTestSupport"]),
+                                                               "BulkTransfer", "HL7v2", "DCHTestSupport"]),
+        // ZIPFoundation reads the HL7 tables (0008, 0357, 0516) from the FHIR R4 package in ../shared;
+        // EventBuilder's SeededRandom makes the generated hostile inputs.
+        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",
+                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",
