@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "BulkTransfer", targets: ["BulkTransfer"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
+        .library(name: "FHIRMapping", targets: ["FHIRMapping"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -73,6 +74,8 @@ let package = Package(
         // Streaming bulk conversion: many inputs, parallel workers, quarantine, checkpoints and resume.
         .target(name: "BulkTransfer", dependencies: ["FHIRModel", "FHIRConversion", "MessageChecking", "MessageStreams",
                                                       "ValidationReports", "ChildHealthEvents"]),
+        // The FHIR Mapping Language: FML parser, StructureMap resources, the map executor (FHIRPath for conditions).
+        .target(name: "FHIRMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         .target(
             name: "FHIRDefinitionImport",
@@ -83,7 +86,7 @@ let package = Package(
             name: "dch",
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
-                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder",
+                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder", "FHIRMapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,6 +118,7 @@ let package = Package(
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
                                                                "BulkTransfer", "DCHTestSupport"]),
+        .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRConversion", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",
