@@ -44,7 +44,8 @@ public struct FMLParser {
     /// The content of the first ```` ``` ```` fenced block, blank-padded so that lines keep their
     /// numbers; nil when the text has none.
     static func fencedBody(_ text: String) -> String? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // `\r\n` is one Character in Swift: split on every kind of line end.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard let open = lines.firstIndex(where: { $0.hasPrefix("```") }),
               let close = lines[(open + 1)...].firstIndex(where: { $0.hasPrefix("```") }) else { return nil }
         var out = Array(repeating: "", count: open + 1)

@@ -55,6 +55,7 @@ extension MappingRun {
     }
 
     private func insert(_ node: TargetNode, into parent: TargetNode, first: Bool) {
+        node.isAttached = true
         if first, let k = parent.children.firstIndex(where: { $0.name == node.name }) {
             parent.children.insert(node, at: k)
         } else {
@@ -74,7 +75,8 @@ extension MappingRun {
         let node: TargetNode
         switch value {
         case let .target(made):
-            node = made
+            // Copying a node that already has a place is a deep copy; a new node is moved in.
+            node = made.isAttached ? made.clone() : made
         case let .primitive(v, type):
             node = TargetNode(name: element, type: MappingType(type), value: v)
         case let .source(item):

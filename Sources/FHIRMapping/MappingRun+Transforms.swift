@@ -26,9 +26,8 @@ extension MappingRun {
             let code = try createdType(parameters.isEmpty ? nil : text(0), place: place, ruleSource: ruleSource, map: ref.map)
             return [.target(newNode(code))]
         case .copy:
-            let value = try argument(0)
-            if case let .target(node) = value { return [.target(clone(node))] }
-            return [value]
+            // A node stays shared here (`tgtext as vt` aliases); `write` copies it if it is placed twice.
+            return [try argument(0)]
         case .truncate:
             let value = try text(0)
             guard let length = Int(try text(1)), length >= 0 else { throw MappingFailure("truncate needs a length") }
@@ -118,15 +117,6 @@ extension MappingRun {
             node.children.append(TargetNode(name: name, type: MappingType(type), value: value))
         }
         return node
-    }
-
-    private func clone(_ node: TargetNode) -> TargetNode {
-        let copy = TargetNode(name: node.name, type: node.type, value: node.value, resourceType: node.resourceType)
-        copy.id = node.id
-        copy.url = node.url
-        copy.order = node.order
-        copy.children = node.children.map(clone)
-        return copy
     }
 
     /// The type `create` makes: the one named (an alias or URL resolved), else the single declared

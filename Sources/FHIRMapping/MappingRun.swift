@@ -117,7 +117,7 @@ final class MappingRun {
             node.children += copy.children
         case let .target(other):
             node.value = other.value
-            node.children += other.children
+            node.children += other.children.map { let c = $0.clone(); c.isAttached = true; return c }
         }
     }
 

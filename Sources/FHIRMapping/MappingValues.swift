@@ -13,6 +13,8 @@ final class TargetNode {
     var children: [TargetNode] = []
     /// Definition order among its siblings, when the target types know it.
     var order: Int?
+    /// True once the node is some node's child: writing it elsewhere then copies it.
+    var isAttached = false
 
     init(name: String, type: MappingType?, value: String? = nil, resourceType: String? = nil) {
         self.name = name
@@ -29,7 +31,21 @@ final class TargetNode {
         id = element.id
         url = element.url
         resourceType = element.resourceType
-        children = element.children.map { TargetNode(copying: $0, name: $0.name, type: nil) }
+        children = element.children.map {
+            let child = TargetNode(copying: $0, name: $0.name, type: nil)
+            child.isAttached = true
+            return child
+        }
+    }
+
+    /// A deep copy, not attached anywhere.
+    func clone() -> TargetNode {
+        let copy = TargetNode(name: name, type: type, value: value, resourceType: resourceType)
+        copy.id = id
+        copy.url = url
+        copy.order = order
+        copy.children = children.map { let c = $0.clone(); c.isAttached = true; return c }
+        return copy
     }
 
     var isExtension: Bool { type?.code == "Extension" || name == "extension" || name == "modifierExtension" }
