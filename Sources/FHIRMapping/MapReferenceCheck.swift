@@ -86,6 +86,7 @@ public enum MapReferenceCheck {
             }
             checkRules(g.rules, scope: Set(g.inputs.map(\.name)))
         }
-        return issues
+        return issues.enumerated().sorted { ($0.element.position ?? .unknown, $0.offset) < ($1.element.position ?? .unknown, $1.offset) }
+            .map(\.element)
     }
 }

@@ -28,4 +28,45 @@ final class OfficialMapParsingTests: XCTestCase {
         XCTAssertGreaterThan(groups, 800)
         XCTAssertGreaterThan(rules, 5000)
     }
+
+    /// Every name the official maps use resolves: variables in scope, every called or extended
+    /// group in the map or its imports (the sibling maps) with that many inputs.
+    func testEveryOfficialMapResolves() throws {
+        let root = try SharedCorpus.require().appendingPathComponent("fhir-cross-version")
+        for folder in ["R3toR4", "R4toR3"] {
+            var library = MapLibrary()
+            var maps: [(String, StructureMap)] = []
+            for file in try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)
+            where file.pathExtension == "fml" {
+                let map = FMLParser.parse(try String(contentsOf: file, encoding: .utf8)).map
+                library.add(map)
+                maps.append((file.lastPathComponent, map))
+            }
+            XCTAssertEqual(maps.count, 148)
+            for (name, map) in maps {
+                XCTAssertEqual(MapReferenceCheck.check(map, library: library).map(\.description), [], "\(folder)/\(name)")
+            }
+        }
+    }
+
+    /// A map that calls a missing group, reads an unknown variable or names an undeclared
+    /// ConceptMap is reported at the name's line:column.
+    func testReferenceErrors() {
+        let map = FMLParser.parse("""
+            map "http://example.org/StructureMap/r" = "r"
+            group main(source src, target tgt) extends nothing {
+              src.a as a -> tgt.a = translate(a, '#none', 'code');
+              src.b as b then other(b);
+              src.c as c then main(c);
+            }
+            group main(source src, target tgt) { }
+            """).map
+        XCTAssertEqual(MapReferenceCheck.check(map).map { "\($0.position!) \($0.message)" }, [
+            "2:1 group 'main' extends 'nothing', which is not in the map or its imports",
+            "3:17 no conceptmap \"none\" is declared in the map",
+            "4:19 no group 'other' in the map or its imports",
+            "5:19 group 'main' takes 2 parameters, not 1",
+            "7:1 group 'main' is already defined at 2:1",
+        ])
+    }
 }
