@@ -97,10 +97,12 @@ final class MappingGrammarTests: XCTestCase {
             group main(source src : PatientIn, target tgt : PatientOut) {
               src.telecom as t where (system = 'email') log ('kept ' + value) -> tgt.telecom = t;
               src.name as n where (n.use = 'nickname') -> tgt.name = n;
+              src.gender as g where (%g = 'female') -> tgt.gender = g;
             }
             """)
         XCTAssertEqual(MappingHarness.values(out.output, "telecom.value"), ["a@b.uk"])
         XCTAssertEqual(MappingHarness.values(out.output, "name.given"), ["Annie"])
+        XCTAssertEqual(MappingHarness.values(out.output, "gender"), ["female"])   // `%g`: the variable
         XCTAssertEqual(out.log.map(\.message), ["kept a@b.uk"])
 
         XCTAssertThrowsError(try run("""
