@@ -290,18 +290,8 @@ enum Escaping {
         switch format {
         case "plain", "text": return s
         case "json":
-            var out = ""
-            for c in s {
-                switch c {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\r": out += "\\r"
-                default: out.append(c)
-                }
-            }
-            return out
+            // The content of a JSON string literal, as the JSON writers escape it.
+            return String(JSONString.quoted(s).dropFirst().dropLast())
         case "xml", "html":
             return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")

@@ -57,6 +57,8 @@ final class MappingTransformTests: XCTestCase {
         XCTAssertEqual(MappingHarness.values(o, "name.text"), ["a&lt;b &amp; &quot;c&quot;"])
         let j = try out("src -> tgt.name as n, n.text = escape('a&lt;b', 'xml', 'json') \"e\";")
         XCTAssertEqual(MappingHarness.values(j, "name.text"), ["a<b"])
+        let json = try out(#"src -> tgt.name as n, n.text = escape('say \'hi\' \\ "x"', 'plain', 'json') "e";"#)
+        XCTAssertEqual(MappingHarness.values(json, "name.text"), [#"say 'hi' \\ \"x\""#])
     }
 
     func testUUIDReferenceAndPointer() throws {
