@@ -38,6 +38,11 @@ public struct MapLibrary: Sendable {
         }
     }
 
+    /// Adds a ConceptMap table under a URL (to share tables between libraries).
+    public mutating func add(conceptMapTable table: ConceptMapTable, url: String) {
+        conceptMaps[url] = table
+    }
+
     /// The ConceptMap a translate call names: `#id` (declared in `map`), `mapURL#id`, or a URL.
     public func conceptMap(_ reference: String, in map: StructureMap) -> ConceptMapTable? {
         if reference.hasPrefix("#") { return conceptMaps[reference + "|" + map.url] }

@@ -367,8 +367,9 @@ final class MappingRun {
 
     private func walk(_ e: Element, path: String, into out: inout [String]) {
         if consumedWhole.contains(path) { return }
-        if let id = e.id, !e.isResource, !consumed.contains(path + ".id") { _ = id; out.append(path + ".id") }
-        if e.url != nil, !consumed.contains(path + ".url") { out.append(path + ".url") }
+        if e.id != nil, !e.isResource, !consumed.contains(path + ".id") { out.append(path + ".id") }
+        // `Extension.url` names what a matched extension is (rules select extensions by it): it
+        // goes with its element, as the resource's own type does.
         if e.value != nil, !consumed.contains(path + ".value"), !e.isResource { out.append(path + ".value") }
         var counts: [String: Int] = [:]
         for child in e.children {
