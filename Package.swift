@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
-                                                               "BulkTransfer", "DCHTestSupport"]),
+                                                               "BulkTransfer", "FHIRMapping", "DCHTestSupport"]),
         .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRJSON", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
