@@ -3,7 +3,7 @@ import FHIRModel
 /// Checks the names a map uses, as a map author needs before running it: every variable a rule
 /// reads is in scope, every group a rule calls or a group extends exists (in the map or, when the
 /// library has them, in its imports) and takes that many arguments, every `#id` ConceptMap is
-/// declared, and no group name is used twice. Each finding is an ``Issue`` with rule
+/// declared, and no group name is used twice. Each finding is an `Issue` with rule
 /// `fml.reference` and the line:column of the name.
 public enum MapReferenceCheck {
     /// The reference errors of `map` (and warnings: imports that match no map in `library`).

@@ -59,7 +59,7 @@ public final class MappingEngine: @unchecked Sendable {
 
     /// Runs the map at `mapURL` on `source`: its first group, with the source as its source input
     /// and an empty instance of the map's first target structure as its target input.
-    /// Throws ``IssuesError`` (rule `fml.execution`) when the map fails (a failed `check`, an
+    /// Throws `IssuesError` (rule `fml.execution`) when the map fails (a failed `check`, an
     /// unknown group or variable, a transform error).
     public func transform(_ source: Element, mapURL: String) throws -> MappingResult {
         guard let map = library.maps[mapURL] else {

@@ -70,7 +70,7 @@ public protocol MappingTypeInformation: Sendable {
     func knows(_ typeCode: String) -> Bool
 }
 
-/// ``MappingTypeInformation`` from a ``DefinitionPack`` (lookups cached; safe to share).
+/// ``MappingTypeInformation`` from a `DefinitionPack` (lookups cached; safe to share).
 public final class DefinitionPackTypes: MappingTypeInformation, @unchecked Sendable {
     /// The pack answered from.
     public let pack: DefinitionPack
@@ -93,6 +93,7 @@ public final class DefinitionPackTypes: MappingTypeInformation, @unchecked Senda
         return model.children(of: type.path ?? model.rootPath)
     }
 
+    /// The child `name` of `type` from the pack (choice elements gathered from their variants).
     public func child(_ name: String, of type: MappingType) -> MappingChild? {
         let key = "\(type.owner)|\(type.path ?? "")|\(name)"
         if let known = lock.withLock({ children[key] }) { return known }
@@ -110,6 +111,7 @@ public final class DefinitionPackTypes: MappingTypeInformation, @unchecked Senda
         return made
     }
 
+    /// The child with wire name `wireName` (`onsetAge`) of `type` from the pack.
     public func child(wireName: String, of type: MappingType) -> MappingChild? {
         guard let table = table(of: type), let info = table[wireName] else { return nil }
         if info.isChoice {
@@ -131,11 +133,14 @@ public final class DefinitionPackTypes: MappingTypeInformation, @unchecked Senda
                             order: infos[0].order, types: types)
     }
 
+    /// True when the pack defines `typeCode` as a primitive type (or, unknown to it, FHIR does).
     public func isPrimitive(_ typeCode: String) -> Bool {
         model(typeCode)?.isPrimitive ?? (JSONKind.ofPrimitive(typeCode) != nil)
     }
 
+    /// True when the pack defines `typeCode` as a resource.
     public func isResource(_ typeCode: String) -> Bool { model(typeCode)?.isResource ?? false }
 
+    /// True when the pack defines `typeCode`.
     public func knows(_ typeCode: String) -> Bool { model(typeCode) != nil }
 }
