@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
         .library(name: "HL7v2", targets: ["HL7v2"]),
+        .library(name: "FHIRMapping", targets: ["FHIRMapping"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -74,6 +75,8 @@ let package = Package(
         // Streaming bulk conversion: many inputs, parallel workers, quarantine, checkpoints and resume.
         .target(name: "BulkTransfer", dependencies: ["FHIRModel", "FHIRConversion", "MessageChecking", "MessageStreams",
                                                       "ValidationReports", "ChildHealthEvents"]),
+        // The FHIR Mapping Language: FML parser, StructureMap resources, the map executor (FHIRPath for conditions).
+        .target(name: "FHIRMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // HL7 v2: reader (MLLP, batches, escapes, character sets), paths, writer and ACKs.
         .target(name: "HL7v2", dependencies: ["FHIRModel"]),
@@ -86,7 +89,7 @@ let package = Package(
             name: "dch",
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
-                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder",
+                "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder", "FHIRMapping", "FHIRJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,11 +120,12 @@ let package = Package(
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
-                                                               "BulkTransfer", "HL7v2", "DCHTestSupport"]),
+                                                               "BulkTransfer", "HL7v2", "FHIRMapping", "DCHTestSupport"]),
         // ZIPFoundation reads the HL7 tables (0008, 0357, 0516) from the FHIR R4 package in ../shared;
         // EventBuilder's SeededRandom makes the generated hostile inputs.
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRJSON", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",

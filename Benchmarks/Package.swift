@@ -31,6 +31,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "fml-throughput",
+            dependencies: [
+                .product(name: "FHIRMapping", package: dch),
+                .product(name: "FHIRJSON", package: dch),
+                .product(name: "FHIRDefinitions", package: dch),
+            ],
+            path: "Sources/fml-throughput"
+        ),
+        .executableTarget(
             name: "dch-throughput",
             dependencies: [
                 "BenchmarkCorpus",

@@ -70,9 +70,15 @@ public final class FHIRPathEngine: @unchecked Sendable {
     private var ancestry: [String: [String]] = [:]
     private var regexes: [String: NSRegularExpression] = [:]
 
-    /// An engine over a pack.
-    public init(pack: DefinitionPack) {
+    /// True when `%name` constants the engine does not know are left to the environment's
+    /// ``FHIRPathEnvironment/variables`` (a host such as the mapping engine supplies them); false:
+    /// such an expression is unsupported when compiled.
+    public let acceptsHostVariables: Bool
+
+    /// An engine over a pack. `acceptsHostVariables`: see ``acceptsHostVariables``.
+    public init(pack: DefinitionPack, acceptsHostVariables: Bool = false) {
         self.pack = pack
+        self.acceptsHostVariables = acceptsHostVariables
     }
 
     /// Parses an expression (or returns it from the cache). A syntax error is a value with its column.
@@ -81,7 +87,8 @@ public final class FHIRPathEngine: @unchecked Sendable {
         let result: Result<FHIRPathExpression, FHIRPathSyntaxError>
         do {
             let root = try Parser.parse(text)
-            result = .success(FHIRPathExpression(text: text, root: root, unsupportedReason: Self.unsupported(in: root)))
+            result = .success(FHIRPathExpression(text: text, root: root,
+                                                 unsupportedReason: Self.unsupported(in: root, hostVariables: acceptsHostVariables)))
         } catch let error as FHIRPathSyntaxError {
             result = .failure(error)
         } catch {
@@ -207,11 +214,12 @@ public final class FHIRPathEngine: @unchecked Sendable {
             || name.hasPrefix("vs-") || name.hasPrefix("ext-")
     }
 
-    private static func unsupported(in node: Node) -> String? {
+    private static func unsupported(in node: Node, hostVariables: Bool) -> String? {
+        func unsupported(in node: Node) -> String? { Self.unsupported(in: node, hostVariables: hostVariables) }
         switch node {
         case .empty, .literal, .special: return nil
         case let .external(name):
-            return knowsConstant(name) ? nil : "the environment constant %\(name) is not supported"
+            return knowsConstant(name) || hostVariables ? nil : "the environment constant %\(name) is not supported"
         case let .member(input, _): return input.flatMap(unsupported(in:))
         case let .call(input, function, args):
             if case let .unsupported(name) = function {
@@ -245,6 +253,9 @@ public final class FHIRPathEnvironment {
     /// Set when `resolve()` met a reference it could not resolve inside the message (an outside
     /// server): a constraint that is not true after that is unknown, not false.
     @exclusivity(unchecked) public var unresolvedReference = false
+    /// Values a host names (the mapping engine's rule variables): `%name`, and a name at the head of
+    /// a path that is not a child of the focus. Empty for validation.
+    public var variables: [String: FHIRPathCollection] = [:]
     /// Called by `trace(name)` with the name and the collection traced; nil: trace does nothing.
     public var tracer: ((String, FHIRPathCollection) -> Void)?
     /// Resources of the message by fullUrl and by `Type/id`, built on the first `resolve()`.

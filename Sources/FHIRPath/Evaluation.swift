@@ -62,6 +62,8 @@ struct Evaluation {
                 }
                 engine.appendChildren(of: t, named: name, to: &out)
             }
+            // A host variable (a mapping rule's `vs`) where the focus has no such child.
+            if out.isEmpty, input == nil, !env.variables.isEmpty, let value = env.variables[name] { return value }
             return out
         case let .call(input, function, args):
             let items = try input.map { try eval($0, focus) } ?? focus
@@ -100,6 +102,7 @@ struct Evaluation {
         case "resource": return [.element(env.resource)]
         case "rootResource": return [.element(env.rootElement)]
         default:
+            if let value = env.variables[name] { return value }
             if name.hasPrefix("vs-") { return [.string("http://hl7.org/fhir/ValueSet/" + name.dropFirst(3))] }
             if name.hasPrefix("ext-") { return [.string("http://hl7.org/fhir/StructureDefinition/" + name.dropFirst(4))] }
             throw FHIRPathEvaluationError("the environment constant %\(name) is not supported")
