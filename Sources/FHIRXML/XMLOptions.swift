@@ -15,11 +15,17 @@ public struct XMLReadOptions: Sendable, Hashable {
     /// For importing definitions; messages should be read strictly.
     public var lenientNamespaces: Bool
 
-    /// Creates options; the defaults are a depth of 256, 256 MiB and strict namespaces.
-    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, lenientNamespaces: Bool = false) {
+    /// When true, text inside a FHIR element (a stray character a hand edit left, as in one UK Core
+    /// CodeSystem) is a warning instead of an error; the text is dropped either way. For importing
+    /// definitions; messages should be read strictly.
+    public var lenientText: Bool
+
+    /// Creates options; the defaults are a depth of 256, 256 MiB, strict namespaces and strict text.
+    public init(maxDepth: Int = 256, maxBytes: Int = 256 << 20, lenientNamespaces: Bool = false, lenientText: Bool = false) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
         self.lenientNamespaces = lenientNamespaces
+        self.lenientText = lenientText
     }
 }
 
