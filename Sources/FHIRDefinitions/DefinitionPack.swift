@@ -67,12 +67,16 @@ public final class DefinitionPack: @unchecked Sendable {
         try shippedPack.get()
     }
 
-    private static let shippedPack: Result<DefinitionPack, Error> = Result {
+    private static let shippedPack = Result { try openShipped(.stu3) }
+
+    /// Opens the shipped pack of a release: the STU3 pack's folder, or its R4 part inside it.
+    private static func openShipped(_ version: FHIRVersion) throws -> DefinitionPack {
         guard let dir = DefinitionPackLayout.locateShippedPack() else {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                 DefinitionPackLayout.notFoundMessage))
         }
-        return try DefinitionPack(directory: dir)
+        let folder = version == .r4 ? dir.appendingPathComponent(DefinitionPackLayout.r4Folder) : dir
+        return try DefinitionPack(directory: folder, fhirVersion: version)
     }
 
     /// The R4 part of the shipped pack (R4 core 4.0.1 and UK Core, in ``DefinitionPackLayout/r4Folder``
@@ -81,13 +85,7 @@ public final class DefinitionPack: @unchecked Sendable {
         try shippedR4Pack.get()
     }
 
-    private static let shippedR4Pack: Result<DefinitionPack, Error> = Result {
-        guard let dir = DefinitionPackLayout.locateShippedPack() else {
-            throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
-                DefinitionPackLayout.notFoundMessage))
-        }
-        return try DefinitionPack(directory: dir.appendingPathComponent(DefinitionPackLayout.r4Folder), fhirVersion: .r4)
-    }
+    private static let shippedR4Pack = Result { try openShipped(.r4) }
 
     /// The shipped pack of a FHIR release: ``shipped()`` or ``shippedR4()``.
     public static func shipped(_ version: FHIRVersion) throws -> DefinitionPack {
