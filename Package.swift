@@ -7,6 +7,7 @@ let packFiles = [
     "core-structures.ndjson", "core-extensions.ndjson", "core-terminology.ndjson",
     "nhs-structures.ndjson", "nhs-other-structures.ndjson", "nhs-terminology.ndjson",
     "careconnect-structures.ndjson", "careconnect-terminology.ndjson",
+    "r4",   // the R4 part (R4 core and UK Core): a pack of its own, opened only when R4 is asked for
 ]
 
 let package = Package(

@@ -22,11 +22,14 @@ public struct DefinitionImporter {
         public var optional: Bool
         /// For a `.zip` path: only members whose name starts with one of these prefixes (all when empty).
         public var zipMemberPrefixes: [String]
+        /// File names of a folder that are not definitions to ship (the R4 package's two spec examples).
+        public var excludedFiles: Set<String>
 
         /// A source: a folder, a file or a zip under the shared root.
-        public init(packFile: String, path: String, optional: Bool = false, zipMemberPrefixes: [String] = []) {
+        public init(packFile: String, path: String, optional: Bool = false, zipMemberPrefixes: [String] = [],
+                    excludedFiles: Set<String> = []) {
             self.packFile = packFile; self.path = path; self.optional = optional
-            self.zipMemberPrefixes = zipMemberPrefixes
+            self.zipMemberPrefixes = zipMemberPrefixes; self.excludedFiles = excludedFiles
         }
     }
 
@@ -57,6 +60,22 @@ public struct DefinitionImporter {
         Source(packFile: "careconnect-structures.ndjson", path: "corpus/careconnect-stu3/StructureDefinitions", optional: true),
         Source(packFile: "careconnect-terminology.ndjson", path: "corpus/careconnect-stu3/ValueSets", optional: true),
         Source(packFile: "careconnect-terminology.ndjson", path: "corpus/careconnect-stu3/CodeSystems", optional: true),
+    ]
+
+    /// The R4 part of the pack (``DefinitionPackLayout/r4Folder``): the R4 core 4.0.1 package and UK Core,
+    /// in precedence order. UK Core's released line (STU2 2.0.2) comes before its current build, which
+    /// adds what the release lacks (UKCore-Bundle, UKCore-MessageHeader, vital signs).
+    public static let r4Sources: [Source] = [
+        Source(packFile: "core-structures.ndjson", path: "fhir-r4/hl7.fhir.r4.core-4.0.1/StructureDefinition",
+               excludedFiles: ["StructureDefinition-example-composition.json", "StructureDefinition-example-section-library.json"]),
+        Source(packFile: "core-terminology.ndjson", path: "fhir-r4/hl7.fhir.r4.core-4.0.1-package.zip",
+               zipMemberPrefixes: ["ValueSet-", "CodeSystem-"]),
+        Source(packFile: "ukcore-structures.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/structuredefinitions"),
+        Source(packFile: "ukcore-structures.ndjson", path: "fhir-r4/uk-core/stu3-currentbuild-main/structuredefinitions"),
+        Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/valuesets"),
+        Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/codesystems"),
+        Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu3-currentbuild-main/valuesets"),
+        Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu3-currentbuild-main/codesystems"),
     ]
 
     /// The folder holding `fhir-stu3/` and `corpus/`.
@@ -147,7 +166,7 @@ public struct DefinitionImporter {
         }
         guard isDirectory.boolValue else { return [url] }
         return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
-            .filter { ["xml", "json"].contains($0.pathExtension.lowercased()) }
+            .filter { ["xml", "json"].contains($0.pathExtension.lowercased()) && !source.excludedFiles.contains($0.lastPathComponent) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
@@ -155,9 +174,9 @@ public struct DefinitionImporter {
     private func resources(in data: Data, name: String, report: inout Report) throws -> [Element] {
         let decoded: Decoded
         do {
-            // Some official files lack the FHIR namespace: read them, and say so in the report.
+            // Some official files lack the FHIR namespace, one has a stray character: read them, and say so in the report.
             decoded = MessageFormat.detect(data) == .xml
-                ? try FHIRXMLReader(options: XMLReadOptions(lenientNamespaces: true)).read(data)
+                ? try FHIRXMLReader(options: XMLReadOptions(lenientNamespaces: true, lenientText: true)).read(data)
                 : try FHIRJSONReader().read(data)
         } catch var error as IssuesError {
             for i in error.issues.indices { error.issues[i].file = name }

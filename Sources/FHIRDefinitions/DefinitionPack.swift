@@ -9,6 +9,9 @@ import FHIRModel
 public final class DefinitionPack: @unchecked Sendable {
     /// The folder the pack was opened from.
     public let directory: URL
+    /// The FHIR release whose definitions the pack holds: the codecs and validators follow it
+    /// (R4 JSON has no `fhir_comments`, for one).
+    public let fhirVersion: FHIRVersion
     private let lock = NSLock()
     private var parsedIndex: PackIndex?
     private var dataFiles: [String: Data] = [:]
@@ -24,9 +27,11 @@ public final class DefinitionPack: @unchecked Sendable {
 
     /// Opens the pack in `directory` (which holds ``DefinitionPackLayout/indexFileName``). Nothing is
     /// read yet but a check that the index exists: the codecs need only the slim codec table, so a
-    /// conversion never parses the index of records.
-    public init(directory: URL) throws {
+    /// conversion never parses the index of records. `fhirVersion` says which release the pack's
+    /// definitions are (the shipped STU3 pack, or its R4 part, ``DefinitionPackLayout/r4Folder``).
+    public init(directory: URL, fhirVersion: FHIRVersion = .stu3) throws {
         self.directory = directory
+        self.fhirVersion = fhirVersion
         let indexURL = directory.appendingPathComponent(DefinitionPackLayout.indexFileName)
         guard FileManager.default.isReadableFile(atPath: indexURL.path) else {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
@@ -39,7 +44,7 @@ public final class DefinitionPack: @unchecked Sendable {
     /// update the same reference counts (an atomic write to a shared cache line, whose cost grows
     /// with every core that joins in).
     public func independentCopy() throws -> DefinitionPack {
-        try DefinitionPack(directory: directory)
+        try DefinitionPack(directory: directory, fhirVersion: fhirVersion)
     }
 
     /// The index of records, read on first use.
@@ -62,12 +67,32 @@ public final class DefinitionPack: @unchecked Sendable {
         try shippedPack.get()
     }
 
-    private static let shippedPack: Result<DefinitionPack, Error> = Result {
+    private static let shippedPack = Result { try openShipped(.stu3) }
+
+    /// Opens the shipped pack of a release: the STU3 pack's folder, or its R4 part inside it.
+    private static func openShipped(_ version: FHIRVersion) throws -> DefinitionPack {
         guard let dir = DefinitionPackLayout.locateShippedPack() else {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packMissing,
                 DefinitionPackLayout.notFoundMessage))
         }
-        return try DefinitionPack(directory: dir)
+        let folder = version == .r4 ? dir.appendingPathComponent(DefinitionPackLayout.r4Folder) : dir
+        return try DefinitionPack(directory: folder, fhirVersion: version)
+    }
+
+    /// The R4 part of the shipped pack (R4 core 4.0.1 and UK Core, in ``DefinitionPackLayout/r4Folder``
+    /// beside the STU3 pack); opened once, on first use, so that STU3-only work never touches it.
+    public static func shippedR4() throws -> DefinitionPack {
+        try shippedR4Pack.get()
+    }
+
+    private static let shippedR4Pack = Result { try openShipped(.r4) }
+
+    /// The shipped pack of a FHIR release: ``shipped()`` or ``shippedR4()``.
+    public static func shipped(_ version: FHIRVersion) throws -> DefinitionPack {
+        switch version {
+        case .stu3: return try shipped()
+        case .r4: return try shippedR4()
+        }
     }
 
     /// Canonical URLs of every entry of a kind, sorted.

@@ -6,6 +6,9 @@ import FHIRModel
 public enum DefinitionPackLayout {
     /// The index file in a pack folder.
     public static let indexFileName = "pack-index.tsv"
+    /// The folder of the R4 part of a pack (R4 core 4.0.1 and UK Core), inside the STU3 pack's
+    /// folder: a pack of its own (index, codec table, records), opened only when R4 is asked for.
+    public static let r4Folder = "r4"
     /// The pack format's version. Bump it when a record or table format changes: a reader refuses a
     /// pack of another version with a clear message instead of failing on a record.
     public static let formatVersion = 2

@@ -336,7 +336,7 @@ public enum JSONKind: String, Sendable, Hashable, Codable {
         case "boolean": return .boolean
         case "integer", "unsignedInt", "positiveInt", "decimal": return .number
         case "string", "code", "id", "uri", "oid", "uuid", "markdown", "base64Binary", "date", "dateTime",
-             "time", "instant": return .string
+             "time", "instant", "canonical", "url": return .string   // canonical and url: R4
         default: return nil
         }
     }

@@ -50,10 +50,11 @@ public struct FHIRJSONWriter: Sendable {
     /// - Returns: UTF-8 JSON and the warnings made while writing.
     /// - Throws: `IssuesError` with every error found.
     public func write(_ root: Element) throws -> Encoded {
+        let (root, dropped) = commentsForVersion(root)
         var emitter = JSONEmitter(pack: pack, pretty: options.pretty)
         emitter.writeDocument(root)
         if !emitter.errors.isEmpty { throw IssuesError(emitter.errors + emitter.warnings) }
-        return Encoded(bytes: emitter.out, issues: emitter.warnings)
+        return Encoded(bytes: emitter.out, issues: dropped + emitter.warnings)
     }
 
     /// Writes one element of a complex or backbone type (a `HumanName`, a `Bundle.entry`) as the
@@ -61,9 +62,33 @@ public struct FHIRJSONWriter: Sendable {
     /// A resource element is written as a resource.
     /// - Throws: `IssuesError` with every error found.
     public func write(_ element: Element, in context: TypeContext) throws -> Encoded {
+        let (element, dropped) = commentsForVersion(element)
         var emitter = JSONEmitter(pack: pack, pretty: options.pretty)
         emitter.writeFragment(element, in: context)
         if !emitter.errors.isEmpty { throw IssuesError(emitter.errors + emitter.warnings) }
-        return Encoded(bytes: emitter.out, issues: emitter.warnings)
+        return Encoded(bytes: emitter.out, issues: dropped + emitter.warnings)
+    }
+
+    /// The tree as this pack's JSON can carry it: STU3 JSON keeps comments (`fhir_comments`), R4 JSON
+    /// has none, so an R4 writer leaves them out with one warning that counts them. A tree without
+    /// comments is returned as it is.
+    private func commentsForVersion(_ e: Element) -> (Element, [Issue]) {
+        guard pack.fhirVersion == .r4 else { return (e, []) }
+        let count = Self.commentCount(e)
+        guard count > 0 else { return (e, []) }
+        return (Self.withoutComments(e), [Issue(.warning, .informational, rule: JSONRule.commentsDropped,
+            "\(count) comment(s) left out: FHIR R4 JSON has no fhir_comments", path: e.name)])
+    }
+
+    private static func commentCount(_ e: Element) -> Int {
+        e.comments.count + e.trailingComments.count + e.children.reduce(0) { $0 + commentCount($1) }
+    }
+
+    private static func withoutComments(_ e: Element) -> Element {
+        var e = e
+        e.comments = []
+        e.trailingComments = []
+        e.children = e.children.map(withoutComments)
+        return e
     }
 }

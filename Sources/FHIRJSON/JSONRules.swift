@@ -47,6 +47,9 @@ public enum JSONRule: String, RuleRegistry {
     case notRepresentable = "json.not-representable"
     /// Writer error: a resource type or datatype the definition pack does not know.
     case unknownType = "json.unknown-type"
+    /// Writer warning: the tree holds comments (from XML) and the pack is R4, whose JSON has no
+    /// `fhir_comments` (FHIR R4 JSON format): they are left out, and this says how many.
+    case commentsDropped = "json.comments-dropped"
 
     /// The layer these rules belong to.
     public static let layer = RuleLayer.json
@@ -73,6 +76,7 @@ public enum JSONRule: String, RuleRegistry {
         case .kind: return "writing: a primitive's value does not have the JSON kind of its type; written as a string"
         case .notRepresentable: return "writing: the tree holds something FHIR JSON cannot express at that place"
         case .unknownType: return "writing: a resource type or datatype the definition pack does not know"
+        case .commentsDropped: return "writing R4: comments left out, as R4 JSON has no fhir_comments"
         }
     }
 }

@@ -81,6 +81,9 @@ public enum ReadingRule: String, RuleRegistry {
     case unknownFormat = "format.unknown"
     /// A message is longer than the largest one the reader keeps.
     case tooLarge = "io.too-large"
+    /// Information: the message was checked as FHIR R4 (given or detected, with the evidence), so
+    /// the layers that are STU3 only (the DCH/NEMS event rules) were not run.
+    case fhirVersion = "format.fhir-version"
 
     /// The layer these rules belong to.
     public static let layer = RuleLayer.reading
@@ -91,6 +94,7 @@ public enum ReadingRule: String, RuleRegistry {
         case .read: return "the input could not be read (a missing file, a permission, a read error)"
         case .unknownFormat: return "the input is neither XML nor JSON (its first character is neither '<' nor '{')"
         case .tooLarge: return "a message is longer than the largest one read (--max-bytes); it is skipped whole"
+        case .fhirVersion: return "the message was checked as FHIR R4 (given or detected); STU3-only layers (event rules) were not run"
         }
     }
 }

@@ -297,7 +297,7 @@ extension SAXTreeBuilder {
         var end = i
         while end < len && end < i + 40 && ch[end] != 0x0A { end += 1 }
         let excerpt = CString.string(ch + i, count: end - i)
-        report(.error, .structure, XMLRule.textContent,
+        report(options.lenientText ? .warning : .error, .structure, XMLRule.textContent,
                "text '\(excerpt)' inside FHIR element '\(nodes[frames[top].node].name)': FHIR elements hold no text (a primitive's value is its 'value' attribute)",
                at: lines.position(at: offset))
     }

@@ -19,14 +19,20 @@ public struct XMLReadOptions: Sendable, Hashable {
     /// For importing definitions; messages should be read strictly.
     public var lenientNamespaces: Bool
 
+    /// When true, text inside a FHIR element (a stray character a hand edit left, as in one UK Core
+    /// CodeSystem) is a warning instead of an error; the text is dropped either way. For importing
+    /// definitions; messages should be read strictly.
+    public var lenientText: Bool
+
     /// Creates options; the defaults are ``FHIRModel/ReadLimits``' (a depth of 256, 256 MiB, 100,000
-    /// children) and strict namespaces.
+    /// children), strict namespaces and strict text.
     public init(maxDepth: Int = ReadLimits.defaultMaxDepth, maxBytes: Int = ReadLimits.defaultMaxBytes,
-                maxEntries: Int = ReadLimits.defaultMaxEntries, lenientNamespaces: Bool = false) {
+                maxEntries: Int = ReadLimits.defaultMaxEntries, lenientNamespaces: Bool = false, lenientText: Bool = false) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
         self.maxEntries = maxEntries
         self.lenientNamespaces = lenientNamespaces
+        self.lenientText = lenientText
     }
 
     /// Options with these limits and strict namespaces.

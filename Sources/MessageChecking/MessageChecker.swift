@@ -22,15 +22,22 @@ public struct CheckOptions: Sendable {
     /// The limits messages are read within, when the checker makes its own converter
     /// (``MessageChecker/init(options:)``); a converter handed to the checker keeps its own.
     public var limits = ReadLimits()
+    /// The FHIR release every message is checked as (`--fhir-version`); nil: each message's own,
+    /// detected (``FHIRConversion/FHIRVersionDetector``). R4 messages are checked against the R4
+    /// part of the pack, without the event rules (STU3 only).
+    public var fhirVersion: FHIRVersion? = nil
 
-    /// Every layer and the event rules, no extra profile, no XML Schema, the default limits.
+    /// Every layer and the event rules, no extra profile, no XML Schema, the default limits, the
+    /// release detected.
     public init(profiles: [String] = [], schema: XMLSchemaValidator? = nil, eventRules: Bool = true,
-                validation: ValidationOptions = ValidationOptions(), limits: ReadLimits = ReadLimits()) {
+                validation: ValidationOptions = ValidationOptions(), limits: ReadLimits = ReadLimits(),
+                fhirVersion: FHIRVersion? = nil) {
         self.profiles = profiles
         self.schema = schema
         self.eventRules = eventRules
         self.validation = validation
         self.limits = limits
+        self.fhirVersion = fhirVersion
     }
 }
 
@@ -65,31 +72,46 @@ public struct MessageChecker: Sendable {
     /// The options it was made with.
     public let options: CheckOptions
 
-    /// A checker over the shipped definition pack and event catalogue. Throws `IssuesError`
-    /// when they cannot be found or read, or when a profile of ``CheckOptions/profiles`` is not in the pack.
+    /// A checker over the shipped definition pack (and its R4 part, for R4 messages) and event
+    /// catalogue. Throws `IssuesError` when they cannot be found or read, or when a profile of
+    /// ``CheckOptions/profiles`` is not in the pack.
     public init(options: CheckOptions = CheckOptions()) throws {
-        var converter = try Converter()
+        let stu3 = options.fhirVersion != .r4
+        var converter = try Converter(fhirVersion: options.fhirVersion)
         converter.limits = options.limits
-        try self.init(converter: converter, catalogue: options.eventRules ? EventCatalogue.shipped() : nil, options: options)
+        try self.init(converter: converter, catalogue: options.eventRules && stu3 ? EventCatalogue.shipped() : nil,
+                      options: options)
     }
 
-    /// A checker over a converter's definition pack and a catalogue (nil: no event rules).
+    /// A checker over a converter's definition pack and a catalogue (nil: no event rules). When the
+    /// converter detects releases, R4 messages are checked with a validator over its R4 pack.
     public init(converter: Converter, catalogue: EventCatalogue?, options: CheckOptions = CheckOptions()) throws {
         self.converter = converter
-        self.catalogue = options.eventRules ? catalogue : nil
+        // The event rules are DCH/NEMS rules over STU3 definitions.
+        self.catalogue = options.eventRules && converter.pack.fhirVersion == .stu3 ? catalogue : nil
         self.options = options
         var validation = options.validation
         validation.profiles = options.profiles
+        let r4Validation = validation
         if let catalogue = self.catalogue {
             validation.ruleSets.append(EventRules(catalogue: catalogue, pack: converter.pack))
         }
         validator = Validator(pack: converter.pack, options: validation)
-        let unknown = try validator.unknownProfiles(options.profiles)
+        r4 = R4Validator(converter: converter, options: r4Validation)
+        // A --profile is looked for in the pack of the release given, or (when detecting) in either.
+        var unknown = try validator.unknownProfiles(options.profiles)
+        if !unknown.isEmpty, converter.pack.fhirVersion == .stu3, options.fhirVersion == nil,
+           let r4Validator = try? r4.validator() {
+            unknown = try r4Validator.unknownProfiles(unknown)
+        }
         guard unknown.isEmpty else {
             throw IssuesError(Issue(.fatal, .notSupported, rule: ProfileRule.unknown,
                                     "no such profile in the definition pack: \(unknown.joined(separator: ", "))"))
         }
     }
+
+    /// The R4 validator, made on the first R4 message.
+    private let r4: R4Validator
 
     /// The report of the message in `data` (one message; see ``checkInput(_:name:)`` for NDJSON).
     /// Never throws: a message that cannot be read is reported with its reading errors.
@@ -138,7 +160,18 @@ public struct MessageChecker: Sendable {
             checked.format = format
             checked.report.resourceType = decoded.root.resourceType
             checked.report.id = decoded.root.child("id")?.value
-            checked.report.issues = decoded.issues + schemaIssues(data, format: format)
+            let detection = converter.detection(of: decoded.root)
+            var release: [Issue] = []
+            var validator = self.validator
+            if detection.version == .r4, validator.pack.fhirVersion != .r4 {
+                validator = try r4.validator()
+            }
+            if detection.version == .r4 {
+                release = [Issue(.information, .informational, rule: ReadingRule.fhirVersion,
+                    "checked as FHIR R4 (\(detection.reason)) against R4 core 4.0.1 and UK Core; "
+                    + "the DCH/NEMS event rules are STU3 only and were not run")]
+            }
+            checked.report.issues = decoded.issues + release + schemaIssues(data, format: format)
                 + validator.validate(decoded.root, syntax: format)
         } catch let error as IssuesError {
             checked.report.issues = error.issues
@@ -157,5 +190,28 @@ public struct MessageChecker: Sendable {
                           "not checked against the XML Schema (--xsd): the message is JSON")]
         }
         return schema.validate(data)
+    }
+}
+
+/// The validator of R4 messages for a checker that detects releases: over the converter's R4
+/// pack, made once, on first need (an STU3-only run never opens the R4 pack).
+private final class R4Validator: @unchecked Sendable {
+    private let converter: Converter
+    private let options: ValidationOptions
+    private let lock = NSLock()
+    private var made: Result<Validator, Error>?
+
+    init(converter: Converter, options: ValidationOptions) {
+        self.converter = converter
+        self.options = options
+    }
+
+    func validator() throws -> Validator {
+        try lock.withLock {
+            if let made { return made }
+            let result = Result { Validator(pack: try converter.converter(for: .r4).pack, options: options) }
+            made = result
+            return result
+        }.get()
     }
 }

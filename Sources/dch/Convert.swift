@@ -12,7 +12,7 @@ import Glibc
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert FHIR STU3 messages between XML and JSON, losslessly.",
+        abstract: "Convert FHIR STU3 and R4 messages between XML and JSON, losslessly.",
         discussion: """
             With no INPUT or with '-', reads stdin and writes stdout. An input holds one message, NDJSON \
             (one JSON message per line) or several XML or JSON messages back to back; it is read a chunk \
@@ -24,6 +24,12 @@ struct Convert: ParsableCommand {
             message that cannot be converted leaves an empty line, so output lines stay in step with \
             input messages (in XML, a comment's line breaks become spaces, with a warning). Outputs are \
             written to a temporary name and renamed, so a failed run never leaves a partial file.
+            --fhir-version 3|4 converts every message as FHIR STU3 or R4 (R4: the R4 core 4.0.1 and UK \
+            Core definitions; R4 JSON has no fhir_comments, so XML comments are left out with a warning). \
+            Without it each message's release is detected: the first meta.profile or extension URL of \
+            a known family (UK Core, NHS England R4, hl7.org/fhir/R4, |4.0 versions: R4; CareConnect, \
+            DCH/NEMS STU3, hl7.org/fhir/STU3, |3.0 versions: STU3), else resource types or elements \
+            only R4 defines, else STU3.
             Diagnostics go to stderr as 'file:line:col: error: message (path)'.
             Exit codes: 0 all converted; 1 some input could not be converted (the others still are); \
             2 usage or I/O error.
@@ -35,6 +41,9 @@ struct Convert: ParsableCommand {
 
     @Option(name: .long, help: "Output format (xml|json); the other format when absent.")
     var to: MessageFormat?
+
+    @Option(name: .customLong("fhir-version"), help: "FHIR release of the messages: 3 (STU3) or 4 (R4); detected per message when absent.")
+    var fhirVersion: FHIRVersion?
 
     @Flag(help: "Indented output (the default) or one-line output.")
     var layout: Layout = .pretty
@@ -65,7 +74,7 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
-        var converter = try runReportingIssues { try Converter() }
+        var converter = try runReportingIssues { try Converter(fhirVersion: fhirVersion) }
         converter.limits = limit.readLimits
         let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
         let outputIsDirectory = output.map { inputs.count > 1 || POSIXFile.isDirectory($0) } ?? false
@@ -368,3 +377,10 @@ struct ConvertDestination {
 }
 
 extension MessageFormat: ExpressibleByArgument {}
+
+extension FHIRVersion: ExpressibleByArgument {
+    /// `3` or `4` (also `stu3`, `r4`, `3.0.1`, `4.0.1`).
+    public init?(argument: String) { self.init(named: argument) }
+    /// The values `--help` and completions offer.
+    public static var allValueStrings: [String] { ["3", "4"] }
+}

@@ -16,9 +16,9 @@ struct Pack: ParsableCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "build",
-            abstract: "Regenerate the definition pack, event catalogue and precompiled profiles from the FHIR STU3 and NHS definition files and spec/events.json.")
+            abstract: "Regenerate the definition pack, event catalogue and precompiled profiles from the FHIR STU3 and NHS definition files and spec/events.json, and the pack's R4 part (r4/) from the R4 core package and UK Core.")
 
-        @Option(name: .long, help: "The shared folder holding fhir-stu3/ and corpus/.")
+        @Option(name: .long, help: "The shared folder holding fhir-stu3/, fhir-r4/ and corpus/.")
         var shared: String = "../shared"
 
         @Option(name: [.short, .long], help: "Output folder of the pack.")
@@ -44,7 +44,18 @@ struct Pack: ParsableCommand {
             }
             try writeAtomically(profiles, to: URL(fileURLWithPath: output).appendingPathComponent(PrecompiledProfileFile.fileName).path)
             if verbose { report.notes.forEach { printError($0) } }
-            printError("pack written to \(output): \(report.structures) StructureDefinitions, "
+            summarise(report, folder: output)
+            // The R4 part: a pack of its own in r4/, loaded only when R4 is asked for.
+            let r4Folder = URL(fileURLWithPath: output).appendingPathComponent(DefinitionPackLayout.r4Folder)
+            let r4Importer = DefinitionImporter(sharedRoot: URL(fileURLWithPath: shared), sources: DefinitionImporter.r4Sources)
+            let (r4Writer, r4Report) = try runReportingIssues { try r4Importer.run() }
+            try runReportingIssues { try r4Writer.write(to: r4Folder) }
+            if verbose { r4Report.notes.forEach { printError($0) } }
+            summarise(r4Report, folder: r4Folder.path)
+        }
+
+        private func summarise(_ report: DefinitionImporter.Report, folder: String) {
+            printError("pack written to \(folder): \(report.structures) StructureDefinitions, "
                 + "\(report.valueSets) ValueSets, \(report.codeSystems) CodeSystems from \(report.filesRead) files; "
                 + "\(report.notes.count) left out\(verbose ? "" : " (--verbose lists them)")")
         }

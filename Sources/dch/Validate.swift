@@ -13,7 +13,7 @@ import MessageStreams
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Validate FHIR STU3 messages (XML, JSON or NDJSON) and report every issue.",
+        abstract: "Validate FHIR STU3 and R4 messages (XML, JSON or NDJSON) and report every issue.",
         discussion: """
             With no INPUT or with '-', reads stdin. An input holds one XML or JSON message, NDJSON (one \
             message per line) or several XML or JSON messages back to back; it is read a chunk at a time \
@@ -40,6 +40,11 @@ struct Validate: ParsableCommand {
             json|xml), junit (one testcase per message), sarif (SARIF 2.1.0 for GitHub code scanning), \
             html (one self-contained page: summary, filterable issue table, each message's source with \
             the lines that carry issues marked; large runs are capped with a note).
+            --fhir-version 3|4 checks every message as FHIR STU3 or R4; without it each message's \
+            release is detected as `dch convert` does (the first meta.profile or extension URL of a known \
+            family, else resource types or elements only R4 defines, else STU3). R4 messages are checked \
+            against R4 core 4.0.1 and UK Core (layers 1 to 5 where the R4 definitions have them); the \
+            event rules are STU3 only and are not run, which an information issue format.fhir-version says.
             --list-rules prints every rule id with its layer and summary (families made at run time, \
             such as invariant.<key>, as patterns).
             Exit codes: 0 no errors; 1 errors (or warnings with --fail-on warning); 2 usage or I/O error.
@@ -61,6 +66,9 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also validate XML messages against this XML Schema (e.g. fhir-single.xsd).",
                                             valueName: "PATH"))
     var xsd: String?
+
+    @Option(name: .customLong("fhir-version"), help: "FHIR release of the messages: 3 (STU3) or 4 (R4); detected per message when absent.")
+    var fhirVersion: FHIRVersion?
 
     @Option(name: .customLong("profile"), help: ArgumentHelp(
         "Also check every resource of this profile's type against it (canonical URL; repeatable).", valueName: "URL"))
@@ -86,7 +94,9 @@ struct Validate: ParsableCommand {
     func run() throws {
         if listRules { return try listRuleIDs() }
         let schema = try xsd.map { path in try runReportingIssues { try XMLSchemaValidator(schemaPath: path) } }
-        let checker = try runReportingIssues { try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema, limits: limit.readLimits)) }
+        let checker = try runReportingIssues {
+            try MessageChecker(options: CheckOptions(profiles: profiles, schema: schema, limits: limit.readLimits, fhirVersion: fhirVersion))
+        }
         ProcessLifetime.keep(checker)
         let settings = ReportSettings(converter: checker.converter, toolVersion: DCH.configuration.version,
                                       outcomeFormat: outcomeFormat, threshold: failOn,

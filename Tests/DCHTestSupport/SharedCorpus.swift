@@ -84,4 +84,22 @@ public enum SharedCorpus {
         }
         return pack
     }
+
+    /// The R4 part of the definition pack (`Schemas/r4/`, or `$DCH_SCHEMAS/r4`), or a skip when it
+    /// has not been generated.
+    public static func r4DefinitionPack(file: StaticString = #filePath, line: UInt = #line) throws -> DefinitionPack {
+        let stu3 = try definitionPack(file: file, line: line)
+        let folder = stu3.directory.appendingPathComponent(DefinitionPackLayout.r4Folder)
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(DefinitionPackLayout.indexFileName).path) else {
+            throw Prerequisite.missing("the R4 part of the definition pack (\(folder.path)) is absent; run scripts/regenerate-pack",
+                                       file: file, line: line)
+        }
+        return try DefinitionPack(directory: folder, fhirVersion: .r4)
+    }
+
+    /// The UK Core R4 example instances (XML) of both UK Core lines in `../shared/fhir-r4`, sorted by path.
+    public static func ukCoreExamples() throws -> [URL] {
+        try files("fhir-r4/uk-core/stu2-2.0.2/examples", extension: "xml")
+            + files("fhir-r4/uk-core/stu3-currentbuild-main/examples", extension: "xml")
+    }
 }

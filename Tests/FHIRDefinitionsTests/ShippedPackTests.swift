@@ -23,6 +23,54 @@ final class ShippedPackTests: XCTestCase {
         XCTAssertGreaterThan(report.valueSets, 300)
         XCTAssertGreaterThan(report.codeSystems, 150)
     }
+
+    func testShippedR4PartEqualsImporterOutput() throws {
+        let shared = try SharedCorpus.require()
+        let (writer, report) = try DefinitionImporter(sharedRoot: shared, sources: DefinitionImporter.r4Sources).run()
+        let rendered = try writer.render()
+        let folder = SharedCorpus.schemas.appendingPathComponent(DefinitionPackLayout.r4Folder)
+        let shippedFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        XCTAssertEqual(Set(shippedFiles), Set(rendered.keys), "Schemas/r4 holds other files than the importer writes; run scripts/regenerate-pack")
+        for (name, data) in rendered {
+            let shipped = try Data(contentsOf: folder.appendingPathComponent(name))
+            XCTAssertTrue(shipped == data, "Schemas/r4/\(name) differs from the importer's output; run scripts/regenerate-pack")
+        }
+        // 658 in the package less its two spec examples; UK Core profiles have no snapshot (left out).
+        XCTAssertEqual(report.structures, 656)
+        XCTAssertGreaterThan(report.valueSets, 1_400)
+        XCTAssertGreaterThan(report.codeSystems, 1_100)
+    }
+}
+
+/// The R4 part of the pack, read as the R4 specification defines its types.
+final class R4PackTests: XCTestCase {
+    func testR4TypesAsTheR4DefinitionsSay() throws {
+        let pack = try SharedCorpus.r4DefinitionPack()
+        XCTAssertEqual(pack.fhirVersion, .r4)
+        // R4 primitives STU3 lacks, with their JSON kinds (R4 JSON format).
+        let canonical = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/canonical"))
+        XCTAssertEqual(canonical.kind, "primitive-type")
+        XCTAssertEqual(canonical.jsonKind, "string")
+        XCTAssertEqual(canonical.regex, #"\S*"#)
+        XCTAssertNil(try pack.type(named: "integer64"), "integer64 is R5")
+        let immunization = try XCTUnwrap(pack.type(named: "Immunization")?.children(of: "Immunization"))
+        XCTAssertEqual(immunization["occurrenceDateTime"]?.content, .primitive(.string))
+        XCTAssertNil(immunization["date"], "R4 Immunization has occurrence[x], not STU3's date")
+        XCTAssertEqual(immunization["protocolApplied"]?.repeats, true)
+        let patient = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/Patient"))
+        // Resource.id: R4 gives a FHIRPath system type; the Resource page says id.
+        XCTAssertEqual(patient.elements.first { $0.path == "Patient.id" }?.types?.map(\.code), ["id"])
+        // R4 binding.valueSet (a canonical with a version).
+        XCTAssertEqual(patient.elements.first { $0.path == "Patient.gender" }?.binding?.valueSet,
+                       "http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1")
+        // R4 lists several targets in one type; the pack keeps one type entry per target, as STU3 has it.
+        let observation = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/Observation"))
+        XCTAssertEqual(observation.elements.first { $0.path == "Observation.subject" }?.types?.compactMap(\.targetProfile),
+                       ["Patient", "Group", "Device", "Location"].map { "http://hl7.org/fhir/StructureDefinition/" + $0 })
+        // UK Core terminology is in; the STU3 pack does not hold R4 records.
+        XCTAssertNotNil(try pack.codeSystem(url: "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryScotland"))
+        XCTAssertNil(try SharedCorpus.definitionPack().type(named: "ServiceRequest"))
+    }
 }
 
 /// What the pack holds and how it is read.
