@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "BulkTransfer", targets: ["BulkTransfer"]),
         .library(name: "EventResponse", targets: ["EventResponse"]),
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
+        .library(name: "LawfulSharing", targets: ["LawfulSharing"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -35,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // `swift package generate-documentation` (scripts/docs) builds the DocC catalogues.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // Sharing policies are YAML; pseudonyms, date shifts and linkage tokens are HMAC-SHA256, encryption AES-GCM.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -74,6 +78,10 @@ let package = Package(
         .target(name: "BulkTransfer", dependencies: ["FHIRModel", "FHIRConversion", "MessageChecking", "MessageStreams",
                                                       "ValidationReports", "ChildHealthEvents"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
+        // Policy-driven minimisation, pseudonymisation, consent, audit and linkage tokens (`dch share`).
+        .target(name: "LawfulSharing", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents",
+                                                      .product(name: "Yams", package: "Yams"),
+                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -84,6 +92,7 @@ let package = Package(
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
                 "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder",
+                "LawfulSharing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,6 +124,8 @@ let package = Package(
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
                                                                "BulkTransfer", "DCHTestSupport"]),
+        .testTarget(name: "LawfulSharingTests", dependencies: ["LawfulSharing", "FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRPath",
+                                                               "MessageChecking", "EventBuilder", "ChildHealthEvents", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",
