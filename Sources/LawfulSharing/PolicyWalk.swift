@@ -202,10 +202,13 @@ struct PolicyWalk {
     /// Types a value action leaves alone when it reaches them through an enclosing element:
     /// systems, codes and flags describe the value rather than identify anyone.
     static let structuralTypes: Set<String> = ["code", "uri", "boolean"]
+    /// Names a value action leaves alone below the selected element for the same reason (a
+    /// Coding's display, a Quantity's unit).
+    static let structuralNames: Set<String> = ["display", "system", "version", "unit", "reference"]
 
     func apply(_ action: ElementAction, to value: String, typeCode: String, name: String, direct: Bool) -> ValueResult {
         let isDate = Self.dateTypes.contains(typeCode)
-        if !direct && (Self.structuralTypes.contains(typeCode) || name == "reference") && action != .keep { return .value(value) }
+        if !direct && (Self.structuralTypes.contains(typeCode) || Self.structuralNames.contains(name)) { return .value(value) }
         switch action {
         case .keep, .remove, .redact:
             return .value(value)
