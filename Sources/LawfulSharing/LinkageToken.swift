@@ -21,7 +21,9 @@ import ChildHealthEvents
 public struct LinkageToken: Sendable, Hashable {
     /// Which identity the token was made from.
     public enum Basis: String, Sendable {
+        /// The normalised NHS number.
         case nhsNumber = "nhs-number"
+        /// Date of birth, postcode and sex.
         case demographics = "dob-postcode-sex"
     }
     /// The token, 64 lower-case hex digits.

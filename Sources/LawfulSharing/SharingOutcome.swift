@@ -24,8 +24,11 @@ public struct SharingDecision: Sendable, Equatable, Codable {
 
 /// What the message's consent-to-share code says.
 public enum ConsentState: String, Sendable, Codable {
+    /// A consent code says consent was given.
     case given
+    /// A consent code says consent was refused.
     case refused
+    /// The message carries no consent code.
     case notRecorded = "not-recorded"
 }
 

@@ -55,9 +55,13 @@ public struct SharingPolicy: Sendable {
 
 /// The settings a child-health message is shared with.
 public enum RecipientSetting: String, Sendable, CaseIterable {
+    /// A school nursing service (direct care).
     case schoolNurse = "school-nurse"
+    /// Children's social care (safeguarding).
     case socialCare = "social-care"
+    /// A general practice (direct care).
     case gp
+    /// A research study (pseudonymised extracts).
     case research
 }
 
@@ -90,7 +94,9 @@ public enum IdentifierHandling: String, Sendable, CaseIterable {
 public struct ConsentRules: Sendable {
     /// What to do with a message.
     public enum Decision: String, Sendable, CaseIterable {
+        /// The message flows (through the rules).
         case share
+        /// Nothing of the message flows.
         case withhold
     }
     /// The code system of the consent code (by default the DCH one).
