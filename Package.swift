@@ -124,7 +124,7 @@ let package = Package(
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
                                                                "BulkTransfer", "DCHTestSupport"]),
-        .testTarget(name: "LawfulSharingTests", dependencies: ["LawfulSharing", "FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRPath",
+        .testTarget(name: "LawfulSharingTests", dependencies: ["LawfulSharing", "FHIRModel", "FHIRConversion", "FHIRPath",
                                                                "MessageChecking", "EventBuilder", "ChildHealthEvents", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
