@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "EventBuilder", targets: ["EventBuilder"]),
         .library(name: "HL7v2", targets: ["HL7v2"]),
         .library(name: "FHIRMapping", targets: ["FHIRMapping"]),
+        .library(name: "LawfulSharing", targets: ["LawfulSharing"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -38,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // `swift package generate-documentation` (scripts/docs) builds the DocC catalogues.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // Sharing policies are YAML; pseudonyms, date shifts and linkage tokens are HMAC-SHA256, encryption AES-GCM.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -81,6 +85,10 @@ let package = Package(
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // HL7 v2: reader (MLLP, batches, escapes, character sets), paths, writer and ACKs.
         .target(name: "HL7v2", dependencies: ["FHIRModel"]),
+        // Policy-driven minimisation, pseudonymisation, consent, audit and linkage tokens (`dch share`).
+        .target(name: "LawfulSharing", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents",
+                                                      .product(name: "Yams", package: "Yams"),
+                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -91,6 +99,7 @@ let package = Package(
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
                 "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder", "FHIRMapping", "FHIRJSON",
+                "LawfulSharing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -127,6 +136,8 @@ let package = Package(
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRJSON", "DCHTestSupport"]),
+        .testTarget(name: "LawfulSharingTests", dependencies: ["LawfulSharing", "FHIRModel", "FHIRConversion", "FHIRPath",
+                                                               "MessageChecking", "EventBuilder", "ChildHealthEvents", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",

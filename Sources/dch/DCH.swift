@@ -12,6 +12,6 @@ struct DCH: ParsableCommand {
         version: "0.1.0",
         // Every subcommand names itself (`commandName`): else ArgumentParser derives each name from
         // its type by reflection on every run, 10M instructions of a one-message validation.
-        subcommands: [Convert.self, Validate.self, Bulk.self, Inspect.self, Events.self, Generate.self, Respond.self, FHIRPathCommand.self, Pack.self, MapCommand.self]
+        subcommands: [Convert.self, Validate.self, Bulk.self, Inspect.self, Events.self, Generate.self, Respond.self, FHIRPathCommand.self, Pack.self, MapCommand.self, Share.self]
     )
 }
