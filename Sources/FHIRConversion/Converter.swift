@@ -5,7 +5,7 @@ import FHIRXML
 import FHIRJSON
 
 /// Reads and writes FHIR messages in XML and JSON, losslessly, typed by a definition pack: STU3
-/// (the shipped pack), R4 (``FHIRDefinitions/DefinitionPack/shippedR4()``), or either, detected per
+/// (the shipped pack), R4 (`DefinitionPack.shippedR4()`), or either, detected per
 /// message (``init(fhirVersion:)`` with nil; see ``FHIRVersionDetector``).
 ///
 /// ```swift
@@ -61,7 +61,7 @@ public struct Converter: Sendable {
         releases = ReleaseChoice(stu3: stu3, r4: r4)
     }
 
-    /// A converter over its own copy of the pack (``FHIRDefinitions/DefinitionPack/independentCopy()``),
+    /// A converter over its own copy of the pack (`DefinitionPack.independentCopy()`),
     /// sharing nothing with this one: one per worker thread when converting on several.
     public func independentCopy() throws -> Converter {
         let copied = try pack.independentCopy()

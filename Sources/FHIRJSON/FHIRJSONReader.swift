@@ -13,7 +13,7 @@ public struct JSONReadOptions: Sendable, Hashable {
     /// The most errors collected before the reader gives up (syntax errors always stop it at once).
     public var maxErrors: Int
 
-    /// Limits for one document (the defaults are ``FHIRModel/ReadLimits``'). The reader recurses
+    /// Limits for one document (the defaults are `ReadLimits`'). The reader recurses
     /// once per nesting level, so keep `maxDepth` in the hundreds (threads other than the main one
     /// have small stacks).
     public init(maxDepth: Int = ReadLimits.defaultMaxDepth, maxBytes: Int = ReadLimits.defaultMaxBytes,

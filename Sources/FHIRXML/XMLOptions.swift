@@ -24,7 +24,7 @@ public struct XMLReadOptions: Sendable, Hashable {
     /// definitions; messages should be read strictly.
     public var lenientText: Bool
 
-    /// Creates options; the defaults are ``FHIRModel/ReadLimits``' (a depth of 256, 256 MiB, 100,000
+    /// Creates options; the defaults are `ReadLimits`' (a depth of 256, 256 MiB, 100,000
     /// children), strict namespaces and strict text.
     public init(maxDepth: Int = ReadLimits.defaultMaxDepth, maxBytes: Int = ReadLimits.defaultMaxBytes,
                 maxEntries: Int = ReadLimits.defaultMaxEntries, lenientNamespaces: Bool = false, lenientText: Bool = false) {

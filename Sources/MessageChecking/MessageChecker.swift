@@ -23,7 +23,7 @@ public struct CheckOptions: Sendable {
     /// (``MessageChecker/init(options:)``); a converter handed to the checker keeps its own.
     public var limits = ReadLimits()
     /// The FHIR release every message is checked as (`--fhir-version`); nil: each message's own,
-    /// detected (``FHIRConversion/FHIRVersionDetector``). R4 messages are checked against the R4
+    /// detected (`FHIRVersionDetector`). R4 messages are checked against the R4
     /// part of the pack, without the event rules (STU3 only).
     public var fhirVersion: FHIRVersion? = nil
 
