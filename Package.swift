@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "HL7v2", targets: ["HL7v2"]),
         .library(name: "FHIRMapping", targets: ["FHIRMapping"]),
         .library(name: "LawfulSharing", targets: ["LawfulSharing"]),
+        .library(name: "EventMapping", targets: ["EventMapping"]),
         .executable(name: "dch", targets: ["dch"]),
     ],
     dependencies: [
@@ -39,9 +40,10 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // `swift package generate-documentation` (scripts/docs) builds the DocC catalogues.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
-        // Sharing policies are YAML; pseudonyms, date shifts and linkage tokens are HMAC-SHA256, encryption AES-GCM.
+        // Sharing policies and mapping files are YAML; flat extracts are RFC 4180 CSV (EventMapping); pseudonyms, date shifts and linkage tokens are HMAC-SHA256, encryption AES-GCM.
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -89,6 +91,12 @@ let package = Package(
         .target(name: "LawfulSharing", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents",
                                                       .product(name: "Yams", package: "Yams"),
                                                       .product(name: "Crypto", package: "swift-crypto")]),
+        // Declarative mappings (YAML files in Mappings/, one per mapping) run by one engine on the
+        // event builder: flat CSV rows <-> event messages; HL7 v2 sources plug into the same engine.
+        .target(name: "EventMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents", "EventBuilder",
+                                                     .product(name: "Yams", package: "Yams"),
+                                                     .product(name: "CSV", package: "CSV.swift")],
+                resources: [.copy("Mappings")]),
         .target(
             name: "FHIRDefinitionImport",
             dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion",
@@ -99,7 +107,7 @@ let package = Package(
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
                 "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder", "FHIRMapping", "FHIRJSON",
-                "LawfulSharing",
+                "LawfulSharing", "EventMapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,6 +131,8 @@ let package = Package(
         .testTarget(name: "ValidationReportsTests", dependencies: ["FHIRModel", "ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["FHIRDefinitions", "FHIRModel", "ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
+        .testTarget(name: "EventMappingTests", dependencies: ["EventMapping", "EventBuilder", "ChildHealthEvents", "FHIRDefinitions", "FHIRModel",
+                                                             "FHIRConversion", "MessageChecking", "DCHTestSupport"]),
         .testTarget(name: "EventBuilderTests", dependencies: ["FHIRDefinitions", "FHIRModel", "EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // spark_pipe.py: the PySpark driver SparkPipeTests runs (a local Spark piping messages through dch).
         .testTarget(name: "dchTests", dependencies: ["DCHTestSupport"], exclude: ["spark_pipe.py"]),

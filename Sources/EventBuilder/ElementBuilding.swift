@@ -15,7 +15,7 @@ extension Element {
     /// A `Coding` (or a child named otherwise with its shape).
     static func coding(_ name: String = "coding", system: String, code: String, display: String?) -> Element {
         var c = [Element.primitive("system", system), .primitive("code", code)]
-        if let display { c.append(.primitive("display", display)) }
+        if let display, !display.isEmpty { c.append(.primitive("display", display)) }
         return .group(name, c)
     }
 

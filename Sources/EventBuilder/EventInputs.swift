@@ -1,6 +1,7 @@
 import ChildHealthEvents
 
-/// A postal address.
+/// A postal address. An empty part is left out of the message (a flat extract may carry only the
+/// postcode).
 public struct PostalAddress: Sendable, Hashable {
     /// The street line (`Address.line`).
     public var line: String
@@ -144,16 +145,20 @@ public struct EventMessageInput: Sendable, Hashable {
     public var vaccination: Vaccination?
     /// The sender's local identifier of the event (Encounter/focus identifier, kept across update/delete).
     public var eventIdentifier: String
+    /// Values of elements inside the event's resources that no typed input carries (coded results,
+    /// a vaccination's site…), checked against the profiles when the message is built.
+    public var elementValues: [ElementValue]
 
     /// The inputs of one message; only the people, the sender, the times and the event identifier
     /// are required.
     public init(messageEventType: MessageEventType = .new, patient: PatientDetails, parent: PatientDetails? = nil,
                 sender: OrganisationDetails, receiver: OrganisationDetails? = nil, practitioner: PractitionerDetails,
                 occurred: FHIRTime, sent: FHIRTime, versionId: Int? = nil, measurements: [Measurement] = [],
-                vaccination: Vaccination? = nil, eventIdentifier: String) {
+                vaccination: Vaccination? = nil, eventIdentifier: String, elementValues: [ElementValue] = []) {
         self.messageEventType = messageEventType; self.patient = patient; self.parent = parent
         self.sender = sender; self.receiver = receiver; self.practitioner = practitioner
         self.occurred = occurred; self.sent = sent; self.versionId = versionId
         self.measurements = measurements; self.vaccination = vaccination; self.eventIdentifier = eventIdentifier
+        self.elementValues = elementValues
     }
 }

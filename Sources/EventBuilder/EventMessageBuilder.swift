@@ -23,12 +23,14 @@ public final class EventMessageBuilder {
     public let pack: DefinitionPack
     private let completer: ProfileCompleter
     private let order: DefinitionOrder
+    private let elementValues: ElementValueWriter
 
     /// A builder over a definition pack (normally `DefinitionPack.shipped()`).
     public init(pack: DefinitionPack) {
         self.pack = pack
         completer = ProfileCompleter(pack: pack)
         order = DefinitionOrder(pack: pack)
+        elementValues = ElementValueWriter(completer: completer, pack: pack)
     }
 
     private typealias MandatoryElements = (ids: [String: Set<String>], choiceTypes: [String: String])
@@ -57,17 +59,20 @@ public final class EventMessageBuilder {
     }
 
     /// Builds one message of `event` from `input`; `random` supplies the ids (UUIDs).
-    /// - Throws: ``BuildError`` when the event does not allow the input's message event type.
+    /// - Throws: ``BuildError`` when the event does not allow the input's message event type, or an
+    ///   ``ElementValue`` does not fit the event's resources (see ``EventMessageInput/elementValues``).
     public func build(_ event: EventDefinition, _ input: EventMessageInput, using random: inout SeededRandom) throws -> Element {
         guard event.allowedMessageEventTypes.contains(input.messageEventType) else {
             throw BuildError(description: "event '\(event.name)' (\(event.eventCode)) does not allow '\(input.messageEventType.rawValue)' messages; it allows \(event.allowedMessageEventTypes.map(\.rawValue).joined(separator: ", "))")
         }
+        let instances = try valueInstances(event, input)
         var extraTypes: [CompletionContext.Target] = []
         var attempt = 0
         while true {
             attempt += 1
             let headerID = random.uuid()
             var drafts = plannedDrafts(event, input, using: &random)
+            addInstanceDrafts(&drafts, instances, event, using: &random)
             for target in extraTypes {
                 let profile = target.profile ?? event.resources.first { $0.type == target.type }?.profile
                 drafts.append(ResourceDraft(type: target.type, profile: profile, role: .supporting, id: random.uuid()))
@@ -81,6 +86,7 @@ public final class EventMessageBuilder {
                 perType[drafts[i].type] = n + 1
                 builders.fill(&drafts[i], index: n)
             }
+            try writeElementValues(input.elementValues, instances, into: &drafts)
             // The code system's display of the event code wins over the event page's wording (the
             // DCH pages' 2018 wording differs slightly from DCH-ChildHealthEventType-1's displays,
             // e.g. CH008 "Conditions or Diagnoses" against "Conditions / Diagnoses").
@@ -147,6 +153,47 @@ public final class EventMessageBuilder {
             drafts.append(ResourceDraft(type: "Organization", profile: profile, role: .supporting, id: random.uuid()))
         }
         return drafts
+    }
+
+    /// The resources the element values go into: per type, the instances in order of first use.
+    private func valueInstances(_ event: EventDefinition, _ input: EventMessageInput) throws -> [String: [String]] {
+        var instances: [String: [String]] = [:]
+        for value in input.elementValues where !(instances[value.resourceType]?.contains(value.instance) ?? false) {
+            guard let resource = event.entryResources.first(where: { $0.type == value.resourceType }) else {
+                throw BuildError(description: "element value \(value.label): event '\(event.name)' (\(event.eventCode)) carries no \(value.resourceType)")
+            }
+            let count = (instances[value.resourceType]?.count ?? 0) + 1
+            let most = event.entryResources.filter { $0.type == value.resourceType }
+                .reduce(0) { $0 > Int.max - $1.cardinality(for: input.messageEventType).max ? Int.max : $0 + $1.cardinality(for: input.messageEventType).max }
+            guard count <= most else {
+                throw BuildError(description: "element value \(value.label): event '\(event.name)' carries at most \(most) \(resource.type) resources; the values name \(count)")
+            }
+            instances[value.resourceType, default: []].append(value.instance)
+        }
+        return instances
+    }
+
+    /// Adds a draft for each instance beyond the resources of its type already planned.
+    private func addInstanceDrafts(_ drafts: inout [ResourceDraft], _ instances: [String: [String]], _ event: EventDefinition,
+                                   using random: inout SeededRandom) {
+        for type in instances.keys.sorted() {
+            let have = drafts.filter { $0.type == type }.count
+            guard let resource = event.entryResources.first(where: { $0.type == type }) else { continue }
+            for _ in have..<max(have, instances[type]!.count) {
+                drafts.append(ResourceDraft(type: type, profile: resource.profile, role: resource.role == .focus && have > 0 ? .supporting : resource.role,
+                                            id: random.uuid()))
+            }
+        }
+    }
+
+    /// Writes each element value into the draft of its instance (the n-th resource of its type).
+    private func writeElementValues(_ values: [ElementValue], _ instances: [String: [String]], into drafts: inout [ResourceDraft]) throws {
+        for value in values {
+            guard let n = instances[value.resourceType]?.firstIndex(of: value.instance) else { continue }
+            let positions = drafts.indices.filter { drafts[$0].type == value.resourceType }
+            let i = positions[n]
+            try elementValues.write(value, into: &drafts[i].element, profile: drafts[i].profile)
+        }
     }
 
     /// Whether an optional resource is one the input has facts for (a measurement profile).

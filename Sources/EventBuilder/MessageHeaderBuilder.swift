@@ -33,7 +33,7 @@ struct MessageHeaderBuilder {
         }
         d.add(.primitive("timestamp", input.sent.dateTime))
         var source: [Element] = [.primitive("name", input.sender.name + " clinical system")]
-        if event.family == .nems, event.routingDemographicsExtension != nil {
+        if event.family == .nems, event.routingDemographicsExtension != nil, !input.sender.phone.isEmpty {
             source.append(.group("contact", [.primitive("system", "phone"), .primitive("value", input.sender.phone)]))
         }
         source.append(.primitive("endpoint", "urn:nhs:addressing:asid:" + input.sender.asid))

@@ -40,21 +40,26 @@ struct ResourceBuilders {
               Element(name: "birthDate", value: person.birth.date, children: [
                   .extensionElement("http://hl7.org/fhir/StructureDefinition/patient-birthTime",
                                     [.primitive("valueDateTime", person.birth.dateTime)]),
-              ]),
-              address(person.address, use: "home"))
+              ]))
+        add(person.address, use: "home", to: &d)
     }
 
     private func organisation(_ d: inout ResourceDraft, _ org: OrganisationDetails) {
         d.add(.identifier(system: ODSCode.organizationSystem, value: org.odsCode),
-              .primitive("name", org.name),
-              .group("telecom", [.primitive("system", "phone"), .primitive("value", org.phone), .primitive("use", "work")]),
-              address(org.address, use: nil))
+              .primitive("name", org.name))
+        if !org.phone.isEmpty {
+            d.add(.group("telecom", [.primitive("system", "phone"), .primitive("value", org.phone), .primitive("use", "work")]))
+        }
+        add(org.address, use: nil, to: &d)
     }
 
     private func practitioner(_ d: inout ResourceDraft) {
         let p = input.practitioner
-        d.add(.identifier(system: "https://fhir.nhs.uk/Id/sds-user-id", value: p.sdsUserId),
-              .group("name", [.primitive("use", "official"), .primitive("family", p.family), .primitive("given", p.given)]))
+        // A flat extract may not carry the professional: empty parts are left out (the completer
+        // adds what the profile requires).
+        if !p.sdsUserId.isEmpty { d.add(.identifier(system: "https://fhir.nhs.uk/Id/sds-user-id", value: p.sdsUserId)) }
+        let parts = [("family", p.family), ("given", p.given)].filter { !$0.1.isEmpty }.map { Element.primitive($0.0, $0.1) }
+        if !parts.isEmpty { d.add(.group("name", [.primitive("use", "official")] + parts)) }
     }
 
     private func practitionerRole(_ d: inout ResourceDraft) {
@@ -65,15 +70,17 @@ struct ResourceBuilders {
     private func location(_ d: inout ResourceDraft) {
         d.add(.identifier(system: ODSCode.siteSystem, value: input.sender.odsCode + "01"),
               .primitive("status", "active"),
-              .primitive("name", input.sender.name + " clinic"),
-              address(input.sender.address, use: nil))
+              .primitive("name", input.sender.name + " clinic"))
+        add(input.sender.address, use: nil, to: &d)
         if let o = links.sender { d.add(.reference("managingOrganization", o)) }
     }
 
     private func healthcareService(_ d: inout ResourceDraft) {
         if let o = links.sender { d.add(.reference("providedBy", o)) }
-        d.add(.primitive("name", input.sender.name + " child health service"),
-              .group("telecom", [.primitive("system", "phone"), .primitive("value", input.sender.phone), .primitive("use", "work")]))
+        d.add(.primitive("name", input.sender.name + " child health service"))
+        if !input.sender.phone.isEmpty {
+            d.add(.group("telecom", [.primitive("system", "phone"), .primitive("value", input.sender.phone), .primitive("use", "work")]))
+        }
     }
 
     private func encounter(_ d: inout ResourceDraft) {
@@ -128,13 +135,15 @@ struct ResourceBuilders {
                                 [.concept("valueCodeableConcept", system: "http://snomed.info/sct", code: v.procedureCode, display: v.procedureDisplay)]),
               .identifier(system: "https://fhir.nhs.uk/Id/local-identifier", value: input.eventIdentifier),
               .primitive("status", "completed"),
-              .primitive("notGiven", "false"),
-              .concept("vaccineCode", system: "http://snomed.info/sct", code: v.vaccineCode, display: v.vaccineDisplay))
+              .primitive("notGiven", "false"))
+        if !v.vaccineCode.isEmpty {
+            d.add(.concept("vaccineCode", system: "http://snomed.info/sct", code: v.vaccineCode, display: v.vaccineDisplay))
+        }
         if let p = links.patient { d.add(.reference("patient", p)) }
         if let e = links.encounter { d.add(.reference("encounter", e)) }
         d.add(.primitive("date", input.occurred.dateTime), .primitive("primarySource", "true"))
         if let l = links.location { d.add(.reference("location", l)) }
-        d.add(.primitive("lotNumber", v.lotNumber))
+        if !v.lotNumber.isEmpty { d.add(.primitive("lotNumber", v.lotNumber)) }
         if let p = links.practitioner {
             d.add(.group("practitioner", [.concept("role", system: "http://hl7.org/fhir/v2/0443", code: "AP", display: "Administering Provider"),
                                           .reference("actor", p)]))
@@ -160,11 +169,15 @@ struct ResourceBuilders {
         if let e = links.encounter { d.add(.reference("context", e)) }
     }
 
-    private func address(_ a: PostalAddress, use: String?) -> Element {
+    /// The address's non-empty parts; none at all when every part is empty.
+    private func add(_ a: PostalAddress, use: String?, to d: inout ResourceDraft) {
         var c: [Element] = []
-        if let use { c.append(.primitive("use", use)) }
-        c += [.primitive("line", a.line), .primitive("city", a.city), .primitive("postalCode", a.postalCode)]
-        return .group("address", c)
+        for (name, value) in [("line", a.line), ("city", a.city), ("postalCode", a.postalCode)] where !value.isEmpty {
+            c.append(.primitive(name, value))
+        }
+        guard !c.isEmpty else { return }
+        if let use { c.insert(.primitive("use", use), at: 0) }
+        d.add(.group("address", c))
     }
 }
 

@@ -1,30 +1,143 @@
 import ArgumentParser
+import Foundation
+import FHIRDefinitions
+import ChildHealthEvents
+import EventMapping
 
-/// `dch map`: FHIR Mapping Language maps. For now `--check` only: parse maps and report their
-/// syntax and reference errors (the conversion options join it when `dch map` runs maps).
+/// `dch map`: maps between event messages and other formats with the declarative mapping files,
+/// and checks FHIR Mapping Language maps (`--check`, ``MapCheck``). Each (from, to) pair is an edge
+/// with its own file (`MapEventsToCSV`, `MapCSVToEvents`); a new source or target adds a case to
+/// ``edge`` and a file.
 struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map",
-        abstract: "Check FHIR Mapping Language maps (FML, or StructureMap JSON/XML).",
+        abstract: "Map DCH/NEMS event messages to and from flat CSV extracts with declarative mapping files; check FHIR Mapping Language maps.",
         discussion: """
-            --check parses each map and reports every syntax or reference error (unknown variable, \
-            group, conceptmap; wrong argument count) as FILE:LINE:COL: error: message, on stderr. \
-            Imports are resolved against the other maps given and the .fml files beside each map. \
-            Exit codes: 0 no errors; 1 a map has errors; 2 usage error.
-            """)
+            Events to CSV (--from xml|json|ndjson --to csv): one row per message, the columns of the \
+            message's event (see --describe csv); the rows of one event type share a header. With -o DIR \
+            each event type gets its own file DIR/EVENTCODE.csv; on stdout or -o FILE all messages must be \
+            of one event type (a message of another is an error; use -o DIR). Messages are read and rows \
+            written one at a time (flat memory).
+            CSV to events (--from csv --to xml|json|ndjson): each row's event_code column picks the \
+            mapping; each row becomes one complete event message, its ids derived from the row (the same \
+            row gives the same message). ndjson writes one message per line; xml and json write messages \
+            back to back on stdout, or one file per row into -o DIR. A row lacking a needed column is an \
+            error naming the columns and the row; the other rows still map. --report lists, per row, the \
+            columns no mapping field reads.
+            --describe csv prints the column dictionary of every CSV mapping. --mappings DIR uses an \
+            integrator's mapping files (DIR/csv/*.yaml) instead of the shipped ones.
+            --check FILE... parses FHIR Mapping Language maps (FML, Markdown with an FML block, or \
+            StructureMap JSON/XML) and reports every syntax or reference error (unknown variable, group, \
+            conceptmap; wrong argument count) as FILE:LINE:COL: error: message, on stderr; imports are \
+            resolved against the other maps given and the .fml files beside each map.
+            Exit codes: 0 all mapped (no map errors); 1 some message or row could not be mapped (the \
+            others still are), or a map has errors; 2 usage, mapping-file or I/O error.
+            """
+    )
 
-    @Flag(name: .long, help: "Parse the maps and report syntax and reference errors.")
+    /// The formats `dch map` reads and writes.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case xml, json, ndjson, csv
+
+        /// An event message format (as opposed to a mapped format).
+        var isMessage: Bool { self != .csv }
+    }
+
+    @Option(name: .long, help: "Input format: xml, json, ndjson (event messages) or csv.")
+    var from: Format?
+
+    @Option(name: .long, help: "Output format: csv, or xml, json, ndjson (event messages).")
+    var to: Format?
+
+    @Flag(name: .long, help: "List on stderr what each input record had that the mapping did not use.")
+    var report = false
+
+    @Option(name: [.short, .customLong("output")], help: "Output file, or folder (one CSV per event type; one message file per row).")
+    var output: String?
+
+    @Option(name: .long, help: "A folder of mapping files (KIND/*.yaml) to use instead of the shipped ones.")
+    var mappings: String?
+
+    @Option(name: .long, help: "Print the column dictionary of a mapping kind (csv) and stop.")
+    var describe: String?
+
+    @Flag(name: .long, help: "Parse FHIR Mapping Language maps (the inputs) and report syntax and reference errors.")
     var check = false
 
-    @Argument(help: "Map files: .fml, .fml.md, or StructureMap .json/.xml.")
-    var files: [String] = []
+    @OptionGroup var limit: MessageLimitOption
+
+    @Argument(help: "Input files; '-' or none for stdin.")
+    var inputs: [String] = []
 
     func validate() throws {
-        guard check else { throw ValidationError("only --check is supported so far") }
-        guard !files.isEmpty else { throw ValidationError("give at least one map file") }
+        if check {
+            guard !inputs.isEmpty else { throw ValidationError("give at least one map file") }
+            return
+        }
+        if describe != nil { return }
+        guard let from, let to else { throw ValidationError("--from and --to are needed (or --describe csv)") }
+        guard Self.edge(from, to) != nil else {
+            throw ValidationError("no mapping from \(from.rawValue) to \(to.rawValue); supported: xml|json|ndjson -> csv, csv -> xml|json|ndjson")
+        }
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin ('-') can be read only once") }
+    }
+
+    /// The function that maps one (from, to) pair, or nil when no edge joins them.
+    static func edge(_ from: Format, _ to: Format) -> ((MapCommand) throws -> Void)? {
+        switch (from, to) {
+        case (let f, .csv) where f.isMessage: return MapEventsToCSV.run
+        case (.csv, let t) where t.isMessage: return MapCSVToEvents.run
+        default: return nil
+        }
     }
 
     func run() throws {
-        if !MapCheck.run(files) { throw ExitCode(1) }
+        if check {
+            if !MapCheck.run(inputs) { throw ExitCode(1) }
+            return
+        }
+        if let kind = describe {
+            try MapDescribe.run(kind: kind, command: self)
+            return
+        }
+        try Self.edge(from!, to!)!(self)
+    }
+
+    /// The inputs as given (stdin when none).
+    var inputPaths: [String] { inputs.isEmpty ? ["-"] : inputs }
+
+    /// The mapping engine of a kind, with the shipped or the given mapping files; a faulty mapping
+    /// file ends the run (exit 2) naming file, line:column and key.
+    func engine(kind: String) throws -> MappingEngine {
+        let (pack, events) = try runReportingIssues { (try DefinitionPack.shipped(), try EventCatalogue.shipped()) }
+        do {
+            return try MappingEngine(kind: kind, folder: mappings.map { URL(fileURLWithPath: $0) }, pack: pack, events: events)
+        } catch let error as MappingFileError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `dch map --describe KIND`: the column dictionary of every mapping of a kind.
+enum MapDescribe {
+    static func run(kind: String, command: MapCommand) throws {
+        let engine = try command.engine(kind: kind)
+        var out = ""
+        for mapping in engine.mappings.mappings {
+            let event = engine.events.event(code: mapping.eventCode, system: mapping.eventSystem)
+            out += "\(mapping.eventCode) - \(event?.name ?? "") (\(event?.family.rawValue ?? "")): \(mapping.name)\n"
+            out += "  \(mapping.description)\n"
+            out += mapping.missingInputs.isEmpty ? "  Rows map back to event messages.\n"
+                : "  Rows do not map back: nothing gives \(mapping.missingInputs.joined(separator: ", ")).\n"
+            let width = max(24, (mapping.fields.map(\.source.count).max() ?? 0) + 2)
+            for field in mapping.fields {
+                let name = field.source + String(repeating: " ", count: max(1, width - field.source.count))
+                let target = field.target.map { " -> " + $0.text } ?? " (written only)"
+                out += "  \(name)\(field.description)\(field.required ? " Required." : "")\(target)\n"
+            }
+            out += "\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
     }
 }

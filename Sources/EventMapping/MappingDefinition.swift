@@ -1,0 +1,68 @@
+import FHIRPath
+
+/// Where a key of a mapping file is: file, line and column (1-based).
+public struct MappingFilePosition: Sendable, Hashable, CustomStringConvertible {
+    /// The file's path (or its name inside the package's Mappings folder).
+    public var file: String
+    /// Line, from 1.
+    public var line: Int
+    /// Column, from 1.
+    public var column: Int
+
+    /// `file:line:column`.
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One field of a mapping: a source value (a CSV column; an HL7 v2 field), where it goes in the
+/// event (``target``), and how it is read back from an event message (``read``).
+public struct MappingField: Sendable {
+    /// The source path: a CSV column's name, an HL7 v2 path such as `PID-3.1`.
+    public var source: String
+    /// What the field holds, for the column dictionary (`dch map --describe csv`).
+    public var description: String
+    /// Where the value goes when a message is built from a record; nil for a field that is only
+    /// written (e.g. a postcode district derived from the postcode).
+    public var target: MappingTarget?
+    /// True when a record without a value here cannot be mapped (the builder's other required
+    /// inputs are required anyway).
+    public var required: Bool
+    /// Functions applied to the source value before it goes to the target.
+    public var importTransforms: [ValueTransform]
+    /// The FHIRPath expression (on the message Bundle) that reads the value out of an event
+    /// message; several items are joined with `|`.
+    public var read: FHIRPathExpression?
+    /// Functions applied to what ``read`` gives.
+    public var exportTransforms: [ValueTransform]
+    /// Where the field is written.
+    public var position: MappingFilePosition
+}
+
+/// A mapping file, loaded and checked: which event it builds, its fields, and the values it
+/// fixes or defaults. Run by ``MappingEngine``.
+public struct MappingDefinition: Sendable {
+    /// `csv/vaccinations-1`: the source kind and the file's base name.
+    public var name: String
+    /// The file it was read from.
+    public var file: String
+    /// The kind of source records: `csv` or `hl7v2`.
+    public var sourceKind: String
+    /// `MessageHeader.event.code` of the messages it maps.
+    public var eventCode: String
+    /// `MessageHeader.event.system`, when the file names one (codes shared by two systems).
+    public var eventSystem: String?
+    /// What the mapping is for.
+    public var description: String
+    /// The fields, included fragments' first, in column order.
+    public var fields: [MappingField]
+    /// Values every message built by this mapping gets, by target (element values only for the
+    /// resources some field gives a value to).
+    public var fixed: [(target: MappingTarget, value: String)]
+    /// Values for targets a record leaves empty.
+    public var defaults: [MappingTarget: String]
+    /// The builder inputs that neither a field, a fixed value nor a default gives: when not empty,
+    /// messages cannot be built from this mapping's records (it maps messages out only).
+    public var missingInputs: [String]
+
+    /// The column names, in order (the CSV header).
+    public var columns: [String] { fields.map(\.source) }
+}
