@@ -13,9 +13,29 @@ public struct MappingCatalogue: Sendable {
     /// The mappings, ordered by file name.
     public let mappings: [MappingDefinition]
 
-    /// The folder of the shipped mapping files (`Mappings/`, copied beside the executable by SwiftPM).
+    /// The environment variable that points at a mappings folder to use instead of the shipped one.
+    public static let overrideVariable = "DCH_MAPPINGS"
+
+    /// The folder of the shipped mapping files: `$DCH_MAPPINGS`; else the module's resource bundle
+    /// beside the executable (where SwiftPM puts it); else `../share/dch/Mappings` from the
+    /// executable (where scripts/install puts it). Found by hand rather than by `Bundle.module`,
+    /// which ends the process when its bundle is missing.
     public static var shippedFolder: URL? {
-        Bundle.module.resourceURL?.appendingPathComponent("Mappings")
+        if let value = ProcessInfo.processInfo.environment[overrideVariable], !value.isEmpty {
+            return URL(fileURLWithPath: value)
+        }
+        let folder = Bundle.main.bundleURL.resolvingSymlinksInPath()
+        #if canImport(Darwin)
+        let bundleName = "dch_EventMapping.bundle"
+        #else
+        let bundleName = "dch_EventMapping.resources"
+        #endif
+        let bundle = folder.appendingPathComponent(bundleName)
+        let candidates = [
+            (Bundle(url: bundle)?.resourceURL ?? bundle).appendingPathComponent("Mappings"),
+            folder.appendingPathComponent("../share/dch/Mappings").standardizedFileURL,
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// The mapping files of `kind` in `folder` (its `kind` subfolder), or the shipped ones.
@@ -23,7 +43,7 @@ public struct MappingCatalogue: Sendable {
     public init(kind: String, folder: URL? = nil, fhirpath: FHIRPathEngine, events: EventCatalogue) throws {
         guard let base = folder ?? Self.shippedFolder else {
             throw MappingFileError(position: .init(file: "Mappings", line: 1, column: 1), key: "",
-                                   message: "the shipped mapping files are not beside the executable")
+                                   message: "the shipped mapping files were not found (beside the executable, or ../share/dch/Mappings); reinstall dch (scripts/install) or set \(Self.overrideVariable)")
         }
         let dir = base.appendingPathComponent(kind)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
