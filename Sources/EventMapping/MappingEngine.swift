@@ -30,7 +30,7 @@ public struct MappedMessage: Sendable {
 }
 
 /// Runs mapping definitions: builds event messages from source records (through
-/// ``EventMessageBuilder``, so each is a complete event message) and reads messages back into
+/// `EventMessageBuilder`, so each is a complete event message) and reads messages back into
 /// records (through FHIRPath). One engine serves every mapping file; nothing is written per field.
 ///
 /// Not thread-safe (the builder caches); use one per thread.

@@ -1,7 +1,7 @@
 import EventBuilder
 
-/// Where a mapped value goes: one input of the event builder (``EventMessageInput``), or an
-/// element inside one of the event's resources (``ElementValue``).
+/// Where a mapped value goes: one input of the event builder (`EventMessageInput`), or an
+/// element inside one of the event's resources (`ElementValue`).
 ///
 /// Written in a mapping file as `patient.nhsNumber`, `sender.odsCode`, `occurred`,
 /// `measurement.weight`, `vaccination.vaccineCode`, or
