@@ -38,7 +38,7 @@ public struct MappingField: Sendable {
 }
 
 /// A mapping file, loaded and checked: which event it builds, its fields, and the values it
-/// fixes or defaults. Run by ``MappingEngine``.
+/// fixes or defaults. Run by ``EventMappingEngine``.
 public struct MappingDefinition: Sendable {
     /// `csv/vaccinations-1`: the source kind and the file's base name.
     public var name: String

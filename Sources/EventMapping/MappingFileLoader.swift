@@ -71,7 +71,7 @@ struct MappingFileLoader {
         }
         let fixed = try targetValues(map, "fixed", file)
         let given = Set(fields.compactMap(\.target)).union(fixed.map(\.target)).union(defaults.keys)
-        let missing = MappingEngine.requiredInputs.filter { !given.contains($0) }.map(\.text)
+        let missing = EventMappingEngine.requiredInputs.filter { !given.contains($0) }.map(\.text)
         return MappingDefinition(name: name, file: file, sourceKind: sourceKind, eventCode: eventCode, eventSystem: eventSystem,
                                  description: try string(map, "description", file) ?? "", fields: fields, fixed: fixed,
                                  defaults: defaults, missingInputs: missing)

@@ -108,10 +108,10 @@ struct MapCommand: ParsableCommand {
 
     /// The mapping engine of a kind, with the shipped or the given mapping files; a faulty mapping
     /// file ends the run (exit 2) naming file, line:column and key.
-    func engine(kind: String) throws -> MappingEngine {
+    func engine(kind: String) throws -> EventMappingEngine {
         let (pack, events) = try runReportingIssues { (try DefinitionPack.shipped(), try EventCatalogue.shipped()) }
         do {
-            return try MappingEngine(kind: kind, folder: mappings.map { URL(fileURLWithPath: $0) }, pack: pack, events: events)
+            return try EventMappingEngine(kind: kind, folder: mappings.map { URL(fileURLWithPath: $0) }, pack: pack, events: events)
         } catch let error as MappingFileError {
             printError(error.description)
             throw ExitCode(2)

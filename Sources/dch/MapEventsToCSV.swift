@@ -30,7 +30,7 @@ enum MapEventsToCSV {
                 do {
                     let root = try converter.read(message.bytes, format: format).root
                     guard let mapping = engine.mapping(for: root) else {
-                        let code = MappingEngine.eventCoding(of: root)?.code ?? "none"
+                        let code = EventMappingEngine.eventCoding(of: root)?.code ?? "none"
                         printError("\(location): error: no CSV mapping for event '\(code)'; mapped events: \(engine.mappings.eventCodes.joined(separator: ", "))")
                         exit.record(.failed)
                         continue

@@ -12,7 +12,7 @@ import DCHTestSupport
 /// checker (all layers and the event rules), made once.
 enum MappingFixture {
     struct Parts {
-        let engine: MappingEngine
+        let engine: EventMappingEngine
         let converter: Converter
         let checker: MessageChecker
         let pack: DefinitionPack
@@ -23,7 +23,7 @@ enum MappingFixture {
         let pack = try DefinitionPack.shipped()
         let events = try EventCatalogue.shipped()
         let converter = Converter(pack: pack)
-        return Parts(engine: try MappingEngine(kind: "csv", pack: pack, events: events),
+        return Parts(engine: try EventMappingEngine(kind: "csv", pack: pack, events: events),
                      converter: converter,
                      checker: try MessageChecker(converter: converter, catalogue: events),
                      pack: pack, events: events)

@@ -34,7 +34,7 @@ public struct MappedMessage: Sendable {
 /// records (through FHIRPath). One engine serves every mapping file; nothing is written per field.
 ///
 /// Not thread-safe (the builder caches); use one per thread.
-public final class MappingEngine {
+public final class EventMappingEngine {
     /// The mappings it runs.
     public let mappings: MappingCatalogue
     /// The events they build.
@@ -119,7 +119,7 @@ public final class MappingEngine {
             values[target] = value
         }
         for (target, value) in mapping.defaults where values[target] == nil && !value.isEmpty { values[target] = value }
-        let missing = missingRequired + MappingEngine.requiredInputs.filter { values[$0] == nil }.map { sourceOf[$0] ?? $0.text }
+        let missing = missingRequired + EventMappingEngine.requiredInputs.filter { values[$0] == nil }.map { sourceOf[$0] ?? $0.text }
         if !missing.isEmpty {
             var unique: [String] = []
             for m in missing where !unique.contains(m) { unique.append(m) }
