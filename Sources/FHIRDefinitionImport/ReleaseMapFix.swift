@@ -43,7 +43,8 @@ public struct ReleaseMapFix: Sendable {
     static func absentInR4(_ element: String, copy: Bool) -> String {
         let absent = "extension('\(dataAbsentReason)').exists()"
         return (copy ? "  src.\(element) where (\(absent).not()) -> tgt.\(element);\n" : "")
-            + "  src.\(element) where (\(absent));\n"
+            + "  src.\(element) as absent where (\(absent)) then {\n"
+            + "    absent.extension as dar then {\n      dar.value as reason then {\n        reason.value;\n      };\n    };\n  };\n"
     }
 
     /// FML parking the STU3 `src.<element>` (a Reference) in the round-trip extension the official
@@ -139,5 +140,21 @@ public struct ReleaseMapFix: Sendable {
             original: "group related(source src, target tgt) extends BackboneElement {\n",
             replacement: "group related(source src, target tgt) extends BackboneElement {\n  src.type as t then {\n    t.value;\n  };\n",
             reason: "related.type is carried by the R4 element the rules choose (hasMember, derivedFrom, an extension) but was reported lost"),
+        ReleaseMapFix(
+            file: "R4toR3/Communication.fml",
+            original: "src.status as v where (v != 'not-done') -> tgt.status;",
+            replacement: "src.status where ($this != 'not-done') -> tgt.status;",
+            reason: "with an alias the rule is no simple copy: `tgt.status` was created empty and every status but not-done was lost"),
+        ReleaseMapFix(
+            file: "R4toR3/ServiceRequestPR.fml",
+            original: "target tgt : ProcedureRequestR3) extends DomainResource <<types>> {",
+            replacement: "target tgt : ProcedureRequestR3) extends DomainResource <<type+>> {",
+            reason: "R4 ServiceRequest goes back to STU3 ProcedureRequest (what DCH and CareConnect send), not ReferralRequest: "
+                + "the ProcedureRequest group is made the `<<type+>>` default"),
+        ReleaseMapFix(
+            file: "R4toR3/ServiceRequestRR.fml",
+            original: "target tgt : ReferralRequestR3) extends DomainResource <<type+>> {",
+            replacement: "target tgt : ReferralRequestR3) extends DomainResource <<types>> {",
+            reason: "the other half: ReferralRequest stays reachable by its map URL (`--map`), no longer the default"),
     ]
 }

@@ -230,7 +230,9 @@ final class MappingRun {
             if name == "url", let url = node.url { return [.primitive(url, type: "uri")] }
             return node.children.filter { $0.name == name || isChoiceVariant($0.name, of: name) }.map { .target($0) }
         case .primitive:
-            return []
+            // A bare value passed to a primitive group (`src.value -> tgt.reference` calls
+            // `canonical2string` with the value itself): its `value` is the value.
+            return name == "value" ? [value] : []
         }
     }
 
