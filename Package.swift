@@ -7,6 +7,7 @@ let packFiles = [
     "core-structures.ndjson", "core-extensions.ndjson", "core-terminology.ndjson",
     "nhs-structures.ndjson", "nhs-other-structures.ndjson", "nhs-terminology.ndjson",
     "careconnect-structures.ndjson", "careconnect-terminology.ndjson",
+    "maps", // the STU3 <-> R4 maps (official HL7 maps with dch's fixes, NHS profile map), read by `dch map`
     "r4",   // the R4 part (R4 core and UK Core): a pack of its own, opened only when R4 is asked for
 ]
 
@@ -83,7 +84,7 @@ let package = Package(
         .target(name: "BulkTransfer", dependencies: ["FHIRModel", "FHIRConversion", "MessageChecking", "MessageStreams",
                                                       "ValidationReports", "ChildHealthEvents"]),
         // The FHIR Mapping Language: FML parser, StructureMap resources, the map executor (FHIRPath for conditions).
-        .target(name: "FHIRMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath"]),
+        .target(name: "FHIRMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "FHIRJSON"]),
         .target(name: "EventBuilder", dependencies: ["ChildHealthEvents", "FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // HL7 v2: reader (MLLP, batches, escapes, character sets), paths, writer and ACKs.
         .target(name: "HL7v2", dependencies: ["FHIRModel"]),
@@ -145,7 +146,7 @@ let package = Package(
         // EventBuilder's SeededRandom makes the generated hostile inputs.
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRJSON", "DCHTestSupport"]),
+        .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRJSON", "FHIRXML", "DCHTestSupport"]),
         .testTarget(name: "LawfulSharingTests", dependencies: ["LawfulSharing", "FHIRModel", "FHIRConversion", "FHIRPath",
                                                                "MessageChecking", "EventBuilder", "ChildHealthEvents", "DCHTestSupport"]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),

@@ -7,11 +7,46 @@ import FHIRPath
 public struct MappingResult: Sendable {
     /// The output tree.
     public var output: Element
-    /// The paths of the source elements (and primitive values, `….value`) that no rule consumed:
-    /// what the map did not carry over.
-    public var unconsumed: [String]
+    /// The source elements (and primitive values, `….value`; ids, `….id`) that no rule consumed:
+    /// what the map did not carry over, in document order.
+    public var unconsumedElements: [UnconsumedElement]
+    /// The paths of ``unconsumedElements``.
+    public var unconsumed: [String] { unconsumedElements.map(\.path) }
     /// The `log` lines of the rules and the engine's warnings.
     public var log: [Issue]
+}
+
+/// A source element no rule consumed: its path (`Bundle.entry[2].resource.status`) and what it holds.
+public struct UnconsumedElement: Sendable, Hashable {
+    /// What the lost element holds.
+    public enum Kind: String, Sendable, Hashable {
+        /// A primitive element (a value, perhaps with an id or extensions).
+        case primitive
+        /// A primitive's value alone (`….value`: its element was consumed, its value not).
+        case primitiveValue = "primitive-value"
+        /// An element's `id` attribute.
+        case id
+        /// An extension or modifier extension (with its url).
+        case `extension`
+        /// A resource (a contained or entry resource).
+        case resource
+        /// An element with children (a datatype or backbone element).
+        case complex
+        /// An element of `element`'s shape.
+        init(of element: Element) {
+            if element.isResource { self = .resource }
+            else if element.url != nil && (element.name == "extension" || element.name == "modifierExtension") { self = .extension }
+            else if element.value != nil || element.children.isEmpty { self = .primitive }
+            else { self = .complex }
+        }
+    }
+    /// The element's path in the input (repeats indexed when there are several).
+    public var path: String
+    /// What it holds.
+    public var kind: Kind
+
+    /// An unconsumed element.
+    public init(path: String, kind: Kind) { self.path = path; self.kind = kind }
 }
 
 /// Runs StructureMaps (parsed from FML or read from StructureMap resources) on element trees.
@@ -89,7 +124,7 @@ public final class MappingEngine: @unchecked Sendable {
             throw IssuesError(run.log + [Issue(.error, .processing, rule: FMLRule.execution, failure.message, position: failure.position)])
         }
         let output = root.element(isRoot: true) ?? Element(name: targetCode, resourceType: targetCode)
-        return MappingResult(output: output, unconsumed: run.unconsumedPaths(), log: run.log)
+        return MappingResult(output: output, unconsumedElements: run.unconsumedElements(), log: run.log)
     }
 
     /// The FHIRPath type of a source element type (cached).

@@ -230,7 +230,9 @@ final class MappingRun {
             if name == "url", let url = node.url { return [.primitive(url, type: "uri")] }
             return node.children.filter { $0.name == name || isChoiceVariant($0.name, of: name) }.map { .target($0) }
         case .primitive:
-            return []
+            // A bare value passed to a primitive group (`src.value -> tgt.reference` calls
+            // `canonical2string` with the value itself): its `value` is the value.
+            return name == "value" ? [value] : []
         }
     }
 
@@ -357,20 +359,22 @@ final class MappingRun {
     func markWhole(_ path: String) { if !path.isEmpty { consumedWhole.insert(path) } }
     func markConsumed(_ path: String) { if !path.isEmpty { consumed.insert(path) } }
 
-    /// The source paths no rule matched and no whole copy carried, in document order.
-    func unconsumedPaths() -> [String] {
-        var out: [String] = []
+    /// The source elements no rule matched and no whole copy carried, in document order.
+    func unconsumedElements() -> [UnconsumedElement] {
+        var out: [UnconsumedElement] = []
         let rootPath = sourceRoot.resourceType ?? sourceRoot.name
         walk(sourceRoot, path: rootPath, into: &out)
         return out
     }
 
-    private func walk(_ e: Element, path: String, into out: inout [String]) {
+    private func walk(_ e: Element, path: String, into out: inout [UnconsumedElement]) {
         if consumedWhole.contains(path) { return }
-        if e.id != nil, !e.isResource, !consumed.contains(path + ".id") { out.append(path + ".id") }
+        if e.id != nil, !e.isResource, !consumed.contains(path + ".id") { out.append(UnconsumedElement(path: path + ".id", kind: .id)) }
         // `Extension.url` names what a matched extension is (rules select extensions by it): it
         // goes with its element, as the resource's own type does.
-        if e.value != nil, !consumed.contains(path + ".value"), !e.isResource { out.append(path + ".value") }
+        if e.value != nil, !consumed.contains(path + ".value"), !e.isResource {
+            out.append(UnconsumedElement(path: path + ".value", kind: .primitiveValue))
+        }
         var counts: [String: Int] = [:]
         for child in e.children {
             let index = counts[child.name, default: 0]
@@ -378,7 +382,7 @@ final class MappingRun {
             let childPath = path + "." + child.name + (sameNamed(e, child.name) ? "[\(index)]" : "")
             if consumedWhole.contains(childPath) { continue }
             if !consumed.contains(childPath) {
-                out.append(childPath)
+                out.append(UnconsumedElement(path: childPath, kind: UnconsumedElement.Kind(of: child)))
                 continue
             }
             walk(child, path: childPath, into: &out)

@@ -11,7 +11,7 @@ import EventMapping
 struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map",
-        abstract: "Map DCH/NEMS event messages to and from flat CSV extracts with declarative mapping files; check FHIR Mapping Language maps.",
+        abstract: "Map DCH/NEMS event messages to and from flat CSV extracts with declarative mapping files; move messages between FHIR STU3 and R4 with the official maps; check FHIR Mapping Language maps.",
         discussion: """
             Events to CSV (--from xml|json|ndjson --to csv): one row per message, the columns of the \
             message's event (see --describe csv); the rows of one event type share a header. With -o DIR \
@@ -26,6 +26,14 @@ struct MapCommand: ParsableCommand {
             columns no mapping field reads.
             --describe csv prints the column dictionary of every CSV mapping. --mappings DIR uses an \
             integrator's mapping files (DIR/csv/*.yaml) instead of the shipped ones.
+            STU3 <-> R4 (--from stu3 --to r4, --from r4 --to stu3): each input (a message Bundle or a \
+            single resource, XML or JSON) is mapped with the official HL7 cross-version maps shipped with \
+            dch (fixed where they lose data; README, "dch map"), typed and written as the target release. \
+            --map FILE|URL adds an integrator's FML map or StructureMap, or replaces the map of the same \
+            URL or resource type (e.g. the shipped NHS England map \
+            http://hl7.org/fhir/StructureMap/AllergyIntolerance3to4, CareConnect -> UK Core). Output: \
+            --format, else the extension of -o FILE, else the input's format; several inputs need -o DIR. \
+            stderr counts the input elements no rule carried over; --report lists each (path and kind).
             --check FILE... parses FHIR Mapping Language maps (FML, Markdown with an FML block, or \
             StructureMap JSON/XML) and reports every syntax or reference error (unknown variable, group, \
             conceptmap; wrong argument count) as FILE:LINE:COL: error: message, on stderr; imports are \
@@ -38,9 +46,11 @@ struct MapCommand: ParsableCommand {
     /// The formats `dch map` reads and writes.
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case xml, json, ndjson, csv
+        /// FHIR releases: `--from stu3 --to r4` and back (``MapFHIRVersions``).
+        case stu3, r4
 
-        /// An event message format (as opposed to a mapped format).
-        var isMessage: Bool { self != .csv }
+        /// An event message format (as opposed to a mapped format or a release).
+        var isMessage: Bool { self == .xml || self == .json || self == .ndjson }
     }
 
     @Option(name: .long, help: "Input format: xml, json, ndjson (event messages) or csv.")
@@ -61,6 +71,8 @@ struct MapCommand: ParsableCommand {
     @Option(name: .long, help: "Print the column dictionary of a mapping kind (csv) and stop.")
     var describe: String?
 
+    @OptionGroup var release: ReleaseMapOptions
+
     @Flag(name: .long, help: "Parse FHIR Mapping Language maps (the inputs) and report syntax and reference errors.")
     var check = false
 
@@ -77,8 +89,9 @@ struct MapCommand: ParsableCommand {
         if describe != nil { return }
         guard let from, let to else { throw ValidationError("--from and --to are needed (or --describe csv)") }
         guard Self.edge(from, to) != nil else {
-            throw ValidationError("no mapping from \(from.rawValue) to \(to.rawValue); supported: xml|json|ndjson -> csv, csv -> xml|json|ndjson")
+            throw ValidationError("no mapping from \(from.rawValue) to \(to.rawValue); supported: xml|json|ndjson -> csv, csv -> xml|json|ndjson, stu3 -> r4, r4 -> stu3")
         }
+        if ReleaseMapOptions.direction(from, to) != nil { try release.validate(inputs: inputs, output: output) }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin ('-') can be read only once") }
     }
 
@@ -87,6 +100,7 @@ struct MapCommand: ParsableCommand {
         switch (from, to) {
         case (let f, .csv) where f.isMessage: return MapEventsToCSV.run
         case (.csv, let t) where t.isMessage: return MapCSVToEvents.run
+        case (.stu3, .r4), (.r4, .stu3): return MapFHIRVersions.run
         default: return nil
         }
     }

@@ -16,7 +16,7 @@ struct Pack: ParsableCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "build",
-            abstract: "Regenerate the definition pack, event catalogue and precompiled profiles from the FHIR STU3 and NHS definition files and spec/events.json, and the pack's R4 part (r4/) from the R4 core package and UK Core.")
+            abstract: "Regenerate the definition pack, event catalogue and precompiled profiles from the FHIR STU3 and NHS definition files and spec/events.json, the pack's R4 part (r4/) from the R4 core package and UK Core, and the STU3 <-> R4 maps (maps/).")
 
         @Option(name: .long, help: "The shared folder holding fhir-stu3/, fhir-r4/ and corpus/.")
         var shared: String = "../shared"
@@ -52,6 +52,10 @@ struct Pack: ParsableCommand {
             try runReportingIssues { try r4Writer.write(to: r4Folder) }
             if verbose { r4Report.notes.forEach { printError($0) } }
             summarise(r4Report, folder: r4Folder.path)
+            // The STU3 <-> R4 maps (official HL7 maps with dch's fixes, NHS England's profile map): read by `dch map` only.
+            let maps = ReleaseMapImporter(sharedRoot: URL(fileURLWithPath: shared))
+            try runReportingIssues { try maps.write(toPack: URL(fileURLWithPath: output)) }
+            printError("maps written to \(output)/\(ReleaseMapImporter.folderName): \(maps.fixes.count) fixes applied to the official maps")
         }
 
         private func summarise(_ report: DefinitionImporter.Report, folder: String) {

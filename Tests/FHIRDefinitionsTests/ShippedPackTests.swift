@@ -24,6 +24,36 @@ final class ShippedPackTests: XCTestCase {
         XCTAssertGreaterThan(report.codeSystems, 150)
     }
 
+    /// `Schemas/maps/` is what `ReleaseMapImporter` makes of the official maps with dch's fixes.
+    func testShippedMapsEqualImporterOutput() throws {
+        let shared = try SharedCorpus.require()
+        let rendered = try ReleaseMapImporter(sharedRoot: shared).render()
+        let folder = SharedCorpus.schemas.appendingPathComponent(ReleaseMapImporter.folderName)
+        var shipped: [String] = []
+        for sub in ["R3toR4", "R4toR3", "nhs"] {
+            shipped += try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path).map { sub + "/" + $0 }
+        }
+        shipped.append("conceptmaps.ndjson")
+        XCTAssertEqual(Set(shipped), Set(rendered.keys), "Schemas/maps holds other files than the importer writes; run scripts/regenerate-pack")
+        for (name, data) in rendered {
+            XCTAssertTrue(try Data(contentsOf: folder.appendingPathComponent(name)) == data,
+                          "Schemas/maps/\(name) differs from the importer's output; run scripts/regenerate-pack")
+        }
+        XCTAssertEqual(rendered.keys.filter { $0.hasPrefix("R3toR4/") }.count, 148)
+        XCTAssertEqual(rendered.keys.filter { $0.hasPrefix("R4toR3/") }.count, 148)
+        // Every fix applied: the shipped Procedure map carries dch's status rule, not the official one.
+        let procedure = String(decoding: try XCTUnwrap(rendered["R3toR4/Procedure.fml"]), as: UTF8.self)
+        XCTAssertTrue(procedure.contains("where (src.notDone.empty() or (src.notDone = true).not())"))
+        XCTAssertFalse(procedure.contains("\r\n"))
+    }
+
+    /// A fix whose official text is gone is refused (the official maps changed: review it).
+    func testStaleFixIsRefused() throws {
+        let shared = try SharedCorpus.require()
+        let stale = ReleaseMapFix(file: "R3toR4/Procedure.fml", original: "no such text", replacement: "x", reason: "test")
+        XCTAssertThrowsError(try ReleaseMapImporter(sharedRoot: shared, fixes: [stale]).render())
+    }
+
     func testShippedR4PartEqualsImporterOutput() throws {
         let shared = try SharedCorpus.require()
         let (writer, report) = try DefinitionImporter(sharedRoot: shared, sources: DefinitionImporter.r4Sources).run()
