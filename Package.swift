@@ -119,7 +119,7 @@ let package = Package(
         // ZIPFoundation reads the zips ZipOutputWriter writes (beside python's zipfile).
         .testTarget(name: "MessageStreamsTests", dependencies: ["MessageStreams", "DCHTestSupport",
                                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRDefinitionImport", "DCHTestSupport"]),
+        .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRDefinitionImport", "FHIRJSON", "FHIRXML", "DCHTestSupport"]),
         .testTarget(name: "FHIRXMLTests", dependencies: ["FHIRModel", "FHIRXML", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRModel", "FHIRJSON", "FHIRDefinitions", "DCHTestSupport"]),
         .testTarget(name: "FHIRConversionTests", dependencies: ["FHIRDefinitions", "FHIRModel", "FHIRConversion", "DCHTestSupport"]),

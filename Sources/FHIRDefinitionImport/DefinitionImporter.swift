@@ -24,12 +24,16 @@ public struct DefinitionImporter {
         public var zipMemberPrefixes: [String]
         /// File names of a folder that are not definitions to ship (the R4 package's two spec examples).
         public var excludedFiles: Set<String>
+        /// When true, a StructureDefinition with a differential only gets its snapshot from
+        /// ``SnapshotGenerator`` (UK Core publishes no snapshots); when false it is left out.
+        public var generateSnapshots: Bool
 
         /// A source: a folder, a file or a zip under the shared root.
         public init(packFile: String, path: String, optional: Bool = false, zipMemberPrefixes: [String] = [],
-                    excludedFiles: Set<String> = []) {
+                    excludedFiles: Set<String> = [], generateSnapshots: Bool = false) {
             self.packFile = packFile; self.path = path; self.optional = optional
             self.zipMemberPrefixes = zipMemberPrefixes; self.excludedFiles = excludedFiles
+            self.generateSnapshots = generateSnapshots
         }
     }
 
@@ -37,14 +41,19 @@ public struct DefinitionImporter {
     public struct Report: Sendable {
         /// Number of StructureDefinitions imported.
         public var structures = 0
+        /// How many of them got a snapshot generated from their differential.
+        public var generatedSnapshots = 0
         /// Number of ValueSets imported.
         public var valueSets = 0
         /// Number of CodeSystems imported.
         public var codeSystems = 0
         /// Number of files (and zip members) read.
         public var filesRead = 0
-        /// Definitions left out (with why): duplicates of an earlier source, no snapshot, other resources.
+        /// Definitions left out (with why): duplicates of an earlier source, no snapshot, other resources;
+        /// and what snapshot generation found (one line per issue, naming profile and element id).
         public var notes: [String] = []
+        /// The issues of snapshot generation, each with the source file.
+        public var snapshotIssues: [Issue] = []
     }
 
     /// The standard sources, in precedence order (an earlier source wins a duplicate URL).
@@ -70,8 +79,10 @@ public struct DefinitionImporter {
                excludedFiles: ["StructureDefinition-example-composition.json", "StructureDefinition-example-section-library.json"]),
         Source(packFile: "core-terminology.ndjson", path: "fhir-r4/hl7.fhir.r4.core-4.0.1-package.zip",
                zipMemberPrefixes: ["ValueSet-", "CodeSystem-"]),
-        Source(packFile: "ukcore-structures.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/structuredefinitions"),
-        Source(packFile: "ukcore-structures.ndjson", path: "fhir-r4/uk-core/stu3-currentbuild-main/structuredefinitions"),
+        Source(packFile: "ukcore-structures.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/structuredefinitions",
+               generateSnapshots: true),
+        Source(packFile: "ukcore-structures.ndjson", path: "fhir-r4/uk-core/stu3-currentbuild-main/structuredefinitions",
+               generateSnapshots: true),
         Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/valuesets"),
         Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu2-2.0.2/codesystems"),
         Source(packFile: "ukcore-terminology.ndjson", path: "fhir-r4/uk-core/stu3-currentbuild-main/valuesets"),
@@ -96,6 +107,9 @@ public struct DefinitionImporter {
         var seen = Set<String>()
         let structures = StructureImporter()
         let terminology = TerminologyImporter()
+        // Differential-only definitions wait until every source is read: their bases may come later.
+        let generator = sources.contains(where: \.generateSnapshots) ? SnapshotGenerator() : nil
+        var differentialOnly: [(definition: Element, file: String, packFile: String)] = []
         for source in sources {
             for input in try inputs(of: source, report: &report) {
                 report.filesRead += 1
@@ -109,6 +123,11 @@ public struct DefinitionImporter {
                     }
                     switch resource.resourceType {
                     case "StructureDefinition":
+                        generator?.register(resource)
+                        if resource.child("snapshot") == nil, source.generateSnapshots, resource.child("differential") != nil {
+                            differentialOnly.append((resource, relative, source.packFile))
+                            continue
+                        }
                         guard resource.child("snapshot") != nil else {
                             report.notes.append("\(relative): \(url) has no snapshot; skipped")
                             continue
@@ -125,6 +144,20 @@ public struct DefinitionImporter {
                         report.notes.append("\(relative): \(resource.resourceType ?? "?") is not a definition; skipped")
                     }
                 }
+            }
+        }
+        if let generator {
+            for pending in differentialOnly {
+                let outcome = generator.generate(pending.definition)
+                for var issue in outcome.issues {
+                    issue.file = pending.file
+                    report.snapshotIssues.append(issue)
+                    report.notes.append("\(pending.file): snapshot: \(issue.severity.rawValue): \(issue.message) (\(issue.path ?? ""))")
+                }
+                guard let definition = outcome.structureDefinition else { continue }
+                try writer.add(try structures.record(from: definition, source: pending.file), file: pending.packFile)
+                report.structures += 1
+                report.generatedSnapshots += 1
             }
         }
         return (writer, report)

@@ -19,6 +19,14 @@ public enum DefinitionRule: String, RuleRegistry {
     case importIncomplete = "import.incomplete"
     /// Importing: a StructureDefinition without a snapshot.
     case importNoSnapshot = "import.no-snapshot"
+    /// Generating a snapshot: the base definition, or a type's definition needed below an element, is not available.
+    case importSnapshotBase = "import.snapshot-base"
+    /// Generating a snapshot: a differential element names no element of its base (left out).
+    case importSnapshotElement = "import.snapshot-element"
+    /// Generating a snapshot: a differential slices an element that has no slicing (not an extension, not a choice).
+    case importSnapshotSlicing = "import.snapshot-slicing"
+    /// Generating a snapshot: a differential widens its base (min, max or type); kept as the differential says.
+    case importSnapshotLoosened = "import.snapshot-loosened"
 
     /// The layer these rules belong to.
     public static let layer = RuleLayer.definitions
@@ -34,6 +42,10 @@ public enum DefinitionRule: String, RuleRegistry {
         case .importMissingSource: return "importing: a definition source file was not found"
         case .importIncomplete: return "importing: a definition lacks what the pack needs"
         case .importNoSnapshot: return "importing: a StructureDefinition without a snapshot"
+        case .importSnapshotBase: return "generating a snapshot: a base or type definition is not available"
+        case .importSnapshotElement: return "generating a snapshot: a differential element names no element of its base"
+        case .importSnapshotSlicing: return "generating a snapshot: a differential slices an element that has no slicing"
+        case .importSnapshotLoosened: return "generating a snapshot: a differential widens its base's min, max or types"
         }
     }
 }

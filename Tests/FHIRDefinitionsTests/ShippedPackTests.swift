@@ -65,8 +65,12 @@ final class ShippedPackTests: XCTestCase {
             let shipped = try Data(contentsOf: folder.appendingPathComponent(name))
             XCTAssertTrue(shipped == data, "Schemas/r4/\(name) differs from the importer's output; run scripts/regenerate-pack")
         }
-        // 658 in the package less its two spec examples; UK Core profiles have no snapshot (left out).
-        XCTAssertEqual(report.structures, 656)
+        // 658 in the package less its two spec examples, and every UK Core profile and extension with a
+        // snapshot generated from its differential: 78 of the released line and the 75 URLs the current
+        // build adds (its other 78 are the released ones again: the first source wins), without a finding.
+        XCTAssertEqual(report.structures, 656 + 153)
+        XCTAssertEqual(report.generatedSnapshots, 153)
+        XCTAssertEqual(report.snapshotIssues, [])
         XCTAssertGreaterThan(report.valueSets, 1_400)
         XCTAssertGreaterThan(report.codeSystems, 1_100)
     }
@@ -97,6 +101,16 @@ final class R4PackTests: XCTestCase {
         let observation = try XCTUnwrap(pack.structure(url: "http://hl7.org/fhir/StructureDefinition/Observation"))
         XCTAssertEqual(observation.elements.first { $0.path == "Observation.subject" }?.types?.compactMap(\.targetProfile),
                        ["Patient", "Group", "Device", "Location"].map { "http://hl7.org/fhir/StructureDefinition/" + $0 })
+        // UK Core profiles are in, with generated snapshots: UKCore-Patient's NHS number slice, fixed system
+        // and the extension slice typed with its UK Core extension (as the differential says).
+        let ukPatient = try XCTUnwrap(pack.structure(url: "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"))
+        XCTAssertEqual(ukPatient.baseDefinition, "http://hl7.org/fhir/StructureDefinition/Patient")
+        let nhsNumber = try XCTUnwrap(ukPatient.elements.first { $0.id == "Patient.identifier:nhsNumber.system" })
+        XCTAssertEqual(nhsNumber.fixed?.value, "https://fhir.nhs.uk/Id/nhs-number")
+        XCTAssertEqual(nhsNumber.min, 1)
+        let ethnic = try XCTUnwrap(ukPatient.elements.first { $0.id == "Patient.extension:ethnicCategory" })
+        XCTAssertEqual(ethnic.types?.first?.profile, "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory")
+        XCTAssertEqual(ethnic.min, 0)
         // UK Core terminology is in; the STU3 pack does not hold R4 records.
         XCTAssertNotNil(try pack.codeSystem(url: "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryScotland"))
         XCTAssertNil(try SharedCorpus.definitionPack().type(named: "ServiceRequest"))

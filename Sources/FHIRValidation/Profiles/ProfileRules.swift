@@ -528,7 +528,9 @@ extension ProfileRules {
             let count = counts[s]
             guard count < slice.record.min || count > slice.max else { continue }
             let name = slice.record.sliceName ?? slice.id
-            if count < slice.record.min {
+            // A slice that cannot be recognised matches nothing: its min is one of the rules not checked
+            // (profile.slicing-unevaluable says so), not a finding against the message.
+            if count < slice.record.min, !def.sliceKeys[s].contains(where: { if case .unknown = $0 { true } else { false } }) {
                 add(.error, .required, ProfileRule.sliceMin,
                     "missing slice '\(name)': \(label(slice, profile)) needs at least \(slice.record.min), found \(count)", e.pointee, at)
             }
