@@ -172,7 +172,7 @@ final class MapHL7v2CommandTests: XCTestCase {
         XCTAssertTrue(reject[0].hasPrefix("MSH|^~\\&|CHIS|Y99001|PAS|RX1|"), String(reject[0]))
         XCTAssertTrue(reject[0].hasSuffix("||ACK^A01^ACK|ACKADT0099|P|2.5.1"), String(reject[0]))
         XCTAssertEqual(reject[1], "MSA|AE|ADT0099")
-        XCTAssertTrue(reject[2].hasPrefix("ERR||MSH^1^9|207^Application internal error^HL70357|E|"), String(reject[2]))
+        XCTAssertTrue(reject[2].hasPrefix("ERR||MSH^1^9^1|207^Application error^HL70357|E||||ADT\\S\\A01: no mapping"), String(reject[2]))
         let accept = String(decoding: try Data(contentsOf: URL(fileURLWithPath: acks + "ACK-VXU0001.hl7")), as: UTF8.self).split(separator: "\r")
         XCTAssertEqual(accept.count, 2)
         XCTAssertEqual(accept[1], "MSA|AA|VXU0001")
