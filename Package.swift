@@ -94,7 +94,7 @@ let package = Package(
                                                       .product(name: "Crypto", package: "swift-crypto")]),
         // Declarative mappings (YAML files in Mappings/, one per mapping) run by one engine on the
         // event builder: flat CSV rows <-> event messages; HL7 v2 sources plug into the same engine.
-        .target(name: "EventMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents", "EventBuilder",
+        .target(name: "EventMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents", "EventBuilder", "HL7v2",
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("Mappings")]),
@@ -108,7 +108,7 @@ let package = Package(
             dependencies: [
                 "FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRConversion", "FHIRDefinitionImport", "FHIRPath", "FHIRValidation",
                 "ValidationReports", "ChildHealthEvents", "MessageStreams", "MessageChecking", "BulkTransfer", "EventResponse", "EventBuilder", "FHIRMapping", "FHIRJSON",
-                "LawfulSharing", "EventMapping",
+                "LawfulSharing", "EventMapping", "HL7v2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "ValidationReportsTests", dependencies: ["FHIRModel", "ValidationReports", "FHIRConversion", "DCHTestSupport",
                                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ChildHealthEventsTests", dependencies: ["FHIRDefinitions", "FHIRModel", "ChildHealthEvents", "FHIRConversion", "DCHTestSupport"]),
-        .testTarget(name: "EventMappingTests", dependencies: ["EventMapping", "EventBuilder", "ChildHealthEvents", "FHIRDefinitions", "FHIRModel",
+        .testTarget(name: "EventMappingTests", dependencies: ["EventMapping", "EventBuilder", "ChildHealthEvents", "FHIRDefinitions", "FHIRModel", "HL7v2",
                                                              "FHIRConversion", "FHIRPath", "MessageChecking", "DCHTestSupport"]),
         .testTarget(name: "EventBuilderTests", dependencies: ["FHIRDefinitions", "FHIRModel", "EventBuilder", "ChildHealthEvents", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // spark_pipe.py: the PySpark driver SparkPipeTests runs (a local Spark piping messages through dch).

@@ -14,6 +14,24 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The source fields (CSV columns) whose values were needed and absent.
     public var missingFields: [String]
+    /// The source field whose value a transform or the builder refused, when one did.
+    public var faultyField: String?
+    /// What kind of fault it is, for an HL7 v2 ACK's error code.
+    public var kind: Kind = .other
+
+    /// What kind of fault a mapping error is.
+    public enum Kind: Sendable, Hashable {
+        /// Values the message needs are absent (``MappingError/missingFields``).
+        case missing
+        /// A value has the wrong form (a date that is no date).
+        case badValue
+        /// A code is not in the mapping's translation table.
+        case unknownCode
+        /// No mapping applies to the record (its message type or event).
+        case unsupported
+        /// Anything else (the builder refused the values).
+        case other
+    }
 
     /// `location: error: message`.
     public var description: String { "\(location): error: \(message)" }
@@ -27,6 +45,8 @@ public struct MappedMessage: Sendable {
     public var event: EventDefinition
     /// Positions of the record that hold a value no field of the mapping read, in record order.
     public var unusedPositions: [String]
+    /// Positions of the record that fields of the mapping read.
+    public var usedPositions: Set<String> = []
 }
 
 /// Runs mapping definitions: builds event messages from source records (through
@@ -88,7 +108,7 @@ public final class EventMappingEngine {
             throw MappingError(location: record.location, message: error.description, missingFields: [])
         }
         let unused = record.presentPositions.filter { !used.contains($0) }
-        return MappedMessage(message: message, event: event, unusedPositions: unused)
+        return MappedMessage(message: message, event: event, unusedPositions: unused, usedPositions: used)
     }
 
     /// The builder inputs of one record, and the record positions read.
@@ -106,7 +126,8 @@ public final class EventMappingEngine {
             do {
                 for t in field.importTransforms { value = try t.apply(value, .importing) }
             } catch let failure as ValueTransform.Failure {
-                throw MappingError(location: record.location, message: "\(field.source): \(failure.description)", missingFields: [])
+                throw MappingError(location: record.location, message: "\(field.source): \(failure.description)", missingFields: [],
+                                   faultyField: field.source, kind: failure.isUnknownCode ? .unknownCode : .badValue)
             }
             if let value, !value.isEmpty { values[target] = value } else if field.required { missingRequired.append(field.source) }
         }
@@ -125,7 +146,7 @@ public final class EventMappingEngine {
             for m in missing where !unique.contains(m) { unique.append(m) }
             throw MappingError(location: record.location,
                                message: "cannot build a \(mapping.eventCode) message: no value for \(unique.joined(separator: ", "))",
-                               missingFields: unique)
+                               missingFields: unique, kind: .missing)
         }
         return (try MappingInputAssembler(values: values, sourceOf: sourceOf, location: record.location).assemble(), used)
     }

@@ -63,6 +63,66 @@ public struct MappingDefinition: Sendable {
     /// messages cannot be built from this mapping's records (it maps messages out only).
     public var missingInputs: [String]
 
+    /// When the mapping applies to a record (HL7 v2: `MSH-9.2` is `V04`); every condition must hold.
+    /// Empty for CSV mappings, which a row's `event_code` picks.
+    public var conditions: [MappingCondition] = []
+    /// The repeating group of segments that gives one event each (HL7 v2: one per `RXA`), or nil
+    /// for one event per record.
+    public var group: MappingGroup?
+
     /// The column names, in order (the CSV header).
     public var columns: [String] { fields.map(\.source) }
+}
+
+/// A condition of a mapping's `when:` section: the value at a source path is one of ``values``
+/// (or, when ``negated``, none of them: an absent value then holds).
+public struct MappingCondition: Sendable, Hashable {
+    /// The source path (`MSH-9.2`, `PV1-4`).
+    public var source: String
+    /// The values it may have.
+    public var values: [String]
+    /// True for `{not: [...]}`.
+    public var negated: Bool
+
+    /// True when `value` (nil when the record has none) meets the condition.
+    public func holds(for value: String?) -> Bool {
+        guard let value else { return negated }
+        return values.contains(value) != negated
+    }
+}
+
+/// A mapping's `each:` section: the record holds several events, one per ``anchor`` segment, with
+/// the segments listed in ``before`` that precede it and those in ``after`` that follow it
+/// (`{segment: RXA, before: [ORC], after: [RXR, OBX, NTE]}`). The segments before the first group
+/// (MSH, PID, PD1, PV1…) belong to every item.
+public struct MappingGroup: Sendable, Hashable {
+    /// The segment that starts a new item (`RXA`, `OBR`).
+    public var anchor: String
+    /// Segments of the group written before the anchor (`ORC`).
+    public var before: Set<String>
+    /// Segments of the group written after the anchor (`RXR`, `OBX`, `NTE`).
+    public var after: Set<String>
+
+    /// The items of a message: for each anchor, the indices of the header segments and of its group.
+    public func items(segmentIDs ids: [String]) -> [[Int]] {
+        guard let first = ids.firstIndex(where: { $0 == anchor || before.contains($0) }) else { return [] }
+        let header = Array(0..<first)
+        var groups: [[Int]] = []
+        var pending: [Int] = []
+        for i in first..<ids.count {
+            let id = ids[i]
+            if id == anchor {
+                groups.append(pending + [i])
+                pending = []
+            } else if before.contains(id) {
+                pending.append(i)
+            } else if !groups.isEmpty, pending.isEmpty {
+                groups[groups.count - 1].append(i)
+            } else {
+                pending.append(i)
+            }
+        }
+        if !pending.isEmpty, !groups.isEmpty { groups[groups.count - 1] += pending }
+        return groups.map { header + $0 }
+    }
 }

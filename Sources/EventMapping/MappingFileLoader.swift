@@ -25,7 +25,7 @@ struct MappingFileLoader {
     /// Reads an included fragment by its name (relative to the including file's folder).
     let readFragment: (_ name: String, _ from: String) throws -> (text: String, file: String)
 
-    private static let mappingKeys: Set<String> = ["mapping", "source", "event", "eventSystem", "description", "include", "fields", "required", "fixed", "defaults"]
+    private static let mappingKeys: Set<String> = ["mapping", "source", "event", "eventSystem", "description", "include", "fields", "required", "fixed", "defaults", "when", "each"]
     private static let fragmentKeys: Set<String> = ["description", "fields", "defaults"]
     private static let fieldKeys: Set<String> = ["source", "description", "target", "required", "import", "read", "export"]
 
@@ -54,7 +54,9 @@ struct MappingFileLoader {
         fields += try self.fields(map, file)
         try defaults.merge(targetValues(map, "defaults", file).map { ($0.target, $0.value) }) { _, b in b }
         var seen: [String: MappingFilePosition] = [:]
-        for f in fields {
+        // A CSV column is one field; an HL7 v2 field may feed several targets (a vaccine code and,
+        // through a table, the vaccination procedure).
+        for f in fields where sourceKind != "hl7v2" {
             if let first = seen[f.source] {
                 throw MappingFileError(position: f.position, key: "fields.source", message: "'\(f.source)' is already a field at \(first)")
             }
@@ -69,12 +71,20 @@ struct MappingFileLoader {
                 fields[i].required = true
             }
         }
+        if sourceKind == "hl7v2" {
+            // A path that is not an HL7 v2 selector would read nothing on every message: refuse it here.
+            for f in fields where HL7v2Selector(f.source) == nil {
+                throw MappingFileError(position: f.position, key: "fields.source",
+                                       message: "'\(f.source)' is not an HL7 v2 path (SEG[occurrence or field.component=value]-field[repetition or component=value].component.subcomponent, alternatives joined by |)")
+            }
+        }
         let fixed = try targetValues(map, "fixed", file)
         let given = Set(fields.compactMap(\.target)).union(fixed.map(\.target)).union(defaults.keys)
         let missing = EventMappingEngine.requiredInputs.filter { !given.contains($0) }.map(\.text)
         return MappingDefinition(name: name, file: file, sourceKind: sourceKind, eventCode: eventCode, eventSystem: eventSystem,
                                  description: try string(map, "description", file) ?? "", fields: fields, fixed: fixed,
-                                 defaults: defaults, missingInputs: missing)
+                                 defaults: defaults, missingInputs: missing,
+                                 conditions: try conditions(map, file), group: try group(map, file))
     }
 
     // MARK: - Parts
@@ -116,6 +126,40 @@ struct MappingFileLoader {
         return fields
     }
 
+    /// `when: {MSH-9.2: [A01, A04], PV1-4: N, PID-30: {not: [Y]}}`.
+    private func conditions(_ map: Node.Mapping, _ file: String) throws -> [MappingCondition] {
+        guard let node = map["when"] else { return [] }
+        guard let m = node.mapping else { throw fault(node, file, "when", "is a mapping of source path: value, [values] or {not: [values]}") }
+        return try m.map { k, v in
+            guard let source = k.string, !source.isEmpty else { throw fault(k, file, "when", "a condition's key is a source path") }
+            var negated = false
+            var list = v
+            if let inner = v.mapping {
+                guard inner.count == 1, let (nk, nv) = inner.first, nk.string == "not" else {
+                    throw fault(v, file, "when.\(source)", "is a value, a list of values or {not: [values]}")
+                }
+                negated = true
+                list = nv
+            }
+            let values = (list.sequence.map(Array.init) ?? [list]).compactMap(\.string)
+            guard !values.isEmpty else { throw fault(v, file, "when.\(source)", "names no value") }
+            return MappingCondition(source: source, values: values, negated: negated)
+        }
+    }
+
+    /// `each: {segment: RXA, before: [ORC], after: [RXR, OBX, NTE]}`.
+    private func group(_ map: Node.Mapping, _ file: String) throws -> MappingGroup? {
+        guard let node = map["each"] else { return nil }
+        guard let m = node.mapping else { throw fault(node, file, "each", "is {segment: ID, before: [IDs], after: [IDs]}") }
+        try checkKeys(m, ["segment", "before", "after"], file, "each")
+        guard let anchor = m["segment"]?.string, anchor.count == 3 else { throw fault(node, file, "each.segment", "is a segment ID (RXA)") }
+        func ids(_ key: String) -> Set<String> {
+            guard let n = m[key] else { return [] }
+            return Set((n.sequence.map(Array.init) ?? [n]).compactMap(\.string))
+        }
+        return MappingGroup(anchor: anchor, before: ids("before"), after: ids("after"))
+    }
+
     /// `[trim, {date: dd/MM/yyyy}, {translate: {M: male}}]`.
     private func transforms(_ node: Node?, _ file: String, _ key: String) throws -> [ValueTransform] {
         guard let node else { return [] }
@@ -130,6 +174,8 @@ struct MappingFileLoader {
                 case "dateOnly": return .dateOnly
                 case "utcMinute": return .utcMinute
                 case "postcodeDistrict": return .postcodeDistrict
+                case "v2DateTime": return .v2DateTime(zone: "Europe/London")
+                case "v2Number": return .v2Number
                 default: throw fault(item, file, key, "'\(name)' is not a transform without argument; transforms: \(ValueTransform.names.joined(separator: ", "))")
                 }
             }
@@ -156,6 +202,11 @@ struct MappingFileLoader {
                 return .scale(d)
             case "default":
                 return .defaultValue(v.string ?? "")
+            case "v2DateTime":
+                guard let zone = v.string, TimeZone(identifier: zone) != nil else {
+                    throw fault(v, file, key + ".v2DateTime", "a time zone name (Europe/London, UTC)")
+                }
+                return .v2DateTime(zone: zone)
             default:
                 throw fault(k, file, key, "'\(name)' is not a transform; transforms: \(ValueTransform.names.joined(separator: ", "))")
             }

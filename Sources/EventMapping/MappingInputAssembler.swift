@@ -134,6 +134,7 @@ struct MappingInputAssembler {
 
     private func fault(_ target: MappingTarget, _ what: String, missing: Bool = false) -> MappingError {
         let field = sourceOf[target] ?? target.text
-        return MappingError(location: location, message: "\(field) (\(target.text)): \(what)", missingFields: missing ? [field] : [])
+        return MappingError(location: location, message: "\(field) (\(target.text)): \(what)", missingFields: missing ? [field] : [],
+                            faultyField: missing ? nil : field, kind: missing ? .missing : .badValue)
     }
 }

@@ -16,15 +16,19 @@ import Foundation
 /// | `postcodeDistrict` | - | the outward code of a UK postcode (`LS1 4AP` -> `LS1`) |
 /// | `scale` | factor (`0.001`) | multiplies a decimal exactly (units: g -> kg) |
 /// | `default` | value | the value when there is none |
+/// | `v2DateTime` | time zone (default `Europe/London`) | an HL7 v2 DT/DTM/TS (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) to a FHIR date (8 digits or fewer: its precision kept) or dateTime (seconds padded; the sender's local time in that zone when no offset is sent) |
+/// | `v2Number` | - | an HL7 v2 NM to a FHIR decimal (`+01.20` -> `1.20`: sign `+` and leading zeros dropped, trailing zeros kept) |
 public enum ValueTransform: Sendable, Hashable {
     case trim, upper, lower, digits, dateOnly, utcMinute, postcodeDistrict
     case date(DatePattern)
     case translate([String: String], otherwise: String?)
     case scale(Decimal)
     case defaultValue(String)
+    case v2DateTime(zone: String)
+    case v2Number
 
     /// The names a mapping file may use.
-    public static let names = ["trim", "upper", "lower", "digits", "date", "dateOnly", "utcMinute", "translate", "postcodeDistrict", "scale", "default"]
+    public static let names = ["trim", "upper", "lower", "digits", "date", "dateOnly", "utcMinute", "translate", "postcodeDistrict", "scale", "default", "v2DateTime", "v2Number"]
 
     /// Which way the value goes: into the builder (`import`) or out of a message (`export`).
     public enum Direction: Sendable { case importing, exporting }
@@ -33,6 +37,8 @@ public enum ValueTransform: Sendable, Hashable {
     public struct Failure: Error, CustomStringConvertible {
         /// For a person: what value, which function, why.
         public var description: String
+        /// True when a `translate` table has no entry for the value.
+        public var isUnknownCode = false
     }
 
     /// Applies the function; nil in, nil out, except for `default`.
@@ -71,7 +77,8 @@ public enum ValueTransform: Sendable, Hashable {
         case .translate(let table, let otherwise):
             if let hit = table[value] { return hit }
             if let otherwise { return otherwise == "$value" ? value : otherwise }
-            throw Failure(description: "'\(value)' is not in the translation table (\(table.keys.sorted().joined(separator: ", ")))")
+            throw Failure(description: "'\(value)' is not in the translation table (\(table.keys.sorted().joined(separator: ", ")))",
+                          isUnknownCode: true)
         case .scale(let factor):
             guard let d = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) else {
                 throw Failure(description: "'\(value)' is not a decimal number, so it cannot be scaled")
@@ -81,6 +88,14 @@ public enum ValueTransform: Sendable, Hashable {
             NSDecimalRound(&rounded, &product, 6, .plain)
             return NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))
         case .defaultValue: return value
+        case .v2DateTime(let zone):
+            guard let fhir = V2Time.fhir(value, zone: zone) else {
+                throw Failure(description: "'\(value)' is not an HL7 v2 date/time (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])")
+            }
+            return fhir
+        case .v2Number:
+            guard let fhir = V2Time.decimal(value) else { throw Failure(description: "'\(value)' is not an HL7 v2 number (NM)") }
+            return fhir
         }
     }
 }

@@ -11,7 +11,7 @@ import EventMapping
 struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map",
-        abstract: "Map DCH/NEMS event messages to and from flat CSV extracts with declarative mapping files; move messages between FHIR STU3 and R4 with the official maps; check FHIR Mapping Language maps.",
+        abstract: "Map DCH/NEMS event messages to and from flat CSV extracts, and HL7 v2 feeds to event messages, with declarative mapping files; move messages between FHIR STU3 and R4 with the official maps; check FHIR Mapping Language maps.",
         discussion: """
             Events to CSV (--from xml|json|ndjson --to csv): one row per message, the columns of the \
             message's event (see --describe csv); the rows of one event type share a header. With -o DIR \
@@ -24,8 +24,15 @@ struct MapCommand: ParsableCommand {
             back to back on stdout, or one file per row into -o DIR. A row lacking a needed column is an \
             error naming the columns and the row; the other rows still map. --report lists, per row, the \
             columns no mapping field reads.
-            --describe csv prints the column dictionary of every CSV mapping. --mappings DIR uses an \
-            integrator's mapping files (DIR/csv/*.yaml) instead of the shipped ones.
+            HL7 v2 to events (--from hl7v2 --to xml|json|ndjson): every message of every input (one, many \
+            back to back, FHS/BHS batches, MLLP frames) is mapped by the first hl7v2 mapping whose when: \
+            conditions it meets (VXU^V04, ADT^A01/A03/A04/A08/A28/A31, ORU^R01), one event per item (per RXA \
+            of a VXU); a message no mapping takes, or lacking a needed field, is an error naming the message \
+            (index and MSH-10) and the field, and the others still map. --report lists per message every \
+            populated field position (PID-3[1].4.1) no mapping field read. --ack FILE|DIR writes an ACK per \
+            message: AA, or AE/AR with ERR segments naming what failed.
+            --describe csv|hl7v2 prints the field dictionary of every mapping of that kind. --mappings DIR uses an \
+            integrator's mapping files (DIR/csv/*.yaml, DIR/hl7v2/*.yaml) instead of the shipped ones.
             STU3 <-> R4 (--from stu3 --to r4, --from r4 --to stu3): each input (a message Bundle or a \
             single resource, XML or JSON) is mapped with the official HL7 cross-version maps shipped with \
             dch (fixed where they lose data; README, "dch map"), typed and written as the target release. \
@@ -45,7 +52,7 @@ struct MapCommand: ParsableCommand {
 
     /// The formats `dch map` reads and writes.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case xml, json, ndjson, csv
+        case xml, json, ndjson, csv, hl7v2
         /// FHIR releases: `--from stu3 --to r4` and back (``MapFHIRVersions``).
         case stu3, r4
 
@@ -53,7 +60,7 @@ struct MapCommand: ParsableCommand {
         var isMessage: Bool { self == .xml || self == .json || self == .ndjson }
     }
 
-    @Option(name: .long, help: "Input format: xml, json, ndjson (event messages) or csv.")
+    @Option(name: .long, help: "Input format: xml, json, ndjson (event messages), csv or hl7v2.")
     var from: Format?
 
     @Option(name: .long, help: "Output format: csv, or xml, json, ndjson (event messages).")
@@ -64,6 +71,10 @@ struct MapCommand: ParsableCommand {
 
     @Option(name: [.short, .customLong("output")], help: "Output file, or folder (one CSV per event type; one message file per row).")
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --from hl7v2: write an ACK (AA, AE or AR) per input message, all into FILE or one file per message into DIR/.",
+                                           valueName: "FILE|DIR"))
+    var ack: String?
 
     @Option(name: .long, help: "A folder of mapping files (KIND/*.yaml) to use instead of the shipped ones.")
     var mappings: String?
@@ -89,10 +100,11 @@ struct MapCommand: ParsableCommand {
         if describe != nil { return }
         guard let from, let to else { throw ValidationError("--from and --to are needed (or --describe csv)") }
         guard Self.edge(from, to) != nil else {
-            throw ValidationError("no mapping from \(from.rawValue) to \(to.rawValue); supported: xml|json|ndjson -> csv, csv -> xml|json|ndjson, stu3 -> r4, r4 -> stu3")
+            throw ValidationError("no mapping from \(from.rawValue) to \(to.rawValue); supported: xml|json|ndjson -> csv, csv|hl7v2 -> xml|json|ndjson, stu3 -> r4, r4 -> stu3")
         }
         if ReleaseMapOptions.direction(from, to) != nil { try release.validate(inputs: inputs, output: output) }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin ('-') can be read only once") }
+        if ack != nil, from != .hl7v2 { throw ValidationError("--ack is for --from hl7v2 (an HL7 v2 ACK per input message)") }
     }
 
     /// The function that maps one (from, to) pair, or nil when no edge joins them.
@@ -101,6 +113,7 @@ struct MapCommand: ParsableCommand {
         case (let f, .csv) where f.isMessage: return MapEventsToCSV.run
         case (.csv, let t) where t.isMessage: return MapCSVToEvents.run
         case (.stu3, .r4), (.r4, .stu3): return MapFHIRVersions.run
+        case (.hl7v2, let t) where t.isMessage: return MapHL7v2ToEvents.run
         default: return nil
         }
     }

@@ -140,3 +140,41 @@ final class MapCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("csv/bad.yaml:4:13: error: fields[1].target: 'nowhere' is not a target"), result.stderr)
     }
 }
+
+/// `dch map --from hl7v2` as a user runs it: real processes, the v2 samples, ACK files.
+final class MapHL7v2CommandTests: XCTestCase {
+    func testMapsAFeedWritesACKsAndNamesTheMessageItCannotMap() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dch-map-v2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let samples = ["vxu-v04.hl7", "adt-a28.hl7", "adt-a01-newborn.hl7", "adt-a03-newborn.hl7", "oru-r01-blood-spot.hl7", "oru-r01-hearing.hl7"]
+        var feed: [UInt8] = []
+        for name in samples { feed += [0x0B] + (try HL7v2MappingTests.sample(name)) + [0x1C, 0x0D] }   // MLLP frames
+        // An ADT^A01 of an adult (PV1-4 not N) among them: no mapping's conditions hold.
+        let adult = String(decoding: try HL7v2MappingTests.sample("adt-a01-newborn.hl7"), as: UTF8.self)
+            .replacingOccurrences(of: "|N|", with: "|R|").replacingOccurrences(of: "ADT0001", with: "ADT0099")
+        feed += [0x0B] + Array(adult.utf8) + [0x1C, 0x0D]
+        let out = dir.appendingPathComponent("events.ndjson").path
+        let acks = dir.appendingPathComponent("acks").path + "/"
+        let result = try DCHCommand.run(["map", "--from", "hl7v2", "--to", "ndjson", "--report", "--ack", acks, "-o", out, "-"], stdin: Data(feed))
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("<stdin>: message 7 (MSH-10 ADT0099): error: ADT^A01: no mapping's conditions hold; tried hl7v2/CH005 (MSH-9.1 ADT, MSH-9.2 A01/A04/A08, PV1-4 N)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("<stdin>: message 2 (MSH-10 ADT0028): unused fields: MSH-9[1].3.1, EVN-1[1].1.1"), result.stderr)
+        // 2 vaccinations + 5 others; every one validates with no error.
+        let validate = try DCHCommand.run(["validate", out])
+        XCTAssertEqual(validate.status, 0, validate.stderr + validate.stdoutText)
+        XCTAssertTrue((validate.stderr + validate.stdoutText).contains("7 messages, 0 errors"), validate.stderr + validate.stdoutText)
+        // One ACK per input message, named by MSH-10: AA for the mapped ones, AE with ERR for the adult.
+        let names = try FileManager.default.contentsOfDirectory(atPath: acks).sorted()
+        XCTAssertEqual(names, ["ACK-ADT0001.hl7", "ACK-ADT0003.hl7", "ACK-ADT0028.hl7", "ACK-ADT0099.hl7", "ACK-ORU0101.hl7", "ACK-ORU0201.hl7", "ACK-VXU0001.hl7"])
+        let reject = String(decoding: try Data(contentsOf: URL(fileURLWithPath: acks + "ACK-ADT0099.hl7")), as: UTF8.self).split(separator: "\r")
+        XCTAssertEqual(reject.count, 3)
+        XCTAssertTrue(reject[0].hasPrefix("MSH|^~\\&|CHIS|Y99001|PAS|RX1|"), String(reject[0]))
+        XCTAssertTrue(reject[0].hasSuffix("||ACK^A01^ACK|ACKADT0099|P|2.5.1"), String(reject[0]))
+        XCTAssertEqual(reject[1], "MSA|AE|ADT0099")
+        XCTAssertTrue(reject[2].hasPrefix("ERR||MSH^1^9^1|207^Application error^HL70357|E||||ADT\\S\\A01: no mapping"), String(reject[2]))
+        let accept = String(decoding: try Data(contentsOf: URL(fileURLWithPath: acks + "ACK-VXU0001.hl7")), as: UTF8.self).split(separator: "\r")
+        XCTAssertEqual(accept.count, 2)
+        XCTAssertEqual(accept[1], "MSA|AA|VXU0001")
+    }
+}
