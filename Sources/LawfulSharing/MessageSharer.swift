@@ -17,13 +17,15 @@ import ChildHealthEvents
 ///    placeholder), and adds the linkage token when asked.
 ///
 /// Every step is a ``SharingDecision`` in the outcome; none holds a value of the message.
-/// A sharer is safe to share between threads.
+/// A sharer is safe to share between threads; to share on several, give each thread its own
+/// ``independentCopy(over:)``: the engine's caches then take no lock another thread holds.
 public final class MessageSharer: Sendable {
     /// The policy applied.
     public let policy: SharingPolicy
     /// The engine the rules run on (its pack types the trees).
     public let engine: FHIRPathEngine
     let transforms: KeyedTransforms
+    private let key: SharingKey
     let required: RequiredChildren
 
     /// The standard FHIR extension that says why a value is missing.
@@ -37,8 +39,24 @@ public final class MessageSharer: Sendable {
     public init(policy: SharingPolicy, engine: FHIRPathEngine, key: SharingKey) {
         self.policy = policy
         self.engine = engine
+        self.key = key
         transforms = KeyedTransforms(key: key)
         required = RequiredChildren(pack: engine.pack)
+    }
+
+    /// A sharer of the same policy and key over `pack` (a copy of this one's, such as
+    /// `DefinitionPack.independentCopy()` gives), with its own engine, caches and compiled rules:
+    /// it shares nothing mutable with this one, so it gives the same outcomes on another thread
+    /// without contention.
+    public func independentCopy(over pack: DefinitionPack) -> MessageSharer {
+        let engine = FHIRPathEngine(pack: pack, acceptsHostVariables: engine.acceptsHostVariables)
+        var policy = policy
+        for i in policy.rules.indices {
+            // The text compiled once already: it compiles again (a failure keeps the original).
+            if case .success(let expression) = engine.compile(policy.rules[i].select.text) { policy.rules[i].select = expression }
+        }
+        // Sub-keys derived again: the copy shares no key storage (and its reference count) either.
+        return MessageSharer(policy: policy, engine: engine, key: key)
     }
 
     /// Shares one message (its root resource, as read by either codec).

@@ -32,7 +32,7 @@ public struct SharingKey: Sendable {
         return try SharingKey(secret: Data(text.utf8))
     }
 
-    /// The sub-key for one use (`pseudonym`, `date-shift`, `linkage`, `encryption`): HKDF-SHA256 of the master.
+    /// The sub-key for one use (`pseudonym`, `date-shift`, `linkage`, `encryption`, `audit-input`): HKDF-SHA256 of the master.
     func subkey(_ use: String) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data(("dch-share/" + use).utf8), outputByteCount: 32)
     }
@@ -53,6 +53,7 @@ public struct KeyedTransforms: Sendable {
     private let dateShiftKey: SymmetricKey
     let linkageKey: SymmetricKey
     private let encryptionKey: SymmetricKey
+    private let inputNameKey: SymmetricKey
 
     /// The transforms of `key`.
     public init(key: SharingKey) {
@@ -60,6 +61,7 @@ public struct KeyedTransforms: Sendable {
         dateShiftKey = key.subkey("date-shift")
         linkageKey = key.subkey("linkage")
         encryptionKey = key.subkey("encryption")
+        inputNameKey = key.subkey("audit-input")
     }
 
     static func hmac(_ text: String, _ key: SymmetricKey) -> [UInt8] {
@@ -80,6 +82,14 @@ public struct KeyedTransforms: Sendable {
     /// lower-case hex digits (a valid FHIR `id`, `string` and `code`).
     public func pseudonym(_ value: String) -> String {
         Self.hex(Self.hmac(value, pseudonymKey).prefix(16))
+    }
+
+    /// The keyed hash the audit records instead of an input's name (a file may be named after a
+    /// child): the first 128 bits of HMAC-SHA256(audit-input sub-key, name as given), 32 hex digits.
+    /// Its own sub-key, so it never equals the pseudonym of the same text; the key holder confirms
+    /// which file a record came from by hashing the candidate names.
+    public func inputNameHash(_ name: String) -> String {
+        Self.hex(Self.hmac(name, inputNameKey).prefix(16))
     }
 
     /// The pseudonym of a UUID, as a UUID (lower case; version and variant bits set as version 4).

@@ -4,6 +4,7 @@ import FHIRModel
 import FHIRConversion
 import FHIRPath
 import LawfulSharing
+import MessageStreams
 
 /// `dch share`: passes on what a data-sharing policy allows of each message, and audits it.
 struct Share: ParsableCommand {
@@ -48,25 +49,32 @@ struct Share: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: stdout).")
     var output: String?
 
-    @Option(name: .long, help: "The largest message read, in bytes.")
-    var maxMessageBytes: Int = 256 << 20
+    @Flag(name: .long, help: "Record input file names in the audit as given (default: each input's position and a keyed hash of its name, since a file may be named after a child).")
+    var auditInputNames = false
+
+    @OptionGroup var jobs: JobsOption
+
+    @OptionGroup var limit: MessageLimitOption
 
     @Argument(help: "Input files; '-' or none for stdin.")
     var inputs: [String] = []
 
     func validate() throws {
         if !decrypt && policy == nil { throw ValidationError("--policy is required (except with --decrypt)") }
-        if decrypt && (explain || audit != nil) { throw ValidationError("--decrypt takes no --explain or --audit") }
+        if decrypt && (explain || audit != nil || auditInputNames) {
+            throw ValidationError("--decrypt takes no --explain, --audit or --audit-input-names")
+        }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin ('-') can be read only once") }
     }
 
     func run() throws {
         let key = try loadKey()
-        let converter = try runReportingIssues { try Converter() }
-        let engine = FHIRPathEngine(pack: converter.pack)
+        var converter = try runReportingIssues { try Converter() }
+        converter.limits = limit.readLimits
         var sharer: MessageSharer?
         if let policy {
             do {
+                let engine = FHIRPathEngine(pack: converter.pack)
                 sharer = MessageSharer(policy: try PolicyLoader(engine: engine).load(path: policy), engine: engine, key: key)
             } catch let error as PolicyError {
                 printError(error.description)
@@ -75,56 +83,46 @@ struct Share: ParsableCommand {
         }
         let out = try open(output)
         let auditOut = try audit.map(openAudit)
-        let auditWriter = SharingAudit()
         var exit = ExitStatus()
-        var stdout: StreamingOutput?
-        if explain { stdout = StreamingOutput() }
-        for item in InputMessageSequence(inputs.isEmpty ? ["-"] : inputs, maximumMessageBytes: maxMessageBytes, tellsSoleMessage: false) {
-            switch item {
-            case .unreadable(let name, let index, let reason):
-                printError("\(name): error: message \(index): cannot read the input: \(reason)")
+        let explainOut = explain ? StreamingOutput() : nil
+        let inputs = self.inputs.isEmpty ? ["-"] : self.inputs
+        // Each worker thread its own converter and sharer (definitions, FHIRPath caches, compiled rules).
+        let converters = try runReportingIssues {
+            try InputOrderPipeline.perWorker(jobs.count, first: converter) { try $0.independentCopy() }
+        }
+        let task = MessageShareTask(positions: MessageShareTask.positions(of: inputs), format: to.map { $0 == .xml ? .xml : .json },
+                                    pretty: !compact, explain: explain, audit: auditOut != nil,
+                                    auditNames: auditInputNames, maxMessageBytes: limit.maxMessageBytes, key: key)
+        let workers = converters.enumerated().map { index, converter in
+            let worker = MessageShareWorker(task: task, converter: converter,
+                                            sharer: index == 0 ? sharer : sharer?.independentCopy(over: converter.pack))
+            return { @Sendable (item: InputMessageSequence.Element) in worker.share(item) }
+        }
+        let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, framing: limit.framing, tellsSoleMessage: false)
+        try InputOrderPipeline.run(items, workers: workers, batch: InputOrderPipeline.batchSize(inputs: inputs),
+                                   weight: InputMessageSequence.weight) { shared in
+            switch shared {
+            case .unreadableInput(let diagnostic):
+                printError(diagnostic)
                 exit.record(.ioError)
-            case .message(let name, let index, let message, _):
-                let decoded: Decoded
+            case .failed(let diagnostic):
+                printError(diagnostic)
+                exit.record(.failed)
+            case .done(let output, let auditLines, let explanation):
                 do {
-                    decoded = try converter.read(message.bytes)
+                    if let auditLines { try auditOut?.write(auditLines) }
+                    if let explanation { try explainOut?.write(explanation) }
+                    if let output { try out?.write(output) }
                 } catch {
-                    // Rule ids and places only: a reader's message may quote the input.
-                    let issues = (error as? IssuesError)?.issues ?? []
-                    let first = issues.first.map { "\($0.position.map { "\($0.line):\($0.column)" } ?? "?") (\($0.rule))" } ?? ""
-                    printError("\(name): error: message \(index): cannot read the message \(first)")
-                    exit.record(.failed)
-                    continue
-                }
-                let format: MessageFormat = to.map { $0 == .xml ? .xml : .json } ?? decoded.format
-                do {
-                    if let sharer {
-                        let outcome = sharer.share(decoded.root)
-                        try auditOut?.write(Array(try auditWriter.lines(for: outcome, input: name, message: index, policy: sharer.policy)))
-                        if explain {
-                            try stdout?.write(SharingAudit.explanation(of: outcome, input: name, message: index, policy: sharer.policy))
-                        } else if let root = outcome.root {
-                            try write(root, format: format, converter: converter, to: out)
-                        }
-                    } else {
-                        try write(try ElementDecryption.decrypt(decoded.root, key: key), format: format, converter: converter, to: out)
-                    }
-                } catch {
-                    printError("\(name): error: message \(index): \(error is IssuesError ? "cannot write the result" : "\(error)")")
+                    printError("error: cannot write: \(error.localizedDescription)")
                     exit.record(.failed)
                 }
             }
         }
-        try stdout?.finish()
+        try explainOut?.finish()
         try out?.finish()
         try auditOut?.finish()
         try exit.finish()
-    }
-
-    private func write(_ root: Element, format: MessageFormat, converter: Converter, to out: StreamingOutput?) throws {
-        var bytes = try converter.write(root, format: format, pretty: !compact).bytes
-        if bytes.last != 0x0A { bytes.append(0x0A) }
-        try out?.write(Array(bytes))
     }
 
     /// The output (nil under --explain, which writes no message).
