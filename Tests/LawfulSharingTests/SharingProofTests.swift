@@ -121,7 +121,8 @@ final class SharingProofTests: XCTestCase {
             for message in corpus.messages {
                 let decoded = try converter.read(message.bytes)
                 let outcome = sharer.share(decoded.root)
-                let auditBytes = try audit.lines(for: outcome, input: message.name, message: 0, policy: policy)
+                let auditBytes = try audit.lines(for: outcome, input: .hashed(message.name, position: 1, using: KeyedTransforms(key: Self.key)),
+                                                 message: 0, policy: policy)
                 let values = Self.identifyingValues(decoded.root)
                 // The audit never holds an identifying value, whatever the policy keeps.
                 for (kind, value) in values {
@@ -169,6 +170,39 @@ final class SharingProofTests: XCTestCase {
         XCTAssertGreaterThan(searched, 2000)
         XCTAssertGreaterThan(kept, 50)
         print("sharing proof: \(corpus.messages.count) messages × 3 policies, \(shared) shared, \(searched) identifying values searched, \(kept) kept NHS numbers found, \(shiftedOntoBirthDate) shifted dates on a birth date")
+    }
+
+    func testAnIndependentCopyOnAnotherThreadGivesTheSameOutcomes() throws {
+        let converter = try Converter()
+        let engine = FHIRPathEngine(pack: converter.pack)
+        let policy = try PolicyLoader(engine: engine).load(path: SharedCorpus.packageRoot.appendingPathComponent("Samples/policies/research-extract.yaml").path)
+        let sharer = MessageSharer(policy: policy, engine: engine, key: Self.key)
+        let copy = sharer.independentCopy(over: try converter.pack.independentCopy())
+        XCTAssertFalse(copy.engine === sharer.engine)
+        XCTAssertEqual(copy.policy.rules.map(\.select.text), policy.rules.map(\.select.text))
+        let generator = MessageGenerator(pack: converter.pack, catalogue: try EventCatalogue.shipped())
+        let messages = try generator.catalogue.events.enumerated().map { try generator.message(event: $1, seed: 3, index: $0) }
+        // Both at once, each on its own thread, as dch share --jobs 2 runs them.
+        let results = SharedResults(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            let s = worker == 0 ? sharer : copy
+            results.set(worker, messages.map { s.share($0) })
+        }
+        let (mine, theirs) = (results.value(0), results.value(1))
+        XCTAssertEqual(mine.count, messages.count)
+        XCTAssertEqual(mine.compactMap(\.root).count, messages.count)
+        XCTAssertEqual(mine.map(\.root), theirs.map(\.root))
+        XCTAssertEqual(mine.map { $0.decisions.map(\.path) }, theirs.map { $0.decisions.map(\.path) })
+        XCTAssertEqual(mine.map(\.linkageToken), theirs.map(\.linkageToken))
+    }
+
+    /// Results filled in by concurrent workers, one slot each.
+    final class SharedResults: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [[SharingOutcome]]
+        init(count: Int) { slots = Array(repeating: [], count: count) }
+        func set(_ i: Int, _ outcomes: [SharingOutcome]) { lock.withLock { slots[i] = outcomes } }
+        func value(_ i: Int) -> [SharingOutcome] { lock.withLock { slots[i] } }
     }
 
     func testSamePersonSamePseudonymAndTokenAnotherKeyDifferent() throws {
@@ -222,7 +256,7 @@ final class SharingProofTests: XCTestCase {
         let no = sharer.share(try converter.read(Data(refused.utf8)).root)
         XCTAssertEqual(no.consent, .refused)
         XCTAssertNil(no.root)
-        let audit = String(decoding: try SharingAudit().lines(for: no, input: "m", message: 0, policy: policy), as: UTF8.self)
+        let audit = String(decoding: try SharingAudit().lines(for: no, input: .named("m", position: 1), message: 0, policy: policy), as: UTF8.self)
         XCTAssertTrue(audit.contains("\"consent\":\"refused\""))
         XCTAssertTrue(audit.contains("\"outcome\":\"withheld\""))
     }

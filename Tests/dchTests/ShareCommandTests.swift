@@ -119,4 +119,110 @@ final class ShareCommandTests: XCTestCase {
         XCTAssertEqual(fromEnvironment.status, 0, fromEnvironment.stderr)
         XCTAssertTrue(fromEnvironment.stdoutText.hasPrefix("<"), "XML in, XML out")
     }
+
+    /// Audit records of an NDJSON audit file.
+    func auditRecords(_ path: String) throws -> [[String: Any]] {
+        try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])
+        }
+    }
+
+    func testSeveralJobsWriteTheBytesOfOneJob() throws {
+        let generated = try DCHCommand.run(["generate", "--event", "all", "--count", "196", "--seed", "11"])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let lines = generated.stdout.split(separator: 0x0A)
+        XCTAssertEqual(lines.count, 196)
+        // Two inputs, so the audit's input positions are checked too.
+        let first = folder.appendingPathComponent("first.ndjson"), second = folder.appendingPathComponent("second.ndjson")
+        try Data(lines[..<100].joined(separator: [0x0A]) + [0x0A]).write(to: first)
+        try Data(lines[100...].joined(separator: [0x0A]) + [0x0A]).write(to: second)
+        for (policy, extra) in [("research-extract", ["--compact"]), ("school-nurse", ["--to", "xml"]), ("social-care", ["--explain"])] {
+            var runs: [(stdout: Data, audit: Data)] = []
+            for jobs in ["1", "3"] {
+                let audit = folder.appendingPathComponent("\(policy)-\(jobs).ndjson").path
+                let r = try DCHCommand.run(["share", "--policy", self.policy(policy), "--key-file", keyFile!, "--audit", audit, "--jobs", jobs]
+                                           + extra + [first.path, second.path])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                XCTAssertEqual(r.stderr, "")
+                runs.append((r.stdout, try Data(contentsOf: URL(fileURLWithPath: audit))))
+            }
+            XCTAssertGreaterThan(runs[0].stdout.count, 10_000, policy)
+            for run in runs.dropFirst() {
+                XCTAssertTrue(run.stdout == runs[0].stdout, "\(policy): the output of several jobs differs from one job's")
+                XCTAssertTrue(run.audit == runs[0].audit, "\(policy): the audit of several jobs differs from one job's")
+            }
+            // Message records in input order: input 1 messages 0..99, then input 2 messages 0..95.
+            let order = try auditRecords(folder.appendingPathComponent("\(policy)-2.ndjson").path)
+                .filter { $0["record"] as? String == "message" }
+                .map { "\($0["input"] as? Int ?? 0)/\($0["message"] as? Int ?? -1)" }
+            XCTAssertEqual(order, (0..<100).map { "1/\($0)" } + (0..<96).map { "2/\($0)" }, policy)
+        }
+    }
+
+    func testTheAuditNamesAnInputByPositionAndKeyedHash() throws {
+        // A file named after the child, as inboxes often are.
+        let named = folder.appendingPathComponent("okafor-amara-2019-03-02.xml").path
+        try FileManager.default.copyItem(atPath: SharedCorpus.packageRoot.appendingPathComponent("Samples/nems-vaccination-new.xml").path, toPath: named)
+        let audit = folder.appendingPathComponent("audit.ndjson").path
+        let r = try DCHCommand.run(["share", "--policy", policy("social-care"), "--key-file", keyFile!, "--audit", audit,
+                                    "Samples/dch-birth-weight.xml", named])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: audit))
+        XCTAssertNil(bytes.range(of: Data("okafor".utf8)))
+        XCTAssertNil(bytes.range(of: Data("amara".utf8)))
+        let records = try auditRecords(audit)
+        XCTAssertTrue(records.allSatisfy { $0["input-name"] == nil })
+        let second = records.filter { $0["input"] as? Int == 2 }
+        XCTAssertGreaterThan(second.count, 1)
+        // The expected hash from Python's hmac and hashlib: HKDF-SHA256 (RFC 5869, no salt) of the key
+        // with info "dch-share/audit-input", then HMAC-SHA256 of the name as given, 128 bits in hex.
+        let python = try DCHCommand.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import hashlib, hmac, sys
+            ikm = open(sys.argv[1], "rb").read().rstrip(b"\\r\\n")
+            prk = hmac.new(b"\\0" * 32, ikm, hashlib.sha256).digest()
+            okm = hmac.new(prk, b"dch-share/audit-input" + b"\\x01", hashlib.sha256).digest()
+            print(hmac.new(okm, sys.argv[2].encode(), hashlib.sha256).hexdigest()[:32])
+            """, keyFile, named], in: folder)
+        guard python.status == 0 else { throw Prerequisite.missing("python3 (hmac, hashlib) computes the expected hash: \(python.stderr)") }
+        let expected = python.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(expected.count, 32)
+        XCTAssertEqual(Set(second.map { $0["input-hash"] as? String }), [expected])
+        XCTAssertEqual(Set(records.filter { $0["input"] as? Int == 1 }.map { $0["input-hash"] as? String }).count, 1)
+        XCTAssertFalse(records.contains { $0["input"] as? Int == 1 && $0["input-hash"] as? String == expected })
+
+        // Asked for, the names as given.
+        let plain = try DCHCommand.run(["share", "--policy", policy("social-care"), "--key-file", keyFile!, "--audit", audit,
+                                        "--audit-input-names", named])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let plainRecords = try auditRecords(audit)
+        XCTAssertEqual(Set(plainRecords.map { $0["input-name"] as? String }), [named])
+        XCTAssertTrue(plainRecords.allSatisfy { $0["input-hash"] == nil && $0["input"] as? Int == 1 })
+    }
+
+    func testMessagesAreReadWithinTheLimits() throws {
+        let generated = try DCHCommand.run(["generate", "--event", "CH001", "--count", "3", "--seed", "2"])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let base = ["share", "--policy", policy("research-extract"), "--key-file", keyFile!, "--compact"]
+        let within = try DCHCommand.run(base + ["-"], stdin: generated.stdout)
+        XCTAssertEqual(within.status, 0, within.stderr)
+        XCTAssertEqual(within.stdout.split(separator: 0x0A).count, 3)
+        // Each limit below what the messages need: every message reported with the reader's rule, none written.
+        for (option, rule) in [(["--max-bytes", "1000"], "io.too-large"), (["--max-depth", "4"], "json.too-deep"),
+                               (["--max-entries", "2"], "json.too-many-items")] {
+            let r = try DCHCommand.run(base + option + ["-"], stdin: generated.stdout)
+            XCTAssertEqual(r.status, 1, option.joined(separator: " "))
+            XCTAssertEqual(r.stdout, Data(), option.joined(separator: " "))
+            XCTAssertEqual(r.stderr.components(separatedBy: "(\(rule))").count - 1, 3, r.stderr)
+        }
+        // --lines: a blank line is a message (that cannot be read); without it, blank lines are skipped.
+        var withBlank = generated.stdout.split(separator: 0x0A).map { Data($0) + Data([0x0A]) }
+        withBlank.insert(Data([0x0A]), at: 1)
+        let strict = try DCHCommand.run(base + ["--lines", "-"], stdin: withBlank.reduce(Data(), +))
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stderr.contains("<stdin>: error: message 1: cannot read the message"), strict.stderr)
+        XCTAssertEqual(strict.stdout.split(separator: 0x0A).count, 3)
+        let lenient = try DCHCommand.run(base + ["-"], stdin: withBlank.reduce(Data(), +))
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertEqual(lenient.stdout, within.stdout)
+    }
 }
