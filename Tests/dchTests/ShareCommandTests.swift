@@ -152,7 +152,7 @@ final class ShareCommandTests: XCTestCase {
                 XCTAssertTrue(run.audit == runs[0].audit, "\(policy): the audit of several jobs differs from one job's")
             }
             // Message records in input order: input 1 messages 0..99, then input 2 messages 0..95.
-            let order = try auditRecords(folder.appendingPathComponent("\(policy)-2.ndjson").path)
+            let order = try auditRecords(folder.appendingPathComponent("\(policy)-3.ndjson").path)
                 .filter { $0["record"] as? String == "message" }
                 .map { "\($0["input"] as? Int ?? 0)/\($0["message"] as? Int ?? -1)" }
             XCTAssertEqual(order, (0..<100).map { "1/\($0)" } + (0..<96).map { "2/\($0)" }, policy)
