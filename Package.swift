@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "DocumentationTests", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRConversion", "FHIRValidation",
                                                                "ValidationReports", "ChildHealthEvents", "EventBuilder", "FHIRXML",
                                                                "FHIRJSON", "FHIRPath", "MessageChecking", "EventResponse",
-                                                               "BulkTransfer", "HL7v2", "FHIRMapping", "DCHTestSupport"]),
+                                                               "BulkTransfer", "HL7v2", "FHIRMapping", "LawfulSharing", "DCHTestSupport"]),
         // ZIPFoundation reads the HL7 tables (0008, 0357, 0516) from the FHIR R4 package in ../shared;
         // EventBuilder's SeededRandom makes the generated hostile inputs.
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",

@@ -159,7 +159,7 @@ public enum ElementAction: Sendable, Equatable {
     case dateShift(maximumDays: Int)
     /// Values replaced by keyed HMAC-SHA256 pseudonyms; an Identifier's system may be replaced too.
     case pseudonymise(system: String?)
-    /// Values encrypted with AES-GCM; the key holder recovers them (``ElementEncryption``).
+    /// Values encrypted with AES-GCM; the key holder recovers them (``ElementDecryption``).
     case encrypt
     /// Values replaced by a fixed value.
     case substitute(String)
