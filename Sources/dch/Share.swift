@@ -19,6 +19,9 @@ struct Share: ParsableCommand {
             comes from --key-file or the DCH_SHARE_KEY environment variable, never from the policy. Output is \
             in the input's format (or --to); a withheld message writes nothing (the audit says why). \
             --decrypt recovers the values an `encrypt` rule sealed (needs the key, not the policy). \
+            The audit names each input by its position and a keyed hash of its name, since a file may be \
+            named after a child (--audit-input-names: by the name as given). With --jobs N, N messages are \
+            shared at once; outputs and audit keep the input order, the bytes of one job. \
             Exit codes: 0 every message was read (shared or withheld); 1 a message could not be read or \
             written; 2 usage or I/O error (a policy with problems, no key).
             """)
