@@ -65,12 +65,7 @@ public struct HL7v2Selector: Sendable, Hashable, CustomStringConvertible {
 
     private static func alternative(_ text: String) -> Alternative? {
         var s = Substring(text)
-        func number() -> Int? {
-            let digits = s.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, digits.count <= 6, let n = Int(digits), n >= 1 else { return nil }
-            s = s.dropFirst(digits.count)
-            return n
-        }
+        func number() -> Int? { HL7v2Path.leadingNumber(&s) }
         // `[n]` or `[a.b=value]`.
         func choice() -> Choice?? {
             guard s.first == "[" else { return .some(nil) }

@@ -29,17 +29,21 @@ public struct HL7v2Path: Sendable, Hashable, CustomStringConvertible, Expressibl
         self.subcomponent = subcomponent
     }
 
+    /// The 1-based position at the start of `text` (1 to 6 digits), taken off it; nil, with `text`
+    /// unchanged, when there is none. Paths and the selectors built on them read numbers this way.
+    public static func leadingNumber(_ text: inout Substring) -> Int? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 6, let n = Int(digits), n >= 1 else { return nil }
+        text = text.dropFirst(digits.count)
+        return n
+    }
+
     /// Parses `SEG[occ]-field[rep].component.subcomponent`, every part after the segment ID optional.
     ///
     /// - Throws: ``HL7v2PathError`` naming the text that is not a path.
     public init(parsing text: String) throws(HL7v2PathError) {
         var s = Substring(text)
-        func number() -> Int? {
-            let digits = s.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, digits.count <= 6, let n = Int(digits), n >= 1 else { return nil }
-            s = s.dropFirst(digits.count)
-            return n
-        }
+        func number() -> Int? { Self.leadingNumber(&s) }
         func bracketed() throws(HL7v2PathError) -> Int? {
             guard s.first == "[" else { return nil }
             s = s.dropFirst()
