@@ -13,10 +13,12 @@ import Glibc
 /// holds the others back (a reorder buffer of at most `window` results) instead of letting results
 /// pile up. With one job, everything runs on the calling thread, one item at a time.
 ///
-/// Items travel in batches of up to `batch` items (and about a megabyte by `weight`): a hand-over
-/// between threads costs a lock and a wake-up or two, as much as converting a small message, so
-/// one per message would keep two cores waiting on each other. A batch waits for its last item,
-/// so a reader of a pipe that must see each result at once (a filter) asks for batches of one.
+/// Workers take items in chunks of up to `batch` items (and about a megabyte by `weight`): a
+/// hand-over between threads costs a lock and a wake-up or two, as much as converting a small
+/// message, so one per message would keep two cores waiting on each other. A chunk waits for its
+/// last item, so a reader of a pipe that must see each result at once (a filter) asks for chunks
+/// of one. Once the input has ended, chunks shrink to each worker's share of what is left, so the
+/// workers finish together instead of one finishing a whole chunk alone while the others wait.
 public enum InputOrderPipeline {
     /// The largest weight a batch gathers (with `weight` in bytes, a megabyte).
     public static let batchWeight = 1 << 20
@@ -32,7 +34,7 @@ public enum InputOrderPipeline {
 
     /// Runs `work` over `items` on `jobs` threads and `deliver`s the results in order on the
     /// calling thread. An error thrown by `deliver` stops the workers and is rethrown. `window`
-    /// counts batches.
+    /// counts chunks (default four per job).
     public static func run<Items: Sequence, Output>(
         _ items: Items, jobs: Int, window: Int? = nil, batch: Int = 1, weight: ((Items.Element) -> Int)? = nil,
         work: @escaping @Sendable (Items.Element) -> Output,
@@ -57,9 +59,21 @@ public enum InputOrderPipeline {
             for item in items { try deliver(work(item)) }
             return
         }
-        let batches = Batches(items: items, size: max(batch, 1), weight: weight, limit: batchWeight)
-        try runBatches(batches, workers: workers.map { work in { $0.map(work) } }, window: window) { outputs in
+        let exchange = Exchange<Items.Element, Output>(
+            jobs: workers.count, chunk: ChunkLimits(items: max(batch, 1), weight: batchWeight), windowChunks: window)
+        let threads = workers.map { work in WorkerThread { exchange.serve(work) } }
+        defer {
+            exchange.close()
+            threads.forEach { $0.join() }
+        }
+        // The reader is not joined: after a failed delivery it may still wait on input that never
+        // comes, and it stops at its next item anyway (the exchange is closed).
+        let reader = UncheckedBox(items)
+        WorkerThread.detached { exchange.read(reader.take(), weight: weight) }
+        var delivered = 0
+        while let outputs = exchange.results(from: delivered) {
             for output in outputs { try deliver(output) }
+            delivered += outputs.count
         }
     }
 
@@ -69,52 +83,37 @@ public enum InputOrderPipeline {
         while states.count < jobs { states.append(try copy(first)) }
         return states
     }
-
-    private static func runBatches<Items: Sequence, Output>(
-        _ items: Items, workers: [@Sendable (Items.Element) -> Output], window: Int?,
-        deliver: (Output) throws -> Void
-    ) throws where Items.Element: Sendable, Output: Sendable {
-        let jobs = workers.count
-        let exchange = Exchange<Items.Element, Output>(window: max(window ?? jobs * 4, jobs))
-        let threads = workers.map { work in WorkerThread { exchange.serve(work) } }
-        defer {
-            exchange.close()
-            threads.forEach { $0.join() }
-        }
-        // The reader is not joined: after a failed delivery it may still wait on input that never
-        // comes, and it stops at its next item anyway (the exchange is closed).
-        let reader = UncheckedBox(items)
-        WorkerThread.detached { exchange.read(reader.take()) }
-        var delivered = 0
-        while let output = exchange.result(delivered) {
-            try deliver(output)
-            delivered += 1
-        }
-    }
 }
 
-/// The items of a sequence in runs of up to `size` items and about `limit` by `weight`.
-private struct Batches<Items: Sequence>: Sequence, IteratorProtocol {
-    private var iterator: Items.Iterator
-    private let size: Int
-    private let weight: ((Items.Element) -> Int)?
-    private let limit: Int
+/// The most a worker takes at once: `items` items, and about `weight` (at least one item).
+struct ChunkLimits: Sendable, Equatable {
+    var items: Int
+    var weight: Int
 
-    init(items: Items, size: Int, weight: ((Items.Element) -> Int)?, limit: Int) {
-        iterator = items.makeIterator()
-        self.size = size
-        self.weight = weight
-        self.limit = limit
+    /// How many of the `queued` items (of total `queuedWeight`, their weights in order from
+    /// `weights`) a worker takes. While input is still coming, a full chunk; once it has ended,
+    /// at most the worker's share of what is left (guided scheduling): the last items are spread
+    /// over every worker in shrinking pieces instead of one worker finishing a whole chunk while
+    /// the others wait.
+    func take(queued: Int, queuedWeight: Int, jobs: Int, inputEnded: Bool, weights: some Sequence<Int>) -> Int {
+        guard queued > 0 else { return 0 }
+        var maxItems = min(items, queued), maxWeight = weight
+        if inputEnded {
+            maxItems = min(maxItems, (queued + jobs - 1) / jobs)
+            if queuedWeight > 0 { maxWeight = min(maxWeight, (queuedWeight + jobs - 1) / jobs) }
+        }
+        var count = 0, total = 0
+        for w in weights {
+            guard count < maxItems, count == 0 || total < maxWeight else { break }
+            count += 1
+            total += w
+        }
+        return max(count, 1)
     }
 
-    mutating func next() -> [Items.Element]? {
-        var batch: [Items.Element] = []
-        var total = 0
-        while batch.count < size, total < limit, let item = iterator.next() {
-            total += weight?(item) ?? 0
-            batch.append(item)
-        }
-        return batch.isEmpty ? nil : batch
+    /// Whether `queued` items of `queuedWeight` make a full chunk.
+    func isFull(queued: Int, queuedWeight: Int) -> Bool {
+        queued >= items || queuedWeight >= weight
     }
 }
 
@@ -128,38 +127,57 @@ private final class UncheckedBox<Value>: @unchecked Sendable {
     }
 }
 
-/// The state the calling thread and the workers share: items to do, results not yet delivered.
+/// The state the calling thread, the reader and the workers share: items not yet taken, results
+/// not yet delivered.
+///
+/// Items queue one by one; a worker takes a chunk of them at a time (one lock and one wake-up per
+/// chunk, not per item) and posts the chunk's results together. A worker waits for a full chunk
+/// while input is still coming, and once it has ended takes shrinking shares of what is left.
 private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Sendable {
     // Every stored property below is read and written with `condition` locked.
     private let condition = NSCondition()
-    private var queue: [(sequence: Int, item: Item)] = []
+    /// Items read and not yet taken by a worker, from `queueHead` on, with their weights.
+    private var queue: [(item: Item, weight: Int)] = []
     private var queueHead = 0
-    private var results: [Int: Output] = [:]
+    private var queuedWeight = 0
+    /// Finished chunks not yet delivered, by the sequence number of their first item.
+    private var finished: [Int: (outputs: [Output], weight: Int)] = [:]
     private var closed = false
-    /// Items taken from the sequence so far, and results taken by the calling thread.
-    private var taken = 0, delivered = 0
+    /// Items read so far; items handed to workers; items delivered; the weight read and not delivered.
+    private var read = 0, handedOut = 0, delivered = 0, undeliveredWeight = 0
     /// True once the reader has taken the sequence's last item.
     private var inputEnded = false
-    private let window: Int
+    private let jobs: Int
+    private let chunk: ChunkLimits
+    /// At most this many items, and this much weight, read and not yet delivered: a slow item holds
+    /// the reader back instead of letting results pile up behind it.
+    private let windowItems: Int, windowWeight: Int
 
-    init(window: Int) {
-        self.window = window
+    init(jobs: Int, chunk: ChunkLimits, windowChunks: Int?) {
+        self.jobs = jobs
+        self.chunk = chunk
+        let chunks = max(windowChunks ?? jobs * 4, jobs)
+        windowItems = chunks * chunk.items
+        windowWeight = chunks * chunk.weight
     }
 
-    /// The reader's loop: takes each item once fewer than `window` are undelivered.
-    func read<Items: Sequence>(_ items: Items) where Items.Element == Item {
+    private var windowFull: Bool {
+        read - delivered >= windowItems || undeliveredWeight >= windowWeight
+    }
+
+    /// The reader's loop: reads items while the window has room.
+    func read<Items: Sequence>(_ items: Items, weight: ((Item) -> Int)?) where Items.Element == Item {
         var iterator = items.makeIterator()
         while true {
             let open = condition.withLock {
-                while !closed && taken - delivered >= window { condition.wait() }
+                if windowFull && !closed { condition.broadcast() }   // a worker may take a part chunk now
+                while !closed && windowFull { condition.wait() }
                 return !closed
             }
             guard open else { return }
             guard let item = iterator.next() else { break }
-            condition.withLock {
-                submitLocked(item, sequence: taken)
-                taken += 1
-            }
+            let itemWeight = weight?(item) ?? 0
+            condition.withLock { queueLocked(item, weight: itemWeight) }
         }
         condition.withLock {
             inputEnded = true
@@ -167,26 +185,33 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
         }
     }
 
-    /// Queues an item for the workers (with `condition` locked).
-    private func submitLocked(_ item: Item, sequence: Int) {
+    /// Queues an item; wakes the workers when it completes a chunk.
+    private func queueLocked(_ item: Item, weight: Int) {
         if queueHead > 64, queueHead * 2 > queue.count {
             queue.removeFirst(queueHead)
             queueHead = 0
         }
-        queue.append((sequence, item))
-        condition.broadcast()
+        let wasFull = chunk.isFull(queued: queue.count - queueHead, queuedWeight: queuedWeight)
+        queue.append((item, weight))
+        queuedWeight += weight
+        read += 1
+        undeliveredWeight += weight
+        if !wasFull && chunk.isFull(queued: queue.count - queueHead, queuedWeight: queuedWeight) {
+            condition.broadcast()
+        }
     }
 
-    /// Waits for the result of item `sequence` and takes it; nil once every item is delivered.
-    func result(_ sequence: Int) -> Output? {
+    /// Waits for the chunk that starts at item `sequence` and takes its results; nil once every item is delivered.
+    func results(from sequence: Int) -> [Output]? {
         condition.withLock {
             while true {
-                if let output = results.removeValue(forKey: sequence) {
-                    delivered = sequence + 1
+                if let done = finished.removeValue(forKey: sequence) {
+                    delivered = sequence + done.outputs.count
+                    undeliveredWeight -= done.weight
                     condition.broadcast()
-                    return output
+                    return done.outputs
                 }
-                if inputEnded && sequence >= taken { return nil }
+                if inputEnded && sequence >= read { return nil }
                 condition.wait()
             }
         }
@@ -198,29 +223,40 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
             closed = true
             queue.removeAll()
             queueHead = 0
+            queuedWeight = 0
             condition.broadcast()
         }
     }
 
-    /// A worker's loop: take an item, run the work unlocked, post the result.
+    /// A worker's loop: take a chunk, run the work on each item unlocked, post the results.
     func serve(_ work: (Item) -> Output) {
-        while let (sequence, item) = next() {
-            let output = work(item)
+        while let (first, items, weight) = nextChunk() {
+            let outputs = items.map(work)
             condition.withLock {
-                results[sequence] = output
+                finished[first] = (outputs, weight)
                 condition.broadcast()
             }
         }
     }
 
-    private func next() -> (Int, Item)? {
+    private func nextChunk() -> (first: Int, items: [Item], weight: Int)? {
         condition.withLock {
-            while queueHead == queue.count {
-                if closed { return nil }
+            while true {
+                let queued = queue.count - queueHead
+                if queued > 0 && (inputEnded || windowFull || chunk.isFull(queued: queued, queuedWeight: queuedWeight)) { break }
+                if closed || (inputEnded && queued == 0) { return nil }
                 condition.wait()
             }
-            defer { queueHead += 1 }
-            return queue[queueHead]
+            let queued = queue.count - queueHead
+            let count = chunk.take(queued: queued, queuedWeight: queuedWeight, jobs: jobs, inputEnded: inputEnded,
+                                   weights: queue[queueHead...].lazy.map(\.weight))
+            let taken = queue[queueHead..<(queueHead + count)]
+            let weight = taken.reduce(0) { $0 + $1.weight }
+            let first = handedOut
+            handedOut += count
+            queueHead += count
+            queuedWeight -= weight
+            return (first, taken.map(\.item), weight)
         }
     }
 }
