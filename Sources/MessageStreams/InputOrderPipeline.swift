@@ -111,6 +111,14 @@ struct ChunkLimits: Sendable, Equatable {
         return max(count, 1)
     }
 
+    /// The limits for a run's chunk number `handedOut` (from 0): they start small and double up
+    /// to these, so that the workers start on the first items while the reader is still gathering
+    /// a full chunk (two items, or 8 KB, then 4 and 16 KB, ...).
+    func ramped(after handedOut: Int) -> ChunkLimits {
+        let doublings = min(handedOut, 30)
+        return ChunkLimits(items: min(items, 2 << doublings), weight: min(weight, 8_192 << doublings))
+    }
+
     /// Whether `queued` items of `queuedWeight` make a full chunk.
     func isFull(queued: Int, queuedWeight: Int) -> Bool {
         queued >= items || queuedWeight >= weight
@@ -132,7 +140,8 @@ private final class UncheckedBox<Value>: @unchecked Sendable {
 ///
 /// Items queue one by one; a worker takes a chunk of them at a time (one lock and one wake-up per
 /// chunk, not per item) and posts the chunk's results together. A worker waits for a full chunk
-/// while input is still coming, and once it has ended takes shrinking shares of what is left.
+/// while input is still coming, and once it has ended takes shrinking shares of what is left. The
+/// first chunks are small (``ChunkLimits/ramped(after:)``), so work starts with the first items.
 private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Sendable {
     // Every stored property below is read and written with `condition` locked.
     private let condition = NSCondition()
@@ -149,6 +158,10 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
     private var inputEnded = false
     private let jobs: Int
     private let chunk: ChunkLimits
+    /// Chunks handed to workers so far.
+    private var chunksHandedOut = 0
+    /// The limits of the next chunk.
+    private var current: ChunkLimits { chunk.ramped(after: chunksHandedOut) }
     /// At most this many items, and this much weight, read and not yet delivered: a slow item holds
     /// the reader back instead of letting results pile up behind it.
     private let windowItems: Int, windowWeight: Int
@@ -191,12 +204,12 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
             queue.removeFirst(queueHead)
             queueHead = 0
         }
-        let wasFull = chunk.isFull(queued: queue.count - queueHead, queuedWeight: queuedWeight)
+        let wasFull = current.isFull(queued: queue.count - queueHead, queuedWeight: queuedWeight)
         queue.append((item, weight))
         queuedWeight += weight
         read += 1
         undeliveredWeight += weight
-        if !wasFull && chunk.isFull(queued: queue.count - queueHead, queuedWeight: queuedWeight) {
+        if !wasFull && current.isFull(queued: queue.count - queueHead, queuedWeight: queuedWeight) {
             condition.broadcast()
         }
     }
@@ -243,17 +256,18 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
         condition.withLock {
             while true {
                 let queued = queue.count - queueHead
-                if queued > 0 && (inputEnded || windowFull || chunk.isFull(queued: queued, queuedWeight: queuedWeight)) { break }
+                if queued > 0 && (inputEnded || windowFull || current.isFull(queued: queued, queuedWeight: queuedWeight)) { break }
                 if closed || (inputEnded && queued == 0) { return nil }
                 condition.wait()
             }
             let queued = queue.count - queueHead
-            let count = chunk.take(queued: queued, queuedWeight: queuedWeight, jobs: jobs, inputEnded: inputEnded,
+            let count = current.take(queued: queued, queuedWeight: queuedWeight, jobs: jobs, inputEnded: inputEnded,
                                    weights: queue[queueHead...].lazy.map(\.weight))
             let taken = queue[queueHead..<(queueHead + count)]
             let weight = taken.reduce(0) { $0 + $1.weight }
             let first = handedOut
             handedOut += count
+            chunksHandedOut += 1
             queueHead += count
             queuedWeight -= weight
             return (first, taken.map(\.item), weight)

@@ -18,7 +18,8 @@ final class NodeDef: @unchecked Sendable {
     let isExtension: Bool
     /// True for `Identifier`: its system may say what its value must be.
     let isIdentifier: Bool
-    // Set once while compiling (under the cache's lock), then only read: the walks read them for
+    // Set once by the compilation that builds the node, before the cache publishes it, then only
+    // read: the walks read them for
     // every element, so they are spared the dynamic exclusivity checks of class properties.
     /// Children by wire name (choice elements once per type).
     @exclusivity(unchecked) var children = ChildIndex()
@@ -87,23 +88,25 @@ final class ChildDef: @unchecked Sendable {
 /// Compiles and caches ``NodeDef``s. A resource type is compiled with everything it can reach
 /// (its backbone elements and datatypes) before it is published, so a walk never locks below it.
 ///
-/// Two locks: `lock` guards the published resource types and is held only to look one up or
-/// publish one, so a thread walking a type already compiled never waits for another thread's
-/// compilation; `compileLock` makes compilations take turns (they share the node memo, whose
-/// half-built nodes no other thread can reach), so a type two threads need is compiled once and
-/// the second waits for the first's result.
+/// `lock` guards the published tables and is held only to look up or publish, so a thread walking
+/// a type already compiled never waits for another thread's compilation. Different resource types
+/// compile at once, each on a ``DefinitionCompilation`` of its own that starts from every node
+/// published so far (its half-built nodes are its own; a datatype two compilations both build is
+/// built twice, and both copies are equal); a thread asking for a type another thread is compiling
+/// waits for that one's result, so every walk of a type goes over the same objects.
 final class DefinitionCache: @unchecked Sendable {
     let pack: DefinitionPack
     /// Value sets and code systems for layer 3, compiled on first use.
     let terminology: TerminologyResolver
-    private let lock = NSLock()
-    private let compileLock = NSLock()
-    /// The node memo and the records it is built from: used under `compileLock` only.
-    private var nodes: [String: NodeDef] = [:]
+    /// Guards the tables below; threads wait on it for a type another thread is compiling.
+    private let lock = NSCondition()
     /// Resource types by name; `.none` remembers an unknown or abstract name.
     private var resources: [String: ResourceLookup] = [:]
-    /// Element records of a type's definition by path (unsliced ones).
-    private var records: [String: [String: ElementRecord]] = [:]
+    /// Resource types being compiled (outside the lock).
+    private var compiling: Set<String> = []
+    /// Every node of the published types, and the element records they were built from: where
+    /// the next compilation starts.
+    private var published = DefinitionCompilation.Memo()
 
     enum ResourceLookup {
         case found(NodeDef)
@@ -117,34 +120,78 @@ final class DefinitionCache: @unchecked Sendable {
 
     /// The root definition of a resource type, or why the name is no resource type.
     func resource(named name: String) throws -> ResourceLookup {
-        if let known = lock.withLock({ resources[name] }) { return known }
-        return try compileLock.withLock {
-            // Another thread may have compiled it while this one waited for its turn.
-            if let known = lock.withLock({ resources[name] }) { return known }
-            let result: ResourceLookup
-            if let model = try pack.type(named: name), model.isResource {
-                if try pack.structure(url: model.url)?.abstract == true {
-                    result = .notAResource("'\(name)' is an abstract type; a concrete resource type is needed")
-                } else {
-                    result = .found(try node(model: model, path: model.rootPath))
-                }
-            } else {
-                result = .notAResource("'\(name)' is not a resource type of FHIR STU3")
-            }
-            lock.withLock { resources[name] = result }
-            return result
+        lock.lock()
+        while resources[name] == nil && compiling.contains(name) { lock.wait() }
+        if let known = resources[name] {
+            lock.unlock()
+            return known
+        }
+        compiling.insert(name)
+        var compilation = DefinitionCompilation(pack: pack, memo: published)
+        lock.unlock()
+        let result: ResourceLookup
+        do {
+            result = try compilation.resource(named: name)
+        } catch {
+            lock.withLock { _ = compiling.remove(name) }
+            lock.broadcast()
+            throw error
+        }
+        lock.withLock {
+            resources[name] = result
+            compiling.remove(name)
+            published.adopt(compilation.memo)
+        }
+        lock.broadcast()
+        return result
+    }
+}
+
+/// One compilation of a resource type: its nodes, memoised by (type, path) so that recursive types
+/// close their loops, on a memo no other thread sees until the cache publishes it.
+struct DefinitionCompilation {
+    /// The nodes and element records known to a compilation.
+    struct Memo {
+        /// Nodes by type name and path.
+        var nodes: [String: NodeDef] = [:]
+        /// Element records of a type's definition by path (unsliced ones), by type name.
+        var records: [String: [String: ElementRecord]] = [:]
+
+        /// Takes in what `other` has and this memo has not (a node built by both stays this one's).
+        mutating func adopt(_ other: Memo) {
+            nodes.merge(other.nodes) { mine, _ in mine }
+            records.merge(other.records) { mine, _ in mine }
         }
     }
 
+    let pack: DefinitionPack
+    private(set) var memo: Memo
+
+    init(pack: DefinitionPack, memo: Memo) {
+        self.pack = pack
+        self.memo = memo
+    }
+
+    /// The root definition of a resource type, or why the name is no resource type.
+    mutating func resource(named name: String) throws -> DefinitionCache.ResourceLookup {
+        guard let model = try pack.type(named: name), model.isResource else {
+            return .notAResource("'\(name)' is not a resource type of FHIR STU3")
+        }
+        if try pack.structure(url: model.url)?.abstract == true {
+            return .notAResource("'\(name)' is an abstract type; a concrete resource type is needed")
+        }
+        return .found(try node(model: model, path: model.rootPath))
+    }
+
     /// The node of a path in a type: memoised before its children are compiled, so recursive
-    /// types (`Extension.extension`, `Questionnaire.item.item`) close the loop. `compileLock` held.
-    private func node(model: TypeModel, path: String) throws -> NodeDef {
+    /// types (`Extension.extension`, `Questionnaire.item.item`) close the loop.
+    private mutating func node(model: TypeModel, path: String) throws -> NodeDef {
         let key = model.name + "\u{0}" + path
-        if let known = nodes[key] { return known }
+        if let known = memo.nodes[key] { return known }
         let isExtension = path == "Extension"
         let def = NodeDef(path: path, typeName: model.name, isPrimitiveType: model.isPrimitive && path == model.rootPath,
                           isExtension: isExtension)
-        nodes[key] = def
+        memo.nodes[key] = def
         guard let table = model.children(of: path) else { return def }
         let elementRecords = try self.elementRecords(of: model)
         // Definition order, so that slots and requirements come out in a stable order.
@@ -185,7 +232,7 @@ final class DefinitionCache: @unchecked Sendable {
     }
 
     /// Where a child's own children are defined.
-    private func childNode(_ info: ChildInfo, in model: TypeModel, profile: String?) throws -> NodeDef? {
+    private mutating func childNode(_ info: ChildInfo, in model: TypeModel, profile: String?) throws -> NodeDef? {
         switch info.content {
         case .xhtml, .resource:
             return nil
@@ -215,14 +262,14 @@ final class DefinitionCache: @unchecked Sendable {
         return name == info.typeCode ? nil : name
     }
 
-    /// A type's element records by path, the first unsliced one of each path. `compileLock` held.
-    private func elementRecords(of model: TypeModel) throws -> [String: ElementRecord] {
-        if let known = records[model.name] { return known }
+    /// A type's element records by path, the first unsliced one of each path.
+    private mutating func elementRecords(of model: TypeModel) throws -> [String: ElementRecord] {
+        if let known = memo.records[model.name] { return known }
         var byPath: [String: ElementRecord] = [:]
         for e in try pack.structure(url: model.url)?.elements ?? [] where e.sliceName == nil && byPath[e.path] == nil {
             byPath[e.path] = e
         }
-        records[model.name] = byPath
+        memo.records[model.name] = byPath
         return byPath
     }
 }
