@@ -189,16 +189,17 @@ public final class EventMappingEngine {
     }
 
     /// The record of a message: one value per field of `mapping` (empty where the message has
-    /// none), in field order.
+    /// none), in field order. With `fields`, only the fields at those indexes are read (the
+    /// others are empty): a caller that compares a few columns pays for those only.
     /// - Throws: ``MappingError`` when a read expression fails on the message or an export
     ///   transform rejects its value.
-    public func record(of message: Element, mapping: MappingDefinition, location: String) throws -> [String] {
+    public func record(of message: Element, mapping: MappingDefinition, location: String, fields: Set<Int>? = nil) throws -> [String] {
         let environment = FHIRPathEnvironment(root: message, engine: fhirpath)
         var row: [String] = []
         row.reserveCapacity(mapping.fields.count)
-        for field in mapping.fields {
+        for (index, field) in mapping.fields.enumerated() {
             var value: String?
-            if let read = field.read {
+            if let read = field.read, fields?.contains(index) ?? true {
                 do {
                     let items = try fhirpath.evaluate(read, on: environment.rootElement, in: environment)
                     if !items.isEmpty { value = items.map(text).joined(separator: "|") }

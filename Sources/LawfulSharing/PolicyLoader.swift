@@ -31,7 +31,7 @@ public struct PolicyError: Error, Sendable, CustomStringConvertible {
 /// `dch-sharing-policy: 1`, `name`, `recipient: {setting, organisation}`, `purpose`,
 /// `lawful-basis: {article-6, article-9, note}`, `events: all | [codes]`, `consent: {code-system,
 /// given-code, refused-code, when-given, when-refused, when-not-recorded}`, `narrative`,
-/// `required-elements`, `placeholder`, `identifiers`, `linkage-token`, and `rules: [{id, resource,
+/// `required-elements`, `placeholder`, `identifiers`, `linkage-token`, `extract: {identifiers}`, and `rules: [{id, resource,
 /// select, action, to, bands, max-days, system, value}]`. Rule expressions are compiled with the
 /// given engine, so a policy that loads has only expressions dch can evaluate.
 public struct PolicyLoader {
@@ -96,7 +96,7 @@ private struct Reader {
 
     static let topKeys: Set<String> = ["dch-sharing-policy", "name", "recipient", "purpose", "lawful-basis", "events",
                                        "consent", "narrative", "required-elements", "placeholder", "identifiers",
-                                       "linkage-token", "rules"]
+                                       "linkage-token", "extract", "rules"]
     /// Names that would hold a secret: a key never belongs in a policy, which is shared and versioned.
     static let secretKeys: Set<String> = ["key", "secret", "hmac-key", "encryption-key", "password", "salt"]
 
@@ -177,6 +177,7 @@ private struct Reader {
         if let node = top["linkage-token"] {
             if let b = node.bool { linkage = b } else { report(node, "linkage-token", "expected true or false") }
         }
+        let extract = extractSettings(top["extract"], linkageToken: linkage)
         var rules: [ElementRule] = []
         if let node = top["rules"] {
             if let list = node.sequence {
@@ -196,7 +197,18 @@ private struct Reader {
         return SharingPolicy(name: name, recipient: setting, recipientOrganisation: organisation, purpose: purpose,
                              lawfulBasis: basis, events: events, consent: consent, narrative: narrative,
                              requiredElements: required, placeholderText: placeholder, identifiers: identifiers,
-                             linkageToken: linkage, rules: rules)
+                             linkageToken: linkage, extract: extract, rules: rules)
+    }
+
+    mutating func extractSettings(_ node: Node?, linkageToken: Bool) -> ExtractSettings {
+        guard let node else { return ExtractSettings() }
+        let e = entries(node, at: "extract", allowed: ["identifiers"])
+        let identifiers = choice(e["identifiers"], "extract.identifiers", parent: node, default: ExtractIdentifiers.asShared, required: true)
+        // Rows identifying no one and carrying no token would join with nothing.
+        if identifiers == .tokenOnly && !linkageToken {
+            report(e["identifiers"], "extract.identifiers", "token-only needs linkage-token: true (else the rows carry no token to join on)")
+        }
+        return ExtractSettings(identifiers: identifiers)
     }
 
     mutating func lawfulBasis(_ node: Node?, root: Node) -> LawfulBasis {

@@ -29,6 +29,8 @@ public struct SharingPolicy: Sendable {
     public var identifiers: IdentifierHandling
     /// Whether each message's Patient gets a keyed linkage token (``LinkageToken``).
     public var linkageToken: Bool
+    /// What a CSV extract made under the policy carries in its person-identifying columns.
+    public var extract: ExtractSettings
     /// The element rules, in file order (a later rule wins over an earlier one on the same element).
     public var rules: [ElementRule]
 
@@ -36,7 +38,8 @@ public struct SharingPolicy: Sendable {
     public init(name: String, recipient: RecipientSetting, recipientOrganisation: String? = nil, purpose: String,
                 lawfulBasis: LawfulBasis, events: Set<String>?, consent: ConsentRules = ConsentRules(),
                 narrative: NarrativeHandling = .remove, requiredElements: RequiredElementHandling = .dataAbsentReason,
-                placeholderText: String = "withheld", identifiers: IdentifierHandling = .pseudonymise, linkageToken: Bool = false, rules: [ElementRule]) {
+                placeholderText: String = "withheld", identifiers: IdentifierHandling = .pseudonymise, linkageToken: Bool = false, extract: ExtractSettings = ExtractSettings(),
+                rules: [ElementRule]) {
         self.name = name
         self.recipient = recipient
         self.recipientOrganisation = recipientOrganisation
@@ -49,6 +52,7 @@ public struct SharingPolicy: Sendable {
         self.placeholderText = placeholderText
         self.identifiers = identifiers
         self.linkageToken = linkageToken
+        self.extract = extract
         self.rules = rules
     }
 }

@@ -5,6 +5,8 @@ import FHIRConversion
 import FHIRPath
 import LawfulSharing
 import MessageStreams
+import ChildHealthEvents
+import EventMapping
 
 /// `dch share`: passes on what a data-sharing policy allows of each message, and audits it.
 struct Share: ParsableCommand {
@@ -19,6 +21,10 @@ struct Share: ParsableCommand {
             comes from --key-file or the DCH_SHARE_KEY environment variable, never from the policy. Output is \
             in the input's format (or --to); a withheld message writes nothing (the audit says why). \
             --decrypt recovers the values an `encrypt` rule sealed (needs the key, not the policy). \
+            --to csv writes each shared message as a row of its event's CSV (the columns of `dch map --describe \
+            csv`, read from the shared message; -o DIR/ for one file per event type); the policy's \
+            `extract: {identifiers: token-only|pseudonymised|as-shared}` says what the person-identifying \
+            columns carry (token-only: only linkage_token). A withheld message gives no row. \
             The audit names each input by its position and a keyed hash of its name, since a file may be \
             named after a child (--audit-input-names: by the name as given). With --jobs N, N messages are \
             shared at once; outputs and audit keep the input order, the bytes of one job. \
@@ -26,7 +32,7 @@ struct Share: ParsableCommand {
             written; 2 usage or I/O error (a policy with problems, no key).
             """)
 
-    enum Format: String, ExpressibleByArgument { case xml, json }
+    enum Format: String, ExpressibleByArgument { case xml, json, csv }
 
     @Option(name: .long, help: "The sharing policy (YAML).")
     var policy: String?
@@ -43,13 +49,16 @@ struct Share: ParsableCommand {
     @Flag(name: .long, help: "Recover the values an `encrypt` rule sealed (no policy needed).")
     var decrypt = false
 
-    @Option(name: .long, help: "Output format: xml|json (default: the input's).")
+    @Option(name: .long, help: "Output format: xml|json (default: the input's), or csv: one row per shared message (see the policy's extract:).")
     var to: Format?
+
+    @Option(name: .long, help: "With --to csv: the CSV mapping files of this folder (DIR/csv/*.yaml) instead of the shipped ones.")
+    var mappings: String?
 
     @Flag(name: .long, help: "One message per line (NDJSON, or one XML document per line).")
     var compact = false
 
-    @Option(name: .shortAndLong, help: "Output file (default: stdout).")
+    @Option(name: .shortAndLong, help: "Output file (default: stdout); with --to csv, DIR/ writes one DIR/EVENTCODE.csv per event type.")
     var output: String?
 
     @Flag(name: .long, help: "Record input file names in the audit as given (default: each input's position and a keyed hash of its name, since a file may be named after a child).")
@@ -68,6 +77,8 @@ struct Share: ParsableCommand {
             throw ValidationError("--decrypt takes no --explain, --audit or --audit-input-names")
         }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin ('-') can be read only once") }
+        if to == .csv && (decrypt || explain) { throw ValidationError("--to csv takes no --decrypt or --explain") }
+        if mappings != nil && to != .csv { throw ValidationError("--mappings is for --to csv") }
     }
 
     func run() throws {
@@ -84,7 +95,9 @@ struct Share: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let out = try open(output)
+        let csv = to == .csv
+        let out = csv ? nil : try open(output)
+        var rows = csv ? try openCSV() : nil
         let auditOut = try audit.map(openAudit)
         var exit = ExitStatus()
         let explainOut = explain ? StreamingOutput() : nil
@@ -93,12 +106,14 @@ struct Share: ParsableCommand {
         let converters = try runReportingIssues {
             try InputOrderPipeline.perWorker(jobs.count, first: converter) { try $0.independentCopy() }
         }
-        let task = MessageShareTask(positions: MessageShareTask.positions(of: inputs), format: to.map { $0 == .xml ? .xml : .json },
+        let extractors = try csv ? extractors(for: converters, policy: sharer?.policy, key: key) : nil
+        let task = MessageShareTask(positions: MessageShareTask.positions(of: inputs), format: to.map { $0 == .xml ? .xml : .json }, csv: csv,
                                     pretty: !compact, explain: explain, audit: auditOut != nil,
                                     auditNames: auditInputNames, maxMessageBytes: limit.maxMessageBytes, key: key)
         let workers = converters.enumerated().map { index, converter in
             let worker = MessageShareWorker(task: task, converter: converter,
-                                            sharer: index == 0 ? sharer : sharer?.independentCopy(over: converter.pack))
+                                            sharer: index == 0 ? sharer : sharer?.independentCopy(over: converter.pack),
+                                            extractor: extractors?[index])
             return { @Sendable (item: InputMessageSequence.Element) in worker.share(item) }
         }
         let items = InputMessageSequence(inputs, maximumMessageBytes: limit.maxMessageBytes, framing: limit.framing, tellsSoleMessage: false)
@@ -111,11 +126,19 @@ struct Share: ParsableCommand {
             case .failed(let diagnostic):
                 printError(diagnostic)
                 exit.record(.failed)
-            case .done(let output, let auditLines, let explanation):
+            case .done(let output, let row, let auditLines, let explanation, let problem):
                 do {
                     if let auditLines { try auditOut?.write(auditLines) }
                     if let explanation { try explainOut?.write(explanation) }
                     if let output { try out?.write(output) }
+                    if let problem {
+                        printError(problem)
+                        exit.record(.failed)
+                    }
+                    if let row, let refusal = try rows?.write(row.cells, mapping: row.mapping) {
+                        printError("error: \(refusal)")
+                        exit.record(.failed)
+                    }
                 } catch {
                     printError("error: cannot write: \(error.localizedDescription)")
                     exit.record(.failed)
@@ -124,6 +147,7 @@ struct Share: ParsableCommand {
         }
         try explainOut?.finish()
         try out?.finish()
+        try rows?.finish()
         try auditOut?.finish()
         try exit.finish()
     }
@@ -135,6 +159,30 @@ struct Share: ParsableCommand {
             return try path.map(StreamingOutput.init(path:)) ?? StreamingOutput()
         } catch {
             printError("error: cannot write \(path ?? "stdout"): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// The CSV output: one file or stdout, or a folder (`-o DIR/` or an existing folder) with a file per event type.
+    private func openCSV() throws -> CSVSink {
+        do {
+            return try CSVSink(output: output, folder: output.map { POSIXFile.isDirectory($0) || $0.hasSuffix("/") } ?? false)
+        } catch {
+            printError("error: cannot write \(output ?? "stdout"): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// One CSV extractor per worker, each over that worker's definitions.
+    private func extractors(for converters: [Converter], policy: SharingPolicy?, key: SharingKey) throws -> [SharedRowExtractor] {
+        let events = try runReportingIssues { try EventCatalogue.shipped() }
+        do {
+            return try converters.map {
+                try SharedRowExtractor(pack: $0.pack, events: events, mappingsFolder: mappings,
+                                       identifiers: policy?.extract.identifiers ?? .asShared, key: key)
+            }
+        } catch let error as MappingFileError {
+            printError(error.description)
             throw ExitCode(2)
         }
     }

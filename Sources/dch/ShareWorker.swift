@@ -3,13 +3,16 @@ import FHIRModel
 import FHIRConversion
 import LawfulSharing
 import MessageChecking
+import EventMapping
 
 /// What `dch share` does with each message, the same on every worker thread.
 struct MessageShareTask: Sendable {
     /// Input name (as diagnostics call it) -> its position among the inputs, from 1.
     let positions: [String: Int]
-    /// The output format; nil: the input's.
+    /// The output format; nil: the input's. Ignored when `csv` is set.
     let format: MessageFormat?
+    /// Each shared message becomes a CSV row (`--to csv`) instead of a message.
+    let csv: Bool
     let pretty: Bool
     let explain: Bool
     let audit: Bool
@@ -35,8 +38,10 @@ enum SharedMessage: Sendable {
     case unreadableInput(String)
     /// The message could not be read, shared or written: the diagnostic (no value of the message).
     case failed(String)
-    /// The output message (nil: withheld, explained or not asked), the audit lines and the explanation.
-    case done(output: [UInt8]?, audit: [UInt8]?, explanation: String?)
+    /// The output message (nil: withheld, explained, not asked or a CSV row), the CSV row (`--to csv`,
+    /// nil when withheld), the audit lines, the explanation, and a diagnostic when the shared
+    /// message gave no row (the audit is still written: the message was shared).
+    case done(output: [UInt8]?, row: ExtractedRow?, audit: [UInt8]?, explanation: String?, problem: String?)
 }
 
 /// One worker thread's converter and sharer (its own definitions and caches, see
@@ -45,13 +50,16 @@ struct MessageShareWorker: Sendable {
     let task: MessageShareTask
     let converter: Converter
     let sharer: MessageSharer?
+    /// The CSV extraction of this worker (`--to csv`).
+    let extractor: SharedRowExtractor?
     private let auditWriter = SharingAudit()
     private let transforms: KeyedTransforms
 
-    init(task: MessageShareTask, converter: Converter, sharer: MessageSharer?) {
+    init(task: MessageShareTask, converter: Converter, sharer: MessageSharer?, extractor: SharedRowExtractor?) {
         self.task = task
         self.converter = converter
         self.sharer = sharer
+        self.extractor = extractor
         transforms = KeyedTransforms(key: task.key)
     }
 
@@ -77,7 +85,7 @@ struct MessageShareWorker: Sendable {
             do {
                 guard let sharer else {
                     return .done(output: try write(try ElementDecryption.decrypt(decoded.root, key: task.key), format: format),
-                                 audit: nil, explanation: nil)
+                                 row: nil, audit: nil, explanation: nil, problem: nil)
                 }
                 let outcome = sharer.share(decoded.root)
                 var audit: [UInt8]?
@@ -88,10 +96,25 @@ struct MessageShareWorker: Sendable {
                     audit = Array(try auditWriter.lines(for: outcome, input: input, message: index, policy: sharer.policy))
                 }
                 if task.explain {
-                    return .done(output: nil, audit: audit,
-                                 explanation: SharingAudit.explanation(of: outcome, input: name, message: index, policy: sharer.policy))
+                    return .done(output: nil, row: nil, audit: audit,
+                                 explanation: SharingAudit.explanation(of: outcome, input: name, message: index, policy: sharer.policy),
+                                 problem: nil)
                 }
-                return .done(output: try outcome.root.map { try write($0, format: format) }, audit: audit, explanation: nil)
+                if let extractor {
+                    guard let shared = outcome.root else { return .done(output: nil, row: nil, audit: audit, explanation: nil, problem: nil) }
+                    do {
+                        let row = try extractor.row(input: decoded.root, shared: shared, location: "\(name): message \(index)")
+                        return .done(output: nil, row: row, audit: audit, explanation: nil, problem: nil)
+                    } catch let error as UnmappedEvent {
+                        return .done(output: nil, row: nil, audit: audit, explanation: nil, problem: error.description)
+                    } catch let error as MappingError {
+                        // The column only: a transform's message may quote the value.
+                        let column = error.message.split(separator: ":").first.map(String.init) ?? "?"
+                        return .done(output: nil, row: nil, audit: audit, explanation: nil,
+                                     problem: "\(name): error: message \(index): cannot read the column \(column) from the shared message")
+                    }
+                }
+                return .done(output: try outcome.root.map { try write($0, format: format) }, row: nil, audit: audit, explanation: nil, problem: nil)
             } catch {
                 return .failed("\(name): error: message \(index): \(error is IssuesError ? "cannot write the result" : "\(error)")")
             }
