@@ -147,8 +147,12 @@ let package = Package(
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "DCHTestSupport", "EventBuilder",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "FHIRMappingTests", dependencies: ["FHIRMapping", "FHIRModel", "FHIRDefinitions", "FHIRJSON", "FHIRXML", "DCHTestSupport"]),
+        // The CSV extract tests run `dch share --to csv` and read its rows with CSV.swift; the linkage
+        // token is recomputed with swift-crypto's HKDF and HMAC, apart from LawfulSharing's code.
         .testTarget(name: "LawfulSharingTests", dependencies: ["LawfulSharing", "FHIRModel", "FHIRConversion", "FHIRPath",
-                                                               "MessageChecking", "EventBuilder", "ChildHealthEvents", "DCHTestSupport"]),
+                                                               "MessageChecking", "EventBuilder", "ChildHealthEvents", "EventMapping", "DCHTestSupport",
+                                                               .product(name: "Crypto", package: "swift-crypto"),
+                                                               .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "EventResponseTests", dependencies: ["FHIRModel", "EventResponse", "MessageChecking", "FHIRValidation", "FHIRConversion", "DCHTestSupport"]),
         // Uses only the public API (no @testable): the library checks and converts exactly as the CLI does.
         .testTarget(name: "PublicAPITests", dependencies: ["MessageChecking", "FHIRConversion", "ValidationReports", "FHIRModel",
