@@ -273,6 +273,12 @@ final class ShareExtractTests: XCTestCase {
         }
     }
 
+    /// The README's worked example: the token of NHS number 9990000026 under the example study key.
+    func testTheReadmeExampleToken() throws {
+        let key = Data("example study key: keep it secret".utf8)
+        XCTAssertEqual(Self.expectedToken(basis: "nhs:9990000026", key: key), "1ab163273c467fdef6ea6742fc776185c85aa15176482bc91f0e5bf8578da52d")
+    }
+
     // MARK: - The other modes
 
     func testPseudonymisedCarriesThePolicysPseudonymAndNoInputValue() throws {
