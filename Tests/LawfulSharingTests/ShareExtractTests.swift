@@ -46,12 +46,15 @@ final class ShareExtractTests: XCTestCase {
         return HMAC<SHA256>.authenticationCode(for: Data(basis.utf8), using: subkey).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The modulus 11 check of an NHS number (NHS Data Dictionary).
+    /// The modulus 11 check digit of an NHS number's first nine digits (NHS Data Dictionary), nil when none exists.
+    static func checkDigit(_ digits: [Int]) -> Int? {
+        let check = 11 - (0..<9).reduce(0) { $0 + digits[$1] * (10 - $1) } % 11
+        return check == 11 ? 0 : check == 10 ? nil : check
+    }
+
     static func isValidNHSNumber(_ text: String) -> Bool {
         let digits = text.compactMap(\.wholeNumberValue)
-        guard text.count == 10, digits.count == 10 else { return false }
-        let check = 11 - (0..<9).reduce(0) { $0 + digits[$1] * (10 - $1) } % 11
-        return check == 11 ? digits[9] == 0 : check != 10 && digits[9] == check
+        return text.count == 10 && digits.count == 10 && checkDigit(digits) == digits[9]
     }
 
     /// The README's basis of a Patient: `nhs:` + a valid NHS number, else `dob-postcode-sex:`.
@@ -175,11 +178,9 @@ final class ShareExtractTests: XCTestCase {
         while out.count < count {
             n += 7
             let candidate = "999" + String(n).suffix(6)
-            let digits = candidate.compactMap(\.wholeNumberValue)
-            let check = 11 - (0..<9).reduce(0) { $0 + digits[$1] * (10 - $1) } % 11
-            guard check != 10 else { continue }
+            guard let check = checkDigit(candidate.compactMap(\.wholeNumberValue)) else { continue }
             let i = out.count
-            out.append((candidate + String(check == 11 ? 0 : check), "Child\(i)", "FAMILY\(i)", "2023-0\(1 + i % 9)-1\(i % 10)"))
+            out.append((candidate + String(check), "Child\(i)", "FAMILY\(i)", "2023-0\(1 + i % 9)-1\(i % 10)"))
         }
         return out
     }
