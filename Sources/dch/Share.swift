@@ -29,7 +29,7 @@ struct Share: ParsableCommand {
             named after a child (--audit-input-names: by the name as given). With --jobs N, N messages are \
             shared at once; outputs and audit keep the input order, the bytes of one job. \
             Exit codes: 0 every message was read (shared or withheld); 1 a message could not be read or \
-            written; 2 usage or I/O error (a policy with problems, no key).
+            written, or (--to csv) its event has no CSV mapping; 2 usage or I/O error (a policy with problems, no key).
             """)
 
     enum Format: String, ExpressibleByArgument { case xml, json, csv }
