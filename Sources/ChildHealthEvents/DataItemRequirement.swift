@@ -63,8 +63,8 @@ public struct DataItemRequirement: Sendable, Hashable, Codable {
         /// An extension of the given URL, named by its slice in the profile.
         case extensionSlice(slice: String, url: String)
 
-        /// The step as a path segment in messages.
-        var segment: String {
+        /// The step as a path segment in messages (`extension` for an extension slice).
+        public var segment: String {
             switch self {
             case .child(let name), .sliced(let name, _, _), .codingSliced(let name, _, _): return name
             case .extensionSlice: return "extension"

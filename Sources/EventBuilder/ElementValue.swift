@@ -27,10 +27,15 @@ public struct ElementValue: Sendable, Hashable {
     public var path: String
     /// The value.
     public var value: Value
+    /// The profile the instance's resource must have, when the event lists several profiles for
+    /// its type (CH005's APGAR score and gestation Observations): the value then goes into a
+    /// resource of that profile. Nil: the instance takes the resources of its type in order.
+    public var profile: String?
 
-    /// A value at `path` of the resource `instance` of type `resourceType`.
-    public init(resourceType: String, instance: String, path: String, value: Value) {
+    /// A value at `path` of the resource `instance` of type `resourceType` (of `profile`, when given).
+    public init(resourceType: String, instance: String, path: String, value: Value, profile: String? = nil) {
         self.resourceType = resourceType; self.instance = instance; self.path = path; self.value = value
+        self.profile = profile
     }
 
     /// `Procedure[pku].outcome`, for messages.

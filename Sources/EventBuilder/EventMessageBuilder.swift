@@ -72,7 +72,7 @@ public final class EventMessageBuilder {
             attempt += 1
             let headerID = random.uuid()
             var drafts = plannedDrafts(event, input, using: &random)
-            addInstanceDrafts(&drafts, instances, event, using: &random)
+            let assigned = assignInstances(&drafts, instances, event, using: &random)
             for target in extraTypes {
                 let profile = target.profile ?? event.resources.first { $0.type == target.type }?.profile
                 drafts.append(ResourceDraft(type: target.type, profile: profile, role: .supporting, id: random.uuid()))
@@ -86,7 +86,7 @@ public final class EventMessageBuilder {
                 perType[drafts[i].type] = n + 1
                 builders.fill(&drafts[i], index: n)
             }
-            try writeElementValues(input.elementValues, instances, into: &drafts)
+            try writeElementValues(input.elementValues, assigned, into: &drafts)
             // The code system's display of the event code wins over the event page's wording (the
             // DCH pages' 2018 wording differs slightly from DCH-ChildHealthEventType-1's displays,
             // e.g. CH008 "Conditions or Diagnoses" against "Conditions / Diagnoses").
@@ -155,43 +155,74 @@ public final class EventMessageBuilder {
         return drafts
     }
 
-    /// The resources the element values go into: per type, the instances in order of first use.
-    private func valueInstances(_ event: EventDefinition, _ input: EventMessageInput) throws -> [String: [String]] {
-        var instances: [String: [String]] = [:]
-        for value in input.elementValues where !(instances[value.resourceType]?.contains(value.instance) ?? false) {
-            guard let resource = event.entryResources.first(where: { $0.type == value.resourceType }) else {
-                throw BuildError(description: "element value \(value.label): event '\(event.name)' (\(event.eventCode)) carries no \(value.resourceType)")
+    /// One resource the element values name: its type, the instance's name and, when the values
+    /// ask for one, its profile.
+    private struct ValueInstance {
+        let type: String
+        let name: String
+        let profile: String?
+
+        /// `Procedure[pku]`.
+        var key: String { type + "[" + name + "]" }
+
+        /// Whether an event resource row (or a draft of that type and profile) can hold it.
+        func fits(type: String, profile: String?) -> Bool {
+            type == self.type && (self.profile == nil || profile == self.profile)
+        }
+    }
+
+    /// The resources the element values go into, in order of first use, checked against the
+    /// event's resource table (type, profile, most resources).
+    private func valueInstances(_ event: EventDefinition, _ input: EventMessageInput) throws -> [ValueInstance] {
+        var instances: [ValueInstance] = []
+        for value in input.elementValues
+        where !instances.contains(where: { $0.type == value.resourceType && $0.name == value.instance }) {
+            let instance = ValueInstance(type: value.resourceType, name: value.instance, profile: value.profile)
+            let rows = event.entryResources.filter { instance.fits(type: $0.type, profile: $0.profile) }
+            guard !rows.isEmpty else {
+                let what = value.profile.map { "\(value.resourceType) of profile \($0)" } ?? value.resourceType
+                throw BuildError(description: "element value \(value.label): event '\(event.name)' (\(event.eventCode)) carries no \(what)")
             }
-            let count = (instances[value.resourceType]?.count ?? 0) + 1
-            let most = event.entryResources.filter { $0.type == value.resourceType }
-                .reduce(0) { $0 > Int.max - $1.cardinality(for: input.messageEventType).max ? Int.max : $0 + $1.cardinality(for: input.messageEventType).max }
+            let count = instances.filter { $0.type == instance.type && (instance.profile == nil || $0.profile == instance.profile) }.count + 1
+            let most = rows.reduce(0) { $0 > Int.max - $1.cardinality(for: input.messageEventType).max ? Int.max : $0 + $1.cardinality(for: input.messageEventType).max }
             guard count <= most else {
-                throw BuildError(description: "element value \(value.label): event '\(event.name)' carries at most \(most) \(resource.type) resources; the values name \(count)")
+                throw BuildError(description: "element value \(value.label): event '\(event.name)' carries at most \(most) \(instance.profile.map { "\(instance.type) (\($0))" } ?? instance.type) resources; the values name \(count)")
             }
-            instances[value.resourceType, default: []].append(value.instance)
+            instances.append(instance)
         }
         return instances
     }
 
-    /// Adds a draft for each instance beyond the resources of its type already planned.
-    private func addInstanceDrafts(_ drafts: inout [ResourceDraft], _ instances: [String: [String]], _ event: EventDefinition,
-                                   using random: inout SeededRandom) {
-        for type in instances.keys.sorted() {
-            let have = drafts.filter { $0.type == type }.count
-            guard let resource = event.entryResources.first(where: { $0.type == type }) else { continue }
-            for _ in have..<max(have, instances[type]!.count) {
-                drafts.append(ResourceDraft(type: type, profile: resource.profile, role: resource.role == .focus && have > 0 ? .supporting : resource.role,
+    /// The draft each instance's values go into, by ``ValueInstance/key``: the planned resources of
+    /// its type (and profile) in order, then new drafts where they do not suffice. Per type,
+    /// instances with a profile choose first, so that one without takes what is left.
+    private func assignInstances(_ drafts: inout [ResourceDraft], _ instances: [ValueInstance], _ event: EventDefinition,
+                                 using random: inout SeededRandom) -> [String: Int] {
+        var assigned: [String: Int] = [:]
+        var claimed = Set<Int>()
+        for type in Set(instances.map(\.type)).sorted() {
+            let ofType = instances.filter { $0.type == type }
+            for instance in ofType.filter({ $0.profile != nil }) + ofType.filter({ $0.profile == nil }) {
+                if let i = drafts.indices.first(where: { !claimed.contains($0) && instance.fits(type: drafts[$0].type, profile: drafts[$0].profile) }) {
+                    claimed.insert(i)
+                    assigned[instance.key] = i
+                    continue
+                }
+                guard let resource = event.entryResources.first(where: { instance.fits(type: $0.type, profile: $0.profile) }) else { continue }
+                let hasType = drafts.contains { $0.type == type }
+                drafts.append(ResourceDraft(type: type, profile: resource.profile, role: resource.role == .focus && hasType ? .supporting : resource.role,
                                             id: random.uuid()))
+                claimed.insert(drafts.count - 1)
+                assigned[instance.key] = drafts.count - 1
             }
         }
+        return assigned
     }
 
-    /// Writes each element value into the draft of its instance (the n-th resource of its type).
-    private func writeElementValues(_ values: [ElementValue], _ instances: [String: [String]], into drafts: inout [ResourceDraft]) throws {
+    /// Writes each element value into the draft of its instance.
+    private func writeElementValues(_ values: [ElementValue], _ assigned: [String: Int], into drafts: inout [ResourceDraft]) throws {
         for value in values {
-            guard let n = instances[value.resourceType]?.firstIndex(of: value.instance) else { continue }
-            let positions = drafts.indices.filter { drafts[$0].type == value.resourceType }
-            let i = positions[n]
+            guard let i = assigned[value.resourceType + "[" + value.instance + "]"] else { continue }
             try elementValues.write(value, into: &drafts[i].element, profile: drafts[i].profile)
         }
     }

@@ -148,7 +148,8 @@ public final class EventMappingEngine {
                                message: "cannot build a \(mapping.eventCode) message: no value for \(unique.joined(separator: ", "))",
                                missingFields: unique, kind: .missing)
         }
-        return (try MappingInputAssembler(values: values, sourceOf: sourceOf, location: record.location).assemble(), used)
+        return (try MappingInputAssembler(values: values, sourceOf: sourceOf, location: record.location,
+                                          instanceProfiles: mapping.instanceProfiles).assemble(), used)
     }
 
     /// The resource instance an element target writes to and its element (first path step), or

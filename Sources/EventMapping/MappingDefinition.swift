@@ -70,6 +70,10 @@ public struct MappingDefinition: Sendable {
     /// for one event per record.
     public var group: MappingGroup?
 
+    /// The profile of each element-value instance that names one (`Observation[apgar]` ->
+    /// its profile URL): the `profiles:` section, for events that list several profiles of a type.
+    public var instanceProfiles: [String: String] = [:]
+
     /// The column names, in order (the CSV header).
     public var columns: [String] { fields.map(\.source) }
 }

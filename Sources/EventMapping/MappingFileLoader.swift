@@ -25,7 +25,7 @@ struct MappingFileLoader {
     /// Reads an included fragment by its name (relative to the including file's folder).
     let readFragment: (_ name: String, _ from: String) throws -> (text: String, file: String)
 
-    private static let mappingKeys: Set<String> = ["mapping", "source", "event", "eventSystem", "description", "include", "fields", "required", "fixed", "defaults", "when", "each"]
+    private static let mappingKeys: Set<String> = ["mapping", "source", "event", "eventSystem", "description", "include", "fields", "required", "fixed", "defaults", "profiles", "when", "each"]
     private static let fragmentKeys: Set<String> = ["description", "fields", "defaults"]
     private static let fieldKeys: Set<String> = ["source", "description", "target", "required", "import", "read", "export"]
 
@@ -81,10 +81,12 @@ struct MappingFileLoader {
         let fixed = try targetValues(map, "fixed", file)
         let given = Set(fields.compactMap(\.target)).union(fixed.map(\.target)).union(defaults.keys)
         let missing = EventMappingEngine.requiredInputs.filter { !given.contains($0) }.map(\.text)
+        let event = events.event(code: eventCode, system: eventSystem)!
         return MappingDefinition(name: name, file: file, sourceKind: sourceKind, eventCode: eventCode, eventSystem: eventSystem,
                                  description: try string(map, "description", file) ?? "", fields: fields, fixed: fixed,
                                  defaults: defaults, missingInputs: missing,
-                                 conditions: try conditions(map, file), group: try group(map, file))
+                                 conditions: try conditions(map, file), group: try group(map, file),
+                                 instanceProfiles: try instanceProfiles(map, file, event: event))
     }
 
     // MARK: - Parts
@@ -211,6 +213,26 @@ struct MappingFileLoader {
                 throw fault(k, file, key, "'\(name)' is not a transform; transforms: \(ValueTransform.names.joined(separator: ", "))")
             }
         }
+    }
+
+    /// The `profiles:` section: `Type[instance]: profile URL`, each a profile the event lists for that type.
+    private func instanceProfiles(_ map: Node.Mapping, _ file: String, event: EventDefinition) throws -> [String: String] {
+        guard let node = map["profiles"] else { return [:] }
+        guard let m = node.mapping else { throw fault(node, file, "profiles", "is a mapping of Type[instance]: profile URL") }
+        var result: [String: String] = [:]
+        for (k, v) in m {
+            guard let key = k.string, let open = key.firstIndex(of: "["), key.hasSuffix("]"), open > key.startIndex else {
+                throw fault(k, file, "profiles", "'\(k.string ?? "")' is not Type[instance]")
+            }
+            guard let url = v.string else { throw fault(v, file, "profiles.\(key)", "is a profile URL") }
+            let type = String(key[..<open])
+            guard event.entryResources.contains(where: { $0.type == type && $0.profile == url }) else {
+                let listed = event.entryResources.filter { $0.type == type }.map(\.profile)
+                throw fault(v, file, "profiles.\(key)", "event \(event.eventCode) lists no \(type) of profile \(url)\(listed.isEmpty ? "" : "; it lists " + listed.joined(separator: ", "))")
+            }
+            result[key] = url
+        }
+        return result
     }
 
     /// A `target: value` section (`fixed`, `defaults`), in file order.

@@ -8,6 +8,8 @@ struct MappingInputAssembler {
     /// The source field each target came from, to name it in errors.
     let sourceOf: [MappingTarget: String]
     let location: String
+    /// The profile of each instance that names one (``MappingDefinition/instanceProfiles``).
+    var instanceProfiles: [String: String] = [:]
 
     func assemble() throws -> EventMessageInput {
         let birth = try time(.patient(.birth))!
@@ -67,7 +69,7 @@ struct MappingInputAssembler {
         for (target, value) in values.sorted(by: { $0.key.text < $1.key.text }) {
             switch target {
             case let .elementText(r, i, p):
-                result.append(ElementValue(resourceType: r, instance: i, path: p, value: .text(value)))
+                result.append(ElementValue(resourceType: r, instance: i, path: p, value: .text(value), profile: instanceProfiles["\(r)[\(i)]"]))
             case let .elementCoding(r, i, p, part):
                 let key = "\(r)[\(i)].\(p)"
                 if codings[key] == nil { codings[key] = (r, i, p, [:]); order.append(key) }
@@ -83,7 +85,8 @@ struct MappingInputAssembler {
                             "is needed with the other parts of the coding \(key)", missing: true)
             }
             result.append(ElementValue(resourceType: c.resource, instance: c.instance, path: c.path,
-                                       value: .coding(system: system, code: code, display: c.parts[.display])))
+                                       value: .coding(system: system, code: code, display: c.parts[.display]),
+                                       profile: instanceProfiles["\(c.resource)[\(c.instance)]"]))
         }
         return result
     }

@@ -82,6 +82,14 @@ struct MapCommand: ParsableCommand {
     @Option(name: .long, help: "Print the column dictionary of a mapping kind (csv) and stop.")
     var describe: String?
 
+    @Option(name: .long, help: ArgumentHelp("Draft the mapping file of an event (--event CODE|all) from the event catalogue and the definition pack, and stop.",
+                                           valueName: "csv"))
+    var draft: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --draft: the event's code (dch events), or all (with -o DIR: a file per event not yet in DIR).",
+                                           valueName: "CODE|all"))
+    var event: String?
+
     @OptionGroup var release: ReleaseMapOptions
 
     @Flag(name: .long, help: "Parse FHIR Mapping Language maps (the inputs) and report syntax and reference errors.")
@@ -98,6 +106,12 @@ struct MapCommand: ParsableCommand {
             return
         }
         if describe != nil { return }
+        if let draft {
+            guard draft == "csv" else { throw ValidationError("--draft drafts csv mappings (--draft csv)") }
+            guard let event else { throw ValidationError("--draft csv needs --event CODE (or all, with -o DIR)") }
+            if event == "all", output == nil { throw ValidationError("--draft csv --event all needs -o DIR") }
+            return
+        }
         guard let from, let to else { throw ValidationError("--from and --to are needed (or --describe csv)") }
         guard Self.edge(from, to) != nil else {
             throw ValidationError("no mapping from \(from.rawValue) to \(to.rawValue); supported: xml|json|ndjson -> csv, csv|hl7v2 -> xml|json|ndjson, stu3 -> r4, r4 -> stu3")
@@ -125,6 +139,10 @@ struct MapCommand: ParsableCommand {
         }
         if let kind = describe {
             try MapDescribe.run(kind: kind, command: self)
+            return
+        }
+        if draft != nil {
+            try MapDraft.run(event: event!, output: output)
             return
         }
         try Self.edge(from!, to!)!(self)
@@ -166,5 +184,43 @@ enum MapDescribe {
             out += "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+/// `dch map --draft csv --event CODE|all`: drafts CSV mapping files (``CSVMappingDrafter``).
+enum MapDraft {
+    static func run(event code: String, output: String?) throws {
+        let (pack, events) = try runReportingIssues { (try DefinitionPack.shipped(), try EventCatalogue.shipped()) }
+        let drafter = CSVMappingDrafter(pack: pack)
+        guard code == "all" else {
+            guard let event = events.event(code: code, system: nil) ?? events.event(named: code) else {
+                printError("error: '\(code)' is not an event of the catalogue (see dch events)")
+                throw ExitCode(2)
+            }
+            let text = drafter.draft(event)
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
+                    printError("error: cannot write \(output)")
+                    throw ExitCode(2)
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            return
+        }
+        // Every event without a file in the folder: hand-kept files stay as they are.
+        let folder = URL(fileURLWithPath: output!)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+        var written = 0
+        for event in events.events where !present.contains(event.eventCode + ".yaml") {
+            let url = folder.appendingPathComponent(event.eventCode + ".yaml")
+            guard FileManager.default.createFile(atPath: url.path, contents: Data(drafter.draft(event).utf8)) else {
+                printError("error: cannot write \(url.path)")
+                throw ExitCode(2)
+            }
+            written += 1
+        }
+        printError("\(written) mapping files drafted in \(folder.path)")
     }
 }

@@ -105,7 +105,8 @@ final class CSVRoundTripTests: XCTestCase {
     func testGeneratedMessagesKeepTheirFacts() throws {
         let parts = try MappingFixture.parts()
         let generator = MessageGenerator(pack: parts.pack, catalogue: parts.events)
-        for code in parts.engine.mappings.eventCodes {
+        // The four hand-written mappings, 12 messages each (CSVEveryEventTests samples every event).
+        for code in ["vaccinations-1", "blood-spot-test-outcome-1", "newborn-hearing-1", "CH018"] {
             let event = try XCTUnwrap(parts.events.event(code: code, system: nil))
             for index in 0..<12 {
                 let message = try generator.message(event: event, seed: 15, index: index)

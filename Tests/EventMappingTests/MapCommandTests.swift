@@ -16,6 +16,28 @@ final class MapCommandTests: XCTestCase {
         return dir
     }
 
+    func testDescribeListsEveryEventAndDraftWritesALoadableFile() throws {
+        let parts = try MappingFixture.parts()
+        let described = try DCHCommand.run(["map", "--describe", "csv"])
+        XCTAssertEqual(described.status, 0, described.stderr)
+        for event in parts.events.events {
+            XCTAssertTrue(described.stdoutText.contains("\n\(event.eventCode) - ") || described.stdoutText.hasPrefix("\(event.eventCode) - "),
+                          "--describe csv lacks \(event.eventCode)")
+        }
+        // A draft for one event: the APGAR score and the gestation go to Observations of their own profiles.
+        let dir = try temporaryFolder()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("csv"), withIntermediateDirectories: true)
+        let draft = try DCHCommand.run(["map", "--draft", "csv", "--event", "CH005", "-o", dir.appendingPathComponent("csv/CH005.yaml").path])
+        XCTAssertEqual(draft.status, 0, draft.stderr)
+        let text = try String(contentsOf: dir.appendingPathComponent("csv/CH005.yaml"), encoding: .utf8)
+        XCTAssertTrue(text.contains("Observation[apgar_score]: https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-DCH-APGARScore-Observation-1"), text)
+        try FileManager.default.copyItem(at: try XCTUnwrap(MappingCatalogue.shippedFolder).appendingPathComponent("csv/_common.yaml"),
+                                         to: dir.appendingPathComponent("csv/_common.yaml"))
+        let loaded = try DCHCommand.run(["map", "--mappings", dir.path, "--describe", "csv"])
+        XCTAssertEqual(loaded.status, 0, loaded.stderr)
+        XCTAssertTrue(loaded.stdoutText.contains("apgar_score_1_minute"), loaded.stdoutText)
+    }
+
     func testEventsToCSVWritesAHeaderAndRFC4180Rows() throws {
         let result = try DCHCommand.run(["map", "--from", "xml", "--to", "csv", try corpus("vaccinations-1-notgiven-new")])
         XCTAssertEqual(result.status, 0, result.stderr)
