@@ -10,12 +10,17 @@ public struct HL7v2ParseOptions: Sendable {
     public var maxInputBytes: Int
     /// The most issues reported for one message; the rest are counted in one `hl7v2.too-many-issues`.
     public var maxIssuesPerMessage: Int
+    /// The longest message read, in bytes; a longer one (or a longer line: endless text, binary
+    /// junk) is one `hl7v2.too-large` error and is skipped, so that a stream is read in bounded memory.
+    public var maxMessageBytes: Int
 
-    /// Options: no default character set, inputs up to 256 MiB, 100 issues per message.
-    public init(defaultCharset: HL7v2Charset? = nil, maxInputBytes: Int = 256 << 20, maxIssuesPerMessage: Int = 100) {
+    /// Options: no default character set, inputs and messages up to 256 MiB, 100 issues per message.
+    public init(defaultCharset: HL7v2Charset? = nil, maxInputBytes: Int = 256 << 20, maxIssuesPerMessage: Int = 100,
+                maxMessageBytes: Int = 256 << 20) {
         self.defaultCharset = defaultCharset
         self.maxInputBytes = maxInputBytes
         self.maxIssuesPerMessage = maxIssuesPerMessage
+        self.maxMessageBytes = maxMessageBytes
     }
 }
 
@@ -75,25 +80,31 @@ public struct HL7v2Parser: Sendable {
     /// Reads a text (already decoded: its UTF-8 bytes are read, whatever MSH-18 says).
     public func parse(_ text: String) -> HL7v2ParseResult { parse(Array(text.utf8)) }
 
-    /// Reads bytes: one message, many back to back, batches, or MLLP frames.
+    /// Reads bytes: one message, many back to back, batches, or MLLP frames. An input larger
+    /// than ``HL7v2ParseOptions/maxInputBytes`` is one `hl7v2.too-large` error; to read an input of
+    /// any size a message at a time, use ``HL7v2StreamParser``.
     public func parse(_ bytes: [UInt8]) -> HL7v2ParseResult {
-        var run = ParseRun(bytes: bytes, options: options)
-        run.read()
-        return run.result
+        var stream = HL7v2StreamParser(options: options)
+        guard bytes.count <= options.maxInputBytes else {
+            stream.reportInputTooLarge(bytes.count)
+            return stream.take()
+        }
+        bytes.withUnsafeBufferPointer { stream.read($0) }
+        stream.finish()
+        return stream.take()
     }
 }
 
 
-/// One read of one input: the state between lines.
-private struct ParseRun {
-    let bytes: [UInt8]
+/// The reading of one input, a line at a time (lines come from ``HL7v2Framer``): the state
+/// between lines, and what has been read and not yet taken.
+struct ParseRun {
     let options: HL7v2ParseOptions
-    var counter: LineCounter
     var result = HL7v2ParseResult(messages: [], batches: [], fileHeaders: [], fileTrailers: [], issues: [])
 
     /// The message being read, and the segment being read in it.
     var message: MessageInProgress?
-    /// Lines after an unreadable MSH: they belong to it and are skipped.
+    /// Lines after an unreadable (or too long) MSH: they belong to it and are skipped.
     var skippingUnreadableMessage = false
     var messageCount = 0
     /// The delimiters of the last header segment (for BTS/FTS and orphans).
@@ -102,17 +113,15 @@ private struct ParseRun {
     var openFile = false
     var batchesInFile = 0
     var orphanReported = false
-    /// The line break before the line being read.
-    var previousBreak = 0..<0
+    var noMSHReported = false
 
-    init(bytes: [UInt8], options: HL7v2ParseOptions) {
-        self.bytes = bytes
+    init(options: HL7v2ParseOptions) {
         self.options = options
-        self.counter = LineCounter(bytes)
     }
 
     struct MessageInProgress {
         var index: Int
+        var start: InputPoint
         var delimiters: HL7v2Delimiters
         var charset: HL7v2Charset
         /// True when MSH-18 was empty and no default was given: invalid UTF-8 falls back to Latin-1.
@@ -123,54 +132,50 @@ private struct ParseRun {
         var suppressed = 0
         var pending: PendingSegment?
         var batchIndex: Int?
+        /// The bytes of the message's lines so far, held against ``HL7v2ParseOptions/maxMessageBytes``.
+        var byteCount = 0
     }
 
-    struct PendingSegment { var bytes: [UInt8]; var start: Int; var isHeader: Bool }
+    struct PendingSegment { var bytes: [UInt8]; var start: InputPoint; var isHeader: Bool }
 
     // MARK: Reading
 
-    mutating func read() {
-        guard bytes.count <= options.maxInputBytes else {
-            report(.fatal, .tooLarge, "the input is \(bytes.count) bytes, more than the \(options.maxInputBytes) read", at: 0)
-            return
-        }
-        guard bytes.contains(where: { !HL7v2Framing.isWhitespace($0) }) else {
-            report(.error, .empty, "the input holds no HL7 v2 content", at: 0)
-            return
-        }
-        let (frames, findings) = HL7v2Framing.frames(bytes)
-        var pendingFindings = findings[...]
-        for frame in frames {
-            while let f = pendingFindings.first, f.offset <= frame.lowerBound {
-                report(f.severity, f.rule, f.message, at: f.offset); pendingFindings = pendingFindings.dropFirst()
-            }
-            HL7v2Framing.lines(bytes, in: frame) { line in self.readLine(line) }
-            // A frame holds one message: its end ends the message.
-            finishMessage()
-        }
-        for f in pendingFindings { report(f.severity, f.rule, f.message, at: f.offset) }
-        finishMessage()
-        if let batch = openBatch {
-            report(.warning, .batchStructure, "a batch (BHS) has no trailer (BTS)", at: bytes.count)
-            result.batches.append(batch)
-            openBatch = nil
-        }
-        if openFile { report(.warning, .batchStructure, "a file header (FHS) has no trailer (FTS)", at: bytes.count) }
-        if messageCount == 0 && !result.issues.contains(where: { $0.rule == .noMSH }) {
-            report(.error, .noMSH, "the input holds no MSH segment, so no message", at: 0)
+    mutating func handle(_ event: HL7v2Framer.Event) {
+        switch event {
+        case .line(let line): readLine(line)
+        case .lineTooLong(let start, let head): skipLongLine(start: start, head: head)
+        case .frameEnd: finishMessage()  // a frame holds one message: its end ends the message
+        case .finding(let f): report(f.severity, f.rule, f.message, at: f.at)
         }
     }
 
-    mutating func readLine(_ line: HL7v2Framing.Line) {
-        defer { previousBreak = line.lineBreak }
-        let text = bytes[line.range]
+    /// The end of the input at `end`; `sawContent` is false when it held only whitespace.
+    mutating func finish(at end: InputPoint, sawContent: Bool) {
+        guard sawContent else {
+            report(.error, .empty, "the input holds no HL7 v2 content", at: .start)
+            return
+        }
+        finishMessage()
+        if let batch = openBatch {
+            report(.warning, .batchStructure, "a batch (BHS) has no trailer (BTS)", at: end)
+            result.batches.append(batch)
+            openBatch = nil
+        }
+        if openFile { report(.warning, .batchStructure, "a file header (FHS) has no trailer (FTS)", at: end) }
+        if messageCount == 0 && !noMSHReported {
+            report(.error, .noMSH, "the input holds no MSH segment, so no message", at: .start)
+        }
+    }
+
+    mutating func readLine(_ line: HL7v2Framer.Line) {
+        let text = line.bytes[...]
         guard text.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }  // a blank line
         let id = segmentID(text)
         if let id, HL7v2Segment.isHeaderID(id) {
             readHeader(id, line)
             return
         }
-        let startsSegment = id != nil && (text.count == 3 || text[text.startIndex + 3] == currentFieldSeparator)
+        let startsSegment = id != nil && (text.count == 3 || text[3] == currentFieldSeparator)
         if startsSegment, let id {
             switch id {
             case "BTS", "FTS":
@@ -179,9 +184,10 @@ private struct ParseRun {
             default:
                 if message != nil {
                     flushSegment()
-                    message!.pending = PendingSegment(bytes: Array(text), start: line.range.lowerBound, isHeader: false)
+                    message!.pending = PendingSegment(bytes: line.bytes, start: line.start, isHeader: false)
+                    countBytes(of: line)
                 } else if !skippingUnreadableMessage {
-                    reportOrphan(at: line.range.lowerBound)
+                    reportOrphan(at: line.start)
                 }
             }
             return
@@ -191,17 +197,54 @@ private struct ParseRun {
             let d = message!.delimiters
             var joined: [UInt8] = []
             if let e = d.escape {
-                let code = bytes[previousBreak].map { $0 == HL7v2Framing.cr ? "0D" : "0A" }.joined()
+                let code = line.precedingBreak.map { $0 == HL7v2Framer.cr ? "0D" : "0A" }.joined()
                 joined = [e] + Array(("X" + (code.isEmpty ? "0D" : code)).utf8) + [e]
             } else {
-                joined = Array(bytes[previousBreak])
+                joined = line.precedingBreak
             }
-            message!.pending!.bytes += joined + Array(text)
+            message!.pending!.bytes += joined + line.bytes
             addMessageIssue(.warning, .lineBreakInValue,
                             "a line that is no segment is read as a line break inside the segment before it (an unescaped CR or LF?)",
-                            at: line.range.lowerBound, segmentID: String(decoding: message!.pending!.bytes.prefix(3), as: UTF8.self))
+                            at: line.start, segmentID: String(decoding: message!.pending!.bytes.prefix(3), as: UTF8.self))
+            countBytes(of: line)
         } else if !skippingUnreadableMessage {
-            reportOrphan(at: line.range.lowerBound)
+            reportOrphan(at: line.start)
+        }
+    }
+
+    /// Adds a line to the message's size; a message past the limit is dropped with an error and
+    /// the rest of it skipped.
+    mutating func countBytes(of line: HL7v2Framer.Line) {
+        guard let m = message else { return }
+        message!.byteCount += line.bytes.count + line.precedingBreak.count
+        if message!.byteCount > options.maxMessageBytes { dropMessage(m.index, start: m.start) }
+    }
+
+    /// Drops the message being read (too long), reporting it at its MSH.
+    mutating func dropMessage(_ index: Int, start: InputPoint) {
+        message = nil
+        pendingMessageIssues = []
+        skippingUnreadableMessage = true
+        report(.error, .tooLarge, "message \(index + 1) is longer than the \(options.maxMessageBytes) bytes read per message: it is skipped",
+               at: start, messageIndex: index, segmentID: "MSH")
+    }
+
+    /// A line longer than the limit: an MSH starts a message that is too long; any other line
+    /// makes the message it belongs to too long, or is content outside any message.
+    mutating func skipLongLine(start: InputPoint, head: [UInt8]) {
+        let id = segmentID(head[...])
+        if id == "MSH" {
+            finishMessage()
+            orphanReported = false
+            messageCount += 1
+            dropMessage(messageCount - 1, start: start)
+        } else if let id, HL7v2Segment.isHeaderID(id) || id == "BTS" || id == "FTS" {
+            finishMessage()
+            report(.error, .tooLarge, "a \(id) segment longer than \(options.maxMessageBytes) bytes is skipped", at: start, segmentID: id)
+        } else if let m = message {
+            dropMessage(m.index, start: m.start)
+        } else if !skippingUnreadableMessage {
+            report(.error, .tooLarge, "a line longer than \(options.maxMessageBytes) bytes outside any message is skipped", at: start)
         }
     }
 
@@ -221,10 +264,10 @@ private struct ParseRun {
     // MARK: Header and trailer segments
 
     /// MSH, BHS or FHS: its own delimiters, then a message, a batch or a file begins.
-    mutating func readHeader(_ id: String, _ line: HL7v2Framing.Line) {
+    mutating func readHeader(_ id: String, _ line: HL7v2Framer.Line) {
         finishMessage()
-        let text = bytes[line.range]
-        let start = line.range.lowerBound
+        let text = line.bytes[...]
+        let start = line.start
         if id == "MSH" { skippingUnreadableMessage = false; orphanReported = false }
         let index = id == "MSH" ? messageCount : nil
         if id == "MSH" { messageCount += 1 }
@@ -234,8 +277,8 @@ private struct ParseRun {
             if id == "MSH" { skippingUnreadableMessage = true }
             return
         }
-        let separator = text[start + 3]
-        let encoding = Array(text[(start + 4)...].prefix { $0 != separator })
+        let separator = text[3]
+        let encoding = Array(text[4...].prefix { $0 != separator })
         let parsed: HL7v2Delimiters
         do {
             parsed = try HL7v2Delimiters(field: separator, encodingCharacters: encoding)
@@ -249,9 +292,10 @@ private struct ParseRun {
         switch id {
         case "MSH":
             let (charset, declared) = charsetOf(text, delimiters: parsed, at: start, messageIndex: index!)
-            message = MessageInProgress(index: index!, delimiters: parsed, charset: charset, mayFallBack: !declared,
+            message = MessageInProgress(index: index!, start: start, delimiters: parsed, charset: charset, mayFallBack: !declared,
                                         batchIndex: openBatch != nil ? result.batches.count : nil)
-            message!.pending = PendingSegment(bytes: Array(text), start: start, isHeader: true)
+            message!.pending = PendingSegment(bytes: line.bytes, start: start, isHeader: true)
+            countBytes(of: line)
         case "BHS":
             if let batch = openBatch {
                 report(.warning, .batchStructure, "a batch (BHS) has no trailer (BTS) before the next BHS", at: start, segmentID: "BTS")
@@ -268,9 +312,9 @@ private struct ParseRun {
     }
 
     /// BTS or FTS: closes the batch or file and checks its count.
-    mutating func readTrailer(_ id: String, _ line: HL7v2Framing.Line) {
-        let start = line.range.lowerBound
-        let segment = envelopeSegment(bytes[line.range], start: start)
+    mutating func readTrailer(_ id: String, _ line: HL7v2Framer.Line) {
+        let start = line.start
+        let segment = envelopeSegment(line.bytes[...], start: start)
         let count = segment.content(field: 1, delimiters: delimiters).value
         if id == "BTS" {
             var batch = openBatch ?? {
@@ -298,7 +342,7 @@ private struct ParseRun {
         }
     }
 
-    mutating func closeBatchBeforeFileBoundary(at offset: Int) {
+    mutating func closeBatchBeforeFileBoundary(at offset: InputPoint) {
         guard let batch = openBatch else { return }
         report(.warning, .batchStructure, "a batch (BHS) has no trailer (BTS)", at: offset, segmentID: "BTS")
         result.batches.append(batch)
@@ -307,7 +351,7 @@ private struct ParseRun {
     }
 
     /// A batch or file segment, split with the current delimiters (read as UTF-8, else Latin-1).
-    mutating func envelopeSegment(_ text: ArraySlice<UInt8>, start: Int) -> HL7v2Segment {
+    mutating func envelopeSegment(_ text: ArraySlice<UInt8>, start: InputPoint) -> HL7v2Segment {
         var utf8: [UInt8] = []
         if !HL7v2Charset.utf8.appendUTF8(of: text, to: &utf8) { _ = HL7v2Charset.latin1.appendUTF8(of: text, to: &utf8) }
         let id = String(decoding: text.prefix(3), as: UTF8.self)
@@ -317,7 +361,7 @@ private struct ParseRun {
 
     /// The character set named by MSH-18 (first repetition, first component) of an MSH line,
     /// and whether MSH-18 named one.
-    mutating func charsetOf(_ text: ArraySlice<UInt8>, delimiters d: HL7v2Delimiters, at start: Int,
+    mutating func charsetOf(_ text: ArraySlice<UInt8>, delimiters d: HL7v2Delimiters, at start: InputPoint,
                             messageIndex: Int) -> (HL7v2Charset, Bool) {
         let tokens = text.split(separator: d.field, omittingEmptySubsequences: false)
         guard tokens.count > 17 else { return (options.defaultCharset ?? .utf8, options.defaultCharset != nil) }
@@ -365,7 +409,7 @@ private struct ParseRun {
         for issue in pendingMessageIssues { appendIssue(&m, issue) }
         pendingMessageIssues = []
         let msh = m.segments[0]
-        let mshLocation = msh.source ?? location(0)
+        let mshLocation = msh.source ?? location(.start)
         for (field, name) in [(9, "the message type"), (10, "the message control ID"), (11, "the processing ID"), (12, "the version")]
         where msh.content(field: field, delimiters: m.delimiters).value == nil {
             var at = mshLocation
@@ -390,20 +434,20 @@ private struct ParseRun {
 
     // MARK: Reporting
 
-    mutating func location(_ offset: Int, messageIndex: Int? = nil, segmentIndex: Int? = nil, segmentID: String? = nil,
-                           field: Int? = nil) -> HL7v2Location {
-        let (line, column) = counter.position(of: offset)
-        return HL7v2Location(messageIndex: messageIndex, segmentIndex: segmentIndex, segmentID: segmentID, field: field,
-                             line: line, column: column, byteOffset: offset)
+    func location(_ at: InputPoint, messageIndex: Int? = nil, segmentIndex: Int? = nil, segmentID: String? = nil,
+                  field: Int? = nil) -> HL7v2Location {
+        HL7v2Location(messageIndex: messageIndex, segmentIndex: segmentIndex, segmentID: segmentID, field: field,
+                      line: at.line, column: at.column, byteOffset: at.offset)
     }
 
-    mutating func report(_ severity: Severity, _ rule: HL7v2Rule, _ text: String, at offset: Int, messageIndex: Int? = nil,
+    mutating func report(_ severity: Severity, _ rule: HL7v2Rule, _ text: String, at offset: InputPoint, messageIndex: Int? = nil,
                          segmentID: String? = nil, field: Int? = nil) {
+        if rule == .noMSH { noMSHReported = true }
         result.issues.append(HL7v2Issue(severity, rule, text, at: location(offset, messageIndex: messageIndex,
                                                                            segmentID: segmentID, field: field)))
     }
 
-    mutating func addMessageIssue(_ severity: Severity, _ rule: HL7v2Rule, _ text: String, at offset: Int, segmentID: String) {
+    mutating func addMessageIssue(_ severity: Severity, _ rule: HL7v2Rule, _ text: String, at offset: InputPoint, segmentID: String) {
         guard var m = message else { return }
         appendIssue(&m, HL7v2Issue(severity, rule, text, at: location(offset, messageIndex: m.index,
                                                                       segmentIndex: m.segments.count, segmentID: segmentID)))
@@ -423,7 +467,7 @@ private struct ParseRun {
     }
 
     /// Content outside any message: reported once per run of such lines.
-    mutating func reportOrphan(at offset: Int) {
+    mutating func reportOrphan(at offset: InputPoint) {
         guard !orphanReported else { return }
         orphanReported = true
         report(.error, .noMSH, "content before any MSH segment belongs to no message and is skipped", at: offset)

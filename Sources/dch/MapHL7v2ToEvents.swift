@@ -3,64 +3,118 @@ import Foundation
 import FHIRConversion
 import HL7v2
 import EventMapping
+import MessageStreams
 
 /// The edge HL7 v2 -> events of `dch map`: every message of every input (plain, back to back,
 /// batches, MLLP frames) is mapped by the `hl7v2` mapping whose conditions it meets, each item
-/// written as it is made; an ACK per message when `--ack` asks for one.
+/// written as it is made; an ACK per message when `--ack` asks for one. Inputs are read a chunk
+/// at a time (``HL7v2StreamParser``): one message is held at a time, and on a pipe each message's
+/// events are out before the next message has arrived.
 enum MapHL7v2ToEvents {
     static func run(_ command: MapCommand) throws {
-        let mapper = HL7v2EventMapper(engine: try command.engine(kind: "hl7v2"))
-        let converter = try runReportingIssues { try Converter() }
-        let format: Generate.OutputFormat = command.to == .xml ? .xml : (command.to == .json ? .json : .ndjson)
-        var writer = try MessageWriter(format: format, output: command.output, defects: false)
-        var acks = try command.ack.map { try AckWriter(path: $0) }
+        var run = try Run(command)
+        for path in command.inputPaths { run.map(input: path) }
+        try run.finish()
+    }
+
+    /// One `dch map --from hl7v2` run: the mapper, the writers, and how it went.
+    private struct Run {
+        let command: MapCommand
+        let mapper: HL7v2EventMapper
+        let converter: Converter
+        let acknowledger = HL7v2Acknowledger()
+        var writer: MessageWriter
+        var acks: AckWriter?
         var exit = ExitStatus()
         var index = 0
-        let acknowledger = HL7v2Acknowledger()
-        for path in command.inputPaths {
+        /// How much is read from an input at a time.
+        static let chunkSize = 64 << 10
+
+        init(_ command: MapCommand) throws {
+            self.command = command
+            mapper = HL7v2EventMapper(engine: try command.engine(kind: "hl7v2"))
+            converter = try runReportingIssues { try Converter() }
+            let format: Generate.OutputFormat = command.to == .xml ? .xml : (command.to == .json ? .json : .ndjson)
+            writer = try MessageWriter(format: format, output: command.output, defects: false)
+            acks = try command.ack.map { try AckWriter(path: $0) }
+        }
+
+        /// Reads one input (a path, `-` for stdin) a chunk at a time, mapping each message as it completes.
+        mutating func map(input path: String) {
             let name = path == "-" ? "<stdin>" : path
-            guard let data = readInput(path, name: name, exit: &exit) else { continue }
-            let parsed = HL7v2Parser().parse([UInt8](data))
-            for issue in parsed.issues { printError("\(name): \(issue.description)") }
-            if parsed.messages.isEmpty, parsed.issues.isEmpty {
-                printError("\(name): error: no HL7 v2 message (no MSH segment)")
-                exit.record(.failed)
+            let source: FileByteSource
+            do {
+                source = path == "-" ? FileByteSource.standardInput() : try FileByteSource(path: path)
+            } catch {
+                printError("\(name): error: cannot read: \(error.localizedDescription)")
+                exit.record(.ioError)
+                return
             }
-            for message in parsed.messages {
-                let result = mapper.map(message, input: name)
-                for error in result.errors { printError(error.description) }
-                if !result.errors.isEmpty { exit.record(.failed) }
-                if command.report, !result.unusedPositions.isEmpty {
-                    var where_ = "\(name): message \(message.index + 1)"
-                    if let id = message.controlID { where_ += " (MSH-10 \(id))" }
-                    printError("\(where_): unused fields: \(result.unusedPositions.joined(separator: ", "))")
+            var reader = HL7v2StreamParser(options: HL7v2ParseOptions(maxMessageBytes: command.limit.maxMessageBytes))
+            var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
+            while true {
+                let count: Int
+                do {
+                    count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                } catch {
+                    printError("\(name): error: cannot read: \(error.localizedDescription)")
+                    exit.record(.ioError)
+                    break
                 }
-                for mapped in result.mapped {
-                    do {
-                        try writer.write(mapped.message, index: index, event: mapped.event, defects: [], converter: converter)
-                        index += 1
-                    } catch {
-                        printError("\(name): error: \(error)")
-                        exit.record(.ioError)
-                    }
+                if count == 0 { break }
+                chunk.withUnsafeBufferPointer { reader.read(UnsafeBufferPointer(rebasing: $0[..<count])) }
+                handle(reader.take(), name: name)
+            }
+            reader.finish()
+            handle(reader.take(), name: name)
+        }
+
+        /// Reports what the reader found outside messages, and maps each message read.
+        private mutating func handle(_ read: HL7v2ParseResult, name: String) {
+            for issue in read.issues {
+                printError("\(name): \(issue.description)")
+                if issue.severity >= .error { exit.record(.failed) }
+            }
+            for message in read.messages { map(message, name: name) }
+        }
+
+        private mutating func map(_ message: HL7v2Message, name: String) {
+            let result = mapper.map(message, input: name)
+            for error in result.errors { printError(error.description) }
+            if !result.errors.isEmpty { exit.record(.failed) }
+            if command.report, !result.unusedPositions.isEmpty {
+                var where_ = "\(name): message \(message.index + 1)"
+                if let id = message.controlID { where_ += " (MSH-10 \(id))" }
+                printError("\(where_): unused fields: \(result.unusedPositions.joined(separator: ", "))")
+            }
+            for mapped in result.mapped {
+                do {
+                    try writer.write(mapped.message, index: index, event: mapped.event, defects: [], converter: converter)
+                    index += 1
+                } catch {
+                    printError("\(name): error: \(error)")
+                    exit.record(.ioError)
                 }
-                if acks != nil {
-                    let ack = acknowledger.acknowledgement(of: message, errors: result.acknowledgementErrors)
-                    do { try acks!.write(ack, of: message) } catch {
-                        printError("error: cannot write the ACK: \(error)")
-                        exit.record(.ioError)
-                    }
+            }
+            if acks != nil {
+                let ack = acknowledger.acknowledgement(of: message, errors: result.acknowledgementErrors)
+                do { try acks!.write(ack, of: message) } catch {
+                    printError("error: cannot write the ACK: \(error)")
+                    exit.record(.ioError)
                 }
             }
         }
-        do {
-            try writer.finish()
-            try acks?.finish()
-        } catch {
-            printError("error: \(error)")
-            exit.record(.ioError)
+
+        mutating func finish() throws {
+            do {
+                try writer.finish()
+                try acks?.finish()
+            } catch {
+                printError("error: \(error)")
+                exit.record(.ioError)
+            }
+            try exit.finish()
         }
-        try exit.finish()
     }
 }
 
