@@ -77,8 +77,9 @@ public enum ValueTransform: Sendable, Hashable {
         case .translate(let table, let otherwise):
             if let hit = table[value] { return hit }
             if let otherwise { return otherwise == "$value" ? value : otherwise }
-            throw Failure(description: "'\(value)' is not in the translation table (\(table.keys.sorted().joined(separator: ", ")))",
-                          isUnknownCode: true)
+            // A long table (the vaccine table) is named by its size: listing it would bury the code.
+            let known = table.count <= 12 ? table.keys.sorted().joined(separator: ", ") : "\(table.count) codes; add it to the mapping file's table"
+            throw Failure(description: "'\(value)' is not in the translation table (\(known))", isUnknownCode: true)
         case .scale(let factor):
             guard let d = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) else {
                 throw Failure(description: "'\(value)' is not a decimal number, so it cannot be scaled")
