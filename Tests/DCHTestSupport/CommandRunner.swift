@@ -69,3 +69,32 @@ private final class PipeDrain: @unchecked Sendable {
         return data
     }
 }
+
+/// `dch` running as a filter: stdin and stdout are pipes the test writes and reads while it runs
+/// (stderr is dropped). A watchdog ends it after `timeout` seconds, so that a `dch` that waits for
+/// the end of its input fails the test instead of hanging it; ``stop()`` ends it if still running.
+public final class FilterProcess {
+    public let process = Process()
+    public let input = Pipe()
+    public let output = Pipe()
+    private let watchdog: DispatchWorkItem
+
+    public init(_ arguments: [String], timeout: TimeInterval = 120) throws {
+        process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
+        process.arguments = arguments
+        process.currentDirectoryURL = SharedCorpus.packageRoot
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let process = self.process
+        watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+    }
+
+    /// Ends the process if it still runs, and the watchdog.
+    public func stop() {
+        watchdog.cancel()
+        if process.isRunning { process.terminate() }
+    }
+}

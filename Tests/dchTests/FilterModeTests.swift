@@ -82,20 +82,9 @@ final class FilterModeTests: CommandTestCase {
     /// Runs dch with `arguments`, writes `lines[0]`, waits for one output line, then writes the
     /// rest and closes stdin; returns every output line.
     private func runStreaming(_ arguments: [String], _ lines: [Data]) throws -> [Data] {
-        let process = Process()
-        process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
-        process.arguments = arguments
-        process.currentDirectoryURL = SharedCorpus.packageRoot
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // A watchdog, so that a dch that waits for the end of its input fails the test, not hangs it.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        defer { watchdog.cancel() }
+        let filter = try FilterProcess(arguments)
+        defer { filter.stop() }
+        let (process, input, output) = (filter.process, filter.input, filter.output)
 
         var received = Data()
         func readLine() -> Data? {

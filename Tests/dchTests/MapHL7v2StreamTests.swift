@@ -52,20 +52,9 @@ final class MapHL7v2StreamTests: CommandTestCase {
     /// Runs `dch map` on a pipe: writes `first`, reads `expected` output lines while stdin stays
     /// open, then writes `rest`, closes stdin and returns every line.
     private func pipe(_ arguments: [String], first: Data, expected: Int, rest: Data) throws -> [Substring] {
-        let process = Process()
-        process.executableURL = DCHCommand.productsDirectory.appendingPathComponent("dch")
-        process.arguments = arguments
-        process.currentDirectoryURL = SharedCorpus.packageRoot
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // A watchdog: a dch that waits for the end of its input fails the test instead of hanging it.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        defer { watchdog.cancel() }
+        let filter = try FilterProcess(arguments)
+        defer { filter.stop() }
+        let (process, input, output) = (filter.process, filter.input, filter.output)
         input.fileHandleForWriting.write(first)
         var received = Data()
         while received.filter({ $0 == 0x0A }).count < expected {
