@@ -25,7 +25,8 @@ public enum HL7v2Rule: String, RuleRegistry {
     case batchCount = "hl7v2.batch-count"
     /// A batch trailer without its header, or a header without its trailer.
     case batchStructure = "hl7v2.batch-structure"
-    /// The input is larger than the parser reads (``HL7v2ParseOptions/maxInputBytes``).
+    /// The input is larger than the parser reads (``HL7v2ParseOptions/maxInputBytes``), or a message
+    /// or line longer than ``HL7v2ParseOptions/maxMessageBytes``.
     case tooLarge = "hl7v2.too-large"
     /// A message has more issues than are reported one by one.
     case tooManyIssues = "hl7v2.too-many-issues"
@@ -47,7 +48,7 @@ public enum HL7v2Rule: String, RuleRegistry {
         case .mllpOutsideFrame: return "bytes other than whitespace between MLLP frames"
         case .batchCount: return "BTS-1 or FTS-1 does not match the messages or batches counted"
         case .batchStructure: return "a batch or file trailer without its header, or a header without its trailer"
-        case .tooLarge: return "the input is larger than the parser reads"
+        case .tooLarge: return "the input, or a message or line of a stream, is larger than the reader reads"
         case .tooManyIssues: return "a message has more issues than are reported one by one"
         }
     }
