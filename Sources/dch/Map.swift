@@ -30,7 +30,9 @@ struct MapCommand: ParsableCommand {
             of a VXU); a message no mapping takes, or lacking a needed field, is an error naming the message \
             (index and MSH-10) and the field, and the others still map. --report lists per message every \
             populated field position (PID-3[1].4.1) no mapping field read. --ack FILE|DIR writes an ACK per \
-            message: AA, or AE/AR with ERR segments naming what failed.
+            message: AA, or AE/AR with ERR segments naming what failed. Inputs are read a chunk at a time and \
+            each message's events are written as soon as the message is complete (flat memory; usable as a \
+            filter in a pipe); --max-bytes is the longest message read, a longer one is an error and skipped.
             --describe csv|hl7v2 prints the field dictionary of every mapping of that kind. --mappings DIR uses an \
             integrator's mapping files (DIR/csv/*.yaml, DIR/hl7v2/*.yaml) instead of the shipped ones.
             STU3 <-> R4 (--from stu3 --to r4, --from r4 --to stu3): each input (a message Bundle or a \
