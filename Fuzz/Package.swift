@@ -15,6 +15,7 @@ let package = Package(
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: [
             "CFuzzDriver",
+            .product(name: "FHIRModel", package: "dch"),
             .product(name: "FHIRDefinitions", package: "dch"),
             .product(name: "FHIRConversion", package: "dch"),
             .product(name: "ChildHealthEvents", package: "dch"),

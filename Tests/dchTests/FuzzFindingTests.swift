@@ -16,7 +16,11 @@ final class FuzzFindingTests: CommandTestCase {
     /// By `TARGET/FILE`. A finding without an entry need only end cleanly.
     static let expected: [String: Expectation] = [
         // Yams composes recursively: 20,000 nested flow sequences overflowed the stack (SIGSEGV).
-        "FuzzPolicy/deep-flow-sequences.yaml": Expectation(status: 2, stderr: ":2:"),
+        // The root mapping is level 1: level 101 is the 100th `[`, after `name: `.
+        "FuzzPolicy/deep-flow-sequences.yaml": Expectation(status: 2, stderr: "deep-flow-sequences.yaml:2:106: error: (yaml): the YAML nests deeper than 100 levels"),
+        // The FML parser recursed once per `then { … }` block: 10,000 overflowed the stack. The
+        // 101st block's rule starts at column 9 × 100 + 10.
+        "FuzzFML/deep-rule-blocks.fml": Expectation(status: 1, stderr: "deep-rule-blocks.fml:3:910: error: rule blocks nest deeper than 100 levels"),
     ]
 
     private static let folder = SharedCorpus.packageRoot.appendingPathComponent("Tests/FuzzFindings")

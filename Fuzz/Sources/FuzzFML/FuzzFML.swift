@@ -3,15 +3,6 @@ import FHIRModel
 import FHIRMapping
 import FuzzSupport
 
-/// The source a map that parses is run on: a small Patient (as the FHIRPath target's).
-private let patient: Element = {
-    let json = #"{"resourceType":"Patient","id":"p1","active":true,"gender":"female","birthDate":"2020-01-02","# +
-        #""name":[{"family":"Smith","given":["Ann","B"]}],"address":[{"postalCode":"LS1 4AP","line":["1 Road"]}],"# +
-        #""identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000009"}]}"#
-    guard let root = try? FuzzSupport.converter.read(Data(json.utf8)).root else { fatalError("the patient does not read") }
-    return root
-}()
-
 /// The FHIR Mapping Language over any text: the parser (errors with line:column, never a crash);
 /// a map that parses without error is written as a StructureMap resource and read back, which must
 /// give the same resource again (a difference is a crash), its references are resolved, and it is
@@ -28,7 +19,7 @@ public func fuzzFML(_ input: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     library.add(parsed.map)
     _ = MapReferenceCheck.check(parsed.map, library: library)
     let engine = MappingEngine(library: library, sourceTypes: nil, targetTypes: nil, fhirPathPack: FuzzSupport.converter.pack)
-    _ = try? engine.transform(patient, mapURL: parsed.map.url)
+    _ = try? engine.transform(FuzzSupport.patient, mapURL: parsed.map.url)
     return 0
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FHIRModel
 import FHIRDefinitions
 import FHIRConversion
 import ChildHealthEvents
@@ -37,6 +38,15 @@ public enum FuzzSupport {
         } catch {
             fatalError("the definition pack cannot be opened: \(error)")
         }
+    }()
+
+    /// A small Patient that expressions and maps run on when the input brings no resource.
+    public static let patient: Element = {
+        let json = #"{"resourceType":"Patient","id":"p1","active":true,"gender":"female","birthDate":"2020-01-02","# +
+            #""name":[{"family":"Smith","given":["Ann","B"]}],"address":[{"postalCode":"LS1 4AP","line":["1 Road"]}],"# +
+            #""identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000009"}]}"#
+        guard let root = try? converter.read(Data(json.utf8)).root else { fatalError("the fallback patient does not read") }
+        return root
     }()
 
     /// The shipped event catalogue (`Schemas/events.json`).
