@@ -89,12 +89,14 @@ let package = Package(
         // HL7 v2: reader (MLLP, batches, escapes, character sets), paths, writer and ACKs.
         .target(name: "HL7v2", dependencies: ["FHIRModel"]),
         // Policy-driven minimisation, pseudonymisation, consent, audit and linkage tokens (`dch share`).
-        .target(name: "LawfulSharing", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents",
+        // Refuses YAML nested deeper than Yams's recursive composer can take (policies, mapping files).
+        .target(name: "YAMLNesting", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "LawfulSharing", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents", "YAMLNesting",
                                                       .product(name: "Yams", package: "Yams"),
                                                       .product(name: "Crypto", package: "swift-crypto")]),
         // Declarative mappings (YAML files in Mappings/, one per mapping) run by one engine on the
         // event builder: flat CSV rows <-> event messages; HL7 v2 sources plug into the same engine.
-        .target(name: "EventMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents", "EventBuilder", "HL7v2",
+        .target(name: "EventMapping", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRPath", "ChildHealthEvents", "EventBuilder", "HL7v2", "YAMLNesting",
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("Mappings")]),

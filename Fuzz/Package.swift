@@ -15,8 +15,10 @@ let package = Package(
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: [
             "CFuzzDriver",
+            .product(name: "FHIRModel", package: "dch"),
             .product(name: "FHIRDefinitions", package: "dch"),
             .product(name: "FHIRConversion", package: "dch"),
+            .product(name: "ChildHealthEvents", package: "dch"),
         ], path: "Sources/FuzzSupport"),
         fuzzTarget("FuzzXMLReader", [.product(name: "FHIRXML", package: "dch")]),
         fuzzTarget("FuzzJSONReader", [.product(name: "FHIRJSON", package: "dch")]),
@@ -24,5 +26,10 @@ let package = Package(
         fuzzTarget("FuzzValidate", [.product(name: "MessageChecking", package: "dch")]),
         fuzzTarget("FuzzFHIRPath", [.product(name: "FHIRPath", package: "dch"), .product(name: "FHIRConversion", package: "dch")]),
         fuzzTarget("FuzzFramer", [.product(name: "MessageStreams", package: "dch")]),
+        fuzzTarget("FuzzHL7v2", [.product(name: "HL7v2", package: "dch"), .product(name: "EventMapping", package: "dch")]),
+        fuzzTarget("FuzzCSVEvents", [.product(name: "EventMapping", package: "dch")]),
+        fuzzTarget("FuzzFML", [.product(name: "FHIRMapping", package: "dch"), .product(name: "FHIRModel", package: "dch")]),
+        fuzzTarget("FuzzPolicy", [.product(name: "LawfulSharing", package: "dch"), .product(name: "FHIRPath", package: "dch"),
+                                  .product(name: "FHIRModel", package: "dch")]),
     ]
 )

@@ -36,11 +36,21 @@ public final class CSVRowReader: Sequence, IteratorProtocol {
     }
 
     /// The rows of the file at `path` (`-`: standard input).
-    public init(path: String) throws {
-        name = path == "-" ? "<stdin>" : path
+    public convenience init(path: String) throws {
+        let name = path == "-" ? "<stdin>" : path
         guard let stream = path == "-" ? InputStream(fileAtPath: "/dev/stdin") : InputStream(fileAtPath: path) else {
             throw Failure(description: "\(name): cannot open")
         }
+        try self.init(stream: stream, name: name)
+    }
+
+    /// The rows of CSV text already in memory; `name` names it in messages.
+    public convenience init(data: Data, name: String) throws {
+        try self.init(stream: InputStream(data: data), name: name)
+    }
+
+    private init(stream: InputStream, name: String) throws {
+        self.name = name
         do {
             reader = try CSVReader(stream: stream, hasHeaderRow: true)
         } catch {

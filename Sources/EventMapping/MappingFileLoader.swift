@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import YAMLNesting
 import FHIRPath
 import ChildHealthEvents
 
@@ -252,12 +253,16 @@ struct MappingFileLoader {
 
     private func compose(_ text: String, file: String) throws -> Node {
         do {
+            try YAMLNesting.check(text)
             guard let node = try Yams.compose(yaml: text) else {
                 throw MappingFileError(position: .init(file: file, line: 1, column: 1), key: "", message: "the file is empty")
             }
             return node
         } catch let error as YamlError {
             throw MappingFileError(position: Self.position(of: error, file), key: "", message: "not valid YAML: \(Self.problem(error))")
+        } catch let error as YAMLTooDeep {
+            throw MappingFileError(position: MappingFilePosition(file: file, line: error.line, column: error.column), key: "",
+                                   message: error.description)
         }
     }
 

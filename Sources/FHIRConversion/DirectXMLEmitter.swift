@@ -302,11 +302,11 @@ struct DirectXMLEmitter {
         indent(depth)
         let start = out.count
         try DirectXMLText.appendDecoded(p + Int(t[v].start), Int(t[v].length), escapeForXML: false, to: &out)
-        switch NarrativeXHTML.check(out.written(from: start)) {
+        switch out.withWritten(from: start, NarrativeXHTML.check) {
         case .verbatim:
             break
         case let .insertNamespace(at):
-            let tail = [UInt8](out.written(from: start + at))
+            let tail = out.withWritten(from: start + at) { [UInt8]($0) }
             out.truncate(to: start + at)
             out.appendStatic(" xmlns=\"http://www.w3.org/1999/xhtml\"")
             tail.withUnsafeBufferPointer { out.append(contentsOf: $0) }
@@ -328,12 +328,15 @@ struct DirectXMLEmitter {
             out.appendStatic("<!--")
             let start = out.count
             try DirectXMLText.appendDecoded(p + Int(s.start), Int(s.length), escapeForXML: false, to: &out)
-            var previous: UInt8 = 0
-            for b in out.written(from: start) {
-                if b == UInt8(ascii: "-") && previous == b { throw DirectBail() }
-                previous = b
+            let allowed = out.withWritten(from: start) { text -> Bool in
+                var previous: UInt8 = 0
+                for b in text {
+                    if b == UInt8(ascii: "-") && previous == b { return false }
+                    previous = b
+                }
+                return previous != UInt8(ascii: "-")
             }
-            if previous == UInt8(ascii: "-") { throw DirectBail() }
+            guard allowed else { throw DirectBail() }
             out.appendStatic("-->")
             newline()
             k += 1

@@ -56,10 +56,11 @@ struct DirectXMLOutput {
         append(s.utf8Start, count: s.utf8CodeUnitCount)
     }
 
-    /// The bytes written from `start` on (valid until the next append).
+    /// Lends `body` the bytes written from `start` on; the buffer must not escape `body` (the
+    /// next append may move it).
     @inline(__always)
-    func written(from start: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: base + start, count: count - start)
+    func withWritten<R>(from start: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base + start, count: count - start))
     }
 
     /// Forgets the bytes from `n` on.

@@ -23,6 +23,13 @@ public struct FMLParser {
     private let source: [UInt8]
     private var k = 0
     private var issues: [Issue]
+    /// How many `then { … }` blocks enclose the rule being read.
+    private var blockDepth = 0
+
+    /// The deepest nesting of `then { … }` blocks read: the parser, the reference check and the
+    /// engine recurse once per level on a thread's stack (20,000 levels overflowed it). Real maps
+    /// nest fewer than ten.
+    public static let maximumBlockDepth = 100
 
     private init(_ text: String) {
         // A Markdown file (`.fml.md`) holds its map inside a fenced block.
@@ -341,7 +348,7 @@ public struct FMLParser {
         if token.isWord("then") {
             advance()
             if optionalSymbol("{") {
-                rule.rules = parseRules()
+                rule.rules = try nestedRules()
                 try expectSymbol("}")
             } else if token.isSymbol("{}") {
                 advance()
@@ -359,7 +366,7 @@ public struct FMLParser {
                 } while optionalSymbol(",")
                 // The FML IG grammar also allows a block after the calls.
                 if optionalSymbol("{") {
-                    rule.rules = parseRules()
+                    rule.rules = try nestedRules()
                     try expectSymbol("}")
                 }
             }
@@ -375,6 +382,16 @@ public struct FMLParser {
         if rule.name == nil { rule.name = Self.derivedName(rule) }
         Self.expandSimpleCopy(&rule)
         return rule
+    }
+
+    /// The rules of a `then { … }` block, within ``maximumBlockDepth``.
+    private mutating func nestedRules() throws -> [Rule] {
+        guard blockDepth < Self.maximumBlockDepth else {
+            throw fail("rule blocks nest deeper than \(Self.maximumBlockDepth) levels")
+        }
+        blockDepth += 1
+        defer { blockDepth -= 1 }
+        return parseRules()
     }
 
     /// `src.a -> tgt.a;` means `src.a as vvv -> tgt.a = create() as vvv` followed by the default

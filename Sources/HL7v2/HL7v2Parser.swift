@@ -478,16 +478,14 @@ struct ParseRun {
 func splitFields(_ utf8: [UInt8], delimiters: HL7v2Delimiters, isHeader: Bool) -> [String] {
     var fields: [String] = []
     fields.reserveCapacity(24)
-    utf8.withUnsafeBufferPointer { buffer in
-        let separator = delimiters.field
-        var start = 0
-        for i in 0..<buffer.count where buffer[i] == separator {
-            fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self))
-            if isHeader && fields.count == 1 { fields.append(delimiters.fieldSeparator) }
-            start = i + 1
-        }
-        fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self))
+    let separator = delimiters.field
+    var start = 0
+    for i in utf8.indices where utf8[i] == separator {
+        fields.append(String(decoding: utf8[start..<i], as: UTF8.self))
+        if isHeader && fields.count == 1 { fields.append(delimiters.fieldSeparator) }
+        start = i + 1
     }
+    fields.append(String(decoding: utf8[start...], as: UTF8.self))
     return fields
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import YAMLNesting
 import FHIRPath
 
 /// A problem in a policy file: where it is (`file:line:column`), which key, and what is wrong.
@@ -57,9 +58,13 @@ public struct PolicyLoader {
         var reader = Reader(file: file, engine: engine)
         let root: Node?
         do {
+            try YAMLNesting.check(yaml)
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw PolicyError(problems: [reader.problem(for: error)])
+        } catch let error as YAMLTooDeep {
+            throw PolicyError(problems: [PolicyProblem(file: file, line: error.line, column: error.column, key: "(yaml)",
+                                                       message: error.description)])
         }
         guard let root, let policy = reader.policy(root), reader.problems.isEmpty else {
             if reader.problems.isEmpty { reader.report(nil, "(document)", "the policy file is empty") }

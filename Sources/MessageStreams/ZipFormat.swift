@@ -23,8 +23,15 @@ enum ZipFormat {
     static let flagUTF8: UInt16 = 1 << 11
 }
 
+/// Bytes indexed from 0 that zip fields are read from.
+protocol ZipFieldBytes {
+    subscript(offset: Int) -> UInt8 { get }
+}
+
+extension UnsafeRawBufferPointer: ZipFieldBytes {}
+
 /// Little-endian fields read from bytes at a position.
-extension UnsafeRawBufferPointer {
+extension ZipFieldBytes {
     func zipUInt16(at offset: Int) -> UInt16 {
         UInt16(self[offset]) | UInt16(self[offset + 1]) << 8
     }

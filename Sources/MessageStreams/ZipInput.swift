@@ -67,7 +67,7 @@ public final class ZipInput {
         var localHeaderOffset = UInt64(record.zipUInt32(at: 42))
         let recordSize = ZipFormat.centralHeaderSize + nameLength + extraLength + commentLength
         record = try window.bytes(recordSize, at: at, in: file, before: directoryEnd, what: "the central directory")
-        let nameBytes = UnsafeRawBufferPointer(rebasing: record[ZipFormat.centralHeaderSize ..< ZipFormat.centralHeaderSize + nameLength])
+        let nameBytes = record[ZipFormat.centralHeaderSize ..< ZipFormat.centralHeaderSize + nameLength]
         let path = String(validating: nameBytes, as: UTF8.self)
             ?? String(nameBytes.map { Character(Unicode.Scalar($0)) }) // old zips: code page bytes, read as Latin-1
         // 64-bit values stand in the zip64 extra field, in this order, for each 32-bit field that is all ones.
@@ -91,7 +91,7 @@ public final class ZipInput {
 
     /// `value`, or when it is all ones (a 32-bit field standing for more), the next 64-bit value
     /// of the zip64 extra field at `field`.
-    private static func widened(_ value: UInt64, from record: UnsafeRawBufferPointer, at field: inout Int, before end: Int) -> UInt64 {
+    private static func widened(_ value: UInt64, from record: ZipRecordBytes, at field: inout Int, before end: Int) -> UInt64 {
         guard value == 0xFFFF_FFFF, field + 8 <= end else { return value }
         defer { field += 8 }
         return record.zipUInt64(at: field)

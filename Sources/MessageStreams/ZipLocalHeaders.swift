@@ -7,7 +7,7 @@ struct ZipLocalHeaders {
     /// and its sizes (widened from the zip64 extra field where they need it).
     struct Header {
         var offset: UInt64
-        var raw: UnsafeRawBufferPointer
+        var raw: ZipRecordBytes
         var compressedSize: UInt64, uncompressedSize: UInt64
         var nameLength: Int { Int(raw.zipUInt16(at: 26)) }
     }

@@ -371,7 +371,7 @@ struct ConvertDestination {
             while start > 0, path[start - 1] != slash { start -= 1 }
             // The extension goes when its dot is neither the first character nor the last.
             if let last = path[start..<end].lastIndex(of: dot), last != start, last != end - 1 { end = last }
-            return String(decoding: UnsafeBufferPointer(rebasing: path[start..<end]), as: UTF8.self) + "." + format.fileExtension
+            return String(decoding: path[start..<end], as: UTF8.self) + "." + format.fileExtension
         }
     }
 }

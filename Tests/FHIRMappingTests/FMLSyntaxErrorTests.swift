@@ -31,6 +31,22 @@ final class FMLSyntaxErrorTests: XCTestCase {
         XCTAssertEqual(result.map.groups[0].rules.compactMap { $0.sources.first?.element }, ["birthDate"])
     }
 
+    /// `then { … }` blocks nest at most 100 deep: deeper is an error at the rule that goes past,
+    /// not a stack overflow (10,000 levels were one, found by the FuzzFML target).
+    func testBlocksNestedTooDeeplyAreAnError() {
+        func map(_ depth: Int) -> String {
+            "map \"http://example.org/StructureMap/deep\" = \"deep\"\ngroup main(source s, target t) {\n"
+                + String(repeating: "s.a then{", count: depth) + "s.b -> t.b;" + String(repeating: "}", count: depth) + "\n}\n"
+        }
+        XCTAssertEqual(FMLParser.parse(map(100)).issues, [])
+        let deep = FMLParser.parse(map(10_000))
+        XCTAssertEqual(deep.issues.first.map { "\($0.position!):\($0.message)" }, "3:910:rule blocks nest deeper than 100 levels, found 's'")
+        var depth = 0
+        var rules = deep.map.groups.first?.rules ?? []
+        while let first = rules.first { depth += 1; rules = first.rules }
+        XCTAssertEqual(depth, 100, "the blocks up to the limit are kept")
+    }
+
     func testUnterminatedStringAndComment() {
         let result = FMLParser.parse("map \"http://x = \"y\"\n/* never closed")
         XCTAssertTrue(result.issues.contains { $0.message.hasPrefix("unterminated comment") && $0.position == SourcePosition(line: 2, column: 1) })

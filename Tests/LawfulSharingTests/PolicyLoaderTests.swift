@@ -91,4 +91,15 @@ final class PolicyLoaderTests: XCTestCase {
         XCTAssertEqual(found.count, 1)
         XCTAssertGreaterThan(found[0].line, 0)
     }
+
+    /// Nesting past the limit is a problem at the collection that passes it (Yams composes by
+    /// recursion: 20,000 levels overflowed the stack). The root mapping is level 1, so level 101 is the
+    /// 100th `[` of line 2, at column 106.
+    func testDeepNestingIsAProblemNotACrash() throws {
+        let found = try problems("purpose: x\nname: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n")
+        XCTAssertEqual(found.map(\.description), ["p.yaml:2:106: error: (yaml): the YAML nests deeper than 100 levels"])
+        // A hundred levels are still read (and refused by the schema, not the limit).
+        let within = try problems("name: " + String(repeating: "[", count: 99) + String(repeating: "]", count: 99) + "\n")
+        XCTAssertFalse(within.contains { $0.message.contains("nests deeper") }, "\(within)")
+    }
 }
