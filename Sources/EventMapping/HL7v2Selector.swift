@@ -1,6 +1,6 @@
 import HL7v2
 
-/// A source path of an HL7 v2 mapping: an ``HL7v2Path`` whose segment occurrence and field
+/// A source path of an HL7 v2 mapping: an `HL7v2Path` whose segment occurrence and field
 /// repetition may be chosen by content instead of by number, with alternatives tried in order.
 ///
 /// | written | reads |

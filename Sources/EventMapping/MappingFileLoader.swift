@@ -43,7 +43,7 @@ struct MappingFileLoader {
         let sourceKind = try string(map, "source", file) ?? String(name.split(separator: "/").first ?? "csv")
         var fields: [MappingField] = []
         var defaults: [MappingTarget: String] = [:]
-        for include in map["include"]?.sequence.map(Array.init) ?? map["include"].map { [$0] } ?? [] {
+        for include in map["include"]?.sequence.map(Array.init) ?? map["include"].map({ [$0] }) ?? [] {
             guard let fragmentName = include.string else { throw fault(include, file, "include", "names a fragment file") }
             let (fragmentText, fragmentFile) = try readFragment(fragmentName, file)
             let fragment = try compose(fragmentText, file: fragmentFile)

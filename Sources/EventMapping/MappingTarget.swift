@@ -35,23 +35,70 @@ public enum MappingTarget: Sendable, Hashable {
 
     /// The parts of a person the builder takes.
     public enum PersonPart: String, Sendable, Hashable, CaseIterable {
-        case nhsNumber, given, family, gender, birth, addressLine, city, postalCode
+        /// The NHS number (`Patient.identifier`).
+        case nhsNumber
+        /// The given name.
+        case given
+        /// The family name.
+        case family
+        /// The administrative gender (`male`, `female`, `other`, `unknown`).
+        case gender
+        /// The date (and time) of birth.
+        case birth
+        /// The street line of the home address.
+        case addressLine
+        /// The town or city of the home address.
+        case city
+        /// The postcode of the home address.
+        case postalCode
     }
     /// The parts of an organisation the builder takes.
     public enum OrganisationPart: String, Sendable, Hashable, CaseIterable {
-        case odsCode, name, phone, asid, addressLine, city, postalCode
+        /// The ODS organisation code.
+        case odsCode
+        /// The organisation's name.
+        case name
+        /// Its telephone number.
+        case phone
+        /// Its system's ASID (`MessageHeader.source.endpoint`).
+        case asid
+        /// The street line of its address.
+        case addressLine
+        /// The town or city of its address.
+        case city
+        /// The postcode of its address.
+        case postalCode
     }
     /// The parts of a practitioner the builder takes.
     public enum PractitionerPart: String, Sendable, Hashable, CaseIterable {
-        case sdsUserId, given, family
+        /// The SDS user id (`Practitioner.identifier`).
+        case sdsUserId
+        /// The given name.
+        case given
+        /// The family name.
+        case family
     }
     /// The parts of a vaccination the builder takes.
     public enum VaccinationPart: String, Sendable, Hashable, CaseIterable {
-        case procedureCode, procedureDisplay, vaccineCode, vaccineDisplay, lotNumber
+        /// The SNOMED CT code of the vaccination procedure.
+        case procedureCode
+        /// Its display.
+        case procedureDisplay
+        /// The code of the vaccine product (`Immunization.vaccineCode`).
+        case vaccineCode
+        /// Its display.
+        case vaccineDisplay
+        /// The batch (`Immunization.lotNumber`).
+        case lotNumber
     }
     /// The parts of a coding.
     public enum CodingPart: String, Sendable, Hashable, CaseIterable {
-        case system, code, display
+        /// `Coding.system`.
+        case system
+        /// `Coding.code`.
+        case code
+        /// `Coding.display`.
+        case display
     }
 
     /// Parses a target as a mapping file writes it; nil when it names nothing the builder takes.

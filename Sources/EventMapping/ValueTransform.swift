@@ -19,19 +19,43 @@ import Foundation
 /// | `v2DateTime` | time zone (default `Europe/London`) | an HL7 v2 DT/DTM/TS (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) to a FHIR date (8 digits or fewer: its precision kept) or dateTime (seconds padded; the sender's local time in that zone when no offset is sent) |
 /// | `v2Number` | - | an HL7 v2 NM to a FHIR decimal (`+01.20` -> `1.20`: sign `+` and leading zeros dropped, trailing zeros kept) |
 public enum ValueTransform: Sendable, Hashable {
-    case trim, upper, lower, digits, dateOnly, utcMinute, postcodeDistrict
+    /// `trim`: removes leading and trailing white space.
+    case trim
+    /// `upper`: upper case.
+    case upper
+    /// `lower`: lower case.
+    case lower
+    /// `digits`: keeps only the digits.
+    case digits
+    /// `dateOnly`: the date part of a FHIR dateTime.
+    case dateOnly
+    /// `utcMinute`: a FHIR dateTime in UTC to the minute.
+    case utcMinute
+    /// `postcodeDistrict`: the outward code of a UK postcode.
+    case postcodeDistrict
+    /// `date`: reads (import) or writes (export) a FHIR date or dateTime in a pattern.
     case date(DatePattern)
+    /// `translate`: replaces a value by the table's; `otherwise` for every unlisted value (nil: an error).
     case translate([String: String], otherwise: String?)
+    /// `scale`: multiplies a decimal exactly by a factor.
     case scale(Decimal)
+    /// `default`: the value when there is none.
     case defaultValue(String)
+    /// `v2DateTime`: an HL7 v2 DT/DTM/TS to a FHIR date or dateTime, in the sender's time zone when no offset is sent.
     case v2DateTime(zone: String)
+    /// `v2Number`: an HL7 v2 NM to a FHIR decimal.
     case v2Number
 
     /// The names a mapping file may use.
     public static let names = ["trim", "upper", "lower", "digits", "date", "dateOnly", "utcMinute", "translate", "postcodeDistrict", "scale", "default", "v2DateTime", "v2Number"]
 
     /// Which way the value goes: into the builder (`import`) or out of a message (`export`).
-    public enum Direction: Sendable { case importing, exporting }
+    public enum Direction: Sendable {
+        /// Into the builder: a source value (a CSV cell, a v2 field) becomes a message's.
+        case importing
+        /// Out of a message: a message's value becomes a source value.
+        case exporting
+    }
 
     /// Why a value cannot be transformed.
     public struct Failure: Error, CustomStringConvertible {
