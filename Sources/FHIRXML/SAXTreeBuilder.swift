@@ -168,6 +168,8 @@ struct SAXTreeBuilder {
     var errorCount = 0
     /// Set when parsing stopped (our fatal error or libxml2's): later libxml2 errors are cascades.
     var stopped = false
+    /// Set by ``stop()`` until the callback returns and libxml2 is told.
+    var haltPending = false
 
     // Narrative XHTML state.
     var xhtml: [UInt8] = []
@@ -331,9 +333,20 @@ struct SAXTreeBuilder {
         }
     }
 
+    /// Stops the parse. libxml2 is told once the callback that decided it has returned
+    /// (``haltIfPending()``): stopping frees the parser's input, which the callback's own string
+    /// pointers (attribute values, text) point into. Later callbacks return at once (`stopped`).
     mutating func stop() {
         if !stopped {
             stopped = true
+            haltPending = true
+        }
+    }
+
+    /// Tells libxml2 to stop, after a callback that called ``stop()``.
+    mutating func haltIfPending() {
+        if haltPending {
+            haltPending = false
             xmlStopParser(ctxt)
         }
     }
@@ -402,37 +415,52 @@ struct SAXTreeBuilder {
         h.initialized = UInt32(XML_SAX2_MAGIC)
         h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
             guard let ctx, let localname else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee
-                .startElement(localname, prefix, uri, Int(nbAttributes), attributes)
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.startElement(localname, prefix, uri, Int(nbAttributes), attributes)
+            builder.pointee.haltIfPending()
         }
         h.endElementNs = { ctx, localname, _, _ in
             guard let ctx, let localname else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.endElement(localname)
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.endElement(localname)
+            builder.pointee.haltIfPending()
         }
         h.characters = { ctx, ch, len in
             guard let ctx, let ch else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.characters(ch, Int(len))
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.characters(ch, Int(len))
+            builder.pointee.haltIfPending()
         }
         h.ignorableWhitespace = h.characters
         h.comment = { ctx, value in
             guard let ctx, let value else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.comment(value)
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.comment(value)
+            builder.pointee.haltIfPending()
         }
         h.processingInstruction = { ctx, target, _ in
             guard let ctx, let target else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.processingInstruction(target)
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.processingInstruction(target)
+            builder.pointee.haltIfPending()
         }
         h.internalSubset = { ctx, _, _, _ in
             guard let ctx else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.doctype()
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.doctype()
+            builder.pointee.haltIfPending()
         }
         h.externalSubset = { ctx, _, _, _ in
             guard let ctx else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.doctype()
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.doctype()
+            builder.pointee.haltIfPending()
         }
         h.serror = { ctx, error in
             guard let ctx, let error else { return }
-            ctx.assumingMemoryBound(to: SAXTreeBuilder.self).pointee.libxmlError(error)
+            let builder = ctx.assumingMemoryBound(to: SAXTreeBuilder.self)
+            builder.pointee.libxmlError(error)
+            builder.pointee.haltIfPending()
         }
         return h
     }()

@@ -7,7 +7,7 @@ import DCHTestSupport
 /// input: each must end with a result or a clear error (exit 0, 1 or 2, never a signal), within
 /// the hostile-input bounds of 30 s and 400 MB.
 final class FuzzFindingTests: CommandTestCase {
-    /// What a finding must now give, beyond ending cleanly: its exit status and a line on stderr.
+    /// What a finding must now give, beyond ending cleanly: its exit status and a line on stderr (none: any).
     struct Expectation {
         var status: Int32
         var stderr: String
@@ -20,6 +20,9 @@ final class FuzzFindingTests: CommandTestCase {
         "FuzzPolicy/deep-flow-sequences.yaml": Expectation(status: 2, stderr: "deep-flow-sequences.yaml:2:106: error: (yaml): the YAML nests deeper than 100 levels"),
         // The FML parser recursed once per `then { … }` block: 10,000 overflowed the stack. The
         // 101st block's rule starts at column 9 × 100 + 10.
+        // The 1,000th error (a narrative element outside XHTML) stopped libxml2 inside the callback,
+        // freeing the input its attribute pointers pointed into (AddressSanitizer: use after free).
+        "FuzzValidate/xhtml-attributes-after-error-limit.xml": Expectation(status: 1, stderr: ""),
         "FuzzFML/deep-rule-blocks.fml": Expectation(status: 1, stderr: "deep-rule-blocks.fml:3:910: error: rule blocks nest deeper than 100 levels"),
     ]
 
@@ -44,7 +47,7 @@ final class FuzzFindingTests: CommandTestCase {
                 XCTAssertLessThan(run.peakMegabytes, 400, "\(id): peak memory")
                 if let expected = Self.expected[id] {
                     XCTAssertEqual(run.status, expected.status, "\(id): \(run.stderr.prefix(300))")
-                    XCTAssertTrue(run.stderr.contains(expected.stderr), "\(id): \(run.stderr.prefix(300))")
+                    XCTAssertTrue(expected.stderr.isEmpty || run.stderr.contains(expected.stderr), "\(id): \(run.stderr.prefix(300))")
                 }
                 checked += 1
             }
