@@ -73,14 +73,7 @@ public struct ChildTable: Sendable {
     /// The child whose wire name is these UTF-8 bytes: the lookup of `subscript(name:)` without
     /// making a `String` (for readers that work on input bytes).
     @inline(__always)
-    package subscript(utf8 name: UnsafeBufferPointer<UInt8>) -> ChildInfo? { index[utf8: name] }
-
-    /// `subscript(utf8:)` without retaining the result, for hot loops that hold the table (and so
-    /// its definitions) alive while they use it: the caller must not keep the reference longer.
-    @inline(__always)
-    package func unretainedChild(utf8 name: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
-        index.unretained(utf8: name)
-    }
+    package subscript(utf8 name: Span<UInt8>) -> ChildInfo? { index[utf8: name] }
 }
 
 /// A read-only open-addressing table from wire names to child definitions, hashed with FNV-1a over
@@ -90,12 +83,10 @@ final class NameIndex: Sendable {
     private let names: [String]
     private let infos: [ChildInfo?]
     private let mask: Int
-    /// For ``unretained(utf8:)``: every name's UTF-8 one after another, each slot's offset and
-    /// length in it (length -1 for an empty slot), and the slot's definition as a plain pointer,
-    /// so that a lookup compares bytes in place and touches no reference count.
+    /// For ``subscript(utf8:)``: every name's UTF-8 one after another, and each slot's offset and
+    /// length in it (length -1 for an empty slot), so that a lookup compares bytes in place.
     private let nameBytes: [UInt8]
     private let slots: [(offset: Int32, length: Int32)]
-    private let unmanaged: [Unmanaged<ChildInfo>?]
 
     init(_ byName: [String: ChildInfo]) {
         // At most half full, so that a probe sequence is short and always ends at an empty slot.
@@ -121,29 +112,6 @@ final class NameIndex: Sendable {
         }
         self.nameBytes = nameBytes
         self.slots = slots
-        unmanaged = infos.map { $0.map(Unmanaged.passUnretained) }
-    }
-
-    /// The lookup of `subscript(utf8:)`, over the contiguous names, without retaining the result
-    /// (this index keeps it alive).
-    func unretained(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Unmanaged<ChildInfo>? {
-        let n = bytes.count
-        return slots.withUnsafeBufferPointer { slots in
-            nameBytes.withUnsafeBufferPointer { names in
-                var i = NameHash.fnv1a(bytes: bytes) & mask
-                while true {
-                    let slot = slots[i]
-                    if slot.length < 0 { return nil }
-                    if Int(slot.length) == n {
-                        var j = 0
-                        let stored = Int(slot.offset)
-                        while j < n && names[stored &+ j] == bytes[j] { j &+= 1 }
-                        if j == n { return unmanaged[i] }
-                    }
-                    i = (i + 1) & mask
-                }
-            }
-        }
     }
 
     subscript(name: String) -> ChildInfo? {
@@ -155,19 +123,25 @@ final class NameIndex: Sendable {
         return nil
     }
 
-    subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ChildInfo? {
+    /// The definition whose name is `bytes`, compared in place with the contiguous names.
+    subscript(utf8 bytes: Span<UInt8>) -> ChildInfo? {
+        let n = bytes.count
+        // Local copies (a retain each): a span of a class's stored property outlives no statement.
+        let slotArray = self.slots, nameArray = nameBytes
+        let slots = slotArray.span
+        let names = nameArray.span
         var i = NameHash.fnv1a(bytes: bytes) & mask
-        while let info = infos[i] {
-            var name = names[i]
-            let same = name.withUTF8 { stored in
-                guard stored.count == bytes.count else { return false }
-                for j in 0..<bytes.count where stored[j] != bytes[j] { return false }
-                return true
+        while true {
+            let slot = slots[i]
+            if slot.length < 0 { return nil }
+            if Int(slot.length) == n {
+                var j = 0
+                let stored = Int(slot.offset)
+                while j < n && names[stored &+ j] == bytes[j] { j &+= 1 }
+                if j == n { return infos[i] }
             }
-            if same { return info }
             i = (i + 1) & mask
         }
-        return nil
     }
 
     @inline(__always)
@@ -181,15 +155,14 @@ package enum NameHash {
     @inlinable @inline(__always)
     package static func fnv1a(_ name: String) -> Int {
         // Over the contiguous bytes: iterating `name.utf8` costs several times more per byte.
-        var name = name
-        return name.withUTF8 { fnv1a(bytes: $0) }
+        fnv1a(bytes: name.utf8.span)
     }
 
     /// FNV-1a (32 bits) of UTF-8 bytes, as an `Int`.
     @inlinable @inline(__always)
-    package static func fnv1a(bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    package static func fnv1a(bytes: Span<UInt8>) -> Int {
         var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        for i in bytes.indices { h = (h ^ UInt32(bytes[i])) &* 16_777_619 }
         return Int(h)
     }
 
@@ -198,28 +171,29 @@ package enum NameHash {
     /// bytes. Not keyed: tables fed by messages must bound what colliding keys can cost.
     @inlinable
     package static func words(_ key: String) -> Int {
-        var key = key
-        return key.withUTF8 { bytes in
-            let n = bytes.count
-            var h: UInt64 = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
-            if n > 0 {
-                let p = UnsafeRawPointer(bytes.baseAddress!)
-                var i = 0
-                while i + 8 <= n {
-                    h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                    h ^= h >> 29
-                    i += 8
-                }
-                var tail: UInt64 = 0
-                while i < n {
-                    tail = tail << 8 | UInt64(bytes[i])
-                    i += 1
-                }
-                h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        let bytes = key.utf8.span
+        let n = bytes.count
+        var h: UInt64 = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+        if n > 0 {
+            var i = 0
+            while i + 8 <= n {
+                // The eight bytes as a little-endian word (what an unaligned load gives on the
+                // machines we build for; assembled so that the value is the same everywhere).
+                var word: UInt64 = 0
+                for k in (0..<8).reversed() { word = word << 8 | UInt64(bytes[i &+ k]) }
+                h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+                i += 8
             }
-            h ^= h >> 31
-            return Int(truncatingIfNeeded: h)
+            var tail: UInt64 = 0
+            while i < n {
+                tail = tail << 8 | UInt64(bytes[i])
+                i += 1
+            }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         }
+        h ^= h >> 31
+        return Int(truncatingIfNeeded: h)
     }
 }
 

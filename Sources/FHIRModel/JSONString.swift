@@ -10,13 +10,12 @@ public enum JSONString {
 
     /// Appends `s` as a JSON string literal (as ``quoted(_:)`` writes it) to UTF-8 output.
     public static func append(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { append(utf8: $0, to: &out) }
+        append(utf8: s.utf8.span, to: &out)
     }
 
     /// Works on the UTF-8 bytes, copying runs that need no escape whole: reports quote every
     /// message, path and file name they write.
-    private static func append(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private static func append(utf8 bytes: Span<UInt8>, to out: inout [UInt8]) {
         out.reserveCapacity(out.count + bytes.count + 2)
         out.append(UInt8(ascii: "\""))
         var run = 0
@@ -32,7 +31,7 @@ public enum JSONString {
                 i += 1
                 continue
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+            appendRun(bytes, run..<i, to: &out)
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
@@ -49,7 +48,13 @@ public enum JSONString {
             i += width
             run = i
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
+        appendRun(bytes, run..<bytes.count, to: &out)
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Copies `bytes[range]`, which needs no escape, to `out`.
+    @inline(__always)
+    private static func appendRun(_ bytes: Span<UInt8>, _ range: Range<Int>, to out: inout [UInt8]) {
+        for i in range { out.append(bytes[i]) }
     }
 }
