@@ -62,17 +62,18 @@ public struct CodecType: Sendable, Hashable {
 
     /// Parses a table line (as UTF-8 bytes); nil when malformed.
     public init?(line: Substring.UTF8View) {
-        guard let parsed = line.withContiguousStorageIfAvailable({ Self(bytes: $0) }) ?? Array(line).withUnsafeBufferPointer({ Self(bytes: $0) })
-        else { return nil }
+        let bytes = Array(line)
+        guard let parsed = Self(bytes: bytes, bytes.indices) else { return nil }
         self = parsed
     }
 
     /// Parses a table line from its bytes; nil when malformed. One pass with no intermediate
     /// arrays: splitting each line into fields, elements and parts cost more than the type models
     /// built from it (a one-message validation parses 40-60 lines).
-    package init?(bytes line: UnsafeBufferPointer<UInt8>) {
+    package init?(bytes table: [UInt8], _ range: Range<Int>) {
         let tab = UInt8(ascii: "\t"), semicolon = UInt8(ascii: ";"), colon = UInt8(ascii: ":"), bar = UInt8(ascii: "|")
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
+        let line = LineBytes(table: table, range: range)
+        func text(_ range: Range<Int>) -> String { line.text(range) }
         func next(_ byte: UInt8, from start: Int, before end: Int) -> Int {
             var i = start
             while i < end && line[i] != byte { i += 1 }
@@ -116,5 +117,21 @@ public struct CodecType: Sendable, Hashable {
                 xmlAttribute: c3 < end && c3 + 1 < end && line[c3 + 1] == UInt8(ascii: "a")))
         }
         elements = entries
+    }
+}
+
+/// One line of a table file, indexed from its start, read in the file's bytes without a copy.
+private struct LineBytes {
+    let table: [UInt8]
+    let range: Range<Int>
+
+    var count: Int { range.count }
+
+    @inline(__always)
+    subscript(i: Int) -> UInt8 { table[range.lowerBound + i] }
+
+    /// The text of the line's bytes `r` (offsets in the line).
+    func text(_ r: Range<Int>) -> String {
+        String(decoding: table[(range.lowerBound + r.lowerBound)..<(range.lowerBound + r.upperBound)], as: UTF8.self)
     }
 }

@@ -116,7 +116,7 @@ public final class DefinitionPack: @unchecked Sendable {
         if let cached = lock.withLock({ models[name] }) { return cached }
         let table = try codecTable()
         guard let range = table.lines[name] else { return nil }
-        guard let codec = table.bytes.withUnsafeBufferPointer({ CodecType(bytes: UnsafeBufferPointer(rebasing: $0[range])) }) else {
+        guard let codec = CodecType(bytes: table.bytes, range) else {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                 "\(CodecType.fileName): the line of \(name) cannot be read; regenerate the pack"))
         }
@@ -264,18 +264,17 @@ private struct CodecTableFile {
     init(bytes: [UInt8]) {
         self.bytes = bytes
         var lines: [String: Range<Int>] = [:]
-        bytes.withUnsafeBufferPointer { b in
-            var start = 0
-            while start < b.count {
-                var end = start
-                while end < b.count && b[end] != 0x0A { end += 1 }
-                if b[start] != UInt8(ascii: "#") {
-                    var tab = start
-                    while tab < end && b[tab] != 0x09 { tab += 1 }
-                    lines[String(decoding: UnsafeBufferPointer(rebasing: b[start..<tab]), as: UTF8.self)] = start..<end
-                }
-                start = end + 1
+        let b = bytes.span
+        var start = 0
+        while start < b.count {
+            var end = start
+            while end < b.count && b[end] != 0x0A { end += 1 }
+            if b[start] != UInt8(ascii: "#") {
+                var tab = start
+                while tab < end && b[tab] != 0x09 { tab += 1 }
+                lines[String(decoding: bytes[start..<tab], as: UTF8.self)] = start..<end
             }
+            start = end + 1
         }
         self.lines = lines
     }

@@ -36,30 +36,28 @@ struct PackIndex: Sendable {
         while capacity < 2 * (lineCount + 1) { capacity <<= 1 }
         slots = Array(repeating: -1, count: capacity)
         lines.reserveCapacity(lineCount)
-        try bytes.withUnsafeBufferPointer { try read($0, source: source) }
+        try read(source: source)
     }
 
-    private mutating func read(_ b: UnsafeBufferPointer<UInt8>, source: String) throws {
+    private mutating func read(source: String) throws {
+        let bytes = self.bytes
         var lastFile = (start: 0, count: -1)
         var lineNumber = 0
         var start = 0
-        let base = b.baseAddress!
         // Fields found with memchr: a byte loop over the 350 KB cost 8M instructions per run.
         func next(_ byte: UInt8, from i: Int, to end: Int) -> Int {
-            guard i < end, let found = memchr(base + i, Int32(byte), end - i) else { return end }
-            return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            LibCByteScan.firstIndex(of: byte, in: bytes, from: i, to: end)
         }
-        while start < b.count {
-            let end = next(0x0A, from: start, to: b.count)
+        while start < bytes.count {
+            let end = next(0x0A, from: start, to: bytes.count)
             lineNumber += 1
             defer { start = end + 1 }
-            let line = UnsafeBufferPointer(rebasing: b[start..<end])
             if lineNumber == 1 {
-                try DefinitionPackLayout.checkHeader(Substring(decoding: line, as: UTF8.self),
+                try DefinitionPackLayout.checkHeader(Substring(decoding: bytes[start..<end], as: UTF8.self),
                                                      expected: DefinitionPackLayout.indexHeader, file: source)
                 continue
             }
-            if line.isEmpty || line[0] == UInt8(ascii: "#") { continue }
+            if start == end || bytes[start] == UInt8(ascii: "#") { continue }
             // kind TAB url TAB file TAB offset TAB length (offsets within the line; count: tabs found)
             var tabs = (0, 0, 0, 0)
             var count = 0
@@ -75,33 +73,35 @@ struct PackIndex: Sendable {
                 count += 1
                 tab = next(0x09, from: tab + 1, to: end)
             }
-            let kindBytes = line[0..<tabs.0]
+            let kindBytes = bytes[start..<(start + tabs.0)]
             let kind = Self.kinds.firstIndex { $0.bytes.elementsEqual(kindBytes) }
-            let offset = count == 4 ? Self.number(line[(tabs.2 + 1)..<tabs.3]) : nil
-            let length = count == 4 ? Self.number(line[(tabs.3 + 1)...]) : nil
+            let offset = count == 4 ? Self.number(bytes[(start + tabs.2 + 1)..<(start + tabs.3)]) : nil
+            let length = count == 4 ? Self.number(bytes[(start + tabs.3 + 1)..<end]) : nil
             guard let kind, let offset, let length else {
                 throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.packCorrupt,
                     "malformed definition pack index line", position: SourcePosition(line: lineNumber, column: 1),
                     file: source))
             }
             let file = (start: start + tabs.1 + 1, count: tabs.2 - tabs.1 - 1)
-            if file.count != lastFile.count || memcmp(base + file.start, base + lastFile.start, file.count) != 0 {
+            if file.count != lastFile.count || !LibCByteScan.equal(bytes, file.start, lastFile.start, count: file.count) {
                 lastFile = file
-                let name = String(decoding: UnsafeBufferPointer(start: base + file.start, count: file.count), as: UTF8.self)
+                let name = String(decoding: bytes[file.start..<(file.start + file.count)], as: UTF8.self)
                 if files.last != name { files.append(name) }
             }
             insert(Line(urlStart: Int32(start + tabs.0 + 1), urlEnd: Int32(start + tabs.1), offset: offset,
-                        length: length, kind: UInt8(kind), file: UInt16(files.count - 1)), in: b)
+                        length: length, kind: UInt8(kind), file: UInt16(files.count - 1)))
         }
     }
 
-    private mutating func insert(_ line: Line, in b: UnsafeBufferPointer<UInt8>) {
-        let url = UnsafeBufferPointer(rebasing: b[Int(line.urlStart)..<Int(line.urlEnd)])
+    private mutating func insert(_ line: Line) {
+        let bytes = self.bytes   // a local copy: the span must not overlap the writes to self below
+        let all = bytes.span
+        let url = all.extracting(Int(line.urlStart)..<Int(line.urlEnd))
         let mask = slots.count - 1
         var slot = Self.hash(url, kind: line.kind) & mask
         while slots[slot] >= 0 {
             let other = lines[Int(slots[slot])]
-            if other.kind == line.kind && url.elementsEqual(b[Int(other.urlStart)..<Int(other.urlEnd)]) {
+            if other.kind == line.kind && Self.equal(url, all.extracting(Int(other.urlStart)..<Int(other.urlEnd))) {
                 lines[Int(slots[slot])] = line   // listed again: the last line wins
                 return
             }
@@ -114,23 +114,19 @@ struct PackIndex: Sendable {
     /// The entry of a kind and URL (exactly as listed), or nil.
     func entry(_ kind: PackEntryKind, url: String) -> PackIndexEntry? {
         guard let k = Self.kinds.firstIndex(where: { $0.kind == kind }) else { return nil }
-        var url = url
-        return url.withUTF8 { query in
-            bytes.withUnsafeBufferPointer { b in
-                let mask = slots.count - 1
-                var slot = Self.hash(query, kind: UInt8(k)) & mask
-                while slots[slot] >= 0 {
-                    let line = lines[Int(slots[slot])]
-                    if line.kind == UInt8(k), Int(line.urlEnd - line.urlStart) == query.count,
-                       query.elementsEqual(b[Int(line.urlStart)..<Int(line.urlEnd)]) {
-                        return PackIndexEntry(kind: kind, url: String(decoding: query, as: UTF8.self),
-                                              file: files[Int(line.file)], offset: line.offset, length: line.length)
-                    }
-                    slot = (slot + 1) & mask
-                }
-                return nil
+        let query = url.utf8.span
+        let b = bytes.span
+        let mask = slots.count - 1
+        var slot = Self.hash(query, kind: UInt8(k)) & mask
+        while slots[slot] >= 0 {
+            let line = lines[Int(slots[slot])]
+            if line.kind == UInt8(k), Self.equal(query, b.extracting(Int(line.urlStart)..<Int(line.urlEnd))) {
+                return PackIndexEntry(kind: kind, url: url, file: files[Int(line.file)],
+                                      offset: line.offset, length: line.length)
             }
+            slot = (slot + 1) & mask
         }
+        return nil
     }
 
     /// The URLs of every entry of a kind, unsorted.
@@ -142,14 +138,21 @@ struct PackIndex: Sendable {
     }
 
     /// FNV-1a over the URL's bytes, seeded with the kind.
-    private static func hash(_ url: UnsafeBufferPointer<UInt8>, kind: UInt8) -> Int {
+    private static func hash(_ url: Span<UInt8>, kind: UInt8) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(kind)
-        for byte in url { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for i in url.indices { h = (h ^ UInt64(url[i])) &* 0x0000_0100_0000_01B3 }
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 
+    /// Whether two byte runs are equal.
+    private static func equal(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in a.indices where a[i] != b[i] { return false }
+        return true
+    }
+
     /// A decimal number of at most 18 digits; nil for anything else.
-    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
         guard !digits.isEmpty, digits.count < 19 else { return nil }
         var value = 0
         for d in digits {

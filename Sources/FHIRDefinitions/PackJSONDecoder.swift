@@ -1,4 +1,5 @@
 import Foundation
+import FHIRModel
 
 /// Decodes the definition pack's JSON records (`Decodable` types such as ``StructureRecord``) about
 /// eight times faster than Foundation's `JSONDecoder` (callgrind, the definitions one NEMS message
@@ -14,14 +15,11 @@ import Foundation
 package enum PackJSONDecoder {
     /// Decodes a `T` from one JSON text.
     package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try data.withUnsafeBytes { raw in
-            try decode(type, from: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                                       count: raw.count))
-        }
+        try decode(type, from: [UInt8](data))
     }
 
-    /// Decodes a `T` from JSON bytes (valid only during the call).
-    package static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>) throws -> T {
+    /// Decodes a `T` from JSON bytes.
+    package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let tape = try JSONTape(bytes)
         if let direct = T.self as? TapeDecodable.Type {
             return try direct.init(tape: tape, token: 0) as! T
@@ -43,11 +41,11 @@ package struct JSONToken {
 
 /// The tokens of one JSON text, in document order (an object's tokens alternate key and value).
 package final class JSONTape {
-    package let bytes: UnsafeBufferPointer<UInt8>
+    package let bytes: [UInt8]
     /// A constant once built, so that reading it needs no exclusivity check.
     package let tokens: [JSONToken]
 
-    package init(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    package init(_ bytes: [UInt8]) throws {
         self.bytes = bytes
         guard bytes.count < Int(Int32.max) else { throw Self.error("text too large", at: 0) }
         var tokens: [JSONToken] = []
@@ -82,11 +80,10 @@ package final class JSONTape {
                 var escaped = false
                 // memchr to the next quote; a backslash before it means escapes (and maybe an
                 // escaped quote), which the byte loop then walks.
-                let base = bytes.baseAddress!
                 while true {
-                    guard j < n, let quote = memchr(base + j, Int32(UInt8(ascii: "\"")), n - j) else { j = n; break }
-                    let q = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
-                    if memchr(base + j, Int32(UInt8(ascii: "\\")), q - j) == nil { j = q; break }
+                    let q = LibCByteScan.firstIndex(of: UInt8(ascii: "\""), in: bytes, from: j, to: n)
+                    guard q < n else { j = n; break }
+                    if LibCByteScan.firstIndex(of: UInt8(ascii: "\\"), in: bytes, from: j, to: q) == q { j = q; break }
                     escaped = true
                     while j < q {
                         if bytes[j] == UInt8(ascii: "\\") { j += 1 }
@@ -99,9 +96,9 @@ package final class JSONTape {
                 tokens.append(JSONToken(kind: escaped ? .escapedString : .string, start: Int32(start), end: Int32(j)))
                 i = j + 1
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-                let word: StaticString = byte == UInt8(ascii: "t") ? "true" : byte == UInt8(ascii: "f") ? "false" : "null"
-                let length = word.utf8CodeUnitCount
-                guard i + length <= n, memcmp(bytes.baseAddress! + i, word.utf8Start, length) == 0 else {
+                let word = byte == UInt8(ascii: "t") ? "true" : byte == UInt8(ascii: "f") ? "false" : "null"
+                let length = word.utf8.count
+                guard i + length <= n, bytes[i..<(i + length)].elementsEqual(word.utf8) else {
                     throw Self.error("unexpected literal", at: i)
                 }
                 tokens.append(JSONToken(kind: byte == UInt8(ascii: "n") ? .null : .bool, start: Int32(i), end: Int32(i + length)))
@@ -132,18 +129,16 @@ package final class JSONTape {
         guard token.kind == .string else { return token.kind == .escapedString && (try? string(t)) == text }
         let length = Int(token.end - token.start)
         guard text.utf8.count == length else { return false }
-        return text.utf8.withContiguousStorageIfAvailable { utf8 in
-            memcmp(utf8.baseAddress!, bytes.baseAddress! + Int(token.start), length) == 0
-        } ?? text.utf8.elementsEqual(bytes[Int(token.start)..<Int(token.end)])
+        return Self.equal(text.utf8.span, bytes, Int(token.start)..<Int(token.end))
     }
 
     /// The text of string token `t`, unescaped.
     package func string(_ t: Int) throws -> String {
         let token = tokens[t]
-        let raw = UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
+        let raw = bytes[Int(token.start)..<Int(token.end)]
         switch token.kind {
         case .string: return String(decoding: raw, as: UTF8.self)
-        case .escapedString: return try Self.unescape(raw, at: Int(token.start))
+        case .escapedString: return try Self.unescape(bytes, Int(token.start)..<Int(token.end))
         default: throw Self.error("expected a string", at: Int(token.start))
         }
     }
@@ -151,7 +146,7 @@ package final class JSONTape {
     /// The raw bytes of scalar token `t` (a number or a literal).
     package func scalarText(_ t: Int) -> String {
         let token = tokens[t]
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]), as: UTF8.self)
+        return String(decoding: bytes[Int(token.start)..<Int(token.end)], as: UTF8.self)
     }
 
     /// The integer of number token `t`, refused when it is not a whole number of `I`'s range.
@@ -181,7 +176,15 @@ package final class JSONTape {
         DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "JSON at byte \(offset): \(message)"))
     }
 
-    @inline(__always) private static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
+    /// Whether `a` equals `bytes[range]`.
+    @inline(__always) package static func equal(_ a: Span<UInt8>, _ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        let b = bytes.span.extracting(range)
+        guard a.count == b.count else { return false }
+        for i in a.indices where a[i] != b[i] { return false }
+        return true
+    }
+
+    @inline(__always) private static func skipSpace(_ b: [UInt8], _ i: inout Int) {
         while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
     }
 
@@ -191,7 +194,9 @@ package final class JSONTape {
     }
 
     /// RFC 8259 section 7 escapes, with UTF-16 surrogate pairs joined.
-    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {
+    private static func unescape(_ bytes: [UInt8], _ range: Range<Int>) throws -> String {
+        let raw = bytes.span.extracting(range)
+        let offset = range.lowerBound
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0

@@ -21,11 +21,10 @@ extension JSONTape {
     }
 
     /// Whether key token `t` is `name` (an ASCII member name).
-    @inline(__always) package func key(_ t: Int, is name: StaticString) -> Bool {
+    @inline(__always) package func key(_ t: Int, is name: String) -> Bool {
         let token = tokens[t]
-        let length = Int(token.end - token.start)
-        return token.kind == .string && length == name.utf8CodeUnitCount
-            && memcmp(bytes.baseAddress! + Int(token.start), name.utf8Start, length) == 0
+        return token.kind == .string
+            && Self.equal(name.utf8.span, bytes, Int(token.start)..<Int(token.end))
     }
 
     package func decode<T: TapeDecodable>(_ t: Int) throws -> T { try T(tape: self, token: t) }

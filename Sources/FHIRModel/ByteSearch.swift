@@ -7,6 +7,13 @@ extension String {
     }
 }
 
+extension Substring {
+    /// Whether `needle`'s UTF-8 bytes occur in this substring's (see `String.containsBytes`).
+    @inlinable package func containsBytes(_ needle: String) -> Bool {
+        ByteSearch.contains(utf8.span, needle.utf8.span)
+    }
+}
+
 @usableFromInline enum ByteSearch {
     /// Naive search: the needles are short literals, so its worst case never matters.
     @inlinable static func contains(_ haystack: Span<UInt8>, _ needle: Span<UInt8>) -> Bool {
