@@ -54,41 +54,31 @@ public struct Element: Sendable, Hashable {
     /// Set when this node is a resource: its type (`Patient`).
     @inlinable public var resourceType: String? {
         get { extras?.resourceType }
-        set { if newValue != nil || extras != nil { uniqueExtras().resourceType = newValue } }
+        set { if newValue != nil || extras != nil { extras = (extras ?? .empty).with(\.resourceType, newValue) } }
     }
 
     /// `Element.id` (an XML attribute; in JSON the `id` property of a datatype or backbone object).
     @inlinable public var id: String? {
         get { extras?.id }
-        set { if newValue != nil || extras != nil { uniqueExtras().id = newValue } }
+        set { if newValue != nil || extras != nil { extras = (extras ?? .empty).with(\.id, newValue) } }
     }
 
     /// `Extension.url` (an XML attribute; a plain `url` property in JSON).
     @inlinable public var url: String? {
         get { extras?.url }
-        set { if newValue != nil || extras != nil { uniqueExtras().url = newValue } }
+        set { if newValue != nil || extras != nil { extras = (extras ?? .empty).with(\.url, newValue) } }
     }
 
     /// Comments that stood just before this element (XML comments, STU3 JSON `fhir_comments`).
     @inlinable public var comments: [String] {
         get { extras?.comments ?? [] }
-        set { if !newValue.isEmpty || extras != nil { uniqueExtras().comments = newValue } }
+        set { if !newValue.isEmpty || extras != nil { extras = (extras ?? .empty).with(\.comments, newValue) } }
     }
 
     /// Comments that stood after this element's last child, before its end tag.
     @inlinable public var trailingComments: [String] {
         get { extras?.trailingComments ?? [] }
-        set { if !newValue.isEmpty || extras != nil { uniqueExtras().trailingComments = newValue } }
-    }
-
-    /// The extras box, created or copied so that this element owns it alone.
-    @usableFromInline mutating func uniqueExtras() -> Extras {
-        if extras == nil {
-            extras = Extras(resourceType: nil, id: nil, url: nil, comments: [], trailingComments: [])
-        } else if !isKnownUniquelyReferenced(&extras!) {
-            extras = extras!.copy()
-        }
-        return extras!
+        set { if !newValue.isEmpty || extras != nil { extras = (extras ?? .empty).with(\.trailingComments, newValue) } }
     }
 
     /// Equal when every field is, source positions included: two trees read from different bytes
@@ -141,13 +131,16 @@ public struct Element: Sendable, Hashable {
         children.reduce(1) { $0 + $1.nodeCount }
     }
 
-    /// The rarely present fields of an element.
-    @usableFromInline final class Extras: @unchecked Sendable {
-        @exclusivity(unchecked) @usableFromInline var resourceType: String?
-        @exclusivity(unchecked) @usableFromInline var id: String?
-        @exclusivity(unchecked) @usableFromInline var url: String?
-        @exclusivity(unchecked) @usableFromInline var comments: [String]
-        @exclusivity(unchecked) @usableFromInline var trailingComments: [String]
+    /// The rarely present fields of an element. Immutable, so that elements share a box freely and
+    /// reading a field needs no exclusivity check; a change makes a new box (``with(_:_:)``).
+    @usableFromInline final class Extras: Sendable {
+        @usableFromInline let resourceType: String?
+        @usableFromInline let id: String?
+        @usableFromInline let url: String?
+        @usableFromInline let comments: [String]
+        @usableFromInline let trailingComments: [String]
+
+        @usableFromInline static let empty = Extras(resourceType: nil, id: nil, url: nil, comments: [], trailingComments: [])
 
         @usableFromInline init(resourceType: String?, id: String?, url: String?, comments: [String],
                                trailingComments: [String]) {
@@ -158,8 +151,22 @@ public struct Element: Sendable, Hashable {
             self.trailingComments = trailingComments
         }
 
-        @usableFromInline func copy() -> Extras {
-            Extras(resourceType: resourceType, id: id, url: url, comments: comments, trailingComments: trailingComments)
+        /// A box like this one with one field changed.
+        @usableFromInline func with<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) -> Extras {
+            var fields = Fields(resourceType: resourceType, id: id, url: url, comments: comments,
+                                trailingComments: trailingComments)
+            fields[keyPath: field] = value
+            return Extras(resourceType: fields.resourceType, id: fields.id, url: fields.url,
+                          comments: fields.comments, trailingComments: fields.trailingComments)
+        }
+
+        /// The fields as a value, for ``with(_:_:)``.
+        @usableFromInline struct Fields {
+            @usableFromInline var resourceType: String?
+            @usableFromInline var id: String?
+            @usableFromInline var url: String?
+            @usableFromInline var comments: [String]
+            @usableFromInline var trailingComments: [String]
         }
     }
 }
