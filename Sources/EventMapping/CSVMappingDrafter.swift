@@ -18,20 +18,29 @@ public struct CSVMappingDrafter {
     public let pack: DefinitionPack
     private let classifier: EventRuleClassifier
 
-    /// A drafter over a definition pack.
-    public init(pack: DefinitionPack) {
+    /// The columns every drafted file includes (`include: _common.yaml`), which an event's own
+    /// columns must not repeat.
+    public let commonColumns: Set<String>
+
+    /// The fragment every drafted file includes.
+    public static let commonFragment = "_common.yaml"
+
+    /// A drafter over a definition pack, for the CSV mappings of `catalogue` (whose
+    /// ``commonFragment`` gives the common columns).
+    /// - Throws: ``MappingFileError`` when the catalogue has no such fragment.
+    public init(pack: DefinitionPack, catalogue: MappingCatalogue) throws {
+        guard let common = catalogue.fragments[Self.commonFragment] else {
+            throw MappingFileError(position: .init(file: Self.commonFragment, line: 1, column: 1), key: "include",
+                                   message: "the \(catalogue.kind) mappings have no \(Self.commonFragment), which drafted files include")
+        }
         self.pack = pack
+        commonColumns = Set(common.map(\.source))
         classifier = EventRuleClassifier(pack: pack)
     }
 
     /// The resource types whose facts the common columns, `event_id`/`event_date` or the
     /// professional's columns already carry.
     private static let carriedElsewhere: Set<String> = ["Patient", "Organization", "HealthcareService", "Practitioner"]
-
-    /// The columns of `_common.yaml` (and names kept for it), which an event's columns must not repeat.
-    static let commonColumns: Set<String> = ["event_code", "event_name", "message_event_type", "message_version", "message_sent",
-                                             "nhs_number", "given_name", "family_name", "sex", "birth_date", "postcode",
-                                             "postcode_district", "sender_ods", "sender_name", "sender_phone", "linkage_token"]
 
     /// One column group in the making.
     private struct Group {
@@ -52,12 +61,12 @@ public struct CSVMappingDrafter {
         out += "eventSystem: \(event.eventSystem)\n"
         let carried = event.entryResources.filter { $0.role != .subject }.map(\.name)
         out += "description: \(yaml(event.name + (carried.isEmpty ? ", the patient only." : ": " + carried.joined(separator: ", ") + ".")))\n"
-        out += "include: _common.yaml\n"
+        out += "include: \(Self.commonFragment)\n"
         if event.family == .nems, !event.isLegacy {
             out += "# NEMS headers carry a contact for problems with the message (event rule G3).\nrequired: [sender_phone]\n"
         }
         out += "fields:\n"
-        var names = Self.commonColumns
+        var names = commonColumns
         var notMapped: [String] = []
         var fixed: [(String, String)] = []
         var profiles: [(String, String)] = []

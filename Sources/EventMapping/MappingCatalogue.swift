@@ -12,6 +12,8 @@ public struct MappingCatalogue: Sendable {
     public let kind: String
     /// The mappings, ordered by file name.
     public let mappings: [MappingDefinition]
+    /// The fields of each fragment (`_common.yaml`), by file name.
+    public let fragments: [String: [MappingField]]
 
     /// The environment variable that points at a mappings folder to use instead of the shipped one.
     public static let overrideVariable = "DCH_MAPPINGS"
@@ -67,8 +69,17 @@ public struct MappingCatalogue: Sendable {
             }
             mappings.append(try loader.load(text, file: url.path, name: kind + "/" + String(name.dropLast(5))))
         }
+        var fragments: [String: [MappingField]] = [:]
+        for name in names where name.hasSuffix(".yaml") && name.hasPrefix("_") {
+            let url = dir.appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                throw MappingFileError(position: .init(file: url.path, line: 1, column: 1), key: "", message: "cannot be read as UTF-8 text")
+            }
+            fragments[name] = try loader.loadFragment(text, file: url.path).fields
+        }
         self.kind = kind
         self.mappings = mappings
+        self.fragments = fragments
     }
 
     /// The mapping of the event with this code (and system, when the mapping names one).

@@ -30,6 +30,14 @@ struct MappingFileLoader {
     private static let fragmentKeys: Set<String> = ["description", "fields", "defaults"]
     private static let fieldKeys: Set<String> = ["source", "description", "target", "required", "import", "read", "export"]
 
+    /// The fields and defaults of the fragment in `text` (a file that mappings `include:`), read from `file`.
+    func loadFragment(_ text: String, file: String) throws -> (fields: [MappingField], defaults: [(target: MappingTarget, value: String)]) {
+        let fragment = try compose(text, file: file)
+        guard let map = fragment.mapping else { throw fault(fragment, file, "", "a fragment is a YAML mapping") }
+        try checkKeys(map, Self.fragmentKeys, file, "")
+        return (try fields(map, file), try targetValues(map, "defaults", file))
+    }
+
     /// The mapping in `text`, read from `file`, named `name` (`csv/vaccinations-1`).
     func load(_ text: String, file: String, name: String) throws -> MappingDefinition {
         let root = try compose(text, file: file)
@@ -46,11 +54,9 @@ struct MappingFileLoader {
         for include in map["include"]?.sequence.map(Array.init) ?? map["include"].map({ [$0] }) ?? [] {
             guard let fragmentName = include.string else { throw fault(include, file, "include", "names a fragment file") }
             let (fragmentText, fragmentFile) = try readFragment(fragmentName, file)
-            let fragment = try compose(fragmentText, file: fragmentFile)
-            guard let fragmentMap = fragment.mapping else { throw fault(fragment, fragmentFile, "", "a fragment is a YAML mapping") }
-            try checkKeys(fragmentMap, Self.fragmentKeys, fragmentFile, "")
-            fields += try self.fields(fragmentMap, fragmentFile)
-            try defaults.merge(targetValues(fragmentMap, "defaults", fragmentFile).map { ($0.target, $0.value) }) { _, b in b }
+            let fragment = try loadFragment(fragmentText, file: fragmentFile)
+            fields += fragment.fields
+            defaults.merge(fragment.defaults.map { ($0.target, $0.value) }) { _, b in b }
         }
         fields += try self.fields(map, file)
         try defaults.merge(targetValues(map, "defaults", file).map { ($0.target, $0.value) }) { _, b in b }

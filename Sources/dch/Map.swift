@@ -3,6 +3,7 @@ import Foundation
 import FHIRDefinitions
 import ChildHealthEvents
 import EventMapping
+import FHIRPath
 
 /// `dch map`: maps between event messages and other formats with the declarative mapping files,
 /// and checks FHIR Mapping Language maps (`--check`, ``MapCheck``). Each (from, to) pair is an edge
@@ -193,7 +194,14 @@ enum MapDescribe {
 enum MapDraft {
     static func run(event code: String, output: String?) throws {
         let (pack, events) = try runReportingIssues { (try DefinitionPack.shipped(), try EventCatalogue.shipped()) }
-        let drafter = CSVMappingDrafter(pack: pack)
+        let drafter: CSVMappingDrafter
+        do {
+            let catalogue = try MappingCatalogue(kind: "csv", fhirpath: FHIRPathEngine(pack: pack), events: events)
+            drafter = try CSVMappingDrafter(pack: pack, catalogue: catalogue)
+        } catch let error as MappingFileError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
         guard code == "all" else {
             guard let event = events.event(code: code, system: nil) ?? events.event(named: code) else {
                 printError("error: '\(code)' is not an event of the catalogue (see dch events)")
