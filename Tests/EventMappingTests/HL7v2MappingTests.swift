@@ -50,6 +50,18 @@ final class HL7v2MappingTests: XCTestCase {
         }
     }
 
+    /// Maps the sample file `name`, checks that its first message maps to `event` without an
+    /// error and that every message built validates, and returns that result.
+    private func mapSample(_ name: String, to event: String,
+                           file: StaticString = #filePath, line: UInt = #line) throws -> HL7v2MappingResult {
+        let results = try map(try Self.sample(name))
+        let result = try XCTUnwrap(results.first, "\(name) holds no message", file: file, line: line)
+        XCTAssertEqual(result.errors.map(\.description), [], file: file, line: line)
+        XCTAssertEqual(result.mapping?.eventCode, event, file: file, line: line)
+        try assertValid(result, file: file, line: line)
+        return result
+    }
+
     private func patientIs(_ m: Element, nhs: String, family: String, given: String, birth: String, gender: String,
                            file: StaticString = #filePath, line: UInt = #line) throws {
         let p = "entry.resource.ofType(Patient).first()."
@@ -61,13 +73,9 @@ final class HL7v2MappingTests: XCTestCase {
     }
 
     func testVXUGivesOneVaccinationEventPerRXA() throws {
-        let results = try map(try Self.sample("vxu-v04.hl7"))
-        XCTAssertEqual(results.count, 1)
-        let result = results[0]
-        XCTAssertEqual(result.errors.map(\.description), [])
-        XCTAssertEqual(result.mapping?.eventCode, "vaccinations-1")
+        XCTAssertEqual(try map(try Self.sample("vxu-v04.hl7")).count, 1)
+        let result = try mapSample("vxu-v04.hl7", to: "vaccinations-1")
         XCTAssertEqual(result.mapped.count, 2)
-        try assertValid(result)
         let first = result.mapped[0].message, second = result.mapped[1].message
         // PID-5 `O\S\BRIEN`: the escaped component separator is a literal ^ in the name.
         try patientIs(first, nhs: "9990500002", family: "O^BRIEN", given: "Aoife", birth: "2023-03-11", gender: "female")
@@ -100,20 +108,14 @@ final class HL7v2MappingTests: XCTestCase {
     }
 
     func testADTMessagesGiveTheDCHDemographicsBirthAndDischargeEvents() throws {
-        let a28 = try map(try Self.sample("adt-a28.hl7"))[0]
-        XCTAssertEqual(a28.errors.map(\.description), [])
-        XCTAssertEqual(a28.mapping?.eventCode, "CH001")
-        try assertValid(a28)
+        let a28 = try mapSample("adt-a28.hl7", to: "CH001")
         let demographics = a28.mapped[0].message
         try patientIs(demographics, nhs: "9990500002", family: "O^BRIEN", given: "Aoife", birth: "2023-03-11", gender: "female")
         XCTAssertEqual(try values("entry.resource.ofType(Patient).address.postalCode", demographics), ["LS1 4AP"])
         XCTAssertEqual(try values("entry.resource.ofType(Patient).address.city", demographics), ["LEEDS"])
         XCTAssertEqual(try values("entry.resource.ofType(Encounter).identifier.value", demographics), ["8000002"])  // PID-3 MR
 
-        let a01 = try map(try Self.sample("adt-a01-newborn.hl7"))[0]
-        XCTAssertEqual(a01.errors.map(\.description), [])
-        XCTAssertEqual(a01.mapping?.eventCode, "CH005")
-        try assertValid(a01)
+        let a01 = try mapSample("adt-a01-newborn.hl7", to: "CH005")
         let birth = a01.mapped[0].message
         try patientIs(birth, nhs: "9990500002", family: "SMITH", given: "Baby Girl", birth: "2024-03-15", gender: "female")
         XCTAssertEqual(try values("entry.resource.ofType(Patient).birthDate.extension('http://hl7.org/fhir/StructureDefinition/patient-birthTime').value", birth),
@@ -123,18 +125,12 @@ final class HL7v2MappingTests: XCTestCase {
         XCTAssertEqual(try values("entry.resource.ofType(MessageHeader).responsible.resolve().identifier.value", birth), ["RGT01"])
         XCTAssertEqual(try values("entry.resource.ofType(MessageHeader).responsible.resolve().name", birth), ["ROSIE MATERNITY HOSPITAL"])
 
-        let a03 = try map(try Self.sample("adt-a03-newborn.hl7"))[0]
-        XCTAssertEqual(a03.errors.map(\.description), [])
-        XCTAssertEqual(a03.mapping?.eventCode, "CH009")
-        try assertValid(a03)
+        let a03 = try mapSample("adt-a03-newborn.hl7", to: "CH009")
         XCTAssertEqual(try values("entry.resource.ofType(Encounter).identifier.value", a03.mapped[0].message), ["SP-2024-0042"])
     }
 
     func testORUGivesTheBloodSpotAndHearingEventsCodedFromTheOBXs() throws {
-        let spot = try map(try Self.sample("oru-r01-blood-spot.hl7"))[0]
-        XCTAssertEqual(spot.errors.map(\.description), [])
-        XCTAssertEqual(spot.mapping?.eventCode, "blood-spot-test-outcome-1")
-        try assertValid(spot)
+        let spot = try mapSample("oru-r01-blood-spot.hl7", to: "blood-spot-test-outcome-1")
         let s = spot.mapped[0].message
         try patientIs(s, nhs: "9990500002", family: "OKAFOR", given: "Amara", birth: "2024-03-01", gender: "female")
         XCTAssertEqual(try values("entry.resource.ofType(Procedure).where(code.coding.code = '314081000').outcome.coding.code", s), ["946431000000102"])
@@ -144,10 +140,7 @@ final class HL7v2MappingTests: XCTestCase {
         XCTAssertEqual(try values("entry.resource.ofType(MessageHeader).responsible.resolve().identifier.value", s), ["RR801"])
         XCTAssertEqual(try values("entry.resource.ofType(MessageHeader).source.contact.value", s), ["0113 392 0000"])
 
-        let hearing = try map(try Self.sample("oru-r01-hearing.hl7"))[0]
-        XCTAssertEqual(hearing.errors.map(\.description), [])
-        XCTAssertEqual(hearing.mapping?.eventCode, "newborn-hearing-1")
-        try assertValid(hearing)
+        let hearing = try mapSample("oru-r01-hearing.hl7", to: "newborn-hearing-1")
         let h = hearing.mapped[0].message
         XCTAssertEqual(try values("entry.resource.ofType(Observation).where(code.coding.code = '276771000000107').value.coding.code", h), ["276781000000109"])
         XCTAssertEqual(try values("entry.resource.ofType(Procedure).where(code.coding.code = '446077009').outcome.coding.code", h),
