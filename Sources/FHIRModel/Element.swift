@@ -54,31 +54,56 @@ public struct Element: Sendable, Hashable {
     /// Set when this node is a resource: its type (`Patient`).
     @inlinable public var resourceType: String? {
         get { extras?.resourceType }
-        set { if newValue != nil || extras != nil { extras = (extras ?? .empty).with(\.resourceType, newValue) } }
+        set {
+            guard newValue != nil || extras != nil else { return }
+            let old = extras
+            extras = Extras(resourceType: newValue, id: old?.id, url: old?.url,
+                            comments: old?.comments ?? [], trailingComments: old?.trailingComments ?? [])
+        }
     }
 
     /// `Element.id` (an XML attribute; in JSON the `id` property of a datatype or backbone object).
     @inlinable public var id: String? {
         get { extras?.id }
-        set { if newValue != nil || extras != nil { extras = (extras ?? .empty).with(\.id, newValue) } }
+        set {
+            guard newValue != nil || extras != nil else { return }
+            let old = extras
+            extras = Extras(resourceType: old?.resourceType, id: newValue, url: old?.url,
+                            comments: old?.comments ?? [], trailingComments: old?.trailingComments ?? [])
+        }
     }
 
     /// `Extension.url` (an XML attribute; a plain `url` property in JSON).
     @inlinable public var url: String? {
         get { extras?.url }
-        set { if newValue != nil || extras != nil { extras = (extras ?? .empty).with(\.url, newValue) } }
+        set {
+            guard newValue != nil || extras != nil else { return }
+            let old = extras
+            extras = Extras(resourceType: old?.resourceType, id: old?.id, url: newValue,
+                            comments: old?.comments ?? [], trailingComments: old?.trailingComments ?? [])
+        }
     }
 
     /// Comments that stood just before this element (XML comments, STU3 JSON `fhir_comments`).
     @inlinable public var comments: [String] {
         get { extras?.comments ?? [] }
-        set { if !newValue.isEmpty || extras != nil { extras = (extras ?? .empty).with(\.comments, newValue) } }
+        set {
+            guard !newValue.isEmpty || extras != nil else { return }
+            let old = extras
+            extras = Extras(resourceType: old?.resourceType, id: old?.id, url: old?.url,
+                            comments: newValue, trailingComments: old?.trailingComments ?? [])
+        }
     }
 
     /// Comments that stood after this element's last child, before its end tag.
     @inlinable public var trailingComments: [String] {
         get { extras?.trailingComments ?? [] }
-        set { if !newValue.isEmpty || extras != nil { extras = (extras ?? .empty).with(\.trailingComments, newValue) } }
+        set {
+            guard !newValue.isEmpty || extras != nil else { return }
+            let old = extras
+            extras = Extras(resourceType: old?.resourceType, id: old?.id, url: old?.url,
+                            comments: old?.comments ?? [], trailingComments: newValue)
+        }
     }
 
     /// Equal when every field is, source positions included: two trees read from different bytes
@@ -132,15 +157,13 @@ public struct Element: Sendable, Hashable {
     }
 
     /// The rarely present fields of an element. Immutable, so that elements share a box freely and
-    /// reading a field needs no exclusivity check; a change makes a new box (``with(_:_:)``).
+    /// reading a field needs no exclusivity check; a change makes a new box.
     @usableFromInline final class Extras: Sendable {
         @usableFromInline let resourceType: String?
         @usableFromInline let id: String?
         @usableFromInline let url: String?
         @usableFromInline let comments: [String]
         @usableFromInline let trailingComments: [String]
-
-        @usableFromInline static let empty = Extras(resourceType: nil, id: nil, url: nil, comments: [], trailingComments: [])
 
         @usableFromInline init(resourceType: String?, id: String?, url: String?, comments: [String],
                                trailingComments: [String]) {
@@ -149,24 +172,6 @@ public struct Element: Sendable, Hashable {
             self.url = url
             self.comments = comments
             self.trailingComments = trailingComments
-        }
-
-        /// A box like this one with one field changed.
-        @usableFromInline func with<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) -> Extras {
-            var fields = Fields(resourceType: resourceType, id: id, url: url, comments: comments,
-                                trailingComments: trailingComments)
-            fields[keyPath: field] = value
-            return Extras(resourceType: fields.resourceType, id: fields.id, url: fields.url,
-                          comments: fields.comments, trailingComments: fields.trailingComments)
-        }
-
-        /// The fields as a value, for ``with(_:_:)``.
-        @usableFromInline struct Fields {
-            @usableFromInline var resourceType: String?
-            @usableFromInline var id: String?
-            @usableFromInline var url: String?
-            @usableFromInline var comments: [String]
-            @usableFromInline var trailingComments: [String]
         }
     }
 }
