@@ -73,18 +73,27 @@ public struct FHIRJSONReader: MessageReader, Sendable {
     /// - Returns: The tree (its root named after the resource type) and the warnings found.
     /// - Throws: `IssuesError` carrying every error found, each with its rule, path
     ///   and line:column.
-    public func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
-        if bytes.count > options.maxBytes {
+    public func read(_ bytes: Span<UInt8>) throws -> Decoded {
+        // The parser indexes an array: one block copy, small beside the parse.
+        try read(bytes.count > options.maxBytes || bytes.isEmpty ? [] : [UInt8](copying: bytes), count: bytes.count)
+    }
+
+    /// Reads one FHIR JSON document from a byte array (as ``read(_:)-(Span<UInt8>)``, without a copy).
+    public func read(_ bytes: [UInt8]) throws -> Decoded {
+        try read(bytes, count: bytes.count)
+    }
+
+    /// `count` is the input's size, which `bytes` holds unless the input is empty or too large.
+    private func read(_ bytes: [UInt8], count: Int) throws -> Decoded {
+        if count > options.maxBytes {
             throw IssuesError(Issue(.fatal, .tooCostly, rule: JSONRule.tooLarge,
-                "the input has \(bytes.count) bytes, more than the limit of \(options.maxBytes)"))
+                "the input has \(count) bytes, more than the limit of \(options.maxBytes)"))
         }
-        guard let start = bytes.baseAddress, bytes.count > 0 else {
+        guard !bytes.isEmpty else {
             throw IssuesError(Issue(.fatal, .structure, rule: JSONRule.syntax,
                 "the input is empty: expected a JSON object", position: SourcePosition(line: 1, column: 1)))
         }
-        var parser = JSONTreeParser(start: start.assumingMemoryBound(to: UInt8.self), count: bytes.count,
-                                    options: options)
-        defer { parser.destroy() }
+        var parser = JSONTreeParser(bytes: bytes, options: options)
         return try parser.parseDocument()
     }
 }

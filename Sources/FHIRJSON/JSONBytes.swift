@@ -1,16 +1,17 @@
-/// Byte-level helpers shared by the reader and the writer.
+import FHIRModel
+
+/// Byte-level helpers shared by the reader and the writer, over bounds-checked spans.
 enum JSONBytes {
     /// The index of the first byte at or after `index` (and before `end`) that a JSON string cannot
     /// hold as it is: `"`, `\` or a control character (below 0x20); `end` when there is none.
     /// Eight bytes at a time, then byte by byte.
     @inline(__always)
-    static func plainEnd(_ p: UnsafePointer<UInt8>, from index: Int, end: Int) -> Int {
+    static func plainEnd(_ p: Span<UInt8>, from index: Int, end: Int) -> Int {
         var i = index
-        let raw = UnsafeRawPointer(p)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while i &+ 8 <= end {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let w = ByteWord.load(p, at: i)
             let q = w ^ (ones &* 0x22)
             let s = w ^ (ones &* 0x5C)
             let hasQuote = (q &- ones) & ~q
@@ -28,7 +29,7 @@ enum JSONBytes {
     }
 
     /// True when `bytes` is a JSON number token (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
-    static func isNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isNumber(_ bytes: Span<UInt8>) -> Bool {
         let n = bytes.count
         var i = 0
         func digit(_ k: Int) -> Bool { k < n && bytes[k] >= 0x30 && bytes[k] <= 0x39 }
@@ -53,38 +54,38 @@ enum JSONBytes {
         return i == n
     }
 
-    /// True when no byte of `count` bytes at `p` has its high bit set. Eight bytes at a time.
+    /// True when no byte of `p[range]` has its high bit set. Eight bytes at a time.
     @inline(__always)
-    static func isASCII(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
-        let raw = UnsafeRawPointer(p)
-        var i = 0
+    static func isASCII(_ p: Span<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        let end = range.upperBound
         var acc: UInt64 = 0
-        while i &+ 8 <= count {
-            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        while i &+ 8 <= end {
+            acc |= ByteWord.load(p, at: i)
             i &+= 8
         }
-        while i < count {
+        while i < end {
             acc |= UInt64(p[i])
             i &+= 1
         }
         return acc & 0x8080_8080_8080_8080 == 0
     }
 
-    /// A string made from `count` bytes of UTF-8 at `p`, or nil when they are not valid UTF-8.
+    /// A string made from the UTF-8 bytes `bytes[range]`, or nil when they are not valid UTF-8.
     /// (Non-generic on purpose: the standard library's validating initialiser is generic and, not
     /// specialised across modules, spends its time looking up type metadata.)
     @inline(__always)
-    static func string(_ p: UnsafePointer<UInt8>, count: Int) -> String? {
-        let buffer = UnsafeBufferPointer(start: p, count: count)
-        if isASCII(p, count: count) || firstInvalidUTF8(p, from: 0, to: count) == nil {
-            return String(decoding: buffer, as: UTF8.self)
+    static func string(_ bytes: [UInt8], _ range: Range<Int>) -> String? {
+        let p = bytes.span
+        if isASCII(p, range) || firstInvalidUTF8(p, from: range.lowerBound, to: range.upperBound) == nil {
+            return String(decoding: bytes[range], as: UTF8.self)
         }
         return nil
     }
 
     /// The index of the first byte in `start..<stop` that does not start or continue a valid UTF-8
     /// sequence (overlong forms, surrogates and values above U+10FFFF are invalid); nil when valid.
-    static func firstInvalidUTF8(_ p: UnsafePointer<UInt8>, from start: Int, to stop: Int) -> Int? {
+    static func firstInvalidUTF8(_ p: Span<UInt8>, from start: Int, to stop: Int) -> Int? {
         var i = start
         while i < stop {
             let b = p[i]
@@ -119,20 +120,16 @@ enum JSONBytes {
         return nil
     }
 
-    /// True when `count` bytes at `a` and at `b` are equal.
+    /// True when the `count` bytes of `p` at `a` and at `b` are equal.
     @inline(__always)
-    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
+    static func equal(_ p: Span<UInt8>, _ a: Int, _ b: Int, count: Int) -> Bool {
         var i = 0
         while i &+ 8 <= count {
-            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                return false
-            }
+            if ByteWord.load(p, at: a &+ i) != ByteWord.load(p, at: b &+ i) { return false }
             i &+= 8
         }
         while i < count {
-            if a[i] != b[i] { return false }
+            if p[a &+ i] != p[b &+ i] { return false }
             i &+= 1
         }
         return true

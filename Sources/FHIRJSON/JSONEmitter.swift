@@ -62,7 +62,7 @@ struct JSONEmitter {
             return
         }
         path = [PathStep(name: type, index: -1)]
-        withUnsafePointer(to: root) { writeResource($0, extraComments: []) }
+        writeResource(root, extraComments: [])
         if pretty { out.append(0x0A) }
     }
 
@@ -70,34 +70,34 @@ struct JSONEmitter {
     mutating func writeFragment(_ element: Element, in context: TypeContext) {
         if element.resourceType != nil { return writeDocument(element) }
         path = [PathStep(name: context.path, index: -1)]
-        withUnsafePointer(to: element) { writeObject($0, scope: Scope(context), extraComments: []) }
+        writeObject(element, scope: Scope(context), extraComments: [])
         if pretty { out.append(0x0A) }
     }
 
     // MARK: - Resources and complex elements
 
-    // Elements are passed as pointers into their parent's children (or to the root): looking at an
+    // Elements are borrowed in place from their parent's children (or the root): looking at an
     // element then reads only the fields used, where passing the struct would copy all of them.
 
-    private mutating func writeResource(_ e: UnsafePointer<Element>, extraComments: [String]) {
-        let type = e.pointee.resourceType!
+    private mutating func writeResource(_ e: borrowing Element, extraComments: [String]) {
+        let type = e.resourceType!
         guard let scope = typeScope(type), scope.context.model.isResource else {
             if !unloadable.contains(type) {
-                error(JSONRule.unknownType, "unknown resource type '\(type)'", e.pointee.position)
+                error(JSONRule.unknownType, "unknown resource type '\(type)'", e.position)
             }
             return
         }
-        if e.pointee.value != nil {
-            error(JSONRule.notRepresentable, "the resource has a value, which JSON cannot express", e.pointee.position)
+        if e.value != nil {
+            error(JSONRule.notRepresentable, "the resource has a value, which JSON cannot express", e.position)
         }
-        if e.pointee.id != nil {
+        if e.id != nil {
             error(JSONRule.notRepresentable,
                   "the resource has an Element.id attribute; a resource's id is its child element 'id'",
-                  e.pointee.position)
+                  e.position)
         }
-        if e.pointee.url != nil {
+        if e.url != nil {
             error(JSONRule.notRepresentable, "the resource has a url attribute, which only extensions have",
-                  e.pointee.position)
+                  e.position)
         }
         let groups = self.groups(of: e, in: scope)
         beginObject()
@@ -109,23 +109,23 @@ struct JSONEmitter {
         endObject(empty: false)
     }
 
-    private mutating func writeObject(_ e: UnsafePointer<Element>, scope: Scope, extraComments: [String]) {
-        if let type = e.pointee.resourceType {
+    private mutating func writeObject(_ e: borrowing Element, scope: Scope, extraComments: [String]) {
+        if let type = e.resourceType {
             error(JSONRule.notRepresentable,
-                  "a resource (\(type)) where the definitions expect a \(scope.context.path)", e.pointee.position)
+                  "a resource (\(type)) where the definitions expect a \(scope.context.path)", e.position)
         }
-        if e.pointee.value != nil {
+        if e.value != nil {
             error(JSONRule.notRepresentable,
-                  "'\(e.pointee.name)' has a value, but its type (\(scope.context.path)) is not a primitive",
-                  e.pointee.position)
+                  "'\(e.name)' has a value, but its type (\(scope.context.path)) is not a primitive",
+                  e.position)
         }
-        if e.pointee.url != nil && !scope.isExtension {
-            error(JSONRule.notRepresentable, "'\(e.pointee.name)' has a url attribute, which only extensions have",
-                  e.pointee.position)
+        if e.url != nil && !scope.isExtension {
+            error(JSONRule.notRepresentable, "'\(e.name)' has a url attribute, which only extensions have",
+                  e.position)
         }
         let groups = self.groups(of: e, in: scope)
         var first = beginElementObject(e, extraComments: extraComments, hasChildren: !groups.isEmpty)
-        if scope.isExtension, let url = e.pointee.url {
+        if scope.isExtension, let url = e.url {
             writeKey("url", first: &first)
             writeString(url)
         }
@@ -135,14 +135,14 @@ struct JSONEmitter {
 
     /// `fhir_comments`: the element's own comments, those handed down from its parent's trailing
     /// comments and, when it has no children to pass them to, its own trailing comments.
-    private mutating func writeComments(_ e: UnsafePointer<Element>, extra: [String], hasChildren: Bool,
+    private mutating func writeComments(_ e: borrowing Element, extra: [String], hasChildren: Bool,
                                         first: inout Bool) {
-        let ownTrailing = hasChildren ? 0 : e.pointee.trailingComments.count
-        guard e.pointee.comments.count + extra.count + ownTrailing > 0 else { return }
+        let ownTrailing = hasChildren ? 0 : e.trailingComments.count
+        guard e.comments.count + extra.count + ownTrailing > 0 else { return }
         writeKey("fhir_comments", first: &first)
         beginArray()
         var firstItem = true
-        for comment in e.pointee.comments {
+        for comment in e.comments {
             separator(first: &firstItem)
             writeString(comment)
         }
@@ -151,7 +151,7 @@ struct JSONEmitter {
             writeString(comment)
         }
         if !hasChildren {
-            for comment in e.pointee.trailingComments {
+            for comment in e.trailingComments {
                 separator(first: &firstItem)
                 writeString(comment)
             }
@@ -161,17 +161,16 @@ struct JSONEmitter {
 
     /// Writes the groups of `e`'s children; the last child written also carries `e`'s trailing
     /// comments.
-    private mutating func writeGroups(of e: UnsafePointer<Element>, _ groups: [Group], scope: Scope,
+    private mutating func writeGroups(of e: borrowing Element, _ groups: [Group], scope: Scope,
                                       first: inout Bool) {
-        e.pointee.children.withUnsafeBufferPointer { children in
-            for (g, group) in groups.enumerated() {
-                let tail = g == groups.count - 1 ? e.pointee.trailingComments : []
-                writeGroup(group, of: children, scope: scope, trailingComments: tail, first: &first)
-            }
+        let children = e.children.span
+        for (g, group) in groups.enumerated() {
+            let tail = g == groups.count - 1 ? e.trailingComments : []
+            writeGroup(group, of: children, scope: scope, trailingComments: tail, first: &first)
         }
     }
 
-    private mutating func writeGroup(_ group: Group, of children: UnsafeBufferPointer<Element>, scope: Scope,
+    private mutating func writeGroup(_ group: Group, of children: Span<Element>, scope: Scope,
                                      trailingComments tail: [String], first: inout Bool) {
         let info = group.info
         let asArray = info.repeats || group.count > 1
@@ -210,7 +209,7 @@ struct JSONEmitter {
             for k in 0..<group.count {
                 path.append(PathStep(name: info.name, index: asArray ? k : -1))
                 if asArray { separator(first: &firstItem) }
-                writeObject(item(children, group[k]), scope: childScope, extraComments: k == group.count - 1 ? tail : [])
+                writeObject(children[group[k]], scope: childScope, extraComments: k == group.count - 1 ? tail : [])
                 path.removeLast()
             }
             if asArray { endArray() }
@@ -223,7 +222,7 @@ struct JSONEmitter {
                 path.append(PathStep(name: info.name, index: asArray ? k : -1))
                 if asArray { separator(first: &firstItem) }
                 if children[index].resourceType != nil {
-                    writeResource(item(children, index), extraComments: k == group.count - 1 ? tail : [])
+                    writeResource(children[index], extraComments: k == group.count - 1 ? tail : [])
                 } else {
                     error(JSONRule.resourceType,
                           "'\(info.name)' must hold a resource, but this one has no resourceType",
@@ -236,45 +235,40 @@ struct JSONEmitter {
         }
     }
 
-    @inline(__always)
-    private func item(_ children: UnsafeBufferPointer<Element>, _ index: Int) -> UnsafePointer<Element> {
-        children.baseAddress! + index
-    }
-
     // MARK: - Primitives
 
     /// True when a primitive needs its `_name` object: it has an id, extensions or comments, or no
     /// value at all (an empty `_name` object keeps such an element).
-    private static func needsMeta(_ e: UnsafePointer<Element>, extra: [String]) -> Bool {
-        e.pointee.value == nil || e.pointee.id != nil || !e.pointee.children.isEmpty
-            || !e.pointee.comments.isEmpty || !e.pointee.trailingComments.isEmpty || !extra.isEmpty
+    private static func needsMeta(_ e: borrowing Element, extra: [String]) -> Bool {
+        e.value == nil || e.id != nil || !e.children.isEmpty
+            || !e.comments.isEmpty || !e.trailingComments.isEmpty || !extra.isEmpty
     }
 
-    private mutating func checkPrimitive(_ e: UnsafePointer<Element>) {
-        if let type = e.pointee.resourceType {
+    private mutating func checkPrimitive(_ e: borrowing Element) {
+        if let type = e.resourceType {
             error(JSONRule.notRepresentable, "a resource (\(type)) where the definitions expect a primitive",
-                  e.pointee.position)
+                  e.position)
         }
-        if e.pointee.url != nil {
-            error(JSONRule.notRepresentable, "'\(e.pointee.name)' has a url attribute, which only extensions have",
-                  e.pointee.position)
+        if e.url != nil {
+            error(JSONRule.notRepresentable, "'\(e.name)' has a url attribute, which only extensions have",
+                  e.position)
         }
     }
 
-    private mutating func writePrimitives(_ group: Group, of children: UnsafeBufferPointer<Element>, kind: JSONKind,
+    private mutating func writePrimitives(_ group: Group, of children: Span<Element>, kind: JSONKind,
                                           asArray: Bool, trailingComments tail: [String], first: inout Bool) {
         let info = group.info
         if !asArray {
-            let e = item(children, group[0])
+            let ei = group[0]
             path.append(PathStep(name: info.name, index: -1))
-            checkPrimitive(e)
-            if let value = e.pointee.value {
+            checkPrimitive(children[ei])
+            if let value = children[ei].value {
                 writeKey(info.name, first: &first)
-                writeValue(value, kind: kind, e.pointee.position)
+                writeValue(value, kind: kind, children[ei].position)
             }
-            if JSONEmitter.needsMeta(e, extra: tail) {
+            if JSONEmitter.needsMeta(children[ei], extra: tail) {
                 writeKey(info.name, underscore: true, first: &first)
-                writeMeta(e, info: info, extraComments: tail)
+                writeMeta(children[ei], info: info, extraComments: tail)
             }
             path.removeLast()
             return
@@ -284,21 +278,21 @@ struct JSONEmitter {
         var anyMeta = false
         let last = group.count - 1
         for k in 0..<group.count {
-            let e = item(children, group[k])
-            if e.pointee.value != nil { anyValue = true }
-            if JSONEmitter.needsMeta(e, extra: k == last ? tail : []) { anyMeta = true }
+            let ei = group[k]
+            if children[ei].value != nil { anyValue = true }
+            if JSONEmitter.needsMeta(children[ei], extra: k == last ? tail : []) { anyMeta = true }
         }
         if anyValue {
             writeKey(info.name, first: &first)
             beginArray()
             var firstItem = true
             for k in 0..<group.count {
-                let e = item(children, group[k])
+                let ei = group[k]
                 path.append(PathStep(name: info.name, index: k))
-                checkPrimitive(e)
+                checkPrimitive(children[ei])
                 separator(first: &firstItem)
-                if let value = e.pointee.value {
-                    writeValue(value, kind: kind, e.pointee.position)
+                if let value = children[ei].value {
+                    writeValue(value, kind: kind, children[ei].position)
                 } else {
                     writeNull()
                 }
@@ -311,13 +305,13 @@ struct JSONEmitter {
             beginArray()
             var firstItem = true
             for k in 0..<group.count {
-                let e = item(children, group[k])
+                let ei = group[k]
                 let extra = k == last ? tail : []
                 separator(first: &firstItem)
-                if JSONEmitter.needsMeta(e, extra: extra) {
+                if JSONEmitter.needsMeta(children[ei], extra: extra) {
                     path.append(PathStep(name: info.name, index: k))
-                    if !anyValue { checkPrimitive(e) }
-                    writeMeta(e, info: info, extraComments: extra)
+                    if !anyValue { checkPrimitive(children[ei]) }
+                    writeMeta(children[ei], info: info, extraComments: extra)
                     path.removeLast()
                 } else {
                     writeNull()
@@ -330,28 +324,28 @@ struct JSONEmitter {
     /// The `_name` object of a primitive: comments, id, extensions.
     /// Opens the object of a datatype or backbone element (or a primitive's `_name` object) with
     /// its comments and `Element.id`. Returns the "no member written yet" flag for what follows.
-    private mutating func beginElementObject(_ e: UnsafePointer<Element>, extraComments: [String],
+    private mutating func beginElementObject(_ e: borrowing Element, extraComments: [String],
                                              hasChildren: Bool) -> Bool {
         beginObject()
         var first = true
         writeComments(e, extra: extraComments, hasChildren: hasChildren, first: &first)
-        if let id = e.pointee.id {
+        if let id = e.id {
             writeKey("id", first: &first)
             writeString(id)
         }
         return first
     }
 
-    private mutating func writeMeta(_ e: UnsafePointer<Element>, info: ChildInfo, extraComments: [String]) {
+    private mutating func writeMeta(_ e: borrowing Element, info: ChildInfo, extraComments: [String]) {
         var groups: [Group] = []
         var scope: Scope?
-        if !e.pointee.children.isEmpty {
+        if !e.children.isEmpty {
             scope = typeScope(info.typeCode)
             if let scope {
                 groups = self.groups(of: e, in: scope)
             } else if !unloadable.contains(info.typeCode) {
                 error(JSONRule.unknownType, "no definition of the type '\(info.typeCode)' of '\(info.name)'",
-                      e.pointee.position)
+                      e.position)
             }
         }
         var first = beginElementObject(e, extraComments: extraComments, hasChildren: !groups.isEmpty)
@@ -366,9 +360,7 @@ struct JSONEmitter {
         case .string:
             writeString(value)
         case .number:
-            let isNumber = value.utf8.withContiguousStorageIfAvailable { JSONBytes.isNumber($0) }
-                ?? Array(value.utf8).withUnsafeBufferPointer { JSONBytes.isNumber($0) }
-            if isNumber {
+            if JSONBytes.isNumber(value.utf8.span) {
                 writeRaw(value)
             } else {
                 writeString(value)
@@ -388,8 +380,8 @@ struct JSONEmitter {
 
     /// Groups `e`'s children in definition order; unknown children become errors with their path
     /// (the path text is only built when there is one).
-    private mutating func groups(of e: UnsafePointer<Element>, in scope: Scope) -> [Group] {
-        let children = e.pointee.children
+    private mutating func groups(of e: borrowing Element, in scope: Scope) -> [Group] {
+        let children = e.children
         if children.isEmpty { return [] }
         // Fast path: runs of same-named children already in definition order (what the readers
         // produce from documents written in that order) need no dictionary and no index arrays.
@@ -411,10 +403,10 @@ struct JSONEmitter {
         }
         // Otherwise the shared grouping (definition order, unknown elements reported).
         var found: [Issue] = []
-        let groups = scope.context.groups(of: e.pointee, path: JSONEmitter.noPath, issues: &found)
+        let groups = scope.context.groups(of: e, path: JSONEmitter.noPath, issues: &found)
         if !found.isEmpty {
             found.removeAll()
-            _ = scope.context.groups(of: e.pointee, path: ElementPath(root: pathText()), issues: &found)
+            _ = scope.context.groups(of: e, path: ElementPath(root: pathText()), issues: &found)
             errors += found
         }
         return groups.map { Group(info: $0.info, start: 0, count: $0.indices.count, list: $0.indices) }
@@ -550,19 +542,15 @@ struct JSONEmitter {
     /// Appends `text` escaped per RFC 8259: `"` and `\` escaped, `\n` `\r` `\t` in short form, other
     /// control characters as `\u00XX`; everything else (non-ASCII included, `/` too) as it is.
     private mutating func writeStringContent(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
-            var copy = text
-            copy.withUTF8 { writeEscaped($0) }
-        }
+        writeEscaped(text.utf8.span)
     }
 
-    private mutating func writeEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
-        guard let p = buffer.baseAddress else { return }
-        let n = buffer.count
+    private mutating func writeEscaped(_ p: Span<UInt8>) {
+        let n = p.count
         var runStart = 0
         var i = JSONBytes.plainEnd(p, from: 0, end: n)
         while i < n {
-            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: i - runStart)) }
+            if i > runStart { appendRun(p, runStart..<i) }
             let b = p[i]
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -576,7 +564,15 @@ struct JSONEmitter {
             runStart = i + 1
             i = JSONBytes.plainEnd(p, from: runStart, end: n)
         }
-        if n > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: n - runStart)) }
+        if n > runStart { appendRun(p, runStart..<n) }
+    }
+
+    /// Copies `p[range]` to the output (the optimiser turns the loop into a block copy).
+    @inline(__always)
+    private mutating func appendRun(_ p: Span<UInt8>, _ range: Range<Int>) {
+        out.append(addingCapacity: range.count) { o in
+            for i in range { o.append(p[i]) }
+        }
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 {

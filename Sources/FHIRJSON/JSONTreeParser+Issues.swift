@@ -38,7 +38,7 @@ extension JSONTreeParser {
                 if b == Byte.quote {
                     inString = false
                     if level == 1 && i - stringStart == 12
-                        && String(decoding: UnsafeBufferPointer(start: p + stringStart, count: 12), as: UTF8.self)
+                        && String(decoding: p[stringStart ..< stringStart + 12], as: UTF8.self)
                         == "resourceType" {
                         var j = i + 1
                         while j < end && (p[j] == Byte.space || p[j] == Byte.newline || p[j] == Byte.tab
@@ -52,7 +52,7 @@ extension JSONTreeParser {
                         var e = s
                         while e < end && p[e] != Byte.quote && p[e] != Byte.backslash && p[e] >= 0x20 { e += 1 }
                         guard e < end && p[e] == Byte.quote, e > s else { return nil }
-                        return JSONBytes.string(p + s, count: e - s)
+                        return JSONBytes.string(p, s..<e)
                     }
                 }
             } else if b == Byte.quote {
@@ -124,12 +124,12 @@ extension JSONTreeParser {
 
     /// The error for a string whose bytes in `start..<stop` are not valid UTF-8, at the first bad byte.
     func invalidUTF8(in start: Int, _ stop: Int) -> IssuesError {
-        let bad = JSONTreeParser.firstInvalidUTF8(p, from: start, to: stop)
+        let bad = JSONTreeParser.firstInvalidUTF8(p.span, from: start, to: stop)
         return fatal(JSONRule.utf8, "invalid UTF-8 (byte \(describeByte(p[bad])))", at: bad)
     }
 
     /// The index of the first byte that does not start or continue a valid UTF-8 sequence.
-    static func firstInvalidUTF8(_ p: UnsafePointer<UInt8>, from start: Int, to stop: Int) -> Int {
+    static func firstInvalidUTF8(_ p: Span<UInt8>, from start: Int, to stop: Int) -> Int {
         JSONBytes.firstInvalidUTF8(p, from: start, to: stop) ?? max(start, stop - 1)
     }
 }

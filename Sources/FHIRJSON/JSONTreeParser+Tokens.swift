@@ -19,11 +19,9 @@ extension JSONTreeParser {
                 // Rare: an escaped key. Decode, then classify the decoded bytes.
                 pos = quotePosition
                 let key = try parseString()
-                var utf8 = Array(key.utf8)
-                let (kind, name, isExtension) = try utf8.withUnsafeMutableBufferPointer { buffer in
-                    try classify(UnsafePointer(buffer.baseAddress!), buffer.count, role: role, decoded: key,
-                                 source: start)
-                }
+                let utf8 = Array(key.utf8)
+                let (kind, name, isExtension) = try classify(utf8, 0..<utf8.count, role: role, decoded: key,
+                                                             source: start)
                 escapedNames.append(name)
                 return (kind, name, NameRef(offset: -escapedNames.count, length: name.utf8.count), isExtension)
             }
@@ -31,16 +29,19 @@ extension JSONTreeParser {
             i += 1
         }
         pos = i + 1
-        let (kind, name, isExtension) = try classify(p + start, i - start, role: role, decoded: nil, source: start)
+        let (kind, name, isExtension) = try classify(p, start..<i, role: role, decoded: nil, source: start)
         let skip = kind == .meta ? 1 : 0
         return (kind, name, NameRef(offset: start + skip, length: i - start - skip), isExtension)
     }
 
-    func classify(_ k: UnsafePointer<UInt8>, _ n: Int, role: ObjectRole, decoded: String?,
+    /// Classifies the key `bytes[range]` (the input's, or an escaped key's decoded bytes).
+    func classify(_ bytes: [UInt8], _ range: Range<Int>, role: ObjectRole, decoded: String?,
                           source: Int) throws -> (KeyKind, String, Bool) {
-        func equals(_ literal: StaticString) -> Bool {
-            guard literal.utf8CodeUnitCount == n else { return false }
-            let l = literal.utf8Start
+        let k = bytes.span.extracting(range)
+        let n = k.count
+        func equals(_ literal: String) -> Bool {
+            let l = literal.utf8.span
+            guard l.count == n else { return false }
             var j = 0
             while j < n {
                 if k[j] != l[j] { return false }
@@ -50,7 +51,7 @@ extension JSONTreeParser {
         }
         func makeName(_ from: Int) throws -> String {
             if let decoded { return from == 0 ? decoded : String(decoded.utf8.dropFirst(from))! }
-            if let name = JSONBytes.string(k + from, count: n - from) { return name }
+            if let name = JSONBytes.string(bytes, (range.lowerBound + from)..<range.upperBound) { return name }
             throw invalidUTF8(in: source, source + n)
         }
         switch n {
@@ -87,9 +88,9 @@ extension JSONTreeParser {
         return (try parseNumber(), .number)
     }
 
-    mutating func parseLiteral(_ literal: StaticString) throws {
-        let n = literal.utf8CodeUnitCount
-        let l = literal.utf8Start
+    mutating func parseLiteral(_ literal: String) throws {
+        let l = literal.utf8.span
+        let n = l.count
         var j = 0
         while j < n {
             if byte(at: pos + j) != l[j] {
@@ -141,12 +142,12 @@ extension JSONTreeParser {
                 b = byte(at: pos)
             } while b >= Byte.zero && b <= Byte.nine
         }
-        return String(decoding: UnsafeBufferPointer(start: p + start, count: pos - start), as: UTF8.self)
+        return String(decoding: p[start..<pos], as: UTF8.self)
     }
 
     @inline(__always)
     func scanPlain(from index: Int) -> Int {
-        JSONBytes.plainEnd(p, from: index, end: end)
+        JSONBytes.plainEnd(p.span, from: index, end: end)
     }
 
     /// Reads a string token (at its opening quote) and returns its content, unescaped.
@@ -170,20 +171,20 @@ extension JSONTreeParser {
 
     @inline(__always)
     func makeString(_ start: Int, _ stop: Int) throws -> String {
-        if let s = JSONBytes.string(p + start, count: stop - start) { return s }
+        if let s = JSONBytes.string(p, start..<stop) { return s }
         throw invalidUTF8(in: start, stop)
     }
 
     mutating func parseEscapedString(start: Int, escape: Int, quotePosition: Int) throws -> String {
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: p + start, count: escape - start))
+        scratch.append(contentsOf: p[start..<escape])
         var i = escape
         while true {
             guard i < end else { throw fatal(JSONRule.syntax, "unterminated string", at: quotePosition) }
             let b = p[i]
             if b == Byte.quote {
                 pos = i + 1
-                let decoded = scratch.withUnsafeBufferPointer { JSONBytes.string($0.baseAddress!, count: $0.count) }
+                let decoded = JSONBytes.string(scratch, 0..<scratch.count)
                 if let s = decoded { return s }
                 throw invalidUTF8(in: start, i)
             }
@@ -227,7 +228,7 @@ extension JSONTreeParser {
                 if c == Byte.quote || c == Byte.backslash || c < 0x20 { break }
                 i += 1
             }
-            scratch.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: i - runStart))
+            scratch.append(contentsOf: p[runStart..<i])
         }
     }
 
@@ -327,14 +328,20 @@ extension JSONTreeParser {
                 line += 1
                 lineStart = pos
                 // Indentation: skip runs of spaces eight at a time.
-                let raw = UnsafeRawPointer(p)
-                while pos &+ 8 <= end && raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self) == 0x2020_2020_2020_2020 {
-                    pos &+= 8
-                }
+                pos = skipEightSpaces(from: pos)
             } else {
                 return
             }
         }
+    }
+
+    /// The index after the runs of eight spaces that start at `index`.
+    @inline(__always)
+    func skipEightSpaces(from index: Int) -> Int {
+        let bytes = p.span
+        var i = index
+        while i &+ 8 <= end && ByteWord.load(bytes, at: i) == 0x2020_2020_2020_2020 { i &+= 8 }
+        return i
     }
 
     var here: SourcePosition { SourcePosition(line: line, column: pos - lineStart + 1) }

@@ -97,7 +97,8 @@ enum Byte {
 /// elements at once. Children are built on a shared ``ElementBuffer``; property names of the object
 /// being read are tracked in ``records`` (a linear search, or a dictionary for large objects).
 struct JSONTreeParser {
-    let p: UnsafePointer<UInt8>
+    /// The input (the reader's copy, or the caller's array).
+    let p: [UInt8]
     let end: Int
     var pos = 0
     var line = 1
@@ -117,16 +118,12 @@ struct JSONTreeParser {
     /// The name of the member whose scalar value is being read, for the path of a fatal error.
     var scalarName: NameRef?
 
-    init(start: UnsafePointer<UInt8>, count: Int, options: JSONReadOptions) {
-        p = start
-        end = count
+    init(bytes: [UInt8], options: JSONReadOptions) {
+        p = bytes
+        end = bytes.count
         self.options = options
         records.reserveCapacity(64)
         path.reserveCapacity(32)
-    }
-
-    mutating func destroy() {
-        elements.destroy()
     }
 
     // MARK: - Document
@@ -707,7 +704,7 @@ struct JSONTreeParser {
         if a.offset >= 0 && b.offset >= 0 {
             guard a.length == b.length else { return false }
             if a.offset == b.offset { return true }
-            return JSONBytes.equal(p + a.offset, p + b.offset, count: a.length)
+            return JSONBytes.equal(p.span, a.offset, b.offset, count: a.length)
         }
         return nameString(a) == bName
     }
@@ -735,7 +732,7 @@ struct JSONTreeParser {
     /// The string of a name reference (only for issues, large objects and escaped names).
     func nameString(_ ref: NameRef) -> String {
         if ref.offset < 0 { return escapedNames[-ref.offset - 1] }
-        return String(decoding: UnsafeBufferPointer(start: p + ref.offset, count: ref.length), as: UTF8.self)
+        return String(decoding: p[ref.offset ..< ref.offset + ref.length], as: UTF8.self)
     }
 
     /// The record of the member `id`, for a datatype's `Element.id`.

@@ -1,28 +1,27 @@
 import Foundation
 
-/// A reader of one message format into the element tree. Conformers implement the raw-bytes entry
-/// point; the other inputs (Data, byte arrays, strings, files) come with it.
+/// A reader of one message format into the element tree. Conformers implement the entry point
+/// over a span of bytes; the other inputs (Data, byte arrays, strings, files) come with it.
 public protocol MessageReader {
     /// Reads one document from UTF-8 bytes (only during the call; the tree owns copies).
     /// - Throws: ``IssuesError`` carrying every error found, each with rule, path and line:column.
-    func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded
+    func read(_ bytes: Span<UInt8>) throws -> Decoded
 }
 
 extension MessageReader {
     /// Reads one document from `data`.
     public func read(_ data: Data) throws -> Decoded {
-        try data.withUnsafeBytes { try read($0) }
+        try read(data.span)
     }
 
     /// Reads one document from a byte array.
     public func read(_ bytes: [UInt8]) throws -> Decoded {
-        try bytes.withUnsafeBytes { try read($0) }
+        try read(bytes.span)
     }
 
     /// Reads one document from a string.
     public func read(_ text: String) throws -> Decoded {
-        var text = text
-        return try text.withUTF8 { try read(UnsafeRawBufferPointer($0)) }
+        try read(text.utf8.span)
     }
 
     /// Reads the file at `url`; every issue, thrown or returned, carries the file's path.

@@ -42,7 +42,7 @@ public struct FHIRXMLReader: MessageReader, Sendable {
     ///
     /// - Throws: `IssuesError` with every error found (not well-formed, DOCTYPE, wrong namespace,
     ///   unknown attribute, text content, limits, …).
-    public func read(_ bytes: UnsafeRawBufferPointer) throws -> Decoded {
+    public func read(_ bytes: Span<UInt8>) throws -> Decoded {
         try SAXTreeBuilder.parse(bytes, options: options)
     }
 }

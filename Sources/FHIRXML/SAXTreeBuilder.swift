@@ -18,7 +18,12 @@ import Darwin
 struct SAXTreeBuilder {
     // MARK: Parse entry point
 
-    static func parse(_ raw: UnsafeRawBufferPointer, options: XMLReadOptions) throws -> Decoded {
+    /// Parses `bytes`, lent to libxml2 (and to the callbacks' offsets) for the duration of the call.
+    static func parse(_ bytes: Span<UInt8>, options: XMLReadOptions) throws -> Decoded {
+        try bytes.withUnsafeBufferPointer { try parse(UnsafeRawBufferPointer($0), options: options) }
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer, options: XMLReadOptions) throws -> Decoded {
         if raw.count > options.maxBytes || raw.count > Int(Int32.max) {
             throw IssuesError(Issue(.fatal, .tooCostly, rule: XMLRule.tooLarge,
                 "the document has \(raw.count) bytes; the limit is \(min(options.maxBytes, Int(Int32.max))) bytes"))

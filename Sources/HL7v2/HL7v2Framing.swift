@@ -79,7 +79,7 @@ struct HL7v2Framer {
     var point: InputPoint { InputPoint(offset: offset, line: lineNumber, column: offset - lineStartOffset + 1) }
 
     /// Reads a chunk, appending what it completes to `events`.
-    mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
+    mutating func scan(_ bytes: Span<UInt8>, into events: inout [Event]) {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
@@ -102,7 +102,7 @@ struct HL7v2Framer {
                     j += 1
                 }
                 if j > i {
-                    append(UnsafeBufferPointer(rebasing: bytes[i..<j]), &events)
+                    append(bytes, i..<j, &events)
                     offset += j - i
                     previousWasCR = false
                     lineEndedAtCR = false
@@ -179,22 +179,26 @@ struct HL7v2Framer {
             }
         } else {
             lineEndedAtCR = false
-            withUnsafePointer(to: b) { append(UnsafeBufferPointer(start: $0, count: 1), &events) }
+            append(CollectionOfOne(b).span, 0..<1, &events)
         }
     }
 
-    private mutating func append(_ run: UnsafeBufferPointer<UInt8>, _ events: inout [Event]) {
+    /// Appends the bytes `bytes[run]` to the line being read.
+    private mutating func append(_ bytes: Span<UInt8>, _ run: Range<Int>, _ events: inout [Event]) {
         if discarding { return }
         if bufferStart == nil { bufferStart = point }
         if buffer.count + run.count > maxLineBytes {
-            let head = Array((buffer + Array(run.prefix(8))).prefix(8))
+            var head = Array(buffer.prefix(8))
+            for i in run where head.count < 8 { head.append(bytes[i]) }
             events.append(.lineTooLong(start: bufferStart!, head: head))
             buffer = []
             bufferStart = nil
             discarding = true
             return
         }
-        buffer.append(contentsOf: run)
+        buffer.append(addingCapacity: run.count) { out in
+            for i in run { out.append(bytes[i]) }
+        }
     }
 
     /// The line ends at a line break (an empty line too: it is a blank line).

@@ -89,7 +89,7 @@ public struct HL7v2Parser: Sendable {
             stream.reportInputTooLarge(bytes.count)
             return stream.take()
         }
-        bytes.withUnsafeBufferPointer { stream.read($0) }
+        stream.read(bytes.span)
         stream.finish()
         return stream.take()
     }

@@ -10,7 +10,7 @@
 /// ```swift
 /// var reader = HL7v2StreamParser()
 /// while let chunk = nextChunk() {
-///     chunk.withUnsafeBufferPointer { reader.read($0) }
+///     reader.read(chunk.span)
 ///     for message in reader.take().messages { handle(message) }
 /// }
 /// reader.finish()
@@ -29,7 +29,7 @@ public struct HL7v2StreamParser: Sendable {
     }
 
     /// Reads the next bytes of the input.
-    public mutating func read(_ chunk: UnsafeBufferPointer<UInt8>) {
+    public mutating func read(_ chunk: Span<UInt8>) {
         precondition(!finished, "HL7v2StreamParser.read after finish")
         framer.scan(chunk, into: &events)
         drainEvents()
@@ -37,7 +37,7 @@ public struct HL7v2StreamParser: Sendable {
 
     /// Reads the next bytes of the input.
     public mutating func read(_ chunk: [UInt8]) {
-        chunk.withUnsafeBufferPointer { read($0) }
+        read(chunk.span)
     }
 
     /// Ends the input: the last message is complete, and what is still open (a batch without its

@@ -1,0 +1,22 @@
+extension Array where Element == UInt8 {
+    /// A byte array holding a copy of `bytes` (the optimiser turns the loop into a block copy).
+    @inlinable
+    package init(copying bytes: Span<UInt8>) {
+        self.init(capacity: bytes.count) { out in
+            for i in bytes.indices { out.append(bytes[i]) }
+        }
+    }
+}
+
+/// Eight bytes read as one little-endian word, for scanners that test eight bytes at a time.
+package enum ByteWord {
+    /// The eight bytes of `bytes` at `offset..<offset + 8` as a little-endian `UInt64` (what an
+    /// unaligned load gives on the machines we build for; the optimiser emits that one load).
+    @inlinable @inline(__always)
+    package static func load(_ bytes: Span<UInt8>, at offset: Int) -> UInt64 {
+        let eight = bytes.extracting(offset ..< offset &+ 8)
+        var word: UInt64 = 0
+        for k in 0..<8 { word |= UInt64(eight[k]) &<< UInt64(8 &* k) }
+        return word
+    }
+}
