@@ -42,29 +42,25 @@ enum DirectJSONToXML {
     static func attemptMessage(_ data: Data, pack: DefinitionPack, pretty: Bool,
                                cache: DirectContextCache = DirectContextCache(),
                                limits: ReadLimits = ReadLimits()) throws -> (bytes: [UInt8], event: String?) {
-        try data.withUnsafeBytes { raw throws -> ([UInt8], String?) in
-            guard let base = raw.baseAddress, raw.count > 0 else { throw DirectBail() }
-            let p = base.assumingMemoryBound(to: UInt8.self)
-            // Within the reader's limits only: beyond them, the tree path reports the limit.
-            guard let tokens = JSONTokenizer.tokenize(p, count: raw.count, limits: limits) else { throw DirectBail() }
-            defer { tokens.deallocate() }
-            let known = cache.snapshot
-            var emitter = DirectXMLEmitter(p: p, inputBytes: raw.count, t: UnsafeBufferPointer(tokens), pack: pack,
-                                           pretty: pretty, contexts: known)
-            defer {
-                if emitter.contexts.children.count > known.children.count
-                    || emitter.contexts.resources.count > known.resources.count {
-                    cache.merge(emitter.contexts)
-                }
+        guard !data.isEmpty else { throw DirectBail() }
+        let p = [UInt8](data)
+        // Within the reader's limits only: beyond them, the tree path reports the limit.
+        guard let tokens = JSONTokenizer.tokenize(p, limits: limits) else { throw DirectBail() }
+        let known = cache.snapshot
+        var emitter = DirectXMLEmitter(p: p, t: tokens, pack: pack, pretty: pretty, contexts: known)
+        defer {
+            if emitter.contexts.children.count > known.children.count
+                || emitter.contexts.resources.count > known.resources.count {
+                cache.merge(emitter.contexts)
             }
-            do {
-                try emitter.writeDocument()
-            } catch {
-                emitter.out.free()
-                throw error
-            }
-            return (emitter.out.finish(), MessageEvent.code(tokens: UnsafeBufferPointer(tokens), text: p))
         }
+        do {
+            try emitter.writeDocument()
+        } catch {
+            emitter.out.free()
+            throw error
+        }
+        return (emitter.out.finish(), MessageEvent.code(tokens: tokens, text: p))
     }
 }
 

@@ -32,7 +32,7 @@ struct JSONTokenizer {
     /// here): at most this, and below the reader's limit when it is lower.
     static let maxDepth = 200
 
-    private let p: UnsafePointer<UInt8>
+    private let p: [UInt8]
     private let end: Int
     private var pos = 0
     private var depth = 0
@@ -40,54 +40,35 @@ struct JSONTokenizer {
     /// then reports the limit it meets).
     private let depthLimit: Int
     private let itemLimit: UInt32
-    /// The tokens, in a malloc'd buffer rather than an array: appending is the tokenizer's most
-    /// frequent operation, and this makes it a bounds check and a store.
-    private var tokens: UnsafeMutablePointer<JSONToken>
-    private var count = 0
-    private var capacity: Int
+    /// The tokens, reserved up front from the input's size.
+    private var tokens: [JSONToken] = []
+    private var count: Int { tokens.count }
 
-    private init(_ p: UnsafePointer<UInt8>, _ count: Int, limits: ReadLimits) {
+    private init(_ p: [UInt8], limits: ReadLimits) {
         self.p = p
-        end = count
+        end = p.count
         depthLimit = min(Self.maxDepth, limits.maxDepth - 1)
         itemLimit = UInt32(clamping: max(limits.maxEntries - 1, 0))
         // A guess from typical FHIR JSON (about one token per 8 bytes); the buffer grows if needed.
-        capacity = count / 8 + 16
-        tokens = .allocate(capacity: capacity)
+        tokens.reserveCapacity(p.count / 8 + 16)
     }
 
     /// The tokens of one JSON document whose top level is an object, or nil when the tokenizer
-    /// does not accept the input (a syntax error, a byte order mark, too deep, too large). The
-    /// caller deallocates the buffer.
-    static func tokenize(_ p: UnsafePointer<UInt8>, count: Int,
-                         limits: ReadLimits = ReadLimits()) -> UnsafeMutableBufferPointer<JSONToken>? {
-        guard count < Int(UInt32.max), count <= limits.maxBytes else { return nil }
-        var t = JSONTokenizer(p, count, limits: limits)
+    /// does not accept the input (a syntax error, a byte order mark, too deep, too large).
+    static func tokenize(_ p: [UInt8], limits: ReadLimits = ReadLimits()) -> [JSONToken]? {
+        guard p.count < Int(UInt32.max), p.count <= limits.maxBytes else { return nil }
+        var t = JSONTokenizer(p, limits: limits)
         t.skipWhitespace()
         var ok = t.pos < t.end && p[t.pos] == UInt8(ascii: "{") && t.value()
         t.skipWhitespace()
         ok = ok && t.pos == t.end
-        guard ok else {
-            t.tokens.deallocate()
-            return nil
-        }
-        return UnsafeMutableBufferPointer(start: t.tokens, count: t.count)
+        guard ok else { return nil }
+        return t.tokens
     }
 
     @inline(__always)
     private mutating func append(_ token: JSONToken) {
-        if count == capacity { grow() }
-        (tokens + count).initialize(to: token)
-        count &+= 1
-    }
-
-    @inline(never)
-    private mutating func grow() {
-        let bigger = UnsafeMutablePointer<JSONToken>.allocate(capacity: 2 * capacity)
-        bigger.moveInitialize(from: tokens, count: count)
-        tokens.deallocate()
-        tokens = bigger
-        capacity *= 2
+        tokens.append(token)
     }
 
     @inline(__always)
@@ -165,14 +146,25 @@ struct JSONTokenizer {
     /// keys and short values that end within their first or second word.
     private mutating func string() -> Bool {
         let start = pos + 1
+        guard let (i, flags) = stringEnd(from: start) else { return false }
+        append(JSONToken(kind: .string, flags: flags, start: UInt32(start), length: UInt32(i - start),
+                         next: UInt32(count + 1)))
+        pos = i + 1
+        return true
+    }
+
+    /// The index of the closing quote of the string whose content starts at `start`, and its flags;
+    /// nil for a control character or an unterminated string.
+    @inline(__always)
+    private func stringEnd(from start: Int) -> (Int, UInt8)? {
+        let p = self.p.span
         var i = start
         var flags: UInt8 = 0
-        let raw = UnsafeRawPointer(p)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while true {
             if i &+ 8 <= end {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let w = ByteWord.load(p, at: i)
                 let q = w ^ (ones &* 0x22)
                 let s = w ^ (ones &* 0x5C)
                 let special = (((q &- ones) & ~q) | ((s &- ones) & ~s) | ((w &- ones &* 0x20) & ~w)) & highs
@@ -188,7 +180,7 @@ struct JSONTokenizer {
                 i &+= bit >> 3
             } else {
                 // The last few bytes of the input: one at a time.
-                guard i < end else { return false }
+                guard i < end else { return nil }
                 let b = p[i]
                 if b >= 0x80 { flags |= JSONToken.nonASCII }
                 if b >= 0x20 && b != 0x22 && b != 0x5C {
@@ -198,20 +190,18 @@ struct JSONTokenizer {
             }
             let b = p[i]
             if b == 0x22 { break }
-            guard b == 0x5C else { return false }  // a control character
+            guard b == 0x5C else { return nil }  // a control character
             flags |= JSONToken.escaped
             i &+= 2  // the escaped byte cannot end the string; escapes are checked when written
         }
-        append(JSONToken(kind: .string, flags: flags, start: UInt32(start), length: UInt32(i - start),
-                         next: UInt32(count + 1)))
-        pos = i + 1
-        return true
+        return (i, flags)
     }
 
-    private mutating func literal(_ text: StaticString, _ kind: JSONToken.Kind) -> Bool {
-        let n = text.utf8CodeUnitCount
+    private mutating func literal(_ text: String, _ kind: JSONToken.Kind) -> Bool {
+        let l = text.utf8.span
+        let n = l.count
         guard pos + n <= end else { return false }
-        for j in 0..<n where p[pos + j] != text.utf8Start[j] { return false }
+        for j in 0..<n where p[pos + j] != l[j] { return false }
         append(JSONToken(kind: kind, start: UInt32(pos), length: UInt32(n), next: UInt32(count + 1)))
         pos += n
         return true

@@ -7,7 +7,7 @@ extension DirectXMLEmitter {
     /// resource), `url` (an extension item) and `fhir_comments`. Bails on an empty object, a
     /// duplicate property, a misplaced `resourceType`, an escaped or unknown name, two choices of
     /// one element, and on attributes that are not strings.
-    static func collectMembers(_ o: Int, p: UnsafePointer<UInt8>, t: UnsafeBufferPointer<JSONToken>,
+    static func collectMembers(_ o: Int, p: [UInt8], t: [JSONToken],
                                table: ChildTable?, role: DirectObjectRole,
                                into members: inout [DirectMember]) throws -> DirectSpecials {
         guard t[o].kind == .object, t[o].length > 0, let table else { throw DirectBail() }
@@ -20,7 +20,7 @@ extension DirectXMLEmitter {
             let v = k + 1
             k = Int(t[v].next)
             guard key.flags == 0, key.length > 0 else { throw DirectBail() }
-            let name = p + Int(key.start)
+            let name = Int(key.start)
             let n = Int(key.length)
             // The properties the tree reader does not turn into children.
             switch n {
@@ -42,13 +42,11 @@ extension DirectXMLEmitter {
             default:
                 break
             }
-            let isMeta = n > 1 && name[0] == UInt8(ascii: "_")
-            let bytes = isMeta ? UnsafeBufferPointer(start: name + 1, count: n - 1)
-                               : UnsafeBufferPointer(start: name, count: n)
-            // Unretained: the table, which the caller holds, keeps its definitions alive.
-            guard let found = table.unretainedChild(utf8: bytes) else { throw DirectBail() }
-            let order = found._withUnsafeGuaranteedRef { $0.order }
-            if isMeta && role != .resource && n == 3 && name[1] == UInt8(ascii: "i") && name[2] == UInt8(ascii: "d") {
+            let isMeta = n > 1 && p[name] == UInt8(ascii: "_")
+            let bytes = p.span.extracting((isMeta ? name + 1 : name) ..< name + n)
+            guard let found = table[utf8: bytes] else { throw DirectBail() }
+            let order = found.order
+            if isMeta && role != .resource && n == 3 && p[name + 1] == UInt8(ascii: "i") && p[name + 2] == UInt8(ascii: "d") {
                 throw DirectBail()  // `_id` beside an Element.id: the tree reader's error
             }
             members.append(DirectMember(info: found, order: order, value: isMeta ? -1 : v, meta: isMeta ? v : -1))
@@ -72,7 +70,7 @@ extension DirectXMLEmitter {
         while i < members.count {
             let m = members[i]
             if w > base && members[w - 1].order == m.order {
-                guard members[w - 1].info.toOpaque() == m.info.toOpaque() else { throw DirectBail() }
+                guard members[w - 1].info === m.info else { throw DirectBail() }
                 if m.value >= 0 {
                     guard members[w - 1].value < 0 else { throw DirectBail() }
                     members[w - 1].value = m.value

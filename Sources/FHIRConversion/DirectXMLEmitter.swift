@@ -18,9 +18,7 @@ enum DirectObjectRole {
 /// One child of the object being written: the property `name` and/or `_name` (as token indices,
 /// -1 when absent), with its definition.
 struct DirectMember {
-    /// Unretained: definitions live as long as the pack's type models, which the pack keeps; used
-    /// through `_withUnsafeGuaranteedRef`, so that writing a member touches no reference count.
-    var info: Unmanaged<ChildInfo>
+    var info: ChildInfo
     var order: Int
     var value: Int
     var meta: Int
@@ -29,8 +27,9 @@ struct DirectMember {
 /// Pass 2 of the direct conversion: walks the tokens and writes XML as ``FHIRXML/FHIRXMLWriter``
 /// does (definition order, declaration, pretty or compact). Throws ``DirectBail`` to give up.
 struct DirectXMLEmitter {
-    let p: UnsafePointer<UInt8>
-    let t: UnsafeBufferPointer<JSONToken>
+    /// The JSON input and its tokens.
+    let p: [UInt8]
+    let t: [JSONToken]
     let pack: DefinitionPack
     let pretty: Bool
     /// The XML written so far; the caller frees it (``DirectXMLOutput/finish()``).
@@ -40,9 +39,9 @@ struct DirectXMLEmitter {
     /// Contexts looked up once per definition (see ``DirectContextCache``).
     var contexts: DirectContextCache.Entries
 
-    /// `inputBytes`: the JSON's size, which sizes the output buffer.
-    init(p: UnsafePointer<UInt8>, inputBytes: Int, t: UnsafeBufferPointer<JSONToken>, pack: DefinitionPack,
-         pretty: Bool, contexts: DirectContextCache.Entries) {
+    /// The input's size sizes the output buffer.
+    init(p: [UInt8], t: [JSONToken], pack: DefinitionPack, pretty: Bool, contexts: DirectContextCache.Entries) {
+        let inputBytes = p.count
         self.p = p
         self.t = t
         self.pack = pack
@@ -113,8 +112,7 @@ struct DirectXMLEmitter {
             k = Int(t[k + 1].next)
         }
         guard let type, type.kind == .string, type.flags == 0, type.length > 0 else { throw DirectBail() }
-        let name = String(decoding: UnsafeBufferPointer(start: p + Int(type.start), count: Int(type.length)),
-                          as: UTF8.self)
+        let name = String(decoding: p[Int(type.start) ..< Int(type.start) + Int(type.length)], as: UTF8.self)
         if let hit = contexts.resources[name] { return (hit, type) }
         guard let found = try? pack.context(forType: name), found.model.isResource else { throw DirectBail() }
         let resource = DirectType(found)
@@ -137,7 +135,7 @@ struct DirectXMLEmitter {
         var k = base
         while k < members.count {
             let m = members[k]
-            try m.info._withUnsafeGuaranteedRef { try writeMember(m, $0, in: context, depth: depth + 1) }
+            try writeMember(m, m.info, in: context, depth: depth + 1)
             k += 1
         }
         members.removeLast(members.count - base)
@@ -301,15 +299,15 @@ struct DirectXMLEmitter {
         guard v >= 0, t[v].kind == .string, t[v].length > 0 else { throw DirectBail() }
         indent(depth)
         let start = out.count
-        try DirectXMLText.appendDecoded(p + Int(t[v].start), Int(t[v].length), escapeForXML: false, to: &out)
+        try DirectXMLText.appendDecoded(p, t[v], escapeForXML: false, to: &out)
         switch out.withWritten(from: start, NarrativeXHTML.check) {
         case .verbatim:
             break
         case let .insertNamespace(at):
-            let tail = out.withWritten(from: start + at) { [UInt8]($0) }
+            let tail = out.withWritten(from: start + at) { [UInt8](copying: $0) }
             out.truncate(to: start + at)
             out.appendStatic(" xmlns=\"http://www.w3.org/1999/xhtml\"")
-            tail.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+            out.append(tail, 0..<tail.count)
         case .invalid:
             throw DirectBail()
         }
@@ -327,10 +325,11 @@ struct DirectXMLEmitter {
             indent(depth)
             out.appendStatic("<!--")
             let start = out.count
-            try DirectXMLText.appendDecoded(p + Int(s.start), Int(s.length), escapeForXML: false, to: &out)
+            try DirectXMLText.appendDecoded(p, s, escapeForXML: false, to: &out)
             let allowed = out.withWritten(from: start) { text -> Bool in
                 var previous: UInt8 = 0
-                for b in text {
+                for i in text.indices {
+                    let b = text[i]
                     if b == UInt8(ascii: "-") && previous == b { return false }
                     previous = b
                 }
@@ -371,29 +370,31 @@ struct DirectXMLEmitter {
 
     /// True when the key token `k` is exactly `name` (escaped keys never are).
     @inline(__always)
-    func isKey(_ k: JSONToken, _ name: StaticString) -> Bool {
+    func isKey(_ k: JSONToken, _ name: String) -> Bool {
         Self.isKey(k, name, p)
     }
 
     @inline(__always)
-    static func isKey(_ k: JSONToken, _ name: StaticString, _ p: UnsafePointer<UInt8>) -> Bool {
-        let n = name.utf8CodeUnitCount
+    static func isKey(_ k: JSONToken, _ name: String, _ p: [UInt8]) -> Bool {
+        let l = name.utf8.span
+        let n = l.count
         guard Int(k.length) == n, k.flags == 0 else { return false }
-        return memcmp(p + Int(k.start), name.utf8Start, n) == 0
+        let start = Int(k.start)
+        for j in 0..<n where p[start &+ j] != l[j] { return false }
+        return true
     }
 
     /// An element name (from the definitions): its contiguous UTF-8, which is much cheaper to copy
     /// than iterating `name.utf8`.
     @inline(__always)
     mutating func appendName(_ name: String) {
-        var name = name
-        name.withUTF8 { out.append(contentsOf: $0) }
+        out.appendStatic(name)
     }
 
     /// The bytes of a token as they are in the input.
     @inline(__always)
     mutating func appendRaw(_ k: JSONToken) {
-        out.append(p + Int(k.start), count: Int(k.length))
+        out.append(p, Int(k.start) ..< Int(k.start) + Int(k.length))
     }
 
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
@@ -404,7 +405,7 @@ struct DirectXMLEmitter {
         var n = 2 * depth
         while n > 0 {
             let k = min(n, Self.spaces.count)
-            Self.spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<k])) }
+            out.append(Self.spaces, 0..<k)
             n -= k
         }
     }

@@ -1,84 +1,63 @@
-/// The XML being written by the direct conversion: one malloc'd buffer, sized up front from the
-/// input and doubled when it runs out. Appending is a bounds check and a copy, without the
-/// uniqueness checks and generic paths of `[UInt8].append`, which the writer pays for every
-/// attribute, name and bracket it writes.
-///
-/// A plain struct that does not free itself (a class would cost a retain per use): its owner calls
-/// ``finish()`` or ``free()`` exactly once.
+import FHIRModel
+
+/// The XML being written by the direct conversion: one byte array, sized up front from the input
+/// (typical FHIR XML then never makes it grow) and kept for the whole conversion.
 struct DirectXMLOutput {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
+    private var bytes: [UInt8] = []
 
     init(capacity: Int) {
-        self.capacity = max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
+        bytes.reserveCapacity(max(capacity, 64))
     }
 
-    /// Makes room for `n` more bytes (rarely: the initial size covers typical FHIR XML).
-    @inline(__always)
-    mutating func reserve(_ n: Int) {
-        if count &+ n > capacity { grow(count + n) }
-    }
-
-    @inline(never)
-    private mutating func grow(_ needed: Int) {
-        var size = capacity * 2
-        while size < needed { size *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        bigger.update(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity = size
-    }
+    /// The number of bytes written.
+    var count: Int { bytes.count }
 
     @inline(__always)
     mutating func append(_ b: UInt8) {
-        reserve(1)
-        base[count] = b
-        count &+= 1
+        bytes.append(b)
     }
 
+    /// Appends `source[range]`.
     @inline(__always)
-    mutating func append(_ s: UnsafePointer<UInt8>, count n: Int) {
-        reserve(n)
-        (base + count).update(from: s, count: n)
-        count &+= n
+    mutating func append(_ source: Span<UInt8>, _ range: Range<Int>) {
+        bytes.append(copying: source, range)
     }
 
+    /// Appends `source[range]`.
     @inline(__always)
-    mutating func append(contentsOf b: UnsafeBufferPointer<UInt8>) {
-        if let s = b.baseAddress { append(s, count: b.count) }
+    mutating func append(_ source: [UInt8], _ range: Range<Int>) {
+        bytes.append(contentsOf: source[range])
     }
 
+    /// Appends the UTF-8 of `s` (markup literals, element names from the definitions), copied
+    /// from its contiguous storage, which is much cheaper than iterating `s.utf8`.
     @inline(__always)
-    mutating func appendStatic(_ s: StaticString) {
-        append(s.utf8Start, count: s.utf8CodeUnitCount)
+    mutating func appendStatic(_ s: String) {
+        let utf8 = s.utf8.span
+        bytes.append(copying: utf8, 0..<utf8.count)
     }
 
-    /// Lends `body` the bytes written from `start` on; the buffer must not escape `body` (the
-    /// next append may move it).
+    /// Lends `body` the bytes written from `start` on.
     @inline(__always)
-    func withWritten<R>(from start: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: base + start, count: count - start))
+    func withWritten<R>(from start: Int, _ body: (Span<UInt8>) throws -> R) rethrows -> R {
+        try body(bytes.span.extracting(start...))
     }
 
     /// Forgets the bytes from `n` on.
     @inline(__always)
     mutating func truncate(to n: Int) {
-        count = n
+        bytes.removeSubrange(n...)
     }
 
-    /// The result as an array; frees the buffer.
+    /// The result.
     mutating func finish() -> [UInt8] {
-        let bytes = [UInt8](UnsafeBufferPointer(start: base, count: count))
-        free()
-        return bytes
+        let result = bytes
+        bytes = []
+        return result
     }
 
+    /// Drops what was written (after the conversion gave up).
     mutating func free() {
-        base.deallocate()
-        count = 0
-        capacity = 0
+        bytes = []
     }
 }

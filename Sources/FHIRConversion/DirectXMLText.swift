@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// String contents for the direct JSON->XML conversion: JSON-unescaped and XML-escaped in one pass,
 /// straight from the input bytes, with the checks the tree path makes (valid UTF-8, no lone
 /// surrogates, only characters XML 1.0 allows). Anything else is a ``DirectBail``.
@@ -5,27 +7,36 @@ enum DirectXMLText {
     /// Appends the content of string token `s` as an XML attribute value (escaping `& < > "` and
     /// TAB, LF, CR exactly as the tree writer does). An empty string bails (FHIR has none).
     @inline(__always)
-    static func appendAttribute(_ p: UnsafePointer<UInt8>, _ s: JSONToken, to out: inout DirectXMLOutput) throws {
+    static func appendAttribute(_ input: [UInt8], _ s: JSONToken, to out: inout DirectXMLOutput) throws {
         guard s.length > 0 else { throw DirectBail() }
+        let content = input.span.extracting(Int(s.start) ..< Int(s.start) + Int(s.length))
         if s.flags == 0 {
-            appendPlainASCII(p + Int(s.start), Int(s.length), to: &out)
+            appendPlainASCII(content, to: &out)
         } else {
-            try appendDecoded(p + Int(s.start), Int(s.length), escapeForXML: true, to: &out)
+            try appendDecoded(content, escapeForXML: true, to: &out)
         }
+    }
+
+    /// Appends the content of string token `s` decoded (see ``appendDecoded(_:escapeForXML:to:)``).
+    @inline(__always)
+    static func appendDecoded(_ input: [UInt8], _ s: JSONToken, escapeForXML: Bool,
+                              to out: inout DirectXMLOutput) throws {
+        try appendDecoded(input.span.extracting(Int(s.start) ..< Int(s.start) + Int(s.length)),
+                          escapeForXML: escapeForXML, to: &out)
     }
 
     /// ASCII without escapes: only `&`, `<` and `>` can need escaping (a raw `"` or control character
     /// cannot be in a JSON string). Eight bytes at a time while none of them shows up.
     @inline(__always)
-    static func appendPlainASCII(_ s: UnsafePointer<UInt8>, _ n: Int, to out: inout DirectXMLOutput) {
-        let raw = UnsafeRawPointer(s)
+    static func appendPlainASCII(_ s: Span<UInt8>, to out: inout DirectXMLOutput) {
+        let n = s.count
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         var run = 0
         var i = 0
         while i < n {
             if i &+ 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let w = ByteWord.load(s, at: i)
                 let amp = w ^ (ones &* 0x26)
                 let angle = (w | (ones &* 0x02)) ^ (ones &* 0x3E)  // `<` (0x3C) or `>` (0x3E)
                 if (((amp &- ones) & ~amp) | ((angle &- ones) & ~angle)) & highs == 0 {
@@ -35,19 +46,19 @@ enum DirectXMLText {
             }
             let b = s[i]
             if b == 0x26 || b | 0x02 == 0x3E {
-                out.append(s + run, count: i - run)
+                out.append(s, run..<i)
                 appendEscape(b, to: &out)
                 run = i + 1
             }
             i &+= 1
         }
-        out.append(s + run, count: n - run)
+        out.append(s, run..<n)
     }
 
     /// The general case: JSON escapes decoded and UTF-8 checked; with `escapeForXML` the result is
     /// escaped as an attribute value, without it (a narrative `div`) it is appended as decoded.
-    static func appendDecoded(_ s: UnsafePointer<UInt8>, _ n: Int, escapeForXML: Bool,
-                              to out: inout DirectXMLOutput) throws {
+    static func appendDecoded(_ s: Span<UInt8>, escapeForXML: Bool, to out: inout DirectXMLOutput) throws {
+        let n = s.count
         var i = 0
         while i < n {
             let b = s[i]
@@ -91,7 +102,7 @@ enum DirectXMLText {
                     if c == 0x5C || (escapeForXML && (c == 0x26 || c | 0x02 == 0x3E)) { break }
                     j += 1
                 }
-                out.append(s + i, count: j - i)
+                out.append(s, i..<j)
                 i = j
             }
         }
@@ -100,7 +111,7 @@ enum DirectXMLText {
     /// The length of the valid UTF-8 sequence at `i` (the tree reader's rules: no overlong forms,
     /// surrogates or values above U+10FFFF), which must not be U+FFFE or U+FFFF (not XML characters).
     @inline(__always)
-    private static func utf8SequenceLength(_ s: UnsafePointer<UInt8>, _ i: Int, _ n: Int) throws -> Int {
+    private static func utf8SequenceLength(_ s: Span<UInt8>, _ i: Int, _ n: Int) throws -> Int {
         let b = s[i]
         var need = 0
         var low: UInt8 = 0x80
@@ -123,7 +134,7 @@ enum DirectXMLText {
         return need + 1
     }
 
-    private static func hex4(_ s: UnsafePointer<UInt8>, _ i: Int, _ n: Int) throws -> UInt32 {
+    private static func hex4(_ s: Span<UInt8>, _ i: Int, _ n: Int) throws -> UInt32 {
         guard i + 4 <= n else { throw DirectBail() }
         var value: UInt32 = 0
         for j in 0..<4 {
@@ -185,8 +196,10 @@ enum DirectXMLText {
 }
 
 extension Array where Element == UInt8 {
+    /// Appends the UTF-8 of `s` (a markup literal), copied from its contiguous storage.
     @inline(__always)
-    mutating func appendStatic(_ s: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    mutating func appendStatic(_ s: String) {
+        let utf8 = s.utf8.span
+        append(copying: utf8, 0..<utf8.count)
     }
 }

@@ -60,21 +60,25 @@ public struct FHIRVersionDetector: Sendable {
     /// none is marked. One pass that stops at the first marker (a message's first `meta.profile` is
     /// near its start), so a converter can choose its pack without building a tree.
     public static func markedVersion(inBytes data: Data) -> FHIRVersion? {
-        data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                // Every marker starts with 'h' (a URL) or '|' (a version).
-                if b == UInt8(ascii: "h") || b == UInt8(ascii: "|") {
-                    let rest = UnsafeBufferPointer(rebasing: bytes[i...])
-                    if markerBytes.r4.contains(where: { rest.starts(with: $0) }) { return .r4 }
-                    if markerBytes.stu3.contains(where: { rest.starts(with: $0) }) { return .stu3 }
-                }
-                i += 1
+        let bytes = data.span
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            // Every marker starts with 'h' (a URL) or '|' (a version).
+            if b == UInt8(ascii: "h") || b == UInt8(ascii: "|") {
+                for marker in markerBytes.r4 where startsWith(bytes, at: i, marker) { return .r4 }
+                for marker in markerBytes.stu3 where startsWith(bytes, at: i, marker) { return .stu3 }
             }
-            return nil
+            i += 1
         }
+        return nil
+    }
+
+    /// True when `bytes` holds `marker` at `offset`.
+    private static func startsWith(_ bytes: Span<UInt8>, at offset: Int, _ marker: [UInt8]) -> Bool {
+        guard offset + marker.count <= bytes.count else { return false }
+        for j in marker.indices where bytes[offset + j] != marker[j] { return false }
+        return true
     }
 
     private static let markerBytes = (r4: r4Markers.map { Array($0.utf8) }, stu3: stu3Markers.map { Array($0.utf8) })

@@ -12,9 +12,9 @@ public enum MessageEvent {
     }
 
     /// The same, read from the direct converter's tokens of the JSON text at `p` (no tree built).
-    static func code(tokens t: UnsafeBufferPointer<JSONToken>, text p: UnsafePointer<UInt8>) -> String? {
+    static func code(tokens t: [JSONToken], text p: [UInt8]) -> String? {
         /// The value token of `key` in the object at `object`, or nil.
-        func member(_ key: StaticString, of object: Int) -> Int? {
+        func member(_ key: String, of object: Int) -> Int? {
             guard object < t.count, t[object].kind == .object else { return nil }
             var k = object + 1
             for _ in 0..<Int(t[object].length) {
@@ -24,11 +24,13 @@ public enum MessageEvent {
             }
             return nil
         }
-        func isString(_ i: Int, _ text: StaticString) -> Bool {
+        func isString(_ i: Int, _ text: String) -> Bool {
             let token = t[i]
+            let l = text.utf8.span
             guard token.kind == .string, token.flags & JSONToken.escaped == 0,
-                  Int(token.length) == text.utf8CodeUnitCount else { return false }
-            return (0..<text.utf8CodeUnitCount).allSatisfy { p[Int(token.start) + $0] == text.utf8Start[$0] }
+                  Int(token.length) == l.count else { return false }
+            for j in l.indices where p[Int(token.start) + j] != l[j] { return false }
+            return true
         }
         guard let type = member("resourceType", of: 0), isString(type, "Bundle"),
               let entries = member("entry", of: 0), t[entries].kind == .array, t[entries].length > 0,
@@ -37,6 +39,6 @@ public enum MessageEvent {
               let event = member("event", of: resource), let code = member("code", of: event),
               t[code].kind == .string, t[code].flags & JSONToken.escaped == 0 else { return nil }
         let start = Int(t[code].start)
-        return String(decoding: UnsafeBufferPointer(start: p + start, count: Int(t[code].length)), as: UTF8.self)
+        return String(decoding: p[start ..< start + Int(t[code].length)], as: UTF8.self)
     }
 }

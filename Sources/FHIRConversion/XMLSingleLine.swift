@@ -18,7 +18,8 @@ public enum XMLSingleLine {
         var out: [UInt8] = []
         out.reserveCapacity(xml.count + 64)
         var joinedComment = false
-        xml.withUnsafeBufferPointer { p in
+        /// One pass over `p`, appending to `out`; returns at the end of the input.
+        func scan(_ p: [UInt8]) {
             enum State { case text, tag, quoted(UInt8), comment, instruction }
             var state = State.text
             var depth = 0
@@ -27,13 +28,14 @@ public enum XMLSingleLine {
             func copy(until stop: (UInt8) -> Bool) -> UInt8? {
                 let from = i
                 while i < p.count, !stop(p[i]) { i += 1 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<i]))
+                out.append(contentsOf: p[from..<i])
                 return i < p.count ? p[i] : nil
             }
-            func starts(_ pattern: StaticString) -> Bool {
-                let count = pattern.utf8CodeUnitCount
-                guard i + count <= p.count else { return false }
-                return (0..<count).allSatisfy { p[i + $0] == pattern.utf8Start[$0] }
+            func starts(_ pattern: String) -> Bool {
+                let l = pattern.utf8.span
+                guard i + l.count <= p.count else { return false }
+                for j in l.indices where p[i + j] != l[j] { return false }
+                return true
             }
             func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
             func reference(_ b: UInt8) { out.append(contentsOf: b == 0x0A ? Array("&#10;".utf8) : Array("&#13;".utf8)) }
@@ -95,6 +97,7 @@ public enum XMLSingleLine {
                 i += 1
             }
         }
+        scan(xml)
         let issues = joinedComment
             ? [Issue(.warning, .informational, rule: XMLRule.comment,
                      "a comment's line breaks were written as spaces, to keep the message on one line")]

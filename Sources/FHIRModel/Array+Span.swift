@@ -6,17 +6,12 @@ extension Array where Element == UInt8 {
             for i in bytes.indices { out.append(bytes[i]) }
         }
     }
-}
 
-/// Eight bytes read as one little-endian word, for scanners that test eight bytes at a time.
-package enum ByteWord {
-    /// The eight bytes of `bytes` at `offset..<offset + 8` as a little-endian `UInt64` (what an
-    /// unaligned load gives on the machines we build for; the optimiser emits that one load).
+    /// Appends a copy of `bytes[range]` (the optimiser turns the loop into a block copy).
     @inlinable @inline(__always)
-    package static func load(_ bytes: Span<UInt8>, at offset: Int) -> UInt64 {
-        let eight = bytes.extracting(offset ..< offset &+ 8)
-        var word: UInt64 = 0
-        for k in 0..<8 { word |= UInt64(eight[k]) &<< UInt64(8 &* k) }
-        return word
+    package mutating func append(copying bytes: Span<UInt8>, _ range: Range<Int>) {
+        append(addingCapacity: range.count) { out in
+            for i in range { out.append(bytes[i]) }
+        }
     }
 }

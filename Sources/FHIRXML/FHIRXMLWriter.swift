@@ -135,36 +135,33 @@ struct XMLTreeWriter {
         out.append(UInt8(ascii: "<"))
         appendName(name)
         out.append(" xmlns=\"http://hl7.org/fhir\"")
-        withUnsafePointer(to: root) { root in
-            if root.pointee.resourceType == nil { writeAttributes(root) }
-            if writeContent(root, context: context, depth: 0) {
-                appendName(name)
-                out.append(UInt8(ascii: ">"))
-            }
+        if root.resourceType == nil { writeAttributes(root) }
+        if writeContent(root, context: context, depth: 0) {
+            appendName(name)
+            out.append(UInt8(ascii: ">"))
         }
         newline()
     }
 
-    // Elements are passed as pointers into their parent's children (or to the root): reading a field
+    // Elements are borrowed in place from their parent's children (or the root): reading a field
     // then touches only that field, where passing the struct would copy (retain and release) them all.
 
     /// After the start tag's name and attributes: `/>` (returns false), or `>`, the children, the
     /// trailing comments and `</` (returns true; the caller appends the name and `>`).
-    private mutating func writeContent(_ e: UnsafePointer<Element>, context: TypeContext?, depth: Int) -> Bool {
-        if e.pointee.children.isEmpty && e.pointee.trailingComments.isEmpty {
+    private mutating func writeContent(_ e: borrowing Element, context: TypeContext?, depth: Int) -> Bool {
+        if e.children.isEmpty && e.trailingComments.isEmpty {
             out.append("/>")
             return false
         }
         out.append(UInt8(ascii: ">"))
         newline()
-        e.pointee.children.withUnsafeBufferPointer { children in
-            if let context {
-                writeChildrenByDefinition(children, of: e, context: context, depth: depth + 1)
-            } else {
-                writeChildrenAsIs(children, depth: depth + 1)
-            }
+        let children = e.children.span
+        if let context {
+            writeChildrenByDefinition(children, of: e, context: context, depth: depth + 1)
+        } else {
+            writeChildrenAsIs(children, depth: depth + 1)
         }
-        writeComments(e.pointee.trailingComments, depth: depth + 1, at: e.pointee.position)
+        writeComments(e.trailingComments, depth: depth + 1, at: e.position)
         indent(depth)
         out.append("</")
         return true
@@ -172,28 +169,27 @@ struct XMLTreeWriter {
 
     // MARK: Children
 
-    private mutating func writeChildrenAsIs(_ children: UnsafeBufferPointer<Element>, depth: Int) {
+    private mutating func writeChildrenAsIs(_ children: Span<Element>, depth: Int) {
         var run = 0
         for i in children.indices {
-            let child = children.baseAddress! + i
-            let name = child.pointee.name
+            let name = children[i].name
             run = i > 0 && children[i - 1].name == name ? run + 1 : 0
             let repeats = run > 0 || (i + 1 < children.count && children[i + 1].name == name)
             steps.append((name, repeats ? run : nil))
-            if child.pointee.resourceType != nil {
-                writeWrapped(child, context: nil, depth: depth)
-            } else if name == "div" && child.pointee.children.isEmpty
-                        && (child.pointee.value == nil || child.pointee.value!.utf8.first == UInt8(ascii: "<")) {
-                writeDiv(child, depth: depth)
+            if children[i].resourceType != nil {
+                writeWrapped(children[i], context: nil, depth: depth)
+            } else if name == "div" && children[i].children.isEmpty
+                        && (children[i].value == nil || children[i].value!.utf8.first == UInt8(ascii: "<")) {
+                writeDiv(children[i], depth: depth)
             } else {
-                writePlain(child, context: nil, depth: depth)
+                writePlain(children[i], context: nil, depth: depth)
             }
             steps.removeLast()
         }
     }
 
-    private mutating func writeChildrenByDefinition(_ children: UnsafeBufferPointer<Element>,
-                                                    of e: UnsafePointer<Element>, context: TypeContext, depth: Int) {
+    private mutating func writeChildrenByDefinition(_ children: Span<Element>,
+                                                    of e: borrowing Element, context: TypeContext, depth: Int) {
         // Fast path: children already in definition order (each name one run, names ascending) are
         // written as they come, with the definitions found while checking the order (kept on a
         // stack shared by all levels of the walk).
@@ -218,7 +214,7 @@ struct XMLTreeWriter {
                 for i in children.indices {
                     run = i > 0 && children[i - 1].name == children[i].name ? run + 1 : 0
                     let info = infoStack[base + i]
-                    writeTypedChild(children.baseAddress! + i, info: info, index: run, in: context, depth: depth)
+                    writeTypedChild(children[i], info: info, index: run, in: context, depth: depth)
                 }
                 return
             }
@@ -226,7 +222,7 @@ struct XMLTreeWriter {
         // General case: the shared grouping (which reports unknown elements). Its path argument is only
         // used in those reports, so pass a placeholder and complete the paths afterwards.
         let before = issues.count
-        let groups = context.groups(of: e.pointee, path: ElementPath(root: ""), issues: &issues)
+        let groups = context.groups(of: e, path: ElementPath(root: ""), issues: &issues)
         if issues.count > before {
             let here = path.text
             for k in before..<issues.count {
@@ -235,27 +231,27 @@ struct XMLTreeWriter {
         }
         for group in groups {
             for (k, i) in group.indices.enumerated() {
-                writeTypedChild(children.baseAddress! + i, info: group.info, index: k, in: context, depth: depth)
+                writeTypedChild(children[i], info: group.info, index: k, in: context, depth: depth)
             }
         }
     }
 
-    private mutating func writeTypedChild(_ child: UnsafePointer<Element>, info: ChildInfo, index: Int,
+    private mutating func writeTypedChild(_ child: borrowing Element, info: ChildInfo, index: Int,
                                           in context: TypeContext, depth: Int) {
         guard let pack else { return }
-        steps.append((child.pointee.name, info.repeats ? index : nil))
+        steps.append((child.name, info.repeats ? index : nil))
         defer { steps.removeLast() }
         switch info.content {
         case .resource:
-            guard let type = child.pointee.resourceType else {
+            guard let type = child.resourceType else {
                 error(XMLRule.missingResource, .structure,
-                      "'\(child.pointee.name)' holds a resource, but this node has no resource type",
-                      at: child.pointee.position)
+                      "'\(child.name)' holds a resource, but this node has no resource type",
+                      at: child.position)
                 return
             }
-            let resourceContext = lookup(child.pointee.position) { try pack.context(forType: type) }
+            let resourceContext = lookup(child.position) { try pack.context(forType: type) }
             guard let resourceContext, resourceContext.model.isResource else {
-                error(XMLRule.unknownResource, .structure, "unknown resource type '\(type)'", at: child.pointee.position)
+                error(XMLRule.unknownResource, .structure, "unknown resource type '\(type)'", at: child.position)
                 return
             }
             writeWrapped(child, context: resourceContext, depth: depth)
@@ -265,14 +261,14 @@ struct XMLTreeWriter {
         case .primitive:
             if rejectResource(child) { return }
             var childContext: TypeContext?
-            if !child.pointee.children.isEmpty {
-                childContext = cached(primitive: true, info.typeCode, child.pointee.position) {
+            if !child.children.isEmpty {
+                childContext = cached(primitive: true, info.typeCode, child.position) {
                     try pack.primitiveContext(info)
                 }
                 if childContext == nil {
                     error(XMLRule.noDefinition, .processing,
-                          "no definition of type '\(info.typeCode)' for the children of '\(child.pointee.name)'",
-                          at: child.pointee.position)
+                          "no definition of type '\(info.typeCode)' for the children of '\(child.name)'",
+                          at: child.position)
                     return
                 }
             }
@@ -281,26 +277,26 @@ struct XMLTreeWriter {
             if rejectResource(child) { return }
             let childContext: TypeContext?
             if case .complex = info.content {
-                childContext = cached(primitive: false, info.typeCode, child.pointee.position) {
+                childContext = cached(primitive: false, info.typeCode, child.position) {
                     try pack.context(of: info, in: context)
                 }
             } else {
-                childContext = lookup(child.pointee.position) { try pack.context(of: info, in: context) }
+                childContext = lookup(child.position) { try pack.context(of: info, in: context) }
             }
             guard let childContext else {
                 error(XMLRule.noDefinition, .processing,
-                      "no definition of type '\(info.typeCode)' for '\(child.pointee.name)'", at: child.pointee.position)
+                      "no definition of type '\(info.typeCode)' for '\(child.name)'", at: child.position)
                 return
             }
             writePlain(child, context: childContext, depth: depth)
         }
     }
 
-    private mutating func rejectResource(_ child: UnsafePointer<Element>) -> Bool {
-        guard let type = child.pointee.resourceType else { return false }
+    private mutating func rejectResource(_ child: borrowing Element) -> Bool {
+        guard let type = child.resourceType else { return false }
         error(XMLRule.unexpectedResource, .structure,
-              "'\(child.pointee.name)' holds a \(type) resource, but its definition is not a resource element",
-              at: child.pointee.position)
+              "'\(child.name)' holds a \(type) resource, but its definition is not a resource element",
+              at: child.position)
         return true
     }
 
@@ -333,31 +329,31 @@ struct XMLTreeWriter {
     // MARK: Elements
 
     /// `<name attrs>children</name>` or `<name attrs/>`.
-    private mutating func writePlain(_ e: UnsafePointer<Element>, context: TypeContext?, depth: Int) {
-        writeComments(e.pointee.comments, depth: depth, at: e.pointee.position)
-        guard byDefinition || validName(e.pointee.name, at: e.pointee.position) else { return }
+    private mutating func writePlain(_ e: borrowing Element, context: TypeContext?, depth: Int) {
+        writeComments(e.comments, depth: depth, at: e.position)
+        guard byDefinition || validName(e.name, at: e.position) else { return }
         indent(depth)
         out.append(UInt8(ascii: "<"))
-        appendName(e.pointee.name)
+        appendName(e.name)
         writeAttributes(e)
         if writeContent(e, context: context, depth: depth) {
-            appendName(e.pointee.name)
+            appendName(e.name)
             out.append(UInt8(ascii: ">"))
         }
         newline()
     }
 
     /// `<resource><Patient>…</Patient></resource>`: the node's comments and attributes go on the wrapper.
-    private mutating func writeWrapped(_ e: UnsafePointer<Element>, context: TypeContext?, depth: Int) {
-        let position = e.pointee.position
-        writeComments(e.pointee.comments, depth: depth, at: position)
-        guard let type = e.pointee.resourceType else { return }
-        guard byDefinition || (validName(e.pointee.name, at: position) && validName(type, at: position)) else {
+    private mutating func writeWrapped(_ e: borrowing Element, context: TypeContext?, depth: Int) {
+        let position = e.position
+        writeComments(e.comments, depth: depth, at: position)
+        guard let type = e.resourceType else { return }
+        guard byDefinition || (validName(e.name, at: position) && validName(type, at: position)) else {
             return
         }
         indent(depth)
         out.append(UInt8(ascii: "<"))
-        appendName(e.pointee.name)
+        appendName(e.name)
         writeAttributes(e)
         out.append(UInt8(ascii: ">"))
         newline()
@@ -371,24 +367,24 @@ struct XMLTreeWriter {
         newline()
         indent(depth)
         out.append("</")
-        appendName(e.pointee.name)
+        appendName(e.name)
         out.append(UInt8(ascii: ">"))
         newline()
     }
 
     /// The narrative: checked, then copied verbatim.
-    private mutating func writeDiv(_ e: UnsafePointer<Element>, depth: Int) {
-        let position = e.pointee.position
-        writeComments(e.pointee.comments, depth: depth, at: position)
-        guard let value = e.pointee.value, e.pointee.children.isEmpty, e.pointee.id == nil, e.pointee.url == nil else {
+    private mutating func writeDiv(_ e: borrowing Element, depth: Int) {
+        let position = e.position
+        writeComments(e.comments, depth: depth, at: position)
+        guard let value = e.value, e.children.isEmpty, e.id == nil, e.url == nil else {
             error(XMLRule.xhtmlNotWellFormed, .structure,
-                  "the narrative '\(e.pointee.name)' must hold its XHTML as its value, with no children or attributes",
+                  "the narrative '\(e.name)' must hold its XHTML as its value, with no children or attributes",
                   at: position)
             return
         }
-        if !e.pointee.trailingComments.isEmpty {
+        if !e.trailingComments.isEmpty {
             error(XMLRule.comment, .structure,
-                  "comments after the content of the narrative '\(e.pointee.name)' cannot be written outside the XHTML",
+                  "comments after the content of the narrative '\(e.name)' cannot be written outside the XHTML",
                   at: position)
             return
         }
@@ -411,35 +407,25 @@ struct XMLTreeWriter {
 
     // MARK: Pieces
 
-    private mutating func writeAttributes(_ e: UnsafePointer<Element>) {
-        if let id = e.pointee.id { writeAttribute(" id=\"", id, of: e) }
-        if let url = e.pointee.url { writeAttribute(" url=\"", url, of: e) }
-        if let value = e.pointee.value { writeAttribute(" value=\"", value, of: e) }
+    private mutating func writeAttributes(_ e: borrowing Element) {
+        if let id = e.id { writeAttribute(" id=\"", id, of: e) }
+        if let url = e.url { writeAttribute(" url=\"", url, of: e) }
+        if let value = e.value { writeAttribute(" value=\"", value, of: e) }
     }
 
-    private mutating func writeAttribute(_ head: StaticString, _ value: String, of e: UnsafePointer<Element>) {
+    private mutating func writeAttribute(_ head: StaticString, _ value: String, of e: borrowing Element) {
         out.append(head)
         if !XMLEscaping.appendAttribute(value, to: &out) {
             error(XMLRule.invalidChar, .value,
-                  "the value of '\(e.pointee.name)' contains a character XML 1.0 cannot carry (a control character or U+FFFE/U+FFFF)",
-                  at: e.pointee.position)
+                  "the value of '\(e.name)' contains a character XML 1.0 cannot carry (a control character or U+FFFE/U+FFFF)",
+                  at: e.position)
         }
         out.append(UInt8(ascii: "\""))
     }
 
     private mutating func writeComments(_ comments: [String], depth: Int, at position: SourcePosition) {
         for comment in comments {
-            var text = comment
-            let ok: Bool = text.withUTF8 { b in
-                guard XMLEscaping.isValidXMLText(b) else { return false }
-                var i = 0
-                while i + 1 < b.count {
-                    if b[i] == UInt8(ascii: "-") && b[i + 1] == UInt8(ascii: "-") { return false }
-                    i += 1
-                }
-                return b.last != UInt8(ascii: "-")
-            }
-            guard ok else {
+            guard Self.canBeComment(comment.utf8.span) else {
                 error(XMLRule.comment, .value,
                       "the comment '\(comment.prefix(60))' cannot be written in XML: a comment cannot contain '--', end in '-' or hold control characters",
                       at: position)
@@ -477,13 +463,24 @@ struct XMLTreeWriter {
 
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
 
+    /// True when `b` can be an XML comment: characters XML 1.0 allows, no `--`, no final `-`.
+    private static func canBeComment(_ b: Span<UInt8>) -> Bool {
+        guard XMLEscaping.isValidXMLText(b) else { return false }
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == UInt8(ascii: "-") && b[i + 1] == UInt8(ascii: "-") { return false }
+            i += 1
+        }
+        return b.isEmpty || b[b.count - 1] != UInt8(ascii: "-")
+    }
+
     @inline(__always)
     private mutating func indent(_ depth: Int) {
         guard pretty, depth > 0 else { return }
         var n = 2 * depth
         while n > 0 {
             let k = min(n, Self.spaces.count)
-            Self.spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<k])) }
+            out.append(contentsOf: Self.spaces[..<k])
             n -= k
         }
     }

@@ -12,7 +12,7 @@ package enum NarrativeXHTML {
     }
 
     /// Checks the UTF-8 text of a narrative `div` (as decoded from JSON).
-    package static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict {
+    package static func check(_ bytes: Span<UInt8>) -> Verdict {
         switch XHTMLCheck.check(bytes: bytes) {
         case .ok: return .verbatim
         case let .needsNamespace(at): return .insertNamespace(at: at)

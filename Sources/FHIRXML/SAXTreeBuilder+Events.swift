@@ -157,8 +157,7 @@ extension SAXTreeBuilder {
         let childCount = nodeCount - node - 1
         if f.kind == .wrapper && childCount == 1 && nodes[node + 1].resourceType != nil {
             // <resource><Patient>…</Patient></resource>: one node named after the wrapper, typed by the resource.
-            var r = (nodes + node + 1).move()
-            nodeCount = node + 1
+            var r = nodes.removeLast()
             swap(&nodes[node].children, &r.children)
             if nodes[node].hasOnlyCommonFields && r.id == nil && r.url == nil {
                 // The usual wrapper has no comments or id of its own: the resource's box (type,
@@ -170,14 +169,13 @@ extension SAXTreeBuilder {
                 if !r.trailingComments.isEmpty { nodes[node].trailingComments.insert(contentsOf: r.trailingComments, at: 0) }
             }
         } else if childCount > 0 {
-            // Moved one by one into a reserved array: `Array(unsafeUninitializedCapacity:)` allocates
-            // through the unspecialised runtime path, which costs three times as much per array.
-            let source = nodes + node + 1
+            // Moved one by one (popped from the end, then put back in order) into a reserved array:
+            // no element is copied, so no reference count is touched.
             var children: [Element] = []
             children.reserveCapacity(childCount)
-            for i in 0..<childCount { children.append((source + i).move()) }
+            for _ in 0..<childCount { children.append(nodes.removeLast()) }
+            children.reverse()
             nodes[node].children = children
-            nodeCount = node + 1
         }
     }
 
@@ -278,7 +276,7 @@ extension SAXTreeBuilder {
         if stopped || len <= 0 { return }
         if divDepth > 0 {
             closeXHTMLTag()
-            XMLEscaping.appendText(ch, len, to: &xhtml)
+            XMLEscaping.appendText(Span(_unsafeStart: ch, count: len), to: &xhtml)
             return
         }
         // Most text is the indentation between tags: skip XML white space (tab, LF, CR, space).

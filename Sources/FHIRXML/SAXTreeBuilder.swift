@@ -164,9 +164,8 @@ struct SAXTreeBuilder {
     var frames: [Frame] = []
     /// Node arena: every open element followed by its finished children, depth-first. When an
     /// element ends, its children are moved (not copied) into one exactly-sized array.
-    var nodes: UnsafeMutablePointer<Element>
-    var nodeCapacity = 256
-    var nodeCount = 0
+    var nodes: [Element] = []
+    var nodeCount: Int { nodes.count }
     var root: Element?
     var pendingComments: [String] = []
     var issues: [PendingIssue] = []
@@ -204,7 +203,7 @@ struct SAXTreeBuilder {
         self.ctxt = ctxt
         self.options = options
         self.lines = LineTracker(bytes)
-        nodes = .allocate(capacity: nodeCapacity)
+        nodes.reserveCapacity(256)
         frames.reserveCapacity(32)
     }
 
@@ -231,32 +230,19 @@ struct SAXTreeBuilder {
                                       idName: idName, urlName: urlName)
     }
 
-    /// Frees the node arena (whatever is left in it after an error).
+    /// Empties the node arena (whatever is left in it after an error).
     mutating func release() {
-        nodes.deinitialize(count: nodeCount)
-        nodes.deallocate()
-        nodeCount = 0
+        nodes.removeAll()
     }
 
     /// Appends a new element to the arena. The initialiser is inlined and an element has seven
     /// scalar parts (56 bytes, see `Element.source`), so it is moved into its slot, not copied.
+    /// The arena's storage grows by doubling and lives for the whole parse.
     @inline(__always)
     mutating func pushNode(reading name: __owned String, resourceType: __owned String?, comments: __owned [String],
                            position: SourcePosition) -> Int {
-        if nodeCount == nodeCapacity { growNodes() }
-        (nodes + nodeCount).initialize(to: Element(reading: name, resourceType: resourceType, comments: comments,
-                                                   position: position))
-        nodeCount += 1
-        return nodeCount - 1
-    }
-
-    @inline(never)
-    mutating func growNodes() {
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: nodeCapacity * 2)
-        bigger.moveInitialize(from: nodes, count: nodeCount)
-        nodes.deallocate()
-        nodes = bigger
-        nodeCapacity *= 2
+        nodes.append(Element(reading: name, resourceType: resourceType, comments: comments, position: position))
+        return nodes.count - 1
     }
 
     // MARK: Positions
@@ -282,22 +268,22 @@ struct SAXTreeBuilder {
     /// Position of the `<` of the start tag libxml2 has just read (its cursor is at `>` or `/>`).
     @inline(__always)
     mutating func startTagPosition() -> SourcePosition {
-        return lines.position(at: Self.lastLessThan(in: bytes, atOrBefore: min(cursorOffset(), bytes.count - 1)))
+        let end = min(cursorOffset(), bytes.count - 1)
+        return lines.position(at: Self.lastLessThan(in: Span(_unsafeElements: bytes), atOrBefore: end))
     }
 
     /// Offset of the last `<` at or before `end` (0 when there is none), eight bytes at a time.
     @inline(__always)
-    static func lastLessThan(in bytes: UnsafeBufferPointer<UInt8>, atOrBefore end: Int) -> Int {
-        guard let base = bytes.baseAddress, end >= 0 else { return 0 }
-        let raw = UnsafeRawPointer(base)
+    static func lastLessThan(in bytes: Span<UInt8>, atOrBefore end: Int) -> Int {
+        guard !bytes.isEmpty, end >= 0 else { return 0 }
         var i = end
         // Whole words [i-7, i] while they hold no '<' (SWAR zero-byte test on w ^ 0x3C3C…).
         while i >= 7 {
-            let w = raw.loadUnaligned(fromByteOffset: i - 7, as: UInt64.self) ^ 0x3C3C_3C3C_3C3C_3C3C
+            let w = ByteWord.load(bytes, at: i - 7) ^ 0x3C3C_3C3C_3C3C_3C3C
             if (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { break }
             i -= 8
         }
-        while i > 0 && base[i] != UInt8(ascii: "<") { i -= 1 }
+        while i > 0 && bytes[i] != UInt8(ascii: "<") { i -= 1 }
         return max(i, 0)
     }
 
@@ -364,8 +350,7 @@ struct SAXTreeBuilder {
                    at: lines.position(at: cursorOffset()), withPath: false)
         }
         if frames.isEmpty && nodeCount == 1 {
-            root = nodes.move()
-            nodeCount = 0
+            root = nodes.removeLast()
             if !pendingComments.isEmpty {
                 root!.trailingComments.append(contentsOf: pendingComments)
                 pendingComments.removeAll()

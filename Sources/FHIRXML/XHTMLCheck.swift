@@ -23,11 +23,15 @@ struct XHTMLCheck {
     private var rootInfo: (uri: String?, prefix: String?, local: String, tagStart: Int)?
 
     static func check(_ text: String) -> Outcome {
-        var text = text
-        return text.withUTF8 { check(bytes: $0) }
+        check(bytes: text.utf8.span)
     }
 
-    static func check(bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+    /// Checks `bytes`, lent to libxml2 for the duration of the call.
+    static func check(bytes: Span<UInt8>) -> Outcome {
+        bytes.withUnsafeBufferPointer { check(bytes: $0) }
+    }
+
+    private static func check(bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .invalid("the narrative div is empty") }
         if bytes.count > Int(Int32.max) { return .invalid("the narrative div is too large") }
         LibXML.initialize()

@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// Escaping of text and attribute values for XML output, with detection of characters XML 1.0
 /// cannot carry. Strings are scanned first and copied in one piece when nothing needs escaping.
 enum XMLEscaping {
@@ -18,74 +20,72 @@ enum XMLEscaping {
     }()
 
     /// Appends text content, escaping `&`, `<`, `>` and CR (so a CR survives a re-parse).
-    static func appendText(_ p: UnsafePointer<UInt8>, _ n: Int, to out: inout [UInt8]) {
-        classes.withUnsafeBufferPointer { table in
-            var runStart = 0
-            var i = 0
-            while i < n {
-                let c = p[i]
-                if table[Int(c)] == 1 {
-                    if i > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: i - runStart)) }
-                    appendEscape(c, to: &out)
-                    runStart = i + 1
-                }
-                i += 1
+    static func appendText(_ p: Span<UInt8>, to out: inout [UInt8]) {
+        let classes = Self.classes
+        let table = classes.span
+        let n = p.count
+        var runStart = 0
+        var i = 0
+        while i < n {
+            let c = p[i]
+            if table[Int(c)] == 1 {
+                if i > runStart { out.append(copying: p, runStart..<i) }
+                appendEscape(c, to: &out)
+                runStart = i + 1
             }
-            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: n - runStart)) }
+            i += 1
         }
+        if n > runStart { out.append(copying: p, runStart..<n) }
     }
 
     /// Appends an attribute value, escaping `& < > "` and TAB, LF, CR as character references.
     /// Returns false (and appends nothing useful) when the value holds a character XML 1.0 forbids.
     @discardableResult
     static func appendAttribute(_ s: String, to out: inout [UInt8]) -> Bool {
-        var s = s
-        return s.withUTF8 { appendAttribute($0, to: &out) }
+        appendAttribute(s.utf8.span, to: &out)
     }
 
     /// Byte-buffer form of ``appendAttribute(_:to:)-(String,_)``.
     @discardableResult
-    static func appendAttribute(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        guard let p = b.baseAddress else { return true }
-        let n = b.count
-        return classes.withUnsafeBufferPointer { table in
-            var runStart = 0
-            var i = 0
-            while i < n {
-                let c = p[i]
-                let k = table[Int(c)]
-                if k != 0 {
-                    if k == 4 {
-                        if i + 2 < n && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF) { return false }
-                        i += 1
-                        continue
-                    }
-                    if k == 3 { return false }
-                    if i > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: i - runStart)) }
-                    appendEscape(c, to: &out)
-                    runStart = i + 1
+    static func appendAttribute(_ p: Span<UInt8>, to out: inout [UInt8]) -> Bool {
+        let classes = Self.classes
+        let table = classes.span
+        let n = p.count
+        var runStart = 0
+        var i = 0
+        while i < n {
+            let c = p[i]
+            let k = table[Int(c)]
+            if k != 0 {
+                if k == 4 {
+                    if i + 2 < n && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF) { return false }
+                    i += 1
+                    continue
                 }
-                i += 1
+                if k == 3 { return false }
+                if i > runStart { out.append(copying: p, runStart..<i) }
+                appendEscape(c, to: &out)
+                runStart = i + 1
             }
-            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: n - runStart)) }
-            return true
+            i += 1
         }
+        if n > runStart { out.append(copying: p, runStart..<n) }
+        return true
     }
 
-    /// True when every character of `b` is allowed in XML 1.0.
-    static func isValidXMLText(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let p = b.baseAddress else { return true }
-        let n = b.count
-        return classes.withUnsafeBufferPointer { table in
-            var i = 0
-            while i < n {
-                let k = table[Int(p[i])]
-                if k == 3 { return false }
-                if k == 4 && i + 2 < n && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF) { return false }
-                i += 1
-            }
-            return true
+    /// True when every character of `p` is allowed in XML 1.0.
+    static func isValidXMLText(_ p: Span<UInt8>) -> Bool {
+        let classes = Self.classes
+        let table = classes.span
+        let n = p.count
+        var i = 0
+        while i < n {
+            let k = table[Int(p[i])]
+            if k == 3 { return false }
+            if k == 4 && i + 2 < n && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF) { return false }
+            i += 1
         }
+        return true
     }
 
     @inline(__always)
