@@ -1,32 +1,18 @@
 import FHIRModel
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Line and column of byte offsets, counted lazily as the parser moves through the document.
 struct LineTracker {
-    let bytes: UnsafeBufferPointer<UInt8>
     private var offset = 0
     private var line = 1
     private var lineStart = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
-    }
-
-    /// The 1-based line and byte column of `target`; cheap for offsets at or after the previous one.
-    mutating func position(at target: Int) -> SourcePosition {
+    /// The 1-based line and byte column of `target` in `bytes` (the same document at every call);
+    /// cheap for offsets at or after the previous one.
+    mutating func position(at target: Int, in bytes: Span<UInt8>) -> SourcePosition {
         let t = min(max(target, 0), bytes.count)
-        guard let base = bytes.baseAddress else { return SourcePosition(line: 1, column: 1) }
         if t >= offset {
             var i = offset
-            while i < t {
-                guard let hit = memchr(base + i, 0x0A, t - i) else { break }
-                let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+            while let at = Self.firstNewline(in: bytes, from: i, before: t) {
                 line += 1
                 lineStart = at + 1
                 i = at + 1
@@ -35,13 +21,32 @@ struct LineTracker {
             var i = offset
             while i > t {
                 i -= 1
-                if base[i] == 0x0A { line -= 1 }
+                if bytes[i] == 0x0A { line -= 1 }
             }
             var s = t
-            while s > 0 && base[s - 1] != 0x0A { s -= 1 }
+            while s > 0 && bytes[s - 1] != 0x0A { s -= 1 }
             lineStart = s
         }
         offset = t
         return SourcePosition(line: line, column: t - lineStart + 1)
+    }
+
+    /// The offset of the first LF in `bytes[start..<end]`, eight bytes at a time (the lowest byte
+    /// the zero-byte test flags is exact); nil when there is none.
+    @inline(__always)
+    static func firstNewline(in bytes: Span<UInt8>, from start: Int, before end: Int) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var i = start
+        while i &+ 8 <= end {
+            let w = ByteWord.load(bytes, at: i) ^ (ones &* 0x0A)
+            let found = (w &- ones) & ~w & (ones &* 0x80)
+            if found != 0 { return i &+ found.trailingZeroBitCount >> 3 }
+            i &+= 8
+        }
+        while i < end {
+            if bytes[i] == 0x0A { return i }
+            i &+= 1
+        }
+        return nil
     }
 }

@@ -297,7 +297,7 @@ extension SAXTreeBuilder {
         let excerpt = CString.string(ch + i, count: end - i)
         report(options.lenientText ? .warning : .error, .structure, XMLRule.textContent,
                "text '\(excerpt)' inside FHIR element '\(nodes[frames[top].node].name)': FHIR elements hold no text (a primitive's value is its 'value' attribute)",
-               at: lines.position(at: offset))
+               at: linePosition(at: offset))
     }
 
     mutating func comment(_ value: UnsafePointer<UInt8>) {
@@ -316,14 +316,14 @@ extension SAXTreeBuilder {
         if stopped { return }
         report(.information, .informational, XMLRule.processingInstruction,
                "processing instruction '<?\(CString.string(target)) …?>' dropped: FHIR does not use them",
-               at: lines.position(at: cursorOffset()))
+               at: linePosition(at: cursorOffset()))
     }
 
     mutating func doctype() {
         if stopped { return }
         report(.fatal, .security, XMLRule.doctype,
                "a DOCTYPE is not allowed in FHIR XML: DTDs and entity declarations are refused (XXE and entity expansion)",
-               at: lines.position(at: cursorOffset()), withPath: false)
+               at: linePosition(at: cursorOffset()), withPath: false)
         stop()
     }
 
@@ -334,7 +334,7 @@ extension SAXTreeBuilder {
         message = message.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
             .map { $0.trimmingSpaces() }.filter { !$0.isEmpty }.joined(separator: "; ")
         let level = e.level.rawValue
-        let position = lines.position(at: cursorOffset())
+        let position = linePosition(at: cursorOffset())
         if level <= XML_ERR_WARNING.rawValue {
             report(.warning, .structure, XMLRule.syntax, message, at: position)
             return

@@ -18,33 +18,33 @@ import Darwin
 struct SAXTreeBuilder {
     // MARK: Parse entry point
 
-    /// Parses `bytes`, lent to libxml2 (and to the callbacks' offsets) for the duration of the call.
-    static func parse(_ bytes: Span<UInt8>, options: XMLReadOptions) throws -> Decoded {
-        try bytes.withUnsafeBufferPointer { try parse(UnsafeRawBufferPointer($0), options: options) }
-    }
-
-    private static func parse(_ raw: UnsafeRawBufferPointer, options: XMLReadOptions) throws -> Decoded {
-        if raw.count > options.maxBytes || raw.count > Int(Int32.max) {
+    /// Parses `input`: the checks before libxml2 on the span, then the bytes lent to libxml2 (and to
+    /// the callbacks' offsets) for the duration of the call.
+    static func parse(_ input: Span<UInt8>, options: XMLReadOptions) throws -> Decoded {
+        if input.count > options.maxBytes || input.count > Int(Int32.max) {
             throw IssuesError(Issue(.fatal, .tooCostly, rule: XMLRule.tooLarge,
-                "the document has \(raw.count) bytes; the limit is \(min(options.maxBytes, Int(Int32.max))) bytes"))
+                "the document has \(input.count) bytes; the limit is \(min(options.maxBytes, Int(Int32.max))) bytes"))
         }
-        guard let start = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else {
+        guard !input.isEmpty else {
             throw IssuesError(Issue(.fatal, .structure, rule: XMLRule.syntax, "the document is empty",
                                     position: SourcePosition(line: 1, column: 1)))
         }
         // A UTF-8 byte order mark is fine; libxml2 gets the bytes after it and positions count from there.
-        var bytes = UnsafeBufferPointer(start: start, count: raw.count)
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
-            bytes = UnsafeBufferPointer(rebasing: bytes[3...])
-        }
+        let hasBOM = input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF
+        let bytes = input.extracting((hasBOM ? 3 : 0)...)
         if let problem = encodingProblem(bytes) {
             throw IssuesError(Issue(.fatal, .notSupported, rule: XMLRule.encoding, problem,
                                     position: SourcePosition(line: 1, column: 1)))
         }
-        guard bytes.count > 0 else {
+        guard !bytes.isEmpty else {
             throw IssuesError(Issue(.fatal, .structure, rule: XMLRule.syntax, "the document is empty",
                                     position: SourcePosition(line: 1, column: 1)))
         }
+        return try bytes.withUnsafeBufferPointer { try parse(lent: $0, options: options) }
+    }
+
+    /// Runs libxml2 over `bytes` (not empty, checked), which stay valid for the whole call.
+    private static func parse(lent bytes: UnsafeBufferPointer<UInt8>, options: XMLReadOptions) throws -> Decoded {
         LibXML.initialize()
         guard let slot = ParserSlots.take(), slot.push(bytes) else {
             throw IssuesError(Issue(.fatal, .processing, rule: XMLRule.syntax, "libxml2 could not create a parser"))
@@ -80,19 +80,18 @@ struct SAXTreeBuilder {
     }
 
     /// Why the document's encoding is refused, or nil when it is UTF-8 (declared or not).
-    static func encodingProblem(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+    static func encodingProblem(_ b: Span<UInt8>) -> String? {
         if b.count >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)
                              || (b[0] == 0 && b[1] != 0) || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] == 0)) {
             return "the document is not UTF-8 (it looks like UTF-16 or UTF-32); FHIR XML SHALL be UTF-8"
         }
         // Read in place: this runs for every document, and most have a declaration.
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-        func matches(_ at: Int, _ s: StaticString) -> Bool {
-            s.withUTF8Buffer { w in
-                guard at + w.count <= b.count else { return false }
-                for k in 0..<w.count where b[at + k] != w[k] { return false }
-                return true
-            }
+        func matches(_ at: Int, _ s: String) -> Bool {
+            let w = s.utf8.span
+            guard at + w.count <= b.count else { return false }
+            for k in 0..<w.count where b[at + k] != w[k] { return false }
+            return true
         }
         guard b.count > 6, matches(0, "<?xml"), isSpace(b[5]) else { return nil }
         let limit = min(b.count, 1024)
@@ -113,7 +112,17 @@ struct SAXTreeBuilder {
         i += 1
         var j = i
         while j < end && b[j] != quote { j += 1 }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)
+        // "utf-8" in any case, compared in place: most documents declare it.
+        if j - i == 5 {
+            var k = 0
+            for c in "utf-8".utf8 {
+                let d = b[i + k]
+                if d != c && !(d >= 0x41 && d <= 0x5A && d | 0x20 == c) { break }
+                k += 1
+            }
+            if k == 5 { return nil }
+        }
+        let name = String(decoding: [UInt8](copying: b.extracting(i..<j)), as: UTF8.self)
         if name.lowercased() == "utf-8" { return nil }
         return "the declared encoding is '\(name)'; FHIR XML SHALL be UTF-8"
     }
@@ -202,7 +211,7 @@ struct SAXTreeBuilder {
         self.bytes = bytes
         self.ctxt = ctxt
         self.options = options
-        self.lines = LineTracker(bytes)
+        self.lines = LineTracker()
         nodes.reserveCapacity(256)
         frames.reserveCapacity(32)
     }
@@ -269,7 +278,14 @@ struct SAXTreeBuilder {
     @inline(__always)
     mutating func startTagPosition() -> SourcePosition {
         let end = min(cursorOffset(), bytes.count - 1)
-        return lines.position(at: Self.lastLessThan(in: Span(_unsafeElements: bytes), atOrBefore: end))
+        let input = Span(_unsafeElements: bytes)
+        return lines.position(at: Self.lastLessThan(in: input, atOrBefore: end), in: input)
+    }
+
+    /// The line and column of byte `offset` of the input.
+    @inline(__always)
+    mutating func linePosition(at offset: Int) -> SourcePosition {
+        lines.position(at: offset, in: Span(_unsafeElements: bytes))
     }
 
     /// Offset of the last `<` at or before `end` (0 when there is none), eight bytes at a time.
@@ -347,7 +363,7 @@ struct SAXTreeBuilder {
     mutating func finish(wellFormed: Bool) throws -> Decoded {
         if !wellFormed && errorCount == 0 {
             report(.fatal, .structure, XMLRule.syntax, "the document is not well-formed XML",
-                   at: lines.position(at: cursorOffset()), withPath: false)
+                   at: linePosition(at: cursorOffset()), withPath: false)
         }
         if frames.isEmpty && nodeCount == 1 {
             root = nodes.removeLast()
