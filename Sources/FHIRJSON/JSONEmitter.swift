@@ -527,9 +527,8 @@ struct JSONEmitter {
     }
 
     private mutating func writeRaw(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
-            out.append(contentsOf: Array(text.utf8))
-        }
+        let utf8 = text.utf8.span
+        out.append(copying: utf8, 0..<utf8.count)
     }
 
     @inline(__always)

@@ -74,35 +74,21 @@ func splitRaw(_ raw: Substring, on delimiter: UInt8?) -> [Substring] {
     guard let delimiter else { return [raw] }
     let utf8 = raw.utf8
     // Scan the contiguous bytes (delimiters are ASCII, so every cut is on a character boundary).
-    let fast: [Substring]? = utf8.withContiguousStorageIfAvailable { buffer in
-        var parts: [Substring] = []
-        var start = 0
-        for i in 0..<buffer.count where buffer[i] == delimiter {
-            parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: i)]))
-            start = i + 1
-        }
-        if parts.isEmpty { return [raw] }
-        parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)...]))
-        return parts
-    }
-    if let fast { return fast }
+    let bytes = utf8.span
     var parts: [Substring] = []
-    var start = utf8.startIndex
-    var i = utf8.startIndex
-    while i != utf8.endIndex {
-        if utf8[i] == delimiter {
-            parts.append(Substring(utf8[start..<i]))
-            start = utf8.index(after: i)
-        }
-        i = utf8.index(after: i)
+    var start = 0
+    for i in bytes.indices where bytes[i] == delimiter {
+        parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: i)]))
+        start = i + 1
     }
-    parts.append(Substring(utf8[start...]))
+    if parts.isEmpty { return [raw] }
+    parts.append(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)...]))
     return parts
 }
 
-/// True when the text holds the byte (a fast scan of contiguous UTF-8).
+/// True when the text holds the byte (the values scanned are short: a field or a component).
 func containsByte(_ text: some StringProtocol, _ byte: UInt8) -> Bool {
-    text.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? text.utf8.contains(byte)
+    text.utf8.contains(byte)
 }
 
 extension HL7v2Segment {
