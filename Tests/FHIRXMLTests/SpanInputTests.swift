@@ -78,4 +78,24 @@ final class XMLSpanInputTests: XCTestCase {
         XCTAssertFalse(XMLEscaping.isValidXMLText(Array("\u{FFFE}".utf8).span))
         XCTAssertTrue(XMLEscaping.isValidXMLText(Array("Zoë \u{FFFD}".utf8).span))
     }
+
+    func testSchemaValidationOfAWindowOfABuffer() throws {
+        let xsd = """
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="count" type="xs:int"/>
+        </xs:schema>
+        """
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dch-span-xsd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("count.xsd").path
+        try xsd.write(toFile: path, atomically: true, encoding: .utf8)
+        let schema = try XMLSchemaValidator(schemaPath: path)
+        let buffer = Array("##<count>12</count>##<count>twelve</count>##".utf8)
+        XCTAssertEqual(schema.validate(buffer.span.extracting(2..<19)), [])
+        XCTAssertEqual(schema.validate(Data(buffer[2..<19])), [])
+        let invalid = schema.validate(buffer.span.extracting(21..<42))
+        XCTAssertEqual(invalid.count, 1)
+        XCTAssertEqual(invalid, schema.validate(Data(buffer[21..<42])))
+    }
 }

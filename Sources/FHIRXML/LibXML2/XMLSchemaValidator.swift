@@ -102,7 +102,12 @@ public final class XMLSchemaValidator: @unchecked Sendable {
     /// All schema issues of one XML message (UTF-8, optionally with a byte order mark). Never
     /// throws: an unreadable document gives fatal issues.
     public func validate(_ data: Data) -> [Issue] {
-        data.withUnsafeBytes { validate($0) }
+        validate(data.span)
+    }
+
+    /// All schema issues of one XML message given as bytes (e.g. a window of a larger buffer).
+    public func validate(_ bytes: Span<UInt8>) -> [Issue] {
+        bytes.withUnsafeBytes { validate($0) }
     }
 
     /// All schema issues of one XML message given as raw bytes (e.g. a slice of a larger buffer).
