@@ -78,7 +78,7 @@ public struct FHIRJSONReader: MessageReader, Sendable {
         try read(bytes.count > options.maxBytes || bytes.isEmpty ? [] : [UInt8](copying: bytes), count: bytes.count)
     }
 
-    /// Reads one FHIR JSON document from a byte array (as ``read(_:)-(Span<UInt8>)``, without a copy).
+    /// Reads one FHIR JSON document from a byte array (as the `Span` form, without a copy).
     public func read(_ bytes: [UInt8]) throws -> Decoded {
         try read(bytes, count: bytes.count)
     }
