@@ -155,11 +155,10 @@ struct XMLTreeWriter {
         }
         out.append(UInt8(ascii: ">"))
         newline()
-        let children = e.children.span
         if let context {
-            writeChildrenByDefinition(children, of: e, context: context, depth: depth + 1)
+            writeChildrenByDefinition(of: e, context: context, depth: depth + 1)
         } else {
-            writeChildrenAsIs(children, depth: depth + 1)
+            writeChildrenAsIs(of: e, depth: depth + 1)
         }
         writeComments(e.trailingComments, depth: depth + 1, at: e.position)
         indent(depth)
@@ -169,7 +168,8 @@ struct XMLTreeWriter {
 
     // MARK: Children
 
-    private mutating func writeChildrenAsIs(_ children: Span<Element>, depth: Int) {
+    private mutating func writeChildrenAsIs(of parent: borrowing Element, depth: Int) {
+        let children = parent.children.span
         var run = 0
         for i in children.indices {
             let name = children[i].name
@@ -178,8 +178,7 @@ struct XMLTreeWriter {
             steps.append((name, repeats ? run : nil))
             if children[i].resourceType != nil {
                 writeWrapped(children[i], context: nil, depth: depth)
-            } else if name == "div" && children[i].children.isEmpty
-                        && (children[i].value == nil || children[i].value!.utf8.first == UInt8(ascii: "<")) {
+            } else if name == "div" && children[i].children.isEmpty && Self.isMarkupOrEmpty(children[i].value) {
                 writeDiv(children[i], depth: depth)
             } else {
                 writePlain(children[i], context: nil, depth: depth)
@@ -188,8 +187,14 @@ struct XMLTreeWriter {
         }
     }
 
-    private mutating func writeChildrenByDefinition(_ children: Span<Element>,
-                                                    of e: borrowing Element, context: TypeContext, depth: Int) {
+    /// Whether a `div`'s value is absent or XHTML markup (starts with `<`).
+    private static func isMarkupOrEmpty(_ value: String?) -> Bool {
+        guard let value else { return true }
+        return value.utf8.first == UInt8(ascii: "<")
+    }
+
+    private mutating func writeChildrenByDefinition(of e: borrowing Element, context: TypeContext, depth: Int) {
+        let children = e.children.span
         // Fast path: children already in definition order (each name one run, names ascending) are
         // written as they come, with the definitions found while checking the order (kept on a
         // stack shared by all levels of the walk).
