@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "ChildHealthEvents", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRValidation"]),
         // Inputs read a chunk at a time and split into messages (NDJSON, XML and JSON streams),
         // gzip and zip inputs, and a resumable zip output.
-        .target(name: "MessageStreams", dependencies: ["CDCHZlib"]),
+        .target(name: "MessageStreams", dependencies: ["FHIRModel", "CDCHZlib"]),
         // The checking pipeline every command and a vendor's code call: read, XSD, every layer, event rules.
         .target(name: "MessageChecking", dependencies: ["FHIRModel", "FHIRDefinitions", "FHIRXML", "FHIRJSON", "FHIRConversion", "FHIRValidation",
                                                          "ChildHealthEvents", "ValidationReports", "MessageStreams"]),

@@ -121,11 +121,10 @@ struct BulkUnits: Sequence, IteratorProtocol {
 
     /// True when the file starts as a zip archive does.
     static func isZip(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard let fd = try? POSIXFile.open(path, flags: O_RDONLY | O_CLOEXEC) else { return false }
         defer { close(fd) }
         var prefix = [UInt8](repeating: 0, count: 4)
-        let count = prefix.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
+        let count = (try? POSIXFile.read(fd, into: &prefix, 0..<4, at: 0)) ?? -1
         return count == 4 && InputPacking.detect(prefix) == .zip
     }
 

@@ -127,7 +127,7 @@ public final class BulkJob {
         }
         try quarantine.finish()
         try output.finish()
-        if let statePath { unlink(statePath) }
+        if let statePath { POSIXFile.remove(statePath) }
         summary.seconds = Date().timeIntervalSince(start)
         summary.messagesPerSecond = summary.seconds > 0 ? Double(summary.read - summary.resumedAt) / summary.seconds : 0
         if let path = options.summaryJSON {
@@ -144,7 +144,7 @@ public final class BulkJob {
             let name = POSIXFile.split(path).name
             guard name.hasPrefix("."), name.hasSuffix(".tmp"), let dash = name.range(of: ".dch-", options: .backwards),
                   let pid = Int32(name[dash.upperBound..<name.index(name.endIndex, offsetBy: -4)]), pids.contains(pid) else { continue }
-            unlink(folder + "/" + path)
+            POSIXFile.remove(folder + "/" + path)
         }
     }
 
@@ -173,8 +173,7 @@ public final class BulkJob {
         guard !inputs.contains("-") else { return nil }
         var total = 0
         for unit in BulkUnits(inputs) {
-            var info = stat()
-            if stat(unit.name, &info) == 0 { total += Int(info.st_size) }
+            if let info = try? POSIXFile.status(unit.name) { total += Int(info.st_size) }
         }
         return total
     }

@@ -55,9 +55,11 @@ final class ResumableStreamFile: BulkOutput {
         partialPath = ResumableStreamFile.partialPath(for: path)
         var flags = O_RDWR | O_CREAT | O_CLOEXEC
         if resumeAt == nil { flags |= O_TRUNC }
-        let fd = open(partialPath, flags, 0o644)
-        guard fd >= 0 else { throw FileWriteError(path: partialPath, operation: "create", code: errno) }
-        self.fd = fd
+        do {
+            fd = try POSIXFile.open(partialPath, flags: flags, mode: 0o644)
+        } catch {
+            throw FileWriteError(path: partialPath, operation: "create", code: error.code)
+        }
         length = resumeAt ?? 0
         guard ftruncate(fd, off_t(length)) == 0 else { throw FileWriteError(path: partialPath, operation: "truncate", code: errno) }
         guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw FileWriteError(path: partialPath, operation: "seek", code: errno) }
@@ -77,7 +79,11 @@ final class ResumableStreamFile: BulkOutput {
     }
 
     private func flush() throws {
-        try buffer.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, reportedAs: partialPath) }
+        do {
+            // A local copy of the array (one retain): a span of a class's property cannot be taken.
+            let pending = buffer
+            try POSIXFile.writeAll(fd, pending.span, reportedAs: partialPath)
+        }
         length += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
@@ -91,7 +97,7 @@ final class ResumableStreamFile: BulkOutput {
     func finish() throws {
         try flush()
         try POSIXFile.flush(fd, reportedAs: partialPath)
-        guard rename(partialPath, path) == 0 else { throw FileWriteError(path: path, operation: "rename", code: errno) }
+        try BulkFiles.rename(partialPath, to: path)
         try BulkFiles.flushFolder(of: path)
     }
 }
@@ -124,7 +130,7 @@ final class ZipOutput: BulkOutput {
 
     func finish() throws {
         try writer.finish()
-        guard rename(writer.path, path) == 0 else { throw FileWriteError(path: path, operation: "rename", code: errno) }
+        try BulkFiles.rename(writer.path, to: path)
         try BulkFiles.flushFolder(of: path)
     }
 }
@@ -172,6 +178,15 @@ enum BulkFiles {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw FileWriteError(path: path, operation: "create the folder", code: (error as NSError).code == 0 ? EIO : Int32((error as NSError).code))
+        }
+    }
+
+    /// Renames `from` to `path`, replacing what is there. Throws ``FileWriteError``.
+    static func rename(_ from: String, to path: String) throws {
+        do {
+            try POSIXFile.rename(from, path)
+        } catch {
+            throw FileWriteError(path: path, operation: "rename", code: error.code)
         }
     }
 

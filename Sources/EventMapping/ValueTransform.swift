@@ -108,9 +108,7 @@ public enum ValueTransform: Sendable, Hashable {
             guard let d = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) else {
                 throw Failure(description: "'\(value)' is not a decimal number, so it cannot be scaled")
             }
-            var product = d * factor
-            var rounded = Decimal()
-            NSDecimalRound(&rounded, &product, 6, .plain)
+            let rounded = (d * factor).rounded(scale: 6)
             return NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))
         case .defaultValue: return value
         case .v2DateTime(let zone):

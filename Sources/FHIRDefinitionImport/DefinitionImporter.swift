@@ -188,8 +188,7 @@ public struct DefinitionImporter {
 
     private func files(of source: Source, report: inout Report) throws -> [URL] {
         let url = sharedRoot.appendingPathComponent(source.path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        guard let info = try? POSIXFile.status(url.path) else {
             if source.optional {
                 report.notes.append("\(source.path): not present; skipped")
                 return []
@@ -197,7 +196,7 @@ public struct DefinitionImporter {
             throw IssuesError(Issue(.fatal, .processing, rule: DefinitionRule.importMissingSource,
                                     "definition source \(url.path) not found"))
         }
-        guard isDirectory.boolValue else { return [url] }
+        guard POSIXFile.kind(info) == S_IFDIR else { return [url] }
         return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
             .filter { ["xml", "json"].contains($0.pathExtension.lowercased()) && !source.excludedFiles.contains($0.lastPathComponent) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }

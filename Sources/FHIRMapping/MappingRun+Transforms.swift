@@ -252,9 +252,7 @@ enum Casting {
 
 extension Decimal {
     fileprivate func rounded() -> Decimal {
-        var source = self, result = Decimal()
-        NSDecimalRound(&result, &source, 0, .plain)
-        return result
+        rounded(scale: 0)
     }
 }
 

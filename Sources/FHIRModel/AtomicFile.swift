@@ -20,17 +20,22 @@ import Darwin
 public enum AtomicFile {
     /// Writes `bytes` to `url` atomically and durably.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
-        try bytes.withUnsafeBytes { try write($0, toPath: url.path) }
+        try write(bytes.span, toPath: url.path)
     }
 
     /// Writes `data` to `url` atomically and durably (a device or pipe such as `/dev/null`
     /// directly: see ``isSpecialFile(_:)``).
     public static func write(_ data: Data, to url: URL) throws {
-        try data.withUnsafeBytes { try write($0, toPath: url.path) }
+        try write(data.span, toPath: url.path)
     }
 
     /// Writes `bytes` to the file at `path` atomically and durably. Throws ``FileWriteError``.
-    public static func write(_ bytes: UnsafeRawBufferPointer, toPath path: String) throws {
+    public static func write(_ bytes: [UInt8], toPath path: String) throws {
+        try write(bytes.span, toPath: path)
+    }
+
+    /// Writes `bytes` to the file at `path` atomically and durably. Throws ``FileWriteError``.
+    public static func write(_ bytes: Span<UInt8>, toPath path: String) throws {
         if isSpecialFile(path) { return try writeInPlace(bytes, toPath: path) }
         let file = try DurableReplacement(path: path)
         try file.write(bytes)
@@ -41,16 +46,18 @@ public enum AtomicFile {
     /// pipe, a terminal): it must be written in place, since a rename would replace the device
     /// node itself with a file.
     public static func isSpecialFile(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return false }
-        let type = info.st_mode & S_IFMT
+        guard let info = try? POSIXFile.status(path) else { return false }
+        let type = POSIXFile.kind(info)
         return type != S_IFREG && type != S_IFDIR
     }
 
-    private static func writeInPlace(_ bytes: UnsafeRawBufferPointer, toPath path: String) throws {
-        var fd: Int32
-        repeat { fd = open(path, O_WRONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
-        guard fd >= 0 else { throw FileWriteError(path: path, operation: "open", code: errno) }
+    private static func writeInPlace(_ bytes: Span<UInt8>, toPath path: String) throws {
+        let fd: Int32
+        do {
+            fd = try POSIXFile.open(path, flags: O_WRONLY | O_CLOEXEC)
+        } catch {
+            throw FileWriteError(path: path, operation: "open", code: error.code)
+        }
         defer { close(fd) }
         try POSIXFile.writeAll(fd, bytes, reportedAs: path)
     }

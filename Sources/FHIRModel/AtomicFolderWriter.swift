@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,10 +14,10 @@ import Darwin
 /// ``AtomicFile`` pays two disk flushes per file (the file, then its folder). This writer shares
 /// them among a group of files:
 ///
-/// 1. each file is staged (``OutputFolder/stage(_:named:)-(UnsafeRawBufferPointer,_)``): written
+/// 1. each file is staged (``OutputFolder/stage(_:named:)-(Span<UInt8>,_)``): written
 ///    to a hidden temporary name in the folder (`openat`, `write`, `close`; nothing is flushed
 ///    yet), or found already holding its bytes and kept (no new file, no old one to free);
-/// 2. ``add(_:)`` (or ``write(_:named:)-(UnsafeRawBufferPointer,_)``, which stages and adds)
+/// 2. ``add(_:)`` (or ``write(_:named:)-(Span<UInt8>,_)``, which stages and adds)
 ///    puts it in the group; once a group holds ``Limits/files`` files or ``Limits/bytes``
 ///    bytes, and at ``finish()``, ``commit()`` puts the group in place.
 ///
@@ -103,7 +104,7 @@ public final class AtomicFolderWriter {
     /// next commit; writing a name already in the group commits the group first, so the later
     /// bytes win. Throws ``FileWriteError`` (nothing of this file is left), or the
     /// ``CommitError`` of a commit this write started.
-    public func write(_ bytes: UnsafeRawBufferPointer, named name: String) throws {
+    public func write(_ bytes: Span<UInt8>, named name: String) throws {
         precondition(!finished, "AtomicFolderWriter used after finish()")
         // Before staging: a file compared with the folder's copy must be compared with the bytes
         // the earlier write of the name put there.
@@ -111,9 +112,9 @@ public final class AtomicFolderWriter {
         try add(outputFolder.stage(bytes, named: name))
     }
 
-    /// Writes `bytes` as the file `name` of the folder: see ``write(_:named:)-(UnsafeRawBufferPointer,_)``.
+    /// Writes `bytes` as the file `name` of the folder: see ``write(_:named:)-(Span<UInt8>,_)``.
     public func write(_ bytes: [UInt8], named name: String) throws {
-        try bytes.withUnsafeBytes { try write($0, named: name) }
+        try write(bytes.span, named: name)
     }
 
     /// Adds a file staged in ``outputFolder`` to the group; it appears at the next commit.
@@ -187,20 +188,21 @@ public final class AtomicFolderWriter {
         guard next < group.count else { return codes }
         let rest = next..<group.count
         let threads = min(replacingThreads, (rest.count + 7) / 8)
-        codes.withUnsafeMutableBufferPointer { codes in
-            let shared = UncheckedCodes(codes)
-            let done = DispatchGroup()
-            for share in 0..<threads {
-                done.enter()
-                Thread.detachNewThread {
-                    // Every `threads`-th file from `share`: each index is written by one thread.
-                    for i in stride(from: rest.lowerBound + share, to: rest.upperBound, by: threads) {
-                        shared.codes[i] = group[i].place()
-                    }
-                    done.leave()
-                }
+        // Each thread renames every `threads`-th file from its share and hands back its codes,
+        // which are put in their slots once all have finished.
+        let shares = ShareCodes(count: threads)
+        let done = DispatchGroup()
+        for share in 0..<threads {
+            done.enter()
+            Thread.detachNewThread {
+                let mine = stride(from: rest.lowerBound + share, to: rest.upperBound, by: threads).map { group[$0].place() }
+                shares.post(mine, share: share)
+                done.leave()
             }
-            done.wait()
+        }
+        done.wait()
+        for (share, shareCodes) in shares.all.enumerated() {
+            for (k, code) in shareCodes.enumerated() { codes[rest.lowerBound + share + k * threads] = code }
         }
         return codes
     }
@@ -217,25 +219,22 @@ public final class AtomicFolderWriter {
     /// Flushes the group's data: `syncfs` writes back the folder's whole file system in one call,
     /// where an `fdatasync` per file would wait for the disk once per file.
     private func flushData() -> FileWriteError? {
-        while Self.syncfs(outputFolder.descriptor) != 0 {
-            if errno != EINTR { return FileWriteError(path: folder, operation: "flush", code: errno) }
+        do {
+            try POSIXFile.flushFileSystem(of: outputFolder.descriptor)
+            return nil
+        } catch {
+            return FileWriteError(path: folder, operation: "flush", code: error.code)
         }
-        return nil
     }
-
-    /// `syncfs(2)`, which Swift's Glibc module does not declare (it is a GNU extension), looked up
-    /// once; where the C library lacks it, `sync(2)`, which flushes every file system.
-    private static let syncfs: @convention(c) (Int32) -> Int32 = {
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") {
-            return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-        }
-        return { _ in sync(); return 0 }
-    }()
 }
 
-/// The result slots of ``AtomicFolderWriter``'s parallel renames: each index is written by one
-/// thread, and read after all have finished.
-private struct UncheckedCodes: @unchecked Sendable {
-    let codes: UnsafeMutableBufferPointer<Int32>
-    init(_ codes: UnsafeMutableBufferPointer<Int32>) { self.codes = codes }
+/// The codes each thread of ``AtomicFolderWriter``'s parallel renames hands back, by share.
+private final class ShareCodes: Sendable {
+    private let codes: Mutex<[[Int32]]>
+
+    init(count: Int) { codes = Mutex(Array(repeating: [], count: count)) }
+
+    func post(_ shareCodes: [Int32], share: Int) { codes.withLock { $0[share] = shareCodes } }
+
+    var all: [[Int32]] { codes.withLock { $0 } }
 }

@@ -40,7 +40,7 @@ package final class DurableReplacement {
     deinit { discard() }
 
     /// Appends bytes to the temporary file.
-    package func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: Span<UInt8>) throws {
         precondition(fd >= 0, "DurableReplacement written after commit or discard")
         try POSIXFile.writeAll(fd, bytes, reportedAs: path)
     }
@@ -52,8 +52,10 @@ package final class DurableReplacement {
             let written = fd
             fd = -1
             try POSIXFile.closeFile(written, reportedAs: path)
-            guard renameat(folder, temporary, folder, name) == 0 else {
-                throw FileWriteError(path: path, operation: "replace", code: errno)
+            do {
+                try POSIXFile.rename(temporary, name, in: folder)
+            } catch {
+                throw FileWriteError(path: path, operation: "replace", code: error.code)
             }
             TemporaryFiles.finished(temporaryPath)
         } catch {
@@ -73,7 +75,7 @@ package final class DurableReplacement {
         guard folder >= 0 else { return }
         if fd >= 0 { close(fd) }
         fd = -1
-        unlinkat(folder, temporary, 0)
+        POSIXFile.remove(temporary, in: folder)
         TemporaryFiles.finished(temporaryPath)
         close(folder)
         folder = -1

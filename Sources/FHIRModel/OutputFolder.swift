@@ -7,7 +7,7 @@ import Musl
 import Darwin
 #endif
 
-/// A folder that outputs are written into: ``stage(_:named:)-(UnsafeRawBufferPointer,_)`` writes one file under a hidden
+/// A folder that outputs are written into: ``stage(_:named:)-(Span<UInt8>,_)`` writes one file under a hidden
 /// temporary name (or finds it already holding its bytes), and an ``AtomicFolderWriter`` later
 /// puts the staged files in place together.
 ///
@@ -46,7 +46,7 @@ public final class OutputFolder: Sendable {
     ///
     /// Safe to call from several threads at once. Throws ``FileWriteError`` (no temporary file
     /// is left then).
-    public func stage(_ bytes: UnsafeRawBufferPointer, named name: String) throws -> StagedFile {
+    public func stage(_ bytes: Span<UInt8>, named name: String) throws -> StagedFile {
         let existing = isNew ? .none : existingFile(name, against: bytes)
         if existing == .holdingTheBytes {
             return StagedFile(folder: self, name: name, temporary: nil, byteCount: bytes.count, replaces: false)
@@ -62,16 +62,16 @@ public final class OutputFolder: Sendable {
             }
             try POSIXFile.closeFile(fd, reportedAs: reported)
         } catch {
-            unlinkat(descriptor, temporary, 0)
+            POSIXFile.remove(temporary, in: descriptor)
             TemporaryFiles.finished(pathOf(temporary))
             throw error
         }
         return StagedFile(folder: self, name: name, temporary: temporary, byteCount: bytes.count, replaces: existing == .other)
     }
 
-    /// Stages `bytes` for the file `name`: see ``stage(_:named:)-(UnsafeRawBufferPointer,_)``.
+    /// Stages `bytes` for the file `name`: see ``stage(_:named:)-(Span<UInt8>,_)``.
     public func stage(_ bytes: [UInt8], named name: String) throws -> StagedFile {
-        try bytes.withUnsafeBytes { try stage($0, named: name) }
+        try stage(bytes.span, named: name)
     }
 
     /// `folder/name`, as errors report it.
@@ -85,15 +85,16 @@ public final class OutputFolder: Sendable {
         var attempt = 1
         while true {
             let temporary = POSIXFile.temporaryName(for: name, attempt: attempt)
-            let fd = openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, POSIXFile.newFileMode)
-            if fd >= 0 {
+            do {
+                let fd = try POSIXFile.open(temporary, in: descriptor, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                                            mode: POSIXFile.newFileMode)
                 TemporaryFiles.created(pathOf(temporary))
                 return (fd, temporary)
-            }
-            switch errno {
-            case EINTR: continue
-            case EEXIST where attempt < 1_000: attempt += 1
-            default: throw FileWriteError(path: path, operation: "create", code: errno)
+            } catch {
+                guard error.code == EEXIST, attempt < 1_000 else {
+                    throw FileWriteError(path: path, operation: "create", code: error.code)
+                }
+                attempt += 1
             }
         }
     }
@@ -112,16 +113,16 @@ public final class OutputFolder: Sendable {
     /// blocks (on ext4, ~0.1 ms each or a wait for the device, and freed inodes slow the next
     /// creations: see the README) to end with the same bytes. Any doubt (another kind of file, a
     /// symbolic link, a read or time error) answers `.other`: the file is replaced as usual.
-    private func existingFile(_ name: String, against bytes: UnsafeRawBufferPointer) -> Existing {
-        var info = stat()
-        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .none }
-        guard info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return .other }
-        let fd = openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return .other }
+    private func existingFile(_ name: String, against bytes: Span<UInt8>) -> Existing {
+        guard let info = try? POSIXFile.linkStatus(name, in: descriptor) else { return .none }
+        guard POSIXFile.kind(info) == S_IFREG, Int(info.st_size) == bytes.count else { return .other }
+        guard let fd = try? POSIXFile.open(name, in: descriptor, flags: O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) else {
+            return .other
+        }
         defer { close(fd) }
         guard POSIXFile.contentEquals(fd, bytes) else { return .other }
         // As a rewrite would: tools such as make compare the output's time with the input's.
-        return futimens(fd, nil) == 0 ? .holdingTheBytes : .other
+        return POSIXFile.touch(fd) ? .holdingTheBytes : .other
     }
 }
 
@@ -155,7 +156,7 @@ public final class StagedFile: @unchecked Sendable {
 
     deinit {
         if !placed, let temporary {
-            unlinkat(folder.descriptor, temporary, 0)
+            POSIXFile.remove(temporary, in: folder.descriptor)
             TemporaryFiles.finished(folder.pathOf(temporary))
         }
     }
@@ -166,7 +167,11 @@ public final class StagedFile: @unchecked Sendable {
     /// Renames the temporary file over the output's name: 0, or the `errno` it failed with.
     func place() -> Int32 {
         guard let temporary else { return 0 }
-        guard renameat(folder.descriptor, temporary, folder.descriptor, name) == 0 else { return errno }
+        do {
+            try POSIXFile.rename(temporary, name, in: folder.descriptor)
+        } catch {
+            return error.code
+        }
         placed = true
         TemporaryFiles.finished(folder.pathOf(temporary))
         return 0

@@ -20,17 +20,18 @@ package final class StreamingOutput {
     /// Standard output.
     package init() {
         target = .descriptor(STDOUT_FILENO, path: "<stdout>", owned: false)
-        var info = stat()
-        flushesEachWrite = fstat(STDOUT_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+        flushesEachWrite = (try? POSIXFile.status(of: STDOUT_FILENO)).map { POSIXFile.kind($0) != S_IFREG } ?? true
     }
 
     /// A file at `path`, replaced atomically by ``finish()``. A path that exists and is no regular
     /// file (`/dev/null`, a named pipe) is written directly: it cannot be replaced by a rename.
     package init(path: String) throws {
         if AtomicFile.isSpecialFile(path) {
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw FileWriteError(path: path, operation: "open", code: errno) }
-            target = .descriptor(fd, path: path, owned: true)
+            do {
+                target = .descriptor(try POSIXFile.open(path, flags: O_WRONLY | O_CLOEXEC), path: path, owned: true)
+            } catch {
+                throw FileWriteError(path: path, operation: "open", code: error.code)
+            }
         } else {
             target = .replacement(try DurableReplacement(path: path))
         }
@@ -50,10 +51,12 @@ package final class StreamingOutput {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { bytes in
+        do {
+            // A local copy of the array (one retain): a span of a class's property cannot be taken.
+            let pending = buffer
             switch target {
-            case .descriptor(let fd, let path, _): try POSIXFile.writeAll(fd, bytes, reportedAs: path)
-            case .replacement(let file): try file.write(bytes)
+            case .descriptor(let fd, let path, _): try POSIXFile.writeAll(fd, pending.span, reportedAs: path)
+            case .replacement(let file): try file.write(pending.span)
             }
         }
         buffer.removeAll(keepingCapacity: true)

@@ -1,11 +1,4 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
 
 /// The temporary files this process has created and not yet put in place or removed, so that a
 /// run interrupted by a signal (SIGINT, SIGTERM) removes them before it exits: an interrupted run
@@ -13,39 +6,41 @@ import Darwin
 ///
 /// Files a later run resumes from (`dch bulk`'s partial output) are not registered: they stay.
 package enum TemporaryFiles {
-    private static let lock = NSLock()
-    // Read and written with `lock` held.
-    nonisolated(unsafe) private static var paths: Set<String> = []
-    nonisolated(unsafe) private static var closed = false
+    private struct Registry {
+        var paths: Set<String> = []
+        /// True once ``removeAll()`` has run.
+        var closed = false
+    }
+    private static let registry = Mutex(Registry())
 
     /// Records a temporary file just created. Once ``removeAll()`` has run (the process is ending)
     /// the file is removed at once instead, and false is returned: the caller stops writing.
     @discardableResult
     package static func created(_ path: String) -> Bool {
-        let open = lock.withLock { () -> Bool in
-            if closed { return false }
-            paths.insert(path)
+        let open = registry.withLock { registry -> Bool in
+            if registry.closed { return false }
+            registry.paths.insert(path)
             return true
         }
-        if !open { unlink(path) }
+        if !open { POSIXFile.remove(path) }
         return open
     }
 
     /// The file was renamed into place or removed: nothing to clean up for it any more.
     package static func finished(_ path: String) {
-        lock.withLock { _ = paths.remove(path) }
+        registry.withLock { _ = $0.paths.remove(path) }
     }
 
     /// Removes every registered file and refuses new ones: for the end of an interrupted run.
     /// Returns how many were removed.
     @discardableResult
     package static func removeAll() -> Int {
-        let all = lock.withLock { () -> Set<String> in
-            closed = true
-            defer { paths.removeAll() }
-            return paths
+        let all = registry.withLock { registry -> Set<String> in
+            registry.closed = true
+            defer { registry.paths.removeAll() }
+            return registry.paths
         }
-        for path in all { unlink(path) }
+        for path in all { POSIXFile.remove(path) }
         return all.count
     }
 }

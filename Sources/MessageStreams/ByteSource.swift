@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,9 +6,10 @@ import Glibc
 
 /// Where an input's bytes come from, read a chunk at a time so that no input is held whole.
 public protocol ByteSource {
-    /// Reads up to `buffer.count` bytes into `buffer` and returns how many; 0 at the end.
+    /// Reads up to `buffer.count` bytes into the start of `buffer` (its length stays as it is) and
+    /// returns how many; 0 at the end.
     /// - Throws: ``ByteSourceError`` when the bytes cannot be read.
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    mutating func read(into buffer: inout [UInt8]) throws -> Int
 }
 
 /// Why an input could not be read, with the system's reason.
@@ -34,7 +36,7 @@ public struct ByteSourceError: Error, LocalizedError, Sendable, Equatable {
     }
 
     /// The reason, e.g. "No such file or directory".
-    public var errorDescription: String? { reason ?? String(cString: strerror(code)) }
+    public var errorDescription: String? { reason ?? POSIXFile.describe(code) }
 }
 
 /// A file, a pipe or standard input, read with `read(2)`.
@@ -46,8 +48,7 @@ public final class FileByteSource: ByteSource {
     /// True when standard input is not a regular file (a pipe, a terminal, a socket): reading it
     /// may wait for a writer, so a filter hands on each message as it comes.
     public static var standardInputMayWait: Bool {
-        var info = stat()
-        return fstat(STDIN_FILENO, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+        (try? POSIXFile.status(of: STDIN_FILENO)).map { POSIXFile.kind($0) != S_IFREG } ?? true
     }
 
     /// True when reading `path` may wait for a writer: standard input (`-`) that is no regular
@@ -55,9 +56,8 @@ public final class FileByteSource: ByteSource {
     /// (`<(command)` in a shell). Folders and regular files never wait.
     public static func mayWait(_ path: String) -> Bool {
         if path == "-" { return standardInputMayWait }
-        var info = stat()
-        guard stat(path, &info) == 0 else { return false }
-        let kind = info.st_mode & S_IFMT
+        guard let info = try? POSIXFile.status(path) else { return false }
+        let kind = POSIXFile.kind(info)
         return kind == S_IFIFO || kind == S_IFCHR || kind == S_IFSOCK
     }
 
@@ -69,11 +69,13 @@ public final class FileByteSource: ByteSource {
     /// The file at `path`, opened for reading.
     /// - Throws: ``ByteSourceError`` when it cannot be opened or is a folder.
     public init(path: String) throws {
-        var fd: Int32
-        repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
-        guard fd >= 0 else { throw ByteSourceError(operation: "open", code: errno) }
-        var info = stat()
-        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+        let fd: Int32
+        do {
+            fd = try POSIXFile.open(path, flags: O_RDONLY | O_CLOEXEC)
+        } catch {
+            throw ByteSourceError(operation: "open", code: error.code)
+        }
+        if let info = try? POSIXFile.status(of: fd), POSIXFile.kind(info) == S_IFDIR {
             close(fd)
             throw ByteSourceError(operation: "open", code: EISDIR)
         }
@@ -91,11 +93,11 @@ public final class FileByteSource: ByteSource {
         if owned { close(descriptor) }
     }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno != EINTR { throw ByteSourceError(operation: "read", code: errno) }
+    public func read(into buffer: inout [UInt8]) throws -> Int {
+        do {
+            return try POSIXFile.read(descriptor, into: &buffer, 0..<buffer.count)
+        } catch {
+            throw ByteSourceError(operation: "read", code: error.code)
         }
     }
 }
@@ -111,10 +113,10 @@ public struct DataByteSource: ByteSource {
         position = data.startIndex
     }
 
-    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public mutating func read(into buffer: inout [UInt8]) throws -> Int {
         let count = min(buffer.count, data.endIndex - position)
         guard count > 0 else { return 0 }
-        data.copyBytes(to: buffer.bindMemory(to: UInt8.self), from: position ..< position + count)
+        buffer.replaceSubrange(0..<count, with: data[position ..< position + count])
         position += count
         return count
     }

@@ -51,16 +51,16 @@ public struct PrefixedByteSource: ByteSource {
     public mutating func fillPrefix(atLeast count: Int) throws {
         var chunk = [UInt8](repeating: 0, count: max(count, 512))
         while prefix.count < count, !ended {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            let n = try source.read(into: &chunk)
             if n == 0 { ended = true }
             prefix += chunk[0..<n]
         }
     }
 
-    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard !prefix.isEmpty else { return ended ? 0 : try source.read(into: buffer) }
+    public mutating func read(into buffer: inout [UInt8]) throws -> Int {
+        guard !prefix.isEmpty else { return ended ? 0 : try source.read(into: &buffer) }
         let count = min(buffer.count, prefix.count)
-        prefix.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        buffer.replaceSubrange(0..<count, with: prefix[0..<count])
         prefix.removeFirst(count)
         return count
     }

@@ -10,7 +10,7 @@ import Foundation
 public final class GzipByteSource: ByteSource {
     private var compressed: any ByteSource
     private let inflater = ZlibInflater(windowBits: 15 + 16)
-    private let input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    private var input = [UInt8](repeating: 0, count: 1 << 16)
     private var inputStart = 0, inputEnd = 0
     /// Compressed bytes consumed so far, for the error messages.
     private var consumedTotal = 0
@@ -24,11 +24,7 @@ public final class GzipByteSource: ByteSource {
         self.compressed = compressed
     }
 
-    deinit {
-        input.deallocate()
-    }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: inout [UInt8]) throws -> Int {
         guard !buffer.isEmpty else { return 0 }
         while true {
             if inputStart == inputEnd {
@@ -46,7 +42,9 @@ public final class GzipByteSource: ByteSource {
             }
             let step: ZlibInflater.Step
             do {
-                step = try inflater.inflate(input: UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]), output: buffer)
+                // A local copy of the array (one retain): a span of a class's property cannot be taken.
+                let compressedBytes = input
+                step = try inflater.inflate(compressedBytes.span.extracting(inputStart..<inputEnd), into: &buffer)
             } catch let error as ZlibDataError {
                 throw ByteSourceError(operation: "gunzip", reason:
                     "damaged gzip data in member \(member) near compressed byte \(consumedTotal): \(error.message)")
@@ -59,7 +57,7 @@ public final class GzipByteSource: ByteSource {
     }
 
     private func refill() throws {
-        let count = try compressed.read(into: input)
+        let count = try compressed.read(into: &input)
         inputStart = 0
         inputEnd = count
         if count == 0 { sourceEnded = true }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Work over many inputs on several threads, with the results handed back in input order.
 ///
@@ -273,48 +270,4 @@ private final class Exchange<Item: Sendable, Output: Sendable>: @unchecked Senda
             return (first, taken.map(\.item), weight)
         }
     }
-}
-
-/// A joinable thread with the main thread's stack size (deeply nested messages recurse as far as
-/// they would on the main thread).
-private final class WorkerThread {
-    private var thread = pthread_t()
-
-    private final class Body {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
-    }
-
-    /// Runs `body` on a thread nobody joins.
-    static func detached(_ body: @escaping () -> Void) {
-        let thread = WorkerThread(body)
-        pthread_detach(thread.thread)
-    }
-
-    init(_ body: @escaping () -> Void) {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, Self.stackSize)
-        let context = Unmanaged.passRetained(Body(body)).toOpaque()
-        let status = pthread_create(&thread, &attributes, { context in
-            let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
-            body.run()
-            return nil
-        }, context)
-        precondition(status == 0, "cannot start a worker thread: \(String(cString: strerror(status)))")
-    }
-
-    func join() {
-        pthread_join(thread, nil)
-    }
-
-    /// The main thread's stack limit (`ulimit -s`), 8 MB when unlimited or unknown.
-    private static let stackSize: Int = {
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max, limit.rlim_cur >= 1 << 20 else {
-            return 8 << 20
-        }
-        return Int(min(limit.rlim_cur, 1 << 30))
-    }()
 }

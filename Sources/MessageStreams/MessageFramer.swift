@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 
 /// Splits a byte stream into messages as its bytes arrive: NDJSON (one JSON message per line),
@@ -85,14 +86,8 @@ public struct MessageFramer: Sendable {
         self.framing = framing
     }
 
-    /// Adds the next bytes of the input; the messages they complete are then available from
-    /// ``nextMessage()``.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        buffer.append(contentsOf: bytes)
-        scan(atEnd: false)
-    }
-
-    /// Adds the next bytes of the input.
+    /// Adds the next bytes of the input (an array slice, `Data`...); the messages they complete
+    /// are then available from ``nextMessage()``.
     public mutating func append(_ bytes: some Collection<UInt8>) {
         buffer.append(contentsOf: bytes)
         scan(atEnd: false)
@@ -249,57 +244,62 @@ public struct MessageFramer: Sendable {
     private mutating func scanValue(from offset: Int, atEnd: Bool) -> ValueScan {
         var state = json, level = depth
         let base = bufferOffset
-        let result = buffer.withUnsafeBufferPointer { p -> ValueScan in
-            var i = offset - base
-            while i < p.count {
-                switch state {
-                case .string:
-                    // To `"`, `\` or a line break.
-                    while i < p.count {
-                        let b = p[i]
-                        if b == 0x22 || b == 0x5C || b == 0x0A { break }
-                        i += 1
-                    }
-                    guard i < p.count else { break }
-                    let b = p[i]
-                    if b == UInt8(ascii: "\"") {
-                        state = .structure
-                    } else if b == UInt8(ascii: "\\") {
-                        state = .escape
-                    } else {
-                        // A raw line break cannot be in a string: a `{` after it starts a new message.
-                        guard i + 1 < p.count else { return .end(base + (atEnd ? p.count : i)) }
-                        if p[i + 1] == UInt8(ascii: "{") || p[i + 1] == UInt8(ascii: "[") { return .restart(at: base + i + 1) }
-                    }
-                case .escape:
-                    state = .string
-                default:
-                    // To `"`, `{`, `[`, `}` or `]` (`[` and `]` are `{` and `}` less 0x20).
-                    while i < p.count {
-                        let b = p[i]
-                        if b == 0x22 || b | 0x20 == 0x7B || b | 0x20 == 0x7D { break }
-                        i += 1
-                    }
-                    guard i < p.count else { break }
-                    let b = p[i]
-                    if b == UInt8(ascii: "\"") {
-                        state = .string
-                    } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
-                        let lineStart = i > 0 ? p[i - 1] == 0x0A : base == 0
-                        if level > 0, lineStart { return .restart(at: base + i) }
-                        level += 1
-                    } else {
-                        level -= 1
-                        if level <= 0 { return .closed(base + i + 1) }
-                    }
-                }
-                i += 1
-            }
-            return .end(base + p.count)
-        }
+        let result = Self.scanValue(buffer.span, from: offset - base, base: base, atEnd: atEnd, state: &state, level: &level)
         json = state
         depth = level
         return result
+    }
+
+    /// The loop of ``scanValue(from:atEnd:)`` over the buffer's bytes `p` (input offset `base`),
+    /// from index `start`.
+    private static func scanValue(_ p: Span<UInt8>, from start: Int, base: Int, atEnd: Bool,
+                                  state: inout JSONState, level: inout Int) -> ValueScan {
+        var i = start
+        while i < p.count {
+            switch state {
+            case .string:
+                // To `"`, `\` or a line break.
+                while i < p.count {
+                    let b = p[i]
+                    if b == 0x22 || b == 0x5C || b == 0x0A { break }
+                    i += 1
+                }
+                guard i < p.count else { break }
+                let b = p[i]
+                if b == UInt8(ascii: "\"") {
+                    state = .structure
+                } else if b == UInt8(ascii: "\\") {
+                    state = .escape
+                } else {
+                    // A raw line break cannot be in a string: a `{` after it starts a new message.
+                    guard i + 1 < p.count else { return .end(base + (atEnd ? p.count : i)) }
+                    if p[i + 1] == UInt8(ascii: "{") || p[i + 1] == UInt8(ascii: "[") { return .restart(at: base + i + 1) }
+                }
+            case .escape:
+                state = .string
+            default:
+                // To `"`, `{`, `[`, `}` or `]` (`[` and `]` are `{` and `}` less 0x20).
+                while i < p.count {
+                    let b = p[i]
+                    if b == 0x22 || b | 0x20 == 0x7B || b | 0x20 == 0x7D { break }
+                    i += 1
+                }
+                guard i < p.count else { break }
+                let b = p[i]
+                if b == UInt8(ascii: "\"") {
+                    state = .string
+                } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                    let lineStart = i > 0 ? p[i - 1] == 0x0A : base == 0
+                    if level > 0, lineStart { return .restart(at: base + i) }
+                    level += 1
+                } else {
+                    level -= 1
+                    if level <= 0 { return .closed(base + i + 1) }
+                }
+            }
+            i += 1
+        }
+        return .end(base + p.count)
     }
 
     // MARK: XML
@@ -484,15 +484,14 @@ public struct MessageFramer: Sendable {
     /// The 1-based line and column of input offset `offset` (not before the last one asked for).
     private mutating func position(of offset: Int) -> (line: Int, column: Int) {
         if offset > countedOffset {
-            buffer.withUnsafeBytes { raw in
-                var i = countedOffset - bufferOffset
-                let stop = offset - bufferOffset
-                while i < stop, let hit = memchr(raw.baseAddress! + i, 0x0A, stop - i) {
-                    let index = raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
-                    countedLine += 1
-                    lineStartOffset = bufferOffset + index + 1
-                    i = index + 1
-                }
+            var i = countedOffset - bufferOffset
+            let stop = offset - bufferOffset
+            while i < stop {
+                let index = LibCByteScan.firstIndex(of: 0x0A, in: buffer, from: i, to: stop)
+                guard index < stop else { break }
+                countedLine += 1
+                lineStartOffset = bufferOffset + index + 1
+                i = index + 1
             }
             countedOffset = offset
         }
@@ -508,19 +507,16 @@ public struct MessageFramer: Sendable {
     private func find(_ target: UInt8, from offset: Int) -> Int? {
         let start = offset - bufferOffset
         guard start < buffer.count else { return nil }
-        return buffer.withUnsafeBytes { raw in
-            guard let hit = memchr(raw.baseAddress! + start, Int32(target), raw.count - start) else { return nil }
-            return bufferOffset + raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
-        }
+        let index = LibCByteScan.firstIndex(of: target, in: buffer, from: start, to: buffer.count)
+        return index < buffer.count ? bufferOffset + index : nil
     }
 
     /// The offset of the first byte at or after `offset` that `stops` marks; ``end`` when none.
     private func firstStop(from offset: Int, in stops: StopTable) -> Int {
-        buffer.withUnsafeBufferPointer { bytes in
-            var i = offset - bufferOffset
-            while i < bytes.count, !stops.contains(bytes[i]) { i += 1 }
-            return bufferOffset + i
-        }
+        let bytes = buffer.span
+        var i = offset - bufferOffset
+        while i < bytes.count, !stops.contains(bytes[i]) { i += 1 }
+        return bufferOffset + i
     }
 
     private static let tagStops = StopTable("\"'>")

@@ -26,7 +26,8 @@ public struct MessageStream: Sequence, IteratorProtocol {
     private var ended = false
     private var failure: ByteSourceError?
     private var first: Bool
-    private let chunk = ReadBuffer(byteCount: MessageStream.chunkSize)
+    /// The buffer each `read` fills (reused: one allocation per stream).
+    private var chunk = [UInt8](repeating: 0, count: MessageStream.chunkSize)
 
     /// The messages of `source`, each of at most `maximumMessageBytes` bytes; `tellsSoleMessage`
     /// reads ahead to tell whether the first message is the only one.
@@ -72,12 +73,12 @@ public struct MessageStream: Sequence, IteratorProtocol {
             if let message = framer.nextMessage() { return message }
             guard !ended else { return nil }
             do {
-                let count = try source.read(into: chunk.bytes)
+                let count = try source.read(into: &chunk)
                 if count == 0 {
                     ended = true
                     framer.finish()
                 } else {
-                    framer.append(UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<count]))
+                    framer.append(chunk[0..<count])
                 }
             } catch {
                 ended = true
@@ -102,15 +103,3 @@ public struct StreamedMessage: Sendable {
     }
 }
 
-/// The buffer a stream reads into, freed with the stream.
-private final class ReadBuffer {
-    let bytes: UnsafeMutableRawBufferPointer
-
-    init(byteCount: Int) {
-        bytes = .allocate(byteCount: byteCount, alignment: 16)
-    }
-
-    deinit {
-        bytes.deallocate()
-    }
-}

@@ -37,7 +37,8 @@ public struct ZipEntry: Sendable {
 public final class ZipEntrySource: ByteSource {
     private let entry: ZipEntry
     private var inflater: ZlibInflater?
-    private var input: UnsafeMutableRawBufferPointer?
+    /// The compressed bytes read ahead (a deflated entry's, until its stream ends; else empty).
+    private var input: [UInt8] = []
     private var inputStart = 0, inputEnd = 0
     /// The next compressed byte's offset in the archive (nil until the local header is read) and
     /// how many compressed bytes are left.
@@ -52,16 +53,13 @@ public final class ZipEntrySource: ByteSource {
         compressedLeft = entry.compressedSize
     }
 
-    deinit {
-        input?.deallocate()
-    }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: inout [UInt8]) throws -> Int {
         guard !ended, !buffer.isEmpty else { return 0 }
         if dataOffset == nil { try start() }
-        let count = entry.method == ZipFormat.methodStored ? try readCompressed(into: buffer) : try readDeflated(into: buffer)
+        let count = entry.method == ZipFormat.methodStored
+            ? try readCompressed(into: &buffer, count: buffer.count) : try readDeflated(into: &buffer)
         produced += UInt64(count)
-        crc = zlibCRC32(crc, UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        crc = zlibCRC32(crc, buffer.span.extracting(0..<count))
         guard produced <= entry.uncompressedSize else { throw failure("holds more than the \(entry.uncompressedSize) bytes its directory record declares") }
         if count == 0 {
             ended = true
@@ -81,34 +79,36 @@ public final class ZipEntrySource: ByteSource {
             throw failure("uses compression method \(entry.method); only stored (0) and deflated (8) are read")
         }
         let header = try entry.archive.bytes(ZipFormat.localHeaderSize, at: entry.localHeaderOffset, what: "the local header of \(entry.sourceDescription)")
-        let (signature, nameLength, extraLength) = header.withUnsafeBytes { ($0.zipUInt32(at: 0), $0.zipUInt16(at: 26), $0.zipUInt16(at: 28)) }
+        let (signature, nameLength, extraLength) = (header.zipUInt32(at: 0), header.zipUInt16(at: 26), header.zipUInt16(at: 28))
         guard signature == ZipFormat.localHeaderSignature else {
             throw failure("has no local header at byte \(entry.localHeaderOffset)")
         }
         dataOffset = entry.localHeaderOffset + UInt64(ZipFormat.localHeaderSize) + UInt64(nameLength) + UInt64(extraLength)
         if entry.method == ZipFormat.methodDeflated {
             inflater = ZlibInflater(windowBits: -15)
-            input = .allocate(byteCount: 1 << 16, alignment: 16)
+            input = [UInt8](repeating: 0, count: 1 << 16)
         }
     }
 
-    /// Up to `buffer.count` bytes of the entry's data as stored (a stored entry's very bytes).
-    private func readCompressed(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = Int(min(UInt64(buffer.count), compressedLeft))
+    /// Up to `wanted` bytes of the entry's data as stored (a stored entry's very bytes), into the
+    /// start of `buffer`.
+    private func readCompressed(into buffer: inout [UInt8], count wanted: Int) throws -> Int {
+        let count = Int(min(UInt64(wanted), compressedLeft))
         guard count > 0, let offset = dataOffset else { return 0 }
-        let got = try entry.archive.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: offset)
+        let got = try entry.archive.read(into: &buffer, 0..<count, at: offset)
         guard got == count else { throw failure("is cut short: the archive ends inside its data") }
         dataOffset = offset + UInt64(got)
         compressedLeft -= UInt64(got)
         return got
     }
 
-    private func readDeflated(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard let inflater, let input else { return 0 }
+    private func readDeflated(into buffer: inout [UInt8]) throws -> Int {
+        guard let inflater else { return 0 }
         while true {
             if inputStart == inputEnd {
                 inputStart = 0
-                inputEnd = try readCompressed(into: input)
+                let room = input.count
+                inputEnd = try readCompressed(into: &input, count: room)
                 guard inputEnd > 0 else {
                     // A stream without its end block whose bytes are all there (size and CRC-32
                     // checked next) reads, as zipfile and unzip read it; one that is short fails.
@@ -118,7 +118,9 @@ public final class ZipEntrySource: ByteSource {
             }
             let step: ZlibInflater.Step
             do {
-                step = try inflater.inflate(input: UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]), output: buffer)
+                // A local copy of the array (one retain): a span of a class's property cannot be taken.
+                let compressedBytes = input
+                step = try inflater.inflate(compressedBytes.span.extracting(inputStart..<inputEnd), into: &buffer)
             } catch let error as ZlibDataError {
                 throw failure("has damaged deflate data: \(error.message)")
             }
@@ -126,8 +128,7 @@ public final class ZipEntrySource: ByteSource {
             if step.streamEnded {
                 // Done: the caller's next read returns 0 and checks the size and checksum.
                 self.inflater = nil
-                self.input?.deallocate()
-                self.input = nil
+                self.input = []
                 return step.produced
             }
             if step.produced > 0 { return step.produced }

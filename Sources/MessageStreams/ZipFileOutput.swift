@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,8 @@ import Glibc
 final class ZipFileOutput {
     let path: String
     private let descriptor: Int32
-    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    /// The bytes not yet written: `buffer[0..<buffered]` (the array keeps its 1 MiB length).
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
     private var buffered = 0
     /// The file offset of the buffer's first byte: everything before it has been written.
     private var flushedOffset: UInt64
@@ -20,15 +22,22 @@ final class ZipFileOutput {
     /// many bytes, which it must hold.
     init(path: String, truncatingTo length: UInt64?) throws {
         let flags = O_RDWR | O_CLOEXEC | (length == nil ? O_CREAT | O_TRUNC : 0)
-        var fd: Int32
-        repeat { fd = open(path, flags, 0o644) } while fd < 0 && errno == EINTR
-        guard fd >= 0 else { throw ByteSourceError(operation: "open", code: errno) }
+        let fd: Int32
+        do {
+            fd = try POSIXFile.open(path, flags: flags, mode: 0o644)
+        } catch {
+            throw ByteSourceError(operation: "open", code: error.code)
+        }
         descriptor = fd
         self.path = path
         flushedOffset = 0
         if let length {
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { throw ByteSourceError(operation: "stat", code: errno) }
+            let info: stat
+            do {
+                info = try POSIXFile.status(of: fd)
+            } catch {
+                throw ByteSourceError(operation: "stat", code: error.code)
+            }
             guard UInt64(info.st_size) >= length else {
                 throw ByteSourceError(operation: "resume", reason: "\(path) holds \(info.st_size) bytes, fewer than the \(length) its checkpoint says are written")
             }
@@ -38,34 +47,27 @@ final class ZipFileOutput {
     }
 
     deinit {
-        buffer.deallocate()
         close(descriptor)
     }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
+    func append(_ bytes: [UInt8]) throws {
         var from = 0
         while from < bytes.count {
             if buffered == buffer.count { try flush() }
             let count = min(bytes.count - from, buffer.count - buffered)
-            (buffer.baseAddress! + buffered).copyMemory(from: bytes.baseAddress! + from, byteCount: count)
+            buffer.replaceSubrange(buffered ..< buffered + count, with: bytes[from ..< from + count])
             buffered += count
             from += count
         }
     }
 
-    func append(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try append($0) }
-    }
-
-    /// The buffer's free tail, at least 64 KiB (flushing first when less is left), for a producer
-    /// that writes in place; it then calls ``commit(_:)`` with the count written.
-    func freeSpace() throws -> UnsafeMutableRawBufferPointer {
+    /// Deflates `input` with `deflater` straight into the buffer's free tail (at least 64 KiB:
+    /// flushed first when less is left); see ``ZlibDeflater/deflate(_:into:from:finish:)``.
+    func appendDeflated(_ input: Span<UInt8>, by deflater: ZlibDeflater, finish: Bool) throws -> (consumed: Int, produced: Int, ended: Bool) {
         if buffer.count - buffered < 1 << 16 { try flush() }
-        return UnsafeMutableRawBufferPointer(rebasing: buffer[buffered...])
-    }
-
-    func commit(_ count: Int) {
-        buffered += count
+        let step = deflater.deflate(input, into: &buffer, from: buffered, finish: finish)
+        buffered += step.produced
+        return step
     }
 
     /// Overwrites the bytes at `offset` (already appended) with `bytes`: in the buffer, or in the
@@ -74,7 +76,7 @@ final class ZipFileOutput {
         // Offsets grow, so the part already flushed (if any) is a prefix.
         let inFile = offset < flushedOffset ? Int(min(UInt64(bytes.count), flushedOffset - offset)) : 0
         if inFile > 0 {
-            try bytes.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<inFile]), at: offset) }
+            try writeAll(bytes.span.extracting(0..<inFile), at: offset)
         }
         for i in inFile..<bytes.count {
             buffer[Int(offset + UInt64(i) - flushedOffset)] = bytes[i]
@@ -83,7 +85,12 @@ final class ZipFileOutput {
 
     /// Writes the buffer to the file.
     func flush() throws {
-        try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<buffered]), at: flushedOffset)
+        do {
+            // A local copy of the array (one retain, gone before the buffer is written to again):
+            // a span of a class's property cannot be taken.
+            let pending = buffer
+            try writeAll(pending.span.extracting(0..<buffered), at: flushedOffset)
+        }
         flushedOffset += UInt64(buffered)
         buffered = 0
     }
@@ -96,15 +103,11 @@ final class ZipFileOutput {
         guard result == 0 else { throw ByteSourceError(operation: "fsync", code: errno) }
     }
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ByteSourceError(operation: "write", code: errno)
-            }
-            done += n
+    private func writeAll(_ bytes: Span<UInt8>, at offset: UInt64) throws {
+        do {
+            try POSIXFile.writeAll(descriptor, bytes, at: offset)
+        } catch {
+            throw ByteSourceError(operation: "write", code: error.code)
         }
     }
 }

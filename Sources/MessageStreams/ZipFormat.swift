@@ -28,7 +28,7 @@ protocol ZipFieldBytes {
     subscript(offset: Int) -> UInt8 { get }
 }
 
-extension UnsafeRawBufferPointer: ZipFieldBytes {}
+extension Array: ZipFieldBytes where Element == UInt8 {}
 
 /// Little-endian fields read from bytes at a position.
 extension ZipFieldBytes {

@@ -104,31 +104,26 @@ public final class ZipInput {
         let tailLength = Int(min(file.size, UInt64(ZipFormat.endSize + 0xFFFF)))
         let tailStart = file.size - UInt64(tailLength)
         let tail = try file.bytes(tailLength, at: tailStart, what: "the end of the archive")
-        return try tail.withUnsafeBytes { tail in
-            var end = tailLength - ZipFormat.endSize
-            while end >= 0 {
-                if tail.zipUInt32(at: end) == ZipFormat.endSignature,
-                   end + ZipFormat.endSize + Int(tail.zipUInt16(at: end + 20)) <= tailLength { break }
-                end -= 1
-            }
-            guard end >= 0 else {
-                throw ByteSourceError(operation: "unzip", reason: "not a zip archive: no end of central directory record (a truncated or damaged zip?)")
-            }
-            var result = (offset: UInt64(tail.zipUInt32(at: end + 16)), size: UInt64(tail.zipUInt32(at: end + 12)),
-                          entryCount: UInt64(tail.zipUInt16(at: end + 10)))
-            let locator = end - ZipFormat.zip64LocatorSize
-            if locator >= 0, tail.zipUInt32(at: locator) == ZipFormat.zip64LocatorSignature {
-                let zip64EndOffset = tail.zipUInt64(at: locator + 8)
-                let record = try file.bytes(ZipFormat.zip64EndSize, at: zip64EndOffset, what: "the zip64 end record")
-                try record.withUnsafeBytes { record in
-                    guard record.zipUInt32(at: 0) == ZipFormat.zip64EndSignature else {
-                        throw ZipArchiveFile.damaged("no zip64 end record at byte \(zip64EndOffset)")
-                    }
-                    result = (offset: record.zipUInt64(at: 48), size: record.zipUInt64(at: 40), entryCount: record.zipUInt64(at: 32))
-                }
-            }
-            return result
+        var end = tailLength - ZipFormat.endSize
+        while end >= 0 {
+            if tail.zipUInt32(at: end) == ZipFormat.endSignature,
+               end + ZipFormat.endSize + Int(tail.zipUInt16(at: end + 20)) <= tailLength { break }
+            end -= 1
         }
+        guard end >= 0 else {
+            throw ByteSourceError(operation: "unzip", reason: "not a zip archive: no end of central directory record (a truncated or damaged zip?)")
+        }
+        var result = (offset: UInt64(tail.zipUInt32(at: end + 16)), size: UInt64(tail.zipUInt32(at: end + 12)),
+                      entryCount: UInt64(tail.zipUInt16(at: end + 10)))
+        let locator = end - ZipFormat.zip64LocatorSize
+        if locator >= 0, tail.zipUInt32(at: locator) == ZipFormat.zip64LocatorSignature {
+            let zip64EndOffset = tail.zipUInt64(at: locator + 8)
+            let record = try file.bytes(ZipFormat.zip64EndSize, at: zip64EndOffset, what: "the zip64 end record")
+            guard record.zipUInt32(at: 0) == ZipFormat.zip64EndSignature else {
+                throw ZipArchiveFile.damaged("no zip64 end record at byte \(zip64EndOffset)")
+            }
+            result = (offset: record.zipUInt64(at: 48), size: record.zipUInt64(at: 40), entryCount: record.zipUInt64(at: 32))
+        }
+        return result
     }
 }
-

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Each entry is deflated straight into a 1 MiB output buffer behind its local header, whose
 /// checksum and sizes are filled in once the data is out; nothing of an entry stays in memory
-/// after ``add(name:bytes:)-(_,UnsafeRawBufferPointer)`` returns. No per-entry state is kept either: ``finish()`` rebuilds
+/// after ``add(name:bytes:)-(_,Span<UInt8>)`` returns. No per-entry state is kept either: ``finish()`` rebuilds
 /// the central directory from the local headers on disk, and writes zip64 records when the
 /// archive holds more than 65,535 entries or passes 4 GiB.
 ///
@@ -58,7 +58,7 @@ public final class ZipOutputWriter {
     /// Adds an entry named `name` (a relative path, `/` between folders) holding `bytes`.
     /// - Throws: ``ByteSourceError`` when the file cannot be written, the name is longer than
     ///   65,535 bytes, or the archive is finished.
-    public func add(name: String, bytes: UnsafeRawBufferPointer) throws {
+    public func add(name: String, bytes: Span<UInt8>) throws {
         guard !finished else { throw ByteSourceError(operation: "zip", reason: "\(path) is finished: no entry can be added") }
         let nameLength = name.utf8.count
         guard nameLength <= 0xFFFF else { throw ByteSourceError(operation: "zip", reason: "an entry name is longer than 65,535 bytes") }
@@ -97,9 +97,14 @@ public final class ZipOutputWriter {
         entryCount += 1
     }
 
-    /// Adds an entry named `name` holding `bytes` (`Data`, `[UInt8]`), as the raw-buffer form does.
-    public func add(name: String, bytes: some ContiguousBytes) throws {
-        try bytes.withUnsafeBytes { try add(name: name, bytes: $0) }
+    /// Adds an entry named `name` holding `bytes`, as the span form does.
+    public func add(name: String, bytes: [UInt8]) throws {
+        try add(name: name, bytes: bytes.span)
+    }
+
+    /// Adds an entry named `name` holding `data`, as the span form does.
+    public func add(name: String, bytes data: Data) throws {
+        try add(name: name, bytes: data.span)
     }
 
     /// Syncs the file and returns how far it is complete: save it to resume from after a crash.
@@ -155,17 +160,14 @@ public final class ZipOutputWriter {
     }
 
     /// Deflates `bytes` into the output; returns the compressed size.
-    private func deflate(_ bytes: UnsafeRawBufferPointer) throws -> UInt64 {
+    private func deflate(_ bytes: Span<UInt8>) throws -> UInt64 {
         deflater.reset()
         var consumed = 0, produced: UInt64 = 0
         while true {
             // zlib counts input in 32 bits: hand it 1 GiB at most at a time.
             let piece = min(bytes.count - consumed, 1 << 30)
             let isLast = consumed + piece == bytes.count
-            let space = try output.freeSpace()
-            let step = deflater.deflate(input: UnsafeRawBufferPointer(rebasing: bytes[consumed ..< consumed + piece]),
-                                        output: space, finish: isLast)
-            output.commit(step.produced)
+            let step = try output.appendDeflated(bytes.extracting(consumed ..< consumed + piece), by: deflater, finish: isLast)
             consumed += step.consumed
             produced += UInt64(step.produced)
             if step.ended { return produced }

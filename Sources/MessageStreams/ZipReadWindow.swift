@@ -15,9 +15,7 @@ final class ZipReadWindow {
         if offset < start || offset + UInt64(count) > start + UInt64(filled) {
             if count > storage.count { storage = [UInt8](repeating: 0, count: count) }
             let length = Int(min(UInt64(storage.count), limit - offset))
-            filled = try storage.withUnsafeMutableBytes { buffer in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), at: offset)
-            }
+            filled = try file.read(into: &storage, 0..<length, at: offset)
             start = offset
             guard filled >= count else {
                 throw ZipArchiveFile.damaged("\(what) at byte \(offset) runs past the end of the file")

@@ -40,35 +40,22 @@ func readInput(_ path: String) throws -> Data {
 /// Why an input could not be read: the system's reason ("No such file or directory").
 struct InputReadError: LocalizedError {
     let code: Int32
-    var errorDescription: String? { String(cString: strerror(code)) }
+    var errorDescription: String? { POSIXFile.describe(code) }
 }
 
 /// Reads a file with `open`/`fstat`/`read`: Foundation's `Data(contentsOf:)` adds a `getcwd` and
 /// several `stat` calls per file, which show when thousands of inputs are read.
 func readFile(_ path: String) throws -> Data {
-    var fd: Int32
-    repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
-    guard fd >= 0 else { throw InputReadError(code: errno) }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { throw InputReadError(code: errno) }
-    if info.st_mode & S_IFMT == S_IFDIR { throw InputReadError(code: EISDIR) }
-    // A regular file's size is known; a pipe or device is read until its end.
-    let expected = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 0
-    var data = Data(count: max(expected, 1) + 1)
-    var length = 0
-    while true {
-        if length == data.count { data.count *= 2 }
-        let got = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + length, $0.count - length) }
-        if got < 0 {
-            if errno == EINTR { continue }
-            throw InputReadError(code: errno)
-        }
-        if got == 0 { break }
-        length += got
+    do throws(SystemCallError) {
+        let fd = try POSIXFile.open(path, flags: O_RDONLY | O_CLOEXEC)
+        defer { close(fd) }
+        let info = try POSIXFile.status(of: fd)
+        if POSIXFile.kind(info) == S_IFDIR { throw SystemCallError(code: EISDIR) }
+        // A regular file's size is known; a pipe or device is read until its end.
+        return try POSIXFile.readAll(fd, sizeHint: POSIXFile.kind(info) == S_IFREG ? Int(info.st_size) : 0)
+    } catch {
+        throw InputReadError(code: error.code)
     }
-    data.count = length
-    return data
 }
 
 /// Reads an input (`name` is how diagnostics call it); when it cannot be read, says so on stderr,
@@ -86,7 +73,7 @@ func readInput(_ path: String, name: String, exit: inout ExitStatus) -> Data? {
 
 /// Writes an output file atomically and durably (see ``AtomicFile``): never a partial file, never a lost one.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    try bytes.withUnsafeBytes { try AtomicFile.write($0, toPath: path) }
+    try AtomicFile.write(bytes, toPath: path)
 }
 
 /// The exit status of a command over several inputs: the worst outcome wins.
@@ -127,17 +114,7 @@ struct JobsOption: ParsableArguments {
     /// The cores this process may run on: its CPU affinity (`taskset -c 0 dch ...` gives one),
     /// else the cores online.
     static var usableCores: Int {
-        // sched_getaffinity(2) is a GNU extension Swift's Glibc module does not declare.
-        typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") {
-            var mask = [UInt64](repeating: 0, count: 16)   // 1,024 CPUs, as glibc's cpu_set_t
-            let status = mask.withUnsafeMutableBytes {
-                unsafeBitCast(symbol, to: GetAffinity.self)(0, $0.count, $0.baseAddress!)
-            }
-            let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
-            if status == 0, count > 0 { return count }
-        }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        CPUAffinity.cores ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 }
 
@@ -165,8 +142,7 @@ enum OutputGuard {
 
     /// The device and inode of the regular file at `path`; nil for anything else or nothing.
     private static func identity(_ path: String) -> [UInt64]? {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard let info = try? POSIXFile.status(path), POSIXFile.kind(info) == S_IFREG else { return nil }
         return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 }

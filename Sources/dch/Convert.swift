@@ -231,15 +231,14 @@ struct ConvertDestination {
     /// otherwise replace them): one `stat` per distinct input folder, none when dch made the folder.
     mutating func protect(_ inputs: [String]) {
         guard case .folder(let writer) = target, !writer.outputFolder.isNew else { return }
-        var folder = stat()
-        guard stat(writer.folder, &folder) == 0 else { return }
+        guard let folder = try? POSIXFile.status(writer.folder) else { return }
         var isOutputFolder: [Substring: Bool] = [:]
         for input in inputs where input != "-" {
             let slash = input.utf8.lastIndex(of: UInt8(ascii: "/"))
             let parent = slash.map { input[..<input.index(after: $0)] } ?? "."
             let inFolder = isOutputFolder[parent] ?? {
-                var info = stat()
-                let same = stat(String(parent), &info) == 0 && info.st_dev == folder.st_dev && info.st_ino == folder.st_ino
+                let info = try? POSIXFile.status(String(parent))
+                let same = info.map { $0.st_dev == folder.st_dev && $0.st_ino == folder.st_ino } ?? false
                 isOutputFolder[parent] = same
                 return same
             }()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FHIRModel
 import FHIRConversion
 import HL7v2
 import EventMapping
@@ -55,14 +56,14 @@ enum MapHL7v2ToEvents {
             while true {
                 let count: Int
                 do {
-                    count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                    count = try source.read(into: &chunk)
                 } catch {
                     printError("\(name): error: cannot read: \(error.localizedDescription)")
                     exit.record(.ioError)
                     break
                 }
                 if count == 0 { break }
-                chunk.withUnsafeBufferPointer { reader.read(UnsafeBufferPointer(rebasing: $0[..<count])) }
+                reader.read(count == chunk.count ? chunk : Array(chunk[..<count]))
                 handle(reader.take(), name: name)
             }
             reader.finish()
@@ -129,8 +130,7 @@ struct AckWriter {
 
     init(path: String) throws {
         self.path = path
-        var isFolder: ObjCBool = false
-        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue) {
+        if path.hasSuffix("/") || POSIXFile.isDirectory(path) {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             folder = url

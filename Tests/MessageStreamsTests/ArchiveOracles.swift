@@ -40,7 +40,7 @@ enum ArchiveOracles {
     static func readAll(_ source: inout some ByteSource, chunk: Int = 1 << 16) throws -> [UInt8] {
         var result = [UInt8](), buffer = [UInt8](repeating: 0, count: chunk)
         while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            let n = try source.read(into: &buffer)
             if n == 0 { return result }
             result += buffer[0..<n]
         }

@@ -192,11 +192,11 @@ final class MessageFramerTests: XCTestCase {
 
         struct Failing: ByteSource {
             var sent = false
-            mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            mutating func read(into buffer: inout [UInt8]) throws -> Int {
                 if sent { throw ByteSourceError(operation: "read", code: EIO) }
                 sent = true
                 let text = Array("{\"a\":1}\n{\"b\"".utf8)
-                buffer.copyBytes(from: text)
+                buffer.replaceSubrange(0..<text.count, with: text)
                 return text.count
             }
         }
