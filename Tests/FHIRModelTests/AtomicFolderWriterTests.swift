@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import FHIRModel
+import Synchronization
 
 /// ``AtomicFolderWriter`` and ``AtomicFile`` on real files: what the folder holds between commits,
 /// replacement, failures and clean-up.
@@ -128,14 +129,12 @@ final class AtomicFolderWriterTests: XCTestCase {
     func testOutputsStagedOnSeveralThreadsAtOnceGetTheirOwnTemporaryFiles() throws {
         let outputFolder = try OutputFolder(path: folder.path)
         // Eight threads stage the same name at once: O_EXCL gives each its own temporary file.
-        let staged = UnsafeMutableBufferPointer<StagedFile?>.allocate(capacity: 8)
-        defer { staged.deallocate() }
-        staged.initialize(repeating: nil)
-        let slots = UncheckedSlots(staged)
+        let slots = Mutex([StagedFile?](repeating: nil, count: 8))
         DispatchQueue.concurrentPerform(iterations: 8) { i in
-            slots.base[i] = try? outputFolder.stage(Array("bytes \(i)".utf8), named: "same.json")
+            let file = try? outputFolder.stage(Array("bytes \(i)".utf8), named: "same.json")
+            slots.withLock { $0[i] = file }
         }
-        var files = staged.compactMap { $0 }
+        var files = slots.withLock { $0.compactMap { $0 } }
         XCTAssertEqual(files.count, 8)
         let temporary = try listing()
         XCTAssertEqual(Set(temporary).count, 8, "\(temporary)")
@@ -145,7 +144,7 @@ final class AtomicFolderWriterTests: XCTestCase {
         let writer = AtomicFolderWriter(outputFolder)
         try writer.add(files[5])
         files.removeAll()
-        staged.update(repeating: nil)
+        slots.withLock { $0 = [] }
         try writer.finish()
         XCTAssertEqual(try listing(), ["same.json"])
         XCTAssertTrue(try text("same.json").hasPrefix("bytes "))
@@ -218,8 +217,3 @@ final class AtomicFolderWriterTests: XCTestCase {
     }
 }
 
-/// The slots of a buffer that `concurrentPerform` iterations fill, each its own.
-private struct UncheckedSlots: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<StagedFile?>
-    init(_ base: UnsafeMutableBufferPointer<StagedFile?>) { self.base = base }
-}
