@@ -2,12 +2,12 @@ import CDCHZlib
 
 /// A raw deflate stream (as zip entries hold) at a fixed address, reset between entries so that
 /// its 256 KiB of state is allocated once per writer, not once per entry.
-final class ZlibDeflater {
+@safe final class ZlibDeflater {
     private let stream: UnsafeMutablePointer<z_stream>
 
     /// A deflater at `level` (0 to 9; 6 is zlib's and zip's default).
     init(level: Int32) {
-        stream = unsafe .allocate(capacity: 1)
+        unsafe stream = .allocate(capacity: 1)
         unsafe stream.initialize(to: z_stream())
         precondition(unsafe dch_deflateInit2(stream, level, -15) == Z_OK, "zlib deflateInit2 failed")
     }

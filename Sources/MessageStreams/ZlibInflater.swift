@@ -3,8 +3,8 @@ import CDCHZlib
 /// A zlib inflate stream at a fixed address (zlib's state points back at its `z_stream`, so the
 /// stream must never move), ended when the inflater is freed. With ``ZlibDeflater``, the one place
 /// where MessageStreams lends zlib pointers: the rest of the module hands it spans and arrays.
-final class ZlibInflater {
-    /// What one ``inflate(input:output:)`` call did.
+@safe final class ZlibInflater {
+    /// What one ``inflate(_:into:)`` call did.
     struct Step {
         /// Input bytes consumed and output bytes produced.
         var consumed: Int, produced: Int
@@ -16,7 +16,7 @@ final class ZlibInflater {
 
     /// An inflater for `windowBits` (15 + 16: gzip; -15: raw deflate, as in zip).
     init(windowBits: Int32) {
-        stream = unsafe .allocate(capacity: 1)
+        unsafe stream = .allocate(capacity: 1)
         unsafe stream.initialize(to: z_stream())
         // Fails only when memory is exhausted: nothing sensible is left to do then.
         precondition(unsafe dch_inflateInit2(stream, windowBits) == Z_OK, "zlib inflateInit2 failed")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import FHIRModel
 import FHIRConversion
 import FHIRValidation
@@ -122,10 +123,9 @@ struct JobsOption: ParsableArguments {
 /// thousands of small objects; freeing them one by one at the end of a run cost 1-2% of a
 /// `dch validate` over 1,000 messages, for memory the system takes back at exit anyway.
 enum ProcessLifetime {
-    nonisolated(unsafe) private static var kept: [Any] = []
-    private static let lock = NSLock()
+    private static let kept = Mutex<[Any]>([])
 
-    static func keep(_ value: Any) { lock.withLock { kept.append(value) } }
+    static func keep(_ value: Any) { kept.withLock { $0.append(value) } }
 }
 
 /// `-o` never names an input: a file written to the output's path would replace the input it is

@@ -359,19 +359,22 @@ struct ConvertDestination {
     /// bytes and characters are one: the `Character` scans above cost 30,000 instructions for
     /// a path of the mixed set, 5% of converting it.
     private static func asciiOutputName(for input: String, format: MessageFormat) -> String? {
-        var input = input
-        return input.withUTF8 { path -> String? in
-            guard !path.contains(where: { $0 >= 0x80 }) else { return nil }
-            let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-            var end = path.count
-            while end > 0, path[end - 1] == slash { end -= 1 }
-            guard end > 0 else { return nil }
-            var start = end
-            while start > 0, path[start - 1] != slash { start -= 1 }
-            // The extension goes when its dot is neither the first character nor the last.
-            if let last = path[start..<end].lastIndex(of: dot), last != start, last != end - 1 { end = last }
-            return String(decoding: path[start..<end], as: UTF8.self) + "." + format.fileExtension
-        }
+        let path = input.utf8.span
+        for i in path.indices where path[i] >= 0x80 { return nil }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var end = path.count
+        while end > 0, path[end - 1] == slash { end -= 1 }
+        guard end > 0 else { return nil }
+        var start = end
+        while start > 0, path[start - 1] != slash { start -= 1 }
+        // The extension goes when its dot is neither the first character nor the last.
+        var last = end - 1
+        while last > start, path[last] != dot { last -= 1 }
+        if last != start, last != end - 1 { end = last }
+        // ASCII: byte offsets are character boundaries.
+        let utf8 = input.utf8
+        let name = input[utf8.index(utf8.startIndex, offsetBy: start) ..< utf8.index(utf8.startIndex, offsetBy: end)]
+        return String(name) + "." + format.fileExtension
     }
 }
 
