@@ -63,7 +63,7 @@ enum MapHL7v2ToEvents {
                     break
                 }
                 if count == 0 { break }
-                reader.read(count == chunk.count ? chunk : Array(chunk[..<count]))
+                reader.read(chunk.span.extracting(0..<count))
                 handle(reader.take(), name: name)
             }
             reader.finish()
