@@ -29,12 +29,13 @@ package final class DurableReplacement {
         temporaryPath = POSIXFile.join(folderPath, temporary)
         folder = try POSIXFile.openFolder(folderPath)
         do {
-            fd = try POSIXFile.create(temporary, in: folder, reportedAs: path)
+            fd = try TemporaryFiles.create(temporaryPath) { [temporary, folder, path] in
+                try POSIXFile.create(temporary, in: folder, reportedAs: path)
+            }
         } catch {
             close(folder)
             throw error
         }
-        TemporaryFiles.created(temporaryPath)
     }
 
     deinit { discard() }

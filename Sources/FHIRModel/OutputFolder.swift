@@ -86,9 +86,10 @@ public final class OutputFolder: Sendable {
         while true {
             let temporary = POSIXFile.temporaryName(for: name, attempt: attempt)
             do {
-                let fd = try POSIXFile.open(temporary, in: descriptor, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                                            mode: POSIXFile.newFileMode)
-                TemporaryFiles.created(pathOf(temporary))
+                let fd = try TemporaryFiles.create(pathOf(temporary)) { () throws(SystemCallError) -> Int32 in
+                    try POSIXFile.open(temporary, in: descriptor, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                                       mode: POSIXFile.newFileMode)
+                }
                 return (fd, temporary)
             } catch {
                 guard error.code == EEXIST, attempt < 1_000 else {

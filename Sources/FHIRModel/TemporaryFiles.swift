@@ -13,17 +13,17 @@ package enum TemporaryFiles {
     }
     private static let registry = Mutex(Registry())
 
-    /// Records a temporary file just created. Once ``removeAll()`` has run (the process is ending)
-    /// the file is removed at once instead, and false is returned: the caller stops writing.
-    @discardableResult
-    package static func created(_ path: String) -> Bool {
-        let open = registry.withLock { registry -> Bool in
-            if registry.closed { return false }
-            registry.paths.insert(path)
-            return true
+    /// Creates the temporary file `path` with `create` (which returns its descriptor) and records
+    /// it, in one step that ``removeAll()`` cannot come between: a signal that ends the process just
+    /// after the file appears would otherwise leave it behind unrecorded (seen under load). Once
+    /// ``removeAll()`` has run (the process is ending) the file is removed at once instead; the
+    /// caller's writes then go to a file that no longer has a name.
+    package static func create<E: Error>(_ path: String, by create: () throws(E) -> Int32) throws(E) -> Int32 {
+        try registry.withLock { registry throws(E) -> Int32 in
+            let fd = try create()
+            if registry.closed { POSIXFile.remove(path) } else { registry.paths.insert(path) }
+            return fd
         }
-        if !open { POSIXFile.remove(path) }
-        return open
     }
 
     /// The file was renamed into place or removed: nothing to clean up for it any more.
