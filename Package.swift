@@ -13,7 +13,8 @@ let packFiles = [
 
 let package = Package(
     name: "dch",
-    platforms: [.macOS(.v13)],
+    // macOS 26: the safe byte and element access (Array.span, String.utf8.span) needs its Swift runtime.
+    platforms: [.macOS("26.0")],
     products: [
         .library(name: "FHIRModel", targets: ["FHIRModel"]),
         .library(name: "FHIRDefinitions", targets: ["FHIRDefinitions"]),

@@ -9,7 +9,8 @@ let dch = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLa
 
 let package = Package(
     name: "dch-benchmarks",
-    platforms: [.macOS(.v13)],
+    // macOS 26: the safe byte and element access (Array.span, String.utf8.span) needs its Swift runtime.
+    platforms: [.macOS("26.0")],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),

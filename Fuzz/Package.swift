@@ -9,7 +9,8 @@ let fuzzTarget = { (name: String, dependencies: [Target.Dependency]) -> Target i
 
 let package = Package(
     name: "DCHFuzz",
-    platforms: [.macOS(.v13)],
+    // macOS 26: the safe byte and element access (Array.span, String.utf8.span) needs its Swift runtime.
+    platforms: [.macOS("26.0")],
     dependencies: [.package(name: "dch", path: "..")],
     targets: [
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
