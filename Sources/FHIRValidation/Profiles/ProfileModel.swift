@@ -126,10 +126,6 @@ final class ProfileNode: @unchecked Sendable {
     /// `Extension.url` and the like: an XML attribute in the tree.
     let isXMLAttribute: Bool
 
-    deinit {
-        childTable.deallocate()
-    }
-
     /// A node for a snapshot element whose path ends in `step` (``SnapshotNode/step``).
     init(record: ElementRecord, step: String) {
         self.record = record

@@ -36,10 +36,6 @@ final class NodeDef: @unchecked Sendable {
         isIdentifier = path == "Identifier"
     }
 
-    deinit {
-        children.deallocate()
-    }
-
     /// A child definition that must occur at least `min` times.
     struct Requirement {
         let slot: Int

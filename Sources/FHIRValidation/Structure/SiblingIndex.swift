@@ -12,11 +12,11 @@ struct SiblingIndex {
 
     /// The index of `children[k]`.
     mutating func next(_ k: Int, in children: [Element]) -> Int {
-        children.withUnsafeBufferPointer { next(k, in: $0) }
+        next(k, in: children.span)
     }
 
     /// As above, over children read in place.
-    mutating func next(_ k: Int, in children: UnsafeBufferPointer<Element>) -> Int {
+    mutating func next(_ k: Int, in children: Span<Element>) -> Int {
         let name = children[k].name
         if k > 0 && last == k - 1 && children[k - 1].name.isSame(as: name) {
             run += 1
