@@ -112,7 +112,8 @@ public struct BindingChecker: Sendable {
         var found = false
         var codingCount = 0
         // The codings are read in place (no array of copies).
-        concept.children.withUnsafeBufferPointer { kids in
+        let kids = concept.children.span
+        do {
             for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
                 let i = codingCount
                 codingCount += 1
@@ -178,9 +179,7 @@ public struct BindingChecker: Sendable {
     /// `normalised(a) == normalised(b)`, compared byte by byte without building strings when both
     /// are ASCII (displays almost always are); otherwise by ``normalised(_:)``.
     static func sameDisplay(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        let answer: Bool? = a.withUTF8 { x in b.withUTF8 { y in DisplayWords.equalASCII(x, y) } }
-        return answer ?? (normalised(a) == normalised(b))
+        DisplayWords.equalASCII(a.utf8.span, b.utf8.span) ?? (normalised(a) == normalised(b))
     }
 
     static func describe(system: String?, code: String) -> String {

@@ -13,9 +13,10 @@ struct CodingFields {
     /// Where the first `display` child stands (for a display issue).
     var displayPosition: SourcePosition?
 
-    init(_ element: Element) {
+    init(_ element: borrowing Element) {
         var seenSystem = false, seenCode = false, seenDisplay = false
-        element.children.withUnsafeBufferPointer { kids in
+        let kids = element.children.span
+        do {
             for k in kids.indices {
                 // Lengths first: 4 is code, 6 system, 7 display; other names are skipped unread.
                 switch kids[k].name.utf8.count {
