@@ -16,8 +16,8 @@ extension FHIRPathEngine {
         var sameInfo: ChildInfo?
         var sameType: ElementType?
         // The step's bytes are read once for all the children.
-        var step = name
-        step.withUTF8 { stepBytes in
+        let stepBytes = name.utf8.span
+        do {
             for k in children.indices {
                 let childName = children[k].name
                 switch NameMatch(childName, utf8: stepBytes) {
