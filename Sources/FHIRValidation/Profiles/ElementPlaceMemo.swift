@@ -47,10 +47,11 @@ struct ElementPlaceMemo<Payload> {
     }
 
     private func isAt(_ e: Int, _ place: ElementPlace) -> Bool {
-        let entry = entries[e]
-        guard entry.resource == place.resource, entry.count == place.trail.count else { return false }
+        // Field by field: copying the entry out would retain its payload.
+        guard entries[e].resource == place.resource, entries[e].count == place.trail.count else { return false }
+        let start = entries[e].start
         let stored = trails.span, trail = place.trail.span
-        for k in trail.indices where stored[entry.start &+ k] != trail[k] { return false }
+        for k in trail.indices where stored[start &+ k] != trail[k] { return false }
         return true
     }
 }
