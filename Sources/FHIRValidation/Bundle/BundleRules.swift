@@ -61,26 +61,24 @@ struct BundleRules {
             var resourceType: String?, resourceID: String?, resourcePosition = SourcePosition.unknown
             var resourceIsEmpty = true
             let kids = e.children.span
-            do {
-                for k in kids.indices {
-                    switch kids[k].name.utf8.count {
-                    case 7 where fullUrl == nil && kids[k].name == "fullUrl": fullUrl = k
-                    case 8 where r == nil && kids[k].name == "resource": r = k
-                    case 7 where kids[k].name == "request": other = true
-                    case 8 where kids[k].name == "response": other = true
-                    default: break
-                    }
+            for k in kids.indices {
+                switch kids[k].name.utf8.count {
+                case 7 where fullUrl == nil && kids[k].name == "fullUrl": fullUrl = k
+                case 8 where r == nil && kids[k].name == "resource": r = k
+                case 7 where kids[k].name == "request": other = true
+                case 8 where kids[k].name == "response": other = true
+                default: break
                 }
-                if let fullUrl {
-                    url = kids[fullUrl].value
-                    fullUrlPosition = kids[fullUrl].position
-                }
-                if let k = r, kids[k].isResource {
-                    resourceType = kids[k].resourceType
-                    resourcePosition = kids[k].position
-                    resourceIsEmpty = kids[k].children.isEmpty
-                    resourceID = kids[k].valueOfChild(named: "id")
-                }
+            }
+            if let fullUrl {
+                url = kids[fullUrl].value
+                fullUrlPosition = kids[fullUrl].position
+            }
+            if let k = r, kids[k].isResource {
+                resourceType = kids[k].resourceType
+                resourcePosition = kids[k].position
+                resourceIsEmpty = kids[k].children.isEmpty
+                resourceID = kids[k].valueOfChild(named: "id")
             }
             fullUrlSlot = fullUrl
             self.fullUrlPosition = fullUrlPosition
@@ -381,22 +379,20 @@ struct BundleRules {
                                           _ targets: inout ReferenceTargets) {
         let parentHasValue = e.value != nil
         let kids = e.children.span
-        do {
-            for k in kids.indices {
-                targets.push(k)
-                if !parentHasValue, kids[k].name.utf8.count == 9, kids[k].name == "reference",
-                   let v = kids[k].value, kids[k].children.allSatisfy({ $0.name == "extension" }) {
-                    checkReference(v, kids[k], in: resource, &targets)
-                }
-                if kids[k].isResource {
-                    // A Bundle is its own context (checked on its own when it is an entry); a contained
-                    // resource's `#id` references point into the same container.
-                    if kids[k].resourceType != "Bundle" { checkReferences(below: kids[k], in: resource, &targets) }
-                } else if !kids[k].children.isEmpty {
-                    checkReferences(below: kids[k], in: resource, &targets)
-                }
-                targets.pop()
+        for k in kids.indices {
+            targets.push(k)
+            if !parentHasValue, kids[k].name.utf8.count == 9, kids[k].name == "reference",
+               let v = kids[k].value, kids[k].children.allSatisfy({ $0.name == "extension" }) {
+                checkReference(v, kids[k], in: resource, &targets)
             }
+            if kids[k].isResource {
+                // A Bundle is its own context (checked on its own when it is an entry); a contained
+                // resource's `#id` references point into the same container.
+                if kids[k].resourceType != "Bundle" { checkReferences(below: kids[k], in: resource, &targets) }
+            } else if !kids[k].children.isEmpty {
+                checkReferences(below: kids[k], in: resource, &targets)
+            }
+            targets.pop()
         }
     }
 

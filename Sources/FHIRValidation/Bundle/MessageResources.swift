@@ -70,30 +70,28 @@ struct MessageResources {
         let isBundle = type == "Bundle", isParameters = type == "Parameters"
         var contained = 0, entries = 0, parameters = 0
         let kids = resource.children.span
-        do {
-            for k in kids.indices {
-                let name = kids[k].name
-                // Lengths first: most children are none of these, and refusing them by length is cheapest.
-                let length = name.utf8.count
-                guard length == 9 || (length == 5 && isBundle) else { continue }
-                if name == "contained" {
-                    guard kids[k].isResource else { continue }
-                    add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)
-                    contained += 1
-                } else if isBundle && name == "entry" {
-                    let fullUrl = kids[k].valueOfChild(named: "fullUrl")
-                    kids[k].withChild(named: "resource") { r in
-                        guard r.isResource else { return }
-                        add(r, parent: index, step: .entry(entries), fullUrl: fullUrl)
-                    }
-                    entries += 1
-                } else if isParameters && name == "parameter" {
-                    kids[k].withChild(named: "resource") { r in
-                        guard r.isResource else { return }
-                        add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
-                    }
-                    parameters += 1
+        for k in kids.indices {
+            let name = kids[k].name
+            // Lengths first: most children are none of these, and refusing them by length is cheapest.
+            let length = name.utf8.count
+            guard length == 9 || (length == 5 && isBundle) else { continue }
+            if name == "contained" {
+                guard kids[k].isResource else { continue }
+                add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)
+                contained += 1
+            } else if isBundle && name == "entry" {
+                let fullUrl = kids[k].valueOfChild(named: "fullUrl")
+                kids[k].withChild(named: "resource") { r in
+                    guard r.isResource else { return }
+                    add(r, parent: index, step: .entry(entries), fullUrl: fullUrl)
                 }
+                entries += 1
+            } else if isParameters && name == "parameter" {
+                kids[k].withChild(named: "resource") { r in
+                    guard r.isResource else { return }
+                    add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
+                }
+                parameters += 1
             }
         }
     }

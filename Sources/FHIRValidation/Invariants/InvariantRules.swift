@@ -60,35 +60,33 @@ struct InvariantRules {
         let table = parent.childIndex
         let leavesUnconstrained = parent.leavesUnconstrained
         let children = e.children.span
-        do {
-            var siblings = SiblingIndex()
-            for k in children.indices {
-                // A leaf (not a resource) has nothing to check when no child definition has rules.
-                if leavesUnconstrained && children[k].children.isEmpty && !children[k].isResource { continue }
-                // Unknown: layer 1's.
-                guard let info = table[utf8: children[k].name.utf8.span] else { continue }
-                let site = site(of: info, owner: model)
-                if site.holdsResource {
-                    if children[k].isResource {
-                        path.push(children[k].name, index: site.repeats ? siblings.next(k, in: children) : -1)
-                        walkResource(children[k], contained: children[k].name == "contained")
-                        path.pop()
-                    }
-                    continue
+        var siblings = SiblingIndex()
+        for k in children.indices {
+            // A leaf (not a resource) has nothing to check when no child definition has rules.
+            if leavesUnconstrained && children[k].children.isEmpty && !children[k].isResource { continue }
+            // Unknown: layer 1's.
+            guard let info = table[utf8: children[k].name.utf8.span] else { continue }
+            let site = site(of: info, owner: model)
+            if site.holdsResource {
+                if children[k].isResource {
+                    path.push(children[k].name, index: site.repeats ? siblings.next(k, in: children) : -1)
+                    walkResource(children[k], contained: children[k].name == "contained")
+                    path.pop()
                 }
-                let hasChildren = !children[k].children.isEmpty
-                guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
-                path.push(children[k].name, index: site.repeats ? siblings.next(k, in: children) : -1)
-                if !site.constraints.isEmpty {
-                    // The typed element (a copy) is built only when some constraint needs evaluating.
-                    let decided = site.shortcuts.decided(on: children[k])
-                    if collected != nil || !site.shortcuts.decidesAll(decided) {
-                        evaluate(site, TypedElement(element: children[k], type: site.type), skipping: decided)
-                    }
-                }
-                if hasChildren { walkChildren(of: children[k], site: site) }
-                path.pop()
+                continue
             }
+            let hasChildren = !children[k].children.isEmpty
+            guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
+            path.push(children[k].name, index: site.repeats ? siblings.next(k, in: children) : -1)
+            if !site.constraints.isEmpty {
+                // The typed element (a copy) is built only when some constraint needs evaluating.
+                let decided = site.shortcuts.decided(on: children[k])
+                if collected != nil || !site.shortcuts.decidesAll(decided) {
+                    evaluate(site, TypedElement(element: children[k], type: site.type), skipping: decided)
+                }
+            }
+            if hasChildren { walkChildren(of: children[k], site: site) }
+            path.pop()
         }
     }
 

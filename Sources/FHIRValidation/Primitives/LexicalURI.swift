@@ -47,48 +47,46 @@ extension Lexical {
         guard n > 0 else { return URIFault(kind: .empty, offset: 0) }
         let table = uriByteClasses
         let classes = table.span
-        do {
-            // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
-            let scheme = schemeLength(s)
-            var i = scheme.map { $0 + 1 } ?? 0
-            var firstSegment = scheme == nil
-            if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
-                i += 2
-                if let fault = authority(s, &i, classes) { return fault }
-                firstSegment = false
-            }
-            // Path, then query (after '?'), then fragment (after '#').
-            var inFragment = false
-            while i < n {
-                if !firstSegment {
-                    // Four bytes a step while none needs a look (no branch per byte).
-                    while i &+ 4 <= n && (classes[Int(s[i])] | classes[Int(s[i &+ 1])] | classes[Int(s[i &+ 2])]
-                                          | classes[Int(s[i &+ 3])]) < URIByte.hash {
-                        i &+= 4
-                    }
-                    if i == n { break }
-                }
-                let c = classes[Int(s[i])]
-                if c <= URIByte.at { i += 1; continue }   // the usual byte: one load, one test
-                switch c {
-                case URIByte.colon:
-                    if firstSegment { return URIFault(kind: .scheme, offset: i) }
-                case URIByte.slash:
-                    firstSegment = false
-                case URIByte.hash:
-                    if inFragment { return URIFault(kind: .hash, offset: i) }
-                    inFragment = true
-                    firstSegment = false
-                case URIByte.percent:
-                    guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
-                    i += 2
-                default:
-                    return otherFault(c, i)
-                }
-                i += 1
-            }
-            return nil
+        // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
+        let scheme = schemeLength(s)
+        var i = scheme.map { $0 + 1 } ?? 0
+        var firstSegment = scheme == nil
+        if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
+            i += 2
+            if let fault = authority(s, &i, classes) { return fault }
+            firstSegment = false
         }
+        // Path, then query (after '?'), then fragment (after '#').
+        var inFragment = false
+        while i < n {
+            if !firstSegment {
+                // Four bytes a step while none needs a look (no branch per byte).
+                while i &+ 4 <= n && (classes[Int(s[i])] | classes[Int(s[i &+ 1])] | classes[Int(s[i &+ 2])]
+                                      | classes[Int(s[i &+ 3])]) < URIByte.hash {
+                    i &+= 4
+                }
+                if i == n { break }
+            }
+            let c = classes[Int(s[i])]
+            if c <= URIByte.at { i += 1; continue }   // the usual byte: one load, one test
+            switch c {
+            case URIByte.colon:
+                if firstSegment { return URIFault(kind: .scheme, offset: i) }
+            case URIByte.slash:
+                firstSegment = false
+            case URIByte.hash:
+                if inFragment { return URIFault(kind: .hash, offset: i) }
+                inFragment = true
+                firstSegment = false
+            case URIByte.percent:
+                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                i += 2
+            default:
+                return otherFault(c, i)
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The classes of ``uriByteClasses``.

@@ -65,45 +65,43 @@ struct StructureWalker {
     mutating func walkChildren(of e: borrowing Element, _ node: NodeDef) {
         let base = counts.push(node.slotCount)
         let children = e.children.span
-        do {
-            var lastOrder = -1
-            var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
-            var siblings = SiblingIndex()
-            for k in children.indices {
-                guard let def = node.children[children[k].name] else {
-                    let name = children[k].name
-                    let runIndex = siblings.next(k, in: children)
-                    let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
-                    report(.error, .structure, StructureRule.unknownElement,
-                           "unknown element '\(name)': \(node.path) has no such element",
-                           at: children[k], path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
-                    continue
-                }
-                // The index among same-named siblings is counted only where it is used.
-                let index = def.repeats ? siblings.next(k, in: children) : -1
-                if syntax == .json && children[k].inJSONArray != def.repeats
-                    && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
-                    checkJSONArray(children[k], def)
-                }
-                let count = counts.increment(base + def.slot)
-                if count > def.max {
-                    reportMax(children[k], def, count: count, index: index)
-                }
-                if checkOrder {
-                    if def.order < lastOrder {
-                        let name = children[k].name
-                        report(.error, .structure, StructureRule.order,
-                               "element '\(name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
-                               at: children[k], path: path.text(appending: step(name, index)))
-                    } else {
-                        lastOrder = def.order
-                        lastOrdered = k
-                    }
-                }
-                path.push(children[k].name, index: index)
-                walkChild(children[k], def)
-                path.pop()
+        var lastOrder = -1
+        var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
+        var siblings = SiblingIndex()
+        for k in children.indices {
+            guard let def = node.children[children[k].name] else {
+                let name = children[k].name
+                let runIndex = siblings.next(k, in: children)
+                let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
+                report(.error, .structure, StructureRule.unknownElement,
+                       "unknown element '\(name)': \(node.path) has no such element",
+                       at: children[k], path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
+                continue
             }
+            // The index among same-named siblings is counted only where it is used.
+            let index = def.repeats ? siblings.next(k, in: children) : -1
+            if syntax == .json && children[k].inJSONArray != def.repeats
+                && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
+                checkJSONArray(children[k], def)
+            }
+            let count = counts.increment(base + def.slot)
+            if count > def.max {
+                reportMax(children[k], def, count: count, index: index)
+            }
+            if checkOrder {
+                if def.order < lastOrder {
+                    let name = children[k].name
+                    report(.error, .structure, StructureRule.order,
+                           "element '\(name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
+                           at: children[k], path: path.text(appending: step(name, index)))
+                } else {
+                    lastOrder = def.order
+                    lastOrdered = k
+                }
+            }
+            path.push(children[k].name, index: index)
+            walkChild(children[k], def)
+            path.pop()
         }
         if !node.required.isEmpty {
             for r in node.required where counts[base + r.slot] < r.min {

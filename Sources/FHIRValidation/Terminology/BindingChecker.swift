@@ -113,23 +113,21 @@ public struct BindingChecker: Sendable {
         var codingCount = 0
         // The codings are read in place (no array of copies).
         let kids = concept.children.span
-        do {
-            for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
-                let i = codingCount
-                codingCount += 1
-                let coding = CodingFields(kids[k])
-                guard let code = coding.code else { continue }
-                let system = coding.system
-                if !found, let system {
-                    switch vs.contains(system: system, code: code) {
-                    case .member: found = true
-                    case .notMember: break
-                    case let .cannotTell(why):
-                        if firstUndecided == nil { firstUndecided = why } else { moreUndecided.append(why) }
-                    }
+        for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
+            let i = codingCount
+            codingCount += 1
+            let coding = CodingFields(kids[k])
+            guard let code = coding.code else { continue }
+            let system = coding.system
+            if !found, let system {
+                switch vs.contains(system: system, code: code) {
+                case .member: found = true
+                case .notMember: break
+                case let .cannotTell(why):
+                    if firstUndecided == nil { firstUndecided = why } else { moreUndecided.append(why) }
                 }
-                checkDisplay(coding, system: system, code: code, vs, concept, path, suffix: "coding[\(i)].display", &report)
             }
+            checkDisplay(coding, system: system, code: code, vs, concept, path, suffix: "coding[\(i)].display", &report)
         }
         if found { return }
         if let firstUndecided {
