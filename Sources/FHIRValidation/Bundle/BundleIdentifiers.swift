@@ -22,11 +22,11 @@ extension BundleRules {
     /// dictionary keeps a hostile Bundle linear.
     private static let pairwiseLimit = 64
 
-    mutating func checkIdentifiers(_ entries: [Entry], _ bundleChildren: Span<Element>, _ bundlePath: String) {
+    mutating func checkIdentifiers(_ entries: [Entry], _ bundle: borrowing Element, _ bundlePath: String) {
         var held: [Held] = []
         for entry in entries {
             guard let type = entry.resourceType, type != "Bundle" else { continue }
-            Self.withResource(of: entry, in: bundleChildren) { resource in
+            Self.withResource(of: entry, in: bundle) { resource in
                 let kids = resource.children.span
                 var index = 0
                 for k in kids.indices where kids[k].name.isSame(as: "identifier") {

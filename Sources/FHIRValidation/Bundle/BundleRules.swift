@@ -96,10 +96,11 @@ struct BundleRules {
     }
 
     /// Calls `body` with `entry`'s resource read in place, and returns its result (nil when the
-    /// entry holds no resource). `kids` are the Bundle's children, as ``check(_:path:)`` holds them.
-    static func withResource<Result>(of entry: Entry, in kids: Span<Element>,
+    /// entry holds no resource). `bundle` is the Bundle the entry was read from.
+    static func withResource<Result>(of entry: Entry, in bundle: borrowing Element,
                                      _ body: (borrowing Element) -> Result) -> Result? {
         guard let r = entry.resourceSlot else { return nil }
+        let kids = bundle.children.span
         let entryKids = kids[entry.slot].children.span
         return body(entryKids[r])
     }
@@ -114,10 +115,10 @@ struct BundleRules {
         for k in kids.indices where kids[k].name.utf8.count == 5 && kids[k].name == "entry" {
             entries.append(Entry(index: entries.count, slot: k, element: kids[k]))
         }
-        check(bundle, kids, entries, type: type, path: path)
+        check(bundle, entries, type: type, path: path)
     }
 
-    private mutating func check(_ bundle: Element, _ kids: Span<Element>, _ entries: [Entry],
+    private mutating func check(_ bundle: Element, _ entries: [Entry],
                                 type: String?, path: String) {
         for entry in entries {
             if !entry.hasContent {
@@ -133,7 +134,7 @@ struct BundleRules {
         for entry in entries {
             if let url = entry.url, !fullUrls.insert(url) { repeated = true }
         }
-        if repeated { checkDuplicates(entries, kids, path) }
+        if repeated { checkDuplicates(entries, bundle, path) }
         if type == "message" {
             if let first = entries.first {
                 if first.resourceType != "MessageHeader" {
@@ -148,11 +149,11 @@ struct BundleRules {
             }
         }
         if type == "message" || type == "document" {
-            checkReferences(entries, kids, fullUrls: fullUrls, path)
+            checkReferences(entries, bundle, fullUrls: fullUrls, path)
         }
-        if type == "message" { checkIdentifiers(entries, kids, path) }
+        if type == "message" { checkIdentifiers(entries, bundle, path) }
         for entry in entries where entry.resourceType == "Bundle" {
-            Self.withResource(of: entry, in: kids) { check(copy $0, path: entry.path(path) + ".resource") }
+            Self.withResource(of: entry, in: bundle) { check(copy $0, path: entry.path(path) + ".resource") }
         }
     }
 
@@ -271,12 +272,12 @@ struct BundleRules {
     }
 
     /// bdl-7, once some fullUrl is known to occur twice.
-    private mutating func checkDuplicates(_ entries: [Entry], _ kids: Span<Element>, _ bundlePath: String) {
-        // The versions first: a nested function cannot capture the span.
+    private mutating func checkDuplicates(_ entries: [Entry], _ bundle: borrowing Element, _ bundlePath: String) {
+        // The versions first: a nested function cannot capture the borrowed Bundle.
         var versions: [String?] = []
         versions.reserveCapacity(entries.count)
         for entry in entries {
-            versions.append(Self.withResource(of: entry, in: kids) { $0.child("meta")?.child("versionId")?.value } ?? nil)
+            versions.append(Self.withResource(of: entry, in: bundle) { $0.child("meta")?.child("versionId")?.value } ?? nil)
         }
         func versionOf(_ entry: Entry) -> String? { versions[entry.index] }
         var seen: [String: [Entry]] = [:]
@@ -359,14 +360,14 @@ struct BundleRules {
         }
     }
 
-    private mutating func checkReferences(_ entries: [Entry], _ kids: Span<Element>,
+    private mutating func checkReferences(_ entries: [Entry], _ bundle: borrowing Element,
                                           fullUrls: FullUrlIndex, _ bundlePath: String) {
         var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls, bundlePath: bundlePath)
         for entry in entries {
             guard entry.resourceType != nil, entry.resourceType != "Bundle" else { continue }
             targets.entry = entry
             targets.containedIDs = nil
-            Self.withResource(of: entry, in: kids) { checkReferences(below: $0, in: $0, &targets) }
+            Self.withResource(of: entry, in: bundle) { checkReferences(below: $0, in: $0, &targets) }
         }
     }
 

@@ -69,7 +69,7 @@ struct InvariantRules {
             let site = site(of: info, owner: model)
             if site.holdsResource {
                 if children[k].isResource {
-                    path.push(children[k].name, index: site.repeats ? siblings.next(k, in: children) : -1)
+                    path.push(children[k].name, index: site.repeats ? siblings.next(k, of: e) : -1)
                     walkResource(children[k], contained: children[k].name == "contained")
                     path.pop()
                 }
@@ -77,7 +77,7 @@ struct InvariantRules {
             }
             let hasChildren = !children[k].children.isEmpty
             guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
-            path.push(children[k].name, index: site.repeats ? siblings.next(k, in: children) : -1)
+            path.push(children[k].name, index: site.repeats ? siblings.next(k, of: e) : -1)
             if !site.constraints.isEmpty {
                 // The typed element (a copy) is built only when some constraint needs evaluating.
                 let decided = site.shortcuts.decided(on: children[k])

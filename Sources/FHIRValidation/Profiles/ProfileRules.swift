@@ -282,12 +282,13 @@ struct ProfileRules {
                     n += 1
                 }
             }
-            visit(e, kids, def, profile, occurrences: occurrences..<(occurrences + n), matched: matched)
+            visit(e, def, profile, occurrences: occurrences..<(occurrences + n), matched: matched)
         }
     }
 
-    /// Checks `kids[k]` against `def`, its place one step below the current one.
-    private mutating func checkChild(_ kids: Span<Element>, _ k: Int, _ def: ProfileNode, _ profile: CompiledProfile) {
+    /// Checks `parent.children[k]` against `def`, its place one step below the current one.
+    private mutating func checkChild(of parent: borrowing Element, _ k: Int, _ def: ProfileNode, _ profile: CompiledProfile) {
+        let kids = parent.children.span
         place.trail.append(k)
         checkElement(kids[k], def, profile)
         place.trail.removeLast()
@@ -295,12 +296,13 @@ struct ProfileRules {
 
     /// The occurrences of `def` among `e`'s children: their indices are `scratch[occurrences]`;
     /// `scratch[matched...]` is room for one slot per occurrence.
-    private mutating func visit(_ e: borrowing Element, _ kids: Span<Element>, _ def: ProfileNode,
+    private mutating func visit(_ e: borrowing Element, _ def: ProfileNode,
                                 _ profile: CompiledProfile, occurrences: Range<Int>, matched: Int) {
+        let kids = e.children.span
         let count = occurrences.count
         if count == 0 {
             if def.record.min > 0 { checkCardinality(e, def, count: 0, first: nil, profile) }
-            if def.hasRequiredSlice { checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile) }
+            if def.hasRequiredSlice { checkSlicing(e, def, occurrences: occurrences, matched: matched, profile) }
             return
         }
         if count < def.record.min || count > def.max {
@@ -309,7 +311,7 @@ struct ProfileRules {
             checkCardinality(e, def, count: count, first: extra.map { (kids[$0], def.max) }, profile)
         }
         guard def.slices.isEmpty else {
-            walkSliced(e, kids, def, profile, occurrences: occurrences, matched: matched)
+            walkSliced(e, def, profile, occurrences: occurrences, matched: matched)
             return
         }
         // Index among same-named siblings: all of an element's occurrences share its name
@@ -317,7 +319,7 @@ struct ProfileRules {
         for n in 0..<count {
             let k = scratch[occurrences.lowerBound + n]
             path.push(kids[k].name, index: def.repeats ? n : -1)
-            checkChild(kids, k, def, profile)
+            checkChild(of: e, k, def, profile)
             if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll() }
             path.pop()
         }
@@ -325,19 +327,20 @@ struct ProfileRules {
 
     /// The occurrences of a sliced element: each against its slice, then against the element.
     /// `scratch[matched...]` is room for one slot per occurrence.
-    private mutating func walkSliced(_ e: borrowing Element, _ kids: Span<Element>, _ def: ProfileNode, _ profile: CompiledProfile,
+    private mutating func walkSliced(_ e: borrowing Element, _ def: ProfileNode, _ profile: CompiledProfile,
                                      occurrences: Range<Int>, matched: Int) {
-        checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, profile)
+        let kids = e.children.span
+        checkSlicing(e, def, occurrences: occurrences, matched: matched, profile)
         for n in 0..<occurrences.count {
             let k = scratch[occurrences.lowerBound + n]
             path.push(kids[k].name, index: def.repeats ? n : -1)
             let slice = scratch[matched + n]
             if slice >= 0 {
                 inSlice += 1
-                checkChild(kids, k, def.slices[slice], profile)
+                checkChild(of: e, k, def.slices[slice], profile)
                 inSlice -= 1
             }
-            checkChild(kids, k, def, profile)
+            checkChild(of: e, k, def, profile)
             if inSlice == 0 && !sliceFixed.isEmpty { sliceFixed.removeAll() }
             path.pop()
         }
@@ -481,7 +484,7 @@ extension ProfileRules {
     /// Assigns each occurrence to a slice by the discriminators and checks the slices' counts,
     /// closed and ordered slicing. Fills `matched` (one slot per occurrence) with each occurrence's
     /// slice index (-1: none).
-    mutating func checkSlicing(_ e: borrowing Element, _ def: ProfileNode, _ kids: Span<Element>,
+    mutating func checkSlicing(_ e: borrowing Element, _ def: ProfileNode,
                                occurrences: Range<Int>, matched: Int, _ profile: CompiledProfile) {
         for n in 0..<occurrences.count { scratch[matched + n] = -1 }
         if let reason = def.unevaluableSlicing {
@@ -489,13 +492,14 @@ extension ProfileRules {
             if def.discriminatorPaths.isEmpty { return }
         }
         let counts = scratch.push(def.slices.count)
-        checkSlicing(e, def, kids, occurrences: occurrences, matched: matched, counts: counts, profile)
+        checkSlicing(e, def, occurrences: occurrences, matched: matched, counts: counts, profile)
         scratch.pop(to: counts)
     }
 
     /// As above, with `scratch[counts...]` counting each slice's occurrences (zeros on entry).
-    private mutating func checkSlicing(_ e: borrowing Element, _ def: ProfileNode, _ kids: Span<Element>,
+    private mutating func checkSlicing(_ e: borrowing Element, _ def: ProfileNode,
                                        occurrences: Range<Int>, matched: Int, counts: Int, _ profile: CompiledProfile) {
+        let kids = e.children.span
         // Paths are rendered only when something is reported.
         var at: String { path.text(appending: def.name) }
         for n in 0..<occurrences.count {
@@ -736,7 +740,7 @@ extension ProfileRules {
         let k = extensionSites[site]
         let kids = e.children.span
         var siblings = SiblingIndex()
-        let index = siblings.next(k, in: kids)
+        let index = siblings.next(k, of: e)
         let name = kids[k].name
         let def = node?.children[name]
         path.push(name, index: Self.isExtension(name) || def?.info.repeats == true ? index : -1)

@@ -23,13 +23,14 @@ enum ValueConformance {
     /// matches when some instance element of that name contains it.
     static func contains(_ instance: borrowing Element, _ pattern: borrowing Element) -> Bool {
         if let value = pattern.value, instance.value != value { return false }
-        let mine = instance.children.span, theirs = pattern.children.span
-        for p in theirs.indices where !containsPart(mine, theirs[p]) { return false }
+        let theirs = pattern.children.span
+        for p in theirs.indices where !containsPart(of: instance, theirs[p]) { return false }
         return true
     }
 
-    /// Whether some element of `mine` has the name of `part` and contains it.
-    private static func containsPart(_ mine: Span<Element>, _ part: borrowing Element) -> Bool {
+    /// Whether some child of `instance` has the name of `part` and contains it.
+    private static func containsPart(of instance: borrowing Element, _ part: borrowing Element) -> Bool {
+        let mine = instance.children.span
         for k in mine.indices where mine[k].name.isSame(as: part.name) && contains(mine[k], part) { return true }
         return false
     }

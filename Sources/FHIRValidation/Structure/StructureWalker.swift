@@ -71,7 +71,7 @@ struct StructureWalker {
         for k in children.indices {
             guard let def = node.children[children[k].name] else {
                 let name = children[k].name
-                let runIndex = siblings.next(k, in: children)
+                let runIndex = siblings.next(k, of: e)
                 let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
                 report(.error, .structure, StructureRule.unknownElement,
                        "unknown element '\(name)': \(node.path) has no such element",
@@ -79,9 +79,9 @@ struct StructureWalker {
                 continue
             }
             // The index among same-named siblings is counted only where it is used.
-            let index = def.repeats ? siblings.next(k, in: children) : -1
+            let index = def.repeats ? siblings.next(k, of: e) : -1
             if syntax == .json && children[k].inJSONArray != def.repeats
-                && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
+                && (def.repeats ? index : siblings.next(k, of: e)) == 0 {
                 checkJSONArray(children[k], def)
             }
             let count = counts.increment(base + def.slot)
