@@ -15,8 +15,7 @@ struct DateLexeme {
     let hasSeconds: Bool
 
     init?(_ text: String) {
-        var text = text
-        guard let read = text.withUTF8({ Self.read($0) }) else { return nil }
+        guard let read = Self.read(text.utf8.span) else { return nil }
         self = read
     }
 
@@ -25,51 +24,55 @@ struct DateLexeme {
         self.precision = precision; self.instant = instant; self.hasSeconds = hasSeconds
     }
 
-    private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> DateLexeme? {
-        func digits(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= bytes.count else { return nil }
-            var n = 0
-            for i in from..<(from + count) {
-                let b = bytes[i]
-                guard b >= 48 && b <= 57 else { return nil }
-                n = n * 10 + Int(b - 48)
-            }
-            return n
+    /// `count` digits of `bytes` from `from`, as a number; nil when they are not all there.
+    private static func digits(_ bytes: Span<UInt8>, _ from: Int, _ count: Int) -> Int? {
+        guard from + count <= bytes.count else { return nil }
+        var n = 0
+        for i in from..<(from + count) {
+            let b = bytes[i]
+            guard b >= 48 && b <= 57 else { return nil }
+            n = n * 10 + Int(b - 48)
         }
-        func byte(_ i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
+        return n
+    }
+
+    /// The byte at `i`, nil past the end.
+    private static func byte(_ bytes: Span<UInt8>, _ i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
+
+    private static func read(_ bytes: Span<UInt8>) -> DateLexeme? {
         let dash = UInt8(ascii: "-")
-        guard let year = digits(0, 4) else { return nil }
+        guard let year = digits(bytes, 0, 4) else { return nil }
         var precision = 1, month = 0, day = 0
-        if byte(4) == dash {
-            guard let m = digits(5, 2) else { return nil }
+        if byte(bytes, 4) == dash {
+            guard let m = digits(bytes, 5, 2) else { return nil }
             month = m; precision = 2
-            if byte(7) == dash {
-                guard let d = digits(8, 2) else { return nil }
+            if byte(bytes, 7) == dash {
+                guard let d = digits(bytes, 8, 2) else { return nil }
                 day = d; precision = 3
             }
         }
         let dateLength = precision == 1 ? 4 : precision == 2 ? 7 : 10
-        guard precision == 3, byte(10) == UInt8(ascii: "T"),
-              let hour = digits(11, 2), byte(13) == UInt8(ascii: ":"), let minute = digits(14, 2) else {
+        guard precision == 3, byte(bytes, 10) == UInt8(ascii: "T"),
+              let hour = digits(bytes, 11, 2), byte(bytes, 13) == UInt8(ascii: ":"), let minute = digits(bytes, 14, 2) else {
             guard dateLength == bytes.count else { return nil }
             return DateLexeme(year: year, month: month, day: day, precision: precision, instant: nil, hasSeconds: false)
         }
         var i = 16, second = 0
-        if byte(16) == UInt8(ascii: ":"), let s = digits(17, 2) {
+        if byte(bytes, 16) == UInt8(ascii: ":"), let s = digits(bytes, 17, 2) {
             second = s; i = 19
-            if byte(19) == UInt8(ascii: ".") {
+            if byte(bytes, 19) == UInt8(ascii: ".") {
                 i = 20
-                while let b = byte(i), b >= 48 && b <= 57 { i += 1 }
+                while let b = byte(bytes, i), b >= 48 && b <= 57 { i += 1 }
             }
         }
         let hasSeconds = i > 16
         var offset = 0
-        switch byte(i) {
+        switch byte(bytes, i) {
         case UInt8(ascii: "Z"):
             i += 1
         case UInt8(ascii: "+"), dash:
-            guard let h = digits(i + 1, 2), byte(i + 3) == UInt8(ascii: ":"), let m = digits(i + 4, 2) else { return nil }
-            offset = (h * 60 + m) * 60 * (byte(i) == dash ? -1 : 1)
+            guard let h = digits(bytes, i + 1, 2), byte(bytes, i + 3) == UInt8(ascii: ":"), let m = digits(bytes, i + 4, 2) else { return nil }
+            offset = (h * 60 + m) * 60 * (byte(bytes, i) == dash ? -1 : 1)
             i += 6
         default:
             // A time without a zone (G13 reports it) has no instant: only its date is compared.

@@ -11,42 +11,38 @@ struct DateTimeZoneRule {
     func check(_ root: Element) -> [Issue] {
         var issues: [Issue] = []
         var trail = [Int](repeating: 0, count: 32)
-        withUnsafePointer(to: root) { top in
-            report(top, trail: trail, depth: 0, root: root, into: &issues)
-            walk(top, depth: 0, trail: &trail, root: root, into: &issues)
-        }
+        report(root, trail: trail, depth: 0, root: root, into: &issues)
+        walk(root, depth: 0, trail: &trail, root: root, into: &issues)
         return issues
     }
 
     /// Visits every node of every message, so it reads the tree in place: passing `Element` values
-    /// would copy (retain and release) each node's reference-counted fields. Each child is read
-    /// inside the closure that holds its parent's children; `trail[..<depth]` are the child indices
-    /// from the root down to `e`, for the path of a finding.
-    private func walk(_ e: UnsafePointer<Element>, depth: Int, trail: inout [Int], root: Element,
+    /// would copy (retain and release) each node's reference-counted fields. Each child is borrowed
+    /// from its parent's children; `trail[..<depth]` are the child indices from the root down to
+    /// `e`, for the path of a finding.
+    private func walk(_ e: borrowing Element, depth: Int, trail: inout [Int], root: Element,
                       into issues: inout [Issue]) {
         if depth == trail.count { trail.append(contentsOf: repeatElement(0, count: depth)) }
-        e.pointee.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices {
-                let c = kids.baseAddress! + k
-                // Only a value of 16 bytes or more can be a date with a time: skip the rest unread.
-                let long = (c.pointee.value?.utf8.count ?? 0) >= 16
-                let hasChildren = !c.pointee.children.isEmpty
-                guard long || hasChildren else { continue }
-                trail[depth] = k
-                if long { report(c, trail: trail, depth: depth + 1, root: root, into: &issues) }
-                if hasChildren { walk(c, depth: depth + 1, trail: &trail, root: root, into: &issues) }
-            }
+        let kids = e.children.span
+        for k in kids.indices {
+            // Only a value of 16 bytes or more can be a date with a time: skip the rest unread.
+            let long = (kids[k].value?.utf8.count ?? 0) >= 16
+            let hasChildren = !kids[k].children.isEmpty
+            guard long || hasChildren else { continue }
+            trail[depth] = k
+            if long { report(kids[k], trail: trail, depth: depth + 1, root: root, into: &issues) }
+            if hasChildren { walk(kids[k], depth: depth + 1, trail: &trail, root: root, into: &issues) }
         }
     }
 
     /// Reports `element` when its value breaks the rule; `trail[..<depth]` are the child indices
     /// that lead to it from the root.
-    private func report(_ element: UnsafePointer<Element>, trail: [Int], depth: Int, root: Element,
+    private func report(_ element: borrowing Element, trail: [Int], depth: Int, root: Element,
                         into issues: inout [Issue]) {
-        guard let value = element.pointee.value, Self.lacksZone(value) else { return }
+        guard let value = element.value, Self.lacksZone(value) else { return }
         issues.append(Issue(.error, .value, rule: EventRuleID.g13, "'\(value)' has a time but no UTC offset: "
             + "write it with Z or ±hh:mm (e.g. \(value.prefix(19))+00:00)",
-            path: path(root, Array(trail[..<depth])), position: element.pointee.position))
+            path: path(root, Array(trail[..<depth])), position: element.position))
     }
 
     /// `Bundle.entry[2].resource.effectiveDateTime`: each step indexed when the definitions say it
@@ -76,13 +72,12 @@ struct DateTimeZoneRule {
     /// A date followed by a time (`YYYY-MM-DDThh:mm…`) with no `Z` and no `±hh:mm` at the end.
     static func lacksZone(_ value: String) -> Bool {
         // Most values are short or have no 'T' at offset 10: decided without copying the bytes.
-        if let answer = value.utf8.withContiguousStorageIfAvailable({ lacksZone(bytes: $0) }) { return answer }
-        return Array(value.utf8).withUnsafeBufferPointer { lacksZone(bytes: $0) }
+        lacksZone(bytes: value.utf8.span)
     }
 
-    private static func lacksZone(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard b.count >= 16, b[4] == 45, b[7] == 45, b[10] == 84,
-              b[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+    private static func lacksZone(bytes b: Span<UInt8>) -> Bool {
+        guard b.count >= 16, b[4] == 45, b[7] == 45, b[10] == 84 else { return false }
+        for k in 0..<4 where b[k] < 48 || b[k] > 57 { return false }
         if b[b.count - 1] == 90 { return false }  // Z
         let sign = b[b.count - 6]
         if (sign == 43 || sign == 45) && b[b.count - 3] == 58 { return false }

@@ -15,6 +15,7 @@ extension Element {
     /// True when the first child named `name` has a child named `grandchild` (`child(name)?.child(grandchild) != nil`).
     func hasGrandchild(_ name: String, _ grandchild: String) -> Bool {
         guard let k = indexOfChild(name) else { return false }
-        return children.withUnsafeBufferPointer { $0[k].hasChild(grandchild) }
+        let kids = children.span
+        return kids[k].hasChild(grandchild)
     }
 }

@@ -43,18 +43,16 @@ extension EventCheck {
     /// The birth of a Patient entry, when its `birthDate` reads as a date.
     static func birth(of entry: EventMessage.Entry) -> Birth? {
         guard let k = entry.resource.indexOfChild("birthDate") else { return nil }
-        return entry.resource.children.withUnsafeBufferPointer { kids -> Birth? in
-            let element = kids[k]
-            guard let text = element.value, let date = DateLexeme(text) else { return nil }
-            var i = 0
-            for ext in element.children where ext.name == "extension" {
-                defer { i += 1 }
-                guard ext.url == birthTimeURL, let timeText = ext.valueOfChild("valueDateTime"),
-                      let time = DateLexeme(timeText) else { continue }
-                return Birth(entry: entry, date: date, dateText: text, time: time, timeText: timeText, timeExtension: i)
-            }
-            return Birth(entry: entry, date: date, dateText: text, time: nil, timeText: nil, timeExtension: 0)
+        let element = entry.resource.children[k]
+        guard let text = element.value, let date = DateLexeme(text) else { return nil }
+        var i = 0
+        for ext in element.children where ext.name == "extension" {
+            defer { i += 1 }
+            guard ext.url == birthTimeURL, let timeText = ext.valueOfChild("valueDateTime"),
+                  let time = DateLexeme(timeText) else { continue }
+            return Birth(entry: entry, date: date, dateText: text, time: time, timeText: timeText, timeExtension: i)
         }
+        return Birth(entry: entry, date: date, dateText: text, time: nil, timeText: nil, timeExtension: 0)
     }
 
     /// Elements giving when something was done to or recorded of the patient, by resource type:
@@ -137,6 +135,7 @@ extension EventCheck {
     private static func value(_ steps: ArraySlice<String>, in e: Element) -> String? {
         guard let step = steps.first else { return e.value }
         guard let k = e.indexOfChild(step) else { return nil }
-        return e.children.withUnsafeBufferPointer { value(steps.dropFirst(), in: $0[k]) }
+        let kids = e.children.span
+        return value(steps.dropFirst(), in: kids[k])
     }
 }

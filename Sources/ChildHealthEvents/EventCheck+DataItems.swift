@@ -40,10 +40,9 @@ extension EventCheck {
     static func carries(_ node: Element, _ steps: ArraySlice<DataItemRequirement.Step>) -> Bool {
         guard let step = steps.first else { return true }
         let rest = steps.dropFirst()
-        return node.children.withUnsafeBufferPointer { children in
-            for k in 0..<children.count where matches(children[k], step) && carries(children[k], rest) { return true }
-            return false
-        }
+        let children = node.children.span
+        for k in children.indices where matches(children[k], step) && carries(children[k], rest) { return true }
+        return false
     }
 
     /// True when a child is one the step leads to.
@@ -55,10 +54,9 @@ extension EventCheck {
             return child.name == name && child.valueOfChild("system") == system
         case .codingSliced(let name, _, let system):
             guard child.name == name else { return false }
-            return child.children.withUnsafeBufferPointer { codings in
-                for k in 0..<codings.count where codings[k].name == "coding" && codings[k].valueOfChild("system") == system { return true }
-                return false
-            }
+            let codings = child.children.span
+            for k in codings.indices where codings[k].name == "coding" && codings[k].valueOfChild("system") == system { return true }
+            return false
         case .extensionSlice(_, let url):
             return child.name == "extension" && child.url == url
         }

@@ -150,12 +150,11 @@ extension EventCheck {
         guard !word.utf8.contains(UInt8(ascii: "k")), word.utf8.last != UInt8(ascii: "i") else {
             return system.lowercased().contains(word)
         }
-        var system = system, word = word
-        let possible = system.withUTF8 { s in word.withUTF8 { w in containsIgnoringASCIICase(s, w) } }
+        let possible = containsIgnoringASCIICase(system.utf8.span, word.utf8.span)
         return possible && system.lowercased().contains(word)
     }
 
-    private static func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func containsIgnoringASCIICase(_ haystack: Span<UInt8>, _ needle: Span<UInt8>) -> Bool {
         guard haystack.count >= needle.count else { return false }
         for start in 0...(haystack.count - needle.count) {
             var k = 0

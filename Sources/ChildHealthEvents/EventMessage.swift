@@ -24,14 +24,13 @@ public struct EventMessage {
             type = resource.resourceType ?? resource.name
             // Built inside the closure and returned: a captured array would be checked for
             // exclusive access at run time on every append.
-            profiles = resource.indexOfChild("meta").map { meta in
-                resource.children[meta].children.withUnsafeBufferPointer { children in
-                    var found: [String] = []
-                    for k in 0..<children.count where children[k].name == "profile" {
-                        if let value = children[k].value { found.append(value) }
-                    }
-                    return found
+            profiles = resource.withChild(named: "meta") { meta in
+                let children = meta.children.span
+                var found: [String] = []
+                for k in children.indices where children[k].name == "profile" {
+                    if let value = children[k].value { found.append(value) }
                 }
+                return found
             } ?? []
         }
 
@@ -82,12 +81,11 @@ public struct EventMessage {
         var entries: [Entry] = []
         entries.reserveCapacity(root.children.count)
         var i = 0
-        root.children.withUnsafeBufferPointer { children in
-            for k in 0..<children.count where children[k].name == "entry" {
-                defer { i += 1 }
-                guard let r = children[k].indexOfChild("resource"), children[k].children[r].isResource else { continue }
-                entries.append(Entry(resource: children[k].children[r], index: i, fullUrl: children[k].valueOfChild("fullUrl")))
-            }
+        let children = root.children.span
+        for k in children.indices where children[k].name == "entry" {
+            defer { i += 1 }
+            guard let r = children[k].indexOfChild("resource"), children[k].children[r].isResource else { continue }
+            entries.append(Entry(resource: children[k].children[r], index: i, fullUrl: children[k].valueOfChild("fullUrl")))
         }
         self.entries = entries
         header = entries.firstIndex { $0.type == "MessageHeader" }.map { entries[$0] }

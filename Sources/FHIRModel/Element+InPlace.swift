@@ -25,25 +25,4 @@ extension Element {
         for k in kids.indices where kids[k].name.isSame(as: name) { return kids[k].value }
         return nil
     }
-
-    /// Calls `body` with the first child named `name` of the element at `e`, read in place, and
-    /// returns its result (nil when there is no such child). The pointer is valid only inside `body`.
-    @inlinable @inline(__always)
-    package static func withChild<Result>(named name: String, of e: UnsafePointer<Element>,
-                                          _ body: (UnsafePointer<Element>) throws -> Result) rethrows -> Result? {
-        try e.pointee.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices where kids[k].name.isSame(as: name) { return try body(kids.baseAddress! + k) }
-            return nil
-        }
-    }
-
-    /// The value of the first child named `name` of the element at `e` (`child(name)?.value`),
-    /// read in place.
-    @inlinable @inline(__always)
-    package static func valueOfChild(named name: String, of e: UnsafePointer<Element>) -> String? {
-        e.pointee.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices where kids[k].name.isSame(as: name) { return kids[k].value }
-            return nil
-        }
-    }
 }

@@ -180,16 +180,16 @@ extension FHIRPathEngine {
     /// with the matching rules of a member step (choice variants, the `id` and `url` attributes,
     /// a leading type name that names a resource focus), without collecting the items.
     func anyItem(from t: TypedElement, _ names: ArraySlice<String>, atStart: Bool) -> Bool {
-        withUnsafePointer(to: t.element) { anyItem(from: $0, type: t.type, names, atStart: atStart) }
+        anyItem(from: t.element, type: t.type, names, atStart: atStart)
     }
 
-    /// As above, on an element read in place: children are followed through pointers into their
-    /// parent's array, so no element is copied (retained) on the way down.
-    private func anyItem(from e: UnsafePointer<Element>, type: ElementType?, _ names: ArraySlice<String>,
+    /// As above, on an element read in place: children are borrowed from their parent's array,
+    /// so no element is copied (retained) on the way down.
+    private func anyItem(from e: borrowing Element, type: ElementType?, _ names: ArraySlice<String>,
                          atStart: Bool) -> Bool {
         guard let name = names.first else { return true }
         let rest = names.dropFirst()
-        if atStart, e.pointee.isResource, type?.name == name, e.pointee.child(name) == nil {
+        if atStart, e.isResource, type?.name == name, e.child(name) == nil {
             return anyItem(from: e, type: type, rest, atStart: false)
         }
         let nameLength = name.utf8.count
@@ -199,42 +199,38 @@ extension FHIRPathEngine {
         var sameInfo: ChildInfo?
         var sameType: ElementType?
         // The step's bytes are read once for all the children.
-        var step = name
-        let found = step.withUTF8 { stepBytes in e.pointee.children.withUnsafeBufferPointer { children -> Bool in
-            for k in children.indices {
-                let c = children.baseAddress! + k
-                let info: ChildInfo?
-                // The child table is read only for a candidate (most children fail on the name alone).
-                switch NameMatch(c.pointee.name, utf8: stepBytes) {
-                case .same:
-                    guard !rest.isEmpty else { return true }
-                    if !sameLooked {
-                        sameLooked = true
-                        sameInfo = type?.childTable?[name]
-                        if let sameInfo, !sameInfo.holdsResource { sameType = self.type(of: sameInfo) }
-                    }
-                    if let sameInfo, !sameInfo.holdsResource {
-                        if anyItem(from: c, type: sameType, rest, atStart: false) { return true }
-                        continue
-                    }
-                    info = sameInfo
-                case .longer:
-                    guard let choice = type?.childTable?[c.pointee.name], choice.isChoice,
-                          c.pointee.name.utf8.count == nameLength + choice.typeCode.utf8.count else { continue }
-                    guard !rest.isEmpty else { return true }
-                    info = choice
-                case .other:
+        let stepBytes = name.utf8.span
+        let children = e.children.span
+        for k in children.indices {
+            let info: ChildInfo?
+            // The child table is read only for a candidate (most children fail on the name alone).
+            switch NameMatch(children[k].name, utf8: stepBytes) {
+            case .same:
+                guard !rest.isEmpty else { return true }
+                if !sameLooked {
+                    sameLooked = true
+                    sameInfo = type?.childTable?[name]
+                    if let sameInfo, !sameInfo.holdsResource { sameType = self.type(of: sameInfo) }
+                }
+                if let sameInfo, !sameInfo.holdsResource {
+                    if anyItem(from: children[k], type: sameType, rest, atStart: false) { return true }
                     continue
                 }
-                if anyItem(from: c, type: childType(c, as: info), rest, atStart: false) { return true }
+                info = sameInfo
+            case .longer:
+                guard let choice = type?.childTable?[children[k].name], choice.isChoice,
+                      children[k].name.utf8.count == nameLength + choice.typeCode.utf8.count else { continue }
+                guard !rest.isEmpty else { return true }
+                info = choice
+            case .other:
+                continue
             }
-            return false
-        } }
-        if found { return true }
+            if anyItem(from: children[k], type: childType(children[k], as: info), rest, atStart: false) { return true }
+        }
         // The attributes are leaves (strings without children or attributes of their own).
         guard rest.isEmpty else { return false }
-        if nameLength == 2 && name == "id" { return !e.pointee.isResource && e.pointee.id != nil }
-        if nameLength == 3 && name == "url" { return e.pointee.url != nil }
+        if nameLength == 2 && name == "id" { return !e.isResource && e.id != nil }
+        if nameLength == 3 && name == "url" { return e.url != nil }
         return false
     }
 
@@ -253,23 +249,20 @@ extension FHIRPathEngine {
         let nameLength = name.utf8.count
         var count = 0
         var value: String?
-        let undecided = t.element.children.withUnsafeBufferPointer { children -> Bool in
-            for k in children.indices {
-                let c = children.baseAddress! + k
-                switch NameMatch(c.pointee.name, name) {
-                case .same:
-                    count += 1
-                    if count == 1 { value = c.pointee.value }
-                case .longer:
-                    if let choice = table[c.pointee.name], choice.isChoice,
-                       c.pointee.name.utf8.count == nameLength + choice.typeCode.utf8.count { return true }
-                case .other:
-                    continue
-                }
+        let children = t.element.children.span
+        for k in children.indices {
+            switch NameMatch(children[k].name, name) {
+            case .same:
+                count += 1
+                if count == 1 { value = children[k].value }
+            case .longer:
+                // A choice variant sharing the name as a prefix: not decided here.
+                if let choice = table[children[k].name], choice.isChoice,
+                   children[k].name.utf8.count == nameLength + choice.typeCode.utf8.count { return .none }
+            case .other:
+                continue
             }
-            return false
         }
-        if undecided { return .none }
         if count == 0 { return .some(nil) }   // an empty side: empty
         if count > 1 { return .some(false) }  // collections of different sizes
         guard let value else { return .some(nil) }   // no value (extensions only): empty
@@ -287,34 +280,44 @@ extension FHIRPathEngine {
 
         @inline(__always)
         init(_ child: String, _ step: String) {
-            var step = step
-            self = step.withUTF8 { NameMatch(child, utf8: $0) }
+            self.init(child, utf8: step.utf8.span)
         }
 
         /// As above, with the step's UTF-8 bytes (read once by a caller matching many children).
         @inline(__always)
-        init(_ child: String, utf8 s: UnsafeBufferPointer<UInt8>) {
+        init(_ child: String, utf8 s: Span<UInt8>) {
             // Most children fail on the length alone (no bytes read).
             if child.utf8.count < s.count {
                 self = .other
                 return
             }
-            var child = child
-            self = child.withUTF8 { c in
-                guard c.count >= s.count, s.count > 0 else { return c.count == s.count ? .same : .other }
-                guard c[0] == s[0], memcmp(c.baseAddress!, s.baseAddress!, s.count) == 0 else { return .other }
-                return c.count == s.count ? .same : .longer
+            let c = child.utf8.span
+            guard s.count > 0 else {
+                self = c.count == s.count ? .same : .other
+                return
             }
+            guard c[0] == s[0], Self.startsWith(c, s) else {
+                self = .other
+                return
+            }
+            self = c.count == s.count ? .same : .longer
+        }
+
+        /// Whether `c` begins with `s` (no longer than `c`).
+        @inline(__always)
+        private static func startsWith(_ c: Span<UInt8>, _ s: Span<UInt8>) -> Bool {
+            for k in s.indices where c[k] != s[k] { return false }
+            return true
         }
     }
 
     /// The type ``typed(_:as:)`` gives a child, without building the typed element.
-    private func childType(_ element: UnsafePointer<Element>, as info: ChildInfo?) -> ElementType? {
+    private func childType(_ element: borrowing Element, as info: ChildInfo?) -> ElementType? {
         guard let info else {
-            guard let resourceType = element.pointee.resourceType else { return nil }
+            guard let resourceType = element.resourceType else { return nil }
             return self.resourceType(resourceType)
         }
-        if case .resource = info.content { return resourceType(element.pointee.resourceType ?? element.pointee.name) }
+        if case .resource = info.content { return resourceType(element.resourceType ?? element.name) }
         return type(of: info)
     }
 }

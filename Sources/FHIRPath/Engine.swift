@@ -247,12 +247,10 @@ public final class FHIRPathEnvironment {
     public let rootElement: TypedElement
     /// `%resource`: the resource the focus lies in. A contained resource counts as part of its
     /// container, since `#id` references between contained resources resolve through it.
-    /// (An environment is used by one thread: its fields, set for every resource and every
-    /// constraint, are spared the dynamic exclusivity checks.)
-    @exclusivity(unchecked) public var resource: TypedElement
+    public var resource: TypedElement
     /// Set when `resolve()` met a reference it could not resolve inside the message (an outside
     /// server): a constraint that is not true after that is unknown, not false.
-    @exclusivity(unchecked) public var unresolvedReference = false
+    public var unresolvedReference = false
     /// Values a host names (the mapping engine's rule variables): `%name`, and a name at the head of
     /// a path that is not a child of the focus. Empty for validation.
     public var variables: [String: FHIRPathCollection] = [:]

@@ -13,11 +13,10 @@ enum NarrativeCheck {
     ]
 
     static func passes(_ xhtml: String) -> Bool {
-        var xhtml = xhtml
-        return xhtml.withUTF8 { passes(bytes: $0) }
+        passes(bytes: xhtml.utf8.span)
     }
 
-    private static func passes(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func passes(bytes: Span<UInt8>) -> Bool {
         var i = 0
         var hasContent = false
         var depth = 0
@@ -40,7 +39,7 @@ enum NarrativeCheck {
             if closing { i += 1 }
             let nameStart = i
             while i < bytes.count, !Self.endsName(bytes[i]) { i += 1 }
-            switch Self.tagKind(UnsafeBufferPointer(rebasing: bytes[nameStart..<i])) {
+            switch Self.tagKind(bytes.extracting(nameStart..<i)) {
             case .forbidden: return false
             case .image: hasContent = true
             case .other: break
@@ -55,7 +54,7 @@ enum NarrativeCheck {
                 }
                 i += 1
             }
-            if Self.hasActiveAttribute(UnsafeBufferPointer(rebasing: bytes[tagStart..<min(i, bytes.count)])) { return false }
+            if Self.hasActiveAttribute(bytes.extracting(tagStart..<min(i, bytes.count))) { return false }
             let selfClosing = i > 0 && i - 1 < bytes.count && bytes[i - 1] == UInt8(ascii: "/")
             if closing { depth -= 1 } else if !selfClosing { depth += 1 }
             i += 1
@@ -69,29 +68,40 @@ enum NarrativeCheck {
 
     /// What a tag name (prefix ignored, case folded) says: an ASCII name is folded in a machine
     /// word, since this runs on every tag of every narrative; any other takes the `String` route.
-    private static func tagKind(_ name: UnsafeBufferPointer<UInt8>) -> TagKind {
-        var start = name.startIndex
+    private static func tagKind(_ name: Span<UInt8>) -> TagKind {
+        var start = 0
         for k in name.indices where name[k] == UInt8(ascii: ":") { start = k + 1 }
-        let local = UnsafeBufferPointer(rebasing: name[start...])
-        guard local.allSatisfy({ $0 < 0x80 }) else {
-            var text = String(decoding: name, as: UTF8.self).lowercased()
-            if let colon = text.lastIndex(of: ":") { text = String(text[text.index(after: colon)...]) }
-            return forbidden.contains(text) ? .forbidden : text == "img" ? .image : .other
-        }
+        let local = name.extracting(start..<name.count)
+        for k in local.indices where local[k] >= 0x80 { return decodedTagKind(name) }
         guard local.count <= 8 else { return .other }   // no forbidden name is longer
-        let word = packed(local.lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
+        let word = packedLowercased(local)
         return forbiddenWords.contains(word) ? .forbidden : word == imageWord ? .image : .other
     }
 
-    /// Up to 8 bytes in one word (first byte lowest); distinct for distinct short names.
-    private static func packed<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+    /// ``tagKind(_:)`` of a name with a non-ASCII byte (rare): decoded (and repaired) as a String.
+    private static func decodedTagKind(_ name: Span<UInt8>) -> TagKind {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.count)
+        for k in name.indices { bytes.append(name[k]) }
+        var text = String(decoding: bytes, as: UTF8.self).lowercased()
+        if let colon = text.lastIndex(of: ":") { text = String(text[text.index(after: colon)...]) }
+        return forbidden.contains(text) ? .forbidden : text == "img" ? .image : .other
+    }
+
+    /// Up to 8 bytes in one word (first byte lowest), ASCII letters lower-cased; distinct for
+    /// distinct short lower-case names.
+    private static func packedLowercased(_ bytes: Span<UInt8>) -> UInt64 {
         var word: UInt64 = 0, shift: UInt64 = 0
-        for b in bytes { word |= UInt64(b) << shift; shift += 8 }
+        for k in bytes.indices {
+            let b = bytes[k]
+            word |= UInt64(b >= 65 && b <= 90 ? b + 32 : b) << shift
+            shift += 8
+        }
         return word
     }
 
-    private static let forbiddenWords = Set(forbidden.map { packed($0.utf8) })
-    private static let imageWord = packed("img".utf8)
+    private static let forbiddenWords = Set(forbidden.map { packedLowercased($0.utf8.span) })
+    private static let imageWord = packedLowercased("img".utf8.span)
 
     @inline(__always) private static func endsName(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "/") || b == UInt8(ascii: ">")
@@ -99,25 +109,31 @@ enum NarrativeCheck {
 
     /// An `on…=` event attribute or a `javascript:` URL in a start tag's attribute bytes
     /// (ASCII case folded; a byte scan, since this runs on every narrative).
-    private static func hasActiveAttribute(_ tag: UnsafeBufferPointer<UInt8>) -> Bool {
-        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
-        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (lower(b) >= 97 && lower(b) <= 122) }
-        let script = Self.javascript
-        var k = tag.startIndex
-        while k < tag.endIndex {
+    private static func hasActiveAttribute(_ tag: Span<UInt8>) -> Bool {
+        let script = Self.javascript.span
+        var k = 0
+        while k < tag.count {
             let b = lower(tag[k])
-            if b == UInt8(ascii: "j"), tag.endIndex - k >= script.count,
-               (0..<script.count).allSatisfy({ lower(tag[k + $0]) == script[$0] }) {
+            if b == UInt8(ascii: "j"), tag.count - k >= script.count, startsLowercased(tag, at: k, with: script) {
                 return true
             }
-            if b == UInt8(ascii: "o"), k > tag.startIndex, isSpace(tag[k - 1]), k + 1 < tag.endIndex, lower(tag[k + 1]) == UInt8(ascii: "n") {
+            if b == UInt8(ascii: "o"), k > 0, isSpace(tag[k - 1]), k + 1 < tag.count, lower(tag[k + 1]) == UInt8(ascii: "n") {
                 var j = k + 2
-                while j < tag.endIndex && isLetter(tag[j]) { j += 1 }
-                if j > k + 2 && j < tag.endIndex && (tag[j] == UInt8(ascii: "=") || isSpace(tag[j])) { return true }
+                while j < tag.count && isLetter(tag[j]) { j += 1 }
+                if j > k + 2 && j < tag.count && (tag[j] == UInt8(ascii: "=") || isSpace(tag[j])) { return true }
             }
             k += 1
         }
         return false
     }
+
+    /// Whether `tag` from `k`, ASCII case folded, begins with the lower-case `word` (which fits).
+    private static func startsLowercased(_ tag: Span<UInt8>, at k: Int, with word: Span<UInt8>) -> Bool {
+        for j in word.indices where lower(tag[k + j]) != word[j] { return false }
+        return true
+    }
+
+    @inline(__always) private static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    @inline(__always) private static func isLetter(_ b: UInt8) -> Bool { lower(b) >= 97 && lower(b) <= 122 }
 }

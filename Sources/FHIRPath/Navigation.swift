@@ -16,30 +16,28 @@ extension FHIRPathEngine {
         var sameInfo: ChildInfo?
         var sameType: ElementType?
         // The step's bytes are read once for all the children.
-        var step = name
-        step.withUTF8 { stepBytes in
-            for k in children.indices {
-                let childName = children[k].name
-                switch NameMatch(childName, utf8: stepBytes) {
-                case .same:
-                    if !sameLooked {
-                        sameLooked = true
-                        sameInfo = table?[name]
-                        if let sameInfo, !sameInfo.holdsResource { sameType = type(of: sameInfo) }
-                    }
-                    if let sameInfo, !sameInfo.holdsResource {
-                        out.append(.element(TypedElement(element: children[k], type: sameType)))
-                    } else {
-                        out.append(.element(typed(children[k], as: sameInfo)))
-                    }
-                case .longer:
-                    if let table, let info = table[childName], info.isChoice,
-                       childName.utf8.count == nameLength + info.typeCode.utf8.count {
-                        out.append(.element(typed(children[k], as: info)))
-                    }
-                case .other:
-                    continue
+        let stepBytes = name.utf8.span
+        for k in children.indices {
+            let childName = children[k].name
+            switch NameMatch(childName, utf8: stepBytes) {
+            case .same:
+                if !sameLooked {
+                    sameLooked = true
+                    sameInfo = table?[name]
+                    if let sameInfo, !sameInfo.holdsResource { sameType = type(of: sameInfo) }
                 }
+                if let sameInfo, !sameInfo.holdsResource {
+                    out.append(.element(TypedElement(element: children[k], type: sameType)))
+                } else {
+                    out.append(.element(typed(children[k], as: sameInfo)))
+                }
+            case .longer:
+                if let table, let info = table[childName], info.isChoice,
+                   childName.utf8.count == nameLength + info.typeCode.utf8.count {
+                    out.append(.element(typed(children[k], as: info)))
+                }
+            case .other:
+                continue
             }
         }
         appendAttribute(of: t.element, named: name, to: &out)

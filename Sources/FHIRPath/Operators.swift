@@ -92,13 +92,11 @@ extension Evaluation {
                 case .divide: return n == 0 ? [] : [.decimal(m / n)]
                 case .div:
                     guard n != 0 else { return [] }
-                    var q = m / n, r = Decimal()
-                    NSDecimalRound(&r, &q, 0, .down)
+                    let r = DecimalRounding.rounded(m / n, scale: 0, .down)
                     return [.integer(NSDecimalNumber(decimal: r).intValue)]
                 case .mod:
                     guard n != 0 else { return [] }
-                    var q = m / n, r = Decimal()
-                    NSDecimalRound(&r, &q, 0, .down)
+                    let r = DecimalRounding.rounded(m / n, scale: 0, .down)
                     return [.decimal(m - r * n)]
                 default: break
                 }

@@ -43,7 +43,7 @@ public enum InputMessages {
     /// messages. An input of one message is that message whole.
     public static func split(_ data: Data, maximumMessageBytes: Int = MessageFramer.defaultMaximumMessageBytes) -> [Message] {
         var framer = MessageFramer(maximumMessageBytes: maximumMessageBytes)
-        data.withUnsafeBytes { framer.append($0) }
+        framer.append(data)
         framer.finish()
         var framed: [FramedMessage] = []
         while let message = framer.nextMessage() { framed.append(message) }

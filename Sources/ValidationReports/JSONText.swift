@@ -29,7 +29,7 @@ public enum JSONText {
     /// Appends the text as ``rendered(pretty:)`` writes it, as UTF-8: the report writers build
     /// their output as bytes (a JSON-lines report renders one object per issue).
     func write(to out: inout [UInt8], pretty: Bool, indent: Int = 0) {
-        func text(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func text(_ s: String) { out.append(contentsOf: s.utf8) }
         func newline(_ depth: Int) {
             out.append(0x0A)
             out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))

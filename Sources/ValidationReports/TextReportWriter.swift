@@ -44,10 +44,16 @@ public struct TextReportWriter: StreamingReportWriter {
 func oneLine(_ text: String) -> String {
     // A byte scan first: walking Characters costs a grapheme break per character of every message.
     // Character.isNewline is U+000A...U+000D, U+0085, U+2028 and U+2029.
-    var bytes = text
-    let mayBreak = bytes.withUTF8 { utf8 in
-        utf8.contains { ($0 >= 0x0A && $0 <= 0x0D) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 }
-    }
-    guard mayBreak, text.contains(where: \.isNewline) else { return text }
+    guard mayBreakLine(text.utf8.span), text.contains(where: \.isNewline) else { return text }
     return String(text.map { $0.isNewline ? " " : $0 })
+}
+
+/// Whether `utf8` holds a byte of a line break: U+000A...U+000D, or a last byte of U+0085, U+2028
+/// or U+2029 (a cheap test that lets most messages skip the walk over Characters).
+private func mayBreakLine(_ utf8: Span<UInt8>) -> Bool {
+    for k in utf8.indices {
+        let b = utf8[k]
+        if (b >= 0x0A && b <= 0x0D) || b == 0x85 || b == 0xA8 || b == 0xA9 { return true }
+    }
+    return false
 }

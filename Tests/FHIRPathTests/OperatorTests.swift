@@ -49,6 +49,10 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try FP.text("7 div 2"), "[3]")
         XCTAssertEqual(try FP.text("7 mod 2"), "[1]")
         XCTAssertEqual(try FP.text("7 / 2"), "[3.5]")
+        // The FHIRPath specification's decimal examples (Math: div, mod).
+        XCTAssertEqual(try FP.text("5.5 div 0.7"), "[7]")
+        XCTAssertEqual(try FP.text("5.5 mod 0.7"), "[0.6]")
+        XCTAssertEqual(try FP.text("5.5 div 0"), "[]")
         XCTAssertEqual(try FP.text("1 / 0"), "[]")
         XCTAssertEqual(try FP.text("-multipleBirth"), "[-2]")
         XCTAssertThrowsError(try FP.text("value + 1", on: FP.observation), "a Quantity plus a number is an error")

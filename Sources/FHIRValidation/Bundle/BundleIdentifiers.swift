@@ -22,22 +22,20 @@ extension BundleRules {
     /// dictionary keeps a hostile Bundle linear.
     private static let pairwiseLimit = 64
 
-    mutating func checkIdentifiers(_ entries: [Entry], _ bundleChildren: UnsafeBufferPointer<Element>, _ bundlePath: String) {
+    mutating func checkIdentifiers(_ entries: [Entry], _ bundle: borrowing Element, _ bundlePath: String) {
         var held: [Held] = []
         for entry in entries {
             guard let type = entry.resourceType, type != "Bundle" else { continue }
-            Self.withResource(of: entry, in: bundleChildren) { resource in
-                resource.pointee.children.withUnsafeBufferPointer { kids in
-                    var index = 0
-                    for k in kids.indices where kids[k].name.isSame(as: "identifier") {
-                        let e = kids.baseAddress! + k
-                        if let system = Element.valueOfChild(named: "system", of: e), !system.isEmpty,
-                           let value = Element.valueOfChild(named: "value", of: e), !value.isEmpty {
-                            held.append(Held(entry: entry.index, index: index, position: e.pointee.position,
-                                             type: type, system: system, value: value))
-                        }
-                        index += 1
+            Self.withResource(of: entry, in: bundle) { resource in
+                let kids = resource.children.span
+                var index = 0
+                for k in kids.indices where kids[k].name.isSame(as: "identifier") {
+                    if let system = kids[k].valueOfChild(named: "system"), !system.isEmpty,
+                       let value = kids[k].valueOfChild(named: "value"), !value.isEmpty {
+                        held.append(Held(entry: entry.index, index: index, position: kids[k].position,
+                                         type: type, system: system, value: value))
                     }
+                    index += 1
                 }
             }
         }

@@ -29,8 +29,8 @@ struct BundleRules {
         self.cache = cache
     }
 
-    /// One entry as the rules see it: where its parts stand (child indices, no pointers: the
-    /// entries outlive the closures that read them) and the few values the rules compare.
+    /// One entry as the rules see it: where its parts stand (child indices: the entries outlive
+    /// the borrows that read them) and the few values the rules compare.
     struct Entry {
         let index: Int
         /// The entry's index among the Bundle's children, and its source position.
@@ -51,37 +51,34 @@ struct BundleRules {
         let hasContent: Bool
 
         /// Reads an entry's children once (the first of each name counts).
-        init(index: Int, slot: Int, element e: UnsafePointer<Element>) {
+        init(index: Int, slot: Int, element e: borrowing Element) {
             self.index = index
             self.slot = slot
-            position = e.pointee.position
+            position = e.position
             var fullUrl: Int?, r: Int?
             var other = false
             var url: String?, fullUrlPosition = SourcePosition.unknown
             var resourceType: String?, resourceID: String?, resourcePosition = SourcePosition.unknown
             var resourceIsEmpty = true
-            e.pointee.children.withUnsafeBufferPointer { kids in
-                for k in kids.indices {
-                    switch kids[k].name.utf8.count {
-                    case 7 where fullUrl == nil && kids[k].name == "fullUrl": fullUrl = k
-                    case 8 where r == nil && kids[k].name == "resource": r = k
-                    case 7 where kids[k].name == "request": other = true
-                    case 8 where kids[k].name == "response": other = true
-                    default: break
-                    }
+            let kids = e.children.span
+            for k in kids.indices {
+                switch kids[k].name.utf8.count {
+                case 7 where fullUrl == nil && kids[k].name == "fullUrl": fullUrl = k
+                case 8 where r == nil && kids[k].name == "resource": r = k
+                case 7 where kids[k].name == "request": other = true
+                case 8 where kids[k].name == "response": other = true
+                default: break
                 }
-                if let fullUrl {
-                    url = kids[fullUrl].value
-                    fullUrlPosition = kids[fullUrl].position
-                }
-                if let k = r, kids[k].isResource {
-                    resourceType = kids[k].resourceType
-                    resourcePosition = kids[k].position
-                    resourceIsEmpty = kids[k].children.isEmpty
-                    resourceID = kids[k].children.withUnsafeBufferPointer { kids in
-                        kids.firstIndex { $0.name.utf8.count == 2 && $0.name == "id" }.flatMap { kids[$0].value }
-                    }
-                }
+            }
+            if let fullUrl {
+                url = kids[fullUrl].value
+                fullUrlPosition = kids[fullUrl].position
+            }
+            if let k = r, kids[k].isResource {
+                resourceType = kids[k].resourceType
+                resourcePosition = kids[k].position
+                resourceIsEmpty = kids[k].children.isEmpty
+                resourceID = kids[k].valueOfChild(named: "id")
             }
             fullUrlSlot = fullUrl
             self.fullUrlPosition = fullUrlPosition
@@ -99,11 +96,13 @@ struct BundleRules {
     }
 
     /// Calls `body` with `entry`'s resource read in place, and returns its result (nil when the
-    /// entry holds no resource). `kids` are the Bundle's children, as ``check(_:path:)`` holds them.
-    static func withResource<Result>(of entry: Entry, in kids: UnsafeBufferPointer<Element>,
-                                     _ body: (UnsafePointer<Element>) -> Result) -> Result? {
+    /// entry holds no resource). `bundle` is the Bundle the entry was read from.
+    static func withResource<Result>(of entry: Entry, in bundle: borrowing Element,
+                                     _ body: (borrowing Element) -> Result) -> Result? {
         guard let r = entry.resourceSlot else { return nil }
-        return kids[entry.slot].children.withUnsafeBufferPointer { body($0.baseAddress! + r) }
+        let kids = bundle.children.span
+        let entryKids = kids[entry.slot].children.span
+        return body(entryKids[r])
     }
 
     /// Checks a `Bundle` at `path` (anything else is left alone). A Bundle inside an entry is checked
@@ -111,16 +110,15 @@ struct BundleRules {
     mutating func check(_ bundle: Element, path: String = "Bundle") {
         guard bundle.resourceType == "Bundle" else { return }
         let type = bundle.child("type")?.value
-        bundle.children.withUnsafeBufferPointer { kids in
-            var entries: [Entry] = []
-            for k in kids.indices where kids[k].name.utf8.count == 5 && kids[k].name == "entry" {
-                entries.append(Entry(index: entries.count, slot: k, element: kids.baseAddress! + k))
-            }
-            check(bundle, kids, entries, type: type, path: path)
+        let kids = bundle.children.span
+        var entries: [Entry] = []
+        for k in kids.indices where kids[k].name.utf8.count == 5 && kids[k].name == "entry" {
+            entries.append(Entry(index: entries.count, slot: k, element: kids[k]))
         }
+        check(bundle, entries, type: type, path: path)
     }
 
-    private mutating func check(_ bundle: Element, _ kids: UnsafeBufferPointer<Element>, _ entries: [Entry],
+    private mutating func check(_ bundle: Element, _ entries: [Entry],
                                 type: String?, path: String) {
         for entry in entries {
             if !entry.hasContent {
@@ -136,7 +134,7 @@ struct BundleRules {
         for entry in entries {
             if let url = entry.url, !fullUrls.insert(url) { repeated = true }
         }
-        if repeated { checkDuplicates(entries, kids, path) }
+        if repeated { checkDuplicates(entries, bundle, path) }
         if type == "message" {
             if let first = entries.first {
                 if first.resourceType != "MessageHeader" {
@@ -151,25 +149,23 @@ struct BundleRules {
             }
         }
         if type == "message" || type == "document" {
-            checkReferences(entries, kids, fullUrls: fullUrls, path)
+            checkReferences(entries, bundle, fullUrls: fullUrls, path)
         }
-        if type == "message" { checkIdentifiers(entries, kids, path) }
+        if type == "message" { checkIdentifiers(entries, bundle, path) }
         for entry in entries where entry.resourceType == "Bundle" {
-            Self.withResource(of: entry, in: kids) { check($0.pointee, path: entry.path(path) + ".resource") }
+            Self.withResource(of: entry, in: bundle) { check(copy $0, path: entry.path(path) + ".resource") }
         }
     }
 
     /// `s.hasPrefix(prefix)` for an ASCII prefix, over bytes: the same answer (a prefix whose
     /// last character would combine with what follows is left to `hasPrefix`) at a fraction of
     /// the cost.
-    static func hasPrefix(_ s: String, _ prefix: StaticString) -> Bool {
-        let n = prefix.utf8CodeUnitCount
-        let bytes: Bool?? = s.utf8.withContiguousStorageIfAvailable { b -> Bool? in
-            guard b.count >= n, memcmp(b.baseAddress!, prefix.utf8Start, n) == 0 else { return false }
-            return b.count == n || b[n] < 0x80 ? true : nil
-        }
-        if case let answer?? = bytes { return answer }
-        return s.hasPrefix(prefix.description)
+    static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
+        let b = s.utf8.span, p = prefix.utf8.span
+        let n = p.count
+        guard b.count >= n else { return false }
+        for k in p.indices where b[k] != p[k] { return false }
+        return b.count == n || b[n] < 0x80 ? true : s.hasPrefix(prefix)
     }
 
     mutating func add(_ severity: Severity, _ type: IssueType, _ rule: BundleRule, _ message: String,
@@ -215,8 +211,7 @@ struct BundleRules {
     /// form: characters RFC 3986 refuses are layer 1's `value.uri`.
     static func fullUrlFormProblem(_ url: String) -> String? {
         if hasPrefix(url, "urn:uuid:") {
-            var url = url
-            return url.withUTF8 { Lexical.isUUID($0, from: "urn:uuid:".utf8.count) } ? nil
+            return Lexical.isUUID(url.utf8.span, from: "urn:uuid:".utf8.count) ? nil
                 : "is not urn:uuid: followed by a UUID (8-4-4-4-12 hex digits)"
         }
         if hasPrefix(url, "urn:oid:") {
@@ -255,34 +250,36 @@ struct BundleRules {
     /// (a UUID always is), else the lowercased strings.
     static func sameUUID(_ url: String, _ id: String) -> Bool {
         let prefix = "urn:uuid:".utf8.count   // `url` has this prefix: these bytes are its first characters
-        var url = url, id = id
-        let ascii = url.withUTF8 { u in
-            id.withUTF8 { i -> Bool? in
-                // The usual case: the same bytes (then the same however they are compared).
-                if u.count - prefix == i.count && (i.count == 0 || memcmp(u.baseAddress! + prefix, i.baseAddress!, i.count) == 0) {
-                    return true
-                }
-                guard u.count - prefix == i.count else {
-                    return u.allSatisfy({ $0 < 0x80 }) && i.allSatisfy({ $0 < 0x80 }) ? false : nil
-                }
-                var same = true
-                for k in 0..<i.count {
-                    let a = u[prefix + k], b = i[k]
-                    if a | b >= 0x80 { return nil }
-                    if a != b && (a | 0x20 != b | 0x20 || !(0x61...0x7A).contains(a | 0x20)) { same = false }
-                }
-                return same
-            }
-        }
-        if let ascii { return ascii }
+        if let ascii = asciiSameUUID(url.utf8.span, prefix, id.utf8.span) { return ascii }
         return String(url.dropFirst("urn:uuid:".count)).lowercased() == id.lowercased()
     }
 
-    /// bdl-7, once some fullUrl is known to occur twice.
-    private mutating func checkDuplicates(_ entries: [Entry], _ kids: UnsafeBufferPointer<Element>, _ bundlePath: String) {
-        func versionOf(_ entry: Entry) -> String? {
-            Self.withResource(of: entry, in: kids) { $0.pointee.child("meta")?.child("versionId")?.value } ?? nil
+    /// ``sameUUID(_:_:)`` over the bytes of the url (from `prefix`) and the id: nil when either is
+    /// not ASCII.
+    private static func asciiSameUUID(_ u: Span<UInt8>, _ prefix: Int, _ i: Span<UInt8>) -> Bool? {
+        guard u.count - prefix == i.count else {
+            for k in u.indices where u[k] >= 0x80 { return nil }
+            for k in i.indices where i[k] >= 0x80 { return nil }
+            return false
         }
+        var same = true
+        for k in i.indices {
+            let a = u[prefix + k], b = i[k]
+            if a | b >= 0x80 { return nil }
+            if a != b && (a | 0x20 != b | 0x20 || !(0x61...0x7A).contains(a | 0x20)) { same = false }
+        }
+        return same
+    }
+
+    /// bdl-7, once some fullUrl is known to occur twice.
+    private mutating func checkDuplicates(_ entries: [Entry], _ bundle: borrowing Element, _ bundlePath: String) {
+        // The versions first: a nested function cannot capture the borrowed Bundle.
+        var versions: [String?] = []
+        versions.reserveCapacity(entries.count)
+        for entry in entries {
+            versions.append(Self.withResource(of: entry, in: bundle) { $0.child("meta")?.child("versionId")?.value } ?? nil)
+        }
+        func versionOf(_ entry: Entry) -> String? { versions[entry.index] }
         var seen: [String: [Entry]] = [:]
         for entry in entries {
             guard let url = entry.url else { continue }
@@ -318,36 +315,27 @@ struct BundleRules {
         /// `#id` reference: most entries have none).
         var entry: Entry?
         var containedIDs: Set<String>?
-        /// Child indices from the entry's resource down to the element being walked (`depth` of
-        /// them, in memory of its own: no uniqueness check per step): the path is rendered from
-        /// them only for a reference that is reported. Freed by ``free()``.
-        var trail: UnsafeMutablePointer<Int>
-        var capacity = 32
-        var depth = 0
+        /// Child indices from the entry's resource down to the element being walked: the path is
+        /// rendered from them only for a reference that is reported.
+        private(set) var trail: [Int] = []
 
         init(entries: [Entry], fullUrls: FullUrlIndex, bundlePath: String) {
             self.entries = entries
             self.fullUrls = fullUrls
             self.bundlePath = bundlePath
-            trail = .allocate(capacity: capacity)
+            trail.reserveCapacity(32)
         }
 
         /// Steps down to child `k`.
         @inline(__always)
         mutating func push(_ k: Int) {
-            if depth == capacity {
-                let bigger = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity)
-                bigger.update(from: trail, count: depth)
-                trail.deallocate()
-                trail = bigger
-                capacity *= 2
-            }
-            trail[depth] = k
-            depth += 1
+            trail.append(k)
         }
 
-        func free() {
-            trail.deallocate()
+        /// Steps back up.
+        @inline(__always)
+        mutating func pop() {
+            trail.removeLast()
         }
 
         mutating func resolvesRelative(_ relative: String) -> Bool {
@@ -372,86 +360,83 @@ struct BundleRules {
         }
     }
 
-    private mutating func checkReferences(_ entries: [Entry], _ kids: UnsafeBufferPointer<Element>,
+    private mutating func checkReferences(_ entries: [Entry], _ bundle: borrowing Element,
                                           fullUrls: FullUrlIndex, _ bundlePath: String) {
         var targets = ReferenceTargets(entries: entries, fullUrls: fullUrls, bundlePath: bundlePath)
         for entry in entries {
             guard entry.resourceType != nil, entry.resourceType != "Bundle" else { continue }
             targets.entry = entry
             targets.containedIDs = nil
-            Self.withResource(of: entry, in: kids) { checkReferences(below: $0, in: $0, &targets) }
+            Self.withResource(of: entry, in: bundle) { checkReferences(below: $0, in: $0, &targets) }
         }
-        targets.free()
     }
 
     /// Checks every `reference` value below `e` as it is met (document order, so the first of
     /// repeated external URLs is the one reported). Definitions are not consulted here: they only
     /// shape the path, which ``referencePath(_:from:)`` renders for a reported reference. Elements are
-    /// read in place (through pointers into their parent's children), never copied; `resource` is
-    /// the entry's resource, where the walk started.
-    private mutating func checkReferences(below e: UnsafePointer<Element>, in resource: UnsafePointer<Element>,
+    /// borrowed in place from their parent's children, never copied; `resource` is the entry's
+    /// resource, where the walk started.
+    private mutating func checkReferences(below e: borrowing Element, in resource: borrowing Element,
                                           _ targets: inout ReferenceTargets) {
-        let parentHasValue = e.pointee.value != nil
-        e.pointee.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices {
-                let c = kids.baseAddress! + k
-                targets.push(k)
-                if !parentHasValue, c.pointee.name.utf8.count == 9, c.pointee.name == "reference",
-                   let v = c.pointee.value, c.pointee.children.allSatisfy({ $0.name == "extension" }) {
-                    checkReference(v, c, in: resource, &targets)
-                }
-                if c.pointee.isResource {
-                    // A Bundle is its own context (checked on its own when it is an entry); a contained
-                    // resource's `#id` references point into the same container.
-                    if c.pointee.resourceType != "Bundle" { checkReferences(below: c, in: resource, &targets) }
-                } else if !c.pointee.children.isEmpty {
-                    checkReferences(below: c, in: resource, &targets)
-                }
-                targets.depth -= 1
+        let parentHasValue = e.value != nil
+        let kids = e.children.span
+        for k in kids.indices {
+            targets.push(k)
+            if !parentHasValue, kids[k].name.utf8.count == 9, kids[k].name == "reference",
+               let v = kids[k].value, kids[k].children.allSatisfy({ $0.name == "extension" }) {
+                checkReference(v, kids[k], in: resource, &targets)
             }
+            if kids[k].isResource {
+                // A Bundle is its own context (checked on its own when it is an entry); a contained
+                // resource's `#id` references point into the same container.
+                if kids[k].resourceType != "Bundle" { checkReferences(below: kids[k], in: resource, &targets) }
+            } else if !kids[k].children.isEmpty {
+                checkReferences(below: kids[k], in: resource, &targets)
+            }
+            targets.pop()
         }
     }
 
-    private mutating func checkReference(_ v: String, _ c: UnsafePointer<Element>, in resource: UnsafePointer<Element>,
+    private mutating func checkReference(_ v: String, _ c: borrowing Element, in resource: borrowing Element,
                                          _ targets: inout ReferenceTargets) {
         if Self.hasPrefix(v, "#") {
             if v == "#" { return }
             if targets.containedIDs == nil {
-                let contained = resource.pointee.children(named: "contained")
+                let contained = resource.children(named: "contained")
                 targets.containedIDs = Set(contained.compactMap { $0.child("id")?.value })
             }
             if !targets.containedIDs!.contains(String(v.dropFirst())) {
                 add(.error, .structure, BundleRule.containedUnresolved,
-                    "reference '\(v)' matches no contained resource of its container (ref-1)", c.pointee.position, referencePath(targets, from: resource))
+                    "reference '\(v)' matches no contained resource of its container (ref-1)", c.position, referencePath(targets, from: resource))
             }
         } else if Self.hasPrefix(v, "urn:uuid:") || Self.hasPrefix(v, "urn:oid:") {
             if !targets.fullUrls.contains(v) {
                 add(.error, .structure, BundleRule.referenceUnresolved,
-                    "reference '\(v)' matches no entry's fullUrl", c.pointee.position, referencePath(targets, from: resource))
+                    "reference '\(v)' matches no entry's fullUrl", c.position, referencePath(targets, from: resource))
             }
         } else if Self.hasPrefix(v, "http://") || Self.hasPrefix(v, "https://") {
             if !targets.fullUrls.contains(v) && targets.external.insert(v).inserted {
                 add(.information, .informational, BundleRule.referenceExternal,
-                    "reference '\(v)' points outside the Bundle (not checked)", c.pointee.position, referencePath(targets, from: resource))
+                    "reference '\(v)' points outside the Bundle (not checked)", c.position, referencePath(targets, from: resource))
             }
         } else if let relative = Self.relative(v) {
             if !targets.resolvesRelative(relative) {
                 add(.error, .structure, BundleRule.referenceUnresolved,
                     "reference '\(v)' matches no entry (by fullUrl ending '/\(relative)' or by type and id)",
-                    c.pointee.position, referencePath(targets, from: resource))
+                    c.position, referencePath(targets, from: resource))
             }
         }
     }
 
     /// The FHIRPath path of the element at `targets.trail`, with steps from the definitions: an
     /// element is indexed when it repeats; an unknown one when its name occurs more than once.
-    private func referencePath(_ targets: ReferenceTargets, from resource: UnsafePointer<Element>) -> String {
+    private func referencePath(_ targets: ReferenceTargets, from resource: borrowing Element) -> String {
         let entry = targets.entry!
-        var e = resource.pointee
+        var e = copy resource
         var node = resourceNode(e)
         var path = PathStack()
         path.push(entry.path(targets.bundlePath) + ".resource")
-        for k in UnsafeBufferPointer(start: targets.trail, count: targets.depth) {
+        for k in targets.trail {
             let kids = e.children
             let c = kids[k]
             let def = node?.children[c.name]

@@ -38,7 +38,7 @@ struct MessageResources {
         let entries = root.children.count
         resources.reserveCapacity(entries + 1)
         fullUrls.reserveCapacity(entries)
-        withUnsafePointer(to: root) { add($0, parent: nil, step: .root, fullUrl: nil) }
+        add(root, parent: nil, step: .root, fullUrl: nil)
         if fullUrls.count > 64 {
             var index: [String: Int] = [:]
             index.reserveCapacity(fullUrls.count)
@@ -59,40 +59,39 @@ struct MessageResources {
         return nil
     }
 
-    /// Files `resource` and the resources below it. Elements are read in place (pointers into
-    /// their parents' children): each resource is copied once, into its location.
-    private mutating func add(_ resource: UnsafePointer<Element>, parent: Int?, step: Step, fullUrl: String?) {
+    /// Files `resource` and the resources below it. Elements are borrowed in place from their
+    /// parents' children: each resource is copied once, into its location.
+    private mutating func add(_ resource: borrowing Element, parent: Int?, step: Step, fullUrl: String?) {
         let index = resources.count
-        resources.append(Located(element: resource.pointee, parent: parent, step: step))
+        resources.append(Located(element: copy resource, parent: parent, step: step))
         // Every fullUrl is kept; a lookup finds the first of each (what counts when two entries share one).
         if let fullUrl { fullUrls.append((Self.urlHash(fullUrl), fullUrl, index)) }
-        let type = resource.pointee.resourceType
+        let type = resource.resourceType
         let isBundle = type == "Bundle", isParameters = type == "Parameters"
         var contained = 0, entries = 0, parameters = 0
-        resource.pointee.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices {
-                let name = kids[k].name
-                // Lengths first: most children are none of these, and refusing them by length is cheapest.
-                let length = name.utf8.count
-                guard length == 9 || (length == 5 && isBundle) else { continue }
-                let kid = kids.baseAddress! + k
-                if name == "contained" {
-                    guard kid.pointee.isResource else { continue }
-                    add(kid, parent: index, step: .contained(contained), fullUrl: nil)
-                    contained += 1
-                } else if isBundle && name == "entry" {
-                    Element.withChild(named: "resource", of: kid) { r in
-                        guard r.pointee.isResource else { return }
-                        add(r, parent: index, step: .entry(entries), fullUrl: Element.valueOfChild(named: "fullUrl", of: kid))
-                    }
-                    entries += 1
-                } else if isParameters && name == "parameter" {
-                    Element.withChild(named: "resource", of: kid) { r in
-                        guard r.pointee.isResource else { return }
-                        add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
-                    }
-                    parameters += 1
+        let kids = resource.children.span
+        for k in kids.indices {
+            let name = kids[k].name
+            // Lengths first: most children are none of these, and refusing them by length is cheapest.
+            let length = name.utf8.count
+            guard length == 9 || (length == 5 && isBundle) else { continue }
+            if name == "contained" {
+                guard kids[k].isResource else { continue }
+                add(kids[k], parent: index, step: .contained(contained), fullUrl: nil)
+                contained += 1
+            } else if isBundle && name == "entry" {
+                let fullUrl = kids[k].valueOfChild(named: "fullUrl")
+                kids[k].withChild(named: "resource") { r in
+                    guard r.isResource else { return }
+                    add(r, parent: index, step: .entry(entries), fullUrl: fullUrl)
                 }
+                entries += 1
+            } else if isParameters && name == "parameter" {
+                kids[k].withChild(named: "resource") { r in
+                    guard r.isResource else { return }
+                    add(r, parent: index, step: .parameter(parameters), fullUrl: nil)
+                }
+                parameters += 1
             }
         }
     }

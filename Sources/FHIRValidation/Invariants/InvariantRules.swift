@@ -30,17 +30,17 @@ struct InvariantRules {
     mutating func check(_ root: Element) {
         guard root.isResource else { return }
         path.push(root.resourceType ?? root.name)
-        withUnsafePointer(to: root) { walkResource($0, contained: false) }
+        walkResource(root, contained: false)
         path.pop()
     }
 
-    // Elements are passed as pointers into their parent's children (or to the root): the walk
-    // reads names and counts children in place, and copies an element only to evaluate on it.
+    // Elements are borrowed in place from their parent's children (or the root): the walk reads
+    // names and counts children in place, and copies an element only to evaluate on it.
 
     /// A resource: its own constraints, then its children. `%resource` becomes this resource unless
     /// it is contained (contained resources are reached through their container).
-    private mutating func walkResource(_ e: UnsafePointer<Element>, contained: Bool) {
-        let (typed, site) = resourceSite(e.pointee)
+    private mutating func walkResource(_ e: borrowing Element, contained: Bool) {
+        let (typed, site) = resourceSite(copy e)
         guard typed.context != nil else { return }   // unknown type: layer 1 reports it
         let environment = run.environment
         let saved = environment.resource
@@ -55,41 +55,38 @@ struct InvariantRules {
     }
 
     /// The children of an element of the site `parent`: each one's constraints, then its own children.
-    private mutating func walkChildren(of e: UnsafePointer<Element>, site parent: InvariantSite) {
+    private mutating func walkChildren(of e: borrowing Element, site parent: InvariantSite) {
         guard parent.childTable != nil, let model = parent.childModel else { return }
         let table = parent.childIndex
         let leavesUnconstrained = parent.leavesUnconstrained
-        e.pointee.children.withUnsafeBufferPointer { children in
-            var siblings = SiblingIndex()
-            for k in children.indices {
-                let c = children.baseAddress! + k
-                // A leaf (not a resource) has nothing to check when no child definition has rules.
-                if leavesUnconstrained && c.pointee.children.isEmpty && !c.pointee.isResource { continue }
-                // Unretained: the table (held here) keeps its definitions alive. Unknown: layer 1's.
-                var name = c.pointee.name
-                guard let info = name.withUTF8({ table[utf8: $0] }) else { continue }
-                let site = site(of: info, owner: model)
-                if site.holdsResource {
-                    if c.pointee.isResource {
-                        path.push(c.pointee.name, index: site.repeats ? siblings.next(k, in: children) : -1)
-                        walkResource(c, contained: c.pointee.name == "contained")
-                        path.pop()
-                    }
-                    continue
+        let children = e.children.span
+        var siblings = SiblingIndex()
+        for k in children.indices {
+            // A leaf (not a resource) has nothing to check when no child definition has rules.
+            if leavesUnconstrained && children[k].children.isEmpty && !children[k].isResource { continue }
+            // Unknown: layer 1's.
+            guard let info = table[utf8: children[k].name.utf8.span] else { continue }
+            let site = site(of: info, owner: model)
+            if site.holdsResource {
+                if children[k].isResource {
+                    path.push(children[k].name, index: site.repeats ? siblings.next(k, of: e) : -1)
+                    walkResource(children[k], contained: children[k].name == "contained")
+                    path.pop()
                 }
-                let hasChildren = !c.pointee.children.isEmpty
-                guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
-                path.push(c.pointee.name, index: site.repeats ? siblings.next(k, in: children) : -1)
-                if !site.constraints.isEmpty {
-                    // The typed element (a copy) is built only when some constraint needs evaluating.
-                    let decided = site.shortcuts.decided(on: c)
-                    if collected != nil || !site.shortcuts.decidesAll(decided) {
-                        evaluate(site, TypedElement(element: c.pointee, type: site.type), skipping: decided)
-                    }
-                }
-                if hasChildren { walkChildren(of: c, site: site) }
-                path.pop()
+                continue
             }
+            let hasChildren = !children[k].children.isEmpty
+            guard hasChildren || !site.constraints.isEmpty else { continue }   // a leaf without rules
+            path.push(children[k].name, index: site.repeats ? siblings.next(k, of: e) : -1)
+            if !site.constraints.isEmpty {
+                // The typed element (a copy) is built only when some constraint needs evaluating.
+                let decided = site.shortcuts.decided(on: children[k])
+                if collected != nil || !site.shortcuts.decidesAll(decided) {
+                    evaluate(site, TypedElement(element: children[k], type: site.type), skipping: decided)
+                }
+            }
+            if hasChildren { walkChildren(of: children[k], site: site) }
+            path.pop()
         }
     }
 
@@ -104,10 +101,10 @@ struct InvariantRules {
     }
 
     /// A child definition's site: from this message's memo, else from the shared (locked) cache.
-    private mutating func site(of info: Unmanaged<ChildInfo>, owner: TypeModel) -> InvariantSite {
-        let id = info._withUnsafeGuaranteedRef { ObjectIdentifier($0) }
+    private mutating func site(of info: ChildInfo, owner: TypeModel) -> InvariantSite {
+        let id = ObjectIdentifier(info)
         if let known = siteMemo[id] { return known }
-        let site = sites.child(info.takeUnretainedValue(), owner: owner)
+        let site = sites.child(info, owner: owner)
         siteMemo.insert(site, for: id)
         return site
     }

@@ -57,26 +57,30 @@ struct InvariantShortcuts {
     }
 
     /// The constraints (bit k: the site's k-th) known to hold on `element` without evaluation.
-    func decided(on element: UnsafePointer<Element>) -> UInt64 {
+    func decided(on element: borrowing Element) -> UInt64 {
         guard !skippable.isEmpty else { return 0 }
         var present: UInt64 = 0
-        element.pointee.children.withUnsafeBufferPointer { children in
-            for c in children.indices {
-                var name = children[c].name
-                name.withUTF8 { bytes in
-                    // The first byte refuses most pairs before any call.
-                    for (j, head) in heads.enumerated()
-                    where bytes.count >= head.count && (head.isEmpty || head[0] == bytes[0]) {
-                        if memcmp(bytes.baseAddress!, head, head.count) == 0 { present |= 1 << UInt64(j) }
-                    }
-                }
+        let children = element.children.span
+        for c in children.indices {
+            let bytes = children[c].name.utf8.span
+            // The first byte refuses most pairs before any call.
+            for (j, head) in heads.enumerated()
+            where bytes.count >= head.count && (head.isEmpty || head[0] == bytes[0]) {
+                if Self.startsWith(bytes, head.span) { present |= 1 << UInt64(j) }
             }
         }
-        if element.pointee.id != nil { present |= idBit }
-        if element.pointee.url != nil { present |= urlBit }
+        if element.id != nil { present |= idBit }
+        if element.url != nil { present |= urlBit }
         var decided: UInt64 = 0
         for s in skippable where s.heads & present == 0 { decided |= 1 << UInt64(s.index) }
         return decided
+    }
+
+    /// Whether `bytes` begins with `head` (no longer than `bytes`).
+    @inline(__always)
+    private static func startsWith(_ bytes: Span<UInt8>, _ head: Span<UInt8>) -> Bool {
+        for k in head.indices where bytes[k] != head[k] { return false }
+        return true
     }
 
     /// True when `decided` covers every constraint of the site.

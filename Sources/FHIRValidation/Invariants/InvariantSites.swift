@@ -17,10 +17,9 @@ final class InvariantSite: @unchecked Sendable {
     /// Where its elements' children are defined (read from `type` once, for every element).
     let childTable: ChildTable?
     let childModel: TypeModel?
-    /// `childTable`'s definitions by wire name in a ``NameTable`` (hashed by word loads, cheaper
-    /// than the table's byte-at-a-time hash): every child of every element is looked up here.
-    /// Unretained: `childTable` keeps them alive.
-    let childIndex: NameTable<Unmanaged<ChildInfo>>
+    /// `childTable`'s definitions by wire name in a ``NameTable`` (hashed by words, cheaper than
+    /// the table's byte-at-a-time hash): every child of every element is looked up here.
+    let childIndex: NameTable<ChildInfo>
     /// True when none of the children its elements can have carries a constraint (resources
     /// aside): a leaf child then needs nothing.
     let leavesUnconstrained: Bool
@@ -35,12 +34,9 @@ final class InvariantSite: @unchecked Sendable {
         self.leavesUnconstrained = leavesUnconstrained
         childTable = type?.context?.table
         childModel = type?.context?.model
-        childIndex = childTable.map { NameTable($0.byName.mapValues { Unmanaged.passUnretained($0) }) } ?? NameTable()
+        childIndex = childTable.map { NameTable($0.byName) } ?? NameTable()
     }
 
-    deinit {
-        childIndex.deallocate()
-    }
 }
 
 /// Sites by child definition and by resource type.

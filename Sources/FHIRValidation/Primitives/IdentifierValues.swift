@@ -12,14 +12,14 @@ extension StructureWalker {
 
     /// Checks the Identifier at `c` (the walker's path stands at it). Costs a scan of its few
     /// children; nothing is allocated unless it reports.
-    mutating func checkIdentifierValue(_ c: UnsafePointer<Element>) {
-        guard Element.valueOfChild(named: "system", of: c)?.isSame(as: Self.rfc3986System) == true else { return }
-        Element.withChild(named: "value", of: c) { valueElement in
-            guard let value = valueElement.pointee.value, !value.isEmpty,   // an empty value is `value.empty`
+    mutating func checkIdentifierValue(_ c: borrowing Element) {
+        guard c.valueOfChild(named: "system")?.isSame(as: Self.rfc3986System) == true else { return }
+        c.withChild(named: "value") { valueElement in
+            guard let value = valueElement.value, !value.isEmpty,   // an empty value is `value.empty`
                   let problem = Self.absoluteURIProblem(value) else { return }
             report(.error, .value, PrimitiveRule.identifierRFC3986,
                    "identifier value \(Self.quote(value)) is not an absolute URI, which system '\(Self.rfc3986System)' requires: \(problem)",
-                   at: valueElement.pointee, path: path.text(appending: "value"))
+                   at: valueElement, path: path.text(appending: "value"))
         }
     }
 
@@ -41,7 +41,6 @@ extension StructureWalker {
 
     /// 8-4-4-4-12 hex digits, either case.
     static func isBareUUID(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { Lexical.isUUID($0, from: 0) }
+        Lexical.isUUID(value.utf8.span, from: 0)
     }
 }

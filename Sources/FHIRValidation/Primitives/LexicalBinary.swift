@@ -2,10 +2,11 @@
 extension Lexical {
     /// Quads of `[A-Za-z0-9+/]`, `=` only as padding of the last quad (`xx==`, `xxx=`); whitespace
     /// between characters is ignorable. At least one quad.
-    static func base64Binary(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func base64Binary(_ s: Span<UInt8>) -> LexicalFailure? {
         var count = 0
         var padding = 0
-        for b in s {
+        for k in s.indices {
+            let b = s[k]
             if isSpace(b) { continue }
             if b == UInt8(ascii: "=") {
                 padding += 1

@@ -2,7 +2,7 @@
 /// ("Dates SHALL be valid dates": no day 00, no 2017-02-30).
 extension Lexical {
     /// `-?YYYY(-MM(-DD)?)?`, no zone.
-    static func date(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func date(_ s: Span<UInt8>) -> LexicalFailure? {
         var i = 0
         let parts = datePart(s, &i)
         guard parts.failure == nil else { return parts.failure }
@@ -11,7 +11,7 @@ extension Lexical {
 
     /// A date, optionally followed (after a full date only) by `Thh:mm:ss(.f+)?` and a zone, which
     /// is then required.
-    static func dateTime(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func dateTime(_ s: Span<UInt8>) -> LexicalFailure? {
         var i = 0
         let parts = datePart(s, &i)
         if i == s.count { return parts.failure }
@@ -23,13 +23,13 @@ extension Lexical {
     }
 
     /// `hh:mm:ss(.f+)?`, no date, no zone.
-    static func time(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func time(_ s: Span<UInt8>) -> LexicalFailure? {
         var i = 0
         return timePart(s, &i) && i == s.count ? nil : .syntax
     }
 
     /// Full date, `T`, time to the second and a zone, always.
-    static func instant(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func instant(_ s: Span<UInt8>) -> LexicalFailure? {
         var i = 0
         let parts = datePart(s, &i)
         guard parts.failure != .syntax, parts.components == 3, i < s.count, s[i] == UInt8(ascii: "T") else {
@@ -42,7 +42,7 @@ extension Lexical {
 
     /// Reads `-?YYYY(-MM(-DD)?)?` from `i`: how many components it found and any failure (a syntax
     /// failure leaves `i` anywhere). Month 01-12; day 01 up to the month's length.
-    static func datePart(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> (components: Int, failure: LexicalFailure?) {
+    static func datePart(_ s: Span<UInt8>, _ i: inout Int) -> (components: Int, failure: LexicalFailure?) {
         if i < s.count && s[i] == UInt8(ascii: "-") { i += 1 }
         guard let year = digits(s, &i, 4) else { return (0, .syntax) }
         guard i < s.count, s[i] == UInt8(ascii: "-") else { return (1, nil) }
@@ -56,7 +56,7 @@ extension Lexical {
     }
 
     /// `([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?` from `i`.
-    static func timePart(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+    static func timePart(_ s: Span<UInt8>, _ i: inout Int) -> Bool {
         guard let h = digits(s, &i, 2), h <= 23, colon(s, &i),
               let m = digits(s, &i, 2), m <= 59, colon(s, &i),
               let sec = digits(s, &i, 2), sec <= 59 else { return false }
@@ -70,7 +70,7 @@ extension Lexical {
     }
 
     /// `Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)` from `i`.
-    static func zonePart(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+    static func zonePart(_ s: Span<UInt8>, _ i: inout Int) -> Bool {
         guard i < s.count else { return false }
         if s[i] == UInt8(ascii: "Z") {
             i += 1
@@ -84,7 +84,7 @@ extension Lexical {
 
     /// Exactly `n` digits from `i`, as a number.
     @inline(__always)
-    static func digits(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ n: Int) -> Int? {
+    static func digits(_ s: Span<UInt8>, _ i: inout Int, _ n: Int) -> Int? {
         guard i + n <= s.count else { return nil }
         var value = 0
         for k in i..<(i + n) {
@@ -96,7 +96,7 @@ extension Lexical {
     }
 
     @inline(__always)
-    static func colon(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+    static func colon(_ s: Span<UInt8>, _ i: inout Int) -> Bool {
         guard i < s.count, s[i] == UInt8(ascii: ":") else { return false }
         i += 1
         return true

@@ -8,7 +8,7 @@ extension Lexical {
 
     /// Consumes `0|[1-9][0-9]*` at `i` (an unsigned integer without leading zeros); false when no
     /// digit stands there.
-    @inline(__always) static func scanNatural(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+    @inline(__always) static func scanNatural(_ s: Span<UInt8>, _ i: inout Int) -> Bool {
         guard i < s.count, isDigit(s[i]) else { return false }
         if s[i] == digit0 {
             i += 1
@@ -19,16 +19,15 @@ extension Lexical {
     }
 
     /// `true|false` only (xs:boolean's `1`/`0` are not FHIR).
-    static func boolean(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
-        let t: StaticString = "true", f: StaticString = "false"
-        return equals(s, t) || equals(s, f) ? nil : .syntax
+    static func boolean(_ s: Span<UInt8>) -> LexicalFailure? {
+        return equals(s, "true") || equals(s, "false") ? nil : .syntax
     }
 
     /// `-?(0|[1-9][0-9]*)` between `min` and 2147483647 (min 0: unsignedInt, 1: positiveInt; their
     /// patterns have no sign, and `0` is out of positiveInt's range).
-    static func integer(_ s: UnsafeBufferPointer<UInt8>, min: Int) -> LexicalFailure? {
+    static func integer(_ s: Span<UInt8>, min: Int) -> LexicalFailure? {
         var i = 0
-        let negative = s.first == UInt8(ascii: "-")
+        let negative = !s.isEmpty && s[0] == UInt8(ascii: "-")
         if negative {
             if min >= 0 { return .syntax }
             i = 1
@@ -48,9 +47,9 @@ extension Lexical {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: no exponent, `+` or leading zeros.
-    static func decimal(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func decimal(_ s: Span<UInt8>) -> LexicalFailure? {
         var i = 0
-        if s.first == UInt8(ascii: "-") { i = 1 }
+        if !s.isEmpty && s[0] == UInt8(ascii: "-") { i = 1 }
         guard scanNatural(s, &i) else { return .syntax }
         if i == s.count { return nil }
         guard s[i] == UInt8(ascii: ".") else { return .syntax }
@@ -64,9 +63,9 @@ extension Lexical {
     }
 
     /// Byte equality with a literal.
-    static func equals(_ s: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        guard s.count == literal.utf8CodeUnitCount else { return false }
-        let l = literal.utf8Start
+    static func equals(_ s: Span<UInt8>, _ literal: String) -> Bool {
+        let l = literal.utf8.span
+        guard s.count == l.count else { return false }
         for i in 0..<s.count where s[i] != l[i] { return false }
         return true
     }

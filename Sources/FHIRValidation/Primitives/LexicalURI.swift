@@ -37,56 +37,56 @@ struct URIFault: Equatable, Sendable {
 /// stands inside an IP-literal's brackets (libxml2 takes anything there). Like libxml2, and unlike
 /// RFC 3986, it refuses an empty port after ':'.
 extension Lexical {
-    static func uri(_ s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    static func uri(_ s: Span<UInt8>) -> LexicalFailure? {
         uriFault(s) == nil ? nil : .syntax
     }
 
     /// Why `s` is not a URI reference, or nil when it is one.
-    static func uriFault(_ s: UnsafeBufferPointer<UInt8>) -> URIFault? {
+    static func uriFault(_ s: Span<UInt8>) -> URIFault? {
         let n = s.count
         guard n > 0 else { return URIFault(kind: .empty, offset: 0) }
-        return uriByteClasses.withUnsafeBufferPointer { classes -> URIFault? in
-            // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
-            let scheme = schemeLength(s)
-            var i = scheme.map { $0 + 1 } ?? 0
-            var firstSegment = scheme == nil
-            if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
-                i += 2
-                if let fault = authority(s, &i, classes) { return fault }
-                firstSegment = false
-            }
-            // Path, then query (after '?'), then fragment (after '#').
-            var inFragment = false
-            while i < n {
-                if !firstSegment {
-                    // Four bytes a step while none needs a look (no branch per byte).
-                    while i &+ 4 <= n && (classes[Int(s[i])] | classes[Int(s[i &+ 1])] | classes[Int(s[i &+ 2])]
-                                          | classes[Int(s[i &+ 3])]) < URIByte.hash {
-                        i &+= 4
-                    }
-                    if i == n { break }
-                }
-                let c = classes[Int(s[i])]
-                if c <= URIByte.at { i += 1; continue }   // the usual byte: one load, one test
-                switch c {
-                case URIByte.colon:
-                    if firstSegment { return URIFault(kind: .scheme, offset: i) }
-                case URIByte.slash:
-                    firstSegment = false
-                case URIByte.hash:
-                    if inFragment { return URIFault(kind: .hash, offset: i) }
-                    inFragment = true
-                    firstSegment = false
-                case URIByte.percent:
-                    guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
-                    i += 2
-                default:
-                    return otherFault(c, i)
-                }
-                i += 1
-            }
-            return nil
+        let table = uriByteClasses
+        let classes = table.span
+        // scheme ":" makes it absolute; otherwise a ':' may not stand in the first segment.
+        let scheme = schemeLength(s)
+        var i = scheme.map { $0 + 1 } ?? 0
+        var firstSegment = scheme == nil
+        if i + 1 < n && s[i] == UInt8(ascii: "/") && s[i + 1] == UInt8(ascii: "/") {
+            i += 2
+            if let fault = authority(s, &i, classes) { return fault }
+            firstSegment = false
         }
+        // Path, then query (after '?'), then fragment (after '#').
+        var inFragment = false
+        while i < n {
+            if !firstSegment {
+                // Four bytes a step while none needs a look (no branch per byte).
+                while i &+ 4 <= n && (classes[Int(s[i])] | classes[Int(s[i &+ 1])] | classes[Int(s[i &+ 2])]
+                                      | classes[Int(s[i &+ 3])]) < URIByte.hash {
+                    i &+= 4
+                }
+                if i == n { break }
+            }
+            let c = classes[Int(s[i])]
+            if c <= URIByte.at { i += 1; continue }   // the usual byte: one load, one test
+            switch c {
+            case URIByte.colon:
+                if firstSegment { return URIFault(kind: .scheme, offset: i) }
+            case URIByte.slash:
+                firstSegment = false
+            case URIByte.hash:
+                if inFragment { return URIFault(kind: .hash, offset: i) }
+                inFragment = true
+                firstSegment = false
+            case URIByte.percent:
+                guard isPercentEncoded(s, i) else { return URIFault(kind: .percent, offset: i) }
+                i += 2
+            default:
+                return otherFault(c, i)
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The classes of ``uriByteClasses``.
@@ -128,7 +128,7 @@ extension Lexical {
     /// or the end, where `i` is left. One pass: every byte must be unreserved, sub-delims, %XX,
     /// non-ASCII or ':'; an '@' ends the userinfo (a second one is refused); the first ':' after
     /// it starts the port, checked for digits at the end.
-    private static func authority(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafeBufferPointer<UInt8>) -> URIFault? {
+    private static func authority(_ s: Span<UInt8>, _ i: inout Int, _ classes: Span<UInt8>) -> URIFault? {
         let n = s.count
         var hostStart = i, colon = -1, sawAt = false
         scan: while i < n {
@@ -165,7 +165,7 @@ extension Lexical {
     /// An IP-literal host from the '[' at `i` to just past its ']', which must end the authority
     /// or precede ':': IPv6address / IPvFuture, i.e. ASCII unreserved, sub-delims, ':' and %XX
     /// (an RFC 6874 zone), at least one.
-    private static func ipLiteral(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ classes: UnsafeBufferPointer<UInt8>) -> URIFault? {
+    private static func ipLiteral(_ s: Span<UInt8>, _ i: inout Int, _ classes: Span<UInt8>) -> URIFault? {
         let n = s.count, open = i
         i += 1
         while i < n && s[i] != UInt8(ascii: "]") {
@@ -201,15 +201,15 @@ extension Lexical {
     /// The length of the scheme when `s` begins with `scheme ":"` (a letter, then letters, digits,
     /// '+', '-' or '.'), else nil: what makes a URI absolute.
     @inline(__always)
-    static func schemeLength(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let first = s.first, isAlpha(first) else { return nil }
+    static func schemeLength(_ s: Span<UInt8>) -> Int? {
+        guard !s.isEmpty, isAlpha(s[0]) else { return nil }
         var j = 1
         while j < s.count && isSchemeChar(s[j]) { j += 1 }
         return j < s.count && s[j] == UInt8(ascii: ":") ? j : nil
     }
 
     /// Whether `s` from byte `start` to its end is a UUID: 8-4-4-4-12 hex digits, either case.
-    static func isUUID(_ s: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    static func isUUID(_ s: Span<UInt8>, from start: Int) -> Bool {
         guard s.count - start == 36 else { return false }
         for k in 0..<36 {
             let b = s[start + k]
@@ -224,12 +224,11 @@ extension Lexical {
 
     /// Whether `value` begins with a scheme and ':' (says nothing of the rest).
     static func hasScheme(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { schemeLength($0) != nil }
+        schemeLength(value.utf8.span) != nil
     }
 
     @inline(__always)
-    private static func isPercentEncoded(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+    private static func isPercentEncoded(_ s: Span<UInt8>, _ i: Int) -> Bool {
         i + 2 < s.count && isHexDigit(s[i + 1]) && isHexDigit(s[i + 2])
     }
 

@@ -3,17 +3,17 @@ import FHIRDefinitions
 
 /// The value checks of a primitive element: emptiness, JSON kind, lexical rule, whitespace.
 extension StructureWalker {
-    mutating func checkPrimitive(_ value: String, _ type: PrimitiveType, _ def: ChildDef, _ c: UnsafePointer<Element>) {
-        let kind = c.pointee.valueKind
+    mutating func checkPrimitive(_ value: String, _ type: PrimitiveType, _ def: ChildDef, _ c: borrowing Element) {
+        let kind = c.valueKind
         if syntax == .json, kind != .unspecified, case let .primitive(expected) = def.info.content,
            !Self.matches(kind, expected) {
             report(.error, .structure, PrimitiveRule.jsonKind,
-                   "'\(c.pointee.name)' (\(def.info.typeCode)) must be a JSON \(expected.rawValue), not a \(Self.describe(kind))",
-                   at: c.pointee)
+                   "'\(c.name)' (\(def.info.typeCode)) must be a JSON \(expected.rawValue), not a \(Self.describe(kind))",
+                   at: c)
         }
         if value.isEmpty {
-            report(.error, .value, PrimitiveRule.empty, "'\(c.pointee.name)' has an empty value: remove it or give a value",
-                   at: c.pointee)
+            report(.error, .value, PrimitiveRule.empty, "'\(c.name)' has an empty value: remove it or give a value",
+                   at: c)
             return
         }
         checkLexical(value, type, element: c, attribute: nil)
@@ -21,16 +21,13 @@ extension StructureWalker {
 
     /// The type's lexical rule, then the whitespace warnings of string types (FHIR STU3 datatypes: leading and trailing whitespace in strings is discouraged, codes admit none): of the
     /// element's value, or of its `attribute` (`id`, `url`), whose step the path then ends with.
-    mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: UnsafePointer<Element>,
+    mutating func checkLexical(_ value: String, _ type: PrimitiveType, element c: borrowing Element,
                                attribute: String?) {
-        var value = value
-        let (failure, edges) = value.withUTF8 { bytes -> (LexicalFailure?, Lexical.Edges) in
-            let failure = type.check(utf8: bytes)
-            let edges = failure == nil && (type == .string || type == .markdown) ? Lexical.edges(bytes) : .clean
-            return (failure, edges)
-        }
+        let bytes = value.utf8.span
+        let failure = type.check(utf8: bytes)
+        let edges = failure == nil && (type == .string || type == .markdown) ? Lexical.edges(bytes) : .clean
         if let failure {
-            report(.error, .value, type.rule, Self.message(value, type, failure), at: c.pointee,
+            report(.error, .value, type.rule, Self.message(value, type, failure), at: c,
                    path: path.text(appending: attribute))
             return
         }
@@ -39,11 +36,11 @@ extension StructureWalker {
             break
         case .whitespaceOnly:
             report(.warning, .value, PrimitiveRule.whitespace,
-                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c.pointee,
+                   "the \(type.rawValue) \(Self.quote(value)) holds only whitespace", at: c,
                    path: path.text(appending: attribute))
         case .edgeWhitespace where type == .string:
             report(.warning, .value, PrimitiveRule.whitespace,
-                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c.pointee,
+                   "the string \(Self.quote(value)) has leading or trailing whitespace", at: c,
                    path: path.text(appending: attribute))
         case .edgeWhitespace:
             break
@@ -65,8 +62,7 @@ extension StructureWalker {
 
     /// Why `value` is no URI reference (only asked once the rule has failed).
     static func uriFault(_ value: String) -> URIFault? {
-        var value = value
-        return value.withUTF8 { Lexical.uriFault($0) }
+        Lexical.uriFault(value.utf8.span)
     }
 
     /// A value for a message: quoted, cut at 80 characters.

@@ -32,12 +32,11 @@ enum PrimitiveType: String, CaseIterable, Sendable {
 
     /// Why `value` breaks the rule, or nil when it is valid.
     func check(_ value: String) -> LexicalFailure? {
-        var value = value
-        return value.withUTF8 { check(utf8: $0) }
+        check(utf8: value.utf8.span)
     }
 
     /// ``check(_:)`` over UTF-8 bytes.
-    func check(utf8 s: UnsafeBufferPointer<UInt8>) -> LexicalFailure? {
+    func check(utf8 s: Span<UInt8>) -> LexicalFailure? {
         switch self {
         case .boolean: return Lexical.boolean(s)
         case .integer: return Lexical.integer(s, min: -2_147_483_648)

@@ -58,12 +58,12 @@ struct CompactWriter {
 struct CompactReader {
     struct Malformed: Error {}
 
-    private let bytes: UnsafeRawBufferPointer
+    private let bytes: [UInt8]
     private var at: Int
     private var table: [String] = []
 
     /// A reader over one block; its string table is read at once (a block is read whole).
-    init(block: UnsafeRawBufferPointer) throws {
+    init(block: [UInt8]) throws {
         bytes = block
         at = 0
         let count = try int()
@@ -71,7 +71,7 @@ struct CompactReader {
         for _ in 0..<count {
             let length = try int()
             guard length <= bytes.count - at else { throw Malformed() }
-            table.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + length)]), as: UTF8.self))
+            table.append(String(decoding: bytes[at..<(at + length)], as: UTF8.self))
             at += length
         }
     }

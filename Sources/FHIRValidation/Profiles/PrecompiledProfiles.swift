@@ -63,7 +63,8 @@ public enum PrecompiledProfileFile {
 
     private static func appendWord(_ value: Int, to out: inout [UInt8]) {
         precondition(value >= 0 && value <= Int(UInt32.max), "the precompiled profiles outgrow 4 GB")
-        withUnsafeBytes(of: UInt32(value).littleEndian) { out += $0 }
+        let word = UInt32(value)
+        for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: word >> (8 * k))) }   // little-endian
     }
 }
 
@@ -99,54 +100,52 @@ final class PrecompiledProfiles: @unchecked Sendable {
     /// does not hold it, holds it for another record than the pack's (stale), or cannot be read.
     func profile(url: String, record: PackIndexEntry) -> CompiledProfile? {
         guard let data, count > 0 else { return nil }
-        return data.withUnsafeBytes { (file: UnsafeRawBufferPointer) -> CompiledProfile? in
-            guard let entry = find(url, in: file) else { return nil }
-            let word = { (k: Int) in Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: entry + 4 * k, as: UInt32.self))) }
-            let blockAt = word(2), blockLength = word(3)
-            guard word(4) == record.offset, word(5) == record.length,
-                  blockLength <= file.count, blockAt <= file.count - blockLength else { return nil }
-            do {
-                var reader = try CompactReader(block: UnsafeRawBufferPointer(rebasing: file[blockAt..<(blockAt + blockLength)]))
-                let profile = try ProfileNodeCoding.decode(from: &reader)
-                return profile.url == url ? profile : nil
-            } catch {
-                return nil
-            }
-        }
-    }
-
-    /// The offset of `url`'s directory entry: a binary search over the URLs' bytes.
-    private func find(_ url: String, in file: UnsafeRawBufferPointer) -> Int? {
-        var url = url
-        return url.withUTF8 { key -> Int? in
-            let first = PrecompiledProfileFile.header.count + 4
-            let stride = PrecompiledProfileFile.entryWords * 4
-            var low = 0, high = count
-            while low < high {
-                let mid = (low + high) / 2
-                let entry = first + mid * stride
-                let at = Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: entry, as: UInt32.self)))
-                let length = Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: entry + 4, as: UInt32.self)))
-                guard length <= file.count, at <= file.count - length else { return nil }
-                let order = compare(UnsafeRawBufferPointer(rebasing: file[at..<(at + length)]), UnsafeRawBufferPointer(key))
-                if order == 0 { return entry }
-                if order < 0 { low = mid + 1 } else { high = mid }
-            }
+        let file = data.span
+        guard let entry = find(url, in: file) else { return nil }
+        let blockAt = Self.word(file, at: entry + 8), blockLength = Self.word(file, at: entry + 12)
+        guard Self.word(file, at: entry + 16) == record.offset, Self.word(file, at: entry + 20) == record.length,
+              blockLength <= file.count, blockAt <= file.count - blockLength else { return nil }
+        do {
+            let start = data.startIndex + blockAt
+            var reader = try CompactReader(block: [UInt8](data[start..<(start + blockLength)]))
+            let profile = try ProfileNodeCoding.decode(from: &reader)
+            return profile.url == url ? profile : nil
+        } catch {
             return nil
         }
     }
 
-    /// Byte order, as `lexicographicallyPrecedes` sorted the file.
-    private func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-        let common = min(a.count, b.count)
-        if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-            let c = memcmp(pa, pb, common)
-            if c != 0 { return Int(c) }
+    /// The offset of `url`'s directory entry: a binary search over the URLs' bytes.
+    private func find(_ url: String, in file: Span<UInt8>) -> Int? {
+        let key = url.utf8.span
+        let first = PrecompiledProfileFile.header.count + 4
+        let stride = PrecompiledProfileFile.entryWords * 4
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            let entry = first + mid * stride
+            let at = Self.word(file, at: entry), length = Self.word(file, at: entry + 4)
+            guard length <= file.count, at <= file.count - length else { return nil }
+            let order = Self.compare(file.extracting(at..<(at + length)), key)
+            if order == 0 { return entry }
+            if order < 0 { low = mid + 1 } else { high = mid }
         }
+        return nil
+    }
+
+    /// Byte order, as `lexicographicallyPrecedes` sorted the file: negative, zero or positive.
+    private static func compare(_ a: Span<UInt8>, _ b: Span<UInt8>) -> Int {
+        for k in 0..<min(a.count, b.count) where a[k] != b[k] { return Int(a[k]) - Int(b[k]) }
         return a.count - b.count
     }
 
+    /// The little-endian 32-bit word at byte `offset`.
+    private static func word(_ bytes: Span<UInt8>, at offset: Int) -> Int {
+        let four = bytes.extracting(offset..<(offset + 4))
+        return Int(four[0]) | Int(four[1]) << 8 | Int(four[2]) << 16 | Int(four[3]) << 24
+    }
+
     private static func word(_ data: Data, at offset: Int) -> Int {
-        data.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+        word(data.span, at: offset)
     }
 }

@@ -25,7 +25,7 @@ final class CompiledProfile: @unchecked Sendable {
 /// One element definition of a profile (a slice is a node of its own).
 ///
 /// Its `var`s are set while ``ProfileCompiler`` builds the tree and only read once the profile
-/// is shared, so they opt out of the run-time exclusivity checks (read on every element walked).
+/// is shared.
 final class ProfileNode: @unchecked Sendable {
     let record: ElementRecord
     /// Element id with slice names (`Patient.identifier:nhsNumber.system`).
@@ -33,17 +33,17 @@ final class ProfileNode: @unchecked Sendable {
     /// Last path segment (`identifier`, `value[x]`, `valueQuantity`).
     let name: String
     /// `value` for `value[x]`: the prefix its choice variants share.
-    @exclusivity(unchecked) private(set) var choicePrefix: String?
+    private(set) var choicePrefix: String?
     /// Children in definition order (slices excluded).
-    @exclusivity(unchecked) var children: [ProfileNode] = []
+    var children: [ProfileNode] = []
     /// When this node defines slicing: its slices in definition order.
-    @exclusivity(unchecked) var slices: [ProfileNode] = []
+    var slices: [ProfileNode] = []
     /// Per slice, what it expects at each discriminator (same order as the discriminators).
-    @exclusivity(unchecked) var sliceKeys: [[SliceKey]] = []
+    var sliceKeys: [[SliceKey]] = []
     /// The discriminator paths split at dots, `[x]` removed (empty for `$this`), once.
-    @exclusivity(unchecked) var discriminatorSteps: [[String]] = []
+    var discriminatorSteps: [[String]] = []
     /// Per discriminator: the choice prefix whose variants name types (for `type` discriminators).
-    @exclusivity(unchecked) var discriminatorChoices: [String?] = []
+    var discriminatorChoices: [String?] = []
     /// `fixed[x]` and `pattern[x]`, parsed (the element is named `fixedUri` and so on).
     let fixed: Element?
     let pattern: Element?
@@ -61,44 +61,44 @@ final class ProfileNode: @unchecked Sendable {
     let max: Int
     /// False when this element and everything below it say no more than the base definitions
     /// (layer 1 checks those): the walk skips it. Set by ``ProfileCompiler``.
-    @exclusivity(unchecked) var matters = true
+    var matters = true
     /// False when the binding is the base definition's own (layer 3 checks it already).
-    @exclusivity(unchecked) var bindingMatters = true
+    var bindingMatters = true
 
     // Worked out once by ``ProfileCompiler`` so the walk of each message only reads them.
     /// Indices into ``children`` of the children that matter (definition order).
-    @exclusivity(unchecked) var matteringChildren: [Int] = []
+    var matteringChildren: [Int] = []
     /// The binding the walk checks here (one that matters and that layer 3 can judge), if any.
-    @exclusivity(unchecked) var checkedBinding: BindingRecord?
+    var checkedBinding: BindingRecord?
     /// This element's binding (its own or the base's) when the profile's constraints on its codings
     /// exclude every code of it (see ``ProfileBindingConflict``): the profile contradicting itself.
-    @exclusivity(unchecked) var bindingConflict: BindingConflict?
+    var bindingConflict: BindingConflict?
     /// For a choice: the wire names of its allowed variants (`valueQuantity`).
-    @exclusivity(unchecked) private(set) var variantNames: [String] = []
+    private(set) var variantNames: [String] = []
     /// The type code each of ``variantNames`` names (same order).
-    @exclusivity(unchecked) private var variantTypes: [String] = []
+    private var variantTypes: [String] = []
     /// For a sliced element: its discriminator paths, `rules` (`open` when absent) and `ordered`.
-    @exclusivity(unchecked) private(set) var discriminatorPaths: [String] = []
-    @exclusivity(unchecked) private(set) var slicingRules = "open"
-    @exclusivity(unchecked) private(set) var slicingOrdered = false
+    private(set) var discriminatorPaths: [String] = []
+    private(set) var slicingRules = "open"
+    private(set) var slicingOrdered = false
     /// Why this element's slices cannot be told apart (no discriminator, or a slice the
     /// definitions give no key for), reported once per message; nil when they can.
-    @exclusivity(unchecked) private(set) var unevaluableSlicing: String?
+    private(set) var unevaluableSlicing: String?
     /// For a slicing told apart by `url` alone (extension slices): each slice's URL, in slice
     /// order (slices with no URL to match left out), so an occurrence finds its slice by comparing
     /// its url; nil for any other slicing.
-    @exclusivity(unchecked) private(set) var slicesByURL: [(url: String, slice: Int)]?
+    private(set) var slicesByURL: [(url: String, slice: Int)]?
     /// Indices into ``children`` by exact wire name (choices aside), the choice children's
     /// indices, and whether two children could claim one name (then each is asked in turn).
-    @exclusivity(unchecked) private var childTable = NameTable<Int>()
-    @exclusivity(unchecked) private var choiceChildren: [Int] = []
-    @exclusivity(unchecked) private(set) var ambiguousNames = false
+    private var childTable = NameTable<Int>()
+    private var choiceChildren: [Int] = []
+    private(set) var ambiguousNames = false
     /// When the children that matter are few: the walk compares their names with the instance's
     /// children rather than looking each child up (a hash over its name costs more than a few
     /// length compares). A choice counts for more: its variants are matched by prefix.
-    @exclusivity(unchecked) private(set) var scansNames = false
+    private(set) var scansNames = false
     /// What ``ProfileRules`` checks on each occurrence of this element, worked out once.
-    @exclusivity(unchecked) private(set) var checks: Checks = []
+    private(set) var checks: Checks = []
 
     /// The parts of an occurrence's check that apply to an element.
     struct Checks: OptionSet {
@@ -119,16 +119,12 @@ final class ProfileNode: @unchecked Sendable {
 
     /// For a reference element: its target profiles once ``ProfileCache/targets(of:)`` has worked
     /// them out (the inner nil: one is not in the pack). Read and written under the cache's lock only.
-    @exclusivity(unchecked) var targets: [ProfileCache.TargetProfile]??
+    var targets: [ProfileCache.TargetProfile]??
 
     /// Whether some slice of this element is required.
-    @exclusivity(unchecked) private(set) var hasRequiredSlice = false
+    private(set) var hasRequiredSlice = false
     /// `Extension.url` and the like: an XML attribute in the tree.
     let isXMLAttribute: Bool
-
-    deinit {
-        childTable.deallocate()
-    }
 
     /// A node for a snapshot element whose path ends in `step` (``SnapshotNode/step``).
     init(record: ElementRecord, step: String) {

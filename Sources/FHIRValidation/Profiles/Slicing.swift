@@ -108,10 +108,10 @@ extension ProfileCompiler {
 /// variants included), `url` (an attribute in our tree) and `$this`.
 enum DiscriminatorPath {
     /// Whether some element at `steps` (a discriminator path split at dots, `[x]` removed; empty
-    /// for `$this`) below `e` meets `test`. Visits them in place (pointers into their parents'
+    /// for `$this`) below `e` meets `test`. Visits them in place (borrowed from their parents'
     /// children): no collection is built, no element copied.
-    static func contains(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
-                         where test: (UnsafePointer<Element>) -> Bool) -> Bool {
+    static func contains(_ steps: ArraySlice<String>, in e: borrowing Element,
+                         where test: (borrowing Element) -> Bool) -> Bool {
         var found = false
         visit(steps, in: e) { v in
             found = test(v)
@@ -130,8 +130,8 @@ enum DiscriminatorPath {
     }
 
     /// The elements at `steps` below `e`, if exactly one, tested (counting stops at two).
-    static func onlyValue(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
-                          where test: (UnsafePointer<Element>) -> Bool) -> OnlyValue {
+    static func onlyValue(_ steps: ArraySlice<String>, in e: borrowing Element,
+                          where test: (borrowing Element) -> Bool) -> OnlyValue {
         var count = 0
         var meets = false
         visit(steps, in: e) { v in
@@ -145,21 +145,18 @@ enum DiscriminatorPath {
     /// Calls `body` on each element at `steps` below `e`, in document order, until it returns false;
     /// returns false when stopped.
     @discardableResult
-    private static func visit(_ steps: ArraySlice<String>, in e: UnsafePointer<Element>,
-                              _ body: (UnsafePointer<Element>) -> Bool) -> Bool {
+    private static func visit(_ steps: ArraySlice<String>, in e: borrowing Element,
+                              _ body: (borrowing Element) -> Bool) -> Bool {
         guard let step = steps.first else { return body(e) }
         let rest = steps.dropFirst()
-        if step == "url", let url = e.pointee.url {
-            return withUnsafePointer(to: Element(name: "url", value: url, position: e.pointee.position)) {
-                visit(rest, in: $0, body)
-            }
+        if step == "url", let url = e.url {
+            return visit(rest, in: Element(name: "url", value: url, position: e.position), body)
         }
-        return e.pointee.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices where kids[k].name == step || isVariant(kids[k].name, of: step) {
-                if !visit(rest, in: kids.baseAddress! + k, body) { return false }
-            }
-            return true
+        let kids = e.children.span
+        for k in kids.indices where kids[k].name == step || isVariant(kids[k].name, of: step) {
+            if !visit(rest, in: kids[k], body) { return false }
         }
+        return true
     }
 
     /// `valueQuantity` is a variant of `value` (a choice element named without `[x]` in a path).

@@ -19,14 +19,13 @@ final class NodeDef: @unchecked Sendable {
     /// True for `Identifier`: its system may say what its value must be.
     let isIdentifier: Bool
     // Set once by the compilation that builds the node, before the cache publishes it, then only
-    // read: the walks read them for
-    // every element, so they are spared the dynamic exclusivity checks of class properties.
+    // read (by the walks, for every element).
     /// Children by wire name (choice elements once per type).
-    @exclusivity(unchecked) var children = ChildIndex()
+    var children = ChildIndex()
     /// Number of distinct child definitions (a choice counts once): the size of a count buffer.
-    @exclusivity(unchecked) var slotCount = 0
+    var slotCount = 0
     /// Child definitions with `min > 0`.
-    @exclusivity(unchecked) var required: [Requirement] = []
+    var required: [Requirement] = []
 
     init(path: String, typeName: String, isPrimitiveType: Bool, isExtension: Bool) {
         self.path = path
@@ -34,10 +33,6 @@ final class NodeDef: @unchecked Sendable {
         self.isPrimitiveType = isPrimitiveType
         self.isExtension = isExtension
         isIdentifier = path == "Identifier"
-    }
-
-    deinit {
-        children.deallocate()
     }
 
     /// A child definition that must occur at least `min` times.
@@ -62,9 +57,9 @@ final class ChildDef: @unchecked Sendable {
     let primitive: PrimitiveType?
     /// Where its own children are defined: nil for XHTML and resources (the data names their type).
     /// (Set once while compiling, as ``NodeDef/children``.)
-    @exclusivity(unchecked) var node: NodeDef?
+    var node: NodeDef?
     /// Its base binding, when layer 3 checks it (required or extensible).
-    @exclusivity(unchecked) var binding: BoundValueSet?
+    var binding: BoundValueSet?
     /// Copies of what the walk reads of `info` for every element, kept here so that reading them
     /// touches no other object.
     let repeats: Bool

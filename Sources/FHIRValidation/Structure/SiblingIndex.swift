@@ -10,13 +10,9 @@ struct SiblingIndex {
     private var last = -1
     private var run = 0
 
-    /// The index of `children[k]`.
-    mutating func next(_ k: Int, in children: [Element]) -> Int {
-        children.withUnsafeBufferPointer { next(k, in: $0) }
-    }
-
-    /// As above, over children read in place.
-    mutating func next(_ k: Int, in children: UnsafeBufferPointer<Element>) -> Int {
+    /// The index of `parent.children[k]`, read in place.
+    mutating func next(_ k: Int, of parent: borrowing Element) -> Int {
+        let children = parent.children.span
         let name = children[k].name
         if k > 0 && last == k - 1 && children[k - 1].name.isSame(as: name) {
             run += 1

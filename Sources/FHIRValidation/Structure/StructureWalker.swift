@@ -11,7 +11,7 @@ struct StructureWalker {
     var path = PathStack()
     /// Occurrence counts per child definition of the elements being walked, one stacked frame per
     /// element (made and freed by ``validateRoot(_:)``; no allocation per element).
-    var counts = CountStack()
+    var counts = IntStack()
     /// Layer 3: check bound elements against their value sets (``checkBinding(_:_:)``).
     var checkTerminology = true
     var terminology = TerminologyReport()
@@ -22,144 +22,141 @@ struct StructureWalker {
         self.checkOrder = checkOrder
     }
 
-    // Elements are passed as pointers into their parent's children (or to the root): looking at an
-    // element then reads only the fields used, where passing the struct would copy (retain) all four.
+    // Elements are borrowed in place from their parent's children (or the root): looking at an
+    // element then reads only the fields used, where copying the struct would retain all four.
 
     /// The message's root must be a resource.
     mutating func validateRoot(_ root: Element) {
-        defer { counts.deallocate() }
         path.push(root.resourceType ?? root.name)
         if root.resourceType == nil {
             report(.error, .structure, StructureRule.resourceMissing,
                    "the root element '\(root.name)' is not a resource", at: root)
         } else {
-            withUnsafePointer(to: root) { walkResource($0) }
+            walkResource(root)
         }
         path.pop()
     }
 
     /// A resource node (root, `contained`, `entry.resource`): its type decides its definition.
-    mutating func walkResource(_ e: UnsafePointer<Element>) {
-        let type = e.pointee.resourceType ?? e.pointee.name
+    mutating func walkResource(_ e: borrowing Element) {
+        let type = e.resourceType ?? e.name
         let node: NodeDef
         do {
             switch try cache.resource(named: type) {
             case let .found(found):
                 node = found
             case let .notAResource(why):
-                report(.error, .structure, StructureRule.unknownResourceType, "unknown resource type: \(why)", at: e.pointee)
+                report(.error, .structure, StructureRule.unknownResourceType, "unknown resource type: \(why)", at: e)
                 return
             }
         } catch {
-            reportDefinitionProblem(error, at: e.pointee)
+            reportDefinitionProblem(error, at: e)
             return
         }
-        if e.pointee.children.isEmpty {
+        if e.children.isEmpty {
             report(.error, .invariant, StructureRule.empty,
-                   "the \(type) resource is empty: an element needs a value or children (ele-1)", at: e.pointee)
+                   "the \(type) resource is empty: an element needs a value or children (ele-1)", at: e)
             return
         }
         walkChildren(of: e, node)
     }
 
     /// Checks and walks an element's children against its definition, then its required children.
-    mutating func walkChildren(of e: UnsafePointer<Element>, _ node: NodeDef) {
+    mutating func walkChildren(of e: borrowing Element, _ node: NodeDef) {
         let base = counts.push(node.slotCount)
-        e.pointee.children.withUnsafeBufferPointer { children in
-            var lastOrder = -1
-            var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
-            var siblings = SiblingIndex()
-            for k in children.indices {
-                let c = children.baseAddress! + k
-                guard let def = node.children[c.pointee.name] else {
-                    let name = c.pointee.name
-                    let runIndex = siblings.next(k, in: children)
-                    let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
-                    report(.error, .structure, StructureRule.unknownElement,
-                           "unknown element '\(name)': \(node.path) has no such element",
-                           at: c.pointee, path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
-                    continue
-                }
-                // The index among same-named siblings is counted only where it is used.
-                let index = def.repeats ? siblings.next(k, in: children) : -1
-                if syntax == .json && c.pointee.inJSONArray != def.repeats
-                    && (def.repeats ? index : siblings.next(k, in: children)) == 0 {
-                    checkJSONArray(c.pointee, def)
-                }
-                let count = counts.increment(base + def.slot)
-                if count > def.max {
-                    reportMax(c.pointee, def, count: count, index: index)
-                }
-                if checkOrder {
-                    if def.order < lastOrder {
-                        let name = c.pointee.name
-                        report(.error, .structure, StructureRule.order,
-                               "element '\(name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
-                               at: c.pointee, path: path.text(appending: step(name, index)))
-                    } else {
-                        lastOrder = def.order
-                        lastOrdered = k
-                    }
-                }
-                path.push(c.pointee.name, index: index)
-                walkChild(c, def)
-                path.pop()
+        let children = e.children.span
+        var lastOrder = -1
+        var lastOrdered = 0   // the child that set lastOrder (its name is read only to report)
+        var siblings = SiblingIndex()
+        for k in children.indices {
+            guard let def = node.children[children[k].name] else {
+                let name = children[k].name
+                let runIndex = siblings.next(k, of: e)
+                let repeated = runIndex > 0 || (k + 1 < children.count && children[k + 1].name == name)
+                report(.error, .structure, StructureRule.unknownElement,
+                       "unknown element '\(name)': \(node.path) has no such element",
+                       at: children[k], path: path.text(appending: repeated ? "\(name)[\(runIndex)]" : name))
+                continue
             }
+            // The index among same-named siblings is counted only where it is used.
+            let index = def.repeats ? siblings.next(k, of: e) : -1
+            if syntax == .json && children[k].inJSONArray != def.repeats
+                && (def.repeats ? index : siblings.next(k, of: e)) == 0 {
+                checkJSONArray(children[k], def)
+            }
+            let count = counts.increment(base + def.slot)
+            if count > def.max {
+                reportMax(children[k], def, count: count, index: index)
+            }
+            if checkOrder {
+                if def.order < lastOrder {
+                    let name = children[k].name
+                    report(.error, .structure, StructureRule.order,
+                           "element '\(name)' is out of order: the definition puts it before '\(children[lastOrdered].name)'",
+                           at: children[k], path: path.text(appending: step(name, index)))
+                } else {
+                    lastOrder = def.order
+                    lastOrdered = k
+                }
+            }
+            path.push(children[k].name, index: index)
+            walkChild(children[k], def)
+            path.pop()
         }
         if !node.required.isEmpty {
             for r in node.required where counts[base + r.slot] < r.min {
                 report(.error, .required, StructureRule.min,
                        "missing required element '\(r.name)' (\(node.path).\(r.name) needs at least \(r.min))",
-                       at: e.pointee, path: path.text(appending: r.name))
+                       at: e, path: path.text(appending: r.name))
             }
         }
         counts.pop(to: base)
     }
 
     /// One known child: its content by kind, then its own children.
-    mutating func walkChild(_ c: UnsafePointer<Element>, _ def: ChildDef) {
-        if let id = c.pointee.id { checkAttribute(id, .string, name: "id", of: c.pointee) }
+    mutating func walkChild(_ c: borrowing Element, _ def: ChildDef) {
+        if let id = c.id { checkAttribute(id, .string, name: "id", of: c) }
         if def.isResource {
-            guard c.pointee.isResource else {
+            guard c.isResource else {
                 report(.error, .required, StructureRule.resourceMissing,
-                       "'\(c.pointee.name)' must hold a resource", at: c.pointee)
+                       "'\(c.name)' must hold a resource", at: c)
                 return
             }
             walkResource(c)
             return
         }
-        if let type = c.pointee.resourceType {
+        if let type = c.resourceType {
             report(.error, .structure, StructureRule.unexpectedResource,
-                   "a resource (\(type)) is not allowed in '\(c.pointee.name)' (type \(def.info.typeCode))", at: c.pointee)
+                   "a resource (\(type)) is not allowed in '\(c.name)' (type \(def.info.typeCode))", at: c)
             return
         }
         if def.isXHTML {
-            if (c.pointee.value ?? "").isEmpty { reportEmpty(c.pointee) }
+            if (c.value ?? "").isEmpty { reportEmpty(c) }
             return
         }
-        let hasChildren = !c.pointee.children.isEmpty
+        let hasChildren = !c.children.isEmpty
         if let primitive = def.primitive {
-            if let value = c.pointee.value {
+            if let value = c.value {
                 let found = issues.count
                 checkPrimitive(value, primitive, def, c)
                 // A value already wrong by its lexical rule is not looked up in its value set too.
-                if def.binding != nil && issues.count == found { checkBinding(c.pointee, def) }
+                if def.binding != nil && issues.count == found { checkBinding(c, def) }
             } else if !hasChildren {
-                reportEmpty(c.pointee)
+                reportEmpty(c)
             }
         } else {
-            if c.pointee.value != nil {
+            if c.value != nil {
                 report(.error, .structure, StructureRule.unexpectedValue,
-                       "'\(c.pointee.name)' is a \(def.info.typeCode), not a primitive: it cannot have a value", at: c.pointee)
+                       "'\(c.name)' is a \(def.info.typeCode), not a primitive: it cannot have a value", at: c)
             }
             if let node = def.node {
-                if node.isExtension { checkExtensionURL(c.pointee) } else if node.isIdentifier { checkIdentifierValue(c) }
+                if node.isExtension { checkExtensionURL(c) } else if node.isIdentifier { checkIdentifierValue(c) }
             }
-            if !hasChildren && c.pointee.url == nil {
-                reportEmpty(c.pointee)
+            if !hasChildren && c.url == nil {
+                reportEmpty(c)
                 return
             }
-            if def.binding != nil { checkBinding(c.pointee, def) }
+            if def.binding != nil { checkBinding(c, def) }
         }
         if hasChildren, let node = def.node { walkChildren(of: c, node) }
     }
@@ -193,7 +190,7 @@ struct StructureWalker {
                    path: path.text(appending: name))
             return
         }
-        withUnsafePointer(to: c) { checkLexical(value, type, element: $0, attribute: name) }
+        checkLexical(value, type, element: c, attribute: name)
     }
 
     func step(_ name: String, _ index: Int) -> String {

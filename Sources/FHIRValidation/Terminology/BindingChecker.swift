@@ -112,23 +112,22 @@ public struct BindingChecker: Sendable {
         var found = false
         var codingCount = 0
         // The codings are read in place (no array of copies).
-        concept.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
-                let i = codingCount
-                codingCount += 1
-                let coding = CodingFields(kids[k])
-                guard let code = coding.code else { continue }
-                let system = coding.system
-                if !found, let system {
-                    switch vs.contains(system: system, code: code) {
-                    case .member: found = true
-                    case .notMember: break
-                    case let .cannotTell(why):
-                        if firstUndecided == nil { firstUndecided = why } else { moreUndecided.append(why) }
-                    }
+        let kids = concept.children.span
+        for k in kids.indices where kids[k].name.utf8.count == 6 && kids[k].name == "coding" {
+            let i = codingCount
+            codingCount += 1
+            let coding = CodingFields(kids[k])
+            guard let code = coding.code else { continue }
+            let system = coding.system
+            if !found, let system {
+                switch vs.contains(system: system, code: code) {
+                case .member: found = true
+                case .notMember: break
+                case let .cannotTell(why):
+                    if firstUndecided == nil { firstUndecided = why } else { moreUndecided.append(why) }
                 }
-                checkDisplay(coding, system: system, code: code, vs, concept, path, suffix: "coding[\(i)].display", &report)
             }
+            checkDisplay(coding, system: system, code: code, vs, concept, path, suffix: "coding[\(i)].display", &report)
         }
         if found { return }
         if let firstUndecided {
@@ -178,9 +177,7 @@ public struct BindingChecker: Sendable {
     /// `normalised(a) == normalised(b)`, compared byte by byte without building strings when both
     /// are ASCII (displays almost always are); otherwise by ``normalised(_:)``.
     static func sameDisplay(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        let answer: Bool? = a.withUTF8 { x in b.withUTF8 { y in DisplayWords.equalASCII(x, y) } }
-        return answer ?? (normalised(a) == normalised(b))
+        DisplayWords.equalASCII(a.utf8.span, b.utf8.span) ?? (normalised(a) == normalised(b))
     }
 
     static func describe(system: String?, code: String) -> String {

@@ -13,25 +13,24 @@ struct CodingFields {
     /// Where the first `display` child stands (for a display issue).
     var displayPosition: SourcePosition?
 
-    init(_ element: Element) {
+    init(_ element: borrowing Element) {
         var seenSystem = false, seenCode = false, seenDisplay = false
-        element.children.withUnsafeBufferPointer { kids in
-            for k in kids.indices {
-                // Lengths first: 4 is code, 6 system, 7 display; other names are skipped unread.
-                switch kids[k].name.utf8.count {
-                case 4 where !seenCode && kids[k].name == "code":
-                    seenCode = true
-                    code = kids[k].value
-                case 6 where !seenSystem && kids[k].name == "system":
-                    seenSystem = true
-                    system = kids[k].value
-                case 7 where !seenDisplay && kids[k].name == "display":
-                    seenDisplay = true
-                    display = kids[k].value
-                    displayPosition = kids[k].position
-                default:
-                    continue
-                }
+        let kids = element.children.span
+        for k in kids.indices {
+            // Lengths first: 4 is code, 6 system, 7 display; other names are skipped unread.
+            switch kids[k].name.utf8.count {
+            case 4 where !seenCode && kids[k].name == "code":
+                seenCode = true
+                code = kids[k].value
+            case 6 where !seenSystem && kids[k].name == "system":
+                seenSystem = true
+                system = kids[k].value
+            case 7 where !seenDisplay && kids[k].name == "display":
+                seenDisplay = true
+                display = kids[k].value
+                displayPosition = kids[k].position
+            default:
+                continue
             }
         }
     }

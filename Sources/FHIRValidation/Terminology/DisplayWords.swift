@@ -3,9 +3,9 @@
 enum DisplayWords {
     /// Whether `x` and `y` hold the same words ignoring ASCII case, or nil when either has a
     /// non-ASCII byte (Unicode white space and case are then left to ``BindingChecker/normalised(_:)``).
-    static func equalASCII(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool? {
-        for b in x where b >= 0x80 { return nil }
-        for b in y where b >= 0x80 { return nil }
+    static func equalASCII(_ x: Span<UInt8>, _ y: Span<UInt8>) -> Bool? {
+        for k in x.indices where x[k] >= 0x80 { return nil }
+        for k in y.indices where y[k] >= 0x80 { return nil }
         var i = 0, j = 0
         while true {
             while i < x.count && isSpace(x[i]) { i += 1 }

@@ -15,10 +15,10 @@ final class ValueSetMemo: @unchecked Sendable {
     private let lock = NSLock()
     /// The kept value sets: URL hashes (``NameHash/words(_:)``) scanned as plain integers, then
     /// the URL compared (iterating the URLs themselves retained and released each one).
-    @exclusivity(unchecked) private var hashes: [Int] = []
-    @exclusivity(unchecked) private var urls: [String] = []
-    @exclusivity(unchecked) private var expansions: [ValueSetExpansion?] = []
-    @exclusivity(unchecked) private var notes: [(valueSet: ValueSetExpansion, system: String?, reason: String, message: String)] = []
+    private var hashes: [Int] = []
+    private var urls: [String] = []
+    private var expansions: [ValueSetExpansion?] = []
+    private var notes: [(valueSet: ValueSetExpansion, system: String?, reason: String, message: String)] = []
 
     /// The value set kept for `url` (`.some(nil)`: the pack has none), nil when none is kept.
     func lookup(_ url: String) -> ValueSetExpansion?? {

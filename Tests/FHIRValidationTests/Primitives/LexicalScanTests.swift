@@ -28,6 +28,6 @@ final class LexicalScanTests: XCTestCase {
     }
 
     private func scan(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { Lexical.hasVerticalTabOrFormFeed($0) }
+        Lexical.hasVerticalTabOrFormFeed(bytes.span)
     }
 }

@@ -119,7 +119,7 @@ final class LexicalTests: XCTestCase {
     }
 
     func testEdges() {
-        func edges(_ s: String) -> Lexical.Edges { var s = s; return s.withUTF8 { Lexical.edges($0) } }
+        func edges(_ s: String) -> Lexical.Edges { Lexical.edges(s.utf8.span) }
         XCTAssertEqual(edges("abc"), .clean)
         XCTAssertEqual(edges("a b"), .clean)
         XCTAssertEqual(edges("UNIVERSITY HOSPITAL OF DURHAM "), .edgeWhitespace)

@@ -47,8 +47,7 @@ final class URIReferenceTests: XCTestCase {
     ]
 
     static func fault(_ value: String) -> URIFault? {
-        var value = value
-        return value.withUTF8 { Lexical.uriFault($0) }
+        Lexical.uriFault(value.utf8.span)
     }
 
     func testScanner() {

@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Synchronization
 import FHIRModel
 import FHIRDefinitions
 @testable import FHIRValidation
@@ -74,14 +75,14 @@ final class PrecompiledProfilesTests: XCTestCase {
         for precompiled in [true, false] {
             let cache = ProfileCache(pack: pack, precompiled: precompiled)
             let url = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-DCH-APGARScore-Observation-1"
-            let results = UnsafeMutableBufferPointer<ObjectIdentifier?>.allocate(capacity: 8)
-            results.initialize(repeating: nil)
-            defer { results.deallocate() }
+            let found = Mutex([ObjectIdentifier?](repeating: nil, count: 8))
             DispatchQueue.concurrentPerform(iterations: 8) { i in
-                results[i] = (try? cache.profile(i % 2 == 0 ? url : url + "|1.0.0")).flatMap { $0 }.map(ObjectIdentifier.init)
+                let id = (try? cache.profile(i % 2 == 0 ? url : url + "|1.0.0")).flatMap { $0 }.map(ObjectIdentifier.init)
+                found.withLock { $0[i] = id }
             }
+            let results = found.withLock { $0 }
             XCTAssertNotNil(results[0])
-            XCTAssertEqual(Set(results.map { $0 }).count, 1, "precompiled: \(precompiled)")
+            XCTAssertEqual(Set(results).count, 1, "precompiled: \(precompiled)")
         }
     }
 

@@ -205,7 +205,7 @@ final class HandMadeSlicingTests: XCTestCase {
         var rules = ProfileRules(profiles: ProfileCache(pack: pack), definitions: DefinitionCache(pack: pack),
                                  root: resource, requested: [])
         rules.path.push("Observation")
-        withUnsafePointer(to: resource) { rules.walk($0, profile.root, profile) }
+        rules.walk(resource, profile.root, profile)
         return rules.issues.map { "\($0.rule) \($0.path ?? "")" }
     }
 

@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Synchronization
 import FHIRModel
 import FHIRXML
 import FHIRValidation
@@ -176,12 +177,12 @@ final class XMLSchemaTests: XCTestCase {
         let xsd = try schema()
         let valid = Array(try sample.utf8)
         let invalid = Array(try sample.replacingOccurrences(of: "<gender value=\"", with: "<gender value=\"x").utf8)
-        let results = UnsafeMutableBufferPointer<Int>.allocate(capacity: 32)
-        defer { results.deallocate() }
+        let counts = Mutex([Int](repeating: 0, count: 32))
         DispatchQueue.concurrentPerform(iterations: 32) { i in
-            let bytes = i % 2 == 0 ? valid : invalid
-            results[i] = bytes.withUnsafeBytes { xsd.validate($0) }.count
+            let count = xsd.validate(Data(i % 2 == 0 ? valid : invalid)).count
+            counts.withLock { $0[i] = count }
         }
+        let results = counts.withLock { $0 }
         for i in 0..<32 {
             if i % 2 == 0 { XCTAssertEqual(results[i], 0) } else { XCTAssertGreaterThan(results[i], 0) }
         }
