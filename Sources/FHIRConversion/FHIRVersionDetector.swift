@@ -132,7 +132,16 @@ public struct FHIRVersionDetector: Sendable {
     /// The resources of a message: the root and every resource inside it, at any depth.
     private func collectResources(_ e: Element, into list: inout [Element]) {
         if e.resourceType != nil { list.append(e) }
-        for child in e.children { collectResources(child, into: &list) }
+        Self.collectResources(in: e.children.span, into: &list)
+    }
+
+    /// The walk over a node's children by index: an element is copied only when it is a resource
+    /// (a child passed on as a borrowed element would be copied at each call).
+    private static func collectResources(in kids: Span<Element>, into list: inout [Element]) {
+        for k in kids.indices {
+            if kids[k].resourceType != nil { list.append(kids[k]) }
+            collectResources(in: kids[k].children.span, into: &list)
+        }
     }
 
     /// How many elements of the tree the pack's definitions do not know (each unknown subtree once).

@@ -1,17 +1,17 @@
 extension Array where Element == UInt8 {
-    /// A byte array holding a copy of `bytes` (the optimiser turns the loop into a block copy).
+    /// A byte array holding a copy of `bytes`.
     @inlinable
     package init(copying bytes: Span<UInt8>) {
-        self.init(capacity: bytes.count) { out in
-            for i in bytes.indices { out.append(bytes[i]) }
-        }
+        self.init()
+        append(copying: bytes, bytes.indices)
     }
 
-    /// Appends a copy of `bytes[range]` (the optimiser turns the loop into a block copy).
+    /// Appends a copy of `bytes[range]`: the range is checked, then copied as one block (a loop
+    /// over the span appended byte by byte, a per cent of an XML -> JSON conversion).
     @inlinable @inline(__always)
     package mutating func append(copying bytes: Span<UInt8>, _ range: Range<Int>) {
-        append(addingCapacity: range.count) { out in
-            for i in range { out.append(bytes[i]) }
-        }
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the bytes")
+        guard !range.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
     }
 }

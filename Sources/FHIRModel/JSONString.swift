@@ -10,12 +10,12 @@ public enum JSONString {
 
     /// Appends `s` as a JSON string literal (as ``quoted(_:)`` writes it) to UTF-8 output.
     public static func append(_ s: String, to out: inout [UInt8]) {
-        append(utf8: s.utf8.span, to: &out)
+        append(utf8: s.utf8.span, of: s, to: &out)
     }
 
     /// Works on the UTF-8 bytes, copying runs that need no escape whole: reports quote every
     /// message, path and file name they write.
-    private static func append(utf8 bytes: Span<UInt8>, to out: inout [UInt8]) {
+    private static func append(utf8 bytes: Span<UInt8>, of s: String, to out: inout [UInt8]) {
         out.reserveCapacity(out.count + bytes.count + 2)
         out.append(UInt8(ascii: "\""))
         var run = 0
@@ -31,7 +31,7 @@ public enum JSONString {
                 i += 1
                 continue
             }
-            appendRun(bytes, run..<i, to: &out)
+            appendRun(of: s, run..<i, to: &out)
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
@@ -48,13 +48,15 @@ public enum JSONString {
             i += width
             run = i
         }
-        appendRun(bytes, run..<bytes.count, to: &out)
+        appendRun(of: s, run..<bytes.count, to: &out)
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Copies `bytes[range]`, which needs no escape, to `out`.
+    /// Copies the UTF-8 bytes `range` of `s`, which need no escape, to `out` (a block copy: the
+    /// view's indices are offsets in a native string's UTF-8).
     @inline(__always)
-    private static func appendRun(_ bytes: Span<UInt8>, _ range: Range<Int>, to out: inout [UInt8]) {
-        for i in range { out.append(bytes[i]) }
+    private static func appendRun(of s: String, _ range: Range<Int>, to out: inout [UInt8]) {
+        let utf8 = s.utf8
+        out.append(contentsOf: utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
     }
 }

@@ -31,22 +31,10 @@ struct LineTracker {
         return SourcePosition(line: line, column: t - lineStart + 1)
     }
 
-    /// The offset of the first LF in `bytes[start..<end]`, eight bytes at a time (the lowest byte
-    /// the zero-byte test flags is exact); nil when there is none.
+    /// The offset of the first LF in `bytes[start..<end]` (libc's memchr); nil when there is none.
     @inline(__always)
     static func firstNewline(in bytes: Span<UInt8>, from start: Int, before end: Int) -> Int? {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        var i = start
-        while i &+ 8 <= end {
-            let w = ByteWord.load(bytes, at: i) ^ (ones &* 0x0A)
-            let found = (w &- ones) & ~w & (ones &* 0x80)
-            if found != 0 { return i &+ found.trailingZeroBitCount >> 3 }
-            i &+= 8
-        }
-        while i < end {
-            if bytes[i] == 0x0A { return i }
-            i &+= 1
-        }
-        return nil
+        let found = LibCByteScan.firstIndex(of: 0x0A, in: bytes, from: start, to: end)
+        return found < end ? found : nil
     }
 }
