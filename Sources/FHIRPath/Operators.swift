@@ -92,18 +92,22 @@ extension Evaluation {
                 case .divide: return n == 0 ? [] : [.decimal(m / n)]
                 case .div:
                     guard n != 0 else { return [] }
-                    let r = DecimalRounding.rounded(m / n, scale: 0, .down)
-                    return [.integer(NSDecimalNumber(decimal: r).intValue)]
+                    return [.integer(NSDecimalNumber(decimal: Self.truncated(m / n)).intValue)]
                 case .mod:
                     guard n != 0 else { return [] }
-                    let r = DecimalRounding.rounded(m / n, scale: 0, .down)
-                    return [.decimal(m - r * n)]
+                    return [.decimal(m - Self.truncated(m / n) * n)]
                 default: break
                 }
             }
         }
         // Date and quantity arithmetic (`@2019 + 1 year`) are not evaluated: an error, never a guess.
         throw FHIRPathEvaluationError("\(what) is not evaluated for these operand types")
+    }
+
+    /// `value` without its fraction, toward zero: `div` and `mod` are the truncated division
+    /// (FHIRPath, Math), so -3.75 gives -3, not the floor's -4.
+    private static func truncated(_ value: Decimal) -> Decimal {
+        DecimalRounding.rounded(value, scale: 0, value < 0 ? .up : .down)
     }
 }
 

@@ -6,6 +6,16 @@ import Foundation
 struct Parser {
     private let tokens: [Token]
     private var p = 0
+    /// How many nested parts (a sign's operand, a parenthesis, a function's arguments, an index)
+    /// enclose the current token.
+    private var nesting = 0
+
+    /// The most nested parts an expression may have: each costs the parser (and the evaluator) a
+    /// few stack frames, and 1,700 nested signs overflowed the stack (found by FuzzFHIRPath).
+    static let maximumNesting = 100
+    /// The deepest expression tree accepted: long operator and invocation chains (`a + b + …`,
+    /// `a.b.c…`) are parsed by loops but evaluated by recursion, one level per operator.
+    static let maximumTreeDepth = 400
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -16,7 +26,43 @@ struct Parser {
         guard parser.current.kind == .end else {
             throw FHIRPathSyntaxError("unexpected \(parser.describe(parser.current))", column: parser.current.column)
         }
+        guard depth(of: node, upTo: maximumTreeDepth) <= maximumTreeDepth else {
+            throw FHIRPathSyntaxError("the expression is nested more than \(maximumTreeDepth) operators deep", column: 1)
+        }
         return node
+    }
+
+    /// The depth of `node`'s tree, counted no further than `limit + 1` (so the count's own
+    /// recursion is bounded too).
+    private static func depth(of node: Node, upTo limit: Int) -> Int {
+        guard limit >= 0 else { return 1 }
+        let below: [Node]
+        switch node {
+        case .empty, .literal, .special, .external: return 1
+        case let .member(input, _): below = input.map { [$0] } ?? []
+        case let .call(input, _, args): below = (input.map { [$0] } ?? []) + args
+        case let .index(base, position): below = [base, position]
+        case let .unary(_, operand): below = [operand]
+        case let .binary(_, left, right): below = [left, right]
+        case let .typeOp(_, operand, _): below = [operand]
+        }
+        var deepest = 0
+        for child in below {
+            deepest = max(deepest, depth(of: child, upTo: limit - 1))
+            if deepest > limit { break }
+        }
+        return deepest + 1
+    }
+
+    /// Runs `body` one nesting level deeper, refusing to go past ``maximumNesting`` (the error
+    /// at `column`, the sign or bracket that opens the level).
+    private mutating func nested<T>(at column: Int, _ body: (inout Parser) throws -> T) throws -> T {
+        guard nesting < Self.maximumNesting else {
+            throw FHIRPathSyntaxError("the expression is nested more than \(Self.maximumNesting) levels deep", column: column)
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
     }
 
     private var current: Token { tokens[p] }
@@ -53,8 +99,9 @@ struct Parser {
 
     private mutating func unary() throws -> Node {
         if case let .symbol(s) = current.kind, s == "+" || s == "-" {
+            let sign = current
             p += 1
-            let operand = try unary()
+            let operand = try nested(at: sign.column) { try $0.unary() }
             return .unary(s, operand)
         }
         return try postfix()
@@ -67,8 +114,9 @@ struct Parser {
                 p += 1
                 node = try invocation(on: node)
             } else if current.kind == .symbol("[") {
+                let open = current
                 p += 1
-                let index = try expression(0)
+                let index = try nested(at: open.column) { try $0.expression(0) }
                 try expect("]")
                 node = .index(node, index)
             } else {
@@ -100,7 +148,7 @@ struct Parser {
             return .special(name)
         case .symbol("("):
             p += 1
-            let inner = try expression(0)
+            let inner = try nested(at: t.column) { try $0.expression(0) }
             try expect(")")
             return inner
         case .symbol("{"):
@@ -131,13 +179,14 @@ struct Parser {
         }
         p += 1
         guard current.kind == .symbol("(") else { return .member(input, name) }
+        let open = current
         p += 1
         var args: [Node] = []
         if current.kind != .symbol(")") {
-            args.append(try expression(0))
+            args.append(try nested(at: open.column) { try $0.expression(0) })
             while current.kind == .symbol(",") {
                 p += 1
-                args.append(try expression(0))
+                args.append(try nested(at: open.column) { try $0.expression(0) })
             }
         }
         try expect(")")

@@ -53,6 +53,12 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try FP.text("5.5 div 0.7"), "[7]")
         XCTAssertEqual(try FP.text("5.5 mod 0.7"), "[0.6]")
         XCTAssertEqual(try FP.text("5.5 div 0"), "[]")
+        // Truncated division: toward zero for negative quotients, as Integer `div` and `mod` are.
+        XCTAssertEqual(try FP.text("-7.5 div 2"), "[-3]")
+        XCTAssertEqual(try FP.text("-7.5 mod 2"), "[-1.5]")
+        XCTAssertEqual(try FP.text("7.5 div -2"), "[-3]")
+        XCTAssertEqual(try FP.text("-7 div 2"), "[-3]")
+        XCTAssertEqual(try FP.text("-7 mod 2"), "[-1]")
         XCTAssertEqual(try FP.text("1 / 0"), "[]")
         XCTAssertEqual(try FP.text("-multipleBirth"), "[-2]")
         XCTAssertThrowsError(try FP.text("value + 1", on: FP.observation), "a Quantity plus a number is an error")

@@ -23,6 +23,11 @@ final class FuzzFindingTests: CommandTestCase {
         // The 1,000th error (a narrative element outside XHTML) stopped libxml2 inside the callback,
         // freeing the input its attribute pointers pointed into (AddressSanitizer: use after free).
         "FuzzValidate/xhtml-attributes-after-error-limit.xml": Expectation(status: 1, stderr: ""),
+        // The FHIRPath parser and evaluator recursed once per sign: 1,700 nested unary minus
+        // signs overflowed the stack (SIGSEGV). The input is `i*Niiiiiiiiiiiiii` (17 characters),
+        // a binary minus and 33 signs, `n<y=s`, a binary minus and the long run of signs: its 101st
+        // goes past the limit, at column 17 + 34 + 5 + 1 + 100 + 1 = 158.
+        "FuzzFHIRPath/nested-signs.fhirpath": Expectation(status: 2, stderr: "column 158: the expression is nested more than 100 levels deep"),
         "FuzzFML/deep-rule-blocks.fml": Expectation(status: 1, stderr: "deep-rule-blocks.fml:3:910: error: rule blocks nest deeper than 100 levels"),
     ]
 
@@ -64,6 +69,12 @@ final class FuzzFindingTests: CommandTestCase {
         case "FuzzFML": return ["map", "--check", input]
         case "FuzzXMLReader", "FuzzJSONReader", "FuzzValidate", "FuzzFramer": return ["validate", "--format", "json", input]
         case "FuzzConvert": return ["convert", "--to", "json", input]
+        case "FuzzFHIRPath":
+            // The target's expression is the input's first line (all of it when there is no
+            // newline), evaluated here on a sample message.
+            guard let bytes = FileManager.default.contents(atPath: input) else { return nil }
+            let expression = String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self)
+            return ["fhirpath", expression, sample]
         default: return nil
         }
     }
