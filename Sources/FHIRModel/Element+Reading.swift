@@ -3,7 +3,7 @@ extension Element {
     /// An element as a reader first creates it: a name, no children yet, no JSON details.
     ///
     /// Inlinable, so that a reader builds it straight in the memory it stores it to: an element is
-    /// 56 bytes (see ``SourceDetails``), so `slot.initialize(to: Element(reading: …))` moves it there.
+    /// 56 bytes (see ``SourceDetails``), so appending `Element(reading: …)` to a reader's stack moves it there.
     /// (Out of line, where it could use the memberwise initialiser, the call costs more than the one
     /// release of the `nil` value that this form still leaves per element.)
     @inlinable

@@ -71,6 +71,8 @@ enum DifferentialExpressions {
         "entry.count() / 2",
         "entry.count() div 2",
         "entry.count() mod 2",
+        "(0 - entry.count() - 0.5) div 2",
+        "(0 - entry.count() - 0.5) mod 2",
         "descendants().ofType(Quantity).value.select($this * 2)",
         "(1 | 2 | 3).where($this > 1)",
         "'abcdef'.substring(2, 3) & 'x'",
