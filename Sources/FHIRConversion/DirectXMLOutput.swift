@@ -26,7 +26,8 @@ struct DirectXMLOutput {
     /// Appends `source[range]`.
     @inline(__always)
     mutating func append(_ source: [UInt8], _ range: Range<Int>) {
-        bytes.append(contentsOf: source[range])
+        // Through the span: a slice (`source[range]`) would retain and release the array.
+        bytes.append(copying: source.span, range)
     }
 
     /// Appends the UTF-8 of `s` (markup literals, element names from the definitions), copied
