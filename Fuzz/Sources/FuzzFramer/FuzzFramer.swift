@@ -35,10 +35,10 @@ private struct ChunkedSource: ByteSource {
     let chunk: Int
     var offset = 0
     init(_ data: Data, chunk: Int) { self.data = data; self.chunk = chunk }
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    mutating func read(into buffer: inout [UInt8]) throws -> Int {
         let n = min(chunk, buffer.count, data.count - offset)
         guard n > 0 else { return 0 }
-        data.copyBytes(to: buffer.bindMemory(to: UInt8.self), from: offset..<(offset + n))
+        for i in 0..<n { buffer[i] = data[data.startIndex + offset + i] }
         offset += n
         return n
     }
