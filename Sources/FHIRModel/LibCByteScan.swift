@@ -7,12 +7,7 @@ package enum LibCByteScan {
     /// The index of the first `byte` in `bytes[from..<to]`, or `to` when there is none.
     @inlinable
     package static func firstIndex(of byte: UInt8, in bytes: [UInt8], from: Int, to: Int) -> Int {
-        precondition(from >= 0 && to <= bytes.count, "range outside the bytes")
-        guard from < to else { return to }
-        return bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else { return to }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
+        firstIndex(of: byte, in: bytes.span, from: from, to: to)
     }
 
     /// The index of the first `byte` in `bytes[from..<to]`, or `to` when there is none.
