@@ -126,10 +126,9 @@ final class NameIndex: Sendable {
     /// The definition whose name is `bytes`, compared in place with the contiguous names.
     subscript(utf8 bytes: Span<UInt8>) -> ChildInfo? {
         let n = bytes.count
-        // Local copies (a retain each): a span of a class's stored property outlives no statement.
-        let slotArray = self.slots, nameArray = nameBytes
-        let slots = slotArray.span
-        let names = nameArray.span
+        // The arrays read element by element, in place: a span of them would need a local copy
+        // of each first (a span of a class's stored property outlives no statement), a retain
+        // and a release per array and lookup.
         var i = NameHash.fnv1a(bytes: bytes) & mask
         while true {
             let slot = slots[i]
@@ -137,7 +136,7 @@ final class NameIndex: Sendable {
             if Int(slot.length) == n {
                 var j = 0
                 let stored = Int(slot.offset)
-                while j < n && names[stored &+ j] == bytes[j] { j &+= 1 }
+                while j < n && nameBytes[stored &+ j] == bytes[j] { j &+= 1 }
                 if j == n { return infos[i] }
             }
             i = (i + 1) & mask
