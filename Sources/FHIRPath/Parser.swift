@@ -16,12 +16,21 @@ struct Parser {
     /// The deepest expression tree accepted: long operator and invocation chains (`a + b + …`,
     /// `a.b.c…`) are parsed by loops but evaluated by recursion, one level per operator.
     static let maximumTreeDepth = 400
+    /// The most tokens an expression may have (the longest in the FHIR and NHS profiles have a
+    /// few hundred): it bounds the size, and so the depth, of the tree the parser builds.
+    static let maximumTokens = 2_000
 
     init(tokens: [Token]) { self.tokens = tokens }
 
     /// Parses a whole expression; anything left over is an error.
     static func parse(_ text: String) throws -> Node {
-        var parser = Parser(tokens: try Lexer.tokens(text))
+        let tokens = try Lexer.tokens(text)
+        // Before any tree is built: a tree as deep as a long chain would also be freed by
+        // recursion, one level per operator (300,000 additions overflowed the stack so).
+        guard tokens.count <= maximumTokens + 1 else {  // the tokens and the end
+            throw FHIRPathSyntaxError("the expression is longer than \(maximumTokens) tokens", column: tokens[maximumTokens].column)
+        }
+        var parser = Parser(tokens: tokens)
         let node = try parser.expression(0)
         guard parser.current.kind == .end else {
             throw FHIRPathSyntaxError("unexpected \(parser.describe(parser.current))", column: parser.current.column)
