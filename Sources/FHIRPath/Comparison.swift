@@ -79,7 +79,7 @@ extension FHIRPathEngine {
     private static func scale(_ d: Decimal) -> Int { max(0, -Int(d.exponent)) }
 
     private static func rounded(_ d: Decimal, _ scale: Int) -> Decimal {
-        DecimalRounding.rounded(d, scale: scale, .plain)
+        d.rounded(scale: Int16(clamping: scale))
     }
 
     /// Order of two items: -1, 0, 1; nil when unknown (partial dates). Incomparable kinds are an error.

@@ -1,4 +1,5 @@
 import Foundation
+import FHIRModel
 
 /// The binary operators.
 extension Evaluation {
@@ -107,7 +108,7 @@ extension Evaluation {
     /// `value` without its fraction, toward zero: `div` and `mod` are the truncated division
     /// (FHIRPath, Math), so -3.75 gives -3, not the floor's -4.
     private static func truncated(_ value: Decimal) -> Decimal {
-        DecimalRounding.rounded(value, scale: 0, value < 0 ? .up : .down)
+        value.rounded(scale: 0, mode: value < 0 ? .up : .down)
     }
 }
 

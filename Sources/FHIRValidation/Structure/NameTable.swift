@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// Values by element name, for the per-element lookups of the walks: an open-addressing table
 /// hashed over the name's UTF-8 bytes by ``hash(_:)`` (two words and a mix: several times cheaper
 /// than `Dictionary`'s SipHash, and than a byte-at-a-time hash); it is built once per definition
@@ -51,7 +53,7 @@ struct NameTable<Value> {
         let n = bytes.count
         var x: UInt64 = 0
         if n >= 8 {
-            x = WordBytes.word(bytes, at: 0) ^ (WordBytes.word(bytes, at: n - 8) &* 0x9E37_79B9_7F4A_7C15)
+            x = ByteWord.load(bytes, at: 0) ^ (ByteWord.load(bytes, at: n - 8) &* 0x9E37_79B9_7F4A_7C15)
         } else {
             for k in bytes.indices { x = x << 8 | UInt64(bytes[k]) }
         }
@@ -70,8 +72,8 @@ struct NameTable<Value> {
             for k in 0..<n where a[start &+ k] != b[k] { return false }
             return true
         }
-        return WordBytes.word(a, at: start) == WordBytes.word(b, at: 0)
-            && WordBytes.word(a, at: start &+ n &- 8) == WordBytes.word(b, at: n &- 8)
+        return ByteWord.load(a, at: start) == ByteWord.load(b, at: 0)
+            && ByteWord.load(a, at: start &+ n &- 8) == ByteWord.load(b, at: n &- 8)
     }
 
     /// The value of the name whose UTF-8 bytes are `bytes`.

@@ -1,7 +1,8 @@
 import XCTest
 @testable import FHIRValidation
+import FHIRModel
 
-/// The safe storage of the walks: name tables against `Dictionary`, the word reads against their
+/// The safe storage of the walks: name tables against `Dictionary`, the word reads (FHIRModel's ByteWord) against their
 /// arithmetic definition, the integer frames and the place memos against what they promise.
 final class WalkStorageTests: XCTestCase {
     /// Names of every length up to 40, names sharing their first and last eight bytes (the hash
@@ -31,9 +32,9 @@ final class WalkStorageTests: XCTestCase {
         for start in 0...2 {
             var expected: UInt64 = 0
             for k in 0..<8 { expected += UInt64(bytes[start + k]) << UInt64(8 * k) }
-            XCTAssertEqual(WordBytes.word(bytes.span, at: start), expected)
+            XCTAssertEqual(ByteWord.load(bytes.span, at: start), expected)
         }
-        XCTAssertEqual(WordBytes.word(bytes.span, at: 0), 0xEFCD_AB89_6745_2301)
+        XCTAssertEqual(ByteWord.load(bytes.span, at: 0), 0xEFCD_AB89_6745_2301)
     }
 
     func testIntStackFramesStayPutAndStartFresh() {
