@@ -48,7 +48,7 @@ extension EventCheck {
         var i = 0
         for ext in element.children where ext.name == "extension" {
             defer { i += 1 }
-            guard ext.url == birthTimeURL, let timeText = ext.valueOfChild("valueDateTime"),
+            guard ext.url == birthTimeURL, let timeText = ext.valueOfChild(named: "valueDateTime"),
                   let time = DateLexeme(timeText) else { continue }
             return Birth(entry: entry, date: date, dateText: text, time: time, timeText: timeText, timeExtension: i)
         }
@@ -102,14 +102,14 @@ extension EventCheck {
 
     /// The clinical dates of the entries about `patient` (by `subject` or `patient`) that come before its birth.
     mutating func checkClinicalDates(after birth: Birth, of patient: EventMessage.Entry) {
-        let id = patient.resource.valueOfChild("id")
+        let id = patient.resource.valueOfChild(named: "id")
         let best = birth.best
         let entries = message.entries
         for e in entries.indices {
             guard let dates = Self.clinicalDates(of: entries[e].type) else { continue }
             let resource = entries[e].resource
             guard let reference = (resource.indexOfChild("subject") ?? resource.indexOfChild("patient"))
-                    .flatMap({ resource.children[$0].valueOfChild("reference") }),
+                    .flatMap({ resource.children[$0].valueOfChild(named: "reference") }),
                   Self.names(reference, fullUrl: patient.fullUrl, patientID: id) else { continue }
             for steps in dates {
                 guard let text = Self.value(steps[...], in: resource), let date = DateLexeme(text),

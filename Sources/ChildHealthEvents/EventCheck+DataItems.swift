@@ -51,11 +51,11 @@ extension EventCheck {
         case .child(let name):
             return child.name == name
         case .sliced(let name, _, let system):
-            return child.name == name && child.valueOfChild("system") == system
+            return child.name == name && child.valueOfChild(named: "system") == system
         case .codingSliced(let name, _, let system):
             guard child.name == name else { return false }
             let codings = child.children.span
-            for k in codings.indices where codings[k].name == "coding" && codings[k].valueOfChild("system") == system { return true }
+            for k in codings.indices where codings[k].name == "coding" && codings[k].valueOfChild(named: "system") == system { return true }
             return false
         case .extensionSlice(_, let url):
             return child.name == "extension" && child.url == url

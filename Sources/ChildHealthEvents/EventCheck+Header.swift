@@ -49,7 +49,7 @@ extension EventCheck {
         let rule = plan.headerRule
         let h = header.resource
         let style = plan.headerStyle
-        if h.valueOfChild("id")?.isEmpty ?? true {
+        if h.valueOfChild(named: "id")?.isEmpty ?? true {
             add(.error, .required, rule, "\(style) needs an id (a UUID unique to the message)", path: header.path + ".id", at: h)
         }
         if rule == .g4, !h.hasChild("timestamp") {
@@ -73,7 +73,7 @@ extension EventCheck {
                 path: header.path + ".responsible", at: header.resource)
             return
         }
-        let reference = responsible.valueOfChild("reference")
+        let reference = responsible.valueOfChild(named: "reference")
         guard let target = message.resolve(reference) else {
             // Spine's own messages name the organisation in the directory: a real sender's form.
             if let reference, reference.contains("://"), reference.contains("/Organization/") { return }
@@ -99,7 +99,7 @@ extension EventCheck {
         // MessageHeader.focus repeats (0..*); the event's focus is the first.
         let path = header.path + ".focus[0]"
         guard let target = focus else {
-            let reference = focusElement.valueOfChild("reference")
+            let reference = focusElement.valueOfChild(named: "reference")
             add(.error, .required, rule, "MessageHeader.focus does not point to an entry of the message"
                 + (reference.map { " ('\($0)')" } ?? ""), path: path + ".reference", at: focusElement)
             return

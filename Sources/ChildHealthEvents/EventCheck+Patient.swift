@@ -83,10 +83,10 @@ extension EventCheck {
             var i = 0
             for k in children.indices where children[k].name == "identifier" {
                 defer { i += 1 }
-                let system = children[k].valueOfChild("system") ?? ""
+                let system = children[k].valueOfChild(named: "system") ?? ""
                 if system == NHSNumber.system {
                     hasNumber = true
-                    if let value = children[k].valueOfChild("value") {
+                    if let value = children[k].valueOfChild(named: "value") {
                         checkNHSNumber(value, rule: EventRuleID.g11, path: entry.path + ".identifier[\(i)].value",
                                        at: children[k].child("value") ?? children[k])
                     }
@@ -126,9 +126,9 @@ extension EventCheck {
             var i = 0
             for k in children.indices where children[k].name == "identifier" {
                 defer { i += 1 }
-                let system = children[k].valueOfChild("system") ?? ""
+                let system = children[k].valueOfChild(named: "system") ?? ""
                 if system == ODSCode.organizationSystem || system == ODSCode.siteSystem {
-                    if let value = children[k].valueOfChild("value"), !ODSCode.isPlausible(value, system: system) {
+                    if let value = children[k].valueOfChild(named: "value"), !ODSCode.isPlausible(value, system: system) {
                         add(.warning, .value, EventRuleID.g12, "'\(value)' does not look like an ODS code of \(system) "
                             + "(upper-case letters and digits, at least one letter, \(system == ODSCode.siteSystem ? "3-9" : "3-6") characters)",
                             path: entries[e].path + ".identifier[\(i)].value", at: children[k].child("value") ?? children[k])

@@ -67,8 +67,8 @@ struct EventCheck {
                 path: header.path + ".event", at: header.resource)
             return nil
         }
-        let system = eventElement.valueOfChild("system")
-        let code = eventElement.valueOfChild("code")
+        let system = eventElement.valueOfChild(named: "system")
+        let code = eventElement.valueOfChild(named: "code")
         guard let code, !code.isEmpty else {
             add(.error, .required, EventRuleID.g5, "MessageHeader.event has no code: the message's event cannot be recognised",
                 path: header.path + ".event", at: eventElement)

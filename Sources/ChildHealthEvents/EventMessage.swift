@@ -76,7 +76,7 @@ public struct EventMessage {
 
     /// Reads a Bundle; nil unless it is a Bundle of type `message`.
     public init?(_ root: Element) {
-        guard root.resourceType == "Bundle", root.valueOfChild("type") == "message" else { return nil }
+        guard root.resourceType == "Bundle", root.valueOfChild(named: "type") == "message" else { return nil }
         self.root = root
         var entries: [Entry] = []
         entries.reserveCapacity(root.children.count)
@@ -85,7 +85,7 @@ public struct EventMessage {
         for k in children.indices where children[k].name == "entry" {
             defer { i += 1 }
             guard let r = children[k].indexOfChild("resource"), children[k].children[r].isResource else { continue }
-            entries.append(Entry(resource: children[k].children[r], index: i, fullUrl: children[k].valueOfChild("fullUrl")))
+            entries.append(Entry(resource: children[k].children[r], index: i, fullUrl: children[k].valueOfChild(named: "fullUrl")))
         }
         self.entries = entries
         header = entries.firstIndex { $0.type == "MessageHeader" }.map { entries[$0] }
@@ -94,7 +94,7 @@ public struct EventMessage {
     /// `MessageHeader.event`: system, code and display as written.
     public var eventCoding: (system: String?, code: String?, display: String?) {
         let event = header?.resource.child("event")
-        return (event?.valueOfChild("system"), event?.valueOfChild("code"), event?.valueOfChild("display"))
+        return (event?.valueOfChild(named: "system"), event?.valueOfChild(named: "code"), event?.valueOfChild(named: "display"))
     }
 
     /// The message-event-type extension (the first one with a known URL).
@@ -108,8 +108,8 @@ public struct EventMessage {
             let ext = children[k]
             let path = header.path + ".extension[" + String(i) + "]"
             let coding = ext.child("valueCodeableConcept")?.child("coding")
-            return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild("code"),
-                                      system: coding?.valueOfChild("system"))
+            return EventTypeExtension(element: ext, path: path, url: url, code: coding?.valueOfChild(named: "code"),
+                                      system: coding?.valueOfChild(named: "system"))
         }
         return nil
     }
@@ -130,11 +130,11 @@ public struct EventMessage {
         let parts = reference.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         let type = String(parts[parts.count - 2]), id = String(parts[parts.count - 1])
-        return entries.firstIndex { $0.type.isSame(as: type) && $0.resource.valueOfChild("id") == id }.map { entries[$0] }
+        return entries.firstIndex { $0.type.isSame(as: type) && $0.resource.valueOfChild(named: "id") == id }.map { entries[$0] }
     }
 
     /// The resource `MessageHeader.focus` points to.
-    public var focus: Entry? { resolve(header?.resource.child("focus")?.valueOfChild("reference")) }
+    public var focus: Entry? { resolve(header?.resource.child("focus")?.valueOfChild(named: "reference")) }
 
     /// The patient the event is about: the Patient the focus names as `subject` or `patient` (or the
     /// focus itself), else the first Patient entry.
@@ -145,7 +145,7 @@ public struct EventMessage {
         if let focus {
             if focus.type == "Patient" { return focus }
             for name in ["subject", "patient"] {
-                if let p = resolve(focus.resource.child(name)?.valueOfChild("reference")), p.type == "Patient" { return p }
+                if let p = resolve(focus.resource.child(name)?.valueOfChild(named: "reference")), p.type == "Patient" { return p }
             }
         }
         return entries.firstIndex { $0.type == "Patient" }.map { entries[$0] }

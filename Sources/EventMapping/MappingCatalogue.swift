@@ -55,31 +55,33 @@ public struct MappingCatalogue: Sendable {
         }
         let loader = MappingFileLoader(fhirpath: fhirpath, events: events) { name, from in
             let url = URL(fileURLWithPath: from).deletingLastPathComponent().appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-                throw MappingFileError(position: .init(file: from, line: 1, column: 1), key: "include",
-                                       message: "the fragment '\(name)' cannot be read at \(url.path)")
-            }
+            let text = try Self.text(of: url, or: MappingFileError(position: .init(file: from, line: 1, column: 1), key: "include",
+                                                                   message: "the fragment '\(name)' cannot be read at \(url.path)"))
             return (text, url.path)
         }
         var mappings: [MappingDefinition] = []
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix("_") {
             let url = dir.appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-                throw MappingFileError(position: .init(file: url.path, line: 1, column: 1), key: "", message: "cannot be read as UTF-8 text")
-            }
+            let text = try Self.text(of: url)
             mappings.append(try loader.load(text, file: url.path, name: kind + "/" + String(name.dropLast(5))))
         }
         var fragments: [String: [MappingField]] = [:]
         for name in names where name.hasSuffix(".yaml") && name.hasPrefix("_") {
             let url = dir.appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-                throw MappingFileError(position: .init(file: url.path, line: 1, column: 1), key: "", message: "cannot be read as UTF-8 text")
-            }
+            let text = try Self.text(of: url)
             fragments[name] = try loader.loadFragment(text, file: url.path).fields
         }
         self.kind = kind
         self.mappings = mappings
         self.fragments = fragments
+    }
+
+    /// The UTF-8 text of the file at `url`, or `failure` (by default: the file cannot be read as text).
+    private static func text(of url: URL, or failure: MappingFileError? = nil) throws -> String {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw failure ?? MappingFileError(position: .init(file: url.path, line: 1, column: 1), key: "", message: "cannot be read as UTF-8 text")
+        }
+        return text
     }
 
     /// The mapping of the event with this code (and system, when the mapping names one).

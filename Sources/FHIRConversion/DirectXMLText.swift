@@ -194,12 +194,3 @@ enum DirectXMLText {
         }
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Appends the UTF-8 of `s` (a markup literal), copied from its contiguous storage.
-    @inline(__always)
-    mutating func appendStatic(_ s: String) {
-        let utf8 = s.utf8.span
-        append(copying: utf8, 0..<utf8.count)
-    }
-}

@@ -176,11 +176,7 @@ package enum NameHash {
         if n > 0 {
             var i = 0
             while i + 8 <= n {
-                // The eight bytes as a little-endian word (what an unaligned load gives on the
-                // machines we build for; assembled so that the value is the same everywhere).
-                var word: UInt64 = 0
-                for k in (0..<8).reversed() { word = word << 8 | UInt64(bytes[i &+ k]) }
-                h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+                h = (h ^ ByteWord.load(bytes, at: i)) &* 0xBF58_476D_1CE4_E5B9
                 h ^= h >> 29
                 i += 8
             }

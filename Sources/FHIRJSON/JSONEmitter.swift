@@ -549,7 +549,7 @@ struct JSONEmitter {
         var runStart = 0
         var i = JSONBytes.plainEnd(p, from: 0, end: n)
         while i < n {
-            if i > runStart { appendRun(p, runStart..<i) }
+            if i > runStart { out.append(copying: p, runStart..<i) }
             let b = p[i]
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -563,15 +563,7 @@ struct JSONEmitter {
             runStart = i + 1
             i = JSONBytes.plainEnd(p, from: runStart, end: n)
         }
-        if n > runStart { appendRun(p, runStart..<n) }
-    }
-
-    /// Copies `p[range]` to the output (the optimiser turns the loop into a block copy).
-    @inline(__always)
-    private mutating func appendRun(_ p: Span<UInt8>, _ range: Range<Int>) {
-        out.append(addingCapacity: range.count) { o in
-            for i in range { o.append(p[i]) }
-        }
+        if n > runStart { out.append(copying: p, runStart..<n) }
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 {

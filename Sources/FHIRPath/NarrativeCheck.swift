@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// `htmlChecks()` (txt-1, txt-2) over a narrative `div`.
 ///
 /// Well-formedness, the XHTML namespace and the absence of DOCTYPE and entities are already
@@ -80,10 +82,7 @@ enum NarrativeCheck {
 
     /// ``tagKind(_:)`` of a name with a non-ASCII byte (rare): decoded (and repaired) as a String.
     private static func decodedTagKind(_ name: Span<UInt8>) -> TagKind {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(name.count)
-        for k in name.indices { bytes.append(name[k]) }
-        var text = String(decoding: bytes, as: UTF8.self).lowercased()
+        var text = String(decoding: [UInt8](copying: name), as: UTF8.self).lowercased()
         if let colon = text.lastIndex(of: ":") { text = String(text[text.index(after: colon)...]) }
         return forbidden.contains(text) ? .forbidden : text == "img" ? .image : .other
     }

@@ -485,7 +485,7 @@ struct XMLTreeWriter {
         var n = 2 * depth
         while n > 0 {
             let k = min(n, Self.spaces.count)
-            out.append(contentsOf: Self.spaces[..<k])
+            out.append(copying: Self.spaces.span, 0..<k)
             n -= k
         }
     }

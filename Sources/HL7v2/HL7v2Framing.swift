@@ -196,9 +196,7 @@ struct HL7v2Framer {
             discarding = true
             return
         }
-        buffer.append(addingCapacity: run.count) { out in
-            for i in run { out.append(bytes[i]) }
-        }
+        buffer.append(copying: bytes, run)
     }
 
     /// The line ends at a line break (an empty line too: it is a blank line).

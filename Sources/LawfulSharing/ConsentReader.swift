@@ -12,7 +12,7 @@ enum ConsentReader {
 
     private static func visit(_ e: Element, _ rules: ConsentRules, _ found: inout ConsentState) {
         if found == .refused { return }
-        if !e.children.isEmpty, e.valueOfChild("system") == rules.codeSystem, let code = e.valueOfChild("code") {
+        if !e.children.isEmpty, e.valueOfChild(named: "system") == rules.codeSystem, let code = e.valueOfChild(named: "code") {
             if code == rules.refusedCode { found = .refused; return }
             if code == rules.givenCode { found = .given }
         }
@@ -25,13 +25,5 @@ enum ConsentReader {
         case .refused: return rules.whenRefused
         case .notRecorded: return rules.whenNotRecorded
         }
-    }
-}
-
-extension Element {
-    /// The value of the first child named `name`.
-    func valueOfChild(_ name: String) -> String? {
-        for k in children.indices where children[k].name == name { return children[k].value }
-        return nil
     }
 }

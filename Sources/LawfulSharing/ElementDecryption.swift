@@ -20,7 +20,7 @@ public enum ElementDecryption {
 
     private static func visit(_ e: inout Element, _ transforms: KeyedTransforms) throws {
         if let k = e.children.firstIndex(where: { $0.name == "extension" && $0.url == MessageSharer.encryptedValueURL }) {
-            guard let sealed = e.children[k].valueOfChild("valueString"),
+            guard let sealed = e.children[k].valueOfChild(named: "valueString"),
                   let plain = try? transforms.decrypt(sealed, context: e.name) else { throw Failure(element: e.name) }
             e.value = plain
             e.children.remove(at: k)

@@ -34,9 +34,9 @@ extension PolicyWalk {
     mutating func finish(_ root: inout Element, path: String) {
         var targets = Set<String>()
         for entry in root.children where entry.name == "entry" {
-            if let full = entry.valueOfChild("fullUrl") { targets.insert(full) }
+            if let full = entry.valueOfChild(named: "fullUrl") { targets.insert(full) }
             if let resource = entry.children.first(where: { $0.name == "resource" }), let type = resource.resourceType,
-               let id = resource.valueOfChild("id") { targets.insert(type + "/" + id) }
+               let id = resource.valueOfChild(named: "id") { targets.insert(type + "/" + id) }
         }
         collectContained(root, into: &targets)
         let context = (try? pack.context(forType: root.resourceType ?? root.name)) ?? nil
@@ -45,7 +45,7 @@ extension PolicyWalk {
 
     private func collectContained(_ e: Element, into targets: inout Set<String>) {
         for child in e.children {
-            if child.name == "contained", let id = child.valueOfChild("id") { targets.insert("#" + id) }
+            if child.name == "contained", let id = child.valueOfChild(named: "id") { targets.insert("#" + id) }
             collectContained(child, into: &targets)
         }
     }

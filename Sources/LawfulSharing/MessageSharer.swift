@@ -101,7 +101,7 @@ public final class MessageSharer: Sendable {
         }
         var walk = PolicyWalk(sharer: self, selection: selection,
                               person: basis?.text ?? "no-person",
-                              referenceDate: message?.header?.resource.valueOfChild("timestamp"),
+                              referenceDate: message?.header?.resource.valueOfChild(named: "timestamp"),
                               linkageSerial: outcome.linkageToken == nil ? nil : subject.flatMap(RuleSelection.serial),
                               linkageToken: outcome.linkageToken)
         walk.indexInput(numbered)

@@ -68,9 +68,9 @@ struct PolicyWalk {
     /// Records the input's resources as reference targets (rewritten as they will be written).
     mutating func indexInput(_ root: Element) {
         for entry in root.children where entry.name == "entry" {
-            if let full = entry.valueOfChild("fullUrl") { inputTargets.insert(rewriteReference(full)) }
+            if let full = entry.valueOfChild(named: "fullUrl") { inputTargets.insert(rewriteReference(full)) }
             if let resource = entry.children.first(where: { $0.name == "resource" }), let type = resource.resourceType,
-               let id = resource.valueOfChild("id") {
+               let id = resource.valueOfChild(named: "id") {
                 inputTargets.insert(type + "/" + newId(id))
             }
         }
@@ -79,7 +79,7 @@ struct PolicyWalk {
 
     private mutating func indexContained(_ e: Element) {
         for child in e.children {
-            if child.name == "contained", let id = child.valueOfChild("id") { inputTargets.insert("#" + newId(id)) }
+            if child.name == "contained", let id = child.valueOfChild(named: "id") { inputTargets.insert("#" + newId(id)) }
             indexContained(child)
         }
     }

@@ -123,7 +123,7 @@ final class EventPlanTests: XCTestCase {
         ])
         for name in ["a", "b", "c", "z"] {
             XCTAssertEqual(element.indexOfChild(name).map { element.children[$0] }, element.child(name), name)
-            XCTAssertEqual(element.valueOfChild(name), element.child(name)?.value, name)
+            XCTAssertEqual(element.valueOfChild(named: name), element.child(name)?.value, name)
             XCTAssertEqual(element.hasChild(name), element.child(name) != nil, name)
         }
         XCTAssertEqual(element.indexOfChild("a"), 0)

@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// Lexical rules of the text types: string, markdown, code.
 extension Lexical {
     /// The largest string the STU3 definitions allow (`maxLength` of string), in characters.
@@ -21,15 +23,17 @@ extension Lexical {
         return nil
     }
 
-    /// Whether a vertical tab (0x0B) or form feed (0x0C) occurs: `b &- 0x0B < 2` holds for exactly
-    /// those two. Eight bytes share one branch (the tests are OR-ed), then the last few one by one.
+    /// Whether a vertical tab (0x0B) or form feed (0x0C) occurs: eight bytes at a time (a word has
+    /// a byte equal to `c` exactly when `w ^ c…c` has a zero byte, which the borrow test finds),
+    /// then the last few one by one.
     static func hasVerticalTabOrFormFeed(_ s: Span<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var i = 0
         let n = s.count
         while i &+ 8 <= n {
-            var hits: UInt8 = 0
-            for k in 0..<8 { hits |= (s[i &+ k] &- 0x0B) < 2 ? 1 : 0 }
-            if hits != 0 { return true }
+            let w = ByteWord.load(s, at: i)
+            let vt = w ^ (ones &* 0x0B), ff = w ^ (ones &* 0x0C)
+            if ((vt &- ones) & ~vt | (ff &- ones) & ~ff) & highs != 0 { return true }
             i &+= 8
         }
         while i < n {

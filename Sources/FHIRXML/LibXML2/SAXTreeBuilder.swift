@@ -123,7 +123,6 @@ struct SAXTreeBuilder {
             if k == 5 { return nil }
         }
         let name = String(decoding: [UInt8](copying: b.extracting(i..<j)), as: UTF8.self)
-        if name.lowercased() == "utf-8" { return nil }
         return "the declared encoding is '\(name)'; FHIR XML SHALL be UTF-8"
     }
 
